@@ -123,9 +123,7 @@ class ConfigError(SfsyncError):
     """The configuration has problems; carries every diagnostic found in one pass."""
 
     def __init__(self, diagnostics: Diagnostics | Iterable[Diagnostic]) -> None:
-        self.diagnostics = (
-            diagnostics if isinstance(diagnostics, Diagnostics) else Diagnostics(list(diagnostics))
-        )
+        self.diagnostics = diagnostics if isinstance(diagnostics, Diagnostics) else Diagnostics(list(diagnostics))
         first = self.diagnostics.errors[0].summary if self.diagnostics.errors else "invalid configuration"
         super().__init__(first)
 

@@ -7,8 +7,7 @@ import importlib
 import click
 
 # Each entry names a module of this package that defines a click command or group called `command`.
-COMMAND_MODULES: tuple[str, ...] = (
-)
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def registered_commands() -> list[click.Command]:

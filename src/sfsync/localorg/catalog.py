@@ -111,10 +111,7 @@ class Catalog:
         """CREATE TABLE statements for every object, following the storage contract."""
         statements = []
         for spec in self.objects.values():
-            columns = [
-                f'"{f.name}" {f.sql_type}{" PRIMARY KEY" if f.name == "Id" else ""}'
-                for f in spec.stored_fields
-            ]
+            columns = [f'"{f.name}" {f.sql_type}{" PRIMARY KEY" if f.name == "Id" else ""}' for f in spec.stored_fields]
             statements.append(f'CREATE TABLE IF NOT EXISTS "{spec.name}" ({", ".join(columns)})')
         return statements
 
