@@ -1,0 +1,216 @@
+"""The port through which the engine talks to Salesforce.
+
+The engine sees only this `Protocol` and these values; the adapter behind it is the only code that
+knows simple-salesforce. Records cross the port as plain mappings of field API name to JSON value
+(dates and datetimes as Salesforce's strings), without the `attributes` envelope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field's describe, reduced to what sfsync decides on."""
+
+    name: str
+    type: str
+    label: str = ""
+    length: int = 0
+    nillable: bool = True
+    createable: bool = False
+    updateable: bool = False
+    filterable: bool = False
+    defaulted_on_create: bool = False
+    external_id: bool = False
+    unique: bool = False
+    calculated: bool = False
+    encrypted: bool = False
+    restricted_picklist: bool = False
+    picklist_values: tuple[str, ...] = ()
+    reference_to: tuple[str, ...] = ()
+
+    @property
+    def required_on_create(self) -> bool:
+        """Salesforce's rule: createable, not nillable and not defaulted on create."""
+        return self.createable and not self.nillable and not self.defaulted_on_create
+
+
+@dataclass(frozen=True)
+class ObjectDescribe:
+    """What the running user can see of one sObject. Fields hidden by field-level security are absent.
+
+    `digest` is a stable hash of the describe as received; plan fingerprints use it.
+    """
+
+    name: str
+    queryable: bool
+    createable: bool
+    updateable: bool
+    fields: Mapping[str, FieldInfo]
+    digest: str
+
+    def field(self, name: str) -> FieldInfo | None:
+        found = self.fields.get(name)
+        if found is not None:
+            return found
+        lowered = name.lower()
+        return next((f for n, f in self.fields.items() if n.lower() == lowered), None)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who sfsync is connected as, and where."""
+
+    org_id: str
+    user_id: str
+    username: str
+    instance_url: str
+    api_version: str
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One Salesforce error: its code (`REQUIRED_FIELD_MISSING`, …), message and the fields it names.
+
+    `duplicate_ids` holds the records a duplicate rule matched (DUPLICATES_DETECTED).
+    """
+
+    code: str
+    message: str
+    fields: tuple[str, ...] = ()
+    duplicate_ids: tuple[str, ...] = ()
+
+
+class Outcome(StrEnum):
+    """What became of one row of a write.
+
+    UNKNOWN means the request may or may not have been committed (timeout, dropped connection): the
+    row must never be blindly re-sent; the engine resolves it by re-matching.
+    """
+
+    OK = "ok"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The result of one row, in the order the rows were given."""
+
+    outcome: Outcome
+    id: str | None = None
+    created: bool | None = None
+    errors: tuple[ErrorDetail, ...] = ()
+
+
+@dataclass(frozen=True)
+class Update:
+    """One record update: only the fields in `values` are sent; None is never sent."""
+
+    id: str
+    values: Record
+
+
+class WriteOperation(StrEnum):
+    INSERT = "insert"
+    UPDATE = "update"
+    UPSERT = "upsert"
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """`allow_save` sends `Sforce-Duplicate-Rule-Header: allowSave=true` (explicit opt-in only)."""
+
+    allow_save: bool = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The daily API request budget as last reported by Salesforce."""
+
+    used: int
+    maximum: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.maximum - self.used, 0)
+
+
+@dataclass(frozen=True)
+class CallCounts:
+    """API calls made through the port, per kind (`describe`, `query`, `collections`, `bulk`, …)."""
+
+    by_kind: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
+
+class SalesforcePort(Protocol):
+    """Everything the engine may ask of Salesforce.
+
+    Reads may be retried by the adapter; writes are never re-sent by it. Errors that stop the whole
+    operation (authentication, API limit exhausted, a permission missing on the object) raise
+    `sfsync.errors.RemoteError` carrying Salesforce's error code; per-row errors come back in
+    `WriteResult.errors`.
+    """
+
+    def identity(self) -> Identity:
+        """The connected org and user."""
+        ...
+
+    def describe(self, sobject: str) -> ObjectDescribe:
+        """The object's describe as the running user sees it (cached; refreshed when it changed)."""
+        ...
+
+    def query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
+        """Stream every row of a SOQL query, following `nextRecordsUrl` page by page."""
+        ...
+
+    def bulk_query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
+        """The same rows through a Bulk API 2.0 query job (values are strings or None)."""
+        ...
+
+    def retrieve(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[Record | None]:
+        """Current values of the given records, aligned with `ids` (None where not found)."""
+        ...
+
+    def insert(self, sobject: str, records: Sequence[Record], options: WriteOptions) -> list[WriteResult]:
+        """Create records through sObject Collections (at most 200 per request, `allOrNone: false`)."""
+        ...
+
+    def update(self, sobject: str, updates: Sequence[Update], options: WriteOptions) -> list[WriteResult]:
+        """Update records through sObject Collections."""
+        ...
+
+    def upsert(
+        self, sobject: str, external_id_field: str, records: Sequence[Record], options: WriteOptions
+    ) -> list[WriteResult]:
+        """Create or update by an external id field (each record carries that field)."""
+        ...
+
+    def bulk_write(
+        self,
+        sobject: str,
+        operation: WriteOperation,
+        records: Sequence[Record],
+        external_id_field: str | None = None,
+    ) -> list[WriteResult]:
+        """The same writes through one Bulk API 2.0 ingest job; results aligned with `records`."""
+        ...
+
+    def limits(self) -> Limits:
+        """The API budget last reported (from `Sforce-Limit-Info`, or `/limits` when none seen yet)."""
+        ...
+
+    def call_counts(self) -> CallCounts:
+        """API calls made so far by this port."""
+        ...
