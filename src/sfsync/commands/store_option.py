@@ -1,0 +1,36 @@
+"""`--store URL` and how a command finds its store: the option, else the config's `store:`, else the default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from sfsync.store import DEFAULT_STORE_URL, Store, open_store
+
+store_option = click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    envvar="SFSYNC_STORE",
+    default=None,
+    help="Store URL, overriding the config's `store:` (sqlite:///PATH or postgresql://…). [env: SFSYNC_STORE]",
+)
+
+
+def store_url_for(store_url: str | None, config_path: Path) -> str:
+    """The store a command uses. Without a config file (and no explicit -c) it is the default SQLite file."""
+    if store_url:
+        return store_url
+    explicit = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
+    if not explicit and not config_path.exists():
+        return DEFAULT_STORE_URL
+    from sfsync.config import load_config, resolve_store_url
+
+    return resolve_store_url(load_config(config_path), os.environ)
+
+
+def open_command_store(store_url: str | None, config_path: Path) -> Store:
+    return open_store(store_url_for(store_url, config_path))

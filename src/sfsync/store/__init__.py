@@ -1,0 +1,97 @@
+"""The sync state: workspace records, the Salesforce mirror, links, ledger, intents, runs and locks.
+
+`open_store(url)` connects, applies pending migrations and returns a `Store` whose sections group the
+API by concern (`store.workspace`, `store.mirror`, …). Values in and out are frozen dataclasses;
+anything that grows with the number of records is read as an iterator. `Store.transaction()` makes a
+group of writes atomic: the engine commits each write batch's outcome before sending the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import URL
+
+from sfsync.store.backend import DEFAULT_STORE_URL, build_engine, parse_store_url, redact
+from sfsync.store.describes import DescribesSection
+from sfsync.store.errors import StoreError
+from sfsync.store.intents import IntentsSection
+from sfsync.store.ledger import LedgerSection
+from sfsync.store.links import LinksSection
+from sfsync.store.locks import LocksSection
+from sfsync.store.matching import MatchingSection
+from sfsync.store.meta import MetaSection
+from sfsync.store.migrations import current_version, migrate
+from sfsync.store.mirror import MirrorSection
+from sfsync.store.plays import PlaysSection
+from sfsync.store.runs import RunsSection
+from sfsync.store.session import Session
+from sfsync.store.workspace import WorkspaceSection
+
+__all__ = ["DEFAULT_STORE_URL", "Store", "StoreError", "open_store"]
+
+
+class Store:
+    """An open store. Not shared between threads; close it (or use it as a context manager) when done."""
+
+    def __init__(self, session: Session, url: URL) -> None:
+        self.url = url
+        self._session = session
+        self.workspace = WorkspaceSection(session)
+        self.mirror = MirrorSection(session)
+        self.links = LinksSection(session)
+        self.ledger = LedgerSection(session)
+        self.intents = IntentsSection(session)
+        self.plays = PlaysSection(session)
+        self.runs = RunsSection(session)
+        self.meta = MetaSection(session)
+        self.describes = DescribesSection(session)
+        self.locks = LocksSection(session)
+        self.matching = MatchingSection(session)
+
+    @property
+    def session(self) -> Session:
+        """The connection discipline behind the sections, for set-based reads written elsewhere."""
+        return self._session
+
+    @property
+    def backend(self) -> str:
+        return self._session.dialect
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden."""
+        return redact(self.url)
+
+    def schema_version(self) -> int:
+        return current_version(self._session)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One atomic unit: every section call inside it joins it; commits on exit, rolls back on error."""
+        with self._session.write() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self._session.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_store(url: str = DEFAULT_STORE_URL) -> Store:
+    """Open (creating and migrating as needed) the store at `url`."""
+    parsed = parse_store_url(url)
+    engine = build_engine(parsed)
+    session = Session(engine)
+    try:
+        migrate(session)
+    except StoreError as error:
+        engine.dispose()
+        raise StoreError(f"cannot open the {error}") from error
+    return Store(session, parsed)

@@ -1,0 +1,98 @@
+"""Store URLs to SQLAlchemy engines, with each backend's settings.
+
+`sqlite:///path` (relative to the working directory; the default is `.sfsync/sfsync.db`): the directory
+and the file are created on first use, the file readable by its owner only (0600). Every connection
+runs in WAL mode with foreign keys on and a busy timeout, and transactions are begun explicitly so a
+writer can take the database with `BEGIN IMMEDIATE`.
+
+`postgresql://…` (or `postgres://…`) is rewritten to use psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from sfsync.store.errors import StoreError
+
+DEFAULT_STORE_URL = "sqlite:///.sfsync/sfsync.db"
+BUSY_TIMEOUT_MS = 10_000
+# Execution option naming how SQLite begins a transaction: "IMMEDIATE" takes the write lock at once.
+SQLITE_BEGIN = "sfsync_sqlite_begin"
+
+
+def parse_store_url(url: str) -> URL:
+    """The SQLAlchemy URL for a store URL; refuses anything but SQLite and PostgreSQL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise StoreError(f"not a store URL: {url!r}") from error
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.drivername != "sqlite":
+            raise StoreError(f"unsupported SQLite driver in store URL: {parsed.drivername}")
+        return parsed
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    raise StoreError(f"unsupported store URL {redact(url)!r}: use sqlite:///PATH or postgresql://…")
+
+
+def redact(url: str | URL) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except ArgumentError:
+        return "<invalid URL>"
+    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+
+
+def build_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        _create_private_file(Path(database))
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file with mode 0600 before SQLite does (SQLite would honour the umask)."""
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise StoreError(f"cannot create the store {path}: {error.strerror}") from error
+    os.close(fd)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's implicit BEGIN cannot be IMMEDIATE).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (f"busy_timeout={BUSY_TIMEOUT_MS}", "journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())

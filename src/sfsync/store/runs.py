@@ -1,0 +1,103 @@
+"""The run log: one row per operation, and the outcome of every row it tried to write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import RowMapping, func, select
+
+from sfsync.store.errors import StoreError
+from sfsync.store.schema import row_result, run
+from sfsync.store.session import Session, utc_now
+
+
+class Outcome(StrEnum):
+    WRITTEN = "written"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"
+    CONFLICT = "conflict"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One operation (`apply`, `refresh`, `load`, …); `status` is `running` until finished."""
+
+    id: str
+    operation: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str
+    counts: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one record in a run; `error_code` is Salesforce's (e.g. `DUPLICATES_DETECTED`)."""
+
+    run_id: str
+    object: str
+    action: str
+    outcome: Outcome
+    sf_id: str | None = None
+    workspace_kind: str | None = None
+    workspace_id: str | None = None
+    error_code: str | None = None
+    message: str | None = None
+    fields: tuple[str, ...] = field(default_factory=tuple)
+
+
+class RunsSection:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def start(self, operation: str) -> Run:
+        item = Run(str(uuid.uuid4()), operation, utc_now(), None, "running", {})
+        with self._session.write() as conn:
+            conn.execute(run.insert().values(**{**item.__dict__, "counts": {}}))
+        return item
+
+    def finish(self, run_id: str, status: str, counts: Mapping[str, int]) -> None:
+        stmt = run.update().where(run.c.id == run_id).values(status=status, counts=dict(counts), finished_at=utc_now())
+        with self._session.write() as conn:
+            if conn.execute(stmt).rowcount != 1:
+                raise StoreError(f"no run {run_id}")
+
+    def record(self, results: Sequence[RowResult]) -> None:
+        if not results:
+            return
+        rows = [{**r.__dict__, "outcome": str(r.outcome), "fields": list(r.fields)} for r in results]
+        with self._session.write() as conn:
+            conn.execute(row_result.insert(), rows)
+
+    def last(self, operation: str | None = None) -> Run | None:
+        stmt = select(run).order_by(run.c.started_at.desc(), run.c.id.desc()).limit(1)
+        if operation is not None:
+            stmt = stmt.where(run.c.operation == operation)
+        with self._session.read() as conn:
+            row = conn.execute(stmt).mappings().first()
+        return _run(row) if row else None
+
+    def results(self, run_id: str) -> Iterator[RowResult]:
+        stmt = select(row_result).where(row_result.c.run_id == run_id).order_by(row_result.c.id)
+        with self._session.read() as conn:
+            for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
+                values = {k: v for k, v in row.items() if k != "id"}
+                yield RowResult(**{**values, "outcome": Outcome(row["outcome"]), "fields": tuple(row["fields"])})
+
+    def outcome_counts(self, run_id: str) -> dict[Outcome, int]:
+        stmt = (
+            select(row_result.c.outcome, func.count())
+            .where(row_result.c.run_id == run_id)
+            .group_by(row_result.c.outcome)
+        )
+        with self._session.read() as conn:
+            return {Outcome(outcome): int(n) for outcome, n in conn.execute(stmt)}
+
+
+def _run(row: RowMapping) -> Run:
+    return Run(**{**row, "counts": dict(row["counts"])})

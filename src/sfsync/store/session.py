@@ -1,0 +1,67 @@
+"""The store's connection discipline, shared by every section of the API.
+
+Outside `Store.transaction()` each call runs in a transaction of its own. Inside it, every call joins
+the one open transaction, so a write batch's links, ledger entries, intents, row results and serial
+commit together or not at all. A `Session` belongs to one thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from sfsync.store.backend import SQLITE_BEGIN, redact
+from sfsync.store.errors import StoreError
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Session:
+    """An engine plus the transaction currently open on it, if any."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._active: Connection | None = None
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A connection in a write transaction: the open one, or a new one committed on exit."""
+        if self._active is not None:
+            yield self._active
+            return
+        with self._reported(), self.engine.connect() as conn:
+            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            with conn.begin():
+                self._active = conn
+                try:
+                    yield conn
+                finally:
+                    self._active = None
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading: the open transaction's, or a new one."""
+        if self._active is not None:
+            yield self._active
+            return
+        with self._reported(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _reported(self) -> Iterator[None]:
+        """A lost server, a full disk or a lock wait that timed out is the user's to act on, not a bug."""
+        try:
+            yield
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise StoreError(f"store {redact(self.engine.url)}: {reason}") from error

@@ -1,0 +1,189 @@
+"""Workspace companies and people: upsert by key or explicit id, read as streams.
+
+A company is keyed by its normalised domain (`domain_norm`), a person by normalised email
+(`email_norm`); both keys are unique. A record loaded without an `id` gets one derived from its key
+(`c_…`/`p_…`, a hash prefix), so loading the same file into two stores gives the same ids.
+`updated_at` moves only when a value actually changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, or_, select
+
+from sfsync.catalogue import Kind
+from sfsync.store.bulk import upsert
+from sfsync.store.schema import company, person
+from sfsync.store.session import Session, utc_now
+
+_TABLES: dict[Kind, tuple[Table, str, str]] = {
+    Kind.COMPANY: (company, "domain_norm", "c_"),
+    Kind.PERSON: (person, "email_norm", "p_"),
+}
+_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "email_norm"})
+
+
+@dataclass(frozen=True)
+class WorkspaceRecord:
+    """A stored company or person. `values` holds every standard field (and a person's `company_domain`)."""
+
+    kind: Kind
+    id: str
+    key: str | None
+    values: Mapping[str, Any]
+    attributes: Mapping[str, Any]
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RecordUpdate:
+    """One loaded row: the columns it carries, already coerced and normalised.
+
+    `values` and `attributes` hold only what the row names; other fields keep their stored value. An
+    attribute whose value is None is removed. `line` is where the row came from, for rejections.
+    """
+
+    kind: Kind
+    line: int
+    id: str | None
+    key: str | None
+    values: Mapping[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UpsertOutcome:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: tuple[tuple[int, str], ...] = ()
+
+
+def derived_id(kind: Kind, key: str) -> str:
+    prefix = _TABLES[kind][2]
+    return prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+class WorkspaceSection:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def upsert(self, kind: Kind, updates: Sequence[RecordUpdate]) -> UpsertOutcome:
+        """Apply a batch of loaded rows in order, in one transaction."""
+        table, key_col, _ = _TABLES[kind]
+        with self._session.write() as conn:
+            batch = _Batch(kind, _existing(conn, table, key_col, updates))
+            for update in updates:
+                batch.apply(update)
+            now = utc_now()
+            upsert(conn, table, [{**row, "updated_at": now} for row in batch.writes.values()], ["id"])
+        return batch.outcome()
+
+    def get(self, kind: Kind, record_id: str) -> WorkspaceRecord | None:
+        table = _TABLES[kind][0]
+        with self._session.read() as conn:
+            row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
+        return record_from_row(kind, row) if row else None
+
+    def find(self, kind: Kind, key: str) -> WorkspaceRecord | None:
+        table, key_col, _ = _TABLES[kind]
+        with self._session.read() as conn:
+            row = conn.execute(select(table).where(table.c[key_col] == key)).mappings().first()
+        return record_from_row(kind, row) if row else None
+
+    def records(self, kind: Kind) -> Iterator[WorkspaceRecord]:
+        table = _TABLES[kind][0]
+        with self._session.read() as conn:
+            rows = conn.execution_options(yield_per=1000).execute(select(table).order_by(table.c.id))
+            for row in rows.mappings():
+                yield record_from_row(kind, row)
+
+    def count(self, kind: Kind) -> int:
+        table = _TABLES[kind][0]
+        with self._session.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def _existing(conn: Connection, table: Table, key_col: str, updates: Sequence[RecordUpdate]) -> list[dict[str, Any]]:
+    ids = {u.id for u in updates if u.id} | {derived_id(u.kind, u.key) for u in updates if u.key and not u.id}
+    keys = {u.key for u in updates if u.key}
+    stmt = select(table).where(or_(table.c.id.in_(ids), table.c[key_col].in_(keys)))
+    return [{k: v for k, v in row.items() if k != "updated_at"} for row in conn.execute(stmt).mappings()]
+
+
+class _Batch:
+    """Rows of one batch applied in file order against the stored state and the batch's own writes."""
+
+    def __init__(self, kind: Kind, existing: list[dict[str, Any]]) -> None:
+        self.kind = kind
+        self.table, self.key_col, _ = _TABLES[kind]
+        self.blank: dict[str, Any] = {c.name: None for c in self.table.columns if c.name != "updated_at"}
+        self.key_field = "email" if kind is Kind.PERSON else "domain"
+        self.by_id = {row["id"]: row for row in existing}
+        self.by_key = {row[self.key_col]: row for row in existing if row[self.key_col] is not None}
+        self.writes: dict[str, dict[str, Any]] = {}
+        self.counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+        self.rejected: list[tuple[int, str]] = []
+
+    def apply(self, update: RecordUpdate) -> None:
+        current, record_id, reason = self._target(update)
+        if reason:
+            self.rejected.append((update.line, reason))
+            return
+        merged = self._merge(current or self._blank(record_id), update)
+        if current is not None and merged == current:
+            self.counts["unchanged"] += 1
+            return
+        self.counts["updated" if current is not None else "inserted"] += 1
+        if current is not None and current[self.key_col] is not None:
+            self.by_key.pop(current[self.key_col], None)
+        self.by_id[record_id] = merged
+        if merged[self.key_col] is not None:
+            self.by_key[merged[self.key_col]] = merged
+        self.writes[record_id] = merged
+
+    def _target(self, update: RecordUpdate) -> tuple[dict[str, Any] | None, str, str]:
+        """The stored row the update applies to (None: a new record), the record's id, or a rejection."""
+        owner = self.by_key.get(update.key) if update.key else None
+        if update.id is None:
+            if owner is not None:
+                return owner, owner["id"], ""
+            assert update.key is not None  # the loader refuses rows with neither key nor id
+            new_id = derived_id(self.kind, update.key)
+            if new_id in self.by_id:
+                return None, "", f"derived id {new_id} already names another {self.kind}; give this row an id"
+            return None, new_id, ""
+        if owner is not None and owner["id"] != update.id:
+            return None, "", f"{self.key_field} {update.key} already belongs to {self.kind} {owner['id']}"
+        return self.by_id.get(update.id), update.id, ""
+
+    def _blank(self, record_id: str) -> dict[str, Any]:
+        return self.blank | {"id": record_id, "attributes": {}}
+
+    def _merge(self, base: dict[str, Any], update: RecordUpdate) -> dict[str, Any]:
+        row = base | dict(update.values)
+        if self.key_field in update.values:
+            row[self.key_col] = update.key
+        attributes = dict(base["attributes"])
+        for name, value in update.attributes.items():
+            if value is None:
+                attributes.pop(name, None)
+            else:
+                attributes[name] = value
+        row["attributes"] = attributes
+        return row
+
+    def outcome(self) -> UpsertOutcome:
+        return UpsertOutcome(rejected=tuple(self.rejected), **self.counts)
+
+
+def record_from_row(kind: Kind, row: Mapping[Any, Any]) -> WorkspaceRecord:
+    """A record from a result row holding (at least) the kind's table columns."""
+    table, key_col, _ = _TABLES[kind]
+    values = {c.name: row[c.name] for c in table.columns if c.name not in _META_COLUMNS}
+    return WorkspaceRecord(kind, row["id"], row[key_col], values, dict(row["attributes"]), row["updated_at"])

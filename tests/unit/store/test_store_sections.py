@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sfsync.catalogue import Kind
+from sfsync.store import Store, StoreError
+from sfsync.store.intents import IntentState
+from sfsync.store.ledger import LedgerEntry
+from sfsync.store.links import Link
+from sfsync.store.mirror import MirrorRecord
+from sfsync.store.runs import Outcome, RowResult
+
+T0 = dt.datetime(2025, 1, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def at(seconds: int) -> dt.datetime:
+    return T0 + dt.timedelta(seconds=seconds)
+
+
+def account(sf_id: str, website: str, modified: int = 0, deleted: bool = False) -> MirrorRecord:
+    return MirrorRecord("Account", sf_id, {"Website": website, "Name": sf_id}, at(modified), at(modified), deleted)
+
+
+def contact(sf_id: str, account_id: str, email: str = "", deleted: bool = False) -> MirrorRecord:
+    return MirrorRecord("Contact", sf_id, {"AccountId": account_id, "Email": email}, at(0), at(0), deleted)
+
+
+def test_mirror_extracts_match_columns(store: Store) -> None:
+    store.mirror.upsert([contact("003A", "001A", " Ada@Example.com ")])
+    stored = store.mirror.get("Contact", "003A")
+    assert stored is not None and stored.fields["Email"] == " Ada@Example.com "
+    with store._session.read() as conn:
+        row = conn.exec_driver_sql("SELECT email_norm, account_id FROM mirror").one()
+    assert tuple(row) == ("ada@example.com", "001A")
+
+
+def test_watermark_keeps_the_ids_seen_at_the_highest_stamp(store: Store) -> None:
+    store.mirror.upsert([account("001A", "a.com", 5), account("001B", "b.com", 9)])
+    store.mirror.upsert([account("001C", "c.com", 9), account("001D", "d.com", 3)])
+    mark = store.mirror.watermark("Account")
+    assert mark is not None
+    assert mark.system_modstamp == at(9)
+    assert mark.ids_at_stamp == {"001B", "001C"}
+    store.mirror.upsert([account("001E", "e.com", 10)])
+    mark = store.mirror.watermark("Account")
+    assert mark is not None and (mark.system_modstamp, mark.ids_at_stamp) == (at(10), {"001E"})
+    store.mirror.reset_watermark("Account")
+    assert store.mirror.watermark("Account") is None
+
+
+def test_mirror_counts_live_records_per_object(store: Store) -> None:
+    store.mirror.upsert([account("001A", "a.com"), account("001B", "b.com", deleted=True), contact("003A", "001A")])
+    assert store.mirror.counts() == {"Account": 1, "Contact": 1}
+
+
+def test_links_are_unique_both_ways(store: Store) -> None:
+    store.links.add([Link(Kind.PERSON, "p_1", "Contact", "003A", True, T0)])
+    with pytest.raises(StoreError, match="already linked"):
+        store.links.add([Link(Kind.PERSON, "p_2", "Contact", "003A", False, T0)])
+    with pytest.raises(StoreError, match="already linked"):
+        store.links.add([Link(Kind.PERSON, "p_1", "Contact", "003B", False, T0)])
+    assert store.links.for_record(Kind.PERSON, "p_1") == [Link(Kind.PERSON, "p_1", "Contact", "003A", True, T0)]
+    assert store.links.by_sf_id("Contact", "003A") is not None
+    assert store.links.counts() == {(Kind.PERSON, "Contact"): 1}
+
+
+def test_dangling_links_are_those_whose_record_is_deleted_or_missing(store: Store) -> None:
+    store.mirror.upsert([contact("003LIVE", "001A"), contact("003DEL", "001A", deleted=True)])
+    store.links.add(
+        [
+            Link(Kind.PERSON, "p_live", "Contact", "003LIVE", True, T0),
+            Link(Kind.PERSON, "p_del", "Contact", "003DEL", True, T0),
+            Link(Kind.PERSON, "p_gone", "Contact", "003GONE", False, T0),
+        ]
+    )
+    assert sorted(link.workspace_id for link in store.links.dangling()) == ["p_del", "p_gone"]
+
+
+def test_ledger_keeps_the_last_written_value_per_field(store: Store) -> None:
+    store.ledger.record(
+        [LedgerEntry("Contact", "003A", "Title", "CTO", T0), LedgerEntry("Contact", "003A", "Phone", "1", T0)]
+    )
+    store.ledger.record([LedgerEntry("Contact", "003A", "Title", "CEO", at(5), "run-2")])
+    assert store.ledger.values("Contact", "003A") == {"Title": "CEO", "Phone": "1"}
+    assert [e.field for e in store.ledger.entries("Contact")] == ["Phone", "Title"]
+
+
+def test_intents_stay_unresolved_until_their_outcome_is_known(store: Store) -> None:
+    first = store.intents.open(Kind.PERSON, "p_1", "Contact", "digest-1")
+    second = store.intents.open(Kind.PERSON, "p_2", "Contact", "digest-2")
+    store.intents.resolve(first.id, IntentState.CREATED, "003A")
+    store.intents.resolve(second.id, IntentState.UNKNOWN)
+    assert [i.id for i in store.intents.unresolved()] == [second.id]
+    resolved = store.intents.get(first.id)
+    assert resolved is not None and (resolved.state, resolved.sf_id) == (IntentState.CREATED, "003A")
+    assert resolved.resolved_at is not None
+    with pytest.raises(StoreError):
+        store.intents.resolve("no-such-intent", IntentState.FAILED)
+
+
+def test_plays_are_edge_triggered(store: Store) -> None:
+    assert store.plays.enter("high-intent", Kind.PERSON, ["a", "b"]) == ["a", "b"]
+    assert store.plays.enter("high-intent", Kind.PERSON, ["a", "b", "c"]) == ["c"]
+    store.plays.leave("high-intent", Kind.PERSON, ["a"])
+    assert [m.workspace_id for m in store.plays.members("high-intent", Kind.PERSON)] == ["b", "c"]
+    assert store.plays.enter("high-intent", Kind.PERSON, ["a"]) == ["a"]
+
+
+def test_runs_log_row_results_and_counts(store: Store) -> None:
+    run = store.runs.start("apply")
+    store.runs.record(
+        [
+            RowResult(run.id, "Contact", "update", Outcome.WRITTEN, "003A", "person", "p_1", fields=("Title",)),
+            RowResult(run.id, "Lead", "create", Outcome.REJECTED, None, "person", "p_2", "DUPLICATES_DETECTED", "dup"),
+            RowResult(run.id, "Lead", "create", Outcome.REJECTED, None, "person", "p_3", "REQUIRED_FIELD_MISSING"),
+        ]
+    )
+    store.runs.finish(run.id, "failed", {"written": 1, "rejected": 2})
+    last = store.runs.last()
+    assert last is not None and (last.id, last.status, dict(last.counts)) == (
+        run.id,
+        "failed",
+        {"written": 1, "rejected": 2},
+    )
+    assert store.runs.outcome_counts(run.id) == {Outcome.WRITTEN: 1, Outcome.REJECTED: 2}
+    results = list(store.runs.results(run.id))
+    assert results[0].fields == ("Title",) and results[1].error_code == "DUPLICATES_DETECTED"
+
+
+def test_describe_cache_round_trips_with_a_stable_hash(store: Store) -> None:
+    cached = store.describes.put("Account", {"name": "Account", "fields": [{"name": "Id"}]}, "Tue, 01 Jul 2025")
+    again = store.describes.put("Account", {"fields": [{"name": "Id"}], "name": "Account"})
+    assert cached.sha256 == again.sha256
+    stored = store.describes.get("Account")
+    assert stored is not None and stored.describe["name"] == "Account" and stored.last_modified is None
+
+
+def test_applied_config_bumps_the_serial(store: Store) -> None:
+    lineage = store.meta.version().lineage
+    applied = store.meta.record_applied_config("abc", '{"version":1}')
+    assert applied.serial == 1
+    assert store.meta.version().serial == 1 and store.meta.version().lineage == lineage
+    last = store.meta.last_applied_config()
+    assert last is not None and last.canonical == '{"version":1}'
+
+
+def test_a_failed_transaction_leaves_no_trace(store: Store) -> None:
+    run = store.runs.start("apply")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.links.add([Link(Kind.PERSON, "p_1", "Contact", "003A", True, T0, run.id)])
+        store.ledger.record([LedgerEntry("Contact", "003A", "Title", "CTO", T0, run.id)])
+        store.meta.bump_serial()
+        raise RuntimeError("crash between batches")
+    assert store.links.by_sf_id("Contact", "003A") is None
+    assert store.ledger.values("Contact", "003A") == {}
+    assert store.meta.version().serial == 0
+    with store.transaction():
+        store.links.add([Link(Kind.PERSON, "p_1", "Contact", "003A", True, T0, run.id)])
+        store.meta.bump_serial()
+    assert store.links.by_sf_id("Contact", "003A") is not None
+    assert store.meta.version().serial == 1
