@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["sfsync.localorg.testing"]
+
 _real_connect = socket.socket.connect
 
 

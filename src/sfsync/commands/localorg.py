@@ -1,0 +1,65 @@
+"""`sfsync localorg serve`: a Salesforce-compatible org on localhost over HTTPS."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import click
+
+from sfsync.localorg.faults import load_fault_file
+from sfsync.localorg.seed import load_seed
+
+DEFAULT_SEED = Path("examples/localorg/seed.yaml")
+
+
+@click.group(name="localorg")
+def command() -> None:
+    """Run the local Salesforce-compatible org used by demos, tests and benchmarks."""
+
+
+@command.command(name="serve")
+@click.option("--port", type=int, default=8443, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option(
+    "--seed",
+    "seed_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help=f"Seed file (users, permissions, custom fields, records). Default: {DEFAULT_SEED}.",
+)
+@click.option(
+    "--faults",
+    "faults_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Fault plan (YAML or JSON) injected into matching requests.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Data directory for org.db, the certificate and connection.json (default: a new temporary one).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log every request.")
+def serve(port: int, seed_path: Path | None, faults_path: Path | None, data_dir: Path | None, verbose: bool) -> None:
+    """Serve the org until interrupted; connection details go to DATA/connection.json."""
+    from sfsync.localorg.server import create
+
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s")
+    seed = load_seed(seed_path or DEFAULT_SEED)
+    faults = load_fault_file(faults_path) if faults_path else []
+    directory = data_dir or Path(tempfile.mkdtemp(prefix="sfsync-localorg-"))
+    running = create(directory, seed, port=port, faults=faults)
+    connection = running.connection
+    click.echo(f"local org serving at {connection.instance_url}")
+    click.echo(f"  connection details: {Path(connection.data_dir) / 'connection.json'}")
+    click.echo(f"  CA file:            {connection.ca_file}  (e.g. REQUESTS_CA_BUNDLE={connection.ca_file})")
+    click.echo(f"  username:           {connection.username}")
+    click.echo("  password, security token and a ready access token are in connection.json")
+    click.echo("press Ctrl-C to stop")
+    try:
+        running.serve_forever()
+    finally:
+        running.server.server_close()

@@ -1,0 +1,173 @@
+"""sObject Collections: up to 200 records per call; `allOrNone` rolls every record back on any failure.
+
+Per-record failures keep HTTP 200 and use `statusCode` (not `errorCode`). All records of one call
+share one transaction, so a call commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from sfsync.localorg import describe
+from sfsync.localorg.api import ApiCall, ApiError, json_response
+from sfsync.localorg.ids import normalize
+from sfsync.localorg.outcomes import ROLLED_BACK, DmlError, DmlResult
+from sfsync.localorg.router import Router
+from sfsync.localorg.shapes import fetch_rows, record_json
+
+MAX_RECORDS = 200
+FORCE_ALL_OR_NONE = "sfsync.localorg.all_or_none"  # set on composite subrequests of an allOrNone request
+
+
+def routes(router: Router) -> None:
+    router.add("composite/sobjects", "rest.collections.create", create, ["POST"])
+    router.add("composite/sobjects", "rest.collections.update", update, ["PATCH"])
+    router.add("composite/sobjects", "rest.collections.delete", delete, ["DELETE"])
+    router.add("composite/sobjects/<sobject>", "rest.collections.retrieve", retrieve, ["GET", "POST"])
+    router.add("composite/sobjects/<sobject>/<field>", "rest.collections.upsert", upsert, ["PATCH"])
+
+
+class _RolledBack(Exception):
+    """Raised inside the transaction to undo an allOrNone call."""
+
+
+def _limit(count: int) -> None:
+    if count > MAX_RECORDS:
+        message = f"record limit reached. cannot submit more than {MAX_RECORDS} records into this call"
+        raise ApiError(400, [{"message": message, "errorCode": "EXCEEDED_ID_LIMIT"}])
+
+
+def _records(call: ApiCall) -> tuple[bool, list[dict[str, Any]]]:
+    body = call.json_body()
+    if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+        raise ApiError(400, [{"errorCode": "JSON_PARSER_ERROR", "message": "Expected an object with records"}])
+    _limit(len(body["records"]))
+    return _all_or_none(call, body.get("allOrNone")), body["records"]
+
+
+def _all_or_none(call: ApiCall, value: Any) -> bool:
+    forced = bool(call.request.environ.get(FORCE_ALL_OR_NONE))
+    return forced or value is True or str(value).lower() == "true"
+
+
+def _run(
+    call: ApiCall, count: int, all_or_none: bool, operation: Callable[[int], DmlResult], *, keep_ids: bool = False
+) -> Response:
+    results: list[DmlResult] = []
+    try:
+        with call.org.dml.transaction():
+            results = [operation(i) for i in range(count)]
+            if all_or_none and not all(r.success for r in results):
+                raise _RolledBack
+    except _RolledBack:
+        results = [
+            r if not r.success else DmlResult(r.id if keep_ids else None, False, (ROLLED_BACK,)) for r in results
+        ]
+    return json_response([r.collection_item() for r in results])
+
+
+def _type_of(record: Any) -> str | None:
+    attributes = record.get("attributes") if isinstance(record, dict) else None
+    return str(attributes["type"]) if isinstance(attributes, dict) and attributes.get("type") else None
+
+
+def _invalid(message: str) -> DmlResult:
+    return DmlResult(None, False, (DmlError("INVALID_FIELD", message),))
+
+
+def create(call: ApiCall) -> Response:
+    all_or_none, records = _records(call)
+    options = call.dml_options(all_or_none=all_or_none)
+
+    def one(index: int) -> DmlResult:
+        record = records[index]
+        sobject = _type_of(record)
+        if sobject is None:
+            return _invalid("No SObject Type defined in the request")
+        if record.get("id") or record.get("Id"):
+            return DmlResult(None, False, (DmlError("INVALID_FIELD", "cannot specify Id in an insert call", ("Id",)),))
+        return call.org.dml.create(call.user, sobject, record, options=options)
+
+    return _run(call, len(records), all_or_none, one)
+
+
+def update(call: ApiCall) -> Response:
+    all_or_none, records = _records(call)
+    options = call.dml_options(all_or_none=all_or_none)
+
+    def one(index: int) -> DmlResult:
+        record = records[index]
+        sobject = _type_of(record)
+        record_id = str(record.get("id") or record.get("Id") or "")
+        if sobject is None:
+            return _invalid("No SObject Type defined in the request")
+        if not record_id:
+            return DmlResult(None, False, (DmlError("MISSING_ARGUMENT", "Id not specified in an update call"),))
+        values = {k: v for k, v in record.items() if k not in ("id", "Id")}
+        result = call.org.dml.update(call.user, sobject, record_id, values, options=options)
+        return result if result.success else DmlResult(normalize(record_id) or record_id, False, result.errors)
+
+    return _run(call, len(records), all_or_none, one, keep_ids=True)
+
+
+def upsert(call: ApiCall) -> Response:
+    all_or_none, records = _records(call)
+    spec = describe.readable_spec(call, call.args["sobject"])
+    options = call.dml_options(all_or_none=all_or_none)
+    field = call.args["field"]
+
+    def one(index: int) -> DmlResult:
+        record = records[index]
+        value = next((v for k, v in record.items() if k.lower() == field.lower()), None)
+        if value is None or value == "":
+            message = f"Field name provided, {field} is not an External ID or indexed field for {spec.name}"
+            return DmlResult(None, False, (DmlError("MISSING_ARGUMENT", message, (field,)),))
+        return call.org.dml.upsert(call.user, spec.name, field, str(value), record, options=options)
+
+    return _run(call, len(records), all_or_none, one)
+
+
+def delete(call: ApiCall) -> Response:
+    ids = [i for i in call.request.args.get("ids", "").split(",") if i]
+    if not ids:
+        raise ApiError(400, [{"message": "At least 1 Id is required.", "errorCode": "REQUIRED_FIELD_MISSING"}])
+    _limit(len(ids))
+    all_or_none = _all_or_none(call, call.request.args.get("allOrNone"))
+    options = call.dml_options(all_or_none=all_or_none)
+
+    def one(index: int) -> DmlResult:
+        record_id = ids[index]
+        spec = call.org.catalog.by_prefix(record_id[:3])
+        if spec is None:
+            return DmlResult(record_id, False, (DmlError("MALFORMED_ID", f"malformed id {record_id}"),))
+        result = call.org.dml.delete(call.user, spec.name, record_id, options=options)
+        return result if result.success else DmlResult(record_id, False, result.errors)
+
+    return _run(call, len(ids), all_or_none, one, keep_ids=True)
+
+
+def retrieve(call: ApiCall) -> Response:
+    spec = describe.readable_spec(call, call.args["sobject"])
+    if call.request.method == "POST":
+        body = call.json_body() or {}
+        ids, fields = list(body.get("ids") or []), list(body.get("fields") or [])
+    else:
+        ids = [i for i in call.request.args.get("ids", "").split(",") if i]
+        fields = [f for f in call.request.args.get("fields", "").split(",") if f]
+    _limit(len(ids))
+    visible = call.access.readable_fields(spec.name)
+    names = []
+    for raw in fields:
+        field = spec.field(raw.strip())
+        if field is None or field.name not in visible:
+            raise ApiError(
+                400, [{"errorCode": "INVALID_FIELD", "message": f"No such column '{raw}' on entity '{spec.name}'"}]
+            )
+        names.append(field.name)
+    normal = [normalize(i) for i in ids]
+    rows = fetch_rows(call.org.connect(), spec, [n for n in normal if n])
+    records = [record_json(spec, rows[n], names, call.api_version) if n and n in rows else None for n in normal]
+    return json_response(records)

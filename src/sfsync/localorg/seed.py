@@ -1,0 +1,202 @@
+"""The seed file: the org's users, permissions, custom fields, duplicate rules and first records.
+
+The YAML shape is documented in `docs/localorg.md`; `examples/localorg/seed.yaml` is the reference.
+Records may point at other seeded records with `"@ref"` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sfsync.errors import UsageError
+
+OBJECT_PERMISSIONS = ("read", "create", "edit", "delete")
+FIELD_LEVELS = ("none", "read", "edit")
+
+
+@dataclass(frozen=True)
+class CustomField:
+    object: str
+    name: str
+    type: str = "string"
+    label: str = ""
+    length: int = 255
+    external_id: bool = False
+    unique: bool = False
+    required: bool = False
+    values: tuple[str, ...] = ()
+    restricted: bool = True
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A profile or a permission set: system permissions, object CRUD and field-level security.
+
+    `objects` maps an object (or `*`) to the granted subset of OBJECT_PERMISSIONS; `fields` maps
+    `Object.Field` to one of FIELD_LEVELS.
+    """
+
+    name: str
+    api_enabled: bool = True
+    view_all_data: bool = False
+    modify_all_data: bool = False
+    view_all_users: bool = False
+    view_setup: bool = False
+    objects: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SeedUser:
+    username: str
+    password: str
+    profile: str
+    security_token: str = ""
+    first_name: str = ""
+    last_name: str = "User"
+    email: str = ""
+    alias: str = ""
+    permission_sets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConnectedApp:
+    name: str
+    consumer_key: str
+    consumer_secret: str = ""
+    certificate: str | None = None  # PEM; verifies JWT bearer assertions
+
+
+@dataclass(frozen=True)
+class DuplicateRule:
+    object: str
+    name: str
+    field: str = "Email"
+    action: str = "block"  # block | alert
+    message: str = "Use one of these records?"
+    match_rule: str = ""
+
+
+@dataclass(frozen=True)
+class SeedRecord:
+    object: str
+    values: Mapping[str, Any]
+    ref: str | None = None
+    created_by: str | None = None  # a username; the integration user when absent
+    converted: Mapping[str, str] | None = None  # Lead only: {"contact": "@ref", "account": "@ref"}
+
+
+@dataclass(frozen=True)
+class Seed:
+    organization_name: str = "Sfsync Local"
+    api_limit: int = 15000
+    session_lifetime_seconds: int = 7200
+    profiles: tuple[Grant, ...] = ()
+    permission_sets: tuple[Grant, ...] = ()
+    users: tuple[SeedUser, ...] = ()
+    connected_apps: tuple[ConnectedApp, ...] = ()
+    custom_fields: tuple[CustomField, ...] = ()
+    duplicate_rules: tuple[DuplicateRule, ...] = ()
+    records: tuple[SeedRecord, ...] = ()
+
+    @property
+    def integration_user(self) -> SeedUser:
+        if not self.users:
+            raise UsageError("the seed declares no users; the first user is the integration user")
+        return self.users[0]
+
+
+def read_yaml(path: Path, what: str) -> Any:
+    """A YAML (or JSON) document; the local org's only YAML reader."""
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise UsageError(f"cannot read the {what} {path}: {error}") from error
+
+
+def load_seed(path: Path) -> Seed:
+    document = read_yaml(path, "seed file")
+    try:
+        return parse_seed(document or {}, path.parent)
+    except (KeyError, TypeError, ValueError) as error:
+        raise UsageError(f"invalid seed file {path}: {error!r}") from error
+
+
+def parse_seed(document: Mapping[str, Any], base: Path) -> Seed:
+    org = document.get("organization") or {}
+    return Seed(
+        organization_name=str(org.get("name", "Sfsync Local")),
+        api_limit=int(org.get("api_limit", 15000)),
+        session_lifetime_seconds=int(org.get("session_lifetime_seconds", 7200)),
+        profiles=tuple(_grant(g) for g in document.get("profiles") or ()),
+        permission_sets=tuple(_grant(g) for g in document.get("permission_sets") or ()),
+        users=tuple(_user(u) for u in document.get("users") or ()),
+        connected_apps=tuple(_app(a, base) for a in document.get("connected_apps") or ()),
+        custom_fields=tuple(
+            _custom_field(obj, f) for obj, fields in (document.get("custom_fields") or {}).items() for f in fields
+        ),
+        duplicate_rules=tuple(DuplicateRule(**r) for r in document.get("duplicate_rules") or ()),
+        records=tuple(
+            _record(obj, r) for obj, records in (document.get("records") or {}).items() for r in records or ()
+        ),
+    )
+
+
+def _grant(raw: Mapping[str, Any]) -> Grant:
+    objects = {}
+    for name, perms in (raw.get("objects") or {}).items():
+        granted = frozenset(OBJECT_PERMISSIONS if perms == "all" else perms)
+        if not granted <= set(OBJECT_PERMISSIONS):
+            raise ValueError(f"unknown object permission in {sorted(granted)}")
+        objects[str(name)] = granted
+    fields = {str(k): str(v) for k, v in (raw.get("fields") or {}).items()}
+    if any(level not in FIELD_LEVELS for level in fields.values()):
+        raise ValueError(f"field levels are one of {FIELD_LEVELS}")
+    return Grant(
+        name=str(raw["name"]),
+        api_enabled=bool(raw.get("api_enabled", True)),
+        view_all_data=bool(raw.get("view_all_data", False)),
+        modify_all_data=bool(raw.get("modify_all_data", False)),
+        view_all_users=bool(raw.get("view_all_users", False)),
+        view_setup=bool(raw.get("view_setup", False)),
+        objects=objects,
+        fields=fields,
+    )
+
+
+def _user(raw: Mapping[str, Any]) -> SeedUser:
+    text = {k: str(v) for k, v in raw.items() if k != "permission_sets"}
+    return SeedUser(**text, permission_sets=tuple(str(s) for s in raw.get("permission_sets") or ()))
+
+
+def _app(raw: Mapping[str, Any], base: Path) -> ConnectedApp:
+    certificate = raw.get("certificate")
+    if raw.get("certificate_file"):
+        certificate = (base / str(raw["certificate_file"])).read_text("utf-8")
+    return ConnectedApp(
+        name=str(raw["name"]),
+        consumer_key=str(raw["consumer_key"]),
+        consumer_secret=str(raw.get("consumer_secret", "")),
+        certificate=certificate,
+    )
+
+
+def _custom_field(obj: str, raw: Mapping[str, Any]) -> CustomField:
+    values = dict(raw)
+    values["values"] = tuple(str(v) for v in values.get("values") or ())
+    return CustomField(object=obj, **values)
+
+
+def _record(obj: str, raw: Mapping[str, Any]) -> SeedRecord:
+    return SeedRecord(
+        object=obj,
+        values=dict(raw.get("values") or {}),
+        ref=raw.get("ref"),
+        created_by=raw.get("created_by"),
+        converted=raw.get("converted"),
+    )

@@ -1,0 +1,27 @@
+"""API versions: the list `GET /services/data` returns and the range of versions accepted in URLs."""
+
+from __future__ import annotations
+
+import re
+
+LATEST = 62
+OLDEST_LISTED = 31
+_SEASONS = ("Winter", "Spring", "Summer")
+
+
+def label(major: int) -> str:
+    """Release names step Winter → Spring → Summer; v59.0 is Winter '24."""
+    offset = major - 59
+    return f"{_SEASONS[offset % 3]} '{24 + offset // 3:02d}"
+
+
+def versions() -> list[dict[str, str]]:
+    return [
+        {"label": label(v), "url": f"/services/data/v{v}.0", "version": f"{v}.0"}
+        for v in range(OLDEST_LISTED, LATEST + 1)
+    ]
+
+
+def known_version(text: str) -> bool:
+    match = re.fullmatch(r"(\d{2})\.0", text)
+    return match is not None and 20 <= int(match.group(1)) <= 66

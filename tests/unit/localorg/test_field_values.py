@@ -1,0 +1,45 @@
+"""JSON values to stored values, with the field errors of a real org."""
+
+from __future__ import annotations
+
+import pytest
+
+from sfsync.localorg.catalog import FieldSpec
+from sfsync.localorg.objects import org_catalog
+from sfsync.localorg.outcomes import DmlFailure
+from sfsync.localorg.values import to_stored
+
+LEAD = org_catalog([]).objects["Lead"]
+
+
+def _field(name: str) -> FieldSpec:
+    field = LEAD.field(name)
+    assert field is not None
+    return field
+
+
+def test_email_is_lower_cased_and_checked() -> None:
+    assert to_stored(_field("Email"), "Ada@Example.COM") == "ada@example.com"
+    with pytest.raises(DmlFailure) as caught:
+        to_stored(_field("Email"), "nope")
+    assert caught.value.errors[0].status_code == "INVALID_EMAIL_ADDRESS"
+
+
+def test_datetimes_are_stored_in_utc_at_second_resolution() -> None:
+    stored = to_stored(_field("EmailBouncedDate"), "2024-01-31T10:00:00.123+01:00")
+    assert stored == "2024-01-31T09:00:00.000+0000"
+
+
+def test_booleans_numbers_and_empty_strings() -> None:
+    assert to_stored(_field("IsUnreadByOwner"), True) == 1
+    assert to_stored(_field("NumberOfEmployees"), "12") == 12
+    assert to_stored(_field("Title"), "") is None
+    with pytest.raises(DmlFailure) as caught:
+        to_stored(_field("NumberOfEmployees"), "many")
+    assert caught.value.errors[0].status_code == "JSON_PARSER_ERROR"
+
+
+def test_references_must_be_ids() -> None:
+    with pytest.raises(DmlFailure) as caught:
+        to_stored(_field("OwnerId"), "bob")
+    assert caught.value.errors[0].status_code == "MALFORMED_ID"
