@@ -35,6 +35,9 @@ class FieldInfo:
     restricted_picklist: bool = False
     picklist_values: tuple[str, ...] = ()
     reference_to: tuple[str, ...] = ()
+    # Whether field-level security applies to it: a visible field that is permissionable yet neither
+    # createable nor updateable is read-only by FLS, not by nature.
+    permissionable: bool = False
 
     @property
     def required_on_create(self) -> bool:

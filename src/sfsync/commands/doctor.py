@@ -1,0 +1,95 @@
+"""`sfsync doctor`: the connection and every permission sfsync needs, each ✓ or ✗ with where to grant it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from sfsync.commands.options import config_option
+from sfsync.config import load_config
+from sfsync.errors import ExitCode, RemoteError
+from sfsync.salesforce.permissions import Check
+from sfsync.salesforce.readiness import Readiness, assess, unreachable
+
+SECTIONS = (("system", "System permissions"), ("object", "Object permissions"), ("field", "Field-level security"))
+MARKS = {True: "✓", False: "✗", None: "?"}
+
+
+@click.command("doctor")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A report for people, or one JSON document.",
+)
+@config_option
+def command(output: str, config_path: Path) -> int:
+    """Check the connection and every required permission of the integration user.
+
+    Lists system permissions, object access (Account, Contact, Lead, Opportunity) and field-level
+    access for every mapped field and every field an exclusion or play filters on; for each one
+    missing, says where to grant it. Exits 1 when anything required is missing.
+    """
+    loaded = load_config(config_path)
+    integration_user = str(loaded.config.connection.integration_user)
+    from sfsync.salesforce.connect import connect
+
+    try:
+        port = connect(loaded, os.environ, cached_describes=False)
+    except RemoteError as error:
+        readiness = unreachable(error, integration_user)
+    else:
+        readiness = assess(port, loaded.config, integration_user)
+    if output == "json":
+        click.echo(json.dumps(readiness.to_json(), indent=2))
+    else:
+        click.echo(render(readiness), nl=False)
+    return ExitCode.OK if readiness.ready else ExitCode.ERROR
+
+
+def render(readiness: Readiness) -> str:
+    lines = ["Connection", *_connection(readiness)]
+    for kind, title in SECTIONS:
+        checks = [c for c in readiness.checks if c.kind == kind]
+        if checks:
+            lines.append(title)
+            lines.extend(line for check in checks for line in _check(check))
+    missing = len(readiness.missing)
+    if readiness.ready:
+        unknown = sum(1 for c in readiness.checks if c.ok is None)
+        lines.append(
+            "Ready: every required permission is granted."
+            if not unknown
+            else f"Ready, but {unknown} permission{'s' if unknown != 1 else ''} could not be checked."
+        )
+    elif readiness.connection_error and not missing:
+        lines.append("Not connected: fix the connection, then run `sfsync doctor` again.")
+    else:
+        lines.append(f"{missing} required permission{'s are' if missing != 1 else ' is'} missing.")
+    return "\n".join(lines) + "\n"
+
+
+def _connection(readiness: Readiness) -> list[str]:
+    who = readiness.identity
+    if who is None:
+        code = f" ({readiness.connection_code})" if readiness.connection_code else ""
+        return [f"  ✗ could not connect{code}: {readiness.connection_error}"]
+    profile = f', profile "{readiness.profile}"' if readiness.profile else ""
+    return [
+        f"  ✓ connected to {who.instance_url} as {who.username}",
+        f"  ✓ org {who.org_id}, user {who.user_id}{profile}, API v{who.api_version}",
+    ]
+
+
+def _check(check: Check) -> list[str]:
+    lines = [f"  {MARKS[check.ok]} {check.name}"]
+    if check.detail and check.ok is not True:
+        lines.append(f"      {check.detail}")
+    if check.grant:
+        lines.append(f"      → {check.grant}")
+    return lines

@@ -1,0 +1,53 @@
+"""From a loaded config to a connected port: resolve secrets, build credentials, log in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sfsync.config import LoadedConfig, ResolvedConnection, resolve_connection
+from sfsync.salesforce.adapter import SalesforceAdapter
+from sfsync.salesforce.auth import Credentials
+from sfsync.salesforce.describe_cache import DescribeCache, FileDescribeCache
+
+DESCRIBE_CACHE_DIR = Path(".sfsync") / "describe"
+
+
+def credentials_from(resolved: ResolvedConnection) -> Credentials:
+    values: dict[str, Any] = {
+        name: getattr(resolved, name) or ""
+        for name in (
+            "instance_url",
+            "username",
+            "client_id",
+            "private_key",
+            "password",
+            "security_token",
+            "client_secret",
+            "refresh_token",
+            "access_token",
+            "sfdx_url",
+        )
+    }
+    return Credentials(
+        method=str(resolved.method),
+        api_version=resolved.api_version,
+        domain=resolved.domain or "",
+        ca_bundle=str(resolved.ca_bundle) if resolved.ca_bundle else None,
+        timeout_seconds=float(resolved.timeout_seconds),
+        **values,
+    )
+
+
+def connect(
+    loaded: LoadedConfig,
+    environ: Mapping[str, str],
+    *,
+    cached_describes: bool = True,
+    describe_cache: DescribeCache | None = None,
+) -> SalesforceAdapter:
+    """Log in with the config's connection; describes are cached under `.sfsync/describe/` unless told not to."""
+    credentials = credentials_from(resolve_connection(loaded, environ))
+    cache = describe_cache or (FileDescribeCache(DESCRIBE_CACHE_DIR) if cached_describes else None)
+    return SalesforceAdapter(credentials, describe_cache=cache)

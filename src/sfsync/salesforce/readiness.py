@@ -1,0 +1,98 @@
+"""Is this org ready for this config? Connection facts plus every required permission, checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sfsync.errors import RemoteError
+from sfsync.salesforce.describe import describe_objects
+from sfsync.salesforce.permissions import (
+    OBJECT_ACCESS,
+    Check,
+    Grantee,
+    field_checks,
+    field_needs,
+    grant_system,
+    object_checks,
+    system_checks,
+)
+from sfsync.salesforce.port import Identity, ObjectDescribe, SalesforcePort
+from sfsync.salesforce.soql import quote, select
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What `doctor` found: who we are connected as, and each check (✓, ✗, or ? when unreadable)."""
+
+    identity: Identity | None
+    profile: str = ""
+    checks: tuple[Check, ...] = ()
+    connection_error: str = ""
+    connection_code: str = ""
+    describes: dict[str, ObjectDescribe | None] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def missing(self) -> list[Check]:
+        return [c for c in self.checks if c.ok is False]
+
+    @property
+    def ready(self) -> bool:
+        return not self.connection_error and not self.missing
+
+    def to_json(self) -> dict[str, Any]:
+        who = self.identity
+        return {
+            "ready": self.ready,
+            "connection": {
+                "ok": not self.connection_error,
+                "error": self.connection_error or None,
+                "code": self.connection_code or None,
+                "org_id": who.org_id if who else None,
+                "user_id": who.user_id if who else None,
+                "username": who.username if who else None,
+                "instance_url": who.instance_url if who else None,
+                "api_version": who.api_version if who else None,
+                "profile": self.profile or None,
+            },
+            "checks": [
+                {"kind": c.kind, "name": c.name, "ok": c.ok, "grant": c.grant or None, "detail": c.detail or None}
+                for c in self.checks
+            ],
+            "missing": len(self.missing),
+        }
+
+
+def profile_name(port: SalesforcePort, user_id: str) -> str:
+    try:
+        users = list(port.query(select(["ProfileId"], "User", f"Id = {quote(user_id)}")))
+        if not users or not users[0].get("ProfileId"):
+            return ""
+        profiles = list(port.query(select(["Name"], "Profile", f"Id = {quote(str(users[0]['ProfileId']))}")))
+        return str(profiles[0].get("Name") or "") if profiles else ""
+    except RemoteError:
+        return ""
+
+
+def assess(port: SalesforcePort, config: Any, integration_user: str) -> Readiness:
+    """Every check of DESIGN §6 for the connected user and this config."""
+    identity = port.identity()
+    profile = profile_name(port, identity.user_id)
+    grantee = Grantee(identity.username, profile, integration_user)
+    needs = field_needs(config)
+    describes = describe_objects(port, [*OBJECT_ACCESS, *(n.sobject for n in needs)])
+    checks = [
+        *system_checks(port, identity, grantee),
+        *object_checks(describes, grantee),
+        *field_checks(needs, describes, grantee),
+    ]
+    return Readiness(identity, profile, tuple(checks), describes=describes)
+
+
+def unreachable(error: RemoteError, integration_user: str) -> Readiness:
+    """The report when logging in failed; a user without API access is named as such."""
+    if error.code in ("API_CURRENTLY_DISABLED", "API_DISABLED_FOR_ORG"):
+        grantee = Grantee("the integration user", "", integration_user)
+        check = Check("system", "API Enabled", False, grant_system("API Enabled", grantee))
+        return Readiness(None, checks=(check,), connection_error=str(error), connection_code=error.code)
+    return Readiness(None, connection_error=str(error), connection_code=error.code)

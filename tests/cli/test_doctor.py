@@ -1,0 +1,128 @@
+"""`sfsync doctor` against the local org: green for the integration user, every gap for a restricted one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sfsync.cli import run
+from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
+
+CONFIG = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  ca_bundle: ${SF_CA_BUNDLE}
+  auth:
+    method: password
+    username: ${SF_USERNAME}
+    password: ${SF_PASSWORD}
+    security_token: ${SF_SECURITY_TOKEN}
+  integration_user: INTEGRATION
+sync:
+  person_object: leads
+mappings:
+  Lead:
+    Email: {from: person.email, direction: read_write}
+    LastName: person.last_name
+    Company: company.name
+    Phone: {from: person.phone, direction: read}
+    Website: company.domain
+exclusions:
+  - name: customers
+    applies_to: company
+    where: {salesforce: Account, field: Type, op: eq, value: Customer}
+"""
+USERS = {
+    "integration": ("integration@acme.local", "integration-pass", "LOCALTOKEN"),
+    "restricted": ("restricted@acme.local", "restricted-pass", "RESTRICTEDTOKEN"),
+    "noapi": ("noapi@acme.local", "noapi-pass", ""),
+}
+
+
+def doctor(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    who: str,
+    *args: str,
+    kind: str = "dedicated",
+) -> int:
+    username, password, token = USERS[who]
+    config = tmp_path / "sfsync.yaml"
+    config.write_text(CONFIG.replace("INTEGRATION", kind), encoding="utf-8")
+    env = {"SF_INSTANCE_URL": local_org.instance_url, "SF_CA_BUNDLE": str(local_org.ca_file)}
+    env |= {"SF_USERNAME": username, "SF_PASSWORD": password, "SF_SECURITY_TOKEN": token}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    return run(["doctor", "-c", str(config), *args])
+
+
+def test_integration_user_is_ready(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert doctor(local_org, tmp_path, monkeypatch, "integration") == 0
+    out = capsys.readouterr().out
+    assert "✓ connected to" in out and "as integration@acme.local" in out
+    assert "✗" not in out and "?" not in out.replace("?q=", "") and "Ready" in out
+    assert "✓ View All Users" in out and "✓ View Setup and Configuration" in out
+    assert "✓ Lead.Website: Read and Edit (mapping)" in out and "✓ Account.Type: Read (filter)" in out
+
+
+def test_restricted_user_gets_exactly_its_gaps(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert doctor(local_org, tmp_path, monkeypatch, "restricted", "--format", "json") == 1
+    report = json.loads(capsys.readouterr().out)
+    missing = sorted(c["name"] for c in report["checks"] if c["ok"] is False)
+    assert missing == [
+        "Account: Create",
+        "Account: Edit",
+        "Contact: Create",
+        "Contact: Edit",
+        "Lead.Phone: Read (mapping)",
+        "Lead.Website: Read and Edit (mapping)",
+        "Lead: Create",
+        "Opportunity: Read",
+        "View All Users",
+        "View Setup and Configuration",
+    ]
+    assert report["connection"]["username"] == "restricted@acme.local" and report["missing"] == 10
+    grants = {c["name"]: c["grant"] for c in report["checks"] if c["ok"] is False}
+    assert 'profile "Restricted API"' in grants["Lead: Create"]
+    assert "Field Permissions → Website → Edit Access" in grants["Lead.Website: Read and Edit (mapping)"]
+
+
+def test_advice_follows_the_kind_of_integration_user(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert doctor(local_org, tmp_path, monkeypatch, "restricted", kind="shared") == 1
+    out = capsys.readouterr().out
+    assert "✗ Opportunity: Read" in out and "permission set assigned to restricted@acme.local" in out
+    assert "changing the shared profile" in out and "3 required" not in out
+    assert "10 required permissions are missing." in out
+    assert "✗ View All Users" in out and "✗ View Setup and Configuration" in out
+
+
+def test_a_user_without_api_access(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert doctor(local_org, tmp_path, monkeypatch, "noapi") == 1
+    out = capsys.readouterr().out
+    assert "✗ could not connect (API_CURRENTLY_DISABLED)" in out
+    assert "✗ API Enabled" in out and "System Permissions → API Enabled" in out

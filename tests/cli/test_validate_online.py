@@ -1,0 +1,102 @@
+"""`sfsync validate --online`: the config's mistakes against the org's metadata, each at its line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sfsync.cli import run
+from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
+
+CONNECTION = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  ca_bundle: ${SF_CA_BUNDLE}
+  auth:
+    method: session
+    access_token: ${SF_ACCESS_TOKEN}
+"""
+MISTAKES = (
+    CONNECTION
+    + """\
+sync:
+  person_object: leads
+  write: true
+  external_id_field: Sfsync_Id__c
+mappings:
+  Lead:
+    Email: {from: person.email, direction: read_write}
+    Company: company.name
+    Fax_Number__c: person.phone
+    Name: person.first_name
+    IsConverted: person.do_not_call
+defaults:
+  Lead:
+    Sfsync_Intent__c: Extreme
+    Email: not-an-email
+exclusions:
+  - name: customers
+    applies_to: company
+    where: {salesforce: Account, field: Typ, op: eq, value: Customer}
+"""
+)
+
+
+def validate(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    *args: str,
+) -> tuple[int, Path]:
+    config = tmp_path / "sfsync.yaml"
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SF_INSTANCE_URL", local_org.instance_url)
+    monkeypatch.setenv("SF_CA_BUNDLE", str(local_org.ca_file))
+    monkeypatch.setenv(
+        "SF_ACCESS_TOKEN", local_org.control("sessions", "POST", {"as": local_org.username})["access_token"]
+    )
+    monkeypatch.chdir(tmp_path)
+    return run(["validate", "--online", "--format", "json", *args, str(config)]), config
+
+
+def test_each_mistake_is_reported_at_its_line(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, config = validate(local_org, tmp_path, monkeypatch, MISTAKES)
+    assert code == 1
+    report = json.loads(capsys.readouterr().out)
+    found = {(d["line"], d["severity"], d["summary"]) for d in report["diagnostics"]}
+    assert found == {
+        (13, "error", "Lead.LastName is required to create a Lead but nothing fills it"),
+        (16, "error", "Lead has no field Fax_Number__c visible to the integration user"),
+        (17, "error", "Lead.Name is read-only: it cannot be written"),
+        (18, "warning", "Lead.IsConverted can only be set on create"),
+        (
+            21,
+            "error",
+            "default for Lead.Sfsync_Intent__c: 'Extreme' is not a value of the restricted picklist "
+            "Sfsync_Intent__c (High, Medium, Low, None)",
+        ),
+        (22, "error", "default for Lead.Email: 'not-an-email' is not an email address"),
+        (26, "error", "Account has no field Typ visible to the integration user"),
+    }
+
+
+def test_a_config_that_fits_the_org_is_valid(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    good = CONNECTION + "sync: {person_object: leads}\nmappings:\n  Lead:\n    LastName: person.last_name\n"
+    good += "    Company: company.name\n    Email: {from: person.email, direction: read_write}\n"
+    code, _ = validate(local_org, tmp_path, monkeypatch, good)
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["diagnostics"] == []

@@ -1,0 +1,82 @@
+"""Describe, queries, retrieve, limits and call counts against the local org."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sf_org import RunningOrg
+
+from sfsync.errors import RemoteError
+from sfsync.salesforce.adapter import SalesforceAdapter
+from sfsync.salesforce.describe_cache import FileDescribeCache
+from sfsync.salesforce.port import WriteOperation
+
+
+def test_describe_reflects_field_level_security(org: RunningOrg) -> None:
+    full = org.adapter().describe("Lead")
+    restricted = org.adapter("restricted").describe("Lead")
+    assert full.field("Phone") is not None and restricted.field("Phone") is None
+    website = restricted.field("Website")
+    assert website is not None and not website.updateable and not website.createable
+    assert full.fields["Sfsync_Id__c"].external_id and full.fields["Sfsync_Id__c"].unique
+    assert full.digest != restricted.digest
+
+
+def test_describe_of_an_unreadable_object_is_not_found(org: RunningOrg) -> None:
+    with pytest.raises(RemoteError) as caught:
+        org.adapter("restricted").describe("Opportunity")
+    assert caught.value.code in ("NOT_FOUND", "INVALID_TYPE")
+
+
+def test_describe_cache_revalidates_with_if_modified_since(org: RunningOrg, tmp_path: Path) -> None:
+    cache = FileDescribeCache(tmp_path)
+    first = SalesforceAdapter(org.credentials(), describe_cache=cache, retry=None)
+    lead = first.describe("Lead")
+    who = first.identity()
+    stored = cache.load(who.org_id, who.user_id, "Lead")
+    assert stored is not None and stored.last_modified
+    second = SalesforceAdapter(org.credentials(), describe_cache=cache)
+    assert second.describe("Lead").digest == lead.digest
+    assert second.call_counts().by_kind["describe"] == 1
+
+
+def test_query_streams_plain_records(org: RunningOrg) -> None:
+    port = org.adapter()
+    rows = list(port.query("SELECT Id, Email, Account.Name FROM Contact WHERE Email = 'grace@acme.example'"))
+    assert len(rows) == 1
+    assert "attributes" not in rows[0] and rows[0]["Account"] == {"Name": "Acme Corp"}
+    assert port.call_counts().by_kind["query"] == 1
+
+
+def test_retrieve_aligns_with_ids(org: RunningOrg) -> None:
+    port = org.adapter()
+    ids = [r["Id"] for r in port.query("SELECT Id FROM Lead ORDER BY Email")]
+    missing = "00Q" + "0" * 12 + "AAA"
+    found = port.retrieve("Lead", [ids[0], missing, ids[1]], ["Id", "Email"])
+    assert [r["Id"] if r else None for r in found] == [ids[0], None, ids[1]]
+
+
+def test_limits_come_from_the_response_header(org: RunningOrg) -> None:
+    port = org.adapter()
+    list(port.query("SELECT Id FROM Lead"))
+    limits = port.limits()
+    assert limits.maximum == org.app.org.api_limit and 0 < limits.used <= limits.maximum
+    assert "limits" not in port.call_counts().by_kind
+
+
+def test_bulk_query_returns_strings_or_none(org: RunningOrg) -> None:
+    port = org.adapter()
+    rows = list(port.bulk_query("SELECT Id, Email, Phone FROM Lead"))
+    assert len(rows) == len(list(port.query("SELECT Id FROM Lead")))
+    assert all(isinstance(r["Email"], str) for r in rows) and any(r["Phone"] is None for r in rows)
+    assert port.call_counts().by_kind["bulk_query"] == 1
+
+
+def test_query_follows_next_records_url_page_by_page(org: RunningOrg) -> None:
+    port = org.adapter()
+    rows = [{"LastName": f"P{i}", "Company": "Paging", "Email": f"p{i}@paging.example"} for i in range(2100)]
+    assert {r.outcome.value for r in port.bulk_write("Lead", WriteOperation.INSERT, rows)} == {"ok"}
+    found = list(port.query("SELECT Id, Email FROM Lead WHERE Company = 'Paging'"))
+    assert len(found) == 2100 and len({r["Id"] for r in found}) == 2100
+    assert port.call_counts().by_kind["query_more"] >= 1

@@ -1,0 +1,109 @@
+"""Every auth method of `connection.auth`, through the real simple-salesforce over HTTPS."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from sf_org import RunningOrg
+
+from sfsync.localorg.permissions import User
+from sfsync.localorg.seed import ConnectedApp
+from sfsync.salesforce.adapter import SalesforceAdapter
+from sfsync.salesforce.errors import AuthenticationError
+
+KEY, SECRET = "sfsync-local-consumer-key", "sfsync-local-consumer-secret"
+
+
+def integration_user(org: RunningOrg) -> User:
+    user = org.app.org.user_named("integration@acme.local")
+    assert user is not None
+    return user
+
+
+def assert_connected(port: SalesforceAdapter) -> None:
+    assert port.identity().username == "integration@acme.local"
+    assert next(iter(port.query("SELECT Id FROM Account LIMIT 1")))["Id"].startswith("001")
+
+
+def test_password_soap(org: RunningOrg) -> None:
+    port = org.adapter()
+    assert_connected(port)
+    assert port.identity().org_id.startswith("00D") and port.call_counts().by_kind["login"] == 1
+
+
+def test_password_oauth_flow(org: RunningOrg) -> None:
+    assert_connected(org.adapter(client_id=KEY, client_secret=SECRET, security_token=""))
+
+
+def test_jwt_bearer(org: RunningOrg) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sfsync-test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    org.app.org.connected_apps["jwt-app"] = ConnectedApp("jwt", "jwt-app", "", pem)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    assert_connected(org.adapter(method="jwt", client_id="jwt-app", private_key=private, password=""))
+
+
+def test_refresh_token(org: RunningOrg) -> None:
+    refresh = org.app.sessions.refresh_token(integration_user(org))
+    port = org.adapter(method="refresh_token", client_id=KEY, client_secret=SECRET, refresh_token=refresh)
+    assert_connected(port)
+
+
+def test_sfdx_url(org: RunningOrg) -> None:
+    refresh = org.app.sessions.refresh_token(integration_user(org))
+    host = org.instance_url.removeprefix("https://")
+    assert_connected(org.adapter(method="sfdx_url", sfdx_url=f"force://{KEY}:{SECRET}:{refresh}@{host}"))
+
+
+def test_session_token_and_its_expiry(org: RunningOrg) -> None:
+    token = org.app.sessions.open(integration_user(org))
+    port = org.adapter(method="session", access_token=token)
+    assert_connected(port)
+    org.app.sessions.expire(token)
+    with pytest.raises(AuthenticationError) as caught:
+        list(port.query("SELECT Id FROM Lead"))
+    assert caught.value.code == "INVALID_SESSION_ID" and "fresh" in str(caught.value)
+
+
+def test_expired_session_logs_in_again(org: RunningOrg) -> None:
+    port = org.adapter()
+    assert_connected(port)
+    org.app.sessions.expire_all()
+    assert len(list(port.query("SELECT Id FROM Lead"))) >= 1
+    refreshed = org.adapter(
+        method="refresh_token",
+        client_id=KEY,
+        client_secret=SECRET,
+        refresh_token=org.app.sessions.refresh_token(integration_user(org)),
+    )
+    org.app.sessions.expire_all()
+    assert len(list(refreshed.query("SELECT Id FROM Lead"))) >= 1
+    assert refreshed.call_counts().by_kind["login"] == 2
+
+
+def test_wrong_password_and_no_api_user(org: RunningOrg) -> None:
+    with pytest.raises(AuthenticationError) as caught:
+        org.adapter(password="nope")
+    assert caught.value.code == "INVALID_LOGIN" and "nope" not in str(caught.value)
+    with pytest.raises(AuthenticationError) as caught:
+        org.adapter("noapi")
+    assert caught.value.code == "API_CURRENTLY_DISABLED"

@@ -1,0 +1,105 @@
+"""The metadata checks as a pure function of (loaded config, describes), on recorded describes."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from sfsync.config import load_config
+from sfsync.engine.metadata import metadata_problems, objects_needed
+from sfsync.localorg.catalog import recorded_describe
+from sfsync.salesforce.describe import object_describe
+from sfsync.salesforce.port import ObjectDescribe
+
+HEAD = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  auth:
+    method: session
+    access_token: ${SF_ACCESS_TOKEN}
+"""
+
+
+def describes(*names: str, hide: tuple[str, ...] = ()) -> dict[str, ObjectDescribe | None]:
+    found: dict[str, ObjectDescribe | None] = {}
+    for name in names:
+        raw = copy.deepcopy(recorded_describe(name))
+        raw["fields"] = [f for f in raw["fields"] if f"{name}.{f['name']}" not in hide]
+        found[name] = object_describe(raw)
+    return found
+
+
+def problems(tmp_path: Path, body: str, found: dict[str, ObjectDescribe | None]) -> set[tuple[int, str, str]]:
+    path = tmp_path / "sfsync.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    diagnostics = metadata_problems(load_config(path), found)
+    return {(d.position.line if d.position else 0, str(d.severity), d.summary) for d in diagnostics}
+
+
+def test_objects_needed_follow_mode_mappings_and_filters(tmp_path: Path) -> None:
+    path = tmp_path / "sfsync.yaml"
+    body = "sync: {person_object: leads}\nexclusions:\n  - name: deals\n    applies_to: company\n"
+    body += "    where: {salesforce: Opportunity, all: [{field: IsClosed, op: eq, value: false}]}\n"
+    path.write_text(HEAD + body, encoding="utf-8")
+    assert objects_needed(load_config(path).config) == ["Lead", "Opportunity"]
+
+
+def test_a_config_that_fits_has_no_problems(tmp_path: Path) -> None:
+    body = """\
+sync: {person_object: contacts_and_accounts, write: true}
+mappings:
+  Account:
+    Name: company.name
+    Website: {from: company.domain, direction: read_write}
+    NumberOfEmployees: company.employee_count
+  Contact:
+    LastName: person.last_name
+    Email: {from: person.email, direction: read_write}
+defaults:
+  Account: {Industry: Agriculture, Rating: Hot}
+"""
+    assert problems(tmp_path, body, describes("Account", "Contact")) == set()
+
+
+def test_type_mismatches_and_literal_defaults(tmp_path: Path) -> None:
+    body = """\
+sync: {person_object: leads}
+mappings:
+  Lead:
+    LastName: person.last_name
+    Company: company.name
+    NumberOfEmployees: company.name
+    OwnerId: person.email
+defaults:
+  Lead:
+    AnnualRevenue: lots
+    Description: "{{ company.name }} is a template"
+    Title: "%s"
+""" % ("x" * 200)
+    found = problems(tmp_path, body, describes("Lead"))
+    assert found == {
+        (12, "error", "type mismatch: company.name is text but NumberOfEmployees is int"),
+        (13, "error", "type mismatch: OwnerId is a reference (Group, User): it holds Salesforce Ids"),
+        (16, "error", "default for Lead.AnnualRevenue: AnnualRevenue is a number (currency): 'lots' is not one"),
+        (18, "error", "default for Lead.Title: 200 characters is longer than Title's maximum of 128"),
+    }
+
+
+def test_hidden_objects_and_required_fields_without_write(tmp_path: Path) -> None:
+    body = "sync: {person_object: contacts_and_accounts}\nmappings:\n  Contact:\n    Email: person.email\n"
+    found = problems(tmp_path, body, {"Contact": describes("Contact")["Contact"], "Account": None})
+    assert found == {
+        (7, "error", "object Account is not accessible to the integration user"),
+        (9, "warning", "Contact.LastName is required to create a Contact but nothing fills it"),
+    }
+
+
+def test_external_id_must_be_unique_external_id(tmp_path: Path) -> None:
+    body = "sync: {person_object: leads, external_id_field: Legacy_Id__c}\nmappings:\n  Lead:\n"
+    body += "    LastName: person.last_name\n"
+    body += "    Company: company.name\n"
+    lead = copy.deepcopy(recorded_describe("Lead"))
+    lead["fields"].append({"name": "Legacy_Id__c", "type": "string", "externalId": True, "unique": False})
+    found = problems(tmp_path, body, {"Lead": object_describe(lead)})
+    assert found == {(7, "error", "Lead.Legacy_Id__c must be an external id and unique")}
