@@ -1,0 +1,105 @@
+"""The JSON Schema (2020-12) of the plan's JSON form, generated from the plan's dataclasses.
+
+`schema/plan.schema.json` is this output, committed; a test fails when it is stale. Regenerate it
+with `python -m sfsync.render.plan_schema > schema/plan.schema.json`. Objects do not forbid unknown
+properties: a minor (additive) change to the format must not break a reader validating with an older
+schema. Enumerations are listed, so a new skip code is visible in the schema's diff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import types
+import typing
+from typing import Any
+
+from sfsync.engine import plan as plan_module
+from sfsync.engine.plan import FORMAT_VERSION, Plan
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Keys `plan_to_json` adds to the dataclass fields: derived, for readers that do not recompute them.
+DERIVED: dict[str, dict[str, Any]] = {
+    "counts": {
+        "description": "Per object (or workspace kind, for skips without one): creates, updates and skips.",
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "properties": {name: {"type": "integer", "minimum": 0} for name in ("create", "update", "skip")},
+            "required": ["create", "update", "skip"],
+        },
+    },
+    "appliable": {"description": "False when any diagnostic is an error: apply refuses the plan.", "type": "boolean"},
+}
+
+
+def plan_schema() -> dict[str, Any]:
+    definitions: dict[str, Any] = {}
+    root = _object_schema(Plan, definitions)
+    root["properties"]["format_version"] = {
+        "description": "The major version of this format; it changes only when a change would break readers.",
+        "const": FORMAT_VERSION,
+    }
+    root["properties"].update(DERIVED)
+    root["required"] = sorted([*root["required"], *DERIVED])
+    definitions.pop(Plan.__name__, None)
+    return {
+        "$schema": DIALECT,
+        "title": "sfsync plan",
+        **root,
+        "$defs": dict(sorted(definitions.items())),
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(plan_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _object_schema(cls: type[Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls, vars(plan_module))
+    properties = {field.name: _type_schema(hints[field.name], definitions) for field in dataclasses.fields(cls)}
+    return {
+        "description": _description(cls),
+        "type": "object",
+        "properties": properties,
+        "required": sorted(properties),
+    }
+
+
+def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return {"description": "any JSON value"}
+    if origin in (types.UnionType, typing.Union):
+        return {"anyOf": [_type_schema(arg, definitions) for arg in args]}
+    if origin is tuple:
+        return {"type": "array", "items": _type_schema(args[0], definitions)}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(args[1], definitions)}
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return {"type": "string", "enum": [str(member.value) for member in hint]}
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if hint.__name__ not in definitions:
+            definitions[hint.__name__] = {}  # placeholder first: a dataclass may refer to itself
+            definitions[hint.__name__] = _object_schema(hint, definitions)
+        return {"$ref": f"#/$defs/{hint.__name__}"}
+    return _scalar(hint)
+
+
+def _scalar(hint: Any) -> dict[str, Any]:
+    scalars = {str: "string", int: "integer", bool: "boolean", float: "number", type(None): "null"}
+    if hint not in scalars:
+        raise TypeError(f"no JSON Schema for {hint!r}")
+    return {"type": scalars[hint]}
+
+
+def _description(cls: type[Any]) -> str:
+    doc = cls.__doc__ or ""
+    if doc.startswith(f"{cls.__name__}("):  # the dataclass default, not a description
+        return cls.__name__
+    return " ".join(doc.split())
+
+
+if __name__ == "__main__":
+    print(schema_text(), end="")

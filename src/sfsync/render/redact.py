@@ -1,0 +1,239 @@
+"""Sensitive values out of every view: applied to the plan's JSON form before anything renders it.
+
+A field is sensitive when its mapping says `sensitive: true` (the plan carries the flag), when
+Salesforce encrypts it (an encrypted-string field, passed in as `encrypted`), or when its name looks
+like a secret (`Api_Token__c`, `Password__c`). Its values become `(sensitive)` wherever they appear:
+the field's before/after/wanted, config-diff entries about it, and any other text of the plan that
+quotes the value (a match note, a reason, a diagnostic). Credentials in config-diff entries
+(`password`, `*_token`, a password inside a store URL) are masked the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
+
+from sfsync.config.secrets import is_reference, is_secret_key
+from sfsync.salesforce.port import ObjectDescribe
+
+SENSITIVE = "(sensitive)"
+# Field API names that look like secrets; `__c`/`__pc` suffixes and underscores are ignored.
+SECRET_NAME = re.compile(
+    r"(password|passwd|passphrase|secret|token|apikey|privatekey|credential|ssn|socialsecurity|cardnumber|cvv)",
+    re.IGNORECASE,
+)
+URL_PASSWORD = re.compile(r"(?P<head>://[^/@:\s]+:)(?P<value>[^@/\s]+)(?=@)")
+# Values shorter than this are replaced only where a whole string equals them, so that a sensitive
+# "1" does not mangle every other string of the plan.
+MIN_QUOTED = 4
+# The plan's keys whose strings are prose that may quote a value.
+FREE_TEXT = frozenset({"match", "reason", "label", "summary", "detail", "message", "intent"})
+
+FieldKey = tuple[str, str]
+
+
+def looks_secret(field: str) -> bool:
+    """True for Salesforce field names such as `Api_Token__c`, `Password__c`, `SSN__c`."""
+    base = re.sub(r"__[a-z]+$", "", field, flags=re.IGNORECASE).replace("_", "")
+    return SECRET_NAME.search(base) is not None
+
+
+def encrypted_fields(describes: Mapping[str, ObjectDescribe]) -> frozenset[FieldKey]:
+    """(object, field) pairs Salesforce encrypts (encrypted-string fields), for `redact_plan`."""
+    return frozenset(
+        (sobject, name)
+        for sobject, describe in describes.items()
+        for name, info in describe.fields.items()
+        if info.encrypted
+    )
+
+
+def redact_plan(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()) -> dict[str, Any]:
+    """A copy of the plan's JSON form with no sensitive value left in it; the input is not changed.
+
+    Only the parts that change are copied (plans can hold many thousands of record changes).
+    """
+    result = dict(plan)
+    sensitive = _sensitive_fields(plan, frozenset(encrypted))
+    everywhere: set[str] = set()
+    by_record: dict[tuple[str, str], set[str]] = {}
+    changes = []
+    for change in plan.get("changes", []):
+        if any((str(change["sobject"]), str(f["field"])) in sensitive for f in _all_fields(change)):
+            change = _copy(change)
+            found: set[str] = set()
+            _redact_change(change, sensitive, found)
+            _scrub_text(change, _Quoted(found))
+            by_record.setdefault(_record_of(change), set()).update(found)
+            everywhere |= found
+        changes.append(change)
+    result["changes"] = changes
+    result["config_diff"] = [_copy(entry) for entry in plan.get("config_diff", [])]
+    for entry in result["config_diff"]:
+        _redact_config_change(entry, sensitive, everywhere)
+    result["skips"] = [_scrubbed_skip(skip, by_record) for skip in plan.get("skips", [])]
+    result["diagnostics"] = [_copy(item) for item in plan.get("diagnostics", [])]
+    if everywhere:
+        quoted = _Quoted(everywhere)
+        for key in ("diagnostics", "config_diff"):
+            for item in result[key]:
+                _scrub_text(item, quoted)
+    return result
+
+
+def _copy(item: Mapping[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = json.loads(json.dumps(item))
+    return copied
+
+
+def _all_fields(change: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [*change.get("fields", []), *change.get("skipped_fields", [])]
+
+
+def _record_of(item: Mapping[str, Any]) -> tuple[str, str]:
+    workspace = item.get("workspace", {})
+    return (str(workspace.get("kind")), str(workspace.get("id")))
+
+
+def _scrubbed_skip(skip: Mapping[str, Any], by_record: Mapping[tuple[str, str], set[str]]) -> Mapping[str, Any]:
+    found = by_record.get(_record_of(skip))
+    if not found:
+        return skip
+    copied = _copy(skip)
+    _scrub_text(copied, _Quoted(found))
+    return copied
+
+
+def _sensitive_fields(plan: Mapping[str, Any], encrypted: frozenset[FieldKey]) -> frozenset[FieldKey]:
+    found = set(encrypted)
+    for change in plan.get("changes", []):
+        for item in _all_fields(change):
+            if item.get("sensitive") or looks_secret(str(item["field"])):
+                found.add((str(change["sobject"]), str(item["field"])))
+    for entry in plan.get("config_diff", []):
+        parts = str(entry.get("path", "")).split(".")
+        if len(parts) == 3 and parts[0] in ("mappings", "defaults") and looks_secret(parts[2]):
+            found.add((parts[1], parts[2]))
+        if len(parts) == 3 and parts[0] == "mappings" and _marked_sensitive(entry):
+            found.add((parts[1], parts[2]))
+    return frozenset(found)
+
+
+def _marked_sensitive(entry: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(side, Mapping) and side.get("sensitive") for side in (entry.get("before"), entry.get("after"))
+    )
+
+
+def _redact_change(change: dict[str, Any], sensitive: frozenset[FieldKey], values: set[str]) -> None:
+    sobject = str(change["sobject"])
+    for item in change.get("fields", []):
+        if (sobject, str(item["field"])) in sensitive:
+            item["sensitive"] = True
+            _hide(item, ("before", "after"), values)
+    for item in change.get("skipped_fields", []):
+        if (sobject, str(item["field"])) in sensitive:
+            item["sensitive"] = True
+            _hide(item, ("before", "wanted"), values)
+
+
+def _hide(item: dict[str, Any], keys: Iterable[str], values: set[str]) -> None:
+    """Replace each non-empty value; an empty one stays, so a reader still sees "was empty"."""
+    for key in keys:
+        value = item.get(key)
+        if value is None or value == "" or value == SENSITIVE:
+            continue
+        if not (isinstance(value, str) and value.startswith("(known after")):
+            values.add(str(value))
+            item[key] = SENSITIVE
+
+
+def _redact_config_change(entry: dict[str, Any], sensitive: frozenset[FieldKey], values: set[str]) -> None:
+    parts = str(entry.get("path", "")).split(".")
+    if len(parts) == 3 and parts[0] == "defaults" and (parts[1], parts[2]) in sensitive:
+        _hide(entry, ("before", "after"), values)
+        return
+    if any(is_secret_key(part) for part in parts):
+        _hide(entry, ("before", "after"), values)
+        return
+    for key in ("before", "after"):
+        entry[key] = _mask_credentials(entry.get(key), values, frozenset(name for _, name in sensitive))
+
+
+def _mask_credentials(value: Any, values: set[str], fields: frozenset[str]) -> Any:
+    """Secrets and sensitive fields' values inside config values (a play's defaults, the connection),
+    and passwords in URLs, masked. `${VAR}` references stay: they are names, not secrets."""
+    if isinstance(value, Mapping):
+        return {
+            key: SENSITIVE
+            if _literal_secret(str(key), item, values, fields)
+            else _mask_credentials(item, values, fields)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_mask_credentials(item, values, fields) for item in value]
+    if isinstance(value, str):
+        return URL_PASSWORD.sub(lambda m: m.group("head") + _masked(m.group("value"), values), value)
+    return value
+
+
+def _literal_secret(key: str, value: Any, values: set[str], fields: frozenset[str]) -> bool:
+    secret = is_secret_key(key) or key in fields or looks_secret(key)
+    if not secret or value is None or isinstance(value, Mapping | list):
+        return False
+    if isinstance(value, str) and is_reference(value):
+        return False
+    values.add(str(value))
+    return True
+
+
+def _masked(value: str, values: set[str]) -> str:
+    if is_reference(value):
+        return value
+    values.add(value)
+    return SENSITIVE
+
+
+class _Quoted:
+    """Replaces every sensitive value quoted inside other text of the plan."""
+
+    def __init__(self, values: Collection[str]) -> None:
+        self.exact = frozenset(values)
+        long = sorted((v for v in values if len(v) >= MIN_QUOTED), key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(v) for v in long)) if long else None
+
+    def __call__(self, text: str) -> str:
+        if text in self.exact:
+            return SENSITIVE
+        return self.pattern.sub(SENSITIVE, text) if self.pattern is not None else text
+
+
+def _scrub_text(item: dict[str, Any], quoted: _Quoted) -> None:
+    """Free text only: structural strings (actions, object and field names, codes) are never touched."""
+    for key, value in item.items():
+        if key in FREE_TEXT and isinstance(value, str):
+            item[key] = quoted(value)
+        elif isinstance(value, dict):
+            _scrub_text(value, quoted)
+        elif isinstance(value, list):
+            for element in value:
+                if isinstance(element, dict):
+                    _scrub_text(element, quoted)
+
+
+def sensitive_values(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()) -> frozenset[str]:
+    """The sensitive values a plan holds, for scrubbing text that is not part of the plan (apply's errors)."""
+    sensitive = _sensitive_fields(plan, frozenset(encrypted))
+    found: set[str] = set()
+    for change in plan.get("changes", []):
+        for item in _all_fields(change):
+            if (str(change["sobject"]), str(item["field"])) in sensitive:
+                _hide(_copy(item), ("before", "after", "wanted"), found)
+    return frozenset(found)
+
+
+def scrubber(values: Collection[str]) -> Callable[[str], str]:
+    """A function that replaces each of `values` inside a text by `(sensitive)`."""
+    return _Quoted(values)

@@ -1,0 +1,82 @@
+"""The commands of the GitHub Actions example, run in its order against the local org over HTTPS."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sfsync.cli import run
+from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
+from sfsync.render.markdown import LIMIT
+from sfsync.render.views import render_plan_view
+
+ROOT = Path(__file__).resolve().parents[3]
+CONFIG = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  ca_bundle: ${SF_CA_BUNDLE}
+  auth:
+    method: session
+    access_token: ${SF_ACCESS_TOKEN}
+store: sqlite:///sfsync.db
+sync:
+  write: true
+  person_object: leads
+mappings:
+  Lead:
+    Email: {from: person.email, direction: read_write}
+    FirstName: person.first_name
+    LastName: person.last_name
+    Company: company.name
+defaults:
+  Lead:
+    Company: "{{ company.name or '[not provided]' }}"
+plays:
+  - name: everyone
+    audience: {object: person}
+    sync_to_salesforce: {}
+"""
+
+pytestmark = pytest.mark.org
+
+
+@pytest.fixture
+def workspace(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    local_org.reset()
+    (tmp_path / "sfsync.yaml").write_text(CONFIG, encoding="utf-8")
+    monkeypatch.setenv("SF_INSTANCE_URL", local_org.instance_url)
+    monkeypatch.setenv("SF_CA_BUNDLE", str(local_org.ca_file))
+    monkeypatch.setenv("SF_ACCESS_TOKEN", local_org.access_token)
+    monkeypatch.delenv("SFSYNC_STORE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_validate_plan_show_and_apply_as_the_workflow_does(
+    workspace: Path,
+    local_org: LocalOrgHandle,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    people = ROOT / "tests" / "data" / "workspace" / "people-good.csv"
+    try:
+        assert run(["workspace", "load", str(people), "--object", "person"]) == 0
+        assert run(["validate"]) == 0
+        assert run(["validate", "--online"]) == 0
+        assert run(["plan", "-o", "plan.json"]) == 0
+        capsys.readouterr()
+        saved = json.loads((workspace / "plan.json").read_text(encoding="utf-8"))
+        comment = render_plan_view(saved, "markdown")
+        assert len(comment) <= LIMIT
+        assert "| Lead |" in comment and "**create**" in comment
+        assert run(["show", "plan.json"]) == 0
+        assert run(["apply", "plan.json"]) == 0
+        assert "written" in capsys.readouterr().out
+    finally:
+        local_org.reset()
