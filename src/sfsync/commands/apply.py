@@ -1,0 +1,100 @@
+"""`sfsync apply [plan.json]`: perform a plan, and never more than it holds."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from sfsync.commands.options import config_option
+from sfsync.commands.plan import show
+from sfsync.commands.store_option import store_option
+from sfsync.commands.sync_session import console, read_plan, sync_session
+from sfsync.engine.applier import ApplyReport, apply_plan
+from sfsync.engine.planner import make_plan
+from sfsync.errors import ExitCode
+
+ROWS_SHOWN = 20
+
+
+class StopFlag:
+    """Set by the first Ctrl-C: apply finishes the current batch's bookkeeping, then stops."""
+
+    requested = False
+
+    def __call__(self) -> bool:
+        return self.requested
+
+
+@click.command("apply")
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (when no plan file is given).")
+@config_option
+@store_option
+def command(plan_file: Path | None, auto_approve: bool, config_path: Path, store_url: str | None) -> int:
+    """Write to Salesforce what a plan holds: a saved one, or a fresh one after you approve it.
+
+    A saved plan is refused when the store, org, describes or config moved since it was made. A field
+    changed in Salesforce since the plan is skipped as a conflict, never overwritten. Exit codes: 0
+    done, 1 some rows were rejected (all recorded), 130 interrupted (the current batch is recorded).
+    """
+    out = console()
+    with sync_session(config_path, store_url, "apply") as session:
+        if plan_file is not None:
+            plan = read_plan(plan_file)
+        else:
+            plan = make_plan(session.port, session.store, session.loaded)
+            show(plan, "text")
+            if not plan.appliable:
+                return ExitCode.ERROR
+            if plan.has_writes and not auto_approve and not click.confirm("Apply these changes?", default=False):
+                out.print("Apply cancelled; nothing was written.")
+                return ExitCode.OK
+        with stop_on_interrupt() as stop:
+            report = apply_plan(session.port, session.store, session.loaded, plan, stop=stop, progress=out.print)
+    render_report(report, out)
+    if report.interrupted:
+        return ExitCode.INTERRUPTED
+    return ExitCode.ERROR if report.rejected else ExitCode.OK
+
+
+@contextmanager
+def stop_on_interrupt() -> Iterator[StopFlag]:
+    flag = StopFlag()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        if flag.requested:  # a second Ctrl-C stops at once
+            raise KeyboardInterrupt
+        flag.requested = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def render_report(report: ApplyReport, out: Console) -> None:
+    if not report.write_enabled:
+        out.print("sync.write is false: nothing was written to Salesforce (reads still happened).")
+    notable = [r for r in report.rows if r.outcome != "written" or r.dropped]
+    for row in notable[:ROWS_SHOWN]:
+        detail = row.message or ("; ".join(f"{f} changed in Salesforce since the plan" for f in row.dropped))
+        code = f"{row.error_code}: " if row.error_code else ""
+        who = f"{row.workspace_kind} {row.workspace_id}"
+        out.print(f"  {row.outcome} {row.sobject} {row.sf_id or ''} ({who}): {escape(code + detail)}")
+    if len(notable) > ROWS_SHOWN:
+        out.print(f"  … and {len(notable) - ROWS_SHOWN} more (see the run log {report.run_id})")
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in report.counts().items()) or "nothing to write"
+    state = "interrupted" if report.interrupted else "complete"
+    out.print(f"[bold]Apply {state}:[/] {counts}.")

@@ -1,0 +1,41 @@
+"""`sfsync refresh`: the read pass only (Salesforce → mirror → workspace), no plan, no writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sfsync.commands.options import config_option
+from sfsync.commands.store_option import store_option
+from sfsync.commands.sync_session import console, sync_session
+from sfsync.engine.refresh import READ_OBJECTS, refresh
+from sfsync.errors import ExitCode
+from sfsync.salesforce.describe import describe_objects
+
+
+@click.command("refresh")
+@click.option("--full", is_flag=True, help="Read every object in full instead of since the last read.")
+@config_option
+@store_option
+def command(full: bool, config_path: Path, store_url: str | None) -> int:
+    """Read Account, Contact, Lead and Opportunity into the store (incrementally by SystemModstamp)."""
+    with sync_session(config_path, store_url, "refresh") as session:
+        found = describe_objects(session.port, READ_OBJECTS)
+        describes = {name: d for name, d in found.items() if d is not None}
+        result = refresh(
+            session.port,
+            session.store,
+            session.loaded.config,
+            describes,
+            full=frozenset(READ_OBJECTS) if full else frozenset(),
+        )
+    out = console()
+    for item in result.objects:
+        how = "full" if item.full else "incremental"
+        skipped = "".join(f", {n} {reason}" for reason, n in sorted(item.skipped.items()))
+        out.print(
+            f"{item.sobject}: {item.read} read ({how}, {item.api.upper()}), {item.deleted} deleted, "
+            f"{item.linked} linked{skipped}"
+        )
+    return ExitCode.OK

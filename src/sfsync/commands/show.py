@@ -1,0 +1,20 @@
+"""`sfsync show plan.json`: a saved plan, as text or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sfsync.commands.plan import format_option, show
+from sfsync.commands.sync_session import read_plan
+from sfsync.errors import ExitCode
+
+
+@click.command("show")
+@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False))
+@format_option
+def command(plan_file: Path, output: str) -> int:
+    """Show a plan saved with `sfsync plan -o FILE`."""
+    show(read_plan(plan_file), output, plan_file=str(plan_file))
+    return ExitCode.OK

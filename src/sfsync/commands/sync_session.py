@@ -1,0 +1,56 @@
+"""What plan, apply and refresh share: the config, the store under its lock, and the connected org."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from sfsync.commands.store_option import open_command_store
+from sfsync.config import LoadedConfig, load_config
+from sfsync.engine.plan import Plan, plan_from_text, plan_to_text
+from sfsync.errors import UsageError
+from sfsync.salesforce.port import SalesforcePort
+from sfsync.store import Store
+
+
+@dataclass(frozen=True)
+class SyncSession:
+    loaded: LoadedConfig
+    store: Store
+    port: SalesforcePort
+
+
+@contextmanager
+def sync_session(config_path: Path, store_url: str | None, operation: str) -> Iterator[SyncSession]:
+    """Load the config, open the store, hold its lock for `operation`, and connect to the org."""
+    loaded = load_config(config_path)
+    from sfsync.salesforce.connect import connect
+
+    with open_command_store(store_url, config_path) as store, store.locks.acquire(operation):
+        yield SyncSession(loaded, store, connect(loaded, os.environ))
+
+
+def console(*, err: bool = False) -> Console:
+    """Rich on the real stream: colour only on a terminal, none with NO_COLOR (rich reads it)."""
+    return Console(file=sys.stderr if err else sys.stdout, highlight=False, soft_wrap=True)
+
+
+def read_plan(path: Path) -> Plan:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read the plan {path}: {error.strerror}") from error
+    return plan_from_text(text)
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    try:
+        path.write_text(plan_to_text(plan), encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write the plan to {path}: {error.strerror}") from error

@@ -1,0 +1,49 @@
+"""Records created in Salesforce since the plan: a planned create whose key now exists is not sent.
+
+Contacts and Leads are looked up by email, Accounts by website domain (a `LIKE` query, then the
+domains normalised and compared exactly). The next plan links what was found instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sfsync.engine.plan import RecordChange
+from sfsync.salesforce.port import SalesforcePort
+from sfsync.salesforce.soql import like_pattern, literal_list, select
+from sfsync.store.bulk import chunks
+from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
+
+KEY_FIELD = {"Contact": "Email", "Lead": "Email", "Account": "Website"}
+_NORMALISE: dict[str, Callable[[str], Normalised]] = {"Email": normalise_email, "Website": normalise_domain}
+_PER_QUERY = 50
+
+
+def create_key(change: RecordChange) -> str | None:
+    """The normalised email or domain a create would give its record, if it sets one."""
+    field = KEY_FIELD.get(change.sobject)
+    value = next((f.after for f in change.fields if f.field == field), None) if field else None
+    return _NORMALISE[str(field)](str(value)).value if value else None
+
+
+def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange]) -> set[str]:
+    """The keys of planned creates that some record in Salesforce now has."""
+    if not creates or creates[0].sobject not in KEY_FIELD:
+        return set()
+    sobject = creates[0].sobject
+    field = KEY_FIELD[sobject]
+    keys = sorted({key for key in map(create_key, creates) if key})
+    found: set[str] = set()
+    for chunk in chunks(keys, _PER_QUERY):
+        where = _where(field, chunk)
+        for row in port.query(select(["Id", field], sobject, where)):
+            key = _NORMALISE[field](str(row.get(field) or "")).value
+            if key in chunk:
+                found.add(key)
+    return found
+
+
+def _where(field: str, keys: list[str]) -> str:
+    if field == "Email":
+        return f"Email IN {literal_list(keys)}"
+    return " OR ".join(f"Website LIKE {like_pattern(key, '%{}%')}" for key in keys)

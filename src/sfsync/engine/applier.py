@@ -1,0 +1,136 @@
+"""`apply_plan`: perform what a plan holds, batch by batch, and never more.
+
+Refuses a plan with errors or a stale fingerprint. Accounts (batch 0) are written before Contacts and
+Leads (batch 1) so a Contact can carry the Id of an Account created in the same apply. Each batch's
+bookkeeping is committed before the next batch is sent; a stop request (Ctrl-C) is honoured between
+batches. A row whose outcome is unknown is never re-sent in the same run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sfsync.catalogue import Kind
+from sfsync.config import LoadedConfig
+from sfsync.config.canonical import canonical_json, digest
+from sfsync.engine.apply_batch import RowReport
+from sfsync.engine.apply_send import apply_chunk
+from sfsync.engine.fingerprint import moved, take_fingerprint
+from sfsync.engine.plan import Plan, RecordChange
+from sfsync.engine.planner import COLLECTION_SIZE, choose_api
+from sfsync.errors import RemoteError, SfsyncError, StalePlanError
+from sfsync.salesforce.port import SalesforcePort
+from sfsync.store import Store
+from sfsync.store.bulk import chunks
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    """Every row apply handled; `interrupted` when it stopped early on request."""
+
+    run_id: str
+    rows: tuple[RowReport, ...]
+    write_enabled: bool
+    interrupted: bool = False
+    error: str = ""
+
+    def counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(r.outcome for r in self.rows).items()))
+
+    @property
+    def rejected(self) -> bool:
+        return any(r.outcome == "rejected" for r in self.rows)
+
+
+def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan) -> None:
+    """Refuse a plan with errors, or one whose fingerprint moved, naming each part that moved."""
+    if not plan.appliable:
+        raise SfsyncError("the plan has errors and cannot be applied; fix them and plan again")
+    describes = {name: port.describe(name) for name in plan.fingerprint.describes}
+    current = take_fingerprint(store, port.identity().org_id, describes, digest(loaded.config))
+    found = moved(plan.fingerprint, current)
+    if found:
+        raise StalePlanError("the plan is stale: " + "; ".join(found) + ". Run `sfsync plan` again.")
+
+
+def apply_plan(
+    port: SalesforcePort,
+    store: Store,
+    loaded: LoadedConfig,
+    plan: Plan,
+    *,
+    stop: Callable[[], bool] = lambda: False,
+    progress: Progress | None = None,
+) -> ApplyReport:
+    check_plan(port, store, loaded, plan)
+    run = store.runs.start("apply")
+    rows: list[RowReport] = []
+    refs: dict[str, str] = {}
+    interrupted, error = False, ""
+    try:
+        for (_, sobject), group in itertools.groupby(plan.changes, key=lambda c: (c.batch, c.sobject)):
+            changes = list(group)
+            if not _send_object(port, store, loaded, sobject, changes, refs, rows, run.id, stop, progress):
+                interrupted = True
+                break
+    except RemoteError as failure:
+        error = str(failure)
+    _record_plays(store, loaded, plan, rows, complete=not interrupted and not error)
+    if not interrupted and not error:
+        store.meta.record_applied_config(digest(loaded.config), canonical_json(loaded.config))
+    report = ApplyReport(run.id, tuple(rows), plan.write_enabled, interrupted, error)
+    status = "interrupted" if interrupted else "failed" if error or report.rejected else "succeeded"
+    store.runs.finish(run.id, status, report.counts())
+    if error:
+        raise RemoteError(f"apply stopped: {error}; what was written is recorded (run {run.id})")
+    return report
+
+
+def _send_object(
+    port: SalesforcePort,
+    store: Store,
+    loaded: LoadedConfig,
+    sobject: str,
+    changes: Sequence[RecordChange],
+    refs: dict[str, str],
+    rows: list[RowReport],
+    run_id: str,
+    stop: Callable[[], bool],
+    progress: Progress | None,
+) -> bool:
+    """Send one object's changes chunk by chunk; False when a stop was requested."""
+    api = choose_api(loaded.config, len(changes))
+    size = max(len(changes), 1) if api == "bulk" else COLLECTION_SIZE
+    describe = port.describe(sobject)
+    for chunk in chunks(changes, size):
+        if stop():
+            return False
+        done = apply_chunk(port, store, loaded.config, describe, chunk, refs, run_id, bulk=api == "bulk")
+        rows.extend(done)
+        if progress is not None:
+            progress(f"{sobject}: {len(done)} row(s) via {api.upper()}: {dict(Counter(r.outcome for r in done))}")
+    return True
+
+
+def _record_plays(store: Store, loaded: LoadedConfig, plan: Plan, rows: Sequence[RowReport], *, complete: bool) -> None:
+    """Entrants become members unless their write is to be retried; without a write, only on a full apply."""
+    reported = {(r.workspace_kind, r.workspace_id) for r in rows}
+    # A create turned into a link still owes the record its values: the next plan updates it.
+    unfinished = ("conflict", "skipped", "linked")
+    retry = {(r.workspace_kind, r.workspace_id) for r in rows if r.retry or r.outcome in unfinished}
+    planned = {(c.workspace.kind, c.workspace.id) for c in plan.changes}
+    with store.transaction():
+        for entry in plan.play_entries:
+            who = (entry.kind, entry.workspace_id)
+            if not entry.entered:
+                if complete:
+                    store.plays.leave(entry.play, Kind(entry.kind), [entry.workspace_id])
+                continue
+            done = who in reported if who in planned else complete
+            if done and who not in retry:
+                store.plays.enter(entry.play, Kind(entry.kind), [entry.workspace_id])

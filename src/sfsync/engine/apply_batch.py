@@ -1,0 +1,161 @@
+"""One batch of apply: re-check against Salesforce, send, and commit the outcome in one transaction.
+
+Before sending, each update's target is re-read and every field whose Salesforce value is no longer
+the plan's `before` is dropped as a conflict; a create whose email or domain now exists in
+Salesforce is not sent. Creates without an external id write an intent first. The batch's links, ledger entries,
+intent outcomes, row results and the serial are committed together once Salesforce has answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sfsync.catalogue import Kind
+from sfsync.engine.appeared import appeared_keys, create_key
+from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.values import same_value
+from sfsync.salesforce.port import ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
+from sfsync.store import Store
+from sfsync.store.intents import Intent
+
+TERMINAL_CODES = frozenset(
+    {
+        "CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "INVALID_EMAIL_ADDRESS",
+        "INVALID_FIELD_FOR_INSERT_UPDATE", "INVALID_FIELD", "STRING_TOO_LONG", "INVALID_TYPE_ON_FIELD_IN_RECORD",
+        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "FIELD_INTEGRITY_EXCEPTION", "INSUFFICIENT_ACCESS_OR_READONLY",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """What apply did with one change: `outcome` written|linked|rejected|conflict|skipped|unknown."""
+
+    key: str
+    sobject: str
+    action: str
+    outcome: str
+    sf_id: str | None = None
+    workspace_kind: str = ""
+    workspace_id: str = ""
+    error_code: str = ""
+    message: str = ""
+    fields: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def retry(self) -> bool:
+        """A rejected or unknown row leaves its record a play entrant, so the next plan tries it again."""
+        return self.outcome == "unknown" or (self.outcome == "rejected" and self.error_code not in TERMINAL_CODES)
+
+
+@dataclass
+class Prepared:
+    """A change ready to send: the values left after the re-check, or a report saying why not."""
+
+    change: RecordChange
+    values: dict[str, Any] = field(default_factory=dict)
+    dropped: tuple[str, ...] = ()
+    report: RowReport | None = None
+
+
+Sender = Callable[[str, Action, Sequence[Record]], list[WriteResult]]
+
+
+def prepare(
+    port: SalesforcePort, describe: ObjectDescribe | None, changes: Sequence[RecordChange], refs: Mapping[str, str]
+) -> list[Prepared]:
+    """Re-read the targets, drop conflicting fields, resolve references to records created earlier."""
+    updates = [c for c in changes if c.action is Action.UPDATE]
+    names = sorted({f.field for c in updates for f in c.fields})
+    current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
+    appeared = appeared_keys(port, [c for c in changes if c.action is Action.CREATE])
+    return [_prepare(c, current.get(c.key), appeared, refs, describe) for c in changes]
+
+
+def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list[str]) -> list[Record | None]:
+    if not updates:
+        return []
+    return port.retrieve(updates[0].sobject, [str(c.sf_id) for c in updates], names)
+
+
+def _prepare(
+    change: RecordChange,
+    current: Record | None,
+    appeared: set[str],
+    refs: Mapping[str, str],
+    describe: ObjectDescribe | None,
+) -> Prepared:
+    if change.action is Action.UPDATE and current is None:
+        return Prepared(change, report=_report(change, "conflict", message="the record is gone from Salesforce"))
+    if change.action is Action.CREATE and create_key(change) in appeared:
+        why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
+        return Prepared(change, report=_report(change, "conflict", message=why))
+    values: dict[str, Any] = {}
+    dropped = []
+    for item in change.fields:
+        if item.ref is not None:
+            if item.ref not in refs:
+                why = f"its {item.field} was to be the record of {item.ref}, which was not created"
+                return Prepared(change, report=_report(change, "skipped", message=why))
+            values[item.field] = refs[item.ref]
+            continue
+        info = describe.field(item.field) if describe else None
+        if current is not None and not same_value(current.get(item.field), item.before, info):
+            dropped.append(item.field)
+            continue
+        values[item.field] = item.after
+    if not values:
+        why = "every field changed in Salesforce since the plan: " + ", ".join(dropped)
+        report = _report(change, "conflict", message=why, dropped=tuple(dropped))
+        return Prepared(change, dropped=tuple(dropped), report=report)
+    return Prepared(change, values, tuple(dropped))
+
+
+def open_intents(store: Store, prepared: Sequence[Prepared], run_id: str) -> dict[str, Intent]:
+    """Write a create intent per create, committed before the call (no external id to upsert on)."""
+    intents = {}
+    with store.transaction():
+        for item in prepared:
+            change = item.change
+            digest = hashlib.sha256(json.dumps(item.values, sort_keys=True, default=str).encode()).hexdigest()
+            kind = Kind(change.workspace.kind)
+            intents[change.key] = store.intents.open(kind, change.workspace.id, change.sobject, digest, run_id)
+    return intents
+
+
+def report_for(item: Prepared, result: WriteResult) -> RowReport:
+    """The row report of one sent change, from Salesforce's answer."""
+    change = item.change
+    sent = tuple(sorted(item.values))
+    if result.outcome is Outcome.OK:
+        return _report(change, "written", result.id or change.sf_id, fields=sent, dropped=item.dropped)
+    if result.outcome is Outcome.UNKNOWN:
+        why = "no answer from Salesforce; the next plan re-matches before creating anything"
+        return _report(change, "unknown", change.sf_id, message=why, fields=sent)
+    error = result.errors[0] if result.errors else None
+    code, message = (error.code, error.message) if error else ("UNKNOWN_ERROR", "rejected without a reason")
+    if error is not None and code == "DUPLICATES_DETECTED" and len(error.duplicate_ids) == 1:
+        target = error.duplicate_ids[0]
+        return _report(change, "linked", target, code, f"linked to the duplicate rule's match {target}")
+    return _report(change, "rejected", change.sf_id, code, message, fields=sent)
+
+
+def _report(
+    change: RecordChange,
+    outcome: str,
+    sf_id: str | None = None,
+    code: str = "",
+    message: str = "",
+    *,
+    fields: tuple[str, ...] = (),
+    dropped: tuple[str, ...] = (),
+) -> RowReport:
+    return RowReport(
+        change.key, change.sobject, str(change.action), outcome, sf_id or change.sf_id,
+        change.workspace.kind, change.workspace.id, code, message, fields, dropped,
+    )  # fmt: skip

@@ -1,0 +1,274 @@
+"""The plan: one frozen value that `show`, `apply` and every rendering read.
+
+A plan is data, not a procedure: apply performs at most what it holds, and its JSON form (with
+`format_version`) is what the human views are built from. Reasons are for display only; apply never
+decides anything from a reason string.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sfsync.errors import UsageError
+
+FORMAT_VERSION = 1
+
+JSONValue = Any
+
+
+class Action(StrEnum):
+    """What apply does to one Salesforce record."""
+
+    CREATE = "create"
+    UPDATE = "update"
+
+
+class SkipCode(StrEnum):
+    """Why a record (or a field) is not written; `reason` on the skip says it in words."""
+
+    EXCLUDED = "excluded"
+    WRITE_DISABLED = "write_disabled"
+    NOT_IN_PLAY = "not_in_play"
+    CONFLICT = "conflict"
+    POLICY = "policy"
+    CONVERTED_LEAD = "converted_lead"
+    NO_EMAIL = "no_email"
+    NO_DOMAIN = "no_domain"
+    AMBIGUOUS = "ambiguous"
+    REJECTED = "rejected"
+    DELETED = "deleted_in_salesforce"
+    UNKNOWN_OUTCOME = "unknown_outcome"
+    UNAPPLIABLE = "unappliable"
+    MODE = "mode"
+    MISSING_REQUIRED = "missing_required"
+
+
+@dataclass(frozen=True)
+class WorkspaceRef:
+    """A workspace record: `kind` person|company, its id, and a label for people to read."""
+
+    kind: str
+    id: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field apply sends. `ref` names the change whose created Id becomes the value (AccountId)."""
+
+    field: str
+    before: JSONValue
+    after: JSONValue
+    source: str
+    policy: str
+    reason: str
+    ref: str | None = None
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class FieldSkip:
+    """One field sfsync would set but may not (policy, conflict); kept so the plan says why."""
+
+    field: str
+    before: JSONValue
+    wanted: JSONValue
+    code: SkipCode
+    reason: str
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One create or update. `key` is unique in the plan; `batch` orders writes (Accounts first)."""
+
+    key: str
+    sobject: str
+    action: Action
+    workspace: WorkspaceRef
+    sf_id: str | None
+    match: str
+    fields: tuple[FieldChange, ...]
+    skipped_fields: tuple[FieldSkip, ...] = ()
+    batch: int = 0
+    plays: tuple[str, ...] = ()
+    intent: str = ""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record sfsync does not write, and why."""
+
+    workspace: WorkspaceRef
+    sobject: str | None
+    code: SkipCode
+    reason: str
+    sf_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PlayEntry:
+    """A record that entered (or, `entered` false, left) a play's audience since the last apply."""
+
+    play: str
+    kind: str
+    workspace_id: str
+    entered: bool = True
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    """One typed difference between the last applied config and this one."""
+
+    kind: str
+    path: str
+    before: JSONValue = None
+    after: JSONValue = None
+
+
+@dataclass(frozen=True)
+class PlanDiagnostic:
+    severity: str
+    summary: str
+    detail: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class ObjectEstimate:
+    """How apply will write one object: `api` rest|bulk and the API calls it expects to make."""
+
+    sobject: str
+    creates: int
+    updates: int
+    api: str
+    calls: int
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """The state a plan was built from; apply refuses the plan when any part but `watermarks` moved."""
+
+    lineage: str
+    serial: int
+    org_id: str
+    describes: dict[str, str]
+    config_digest: str
+    watermarks: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything `apply` may do, and everything it will not do and why."""
+
+    fingerprint: Fingerprint
+    mode: str
+    write_enabled: bool
+    config_diff: tuple[ConfigChange, ...]
+    diagnostics: tuple[PlanDiagnostic, ...]
+    changes: tuple[RecordChange, ...]
+    skips: tuple[Skip, ...]
+    play_entries: tuple[PlayEntry, ...]
+    estimates: tuple[ObjectEstimate, ...]
+    refresh: dict[str, dict[str, int]] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+    tool_version: str = ""
+
+    @property
+    def appliable(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def has_writes(self) -> bool:
+        return bool(self.changes)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per object: creates, updates and skips."""
+        result: dict[str, dict[str, int]] = {}
+        for change in self.changes:
+            entry = result.setdefault(change.sobject, {"create": 0, "update": 0, "skip": 0})
+            entry[str(change.action)] += 1
+        for skip in self.skips:
+            name = skip.sobject or skip.workspace.kind
+            result.setdefault(name, {"create": 0, "update": 0, "skip": 0})["skip"] += 1
+        return dict(sorted(result.items()))
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The plan's JSON form: stable key order, `counts` derived for readers that do not recompute."""
+    body = asdict(plan)
+    body["counts"] = plan.counts()
+    body["appliable"] = plan.appliable
+    ordered = {"format_version": body.pop("format_version"), "tool_version": body.pop("tool_version")}
+    ordered.update(body)
+    return ordered
+
+
+def plan_to_text(plan: Plan) -> str:
+    return json.dumps(plan_to_json(plan), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def plan_from_json(data: dict[str, Any]) -> Plan:
+    """Rebuild a plan; a different `format_version` or a malformed document is a usage error."""
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if version != FORMAT_VERSION:
+        raise UsageError(f"unsupported plan format_version {version!r} (this sfsync reads {FORMAT_VERSION})")
+    try:
+        return _plan(data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise UsageError(f"malformed plan: {error}") from error
+
+
+def plan_from_text(text: str) -> Plan:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"not a plan file: {error}") from error
+    return plan_from_json(data)
+
+
+def _plan(d: dict[str, Any]) -> Plan:
+    return Plan(
+        fingerprint=Fingerprint(**d["fingerprint"]),
+        mode=d["mode"],
+        write_enabled=d["write_enabled"],
+        config_diff=tuple(ConfigChange(**c) for c in d["config_diff"]),
+        diagnostics=tuple(PlanDiagnostic(**x) for x in d["diagnostics"]),
+        changes=tuple(_change(c) for c in d["changes"]),
+        skips=tuple(_skip(s) for s in d["skips"]),
+        play_entries=tuple(PlayEntry(**p) for p in d["play_entries"]),
+        estimates=tuple(ObjectEstimate(**e) for e in d["estimates"]),
+        refresh=d.get("refresh", {}),
+        format_version=d["format_version"],
+        tool_version=d.get("tool_version", ""),
+    )
+
+
+def _change(d: dict[str, Any]) -> RecordChange:
+    return RecordChange(
+        key=d["key"],
+        sobject=d["sobject"],
+        action=Action(d["action"]),
+        workspace=WorkspaceRef(**d["workspace"]),
+        sf_id=d["sf_id"],
+        match=d["match"],
+        fields=tuple(FieldChange(**f) for f in d["fields"]),
+        skipped_fields=tuple(_field_skip(f) for f in d.get("skipped_fields", ())),
+        batch=d.get("batch", 0),
+        plays=tuple(d.get("plays", ())),
+        intent=d.get("intent", ""),
+    )
+
+
+def _field_skip(d: dict[str, Any]) -> FieldSkip:
+    return FieldSkip(d["field"], d["before"], d["wanted"], SkipCode(d["code"]), d["reason"], d.get("sensitive", False))
+
+
+def _skip(d: dict[str, Any]) -> Skip:
+    return Skip(WorkspaceRef(**d["workspace"]), d["sobject"], SkipCode(d["code"]), d["reason"], d.get("sf_id"))

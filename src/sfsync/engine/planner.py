@@ -1,0 +1,154 @@
+"""`make_plan`: refresh, diff the config, check metadata, match, and build the write set.
+
+Planning is read-only towards Salesforce. It updates the local cache (mirror, workspace fields read
+from Salesforce, read links, describe cache) but never the store's serial: only apply moves that.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from sfsync import __version__
+from sfsync.config import LoadedConfig
+from sfsync.config.canonical import canonical, digest
+from sfsync.config.models import Config
+from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.fingerprint import take_fingerprint
+from sfsync.engine.metadata import metadata_problems, objects_needed
+from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
+from sfsync.engine.refresh import READ_OBJECTS, refresh
+from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
+from sfsync.engine.subjects import companies, people
+from sfsync.engine.write_set import WriteSet
+from sfsync.errors import Diagnostic
+from sfsync.salesforce.describe import describe_objects
+from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
+from sfsync.salesforce.soql import filter_fields
+from sfsync.store import Store
+from sfsync.store.intents import IntentState
+
+COLLECTION_SIZE = 200
+BULK_JOB_CALLS = 5  # create, upload, close, poll, results
+
+
+def make_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, *, full_refresh: bool = False) -> Plan:
+    config = loaded.config
+    identity = port.identity()
+    found = describe_objects(port, [*READ_OBJECTS, *objects_needed(config)])
+    describes = {name: d for name, d in found.items() if d is not None}
+    diagnostics = [_diagnostic(d) for d in metadata_problems(loaded, found).sorted()]
+    last = store.meta.last_applied_config()
+    diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
+    full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
+    refreshed = refresh(port, store, config, describes, full=full, filter_fields=_filter_fields(config))
+    retried = _resolve_unknown_creates(store)
+    write_set = _build(store, loaded, describes)
+    rejected = last_rejections(store)
+    ordered = note_retries(_ordered(write_set.changes.values()), rejected)
+    changes = tuple(_note_retry(c, retried) for c in ordered)
+    touched = {
+        name: describes[name] for name in sorted({*READ_OBJECTS, *(c.sobject for c in changes)}) if name in describes
+    }
+    return Plan(
+        fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
+        mode=str(config.sync.person_object),
+        write_enabled=config.sync.write,
+        config_diff=diff,
+        diagnostics=(*diagnostics, *write_set.diagnostics.values()),
+        changes=changes,
+        skips=tuple(note_terminal(write_set.skips, rejected)),
+        play_entries=tuple(write_set.entries),
+        estimates=estimates(config, changes),
+        refresh=refreshed.summary(),
+        tool_version=__version__,
+    )
+
+
+def _build(store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe]) -> WriteSet:
+    config = loaded.config
+    members = {
+        play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
+        for play in config.plays
+    }
+    write_set = WriteSet(store, loaded, describes, members)
+    for company in companies(store):
+        write_set.visit_company(company)
+    for person in people(store):
+        write_set.visit_person(person)
+    return write_set
+
+
+def _ordered(changes: Iterable[RecordChange]) -> list[RecordChange]:
+    return sorted(changes, key=lambda c: (c.batch, c.sobject, c.action != Action.CREATE, c.key))
+
+
+def _filter_fields(config: Config) -> dict[str, list[str]]:
+    trees = [e.where for e in config.exclusions] + [p.audience.where for p in config.plays if p.audience.where]
+    result: dict[str, list[str]] = {}
+    for tree in trees:
+        for item in filter_fields(tree):
+            result.setdefault(item.sobject, []).append(item.field)
+    return result
+
+
+def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
+    """Creates whose outcome was never known: linked now when reading found them, else created again."""
+    notes: dict[tuple[str, str, str], str] = {}
+    for intent in list(store.intents.unresolved()):
+        links = {link.object: link for link in store.links.for_record(intent.kind, intent.workspace_id)}
+        found = links.get(intent.object)
+        if found is not None:
+            store.intents.resolve(intent.id, IntentState.CREATED, found.sf_id)
+            continue
+        store.intents.resolve(intent.id, IntentState.FAILED)
+        notes[(str(intent.kind), intent.workspace_id, intent.object)] = (
+            "an earlier create's outcome was unknown and re-matching did not find it"
+        )
+    return notes
+
+
+def _note_retry(change: RecordChange, notes: Mapping[tuple[str, str, str], str]) -> RecordChange:
+    note = notes.get((change.workspace.kind, change.workspace.id, change.sobject))
+    return replace(change, match=f"{note}; {change.match}") if note and change.action is Action.CREATE else change
+
+
+def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEstimate, ...]:
+    """The API choice per object (`sync.api`, Bulk above `bulk_threshold` writes) and calls expected."""
+    counts: dict[str, list[int]] = {}
+    for change in changes:
+        entry = counts.setdefault(change.sobject, [0, 0])
+        entry[0 if change.action is Action.CREATE else 1] += 1
+    result = []
+    for sobject, (creates, updates) in sorted(counts.items()):
+        api = choose_api(config, creates + updates)
+        retrieves = math.ceil(updates / COLLECTION_SIZE)
+        writes = (
+            (creates > 0) * BULK_JOB_CALLS + (updates > 0) * BULK_JOB_CALLS
+            if api == "bulk"
+            else math.ceil(creates / COLLECTION_SIZE) + math.ceil(updates / COLLECTION_SIZE)
+        )
+        result.append(ObjectEstimate(sobject, creates, updates, api, writes + retrieves))
+    return tuple(result)
+
+
+def choose_api(config: Config, writes: int) -> str:
+    api = str(config.sync.api)
+    if api != "auto":
+        return api
+    return "bulk" if writes > config.sync.bulk_threshold else "rest"
+
+
+def _diagnostic(d: Diagnostic) -> PlanDiagnostic:
+    pos = d.position
+    return PlanDiagnostic(
+        str(d.severity),
+        d.summary,
+        d.detail,
+        pos.file if pos else None,
+        pos.line if pos else None,
+        pos.column if pos else None,
+        ".".join(str(p) for p in d.path),
+    )

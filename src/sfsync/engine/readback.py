@@ -1,0 +1,83 @@
+"""Values read from Salesforce: typed by the describe, and turned into workspace updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sfsync.catalogue import FieldType, Kind, lookup
+from sfsync.config.models import FieldMapping
+from sfsync.engine.values import is_empty
+from sfsync.salesforce.port import ObjectDescribe
+from sfsync.store.normalise import normalise_domain, normalise_email
+from sfsync.store.workspace import RecordUpdate
+
+_KEY_FIELD = {Kind.PERSON: ("Email", "email", normalise_email), Kind.COMPANY: ("Website", "domain", normalise_domain)}
+
+
+def read_values(row: Mapping[str, Any], describe: ObjectDescribe) -> dict[str, Any]:
+    """A read row with Bulk's strings turned into JSON types by the describe (REST rows pass through)."""
+    result: dict[str, Any] = {}
+    for name, value in row.items():
+        info = describe.field(name)
+        result[name] = _typed(value, info.type if info else "")
+    return result
+
+
+def _typed(value: Any, kind: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    if value == "":
+        return None
+    try:
+        if kind == "boolean":
+            return value.strip().lower() == "true"
+        if kind == "int":
+            return int(float(value))
+        if kind in ("double", "currency", "percent"):
+            return float(value)
+    except ValueError:
+        return value
+    return value
+
+
+def workspace_update(
+    kind: Kind, fields: Mapping[str, Any], mappings: Mapping[str, FieldMapping]
+) -> tuple[RecordUpdate | None, str]:
+    """The workspace update a read record makes, or None and why it is skipped (no valid key)."""
+    sf_key, ws_key, normalise = _KEY_FIELD[kind]
+    raw = fields.get(sf_key)
+    normalised = normalise(str(raw)) if isinstance(raw, str) else None
+    if normalised is None or not normalised.ok:
+        return None, "no email" if kind is Kind.PERSON else "no valid website"
+    values: dict[str, Any] = {ws_key: normalised.value if kind is Kind.COMPANY else str(raw).strip()}
+    attributes: dict[str, Any] = {}
+    for sf_field, mapping in mappings.items():
+        value = fields.get(sf_field)
+        prefix, _, name = mapping.from_.partition(".")
+        if prefix != str(kind) or is_empty(value) or name == ws_key:
+            continue
+        if name.startswith("attributes."):
+            attributes[name.removeprefix("attributes.")] = value
+        elif name != "id":
+            values[name] = workspace_value(mapping.from_, value)
+    return RecordUpdate(kind, 0, None, normalised.value, values, attributes), ""
+
+
+def workspace_value(path: str, value: Any) -> Any:
+    """A Salesforce value in the workspace column's type (dates, numbers, booleans)."""
+    spec = lookup(path)
+    kind = spec.type if spec else FieldType.TEXT
+    try:
+        if kind is FieldType.DATE:
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if kind is FieldType.INTEGER:
+            return int(float(value))
+        if kind is FieldType.NUMBER:
+            return float(value)
+        if kind is FieldType.BOOLEAN:
+            return value if isinstance(value, bool) else str(value).lower() == "true"
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else str(value)

@@ -1,0 +1,205 @@
+"""The read pass: Salesforce → mirror (a cache) → workspace, then links for what was read.
+
+Each object is read by `SystemModstamp` watermark (`>=`, dropping the ids already seen at that exact
+stamp), fully on the first run or on demand, with deleted rows (`queryAll`) so deletions are seen.
+Fields mapped `read`/`read_write` update the workspace (Salesforce wins there); Contacts and Leads
+without a valid email and Accounts without a valid website are skipped with the reason. Records read
+are linked to the workspace record with their key (the rule's pick when several share it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sfsync.catalogue import Kind
+from sfsync.config.models import Config, Direction
+from sfsync.engine.readback import read_values, workspace_update
+from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
+from sfsync.salesforce.soql import select
+from sfsync.store import Store
+from sfsync.store.bulk import chunks
+from sfsync.store.links import Link
+from sfsync.store.mirror import MirrorRecord, Watermark
+from sfsync.store.session import utc_now
+from sfsync.store.sync_views import mirror_count, session_of, unlinked_matches
+
+READ_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
+SYSTEM_FIELDS = ("Id", "SystemModstamp", "LastModifiedDate", "IsDeleted")
+MATCH_FIELDS = {
+    "Account": ("Name", "Website", "OwnerId"),
+    "Contact": ("Email", "AccountId", "OwnerId", "LastName"),
+    "Lead": ("Email", "IsConverted", "ConvertedContactId", "ConvertedAccountId", "OwnerId", "Company"),
+    "Opportunity": ("AccountId", "IsClosed", "IsWon", "StageName"),
+}
+KEY_OF = {"Account": Kind.COMPANY, "Contact": Kind.PERSON, "Lead": Kind.PERSON}
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ObjectRefresh:
+    """What one object's read did; `skipped` counts records not taken into the workspace, by reason."""
+
+    sobject: str
+    full: bool
+    api: str
+    read: int
+    deleted: int
+    linked: int
+    skipped: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    objects: tuple[ObjectRefresh, ...]
+    watermarks: Mapping[str, str]
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        return {
+            o.sobject: {"read": o.read, "deleted": o.deleted, "linked": o.linked, **o.skipped} for o in self.objects
+        }
+
+
+def query_fields(sobject: str, config: Config, describe: ObjectDescribe, extra: Iterable[str] = ()) -> list[str]:
+    """The fields read for an object: system, match, mapped, defaulted and filtered fields it has."""
+    wanted = [*SYSTEM_FIELDS, *MATCH_FIELDS.get(sobject, ())]
+    # A person may be written as a Contact or a Lead whatever the mode: read what either would write.
+    sources = ("Contact", "Lead") if sobject in ("Contact", "Lead") else (sobject,)
+    for source in sources:
+        wanted += list(config.mappings.get(source, {})) + list(config.defaults.get(source, {}))
+        for play in config.plays:
+            if play.sync_to_salesforce is not None:
+                wanted += list(play.sync_to_salesforce.defaults.get(source, {}))
+    wanted += list(extra)
+    if config.sync.external_id_field:
+        wanted.append(config.sync.external_id_field)
+    present = [describe.field(name) for name in dict.fromkeys(wanted)]
+    return [info.name for info in dict.fromkeys(p for p in present if p is not None)]
+
+
+def refresh(
+    port: SalesforcePort,
+    store: Store,
+    config: Config,
+    describes: Mapping[str, ObjectDescribe],
+    *,
+    full: frozenset[str] = frozenset(),
+    filter_fields: Mapping[str, Iterable[str]] | None = None,
+) -> RefreshResult:
+    """Read every object (incrementally unless in `full`), update the workspace and link what was read."""
+    results = []
+    for sobject in READ_OBJECTS:
+        if sobject not in describes:
+            continue
+        fields = query_fields(sobject, config, describes[sobject], (filter_fields or {}).get(sobject, ()))
+        results.append(_read_object(port, store, config, describes[sobject], fields, sobject in full))
+    linked = _link_read(store, config)
+    objects = tuple(
+        ObjectRefresh(r.sobject, r.full, r.api, r.read, r.deleted, linked.get(r.sobject, 0), r.skipped) for r in results
+    )
+    return RefreshResult(objects, _watermarks(store))
+
+
+def _read_object(
+    port: SalesforcePort, store: Store, config: Config, describe: ObjectDescribe, fields: list[str], full: bool
+) -> ObjectRefresh:
+    sobject = describe.name
+    mark = None if full else store.mirror.watermark(sobject)
+    where = f"SystemModstamp >= {_soql_datetime(mark.system_modstamp)}" if mark else ""
+    soql = select(fields, sobject, where)
+    bulk = _use_bulk(store, config, sobject)
+    rows = port.bulk_query(soql, include_deleted=True) if bulk else port.query(soql, include_deleted=True)
+    counts: Counter[str] = Counter()
+    for chunk in chunks(_fresh(rows, describe, mark), _CHUNK):
+        store.mirror.upsert(chunk)
+        counts["read"] += len(chunk)
+        counts["deleted"] += sum(1 for r in chunk if r.is_deleted)
+        if config.sync.read and sobject in KEY_OF:
+            counts.update(_into_workspace(store, config, sobject, chunk))
+    skipped = {k: v for k, v in counts.items() if k not in ("read", "deleted")}
+    api = "bulk" if bulk else "rest"
+    return ObjectRefresh(sobject, mark is None, api, counts["read"], counts["deleted"], 0, skipped)
+
+
+def _use_bulk(store: Store, config: Config, sobject: str) -> bool:
+    api = str(config.sync.api)
+    if api != "auto":
+        return api == "bulk"
+    return mirror_count(session_of(store), sobject) > config.sync.bulk_threshold
+
+
+def _fresh(
+    rows: Iterator[Mapping[str, Any]], describe: ObjectDescribe, mark: Watermark | None
+) -> Iterator[MirrorRecord]:
+    """Read rows as mirror records, without those already read at exactly the watermark's stamp."""
+    for row in rows:
+        values = read_values(row, describe)
+        stamp = _parse_datetime(values.get("SystemModstamp"))
+        record_id = str(values["Id"])
+        if mark is not None and stamp == mark.system_modstamp and record_id in mark.ids_at_stamp:
+            continue
+        yield MirrorRecord(
+            describe.name,
+            record_id,
+            values,
+            stamp,
+            _parse_datetime(values.get("LastModifiedDate")),
+            bool(values.get("IsDeleted")),
+        )
+
+
+def _into_workspace(store: Store, config: Config, sobject: str, chunk: list[MirrorRecord]) -> Counter[str]:
+    kind = KEY_OF[sobject]
+    mappings = {name: m for name, m in config.mappings.get(sobject, {}).items() if m.direction is not Direction.WRITE}
+    updates, skipped = [], Counter[str]()
+    for record in chunk:
+        if record.is_deleted:
+            continue
+        update, reason = workspace_update(kind, record.fields, mappings)
+        if update is None:
+            skipped[f"skipped: {reason}"] += 1
+        else:
+            updates.append(update)
+    if updates:
+        store.workspace.upsert(kind, updates)
+    return skipped
+
+
+def _link_read(store: Store, config: Config) -> Counter[str]:
+    """Link workspace records to the Salesforce records read with their key (created_by_sfsync false)."""
+    linked: Counter[str] = Counter()
+    now = utc_now()
+    for sobject, kind in KEY_OF.items():
+        for chunk in chunks(unlinked_matches(session_of(store), kind, sobject), _CHUNK):
+            store.links.add([Link(kind, c.workspace_id, sobject, c.sf_id, False, now) for c in chunk])
+            linked[sobject] += len(chunk)
+    return linked
+
+
+def _watermarks(store: Store) -> dict[str, str]:
+    result = {}
+    for sobject in READ_OBJECTS:
+        mark = store.mirror.watermark(sobject)
+        if mark is not None:
+            result[sobject] = mark.system_modstamp.isoformat()
+    return result
+
+
+def _soql_datetime(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_datetime(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    text = str(value).replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,243 @@
+"""The write set: visiting each workspace record once, deciding what is written where, and why not.
+
+Write scope (DESIGN §3): `sync.write` on, not excluded, and either a new entrant of a play that syncs
+to Salesforce or a linked record sfsync created or wrote before. Accounts are planned before the
+Contacts that need them (batch 0 before batch 1); an Account created in the same apply is referenced
+by its change key and its Id is filled in at apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sfsync.config import LoadedConfig
+from sfsync.config.models import Config, PersonObject, Policy
+from sfsync.engine.exclusions import exclusion_for
+from sfsync.engine.matching import Target, account_target, person_target
+from sfsync.engine.plan import (
+    Action,
+    FieldChange,
+    FieldSkip,
+    PlanDiagnostic,
+    PlayEntry,
+    RecordChange,
+    Skip,
+    SkipCode,
+    WorkspaceRef,
+)
+from sfsync.engine.plays import membership, play_defaults
+from sfsync.engine.subject import Subject
+from sfsync.engine.values import TemplateFailure, Wanted, decide, wanted_values
+from sfsync.salesforce.port import ObjectDescribe
+from sfsync.store import Store
+from sfsync.store.normalise import normalise_domain, normalise_email
+
+KNOWN_AFTER_APPLY = "(known after apply)"
+ACCOUNT_BATCH, PERSON_BATCH = 0, 1
+
+
+class WriteSet:
+    """Collects changes, skips, play entries and template diagnostics while records are visited."""
+
+    def __init__(
+        self, store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], members: dict[str, set[str]]
+    ) -> None:
+        self.store, self.loaded, self.describes, self.members = store, loaded, describes, members
+        self.config: Config = loaded.config
+        self.leads_mode = self.config.sync.person_object is PersonObject.LEADS
+        self.changes: dict[str, RecordChange] = {}
+        self.skips: list[Skip] = []
+        self.entries: list[PlayEntry] = []
+        self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
+        self._accounts: dict[str, str | None] = {}
+
+    # --- visiting ---------------------------------------------------------------------------------------
+    def visit_company(self, subject: Subject) -> None:
+        writing = self._enter(subject)
+        if self.leads_mode:
+            if writing:
+                self._skip(subject, "Account", SkipCode.MODE, "Leads mode writes no Accounts")
+            return
+        target = account_target(self.store, subject.id, _domain(subject))
+        if self._gate(subject, target, writing):
+            self._account(subject, target, writing)
+
+    def visit_person(self, subject: Subject) -> None:
+        writing = self._enter(subject)
+        target = person_target(
+            self.store,
+            subject.id,
+            _email(subject),
+            leads_mode=self.leads_mode,
+            match_leads=self.config.sync.match_leads_in_contacts_mode,
+        )
+        if not self._gate(subject, target, writing):
+            return
+        extra: list[Wanted] = []
+        account = self._account_of(subject, writing) if target.sobject == "Contact" and not self.leads_mode else None
+        if account is not None:
+            extra.append(Wanted("AccountId", account, "company", Policy.IF_EMPTY))
+        self._change(f"{target.sobject}/{subject.id}", subject, target, writing, PERSON_BATCH, extra)
+
+    # --- scope ------------------------------------------------------------------------------------------
+    def _enter(self, subject: Subject) -> tuple[str, ...]:
+        plays = [p for p in self.config.plays if p.audience.object is subject.kind]
+        current = [name for name, ids in self.members.items() if subject.id in ids]
+        member = membership(plays, subject, current)
+        self.entries.extend(PlayEntry(name, str(subject.kind), subject.id) for name in member.entered)
+        self.entries.extend(PlayEntry(name, str(subject.kind), subject.id, False) for name in member.left)
+        return member.writing(plays)
+
+    def _gate(self, subject: Subject, target: Target, writing: Sequence[str]) -> bool:
+        """Whether the record is in the write scope; records a skip with the reason when it is not."""
+        if not writing and not target.written_before:
+            why = "not a new entrant of any play that syncs to Salesforce"
+            self._skip(subject, target.sobject, SkipCode.NOT_IN_PLAY, why, target.sf_id)
+            return False
+        excluded = exclusion_for(subject, self.config.exclusions)
+        if excluded is not None:
+            self._skip(subject, target.sobject, SkipCode.EXCLUDED, f"excluded by {excluded}", target.sf_id)
+            return False
+        if not self.config.sync.write:
+            self._skip(subject, target.sobject, SkipCode.WRITE_DISABLED, "sync.write is false", target.sf_id)
+            return False
+        if target.skip is not None:
+            self._skip(subject, target.sobject, target.skip[0], target.skip[1], target.sf_id)
+            return False
+        return True
+
+    # --- Accounts -------------------------------------------------------------------------------------------
+    def _account_of(self, person: Subject, plays: Sequence[str]) -> str | None:
+        """The AccountId for a person's Contact: a linked Account, or the key of one this apply creates."""
+        company = person.company
+        if company is None or not company.id:
+            return None
+        if company.id not in self._accounts:
+            target = account_target(self.store, company.id, _domain(company))
+            self._accounts[company.id] = None if target.skip else self._account(company, target, plays)
+        return self._accounts[company.id]
+
+    def _account(self, company: Subject, target: Target, plays: Sequence[str]) -> str | None:
+        key = f"Account/{company.id}"
+        if company.id in self._accounts:
+            return self._accounts[company.id]
+        change = self._change(key, company, target, plays, ACCOUNT_BATCH, [])
+        if change is not None:  # written for its people after all: no longer "not in a play"
+            self.skips = [s for s in self.skips if not (s.workspace.id == company.id and s.sobject == "Account")]
+        value = target.sf_id or (KNOWN_AFTER_APPLY + key if change is not None else None)
+        self._accounts[company.id] = value
+        return value
+
+    # --- one record ------------------------------------------------------------------------------------------
+    def _change(
+        self, key: str, subject: Subject, target: Target, plays: Sequence[str], batch: int, extra: list[Wanted]
+    ) -> RecordChange | None:
+        wanted = self._wanted(subject, target.sobject, plays)
+        if wanted is None:
+            return None
+        wanted += extra
+        decided = self._decide(target, wanted)
+        fields = [d for d in decided if isinstance(d, FieldChange)]
+        skipped = tuple(d for d in decided if isinstance(d, FieldSkip))
+        create = target.sf_id is None
+        missing = self._missing_required(target.sobject, fields) if create else []
+        if missing:
+            why = f"required field{'s' if len(missing) > 1 else ''} {', '.join(missing)} without a value"
+            self._skip(subject, target.sobject, SkipCode.MISSING_REQUIRED, why)
+            return None
+        if not fields:
+            if skipped:
+                why = "; ".join(f"{s.field} kept ({s.reason})" for s in skipped)
+                self._skip(subject, target.sobject, SkipCode.POLICY, why, target.sf_id)
+            return None
+        change = RecordChange(
+            key, target.sobject, Action.CREATE if create else Action.UPDATE, _ref(subject), target.sf_id,
+            target.match, tuple(fields), skipped, batch, tuple(plays),
+        )  # fmt: skip
+        self.changes[key] = change
+        return change
+
+    def _wanted(self, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted] | None:
+        source = self._source_object(sobject)
+        defaults: list[tuple[str, Mapping[str, Any]]] = play_defaults(self.config.plays, plays, source)
+        defaults.append(("default", self.config.defaults.get(source, {})))
+        mappings = self.config.mappings.get(source, {})
+        if source != sobject:  # a Lead's person fields, on the Contact that wins over it
+            mappings = {name: m for name, m in mappings.items() if m.from_.startswith("person.")}
+        try:
+            wanted = wanted_values(sobject, mappings, defaults, subject.context(), self.config.sync.owned_prefix)
+        except TemplateFailure as failure:
+            self._template_failed(failure)
+            self._skip(subject, sobject, SkipCode.UNAPPLIABLE, f"template failed: {failure}")
+            return None
+        ext = self.config.sync.external_id_field
+        if ext:
+            wanted.append(Wanted(ext, subject.id, "sfsync id", Policy.OWNED))
+        return wanted
+
+    def _source_object(self, sobject: str) -> str:
+        """Leads mode writes an existing Contact with the Contact's mappings, or else with the Lead's."""
+        if self.leads_mode and sobject == "Contact" and "Contact" not in self.config.mappings:
+            return "Lead"
+        return sobject
+
+    def _decide(self, target: Target, wanted: list[Wanted]) -> list[FieldChange | FieldSkip]:
+        create = target.sf_id is None
+        ledger = {} if create else self.store.ledger.values(target.sobject, str(target.sf_id))
+        describe = self.describes.get(target.sobject)
+        result: list[FieldChange | FieldSkip] = []
+        for item in wanted:
+            info = describe.field(item.field) if describe else None
+            if info is None or not (info.createable if create else info.updateable):
+                continue  # reported once by the metadata checks, not per record
+            decided = decide(item, target.current.get(item.field), ledger.get(item.field), create=create, info=info)
+            if isinstance(decided, FieldChange) and str(decided.after).startswith(KNOWN_AFTER_APPLY):
+                ref = str(decided.after).removeprefix(KNOWN_AFTER_APPLY)
+                decided = replace(decided, after=KNOWN_AFTER_APPLY, ref=ref, reason="the Account this apply creates")
+            if decided is not None:
+                result.append(decided)
+        return result
+
+    def _missing_required(self, sobject: str, fields: Sequence[FieldChange]) -> list[str]:
+        describe = self.describes.get(sobject)
+        given = {f.field for f in fields}
+        required = [f.name for f in describe.fields.values() if f.required_on_create] if describe else []
+        return [name for name in required if name not in given]
+
+    def _template_failed(self, failure: TemplateFailure) -> None:
+        if failure.path in self.diagnostics:
+            return
+        path = failure.path
+        if path[0] == "plays":  # the config locates list items by index
+            names = [p.name for p in self.config.plays]
+            path = ("plays", names.index(str(path[1])), *path[2:])
+        position = self.loaded.position(path)
+        self.diagnostics[failure.path] = PlanDiagnostic(
+            "error",
+            f"template failed: {failure}",
+            file=position.file if position else None,
+            line=position.line if position else None,
+            column=position.column if position else None,
+            path=".".join(str(p) for p in failure.path),
+        )
+
+    def _skip(
+        self, subject: Subject, sobject: str | None, code: SkipCode, reason: str, sf_id: str | None = None
+    ) -> None:
+        self.skips.append(Skip(_ref(subject), sobject, code, reason, sf_id))
+
+
+def _ref(subject: Subject) -> WorkspaceRef:
+    return WorkspaceRef(str(subject.kind), subject.id, subject.label)
+
+
+def _domain(subject: Subject) -> str | None:
+    raw = subject.values.get("domain")
+    return normalise_domain(str(raw)).value if raw else None
+
+
+def _email(subject: Subject) -> str | None:
+    raw = subject.values.get("email")
+    return normalise_email(str(raw)).value if raw else None

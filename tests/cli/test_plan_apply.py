@@ -1,0 +1,105 @@
+"""`sfsync plan`, `show` and `apply` end to end against the local org: exit codes and what they say."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sfsync.cli import run
+from sfsync.localorg import seeding
+from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
+
+pytestmark = pytest.mark.org
+
+CONFIG = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  ca_bundle: ${SF_CA_BUNDLE}
+  auth:
+    method: password
+    username: ${SF_USERNAME}
+    password: ${SF_PASSWORD}
+    security_token: ${SF_SECURITY_TOKEN}
+store: sqlite:///sfsync.db
+sync: {write: WRITE, person_object: leads}
+mappings:
+  Lead:
+    Email: {from: person.email, direction: read_write}
+    LastName: person.last_name
+    Company: company.name
+defaults:
+  Lead: {Company: "{{ company.name or '[not provided]' }}"}
+plays:
+  - name: everyone
+    audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
+    sync_to_salesforce: {}
+"""
+PEOPLE = "email,last_name\npeter@initech.example,Gibbons\nmilton@initech.example,Waddams\n"
+
+
+@pytest.fixture
+def workdir(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Path]:
+    env = {"SF_INSTANCE_URL": local_org.instance_url, "SF_CA_BUNDLE": str(local_org.ca_file)}
+    env |= {"SF_USERNAME": local_org.username, "SF_PASSWORD": local_org.password}
+    env |= {"SF_SECURITY_TOKEN": local_org.security_token, "NO_COLOR": "1"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sfsync.yaml").write_text(CONFIG.replace("WRITE", "true"), encoding="utf-8")
+    (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")
+    assert run(["workspace", "load", "people.csv", "--object", "person"]) == 0
+    yield tmp_path
+    seeding.reset(local_org.running.app.org)
+
+
+def test_plan_apply_plan_round(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["plan", "-o", "plan.json", "--detailed-exitcode"]) == 2
+    out = capsys.readouterr().out
+    assert "+ create Lead new for person peter@initech.example" in out
+    assert "Plan: 2 to create, 0 to update" in out
+    assert run(["show", "plan.json", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["Lead"]["create"] == 2
+    assert run(["apply", "plan.json"]) == 0
+    assert "Apply complete: 2 written." in capsys.readouterr().out
+    assert run(["plan", "--detailed-exitcode"]) == 0
+    assert "No changes to write." in capsys.readouterr().out
+
+
+def test_a_used_plan_is_stale(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["plan", "-o", "plan.json"]) == 0
+    assert run(["apply", "--auto-approve"]) == 0
+    capsys.readouterr()
+    assert run(["apply", "plan.json"]) == 1
+    assert "the plan is stale: the store changed since the plan (serial" in capsys.readouterr().err
+
+
+def test_write_disabled_says_so(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "sfsync.yaml").write_text(CONFIG.replace("WRITE", "false"), encoding="utf-8")
+    assert run(["plan", "--detailed-exitcode"]) == 0
+    out = capsys.readouterr().out
+    assert "writing disabled (sync.write: false)" in out and "sync.write is false" in out
+    assert run(["apply", "--auto-approve"]) == 0
+    assert "nothing was written to Salesforce" in capsys.readouterr().out
+
+
+def test_refresh_reads_incrementally(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["refresh"]) == 0
+    assert "Lead: 3 read (full, REST), 0 deleted" in capsys.readouterr().out
+    assert run(["refresh"]) == 0
+    assert "Lead: 0 read (incremental, REST)" in capsys.readouterr().out
+
+
+def test_show_markdown_is_a_comment_for_the_pull_request(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["plan", "-o", "plan.json"]) == 0
+    capsys.readouterr()
+    assert run(["show", "plan.json", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("### sfsync plan: 2 to create, 0 to update") and "not a new entrant" in out

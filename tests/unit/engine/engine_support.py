@@ -1,0 +1,81 @@
+"""Shared engine test data: config bodies, the Salesforce fields sfsync owns, workspace loading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_port import custom_field
+
+from sfsync.catalogue import Kind
+from sfsync.store import Store
+from sfsync.store.normalise import normalise_domain, normalise_email
+from sfsync.store.workspace import RecordUpdate
+
+HEADER = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  auth:
+    method: session
+    access_token: ${SF_ACCESS_TOKEN}
+"""
+
+CONTACTS = """\
+sync: {write: true, person_object: contacts_and_accounts}
+mappings:
+  Account:
+    Name: company.name
+    Website: {from: company.domain, direction: read_write}
+    Sfsync_Intent__c: company.intent_level
+  Contact:
+    Email: {from: person.email, direction: read_write}
+    FirstName: person.first_name
+    LastName: person.last_name
+    Title: {from: person.title, policy: if_unchanged}
+defaults:
+  Contact: {LeadSource: Other}
+plays:
+  - name: everyone
+    audience: {object: person}
+    sync_to_salesforce: {defaults: {Contact: {LeadSource: Web}}}
+"""
+
+LEADS = """\
+sync: {write: true, person_object: leads}
+mappings:
+  Lead:
+    Email: {from: person.email, direction: read_write}
+    LastName: person.last_name
+    Title: person.title
+    Company: company.name
+    Sfsync_Intent__c: company.intent_level
+  Contact:
+    Title: person.title
+defaults:
+  Lead: {Company: "{{ company.name or '[not provided]' }}", Status: Open - Not Contacted}
+plays:
+  - name: everyone
+    audience: {object: person}
+    sync_to_salesforce: {}
+"""
+
+SFSYNC_FIELDS = [custom_field("Sfsync_Id__c", external_id=True), custom_field("Sfsync_Intent__c")]
+
+
+def add_people(store: Store, *rows: dict[str, Any]) -> None:
+    updates = []
+    for line, row in enumerate(rows, start=2):
+        key = normalise_email(row["email"]).value
+        values = {k: v for k, v in row.items() if k != "attributes"}
+        updates.append(RecordUpdate(Kind.PERSON, line, None, key, values, row.get("attributes", {})))
+    outcome = store.workspace.upsert(Kind.PERSON, updates)
+    assert not outcome.rejected, outcome.rejected
+
+
+def add_companies(store: Store, *rows: dict[str, Any]) -> None:
+    updates = []
+    for line, row in enumerate(rows, start=2):
+        key = normalise_domain(row["domain"]).value
+        updates.append(RecordUpdate(Kind.COMPANY, line, None, key, {**row, "domain": key}, {}))
+    outcome = store.workspace.upsert(Kind.COMPANY, updates)
+    assert not outcome.rejected, outcome.rejected

@@ -1,0 +1,237 @@
+"""A hand-written, dict-backed Salesforce for engine tests; it enforces the rules the engine relies on.
+
+- describes come from the recorded ones plus the custom fields a test declares;
+- creates need the required fields, refuse unknown or non-createable fields, and respect duplicate
+  rules (`DUPLICATES_DETECTED` with the matched ids) unless `allow_save`;
+- a converted Lead refuses updates; `SystemModstamp` moves on every write;
+- `drop_next_writes` commits a write and then reports its outcome as unknown (a lost response);
+- queries understand the SOQL the engine sends: `SELECT … FROM X [WHERE SystemModstamp >= T]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sfsync.localorg.catalog import recorded_describe
+from sfsync.salesforce.describe import describe_digest, object_describe
+from sfsync.salesforce.port import (
+    CallCounts,
+    ErrorDetail,
+    FieldInfo,
+    Identity,
+    Limits,
+    ObjectDescribe,
+    Outcome,
+    Record,
+    Update,
+    WriteOperation,
+    WriteOptions,
+    WriteResult,
+)
+
+PREFIXES = {"Account": "001", "Contact": "003", "Lead": "00Q", "Opportunity": "006"}
+_SELECT = re.compile(r"SELECT (?P<fields>.+?) FROM (?P<object>\w+)(?: WHERE SystemModstamp >= (?P<stamp>\S+))?", re.I)
+EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def custom_field(name: str, type_: str = "string", *, external_id: bool = False) -> FieldInfo:
+    return FieldInfo(name, type_, name, 255, True, True, True, True, external_id=external_id, unique=external_id)
+
+
+class FakePort:
+    """The port over dicts. `records[object][id]` holds every field, `IsDeleted` included."""
+
+    def __init__(self, custom_fields: Mapping[str, Sequence[FieldInfo]] | None = None) -> None:
+        self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in PREFIXES}
+        self.describes = {name: _describe(name, (custom_fields or {}).get(name, ())) for name in PREFIXES}
+        self.duplicate_rules: dict[str, str] = {}  # object -> field that must be unique
+        self.drop_next_writes = 0
+        self.reject_next: dict[str, ErrorDetail] = {}  # object -> error for the next write of it
+        self.calls: Counter[str] = Counter()
+        self.written: list[tuple[str, str, list[dict[str, Any]]]] = []
+        self._ids = itertools.count(1)
+        self._clock = itertools.count(1)
+
+    # --- test set-up -------------------------------------------------------------------------------
+    def seed(self, sobject: str, **values: Any) -> str:
+        """A record created by a human; returns its Id."""
+        record_id = f"{PREFIXES[sobject]}{next(self._ids):015d}"
+        self.records[sobject][record_id] = {"Id": record_id, "IsDeleted": False, **values}
+        self._touch(sobject, record_id)
+        return record_id
+
+    def edit(self, sobject: str, record_id: str, **values: Any) -> None:
+        self.records[sobject][record_id].update(values)
+        self._touch(sobject, record_id)
+
+    def delete(self, sobject: str, record_id: str) -> None:
+        self.edit(sobject, record_id, IsDeleted=True)
+
+    def convert(self, lead_id: str, contact_id: str) -> None:
+        self.edit("Lead", lead_id, IsConverted=True, ConvertedContactId=contact_id)
+
+    def live(self, sobject: str) -> list[dict[str, Any]]:
+        return [r for r in self.records[sobject].values() if not r["IsDeleted"]]
+
+    # --- the port --------------------------------------------------------------------------------------
+    def identity(self) -> Identity:
+        return Identity("00D000000000001AAA", "005000000000001AAA", "sync@example.com", "https://fake", "62.0")
+
+    def describe(self, sobject: str) -> ObjectDescribe:
+        self.calls["describe"] += 1
+        return self.describes[sobject]
+
+    def query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
+        self.calls["query"] += 1
+        return iter(self._select(soql, include_deleted))
+
+    def bulk_query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
+        self.calls["bulk_query"] += 1
+        return iter(self._select(soql, include_deleted))
+
+    def retrieve(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[Record | None]:
+        self.calls["retrieve"] += 1
+        found = [self.records[sobject].get(i) for i in ids]
+        return [None if r is None or r["IsDeleted"] else {f: r.get(f) for f in ("Id", *fields)} for r in found]
+
+    def insert(self, sobject: str, records: Sequence[Record], options: WriteOptions) -> list[WriteResult]:
+        self.calls["collections"] += 1
+        return self._write(sobject, WriteOperation.INSERT, records, options, None)
+
+    def update(self, sobject: str, updates: Sequence[Update], options: WriteOptions) -> list[WriteResult]:
+        self.calls["collections"] += 1
+        rows = [{"Id": u.id, **u.values} for u in updates]
+        return self._write(sobject, WriteOperation.UPDATE, rows, options, None)
+
+    def upsert(
+        self, sobject: str, external_id_field: str, records: Sequence[Record], options: WriteOptions
+    ) -> list[WriteResult]:
+        self.calls["collections"] += 1
+        return self._write(sobject, WriteOperation.UPSERT, records, options, external_id_field)
+
+    def bulk_write(
+        self,
+        sobject: str,
+        operation: WriteOperation,
+        records: Sequence[Record],
+        external_id_field: str | None = None,
+    ) -> list[WriteResult]:
+        self.calls["bulk"] += 1
+        return self._write(sobject, operation, records, WriteOptions(), external_id_field)
+
+    def limits(self) -> Limits:
+        return Limits(sum(self.calls.values()), 100_000)
+
+    def call_counts(self) -> CallCounts:
+        return CallCounts(dict(self.calls))
+
+    # --- rules -------------------------------------------------------------------------------------------
+    def _select(self, soql: str, include_deleted: bool) -> list[dict[str, Any]]:
+        match = _SELECT.match(soql.strip())
+        assert match, f"the fake does not understand {soql!r}"
+        fields = [f.strip() for f in match["fields"].split(",")]
+        since = match["stamp"]
+        rows = sorted(self.records[match["object"]].values(), key=lambda r: (r["SystemModstamp"], r["Id"]))
+        return [
+            {f: r.get(f) for f in fields}
+            for r in rows
+            if (include_deleted or not r["IsDeleted"]) and (since is None or r["SystemModstamp"] >= _stamp(since))
+        ]
+
+    def _write(
+        self,
+        sobject: str,
+        operation: WriteOperation,
+        rows: Sequence[Record],
+        options: WriteOptions,
+        external_id_field: str | None,
+    ) -> list[WriteResult]:
+        self.written.append((sobject, str(operation), [dict(r) for r in rows]))
+        results = [self._row(sobject, operation, dict(r), options, external_id_field) for r in rows]
+        if self.drop_next_writes:
+            self.drop_next_writes -= 1
+            return [WriteResult(Outcome.UNKNOWN) for _ in rows]
+        return results
+
+    def _row(
+        self, sobject: str, operation: WriteOperation, row: dict[str, Any], options: WriteOptions, ext: str | None
+    ) -> WriteResult:
+        if sobject in self.reject_next:
+            return WriteResult(Outcome.REJECTED, errors=(self.reject_next.pop(sobject),))
+        target = self._target(sobject, operation, row, ext)
+        if isinstance(target, WriteResult):
+            return target
+        error = self._check(sobject, row, target, options)
+        if error:
+            return WriteResult(Outcome.REJECTED, errors=(error,))
+        if target is None:
+            target = self.seed(sobject, **{k: v for k, v in row.items() if k != "Id"})
+            return WriteResult(Outcome.OK, target, True)
+        self.edit(sobject, target, **{k: v for k, v in row.items() if k != "Id"})
+        return WriteResult(Outcome.OK, target, False)
+
+    def _target(
+        self, sobject: str, op: WriteOperation, row: dict[str, Any], ext: str | None
+    ) -> str | None | WriteResult:
+        if op is WriteOperation.UPDATE:
+            current = self.records[sobject].get(row["Id"])
+            if current is None or current["IsDeleted"]:
+                return WriteResult(Outcome.REJECTED, errors=(ErrorDetail("ENTITY_IS_DELETED", "entity is deleted"),))
+            return str(row["Id"])
+        if op is WriteOperation.UPSERT and ext:
+            matches = [r["Id"] for r in self.live(sobject) if r.get(ext) == row.get(ext)]
+            if len(matches) > 1:
+                return WriteResult(Outcome.REJECTED, errors=(ErrorDetail("DUPLICATE_EXTERNAL_ID", "several"),))
+            return matches[0] if matches else None
+        return None
+
+    def _check(
+        self, sobject: str, row: dict[str, Any], target: str | None, options: WriteOptions
+    ) -> ErrorDetail | None:
+        describe = self.describes[sobject]
+        for name in row:
+            info = describe.field(name)
+            allowed = info is not None and (info.createable if target is None else info.updateable)
+            if name != "Id" and not allowed:
+                return ErrorDetail("INVALID_FIELD_FOR_INSERT_UPDATE", f"{name} is not writable", (name,))
+        if target is None:
+            missing = [f.name for f in describe.fields.values() if f.required_on_create and not row.get(f.name)]
+            if missing:
+                return ErrorDetail("REQUIRED_FIELD_MISSING", f"Required fields are missing: {missing}", tuple(missing))
+        elif sobject == "Lead" and self.records["Lead"][target].get("IsConverted"):
+            return ErrorDetail("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
+        return self._duplicates(sobject, row, target, options)
+
+    def _duplicates(
+        self, sobject: str, row: dict[str, Any], target: str | None, options: WriteOptions
+    ) -> ErrorDetail | None:
+        field = self.duplicate_rules.get(sobject)
+        if field is None or options.allow_save or target is not None or not row.get(field):
+            return None
+        value = str(row[field]).lower()
+        ids = tuple(r["Id"] for r in self.live(sobject) if str(r.get(field) or "").lower() == value)
+        if not ids:
+            return None
+        return ErrorDetail("DUPLICATES_DETECTED", f"Use one of these records? ({sobject} duplicate rule)", (), ids)
+
+    def _touch(self, sobject: str, record_id: str) -> None:
+        stamp = (EPOCH + dt.timedelta(seconds=next(self._clock))).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        self.records[sobject][record_id].update(SystemModstamp=stamp, LastModifiedDate=stamp)
+
+
+def _stamp(text: str) -> str:
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+
+def _describe(name: str, extra: Sequence[FieldInfo]) -> ObjectDescribe:
+    base = object_describe(recorded_describe(name))
+    fields = {**base.fields, **{f.name: f for f in extra}}
+    digest = describe_digest(name, base.queryable, base.createable, base.updateable, fields)
+    return replace(base, fields=fields, digest=digest)

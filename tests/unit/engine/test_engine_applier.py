@@ -1,0 +1,199 @@
+"""Apply over the fake port: constrained by the plan, idempotent, and a second apply writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from engine_support import CONTACTS, LEADS, add_companies, add_people
+
+from sfsync.engine.applier import apply_plan
+from sfsync.engine.planner import make_plan
+from sfsync.errors import StalePlanError
+
+
+def _seed_workspace(store):
+    add_companies(store, {"domain": "acme.example", "name": "Acme", "intent_level": "High"})
+    add_people(
+        store,
+        {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO", "company_domain": "acme.example"},
+        {"email": "bob@acme.example", "last_name": "Builder", "company_domain": "acme.example"},
+    )
+
+
+def test_second_plan_after_apply_has_no_writes(store, port, write_config):
+    _seed_workspace(store)
+    loaded = write_config(CONTACTS)
+    report = apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    assert report.counts() == {"written": 3}
+    account = port.live("Account")[0]
+    assert {c["AccountId"] for c in port.live("Contact")} == {account["Id"]}
+    again = make_plan(port, store, loaded)
+    assert again.changes == ()
+    assert not again.has_writes
+
+
+def test_human_edit_between_plan_and_apply_is_a_conflict(store, port, write_config):
+    contact = port.seed("Contact", LastName="Lovelace", Email="ada@acme.example")
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
+    loaded = write_config(CONTACTS)
+    plan = make_plan(port, store, loaded)
+    (change,) = plan.changes
+    assert change.sf_id == contact and {f.field for f in change.fields} >= {"Title"}
+    port.edit("Contact", contact, Title="Chief Scientist")
+    report = apply_plan(port, store, loaded, plan)
+    assert port.records["Contact"][contact]["Title"] == "Chief Scientist"
+    assert "Title" in report.rows[0].dropped
+
+
+def test_stale_plan_is_refused_naming_what_moved(store, port, write_config):
+    _seed_workspace(store)
+    loaded = write_config(CONTACTS)
+    plan = make_plan(port, store, loaded)
+    apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    with pytest.raises(StalePlanError, match="serial"):
+        apply_plan(port, store, loaded, plan)
+
+
+def test_lost_create_response_is_linked_not_created_again(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS)
+    port.drop_next_writes = 1
+    report = apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    assert [r.outcome for r in report.rows] == ["unknown"]
+    second = make_plan(port, store, loaded)
+    assert [c.action for c in second.changes] == []
+    apply_plan(port, store, loaded, second)
+    assert len(port.live("Lead")) == 1
+    assert store.links.for_record("person", store.workspace.find("person", "ada@acme.example").id)
+
+
+def test_duplicate_rule_match_is_linked_not_duplicated(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    existing = port.seed("Lead", LastName="Lovelace", Company="A", Email="augusta@acme.example")
+    port.duplicate_rules["Lead"] = "LastName"  # the rule matches on a field the email check does not see
+    report = apply_plan(port, store, loaded, plan)
+    assert [(r.outcome, r.sf_id) for r in report.rows] == [("linked", existing)]
+    assert len(port.live("Lead")) == 1
+
+
+def test_rejected_create_is_retried_next_run_and_exit_reports_it(store, port, write_config):
+    from sfsync.salesforce.port import ErrorDetail
+
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS)
+    port.reject_next["Lead"] = ErrorDetail("FIELD_CUSTOM_VALIDATION_EXCEPTION", "Phone is required")
+    report = apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    assert report.rejected and report.rows[0].error_code == "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+    retry = make_plan(port, store, loaded)
+    assert [c.action for c in retry.changes] == ["create"]
+    assert retry.changes[0].match.startswith("retrying: rejected last time (FIELD_CUSTOM_VALIDATION_EXCEPTION)")
+    apply_plan(port, store, loaded, retry)
+    assert len(port.live("Lead")) == 1
+
+
+def test_terminal_rejection_is_not_retried(store, port, write_config):
+    from sfsync.salesforce.port import ErrorDetail
+
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS)
+    port.reject_next["Lead"] = ErrorDetail("INVALID_EMAIL_ADDRESS", "bad email")
+    apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    plan = make_plan(port, store, loaded)
+    assert plan.changes == ()
+    (skip,) = plan.skips
+    assert (skip.code, skip.reason) == (
+        "rejected",
+        "rejected by Salesforce last time (INVALID_EMAIL_ADDRESS: bad email); not retried",
+    )
+
+
+def test_rest_and_bulk_give_identical_results(store, port, write_config, tmp_path):
+    from engine_support import SFSYNC_FIELDS
+    from fake_port import FakePort
+
+    from sfsync.store import open_store
+
+    def run(config: str, target_port: FakePort, target_store) -> list[dict]:
+        add_companies(target_store, {"domain": "acme.example", "name": "Acme", "intent_level": "High"})
+        add_people(target_store, {"email": "ada@acme.example", "last_name": "L", "company_domain": "acme.example"})
+        loaded = write_config(config)
+        apply_plan(target_port, target_store, loaded, make_plan(target_port, target_store, loaded))
+        return [
+            {k: v for k, v in r.items() if k not in ("Id", "AccountId", "SystemModstamp", "LastModifiedDate")}
+            for name in ("Account", "Contact")
+            for r in target_port.live(name)
+        ]
+
+    rest = run(CONTACTS, port, store)
+    bulk_port = FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")})
+    bulk_store = open_store(f"sqlite:///{tmp_path / 'bulk.db'}")
+    bulk = run(CONTACTS.replace("write: true,", "write: true, api: bulk,"), bulk_port, bulk_store)
+    bulk_store.close()
+    assert rest == bulk
+    assert port.calls["bulk"] == 0 and bulk_port.calls["bulk"] == 2
+
+
+def test_external_id_creates_are_upserts(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    plan = make_plan(port, store, loaded)
+    person = store.workspace.find("person", "ada@acme.example")
+    assert {f.field: f.after for f in plan.changes[0].fields}["Sfsync_Id__c"] == person.id
+    apply_plan(port, store, loaded, plan)
+    assert [w[1] for w in port.written] == ["upsert"]
+    assert port.live("Lead")[0]["Sfsync_Id__c"] == person.id
+
+
+def test_stop_request_finishes_the_batch_and_stops(store, port, write_config):
+    _seed_workspace(store)
+    loaded = write_config(CONTACTS)
+    asked = iter([False, True])
+    report = apply_plan(port, store, loaded, make_plan(port, store, loaded), stop=lambda: next(asked))
+    assert report.interrupted
+    assert [r.sobject for r in report.rows] == ["Account"]
+    assert port.live("Contact") == []
+    assert make_plan(port, store, loaded).changes  # the rest is still to do
+
+
+def test_write_disabled_plan_applies_nothing(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS.replace("write: true", "write: false"))
+    report = apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    assert report.rows == () and not report.write_enabled
+    assert port.written == []
+
+
+def test_a_record_created_by_someone_since_the_plan_is_not_duplicated(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    port.seed("Lead", LastName="Lovelace", Company="A", Email="ADA@acme.example")
+    report = apply_plan(port, store, loaded, plan)
+    assert report.rows[0].outcome == "conflict"
+    assert len(port.live("Lead")) == 1
+
+
+def test_a_duplicate_rule_link_gets_its_values_on_the_next_run(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    existing = port.seed("Lead", LastName="Lovelace", Company="A", Email="augusta@acme.example")
+    port.duplicate_rules["Lead"] = "LastName"
+    apply_plan(port, store, loaded, plan)
+    follow_up = make_plan(port, store, loaded)
+    assert [(c.action, c.sf_id) for c in follow_up.changes] == [("update", existing)]
+    apply_plan(port, store, loaded, follow_up)
+    assert port.records["Lead"][existing]["Title"] == "CTO"
+    assert make_plan(port, store, loaded).changes == ()
+
+
+def test_an_account_created_by_someone_since_the_plan_is_not_duplicated(store, port, write_config):
+    _seed_workspace(store)
+    loaded = write_config(CONTACTS)
+    plan = make_plan(port, store, loaded)
+    port.seed("Account", Name="Acme (by hand)", Website="http://www.ACME.example/")
+    report = apply_plan(port, store, loaded, plan)
+    assert (report.rows[0].sobject, report.rows[0].outcome) == ("Account", "conflict")
+    assert len(port.live("Account")) == 1
+    assert {r.outcome for r in report.rows if r.sobject == "Contact"} == {"skipped"}

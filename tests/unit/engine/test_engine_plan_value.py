@@ -1,0 +1,57 @@
+"""The plan value: JSON round trip, format_version, and its JSON and text forms under snapshots."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from engine_support import CONTACTS, add_companies, add_people
+from rich.console import Console
+
+from sfsync.engine.plan import plan_from_json, plan_from_text, plan_to_json, plan_to_text
+from sfsync.engine.planner import make_plan
+from sfsync.errors import UsageError
+from sfsync.render.plan_text import render_plan
+
+
+@pytest.fixture
+def plan(store, port, write_config):
+    port.seed("Contact", LastName="Hopper", Email="grace@acme.example", Title="Rear Admiral")
+    add_companies(store, {"domain": "acme.example", "name": "Acme", "intent_level": "High"})
+    add_people(
+        store,
+        {"email": "ada@acme.example", "last_name": "Lovelace", "company_domain": "acme.example"},
+        {"email": "grace@acme.example", "last_name": "Hopper", "title": "Admiral", "company_domain": "acme.example"},
+        {"email": "nobody@acme.example"},
+    )
+    return make_plan(port, store, write_config(CONTACTS))
+
+
+def _stable(document: dict) -> dict:
+    document["fingerprint"]["lineage"] = "<lineage>"
+    return document
+
+
+def test_json_round_trip_is_lossless(plan):
+    assert plan_from_text(plan_to_text(plan)) == plan
+    assert plan_from_json(json.loads(json.dumps(plan_to_json(plan)))) == plan
+
+
+def test_plan_json_snapshot(plan, snapshot):
+    assert _stable(plan_to_json(plan)) == snapshot
+
+
+def test_plan_text_snapshot(plan, snapshot):
+    buffer = io.StringIO()
+    render_plan(plan_to_json(plan), Console(file=buffer, no_color=True, width=120))
+    assert buffer.getvalue() == snapshot
+
+
+def test_unknown_format_version_is_refused(plan):
+    document = plan_to_json(plan)
+    document["format_version"] = 99
+    with pytest.raises(UsageError, match="format_version 99"):
+        plan_from_json(document)
+    with pytest.raises(UsageError, match="not a plan file"):
+        plan_from_text("{not json")
