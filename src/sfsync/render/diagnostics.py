@@ -1,10 +1,23 @@
-"""Diagnostics as `file:line:col: error: summary` with a source snippet and a caret."""
+"""Diagnostics as `file:line:col: error: summary` with a source snippet and a caret.
+
+Snippets come from the file on disk; a literal secret on the quoted line is masked, so an error
+about a leaked password never prints the password again.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from sfsync.config.secrets import is_reference, is_secret_key
 from sfsync.errors import Diagnostic, Diagnostics
+
+MASK = "********"
+# `key: value` in block or flow style; the value ends at a comma, closing bracket or comment.
+KEY_VALUE = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P<sep>\s*:\s+)(?P<value>\"[^\"]*\"|'[^']*'|\$\{[^}]*\}|[^\s,}\]#][^,}\]#]*?)(?=\s*(?:[,}\]]|\s#|$))"
+)
+URL_PASSWORD = re.compile(r"(?P<head>://[^/@:\s]+:)(?!\$\{)(?P<value>[^@/\s]+)(?=@)")
 
 
 def render_diagnostics(diagnostics: Diagnostics) -> str:
@@ -25,13 +38,25 @@ def render_diagnostic(d: Diagnostic) -> str:
     return "\n".join(lines) + "\n"
 
 
+def redact(line: str) -> str:
+    """`line` with literal secret values (and passwords inside URLs) replaced by a mask."""
+
+    def mask(match: re.Match[str]) -> str:
+        value = match.group("value").strip("\"'")
+        if not is_secret_key(match.group("key")) or is_reference(value):
+            return match.group(0)
+        return f"{match.group('key')}{match.group('sep')}{MASK}"
+
+    return URL_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}", KEY_VALUE.sub(mask, line))
+
+
 def _snippet(d: Diagnostic) -> list[str]:
     if d.position is None:
         return []
     source = _source_lines(d.position.file)
     if not 1 <= d.position.line <= len(source):
         return []
-    text = source[d.position.line - 1].rstrip("\n")
+    text = redact(source[d.position.line - 1].rstrip("\n"))
     gutter = f"{d.position.line:>4} | "
     caret = " " * (len(gutter) + max(d.position.column - 1, 0)) + "^"
     return [gutter + text, caret]

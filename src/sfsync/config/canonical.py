@@ -1,0 +1,29 @@
+"""The canonical form of a config: what the engine diffs and fingerprints.
+
+Defaults are filled in, shorthand is expanded, keys are sorted, and `${VAR}` references stay
+references (a digest never depends on a secret).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sfsync.config.models import Config
+
+
+def canonical(config: Config) -> dict[str, Any]:
+    """A JSON-able dict with every default filled and keys sorted."""
+    dumped = config.model_dump(mode="json", by_alias=True)
+    result: dict[str, Any] = json.loads(json.dumps(dumped, sort_keys=True))
+    return result
+
+
+def canonical_json(config: Config) -> str:
+    return json.dumps(canonical(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(config: Config) -> str:
+    """sha256 (hex) of the canonical JSON: equal configs, equal digests, whatever their formatting."""
+    return hashlib.sha256(canonical_json(config).encode("utf-8")).hexdigest()

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from sfsync.cli import run
+from sfsync.config import canonical, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+INVALID = sorted((ROOT / "tests/cases/invalid").glob("*.yaml"))
+VALID = sorted((ROOT / "tests/cases/valid").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "examples").glob("*/sfsync.yaml"))
+HEADLINE = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<column>\d+): (error|warning): \S")
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # diagnostics name files relative to the repository, as a user would see them
+
+
+def relative(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_there_is_an_invalid_case_per_kind_of_mistake() -> None:
+    assert len(INVALID) >= 20
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: p.stem)
+def test_invalid_case(case: Path, capsys: pytest.CaptureFixture[str], snapshot: SnapshotAssertion) -> None:
+    assert run(["validate", relative(case)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    headlines = [line for line in err.splitlines() if HEADLINE.match(line)]
+    assert headlines, err
+    assert all(line.startswith(f"{relative(case)}:") for line in headlines)
+    assert err.rstrip().splitlines()[-1].endswith("0 warnings") and "^" in err
+    assert err == snapshot
+
+
+@pytest.mark.parametrize("case", VALID, ids=lambda p: p.stem)
+def test_valid_case(case: Path, capsys: pytest.CaptureFixture[str], snapshot: SnapshotAssertion) -> None:
+    assert run(["validate", relative(case)]) == 0
+    assert capsys.readouterr().out == f"{relative(case)}: valid\n"
+    assert canonical(load_config(case).config) == snapshot
+
+
+def test_examples_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["validate", *(relative(p) for p in EXAMPLES)]) == 0
+    assert capsys.readouterr().out.count(": valid\n") == len(EXAMPLES) == 2
+
+
+def test_json_output_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [relative(ROOT / "tests/cases/invalid/literal-password.yaml"), relative(EXAMPLES[0])]
+    assert run(["validate", "--format", "json", *cases]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report == {
+        "valid": False,
+        "error_count": 1,
+        "warning_count": 0,
+        "diagnostics": [
+            {
+                "severity": "error",
+                "summary": "password is written in the file as a literal value",
+                "detail": "",
+                "file": cases[0],
+                "line": 7,
+                "column": 15,
+                "path": "connection.auth.password",
+            }
+        ],
+    }
+
+
+def test_json_output_for_valid_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["validate", "--format", "json", relative(EXAMPLES[0])]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "valid": True,
+        "error_count": 0,
+        "warning_count": 0,
+        "diagnostics": [],
+    }
+
+
+def test_all_files_are_checked_before_failing(capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = INVALID[0], INVALID[1]
+    assert run(["validate", relative(first), relative(EXAMPLES[0]), relative(second)]) == 1
+    err = capsys.readouterr().err
+    assert f"{relative(first)}:" in err and f"{relative(second)}:" in err
+
+
+def test_directories_are_searched_and_the_default_is_the_config_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["validate", "examples"]) == 0
+    assert capsys.readouterr().out.count(": valid") == 2
+    assert run(["validate", "-c", str(tmp_path / "absent.yaml")]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_a_literal_secret_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("literal-password", "literal-token-flow-style", "literal-store-password", "many-problems-one-pass"):
+        run(["validate", relative(ROOT / "tests/cases/invalid" / f"{name}.yaml")])
+        err = capsys.readouterr().err
+        assert "********" in err
+        for secret in ("correct-horse-battery", "FakeToken", "s3cret", "hunter2"):
+            assert secret not in err
+
+
+def test_warnings_do_not_fail_validation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "tests/cases/valid/minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "sfsync.yaml"
+    path.write_text(text + "mappings:\n  Lead:\n    Email: {from: person.email, direction: read, policy: owned}\n")
+    assert run(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{path}: valid\n"
+    assert err.startswith(f"{path}:9:58: warning: policy has no effect on a read-only mapping\n")
+    assert err.endswith("0 errors, 1 warning\n")
+    assert run(["validate", "--format", "json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["valid"], report["error_count"], report["warning_count"]) == (True, 0, 1)
