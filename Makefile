@@ -28,5 +28,8 @@ typecheck: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/sfsync schema > schema/sfsync.schema.json
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .sfsync .pytest_cache

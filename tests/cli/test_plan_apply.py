@@ -63,7 +63,7 @@ def workdir(
 def test_plan_apply_plan_round(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["plan", "-o", "plan.json", "--detailed-exitcode"]) == 2
     out = capsys.readouterr().out
-    assert "+ create Lead new for person peter@initech.example" in out
+    assert "+ Lead (new) for person peter@initech.example" in out
     assert "Plan: 2 to create, 0 to update" in out
     assert run(["show", "plan.json", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["Lead"]["create"] == 2

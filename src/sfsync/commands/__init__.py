@@ -7,7 +7,20 @@ import importlib
 import click
 
 # Each entry names a module of this package that defines a click command or group called `command`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "fmt",
+    "schema",
+    "workspace",
+    "state",
+    "doctor",
+    "init",
+    "localorg",
+    "plan",
+    "show",
+    "apply",
+    "refresh",
+)
 
 
 def registered_commands() -> list[click.Command]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,13 +14,15 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from sfsync import __version__
 from sfsync.commands.options import config_option
 from sfsync.commands.plan import show
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, read_plan, sync_session
 from sfsync.engine.applier import ApplyReport, apply_plan
 from sfsync.engine.planner import make_plan
-from sfsync.errors import ExitCode
+from sfsync.errors import ExitCode, UsageError
+from sfsync.render.events import NdjsonSink
 
 ROWS_SHOWN = 20
 
@@ -36,22 +39,37 @@ class StopFlag:
 @click.command("apply")
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (when no plan file is given).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="`json` streams NDJSON events (started, row_result, summary) on stdout.",
+)
 @config_option
 @store_option
-def command(plan_file: Path | None, auto_approve: bool, config_path: Path, store_url: str | None) -> int:
+def command(plan_file: Path | None, auto_approve: bool, output: str, config_path: Path, store_url: str | None) -> int:
     """Write to Salesforce what a plan holds: a saved one, or a fresh one after you approve it.
 
     A saved plan is refused when the store, org, describes or config moved since it was made. A field
     changed in Salesforce since the plan is skipped as a conflict, never overwritten. Exit codes: 0
     done, 1 some rows were rejected (all recorded), 130 interrupted (the current batch is recorded).
     """
-    out = console()
+    events = output == "json"
+    if events and plan_file is None and not auto_approve:
+        raise UsageError("apply --format json cannot ask for approval: give a plan file or --auto-approve")
+    out = console(err=events)  # with events, stdout carries only NDJSON
+    sink = NdjsonSink(sys.stdout, "apply", tool_version=__version__) if events else None
+    if sink is not None:
+        sink.started("apply")
     with sync_session(config_path, store_url, "apply") as session:
         if plan_file is not None:
             plan = read_plan(plan_file)
         else:
             plan = make_plan(session.port, session.store, session.loaded)
-            show(plan, "text")
+            if not events:
+                show(plan, "text")
             if not plan.appliable:
                 return ExitCode.ERROR
             if plan.has_writes and not auto_approve and not click.confirm("Apply these changes?", default=False):
@@ -59,7 +77,13 @@ def command(plan_file: Path | None, auto_approve: bool, config_path: Path, store
                 return ExitCode.OK
         with stop_on_interrupt() as stop:
             report = apply_plan(session.port, session.store, session.loaded, plan, stop=stop, progress=out.print)
-    render_report(report, out)
+    if sink is not None:
+        for row in report.rows:
+            sink.row_result(row)
+        ok = not report.rejected and not report.interrupted
+        sink.summary(report.counts(), ok=ok, run_id=report.run_id, interrupted=report.interrupted)
+    else:
+        render_report(report, out)
     if report.interrupted:
         return ExitCode.INTERRUPTED
     return ExitCode.ERROR if report.rejected else ExitCode.OK

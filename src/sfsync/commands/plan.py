@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import click
 
+from sfsync import __version__
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, sync_session, write_plan
 from sfsync.engine.plan import Plan, plan_to_json
 from sfsync.engine.planner import make_plan
 from sfsync.errors import ExitCode
-from sfsync.render.plan_text import render_plan
+from sfsync.render.events import NdjsonSink, emit_plan
 from sfsync.render.redact import redact_plan
+from sfsync.render.text import wants_color
 from sfsync.render.views import render_plan_view
 
 format_option = click.option(
@@ -23,7 +25,13 @@ format_option = click.option(
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
-    help="A view for people, the plan's JSON form, or Markdown (a pull-request comment).",
+    help="A view for people, JSON (NDJSON events for `plan`, the plan document for `show`), or Markdown.",
+)
+max_records_option = click.option(
+    "--max-records",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Fold the text view after N record changes (a count of what is hidden is shown).",
 )
 
 
@@ -36,10 +44,17 @@ format_option = click.option(
 )
 @click.option("--full-refresh", is_flag=True, help="Read every object in full instead of since the last read.")
 @format_option
+@max_records_option
 @config_option
 @store_option
 def command(
-    out: Path | None, detailed_exitcode: bool, full_refresh: bool, output: str, config_path: Path, store_url: str | None
+    out: Path | None,
+    detailed_exitcode: bool,
+    full_refresh: bool,
+    output: str,
+    max_records: int | None,
+    config_path: Path,
+    store_url: str | None,
 ) -> int:
     """Refresh from Salesforce and show exactly what `apply` would write, and what it would not, and why.
 
@@ -50,20 +65,29 @@ def command(
         plan = make_plan(session.port, session.store, session.loaded, full_refresh=full_refresh)
     if out is not None:
         write_plan(plan, out)
-    show(plan, output, plan_file=str(out) if out else "plan.json")
+    plan_file = str(out) if out else "plan.json"
+    if output == "json":
+        emit_events(plan, plan_file=str(out) if out else None)
+    else:
+        show(plan, output, plan_file=plan_file, max_records=max_records)
     if out is not None and output == "text":
         console().print(f"Saved the plan to {out}; apply it with `sfsync apply {out}`.")
     return plan_exit_code(plan, detailed_exitcode)
 
 
-def show(plan: Plan, output: str, *, plan_file: str = "plan.json") -> None:
-    """Print a plan; JSON and Markdown are redacted: sensitive values never reach a terminal or a CI log."""
-    if output == "json":
-        click.echo(json.dumps(redact_plan(plan_to_json(plan)), indent=2, ensure_ascii=False))
-    elif output == "markdown":
-        click.echo(render_plan_view(plan_to_json(plan), "markdown", plan_file=plan_file), nl=False)
-    else:
-        render_plan(plan_to_json(plan), console())
+def show(plan: Plan, output: str, *, plan_file: str = "plan.json", max_records: int | None = None) -> None:
+    """Print a plan in one of its views; every view is redacted before it is rendered."""
+    view = render_plan_view(
+        plan_to_json(plan), output, max_records=max_records, color=wants_color(sys.stdout), plan_file=plan_file
+    )
+    click.echo(view, nl=False)
+
+
+def emit_events(plan: Plan, *, plan_file: str | None) -> None:
+    """`plan --format json`: NDJSON events, the last a `summary` carrying the redacted plan."""
+    sink = NdjsonSink(sys.stdout, "plan", tool_version=__version__)
+    sink.started("plan")
+    emit_plan(sink, redact_plan(plan_to_json(plan)), plan_file=plan_file)
 
 
 def plan_exit_code(plan: Plan, detailed: bool) -> int:

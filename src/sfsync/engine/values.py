@@ -9,7 +9,7 @@ owner that is set.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -158,6 +158,8 @@ def decide(
     wanted: Wanted, before: Any, ledger: Any, *, create: bool, info: FieldInfo | None
 ) -> FieldChange | FieldSkip | None:
     """The field's fate: a change to send, a skip with its reason, or None when nothing differs."""
+    if info is not None and info.encrypted and not wanted.sensitive:
+        wanted = replace(wanted, sensitive=True)  # encrypted strings are sensitive whatever the mapping says
     after = coerce(wanted.value, info)
     if is_empty(after):
         return None

@@ -84,7 +84,10 @@ def _system_fields(template: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _extra_fields(t: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    perms = [field_entry(t, f"Permissions{p}", "boolean") for p in ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewAllUsers", "ViewSetup")]
+    perms = [
+        field_entry(t, f"Permissions{p}", "boolean")
+        for p in ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewAllUsers", "ViewSetup")
+    ]
     crud = ("Read", "Create", "Edit", "Delete", "ViewAllRecords", "ModifyAllRecords")
     return {
         "User": [

@@ -102,6 +102,8 @@ def _totals(plan: Mapping[str, Any], summary: PlanSummary) -> Iterator[str]:
     )
     yield from _skips_by_reason(summary)
     yield line + (f" API: {escape(calls)}." if calls else "")
+    if not plan.get("changes"):
+        yield "No changes to write."
     if summary.total("overwrites"):
         values = plural(summary.total("overwrites"), "existing Salesforce value")
         yield f"[yellow]Overwrites {values} (fields sfsync owns, or still holding what it wrote).[/]"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from engine_support import CONTACTS, LEADS
+from engine_support import CONTACTS, LEADS, add_companies, add_people
 
-from conftest import add_companies, add_people
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.plan import SkipCode
 from sfsync.engine.planner import make_plan

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from engine_support import CONTACTS, add_companies, add_people
-from rich.console import Console
 
 from sfsync.engine.plan import plan_from_json, plan_from_text, plan_to_json, plan_to_text
 from sfsync.engine.planner import make_plan
 from sfsync.errors import UsageError
-from sfsync.render.plan_text import render_plan
+from sfsync.render.views import render_plan_view
 
 
 @pytest.fixture
@@ -43,9 +41,9 @@ def test_plan_json_snapshot(plan, snapshot):
 
 
 def test_plan_text_snapshot(plan, snapshot):
-    buffer = io.StringIO()
-    render_plan(plan_to_json(plan), Console(file=buffer, no_color=True, width=120))
-    assert buffer.getvalue() == snapshot
+    text = render_plan_view(plan_to_json(plan), "text", color=False)
+    assert "Lovelace" in text and "\x1b[" not in text
+    assert text == snapshot
 
 
 def test_unknown_format_version_is_refused(plan):
