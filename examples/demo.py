@@ -2,7 +2,7 @@
 
 Starts a local org (HTTPS on localhost) with `examples/localorg/seed.yaml` plus the demo records,
 loads `examples/data/*.csv` into a fresh store, then runs, on `examples/quickstart/sfsync.yaml`:
-`validate` → `plan` → `apply --auto-approve` → `plan --detailed-exitcode` (must exit 0: a second
+`validate` → `plan -o plan.json` → `apply plan.json` → `plan --detailed-exitcode` (must exit 0: a second
 apply would write nothing). Everything happens in a temporary directory; nothing here is kept.
 """
 
@@ -77,9 +77,9 @@ def run_demo(work: Path, env: dict[str, str]) -> int:
             return fail("loading the workspace failed")
     for args, expected in (
         (("validate",), 0),
-        (("plan", "-o", "plan.json"), 0),
-        (("apply", "--auto-approve"), 0),
-        (("plan", "--detailed-exitcode"), 0),
+        (("plan", "-o", "plan.json", "--max-records", "10"), 0),
+        (("apply", "plan.json"), 0),
+        (("plan", "--detailed-exitcode", "--max-records", "10"), 0),
     ):
         code = sfsync(work, env, *args)
         if code != expected:

@@ -224,5 +224,5 @@ def _skips(skips: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[st
             who = f"{what}{ws['kind']} {ws.get('label') or ws['id']}"
             yield f"    - {escape(who)}: {escape(str(skip['reason']))}"
         if len(items) > len(visible):
-            yield f"    … {plural(len(items) - len(visible), 'more')} not shown"
+            yield f"    … {len(items) - len(visible)} more not shown"
     yield ""
