@@ -50,13 +50,9 @@ def doctor(
     *args: str,
     kind: str = "dedicated",
 ) -> int:
-    username, password, token = USERS[who]
     config = tmp_path / "sfsync.yaml"
     config.write_text(CONFIG.replace("INTEGRATION", kind), encoding="utf-8")
-    env = {"SF_INSTANCE_URL": local_org.instance_url, "SF_CA_BUNDLE": str(local_org.ca_file)}
-    env |= {"SF_USERNAME": username, "SF_PASSWORD": password, "SF_SECURITY_TOKEN": token}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    local_org.use_password_login(monkeypatch, *USERS[who])
     monkeypatch.chdir(tmp_path)
     return run(["doctor", "-c", str(config), *args])
 

@@ -17,11 +17,7 @@ USERS = {
 
 
 def connect_as(local_org: LocalOrgHandle, monkeypatch: pytest.MonkeyPatch, who: str) -> None:  # noqa: F811
-    username, password, token = USERS[who]
-    env = {"SF_INSTANCE_URL": local_org.instance_url, "SF_CA_BUNDLE": str(local_org.ca_file)}
-    env |= {"SF_USERNAME": username, "SF_PASSWORD": password, "SF_SECURITY_TOKEN": token}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    local_org.use_password_login(monkeypatch, *USERS[who])
 
 
 @pytest.mark.parametrize("mode", ["leads", "contacts_and_accounts"])

@@ -47,11 +47,8 @@ def workdir(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Path]:
-    env = {"SF_INSTANCE_URL": local_org.instance_url, "SF_CA_BUNDLE": str(local_org.ca_file)}
-    env |= {"SF_USERNAME": local_org.username, "SF_PASSWORD": local_org.password}
-    env |= {"SF_SECURITY_TOKEN": local_org.security_token, "NO_COLOR": "1"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
+    local_org.use_password_login(monkeypatch)
+    monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sfsync.yaml").write_text(CONFIG.replace("WRITE", "true"), encoding="utf-8")
     (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sfsync import __version__
-from sfsync.commands.options import config_option
+from sfsync.commands.options import config_option, format_option
 from sfsync.commands.plan import show
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, read_plan, sync_session
@@ -39,14 +39,7 @@ class StopFlag:
 @click.command("apply")
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (when no plan file is given).")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="`json` streams NDJSON events (started, row_result, summary) on stdout.",
-)
+@format_option("`json` streams NDJSON events (started, row_result, summary) on stdout.")
 @config_option
 @store_option
 def command(plan_file: Path | None, auto_approve: bool, output: str, config_path: Path, store_url: str | None) -> int:

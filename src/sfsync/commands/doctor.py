@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sfsync.commands.options import config_option
+from sfsync.commands.options import config_option, format_option
 from sfsync.config import load_config
 from sfsync.errors import ExitCode, RemoteError
 from sfsync.salesforce.permissions import Check
@@ -19,14 +19,7 @@ MARKS = {True: "✓", False: "✗", None: "?"}
 
 
 @click.command("doctor")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="A report for people, or one JSON document.",
-)
+@format_option("A report for people, or one JSON document.")
 @config_option
 def command(output: str, config_path: Path) -> int:
     """Check the connection and every required permission of the integration user.

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from sfsync.catalogue import Kind
-from sfsync.commands.options import config_option
+from sfsync.commands.options import config_option, format_option
 from sfsync.commands.store_option import open_command_store, store_option
 from sfsync.store import Store
 
@@ -20,7 +20,7 @@ def command() -> None:
 
 
 @command.command("show")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option()
 @config_option
 @store_option
 def show(output: str, config_path: Path, store_url: str | None) -> None:

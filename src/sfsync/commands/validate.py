@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sfsync.commands.options import config_option
+from sfsync.commands.options import config_option, format_option
 from sfsync.config import LoadedConfig, load_config
 from sfsync.config.discovery import config_files
 from sfsync.errors import ConfigError, Diagnostics, ExitCode
@@ -16,14 +16,7 @@ from sfsync.render.diagnostics import render_diagnostics
 
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Diagnostics as text (stderr) or as one JSON document (stdout).",
-)
+@format_option("Diagnostics as text (stderr) or as one JSON document (stdout).")
 @click.option(
     "--online",
     is_flag=True,

@@ -7,6 +7,7 @@ Another user's job answers 404, as if it did not exist.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -15,12 +16,12 @@ from sfsync.localorg import bulk_jobs as jobs
 from sfsync.localorg import bulk_query
 from sfsync.localorg.api import ApiCall, Handler
 from sfsync.localorg.bulk_csv import Dialect, ingest_result_file
+from sfsync.localorg.bulk_endpoints import delete_job, get_job, list_jobs, owned_job, store_new_job
 from sfsync.localorg.bulk_json import (
     CSV_TYPE,
     error_response,
     format_problem,
     job_json,
-    job_list,
     json_response,
     not_found,
     request_json,
@@ -36,10 +37,10 @@ def routes(router: Router) -> None:
     """Mount every Bulk API 2.0 route (the app's extension hook); endpoint names start with `bulk.`."""
     routes: list[tuple[str, str, str, Handler]] = [
         ("jobs/ingest", "bulk.ingest.create", "POST", create_job),
-        ("jobs/ingest", "bulk.ingest.list", "GET", list_jobs),
-        ("jobs/ingest/<job_id>", "bulk.ingest.get", "GET", get_job),
+        ("jobs/ingest", "bulk.ingest.list", "GET", partial(list_jobs, job_type=jobs.INGEST)),
+        ("jobs/ingest/<job_id>", "bulk.ingest.get", "GET", partial(get_job, job_type=jobs.INGEST)),
         ("jobs/ingest/<job_id>", "bulk.ingest.patch", "PATCH", patch_job),
-        ("jobs/ingest/<job_id>", "bulk.ingest.delete", "DELETE", delete_job),
+        ("jobs/ingest/<job_id>", "bulk.ingest.delete", "DELETE", partial(delete_job, job_type=jobs.INGEST)),
         ("jobs/ingest/<job_id>/batches", "bulk.ingest.upload", "PUT", upload),
         ("jobs/ingest/<job_id>/successfulResults", "bulk.ingest.successful", "GET", successful_results),
         ("jobs/ingest/<job_id>/failedResults", "bulk.ingest.failed", "GET", failed_results),
@@ -68,17 +69,7 @@ def create_job(call: ApiCall) -> Response:
         problem = _bad_external_id(body, spec.name)
     if problem is not None:
         return error_response(400, "INVALIDJOB", problem)
-    job = jobs.new_job(
-        *(jobs.new_job_id(), jobs.INGEST, str(operation), spec.name),
-        user_id=call.user.id,
-        api_version=call.api_version,
-        column_delimiter=str(body.get("columnDelimiter", "COMMA")),
-        line_ending=str(body.get("lineEnding", "LF")),
-        external_id_field=external,
-    )
-    conn = call.org.connect()
-    jobs.ensure_schema(conn)
-    jobs.insert_job(conn, job)
+    job = store_new_job(call, body, jobs.INGEST, str(operation), spec.name, external_id_field=external)
     return json_response(job_json(job, full=False))
 
 
@@ -96,24 +87,6 @@ def _bad_external_id(body: dict[str, Any], sobject: str) -> str:
         f"InvalidJob : Field name provided, {name} does not match an External ID, Salesforce Id, "
         f"or indexed field for {sobject}"
     )
-
-
-def owned_job(call: ApiCall, job_type: str) -> jobs.Job | None:
-    """The job named in the URL if the caller created it (a stranger's job does not exist)."""
-    conn = call.org.connect()
-    jobs.ensure_schema(conn)
-    return jobs.owned_job(conn, call.args["job_id"], job_type, call.user.id)
-
-
-def list_jobs(call: ApiCall) -> Response:
-    conn = call.org.connect()
-    jobs.ensure_schema(conn)
-    return json_response(job_list(jobs.user_jobs(conn, jobs.INGEST, call.user.id)))
-
-
-def get_job(call: ApiCall) -> Response:
-    job = owned_job(call, jobs.INGEST)
-    return json_response(job_json(job, full=True)) if job else not_found()
 
 
 def upload(call: ApiCall) -> Response:
@@ -147,11 +120,6 @@ def patch_job(call: ApiCall) -> Response:
     if closing:
         worker_for(call.org).submit(job.id, call.user)
     return json_response(answer)
-
-
-def delete_job(call: ApiCall) -> Response:
-    job = owned_job(call, jobs.INGEST)
-    return bulk_query.delete_owned(call.org, job) if job else not_found()
 
 
 def successful_results(call: ApiCall) -> Response:

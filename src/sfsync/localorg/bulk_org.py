@@ -7,34 +7,13 @@ duplicate rules, permissions and system fields behave exactly as on the REST pat
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from sfsync.localorg.catalog import Catalog
-from sfsync.localorg.outcomes import DmlOptions, DmlResult
+from sfsync.localorg.dml import Dml
 from sfsync.localorg.permissions import User, UserAccess
-
-
-class DmlPort(Protocol):
-    """The DML service (`sfsync.localorg.dml.Dml`) as Bulk jobs call it."""
-
-    def create(self, user: User, sobject: str, values: Mapping[str, Any], *, options: DmlOptions) -> DmlResult: ...
-    def update(
-        self, user: User, sobject: str, record_id: str, values: Mapping[str, Any], *, options: DmlOptions
-    ) -> DmlResult: ...
-    def upsert(
-        self,
-        user: User,
-        sobject: str,
-        external_field: str,
-        external_value: str,
-        values: Mapping[str, Any],
-        *,
-        options: DmlOptions,
-    ) -> DmlResult: ...
-    def delete(self, user: User, sobject: str, record_id: str, *, options: DmlOptions) -> DmlResult: ...
-    def transaction(self) -> AbstractContextManager[None]: ...
 
 
 class QueryPort(Protocol):
@@ -51,7 +30,7 @@ class BulkOrg(Protocol):
     @property
     def catalog(self) -> Catalog: ...
     @property
-    def dml(self) -> DmlPort: ...
+    def dml(self) -> Dml: ...
     @property
     def queries(self) -> QueryPort: ...
     @property

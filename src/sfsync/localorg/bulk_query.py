@@ -10,24 +10,24 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import partial
 
 from werkzeug.wrappers import Response
 
 from sfsync.localorg import bulk_jobs as jobs
 from sfsync.localorg.api import ApiCall, Handler
 from sfsync.localorg.bulk_csv import Dialect
+from sfsync.localorg.bulk_endpoints import delete_job, get_job, list_jobs, owned_job, store_new_job
 from sfsync.localorg.bulk_json import (
     CSV_TYPE,
     error_response,
     format_problem,
     job_json,
-    job_list,
     json_response,
     not_found,
     query_object,
     request_json,
 )
-from sfsync.localorg.bulk_org import BulkOrg
 from sfsync.localorg.bulk_worker import worker_for
 
 OPERATIONS = frozenset({"query", "queryAll"})
@@ -36,10 +36,10 @@ OPERATIONS = frozenset({"query", "queryAll"})
 def query_routes() -> list[tuple[str, str, str, Handler]]:
     return [
         ("jobs/query", "bulk.query.create", "POST", create_job),
-        ("jobs/query", "bulk.query.list", "GET", list_jobs),
-        ("jobs/query/<job_id>", "bulk.query.get", "GET", get_job),
+        ("jobs/query", "bulk.query.list", "GET", partial(list_jobs, job_type=jobs.QUERY)),
+        ("jobs/query/<job_id>", "bulk.query.get", "GET", partial(get_job, job_type=jobs.QUERY)),
         ("jobs/query/<job_id>", "bulk.query.patch", "PATCH", patch_job),
-        ("jobs/query/<job_id>", "bulk.query.delete", "DELETE", delete_job),
+        ("jobs/query/<job_id>", "bulk.query.delete", "DELETE", partial(delete_job, job_type=jobs.QUERY)),
         ("jobs/query/<job_id>/results", "bulk.query.results", "GET", results),
     ]
 
@@ -58,17 +58,8 @@ def create_job(call: ApiCall) -> Response:
     if refusal is not None:
         return refusal
     spec = call.org.catalog.get(query_object(soql))
-    job = jobs.new_job(
-        *(jobs.new_job_id(), jobs.QUERY, str(operation), spec.name if spec else query_object(soql)),
-        user_id=call.user.id,
-        api_version=call.api_version,
-        column_delimiter=str(body.get("columnDelimiter", "COMMA")),
-        line_ending=str(body.get("lineEnding", "LF")),
-        query=soql,
-    )
-    conn = call.org.connect()
-    jobs.ensure_schema(conn)
-    jobs.insert_job(conn, job)
+    sobject = spec.name if spec else query_object(soql)
+    job = store_new_job(call, body, jobs.QUERY, str(operation), sobject, query=soql)
     worker_for(call.org).submit(job.id, call.user)
     return json_response(job_json(job, full=False))
 
@@ -88,25 +79,8 @@ def _soql_refusal(call: ApiCall, soql: str, *, include_deleted: bool) -> Respons
     return None
 
 
-def _owned(call: ApiCall) -> jobs.Job | None:
-    conn = call.org.connect()
-    jobs.ensure_schema(conn)
-    return jobs.owned_job(conn, call.args["job_id"], jobs.QUERY, call.user.id)
-
-
-def list_jobs(call: ApiCall) -> Response:
-    conn = call.org.connect()
-    jobs.ensure_schema(conn)
-    return json_response(job_list(jobs.user_jobs(conn, jobs.QUERY, call.user.id)))
-
-
-def get_job(call: ApiCall) -> Response:
-    job = _owned(call)
-    return json_response(job_json(job, full=True)) if job else not_found()
-
-
 def patch_job(call: ApiCall) -> Response:
-    job = _owned(call)
+    job = owned_job(call, jobs.QUERY)
     if job is None:
         return not_found()
     state = (request_json(call.request) or {}).get("state")
@@ -116,22 +90,8 @@ def patch_job(call: ApiCall) -> Response:
     return json_response(job_json(jobs.load_job(conn, job.id) or job, full=False))
 
 
-def delete_job(call: ApiCall) -> Response:
-    job = _owned(call)
-    return delete_owned(call.org, job) if job else not_found()
-
-
-def delete_owned(org: BulkOrg, job: jobs.Job) -> Response:
-    if job.state not in (jobs.UPLOAD_COMPLETE, *jobs.FINISHED_STATES):
-        return error_response(400, "INVALIDJOBSTATE", f"Job {job.id} cannot be deleted in the {job.state} state")
-    conn = org.connect()
-    with jobs.writing(conn, org.write_lock):
-        jobs.delete_job(conn, job.id)
-    return Response(status=204)
-
-
 def results(call: ApiCall) -> Response:
-    job = _owned(call)
+    job = owned_job(call, jobs.QUERY)
     if job is None:
         return not_found()
     if job.state != jobs.JOB_COMPLETE:

@@ -59,6 +59,24 @@ class LocalOrgHandle:
         self.control("reset", "POST")
         self.access_token = self.control("sessions", "POST", {"as": self.username})["access_token"]
 
+    def use_password_login(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        username: str | None = None,
+        password: str | None = None,
+        security_token: str | None = None,
+    ) -> None:
+        """Set the `${SF_...}` variables a password-login config reads: this org, as the integration user
+        unless another user's credentials are given."""
+        env = {"SF_INSTANCE_URL": self.instance_url, "SF_CA_BUNDLE": str(self.ca_file)}
+        env |= {
+            "SF_USERNAME": self.username if username is None else username,
+            "SF_PASSWORD": self.password if password is None else password,
+            "SF_SECURITY_TOKEN": self.security_token if security_token is None else security_token,
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+
     def simple_salesforce(self, login: str = "session", *, as_user: str | None = None, **kwargs: Any) -> Any:
         """A real `simple_salesforce.Salesforce` against this org.
 

@@ -1,13 +1,19 @@
-"""Shared engine test data: config bodies, the Salesforce fields sfsync owns, workspace loading."""
+"""Shared engine test data and fixtures: config bodies, the Salesforce fields sfsync owns, workspace
+loading, a fresh store and configs written to files (unit and integration engine tests alike)."""
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fake_port import custom_field
 
 from sfsync.catalogue import Kind
-from sfsync.store import Store
+from sfsync.config import LoadedConfig, load_config
+from sfsync.store import Store, open_store
 from sfsync.store.normalise import normalise_domain, normalise_email
 from sfsync.store.workspace import RecordUpdate
 
@@ -79,3 +85,20 @@ def add_companies(store: Store, *rows: dict[str, Any]) -> None:
         updates.append(RecordUpdate(Kind.COMPANY, line, None, key, {**row, "domain": key}, {}))
     outcome = store.workspace.upsert(Kind.COMPANY, updates)
     assert not outcome.rejected, outcome.rejected
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(f"sqlite:///{tmp_path / 'sfsync.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[[str], LoadedConfig]:
+    def write(body: str) -> LoadedConfig:
+        path = tmp_path / "sfsync.yaml"
+        path.write_text(HEADER + textwrap.dedent(body), encoding="utf-8")
+        return load_config(path)
+
+    return write

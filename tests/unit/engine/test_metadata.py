@@ -5,20 +5,13 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+from engine_support import HEADER
+
 from sfsync.config import load_config
 from sfsync.engine.metadata import metadata_problems, objects_needed
 from sfsync.localorg.catalog import recorded_describe
 from sfsync.salesforce.describe import object_describe
 from sfsync.salesforce.port import ObjectDescribe
-
-HEAD = """\
-version: 1
-connection:
-  instance_url: ${SF_INSTANCE_URL}
-  auth:
-    method: session
-    access_token: ${SF_ACCESS_TOKEN}
-"""
 
 
 def describes(*names: str, hide: tuple[str, ...] = ()) -> dict[str, ObjectDescribe | None]:
@@ -32,7 +25,7 @@ def describes(*names: str, hide: tuple[str, ...] = ()) -> dict[str, ObjectDescri
 
 def problems(tmp_path: Path, body: str, found: dict[str, ObjectDescribe | None]) -> set[tuple[int, str, str]]:
     path = tmp_path / "sfsync.yaml"
-    path.write_text(HEAD + body, encoding="utf-8")
+    path.write_text(HEADER + body, encoding="utf-8")
     diagnostics = metadata_problems(load_config(path), found)
     return {(d.position.line if d.position else 0, str(d.severity), d.summary) for d in diagnostics}
 
@@ -41,7 +34,7 @@ def test_objects_needed_follow_mode_mappings_and_filters(tmp_path: Path) -> None
     path = tmp_path / "sfsync.yaml"
     body = "sync: {person_object: leads}\nexclusions:\n  - name: deals\n    applies_to: company\n"
     body += "    where: {salesforce: Opportunity, all: [{field: IsClosed, op: eq, value: false}]}\n"
-    path.write_text(HEAD + body, encoding="utf-8")
+    path.write_text(HEADER + body, encoding="utf-8")
     assert objects_needed(load_config(path).config) == ["Lead", "Opportunity"]
 
 
