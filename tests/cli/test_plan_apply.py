@@ -100,3 +100,30 @@ def test_show_markdown_is_a_comment_for_the_pull_request(workdir: Path, capsys: 
     assert run(["show", "plan.json", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("### sfsync plan: 2 to create, 0 to update") and "not a new entrant" in out
+
+
+def _events(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_json_format_streams_ndjson_events(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["plan", "--format", "json", "-o", "plan.json"]) == 0
+    planned = _events(capsys.readouterr().out)
+    assert planned[0]["type"] == "started" and planned[-1]["type"] == "summary"
+    assert any(e["type"] == "progress" and e["phase"] == "refresh" and e["sobject"] == "Lead" for e in planned)
+    counts = planned[-1]["counts"]
+    assert isinstance(counts, dict) and counts["Lead"]["create"] == 2 and counts["Lead"]["update"] == 0
+
+    assert run(["apply", "plan.json", "--format", "json"]) == 0
+    applied = _events(capsys.readouterr().out)
+    kinds = [e["type"] for e in applied]
+    assert kinds[0] == "started" and kinds[-1] == "summary" and kinds.count("row_result") == 2
+    assert {"phase": "apply", "sobject": "Lead", "done": 2, "total": 2}.items() <= next(
+        e for e in reversed(applied) if e["type"] == "progress"
+    ).items()
+    assert applied[-1]["ok"] is True and applied[-1]["counts"] == {"written": 2}
+
+
+def test_apply_json_refuses_to_prompt(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["apply", "--format", "json"]) == 1
+    assert "give a plan file or --auto-approve" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from sfsync import __version__
 from sfsync.commands.options import config_option, format_option
 from sfsync.commands.plan import show
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, read_plan, sync_session
+from sfsync.commands.sync_session import console, progress_for, read_plan, sync_session
 from sfsync.engine.applier import ApplyReport, apply_plan
 from sfsync.engine.planner import make_plan
 from sfsync.errors import ExitCode, UsageError
@@ -60,7 +60,8 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
         if plan_file is not None:
             plan = read_plan(plan_file)
         else:
-            plan = make_plan(session.port, session.store, session.loaded)
+            with progress_for(sink) as progress:
+                plan = make_plan(session.port, session.store, session.loaded, progress=progress)
             if not events:
                 show(plan, "text")
             if not plan.appliable:
@@ -68,8 +69,8 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
             if plan.has_writes and not auto_approve and not click.confirm("Apply these changes?", default=False):
                 out.print("Apply cancelled; nothing was written.")
                 return ExitCode.OK
-        with stop_on_interrupt() as stop:
-            report = apply_plan(session.port, session.store, session.loaded, plan, stop=stop, progress=out.print)
+        with stop_on_interrupt() as stop, progress_for(sink) as progress:
+            report = apply_plan(session.port, session.store, session.loaded, plan, stop=stop, progress=progress)
     if sink is not None:
         for row in report.rows:
             sink.row_result(row)

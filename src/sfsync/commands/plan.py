@@ -10,7 +10,7 @@ import click
 from sfsync import __version__
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, sync_session, write_plan
+from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
 from sfsync.engine.plan import Plan, plan_to_json
 from sfsync.engine.planner import make_plan
 from sfsync.errors import ExitCode
@@ -61,13 +61,16 @@ def command(
     Read-only towards Salesforce. Exit codes: 0 success, 1 error (including a plan that cannot be
     applied), 2 with --detailed-exitcode when there are writes.
     """
-    with sync_session(config_path, store_url, "plan") as session:
-        plan = make_plan(session.port, session.store, session.loaded, full_refresh=full_refresh)
+    sink = NdjsonSink(sys.stdout, "plan", tool_version=__version__) if output == "json" else None
+    if sink is not None:
+        sink.started("plan")
+    with sync_session(config_path, store_url, "plan") as session, progress_for(sink) as progress:
+        plan = make_plan(session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress)
     if out is not None:
         write_plan(plan, out)
     plan_file = str(out) if out else "plan.json"
-    if output == "json":
-        emit_events(plan, plan_file=str(out) if out else None)
+    if sink is not None:
+        emit_plan(sink, redact_plan(plan_to_json(plan)), plan_file=str(out) if out else None)
     else:
         show(plan, output, plan_file=plan_file, max_records=max_records)
     if out is not None and output == "text":
@@ -81,13 +84,6 @@ def show(plan: Plan, output: str, *, plan_file: str = "plan.json", max_records: 
         plan_to_json(plan), output, max_records=max_records, color=wants_color(sys.stdout), plan_file=plan_file
     )
     click.echo(view, nl=False)
-
-
-def emit_events(plan: Plan, *, plan_file: str | None) -> None:
-    """`plan --format json`: NDJSON events, the last a `summary` carrying the redacted plan."""
-    sink = NdjsonSink(sys.stdout, "plan", tool_version=__version__)
-    sink.started("plan")
-    emit_plan(sink, redact_plan(plan_to_json(plan)), plan_file=plan_file)
 
 
 def plan_exit_code(plan: Plan, detailed: bool) -> int:

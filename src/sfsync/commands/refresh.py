@@ -8,7 +8,7 @@ import click
 
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, sync_session
+from sfsync.commands.sync_session import console, progress_for, sync_session
 from sfsync.engine.refresh import READ_OBJECTS, refresh
 from sfsync.errors import ExitCode
 from sfsync.salesforce.describe import describe_objects
@@ -20,7 +20,7 @@ from sfsync.salesforce.describe import describe_objects
 @store_option
 def command(full: bool, config_path: Path, store_url: str | None) -> int:
     """Read Account, Contact, Lead and Opportunity into the store (incrementally by SystemModstamp)."""
-    with sync_session(config_path, store_url, "refresh") as session:
+    with sync_session(config_path, store_url, "refresh") as session, progress_for(None) as progress:
         found = describe_objects(session.port, READ_OBJECTS)
         describes = {name: d for name, d in found.items() if d is not None}
         result = refresh(
@@ -29,6 +29,7 @@ def command(full: bool, config_path: Path, store_url: str | None) -> int:
             session.loaded.config,
             describes,
             full=frozenset(READ_OBJECTS) if full else frozenset(),
+            progress=progress,
         )
     out = console()
     for item in result.objects:

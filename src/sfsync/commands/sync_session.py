@@ -14,9 +14,22 @@ from rich.console import Console
 from sfsync.commands.store_option import open_command_store
 from sfsync.config import LoadedConfig, load_config
 from sfsync.engine.plan import Plan, plan_from_text, plan_to_text
+from sfsync.engine.progress import Progress
 from sfsync.errors import UsageError
+from sfsync.render.events import EventSink
+from sfsync.render.progress import EventProgress, progress_display
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.store import Store
+
+
+@contextmanager
+def progress_for(sink: EventSink | None) -> Iterator[Progress]:
+    """NDJSON `progress` events when streaming events, else bars on stderr for a person at a terminal."""
+    if sink is not None:
+        yield EventProgress(sink)
+        return
+    with progress_display(sys.stderr) as bars:
+        yield bars
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,11 @@ from sfsync.engine.apply_send import apply_chunk
 from sfsync.engine.fingerprint import moved, take_fingerprint
 from sfsync.engine.plan import Plan, RecordChange
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
+from sfsync.engine.progress import SILENT, Progress
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.store import Store
 from sfsync.store.bulk import chunks
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def apply_plan(
     plan: Plan,
     *,
     stop: Callable[[], bool] = lambda: False,
-    progress: Progress | None = None,
+    progress: Progress = SILENT,
 ) -> ApplyReport:
     check_plan(port, store, loaded, plan)
     run = store.runs.start("apply")
@@ -101,19 +100,20 @@ def _send_object(
     rows: list[RowReport],
     run_id: str,
     stop: Callable[[], bool],
-    progress: Progress | None,
+    progress: Progress,
 ) -> bool:
     """Send one object's changes chunk by chunk; False when a stop was requested."""
     api = choose_api(loaded.config, len(changes))
     size = max(len(changes), 1) if api == "bulk" else COLLECTION_SIZE
     describe = port.describe(sobject)
+    progress.start("apply", sobject, len(changes))
     for chunk in chunks(changes, size):
         if stop():
             return False
         done = apply_chunk(port, store, loaded.config, describe, chunk, refs, run_id, bulk=api == "bulk")
         rows.extend(done)
-        if progress is not None:
-            progress(f"{sobject}: {len(done)} row(s) via {api.upper()}: {dict(Counter(r.outcome for r in done))}")
+        progress.advance("apply", sobject, len(chunk))
+    progress.finish("apply", sobject)
     return True
 
 

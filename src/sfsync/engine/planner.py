@@ -19,6 +19,7 @@ from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_ob
 from sfsync.engine.fingerprint import take_fingerprint
 from sfsync.engine.metadata import metadata_problems, objects_needed
 from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
+from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.refresh import READ_OBJECTS, refresh
 from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
 from sfsync.engine.subjects import companies, people
@@ -34,7 +35,14 @@ COLLECTION_SIZE = 200
 BULK_JOB_CALLS = 5  # create, upload, close, poll, results
 
 
-def make_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, *, full_refresh: bool = False) -> Plan:
+def make_plan(
+    port: SalesforcePort,
+    store: Store,
+    loaded: LoadedConfig,
+    *,
+    full_refresh: bool = False,
+    progress: Progress = SILENT,
+) -> Plan:
     config = loaded.config
     identity = port.identity()
     found = describe_objects(port, [*READ_OBJECTS, *objects_needed(config)])
@@ -43,7 +51,9 @@ def make_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, *, full_
     last = store.meta.last_applied_config()
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
-    refreshed = refresh(port, store, config, describes, full=full, filter_fields=_filter_fields(config))
+    refreshed = refresh(
+        port, store, config, describes, full=full, filter_fields=_filter_fields(config), progress=progress
+    )
     retried = _resolve_unknown_creates(store)
     write_set = _build(store, loaded, describes)
     rejected = last_rejections(store)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config, Direction
+from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.readback import read_values, workspace_update
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.salesforce.soql import select
@@ -88,6 +89,7 @@ def refresh(
     *,
     full: frozenset[str] = frozenset(),
     filter_fields: Mapping[str, Iterable[str]] | None = None,
+    progress: Progress = SILENT,
 ) -> RefreshResult:
     """Read every object (incrementally unless in `full`), update the workspace and link what was read."""
     results = []
@@ -95,7 +97,9 @@ def refresh(
         if sobject not in describes:
             continue
         fields = query_fields(sobject, config, describes[sobject], (filter_fields or {}).get(sobject, ()))
-        results.append(_read_object(port, store, config, describes[sobject], fields, sobject in full))
+        progress.start("refresh", sobject)
+        results.append(_read_object(port, store, config, describes[sobject], fields, sobject in full, progress))
+        progress.finish("refresh", sobject)
     linked = _link_read(store, config)
     objects = tuple(
         ObjectRefresh(r.sobject, r.full, r.api, r.read, r.deleted, linked.get(r.sobject, 0), r.skipped) for r in results
@@ -104,7 +108,13 @@ def refresh(
 
 
 def _read_object(
-    port: SalesforcePort, store: Store, config: Config, describe: ObjectDescribe, fields: list[str], full: bool
+    port: SalesforcePort,
+    store: Store,
+    config: Config,
+    describe: ObjectDescribe,
+    fields: list[str],
+    full: bool,
+    progress: Progress,
 ) -> ObjectRefresh:
     sobject = describe.name
     mark = None if full else store.mirror.watermark(sobject)
@@ -119,6 +129,7 @@ def _read_object(
         counts["deleted"] += sum(1 for r in chunk if r.is_deleted)
         if config.sync.read and sobject in KEY_OF:
             counts.update(_into_workspace(store, config, sobject, chunk))
+        progress.advance("refresh", sobject, len(chunk))
     skipped = {k: v for k, v in counts.items() if k not in ("read", "deleted")}
     api = "bulk" if bulk else "rest"
     return ObjectRefresh(sobject, mark is None, api, counts["read"], counts["deleted"], 0, skipped)
