@@ -16,7 +16,7 @@ from sfsync.localorg.people import insert_people
 from sfsync.localorg.seed import SeedRecord
 
 SEED_FILE = "seed.db"
-_INDEXED_TYPES = frozenset({"email"})
+_INDEXED_TYPES = frozenset({"email", "url"})  # text `=` is case-insensitive in SOQL: NOCASE indexes serve it
 
 
 def index_statements(spec: ObjectSpec) -> Iterator[str]:
@@ -29,7 +29,7 @@ def index_statements(spec: ObjectSpec) -> Iterator[str]:
             # Incremental reads (`IsDeleted = 0 AND SystemModstamp > x ORDER BY SystemModstamp, Id`) and their
             # COUNT for totalSize are answered from this index alone.
             yield f'CREATE INDEX IF NOT EXISTS "ix_{table}_{name}" ON "{table}" ("{name}", "Id", "IsDeleted")'
-        elif name in ("Website", "ConvertedContactId", "AccountId", "Username", "ParentId"):
+        elif name in ("ConvertedContactId", "AccountId", "Username", "ParentId"):
             yield f'CREATE INDEX IF NOT EXISTS "ix_{table}_{name}" ON "{table}" ("{name}")'
 
 
