@@ -6,17 +6,18 @@ domains normalised and compared exactly). The next plan links what was found ins
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from sfsync.engine.plan import RecordChange
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.salesforce.soql import like_pattern, literal_list, select
-from sfsync.store.bulk import chunks
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
 
 KEY_FIELD = {"Contact": "Email", "Lead": "Email", "Account": "Website"}
 _NORMALISE: dict[str, Callable[[str], Normalised]] = {"Email": normalise_email, "Website": normalise_domain}
-_PER_QUERY = 50
+# Salesforce takes SOQL up to 100,000 characters; staying far below leaves room for any proxy or log line.
+MAX_QUERY_LENGTH = 20_000
+_SEPARATOR = len(" OR ")  # counted for every key: the longest separator between two keys' conditions
 
 
 def create_key(change: RecordChange) -> str | None:
@@ -34,13 +35,29 @@ def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange]) -> set[
     field = KEY_FIELD[sobject]
     keys = sorted({key for key in map(create_key, creates) if key})
     found: set[str] = set()
-    for chunk in chunks(keys, _PER_QUERY):
-        where = _where(field, chunk)
-        for row in port.query(select(["Id", field], sobject, where)):
+    for chunk in _packed(keys, lambda part: select(["Id", field], sobject, _where(field, part))):
+        asked = set(chunk)
+        for row in port.query(select(["Id", field], sobject, _where(field, chunk))):
             key = _NORMALISE[field](str(row.get(field) or "")).value
-            if key in chunk:
+            if key in asked:
                 found.add(key)
     return found
+
+
+def _packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[str]]:
+    """Consecutive runs of keys, each as long as its query stays within `MAX_QUERY_LENGTH` (at least one key)."""
+    chunk: list[str] = []
+    length = 0
+    base = len(soql([]))
+    for key in keys:
+        size = len(soql([key])) - base + _SEPARATOR
+        if chunk and length + size > MAX_QUERY_LENGTH - base:
+            yield chunk
+            chunk, length = [], 0
+        chunk.append(key)
+        length += size
+    if chunk:
+        yield chunk
 
 
 def _where(field: str, keys: list[str]) -> str:

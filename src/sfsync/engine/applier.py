@@ -23,7 +23,7 @@ from sfsync.engine.plan import Plan, RecordChange
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
-from sfsync.salesforce.port import SalesforcePort
+from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
 from sfsync.store.bulk import chunks
 
@@ -46,8 +46,11 @@ class ApplyReport:
         return any(r.outcome == "rejected" for r in self.rows)
 
 
-def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan) -> None:
-    """Refuse a plan with errors, or one whose fingerprint moved, naming each part that moved."""
+def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan) -> dict[str, ObjectDescribe]:
+    """Refuse a plan with errors, or one whose fingerprint moved, naming each part that moved.
+
+    Returns the describes it checked against, which apply then writes with (not described twice).
+    """
     if not plan.appliable:
         raise SfsyncError("the plan has errors and cannot be applied; fix them and plan again")
     describes = {name: port.describe(name) for name in plan.fingerprint.describes}
@@ -55,6 +58,7 @@ def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: P
     found = moved(plan.fingerprint, current)
     if found:
         raise StalePlanError("the plan is stale: " + "; ".join(found) + ". Run `sfsync plan` again.")
+    return describes
 
 
 def apply_plan(
@@ -66,7 +70,7 @@ def apply_plan(
     stop: Callable[[], bool] = lambda: False,
     progress: Progress = SILENT,
 ) -> ApplyReport:
-    check_plan(port, store, loaded, plan)
+    describes = check_plan(port, store, loaded, plan)
     run = store.runs.start("apply")
     rows: list[RowReport] = []
     refs: dict[str, str] = {}
@@ -74,7 +78,8 @@ def apply_plan(
     try:
         for (_, sobject), group in itertools.groupby(plan.changes, key=lambda c: (c.batch, c.sobject)):
             changes = list(group)
-            if not _send_object(port, store, loaded, sobject, changes, refs, rows, run.id, stop, progress):
+            describe = describes.get(sobject) or port.describe(sobject)
+            if not _send_object(port, store, loaded, describe, changes, refs, rows, run.id, stop, progress):
                 interrupted = True
                 break
     except RemoteError as failure:
@@ -94,7 +99,7 @@ def _send_object(
     port: SalesforcePort,
     store: Store,
     loaded: LoadedConfig,
-    sobject: str,
+    describe: ObjectDescribe,
     changes: Sequence[RecordChange],
     refs: dict[str, str],
     rows: list[RowReport],
@@ -103,9 +108,9 @@ def _send_object(
     progress: Progress,
 ) -> bool:
     """Send one object's changes chunk by chunk; False when a stop was requested."""
+    sobject = describe.name
     api = choose_api(loaded.config, len(changes))
     size = max(len(changes), 1) if api == "bulk" else COLLECTION_SIZE
-    describe = port.describe(sobject)
     progress.start("apply", sobject, len(changes))
     for chunk in chunks(changes, size):
         if stop():
@@ -124,13 +129,20 @@ def _record_plays(store: Store, loaded: LoadedConfig, plan: Plan, rows: Sequence
     unfinished = ("conflict", "skipped", "linked")
     retry = {(r.workspace_kind, r.workspace_id) for r in rows if r.retry or r.outcome in unfinished}
     planned = {(c.workspace.kind, c.workspace.id) for c in plan.changes}
+    entering: dict[tuple[str, str], list[str]] = {}
+    leaving: dict[tuple[str, str], list[str]] = {}
+    for entry in plan.play_entries:
+        who = (entry.kind, entry.workspace_id)
+        if not entry.entered:
+            if complete:
+                leaving.setdefault((entry.play, entry.kind), []).append(entry.workspace_id)
+            continue
+        done = who in reported if who in planned else complete
+        if done and who not in retry:
+            entering.setdefault((entry.play, entry.kind), []).append(entry.workspace_id)
+    # A record enters or leaves a play once per plan, so grouping by play keeps the row-by-row outcome.
     with store.transaction():
-        for entry in plan.play_entries:
-            who = (entry.kind, entry.workspace_id)
-            if not entry.entered:
-                if complete:
-                    store.plays.leave(entry.play, Kind(entry.kind), [entry.workspace_id])
-                continue
-            done = who in reported if who in planned else complete
-            if done and who not in retry:
-                store.plays.enter(entry.play, Kind(entry.kind), [entry.workspace_id])
+        for (play, kind), ids in leaving.items():
+            store.plays.leave(play, Kind(kind), ids)
+        for (play, kind), ids in entering.items():
+            store.plays.enter(play, Kind(kind), ids)

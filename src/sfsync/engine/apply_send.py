@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 from sfsync.catalogue import Kind
@@ -97,22 +97,30 @@ def _commit(
     refs: MutableMapping[str, str],
     run_id: str,
 ) -> None:
-    """Links, ledger, intents, mirror, row results and the serial: all of the chunk, or none of it."""
+    """Links, ledger, intents, mirror, row results and the serial: all of the chunk, or none of it.
+
+    Each table is written with one statement for the whole chunk, as if row by row in `sent` order.
+    """
     by_key = {r.key: r for r in reports}
     now = utc_now()
     with store.transaction():
+        linked = [(item.change, by_key[item.change.key].sf_id) for item, _result in sent]
+        linking = _Linking(store, [(change, sf_id) for change, sf_id in linked if sf_id], run_id)
+        entries: list[LedgerEntry] = []
+        written: dict[tuple[str, str], dict[str, Any]] = {}
         for item, _result in sent:
             report = by_key[item.change.key]
             _resolve_intent(store, intents.get(item.change.key), report)
             if report.outcome in ("written", "linked") and report.sf_id:
                 refs[item.change.key] = report.sf_id
-                _link(store, item.change, report.sf_id, created=report.outcome == "written", run_id=run_id)
+                linking.link(item.change, report.sf_id, created=report.outcome == "written")
             if report.outcome == "written" and report.sf_id:
-                entries = [
-                    LedgerEntry(item.change.sobject, report.sf_id, f, v, now, run_id) for f, v in item.values.items()
-                ]
-                store.ledger.record(entries)
-                _mirror(store, item.change.sobject, report.sf_id, item.values)
+                sobject = item.change.sobject
+                entries += [LedgerEntry(sobject, report.sf_id, f, v, now, run_id) for f, v in item.values.items()]
+                written.setdefault((sobject, report.sf_id), {}).update(item.values)
+        store.links.add(linking.new)
+        store.ledger.record(entries)
+        _mirror(store, written)
         store.runs.record([_row_result(r, run_id) for r in reports])
         store.meta.bump_serial()
 
@@ -128,22 +136,47 @@ def _resolve_intent(store: Store, intent: Intent | None, report: RowReport) -> N
         store.intents.resolve(intent.id, IntentState.FAILED)
 
 
-def _link(store: Store, change: RecordChange, sf_id: str, *, created: bool, run_id: str) -> None:
-    kind = Kind(change.workspace.kind)
-    has = any(link.object == change.sobject for link in store.links.for_record(kind, change.workspace.id))
-    if has or store.links.by_sf_id(change.sobject, sf_id) is not None:
-        return
-    created_now = created and change.action is Action.CREATE
-    store.links.add([Link(kind, change.workspace.id, change.sobject, sf_id, created_now, utc_now(), run_id)])
+class _Linking:
+    """The chunk's new links: none for a record already linked to the object, nor to a Salesforce record taken."""
+
+    def __init__(self, store: Store, linking: Sequence[tuple[RecordChange, str]], run_id: str) -> None:
+        self.run_id = run_id
+        self.new: list[Link] = []
+        self._has: set[tuple[str, str, str]] = set()
+        self._taken: set[tuple[str, str]] = set()
+        for kind in sorted({c.workspace.kind for c, _sf_id in linking}):
+            ids = [c.workspace.id for c, _sf_id in linking if c.workspace.kind == kind]
+            for found in store.links.for_records(Kind(kind), ids).values():
+                self._has.update((kind, item.workspace_id, item.object) for item in found)
+        for sobject in sorted({c.sobject for c, _sf_id in linking}):
+            sf_ids = [sf_id for c, sf_id in linking if c.sobject == sobject]
+            self._taken.update((sobject, sf_id) for sf_id in store.links.by_sf_ids(sobject, sf_ids))
+
+    def link(self, change: RecordChange, sf_id: str, *, created: bool) -> None:
+        kind = change.workspace.kind
+        if (kind, change.workspace.id, change.sobject) in self._has or (change.sobject, sf_id) in self._taken:
+            return
+        created_now = created and change.action is Action.CREATE
+        ws_id = change.workspace.id
+        self.new.append(Link(Kind(kind), ws_id, change.sobject, sf_id, created_now, utc_now(), self.run_id))
+        self._has.add((kind, change.workspace.id, change.sobject))
+        self._taken.add((change.sobject, sf_id))
 
 
-def _mirror(store: Store, sobject: str, sf_id: str, values: dict[str, Any]) -> None:
+def _mirror(store: Store, written: Mapping[tuple[str, str], dict[str, Any]]) -> None:
     """Keep the cache in step with what was written; the next read brings the authoritative copy."""
-    known = store.mirror.get(sobject, sf_id)
-    fields = {**(known.fields if known else {"Id": sf_id, "IsDeleted": False}), **values}
-    stamp = known.system_modstamp if known else None
-    modified = known.last_modified_date if known else None
-    store.mirror.upsert([MirrorRecord(sobject, sf_id, fields, stamp, modified, False)])
+    records: list[MirrorRecord] = []
+    for sobject in sorted({name for name, _sf_id in written}):
+        known = store.mirror.get_many(sobject, [sf_id for name, sf_id in written if name == sobject])
+        for (name, sf_id), values in written.items():
+            if name != sobject:
+                continue
+            record = known.get(sf_id)
+            fields = {**(record.fields if record else {"Id": sf_id, "IsDeleted": False}), **values}
+            stamp = record.system_modstamp if record else None
+            modified = record.last_modified_date if record else None
+            records.append(MirrorRecord(sobject, sf_id, fields, stamp, modified, False))
+    store.mirror.upsert(records)
 
 
 def _row_result(report: RowReport, run_id: str) -> RowResult:

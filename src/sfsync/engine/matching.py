@@ -14,9 +14,8 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.engine.plan import SkipCode
-from sfsync.store import Store
 from sfsync.store.links import Link
-from sfsync.store.sync_views import candidate_count, mirror_state, session_of
+from sfsync.store.subject_reads import SubjectReads
 
 _RULE = {
     "Account": "most Contacts, then most recently modified",
@@ -42,40 +41,42 @@ class Target:
     skip: tuple[SkipCode, str] | None = None
 
 
-def account_target(store: Store, company_id: str, domain: str | None) -> Target:
+def account_target(reads: SubjectReads, company_id: str, domain: str | None) -> Target:
     if not domain:
         return Target("Account", None, {}, "", skip=(SkipCode.NO_DOMAIN, "no valid website domain"))
-    link = _links(store, Kind.COMPANY, company_id).get("Account")
+    link = _links(reads, Kind.COMPANY, company_id).get("Account")
     if link is not None:
-        return _linked(store, link, domain)
+        return _linked(reads, link, domain)
     return Target("Account", None, {}, f"no Account with website domain {domain}: create")
 
 
-def person_target(store: Store, person_id: str, email: str | None, *, leads_mode: bool, match_leads: bool) -> Target:
+def person_target(
+    reads: SubjectReads, person_id: str, email: str | None, *, leads_mode: bool, match_leads: bool
+) -> Target:
     """Contacts mode: the Contact (or, opted in, a Lead); Leads mode: an existing Contact wins, then a Lead."""
     sobject = "Lead" if leads_mode else "Contact"
     if not email:
         return Target(sobject, None, {}, "", skip=(SkipCode.NO_EMAIL, "no valid email"))
-    links = _links(store, Kind.PERSON, person_id)
+    links = _links(reads, Kind.PERSON, person_id)
     if "Contact" in links:
-        target = _linked(store, links["Contact"], email)
+        target = _linked(reads, links["Contact"], email)
         if not leads_mode or target.skip or "Lead" not in links:
             return target
         return _note(target, "an existing Contact wins over the Lead")
     if "Lead" in links and (leads_mode or match_leads):
-        return _lead(store, person_id, links["Lead"], email)
+        return _lead(reads, person_id, links["Lead"], email)
     return Target(sobject, None, {}, f"no {sobject} with email {email}: create")
 
 
-def _lead(store: Store, person_id: str, link: Link, email: str) -> Target:
-    target = _linked(store, link, email)
+def _lead(reads: SubjectReads, person_id: str, link: Link, email: str) -> Target:
+    target = _linked(reads, link, email)
     if target.skip or not target.current.get("IsConverted"):
         return target
     contact_id = target.current.get("ConvertedContactId")
-    state = mirror_state(session_of(store), "Contact", str(contact_id)) if contact_id else None
+    state = reads.mirror_state("Contact", str(contact_id)) if contact_id else None
     if state is None or state[1]:
         return Target("Lead", link.sf_id, {}, "", skip=(SkipCode.CONVERTED_LEAD, _converted_gone(link.sf_id)))
-    owner = store.links.by_sf_id("Contact", str(contact_id))
+    owner = reads.link_by_sf_id("Contact", str(contact_id))
     if owner is not None and owner.workspace_id != person_id:
         reason = f"Lead {link.sf_id} was converted to Contact {contact_id}, which is linked to another person"
         return Target("Lead", link.sf_id, {}, "", skip=(SkipCode.AMBIGUOUS, reason))
@@ -87,19 +88,19 @@ def _converted_gone(lead_id: str) -> str:
     return f"Lead {lead_id} is converted and its Contact is not in Salesforce; converted Leads are never written"
 
 
-def _linked(store: Store, link: Link, key: str) -> Target:
-    state = mirror_state(session_of(store), link.object, link.sf_id)
-    written = link.created_by_sfsync or bool(store.ledger.values(link.object, link.sf_id))
+def _linked(reads: SubjectReads, link: Link, key: str) -> Target:
+    state = reads.mirror_state(link.object, link.sf_id)
+    written = link.created_by_sfsync or bool(reads.ledger_values(link.object, link.sf_id))
     if state is None or state[1]:
         reason = f"linked {link.object} {link.sf_id} was deleted or merged in Salesforce; not re-created"
         return Target(link.object, link.sf_id, {}, "", written, skip=(SkipCode.DELETED, reason))
-    return Target(link.object, link.sf_id, state[0], _how(store, link, key), written)
+    return Target(link.object, link.sf_id, state[0], _how(reads, link, key), written)
 
 
-def _how(store: Store, link: Link, key: str) -> str:
+def _how(reads: SubjectReads, link: Link, key: str) -> str:
     if link.created_by_sfsync:
         return f"linked: created by sfsync ({link.sf_id})"
-    count = candidate_count(session_of(store), link.object, key)
+    count = reads.candidate_count(link.object, key)
     if count > 1:
         rule = _RULE.get(link.object, "most recently modified")
         return f"matched by {_KEY_NAME.get(link.object, 'key')}: {link.sf_id} of {count} candidates ({rule})"
@@ -110,5 +111,5 @@ def _note(target: Target, note: str) -> Target:
     return Target(target.sobject, target.sf_id, target.current, f"{target.match}; {note}", target.written_before)
 
 
-def _links(store: Store, kind: Kind, workspace_id: str) -> dict[str, Link]:
-    return {link.object: link for link in store.links.for_record(kind, workspace_id)}
+def _links(reads: SubjectReads, kind: Kind, workspace_id: str) -> dict[str, Link]:
+    return {link.object: link for link in reads.links_for(kind, workspace_id)}

@@ -8,7 +8,7 @@ decides anything from a reason string.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -202,12 +202,23 @@ class Plan:
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
     """The plan's JSON form: stable key order, `counts` derived for readers that do not recompute."""
-    body = asdict(plan)
+    body = _plain(plan)
     body["counts"] = plan.counts()
     body["appliable"] = plan.appliable
     ordered = {"format_version": body.pop("format_version"), "tool_version": body.pop("tool_version")}
     ordered.update(body)
     return ordered
+
+
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` gives, without its deep copy of every leaf (plan values are immutable)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    return value
 
 
 def plan_to_text(plan: Plan) -> str:

@@ -84,9 +84,9 @@ def _build(store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDes
         for play in config.plays
     }
     write_set = WriteSet(store, loaded, describes, members)
-    for company in companies(store):
+    for company in companies(store, write_set.reads):
         write_set.visit_company(company)
-    for person in people(store):
+    for person in people(store, write_set.reads):
         write_set.visit_person(person)
     return write_set
 

@@ -33,6 +33,7 @@ from sfsync.engine.values import TemplateFailure, Wanted, decide, wanted_values
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.normalise import normalise_domain, normalise_email
+from sfsync.store.subject_reads import SubjectReads
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 ACCOUNT_BATCH, PERSON_BATCH = 0, 1
@@ -45,6 +46,7 @@ class WriteSet:
         self, store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], members: dict[str, set[str]]
     ) -> None:
         self.store, self.loaded, self.describes, self.members = store, loaded, describes, members
+        self.reads = SubjectReads(store.session)
         self.config: Config = loaded.config
         self.leads_mode = self.config.sync.person_object is PersonObject.LEADS
         self.changes: dict[str, RecordChange] = {}
@@ -60,14 +62,14 @@ class WriteSet:
             if writing:
                 self._skip(subject, "Account", SkipCode.MODE, "Leads mode writes no Accounts")
             return
-        target = account_target(self.store, subject.id, _domain(subject))
+        target = account_target(self.reads, subject.id, _domain(subject))
         if self._gate(subject, target, writing):
             self._account(subject, target, writing)
 
     def visit_person(self, subject: Subject) -> None:
         writing = self._enter(subject)
         target = person_target(
-            self.store,
+            self.reads,
             subject.id,
             _email(subject),
             leads_mode=self.leads_mode,
@@ -115,7 +117,7 @@ class WriteSet:
         if company is None or not company.id:
             return None
         if company.id not in self._accounts:
-            target = account_target(self.store, company.id, _domain(company))
+            target = account_target(self.reads, company.id, _domain(company))
             self._accounts[company.id] = None if target.skip else self._account(company, target, plays)
         return self._accounts[company.id]
 
@@ -185,7 +187,7 @@ class WriteSet:
 
     def _decide(self, target: Target, wanted: list[Wanted]) -> list[FieldChange | FieldSkip]:
         create = target.sf_id is None
-        ledger = {} if create else self.store.ledger.values(target.sobject, str(target.sf_id))
+        ledger = {} if create else self.reads.ledger_values(target.sobject, str(target.sf_id))
         describe = self.describes.get(target.sobject)
         result: list[FieldChange | FieldSkip] = []
         for item in wanted:

@@ -1,5 +1,8 @@
 """sObject Collections: up to 200 records per call; `allOrNone` rolls every record back on any failure.
 
+Retrieve takes up to 2,000 ids by POST (Salesforce's limit); by GET the ids ride in the URL and stay
+within the 200 of the other calls.
+
 Per-record failures keep HTTP 200 and use `statusCode` (not `errorCode`). All records of one call
 share one transaction, so a call commits once.
 """
@@ -19,6 +22,7 @@ from sfsync.localorg.router import Router
 from sfsync.localorg.shapes import fetch_rows, record_json
 
 MAX_RECORDS = 200
+MAX_RETRIEVE_IDS = 2000  # POST retrieve only
 FORCE_ALL_OR_NONE = "sfsync.localorg.all_or_none"  # set on composite subrequests of an allOrNone request
 
 
@@ -34,9 +38,9 @@ class _RolledBack(Exception):
     """Raised inside the transaction to undo an allOrNone call."""
 
 
-def _limit(count: int) -> None:
-    if count > MAX_RECORDS:
-        message = f"record limit reached. cannot submit more than {MAX_RECORDS} records into this call"
+def _limit(count: int, maximum: int = MAX_RECORDS) -> None:
+    if count > maximum:
+        message = f"record limit reached. cannot submit more than {maximum} records into this call"
         raise ApiError(400, [{"message": message, "errorCode": "EXCEEDED_ID_LIMIT"}])
 
 
@@ -154,10 +158,11 @@ def retrieve(call: ApiCall) -> Response:
     if call.request.method == "POST":
         body = call.json_body() or {}
         ids, fields = list(body.get("ids") or []), list(body.get("fields") or [])
+        _limit(len(ids), MAX_RETRIEVE_IDS)
     else:
         ids = [i for i in call.request.args.get("ids", "").split(",") if i]
         fields = [f for f in call.request.args.get("fields", "").split(",") if f]
-    _limit(len(ids))
+        _limit(len(ids))
     visible = call.access.readable_fields(spec.name)
     names = []
     for raw in fields:

@@ -9,16 +9,18 @@ when it is stored, so candidates are found by indexed equality joins. A watermar
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from sfsync.store.bulk import upsert
+from sfsync.store.bulk import chunks, upsert
 from sfsync.store.normalise import normalise_domain, normalise_email
 from sfsync.store.schema import mirror, watermark
 from sfsync.store.session import Session, utc_now
+
+_IN_SIZE = 1000  # keys per `IN (…)`: well under SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,15 @@ class MirrorSection:
         with self._session.read() as conn:
             row = conn.execute(stmt).mappings().first()
         return record_from_row(row) if row else None
+
+    def get_many(self, object_name: str, sf_ids: Collection[str]) -> dict[str, MirrorRecord]:
+        """The mirrored records among `sf_ids`, by id (missing ids are absent)."""
+        found: dict[str, MirrorRecord] = {}
+        with self._session.read() as conn:
+            for chunk in chunks(sorted(set(sf_ids)), _IN_SIZE):
+                stmt = select(mirror).where(mirror.c.object == object_name, mirror.c.sf_id.in_(chunk))
+                found.update((row["sf_id"], record_from_row(row)) for row in conn.execute(stmt).mappings())
+        return found
 
     def records(self, object_name: str) -> Iterator[MirrorRecord]:
         stmt = select(mirror).where(mirror.c.object == object_name).order_by(mirror.c.sf_id)

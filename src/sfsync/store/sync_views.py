@@ -17,7 +17,7 @@ from sfsync.catalogue import Kind
 from sfsync.store.schema import company, link, mirror, person
 from sfsync.store.session import Session
 
-_KEY = {"Contact": "email_norm", "Lead": "email_norm", "Account": "domain_norm"}
+KEY_COLUMN = {"Contact": "email_norm", "Lead": "email_norm", "Account": "domain_norm"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def unlinked_matches(session: Session, kind: Kind, sobject: str) -> Iterator[Can
 
 
 def _candidates(table: Any, kind: Kind, sobject: str) -> Select[Any]:
-    key = _KEY[sobject]
+    key = KEY_COLUMN[sobject]
     m = mirror.alias("m")
     linked_record = exists().where(
         link.c.kind == str(kind), link.c.workspace_id == table.c.id, link.c.object == sobject
@@ -75,7 +75,7 @@ def candidate_count(session: Session, sobject: str, key: str | None) -> int:
     """How many live records of `sobject` share this normalised email or domain."""
     if not key:
         return 0
-    column = mirror.c[_KEY[sobject]]
+    column = mirror.c[KEY_COLUMN[sobject]]
     stmt = select(func.count()).where(mirror.c.object == sobject, column == key, mirror.c.is_deleted.is_(False))
     with session.read() as conn:
         return int(conn.scalar(stmt) or 0)

@@ -109,6 +109,13 @@ class WorkspaceSection:
             return int(conn.scalar(select(func.count()).select_from(table)) or 0)
 
 
+def find_many(conn: Connection, kind: Kind, keys: Sequence[str]) -> list[WorkspaceRecord]:
+    """The records whose key is among `keys` (as `find`, for many keys in one statement)."""
+    table, key_col, _ = _TABLES[kind]
+    rows = conn.execute(select(table).where(table.c[key_col].in_(list(keys)))).mappings()
+    return [record_from_row(kind, row) for row in rows]
+
+
 def _existing(conn: Connection, table: Table, key_col: str, updates: Sequence[RecordUpdate]) -> list[dict[str, Any]]:
     ids = {u.id for u in updates if u.id} | {derived_id(u.kind, u.key) for u in updates if u.key and not u.id}
     keys = {u.key for u in updates if u.key}

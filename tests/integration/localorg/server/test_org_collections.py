@@ -81,6 +81,23 @@ def test_more_than_200_records_is_refused(org: LocalOrgHandle) -> None:
     assert caught.value.content[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
 
 
+def test_post_retrieve_takes_up_to_2000_ids_and_get_200(org: LocalOrgHandle) -> None:
+    sf = org.simple_salesforce()
+    created = sf.restful("composite/sobjects", method="POST", json={"records": _leads("A", "B")})
+    ids = [r["id"] for r in created]
+    missing = [f"00Q5g00000{n:05}AAA" for n in range(1998)]
+    body = {"ids": [*ids, *missing], "fields": ["Id", "LastName"]}
+    fetched = sf.restful("composite/sobjects/Lead", method="POST", json=body)
+    assert len(fetched) == 2000 and [r["LastName"] for r in fetched[:2]] == ["A", "B"]
+    assert all(r is None for r in fetched[2:])
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.restful("composite/sobjects/Lead", method="POST", json={**body, "ids": [*body["ids"], missing[0]]})
+    assert caught.value.content[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.restful("composite/sobjects/Lead", params={"ids": ",".join(missing[:201]), "fields": "Id"})
+    assert caught.value.content[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
+
+
 def test_composite_resolves_references(org: LocalOrgHandle) -> None:
     sf = org.simple_salesforce()
     body = {

@@ -1,0 +1,169 @@
+"""Planning's per-record reads, answered from a few set-based statements per chunk of records.
+
+Planning visits workspace records one at a time, and each visit asks for the mirrored records on a
+key, a record's links, a linked record's state and ledger, a company by domain. `SubjectReads` loads
+those answers for a whole chunk of records in one read transaction (one `IN (…)` statement per table
+and column), then answers each question exactly as the single-record read would, in the same order
+(the database's `ORDER BY`, kept as a rank). A question about a key outside the loaded chunk is read
+from the store directly, so an answer never depends on what was loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sfsync.catalogue import Kind
+from sfsync.store.ledger import LedgerSection
+from sfsync.store.links import Link, LinksSection, link_from_row
+from sfsync.store.schema import ledger, link, mirror
+from sfsync.store.session import Session
+from sfsync.store.sync_views import KEY_COLUMN, candidate_count, mirror_fields, mirror_state
+from sfsync.store.workspace import WorkspaceRecord, WorkspaceSection, find_many
+
+Fields = Mapping[str, Any]
+MAX_KEYS = 20_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
+
+
+class SubjectReads:
+    """The chunk's answers; `load_*` replace them, the other methods read (falling back to the store)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._workspace = WorkspaceSection(session)
+        self._link_section = LinksSection(session)
+        self._ledger_section = LedgerSection(session)
+        self.clear()
+
+    def clear(self) -> None:
+        # (object, column) -> value -> [(rank, fields)] of live records; rank: the database's sf_id order
+        self._mirror: dict[tuple[str, str], dict[str, list[tuple[int, Fields]]]] = {}
+        self._states: dict[tuple[str, str], tuple[Fields, bool] | None] = {}
+        self._links: dict[tuple[str, str], list[Link]] = {}
+        self._by_sf_id: dict[tuple[str, str], Link | None] = {}
+        self._ledger: dict[tuple[str, str], dict[str, Any]] = {}
+        self._companies: dict[str, WorkspaceRecord | None] = {}
+
+    # --- answers ----------------------------------------------------------------------------------
+    def mirror_fields(self, sobject: str, column: str, values: Sequence[str]) -> list[Fields]:
+        """As `sync_views.mirror_fields` (live records only)."""
+        wanted = list(dict.fromkeys(values))
+        loaded = self._mirror.get((sobject, column))
+        if loaded is None or any(value not in loaded for value in wanted):
+            return mirror_fields(self._session, sobject, column, wanted)
+        rows = sorted((row for value in wanted for row in loaded[value]), key=lambda row: row[0])
+        return [dict(fields) for _rank, fields in rows]
+
+    def candidate_count(self, sobject: str, key: str | None) -> int:
+        """As `sync_views.candidate_count`."""
+        loaded = self._mirror.get((sobject, KEY_COLUMN[sobject]), {}) if key else {}
+        if key and key in loaded:
+            return len(loaded[key])
+        return candidate_count(self._session, sobject, key)
+
+    def mirror_state(self, sobject: str, sf_id: str) -> tuple[Fields, bool] | None:
+        """As `sync_views.mirror_state`."""
+        if (sobject, sf_id) in self._states:
+            state = self._states[(sobject, sf_id)]
+            return (dict(state[0]), state[1]) if state is not None else None
+        return mirror_state(self._session, sobject, sf_id)
+
+    def links_for(self, kind: Kind, workspace_id: str) -> list[Link]:
+        """As `links.for_record`."""
+        found = self._links.get((str(kind), workspace_id))
+        return list(found) if found is not None else self._link_section.for_record(kind, workspace_id)
+
+    def link_by_sf_id(self, sobject: str, sf_id: str) -> Link | None:
+        """As `links.by_sf_id`."""
+        if (sobject, sf_id) in self._by_sf_id:
+            return self._by_sf_id[(sobject, sf_id)]
+        return self._link_section.by_sf_id(sobject, sf_id)
+
+    def ledger_values(self, sobject: str, sf_id: str) -> dict[str, Any]:
+        """As `ledger.values`."""
+        found = self._ledger.get((sobject, sf_id))
+        return dict(found) if found is not None else self._ledger_section.values(sobject, sf_id)
+
+    def find_company(self, domain: str) -> WorkspaceRecord | None:
+        """As `workspace.find(Kind.COMPANY, domain)`."""
+        if domain in self._companies:
+            return self._companies[domain]
+        return self._workspace.find(Kind.COMPANY, domain)
+
+    # --- loading ----------------------------------------------------------------------------------
+    def load_mirror(self, conn: Connection, sobject: str, column: str, values: Collection[str]) -> None:
+        """The live records of `sobject` whose `column` is in `values`, each value's in sf_id order."""
+        keys = sorted({v for v in values if v})
+        if len(keys) > MAX_KEYS:
+            return  # too many for one statement (ranks must come from one): answered record by record
+        by_value: dict[str, list[tuple[int, Fields]]] = {value: [] for value in keys}
+        self._mirror[(sobject, column)] = by_value  # replaces any earlier load: ranks compare within one
+        if not keys:
+            return
+        stmt = (
+            select(mirror.c[column], mirror.c.fields)
+            .where(mirror.c.object == sobject, mirror.c[column].in_(keys), mirror.c.is_deleted.is_(False))
+            .order_by(mirror.c.sf_id)
+        )
+        for rank, (value, fields) in enumerate(conn.execute(stmt)):
+            by_value[value].append((rank, fields))
+
+    def load_states(self, conn: Connection, sobject: str, sf_ids: Iterable[str]) -> None:
+        """Mirror state (deleted or not) and ledger of these records, and the link on each."""
+        keys = sorted({i for i in sf_ids if i and (sobject, i) not in self._states})
+        for part in _parts(keys):
+            for key in part:
+                self._states[(sobject, key)] = None
+                self._ledger[(sobject, key)] = {}
+                self._by_sf_id[(sobject, key)] = None
+            stmt = select(mirror.c.sf_id, mirror.c.fields, mirror.c.is_deleted).where(
+                mirror.c.object == sobject, mirror.c.sf_id.in_(part)
+            )
+            for sf_id, fields, deleted in conn.execute(stmt):
+                self._states[(sobject, sf_id)] = (fields, bool(deleted))
+            rows = conn.execute(
+                select(ledger.c.sf_id, ledger.c.field, ledger.c.value).where(
+                    ledger.c.object == sobject, ledger.c.sf_id.in_(part)
+                )
+            )
+            for sf_id, field, value in rows:
+                self._ledger[(sobject, sf_id)][field] = value
+            for row in conn.execute(select(link).where(link.c.object == sobject, link.c.sf_id.in_(part))):
+                item = link_from_row(row)
+                self._by_sf_id[(sobject, item.sf_id)] = item
+
+    def load_links(self, conn: Connection, kind: Kind, workspace_ids: Iterable[str]) -> list[Link]:
+        """The links of these workspace records (also returned)."""
+        keys = sorted({i for i in workspace_ids if i})
+        found: list[Link] = []
+        for part in _parts(keys):
+            for key in part:
+                self._links[(str(kind), key)] = []
+            stmt = select(link).where(link.c.kind == str(kind), link.c.workspace_id.in_(part))
+            for row in conn.execute(stmt.order_by(link.c.workspace_id, link.c.object)):
+                item = link_from_row(row)
+                self._links[(str(kind), item.workspace_id)].append(item)
+                found.append(item)
+        return found
+
+    def load_companies(self, conn: Connection, domains: Iterable[str]) -> list[WorkspaceRecord]:
+        keys = sorted({d for d in domains if d})
+        found: list[WorkspaceRecord] = []
+        for part in _parts(keys):
+            for key in part:
+                self._companies[key] = None
+            for record in find_many(conn, Kind.COMPANY, part):
+                self._companies[str(record.key)] = record
+                found.append(record)
+        return found
+
+    def live_ids(self, sobject: str, column: str) -> list[str]:
+        """The sf_ids of the loaded live records of `sobject` by `column` (from their `Id` field)."""
+        loaded = self._mirror.get((sobject, column), {})
+        return [str(fields.get("Id")) for rows in loaded.values() for _rank, fields in rows]
+
+
+def _parts(keys: list[str]) -> list[list[str]]:
+    return [keys[start : start + MAX_KEYS] for start in range(0, len(keys), MAX_KEYS)]
