@@ -1,0 +1,89 @@
+"""sfsync side by side with the Salesforce floor and the usual alternatives: API calls, time, memory.
+
+    python benchmarks/run.py [--sizes 1000,10000] [--huge] [--markdown FILE] [--json FILE]
+
+For each size: generate a dataset, start a local org seeded with it, then run (each from the same
+org state) sfsync `plan` + `apply` + no-op `plan` on the REST and the Bulk path, a per-record sync
+and a blind Bulk upsert written with simple-salesforce. Prints the runs and the goals as tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import datasets
+from rich.console import Console
+from sfsync_bench.org import running_org
+from sfsync_bench.report import markdown, print_tables
+from sfsync_bench.runs import SizeResult, Workspace, run_size
+
+HUGE = 1_000_000
+WIDTH = 160  # the runs table is wide; narrower terminals wrap lines rather than squeeze cells
+
+
+def main() -> int:
+    args = parse_arguments()
+    console = Console(highlight=False, width=max(Console().width, WIDTH))
+    console.print(machine())
+    results: list[SizeResult] = []
+    for size in args.sizes + ([HUGE] if args.huge and HUGE not in args.sizes else []):
+        console.print(f"[bold]size {size:,}[/]: generating, seeding the local org, running side by side …")
+        results.append(measure_size(size, args.seed, args.per_record_sample))
+        print_tables(results[-1:], console)
+    if len(results) > 1:
+        print_tables(results, console)
+    if args.markdown:
+        args.markdown.write_text(f"{machine()}\n\n{markdown(results)}", "utf-8")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2, default=str) + "\n", "utf-8")
+    return 0
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", type=sizes, default=[1_000, 10_000], help="people per dataset, comma-separated")
+    parser.add_argument("--huge", action="store_true", help="also run 1,000,000 people")
+    parser.add_argument("--seed", type=int, default=7, help="the dataset generator's seed")
+    parser.add_argument(
+        "--per-record-sample",
+        type=int,
+        default=2_000,
+        help="run the per-record sync over this many rows at most and scale its calls and times linearly",
+    )
+    parser.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
+    parser.add_argument("--json", type=Path, help="also write every measurement as JSON to this file")
+    return parser.parse_args()
+
+
+def sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def measure_size(size: int, seed: int, per_record_sample: int) -> SizeResult:
+    dataset = datasets.generate(size, seed)
+    with tempfile.TemporaryDirectory(prefix=f"sfsync-bench-{size}-") as scratch:
+        root = Path(scratch)
+        companies, people = datasets.write_workspace(dataset, root / "workspace")
+        rows = sum(1 for _ in people.open(encoding="utf-8")) - 1
+        with running_org(root / "org", dataset.org_records()) as org:
+            return run_size(org, size, Workspace(companies, people, rows), root, per_record_sample)
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    return (
+        f"Machine: {os.cpu_count()} CPUs (nproc), {memory:.1f} GiB memory, Python {platform.python_version()} "
+        f"on {platform.system()} {platform.machine()}; load average at start {load}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The Salesforce floor: the fewest API calls any tool needs for a workload, and the ratios reported.
+
+REST floor = describes + per object read ⌈rows / 2,000⌉ query pages (at least one: an empty answer is
+still a call) + per object written ⌈records / 200⌉ sObject Collections calls.
+Bulk floor = describes + per object read one Bulk 2.0 query job (create, one status poll,
+⌈rows / 50,000⌉ result pages) + per object and write operation one ingest job (create, upload,
+close, one status poll, results).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+QUERY_PAGE_ROWS = 2_000
+COLLECTION_RECORDS = 200
+BULK_RESULT_ROWS = 50_000
+BULK_QUERY_JOB_CALLS = 2  # create, one status poll; result pages on top
+BULK_INGEST_JOB_CALLS = 5  # create, upload, close, one status poll, results
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What a sync has to do, whatever the tool: objects described, rows read and records written.
+
+    `rows_read` and `writes` are per object; `writes` counts creates and updates, `operations` the
+    distinct write operations per object (a Bulk job each).
+    """
+
+    describes: int
+    rows_read: Mapping[str, int]
+    writes: Mapping[str, int]
+    operations: Mapping[str, int]
+
+
+def rest_floor(work: Workload) -> int:
+    pages = sum(max(1, math.ceil(rows / QUERY_PAGE_ROWS)) for rows in work.rows_read.values())
+    writes = sum(math.ceil(n / COLLECTION_RECORDS) for n in work.writes.values())
+    return work.describes + pages + writes
+
+
+def bulk_floor(work: Workload) -> int:
+    reads = sum(BULK_QUERY_JOB_CALLS + max(1, math.ceil(rows / BULK_RESULT_ROWS)) for rows in work.rows_read.values())
+    jobs = sum(n for obj, n in work.operations.items() if work.writes.get(obj))
+    return work.describes + reads + jobs * BULK_INGEST_JOB_CALLS
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """`numerator / denominator`, or None when the denominator is zero (nothing to compare with)."""
+    return numerator / denominator if denominator else None

@@ -1,0 +1,77 @@
+"""One measured run: a subprocess's wall time, its own peak RSS, and the API calls the org counted.
+
+Every contender (sfsync and both baselines) runs as a child process, so its peak RSS (`ru_maxrss`
+from `wait4`, that child only) never includes the local org, which serves from the harness process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sfsync_bench.org import BenchOrg
+
+KIB = 1024
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What one run cost. `calls` is per endpoint; `extrapolated_from` > 0 when scaled up from a sample.
+
+    `cpu_seconds` is the child's own CPU time and `org_cpu_seconds` the local org's (the harness
+    process serves the org and does nothing else meanwhile): both hold up when the machine is busy,
+    where wall time does not.
+    """
+
+    label: str
+    seconds: float
+    cpu_seconds: float
+    org_cpu_seconds: float
+    peak_rss_mib: float
+    calls: Mapping[str, int]
+    exit_code: int
+    output: str = ""
+    extrapolated_from: int = 0
+    notes: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+
+def run_measured(
+    org: BenchOrg, label: str, argv: Sequence[str], cwd: Path, env: Mapping[str, str], ok: Sequence[int] = (0,)
+) -> Measurement:
+    """Run `argv` in `cwd`; fail loudly on an exit code outside `ok`, since a broken run measures nothing."""
+    org.clear_calls()
+    log = cwd / f"{label.replace(' ', '_')}.log"
+    with log.open("w", encoding="utf-8") as out:
+        started, org_started = time.perf_counter(), time.process_time()
+        child = subprocess.Popen(list(argv), cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds, org_cpu = time.perf_counter() - started, time.process_time() - org_started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    output = log.read_text("utf-8", errors="replace")
+    if child.returncode not in ok:
+        raise RuntimeError(f"{label}: `{' '.join(argv)}` exited {child.returncode}:\n{output[-3000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(label, seconds, cpu, org_cpu, usage.ru_maxrss / KIB, org.calls(), child.returncode, output)
+
+
+def scaled(measurement: Measurement, done: int, total: int) -> Measurement:
+    """A run over the first `done` of `total` rows, scaled linearly (calls and times; not memory)."""
+    if done >= total or done == 0:
+        return measurement
+    factor = total / done
+    return replace(
+        measurement,
+        seconds=measurement.seconds * factor,
+        cpu_seconds=measurement.cpu_seconds * factor,
+        org_cpu_seconds=measurement.org_cpu_seconds * factor,
+        calls={name: round(n * factor) for name, n in measurement.calls.items()},
+        extrapolated_from=done,
+    )

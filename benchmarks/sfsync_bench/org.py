@@ -1,0 +1,79 @@
+"""A local org seeded with a dataset, and the control API calls the benchmarks make.
+
+The dataset's records are part of the org's seed, so `reset()` puts the org back in the dataset's
+state in milliseconds (a table copy from the seed snapshot) before every measured run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from sfsync.localorg.seed import Seed, SeedRecord, load_seed
+from sfsync.localorg.server import Connection, start_in_background
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE_SEED = ROOT / "examples" / "localorg" / "seed.yaml"
+AUTH_PREFIX = "auth."
+
+
+class BenchOrg:
+    """A running org as the harness sees it: connection details and the control API."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._control = requests.Session()
+        self._control.verify = connection.ca_file
+        self._control.trust_env = False  # REQUESTS_CA_BUNDLE would override `verify`
+        self._control.headers["Authorization"] = f"Bearer {connection.admin_token}"
+
+    def control(self, path: str, method: str = "GET", json: Any = None) -> Any:
+        response = self._control.request(method, f"{self.connection.control_url}/{path}", json=json, timeout=600)
+        response.raise_for_status()
+        return response.json()
+
+    def reset(self) -> None:
+        self.control("reset", "POST")
+
+    def clear_calls(self) -> None:
+        self.control("calls", "DELETE")
+
+    def calls(self) -> dict[str, int]:
+        """API calls per endpoint since the last clear; logins (`auth.*`) are not API calls."""
+        counters = self.control("calls")
+        counters.pop("api_usage", None)
+        return {name: int(n) for name, n in counters.items() if not name.startswith(AUTH_PREFIX) and n}
+
+    def live_counts(self) -> dict[str, int]:
+        return {name: int(entry["live"]) for name, entry in self.control("counts").items()}
+
+    def environment(self) -> dict[str, str]:
+        """What `sfsync` and the baselines read: the benchmark config's `${VAR}`s."""
+        c = self.connection
+        return {
+            "SF_INSTANCE_URL": c.instance_url,
+            "SF_USERNAME": c.username,
+            "SF_PASSWORD": c.password,
+            "SF_SECURITY_TOKEN": c.security_token,
+            "SF_CA_BUNDLE": c.ca_file,
+            "SF_ACCESS_TOKEN": c.access_token,
+        }
+
+
+def seeded(records: Iterator[SeedRecord]) -> Seed:
+    base = load_seed(BASE_SEED)
+    return dataclasses.replace(base, records=(*base.records, *records), api_limit=1_000_000_000)
+
+
+@contextmanager
+def running_org(data_dir: Path, records: Iterator[SeedRecord]) -> Iterator[BenchOrg]:
+    running = start_in_background(data_dir, seeded(records))
+    try:
+        yield BenchOrg(running.connection)
+    finally:
+        running.stop()

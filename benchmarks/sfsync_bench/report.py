@@ -1,0 +1,186 @@
+"""The results as tables: every run's cost, then each goal's ratio and whether it holds.
+
+The same rows render as a rich table on the terminal and as Markdown for `RESULTS.md`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.table import Table
+
+from sfsync_bench.floor import bulk_floor, ratio, rest_floor
+from sfsync_bench.measure import Measurement
+from sfsync_bench.runs import SfsyncRuns, SizeResult
+
+RUN_COLUMNS = (
+    *("size", "run", "API calls", "floor", "calls/floor"),
+    *("wall s", "CPU s", "org CPU s", "peak RSS MiB", "note"),
+)
+GOAL_COLUMNS = ("size", "goal", "value", "target", "status")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One goal at one size: `met` is None when the value cannot be computed (nothing to compare)."""
+
+    name: str
+    value: float | None
+    target: str
+    met: bool | None
+    judged_at: str = ""  # the size the goal is stated for; empty when it holds at every size
+    void: str = ""  # why the value measures nothing (a run stopped half-way)
+
+
+def goals(result: SizeResult) -> list[Goal]:
+    rest, bulk, per_record, blind = result.rest, result.bulk, result.per_record, result.blind
+    floor = rest_floor(rest.workload)
+    noop_queries = sum(n for name, n in rest.noop.calls.items() if name.startswith("rest.query"))
+    noop_share = ratio(rest.noop.seconds, rest.plan.seconds)
+    apply_share = ratio(bulk.apply.seconds, blind.seconds)
+    plan_rss = max(rest.plan.peak_rss_mib, bulk.plan.peak_rss_mib)
+    stopped = "" if bulk.completed else "Bulk apply stopped half-way"
+    rest_stopped = "" if rest.completed else "REST apply stopped half-way"
+    per_record_share = ratio(per_record.total_calls, rest.sync_calls)
+    return [
+        _goal("REST path: calls / floor", ratio(rest.sync_calls, floor), "≤ 1.1", _le(1.1), void=rest_stopped),
+        _goal("per-record calls / sfsync calls", per_record_share, "≥ 100", _ge(100), void=rest_stopped),
+        _goal("Bulk path: calls (plan + apply)", float(bulk.sync_calls), "≤ 50, flat in N", _le(50), "1M", stopped),
+        _goal("no-op re-plan: query calls per object", ratio(noop_queries, rest.noop_objects), "≤ 1", _le(1)),
+        _goal("no-op re-plan time / first plan time", noop_share, "≤ 0.05", _le(0.05), "100k"),
+        _goal("Bulk apply time / blind upsert time", apply_share, "≤ 1.3", _le(1.3), "100k", stopped),
+        _goal(
+            "REST apply time / blind upsert time",
+            ratio(rest.apply.seconds, blind.seconds),
+            "(reference)",
+            None,
+            void=rest_stopped,
+        ),
+        _goal("peak RSS of plan, MiB", plan_rss, "≤ 500", _le(500), "1M"),
+    ]
+
+
+def _goal(
+    name: str,
+    value: float | None,
+    target: str,
+    check: Callable[[float], bool] | None,
+    judged_at: str = "",
+    void: str = "",
+) -> Goal:
+    met = None if value is None or check is None or void else check(value)
+    return Goal(name, value, target, met, judged_at, void)
+
+
+def _le(limit: float) -> Callable[[float], bool]:
+    return lambda value: value <= limit
+
+
+def _ge(limit: float) -> Callable[[float], bool]:
+    return lambda value: value >= limit
+
+
+def run_rows(result: SizeResult) -> list[tuple[str, ...]]:
+    size = f"{result.size:,}"
+    rows = [*_sfsync_rows(size, result.rest, rest_floor), *_sfsync_rows(size, result.bulk, bulk_floor)]
+    rows.append(_row(size, "per-record (simple-salesforce)", result.per_record, None, _outcomes(result.per_record)))
+    rows.append(_row(size, "blind bulk2 upsert", result.blind, None, _outcomes(result.blind)))
+    return rows
+
+
+def _sfsync_rows(size: str, runs: SfsyncRuns, floor_of: Callable[..., int]) -> list[tuple[str, ...]]:
+    floor = floor_of(runs.workload)
+    label = f"sfsync {runs.api.upper()}"
+    noop_note = "nothing to write" if not runs.noop_writes else f"{runs.noop_writes:,} writes left"
+    return [
+        _row(size, f"{label} plan", runs.plan, None, f"workspace load {runs.load_seconds:.1f} s (not counted)"),
+        _row(size, f"{label} apply", runs.apply, None, str(runs.apply.notes.get("summary", ""))[:70]),
+        _total_row(size, f"{label} plan + apply", runs, floor),
+        _row(size, f"{label} no-op plan", runs.noop, None, noop_note),
+    ]
+
+
+def _row(size: str, label: str, m: Measurement, floor: int | None, note: str) -> tuple[str, ...]:
+    approx = "~" if m.extrapolated_from else ""
+    calls = f"{approx}{m.total_calls:,}"
+    floor_text = f"{floor:,}" if floor is not None else ""
+    over = _fmt(ratio(m.total_calls, floor)) if floor else ""
+    times = (f"{approx}{m.seconds:.1f}", f"{approx}{m.cpu_seconds:.1f}", f"{approx}{m.org_cpu_seconds:.1f}")
+    if m.extrapolated_from:
+        note = f"first {m.extrapolated_from:,} rows, scaled; {note}"
+    return (size, label, calls, floor_text, over, *times, f"{m.peak_rss_mib:.0f}", note)
+
+
+def _total_row(size: str, label: str, runs: SfsyncRuns, floor: int) -> tuple[str, ...]:
+    plan, apply = runs.plan, runs.apply
+    seconds = (f"{runs.sync_seconds:.1f}", f"{plan.cpu_seconds + apply.cpu_seconds:.1f}")
+    org_cpu = f"{plan.org_cpu_seconds + apply.org_cpu_seconds:.1f}"
+    rss = f"{max(plan.peak_rss_mib, apply.peak_rss_mib):.0f}"
+    over = _fmt(ratio(runs.sync_calls, floor))
+    return (size, label, f"{runs.sync_calls:,}", f"{floor:,}", over, *seconds, org_cpu, rss, "")
+
+
+def endpoint_rows(result: SizeResult) -> list[tuple[str, ...]]:
+    """Each sfsync command's calls per endpoint: where the calls above the floor go."""
+    rows = []
+    for runs in (result.rest, result.bulk):
+        for m in (runs.plan, runs.apply, runs.noop):
+            calls = ", ".join(f"{name} {n}" for name, n in sorted(m.calls.items()))
+            rows.append((f"{result.size:,}", f"sfsync {m.label}", calls))
+    return rows
+
+
+def _outcomes(m: Measurement) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in m.notes.items() if isinstance(v, int))
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+
+
+def goal_rows(result: SizeResult) -> list[tuple[str, ...]]:
+    rows = []
+    for goal in goals(result):
+        status = {True: "met", False: "NOT MET", None: ""}[goal.met]
+        if goal.void:
+            status = f"not judged: {goal.void}"
+        elif goal.judged_at and goal.met is not None:
+            status += f" (goal stated at {goal.judged_at})"
+        rows.append((f"{result.size:,}", goal.name, _fmt(goal.value), goal.target, status))
+    return rows
+
+
+def print_tables(results: Sequence[SizeResult], console: Console) -> None:
+    console.print(_table("Runs", RUN_COLUMNS, [r for result in results for r in run_rows(result)]))
+    console.print(_table("Goals", GOAL_COLUMNS, [r for result in results for r in goal_rows(result)]))
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]]) -> Table:
+    table = Table(title=title, show_lines=False, expand=False)
+    for number, column in enumerate(columns):
+        table.add_column(column, justify="right" if 1 < number < len(columns) - 1 else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def markdown(results: Sequence[SizeResult]) -> str:
+    runs = [r for result in results for r in run_rows(result)]
+    goal_list = [r for result in results for r in goal_rows(result)]
+    endpoints = [r for result in results for r in endpoint_rows(result)]
+    tables = (
+        _markdown_table(RUN_COLUMNS, runs),
+        _markdown_table(GOAL_COLUMNS, goal_list),
+        _markdown_table(("size", "command", "API calls by endpoint"), endpoints),
+    )
+    return "\n".join(tables)
+
+
+def _markdown_table(columns: Sequence[str], rows: Sequence[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,140 @@
+"""The benchmark harness's pure parts: the floor, the ratios and goals, the dataset generator.
+
+No timing is asserted here: benchmark results are ratios from runs side by side on one machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def _bench(name: str) -> ModuleType:
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    return importlib.import_module(name)
+
+
+datasets = _bench("datasets")
+floor = _bench("sfsync_bench.floor")
+measure = _bench("sfsync_bench.measure")
+report = _bench("sfsync_bench.report")
+runs = _bench("sfsync_bench.runs")
+
+
+def test_rest_floor_counts_describes_query_pages_and_collections() -> None:
+    work = floor.Workload(4, {"Lead": 4001, "Contact": 0, "Account": 2000}, {"Lead": 401, "Contact": 200}, {})
+    # 4 describes + Lead 3 pages + Contact 1 (an empty answer is a call) + Account 1 + Lead 3 + Contact 1 writes
+    assert floor.rest_floor(work) == 4 + 3 + 1 + 1 + 3 + 1
+
+
+def test_bulk_floor_counts_one_query_job_per_object_and_one_ingest_job_per_operation() -> None:
+    work = floor.Workload(2, {"Lead": 120_000, "Contact": 0}, {"Lead": 5}, {"Lead": 2, "Contact": 1})
+    # 2 describes + Lead (2 + 3 result pages) + Contact (2 + 1) + Lead 2 jobs x 5; Contact writes nothing
+    assert floor.bulk_floor(work) == 2 + 5 + 3 + 10
+
+
+def test_ratio_is_none_without_a_denominator() -> None:
+    assert floor.ratio(3, 2) == 1.5
+    assert floor.ratio(3, 0) is None
+
+
+def _measurement(label: str, seconds: float, calls: dict[str, int], rss: float = 100.0) -> Any:
+    return measure.Measurement(label, seconds, seconds / 2, 0.1, rss, calls, 0)
+
+
+def _sfsync(api: str, plan_calls: dict[str, int], apply_calls: dict[str, int], noop_calls: dict[str, int]) -> Any:
+    read = {"Lead": 1000, "Contact": 10, "Account": 10, "Opportunity": 0}
+    work = floor.Workload(4, read, {"Lead": 1000}, {"Lead": 1})
+    return runs.SfsyncRuns(
+        api,
+        1.0,
+        _measurement(f"{api} plan", 10.0, plan_calls, rss=300),
+        _measurement(f"{api} apply", 4.0, apply_calls),
+        _measurement(f"{api} no-op plan", 0.4, noop_calls),
+        work,
+        0,
+        4,
+    )
+
+
+def test_goals_compute_each_ratio_from_the_runs() -> None:
+    reads = {"rest.describe": 4, "rest.query_all": 4}
+    rest = _sfsync("rest", reads, {"rest.collections.upsert": 5}, reads)
+    bulk = _sfsync("bulk", {"rest.describe": 4, "bulk.query.create": 4}, {"bulk.ingest.create": 1}, {})
+    per_record, blind = _measurement("per", 50.0, {"rest.query": 2600}), _measurement("blind", 2.0, {})
+    result = runs.SizeResult(1000, rest, bulk, per_record, blind)
+    by_name = {goal.name: goal for goal in report.goals(result)}
+    # floor: 4 describes + 4 query pages + 5 collections = 13 calls, and sfsync made 4 + 4 + 5
+    assert by_name["REST path: calls / floor"].value == pytest.approx(1.0)
+    assert by_name["REST path: calls / floor"].met is True
+    assert by_name["per-record calls / sfsync calls"].value == pytest.approx(200.0)
+    assert by_name["Bulk path: calls (plan + apply)"].value == 9
+    assert by_name["no-op re-plan: query calls per object"].value == pytest.approx(1.0)
+    assert by_name["no-op re-plan time / first plan time"].value == pytest.approx(0.04)
+    assert by_name["Bulk apply time / blind upsert time"].value == pytest.approx(2.0)
+    assert by_name["Bulk apply time / blind upsert time"].met is False
+    assert by_name["peak RSS of plan, MiB"].value == 300
+
+
+def test_scaled_extrapolates_calls_and_times_but_not_memory() -> None:
+    sample = _measurement("per-record", 10.0, {"rest.query": 100, "rest.sobject.create": 100}, rss=80)
+    scaled = measure.scaled(sample, 100, 1000)
+    assert scaled.total_calls == 2000
+    assert scaled.seconds == pytest.approx(100.0)
+    assert scaled.peak_rss_mib == 80
+    assert scaled.extrapolated_from == 100
+    assert measure.scaled(sample, 1000, 1000) is sample
+
+
+def test_the_generator_is_deterministic_for_a_seed() -> None:
+    first, again, other = datasets.generate(300, 11), datasets.generate(300, 11), datasets.generate(300, 12)
+    assert first == again
+    assert list(first.org_records()) == list(again.org_records())
+    assert first.people != other.people
+
+
+def test_the_same_dataset_writes_the_same_files(tmp_path: Path) -> None:
+    dataset = datasets.generate(200, 5)
+    companies, people = datasets.write_workspace(dataset, tmp_path / "a")
+    companies_again, people_again = datasets.write_workspace(datasets.generate(200, 5), tmp_path / "b")
+    assert companies.read_bytes() == companies_again.read_bytes()
+    assert people.read_bytes() == people_again.read_bytes()
+    # every 50th person again (upper-cased email) and every 25th company again (domain as a URL)
+    assert len(people.read_text("utf-8").splitlines()) == 1 + 200 + 4
+    assert len(companies.read_text("utf-8").splitlines()) == 1 + 50 + 2
+
+
+def test_the_org_holds_human_edits_duplicates_converted_leads_and_contacts() -> None:
+    records = list(datasets.generate(1000, 3).org_records())
+    leads = [r for r in records if r.object == "Lead"]
+    human_leads = [r for r in leads if r.created_by == datasets.HUMAN]
+    assert len(human_leads) == 250 + 20  # 25 per 100 people, and 2 per 100 twice
+    assert sum(1 for r in leads if r.converted) == 30
+    assert sum(1 for r in records if r.object == "Contact") == 80
+    assert len(leads) - len(human_leads) == 100  # leads not in the workspace
+    emails = [r.values["Email"] for r in human_leads]
+    assert len(emails) - len(set(emails)) == 20
+    assert [r.object for r in records] == sorted((r.object for r in records), key=["Account", "Contact", "Lead"].index)
+
+
+def test_a_bulk_apply_that_stopped_half_way_judges_no_bulk_goal() -> None:
+    reads = {"rest.describe": 4, "rest.query_all": 4}
+    rest = _sfsync("rest", reads, {"rest.collections.upsert": 5}, reads)
+    stopped = _sfsync("bulk", reads, {"rest.describe": 2}, reads)
+    apply = dataclasses.replace(stopped.apply, notes={"summary": "error: apply stopped: record limit reached"})
+    bulk = dataclasses.replace(stopped, apply=apply)
+    blind = _measurement("blind", 20.0, {})
+    by_name = {goal.name: goal for goal in report.goals(runs.SizeResult(10, rest, bulk, blind, blind))}
+    assert not bulk.completed
+    assert by_name["Bulk apply time / blind upsert time"].met is None
+    assert by_name["Bulk path: calls (plan + apply)"].met is None
+    assert by_name["REST path: calls / floor"].met is True
