@@ -31,5 +31,10 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
+# The full reliability run: 200 seeded chaos runs (prints the figures), then 5,000 fuzzed inputs per kind.
+chaos: $(STAMP)
+	$(BIN)/python -m tests.reliability.chaos --runs 200 --workers 3
+	HYPOTHESIS_PROFILE=full $(BIN)/pytest -p no:cacheprovider -q tests/reliability/test_fuzz.py
+
 clean:
 	rm -rf $(VENV) .sfsync .pytest_cache

@@ -32,13 +32,13 @@ def test_show_prints_lineage_serial_counts_and_last_run(store_url: str, capsys: 
     assert run(["state", "show", "--store", store_url]) == 0
     text = capsys.readouterr().out
     assert f"lineage:   {lineage}\n" in text
-    assert "serial:    1\n" in text
+    assert "serial:    2\n" in text  # the applied config, then the workspace load
     assert "workspace: 3 companies, 0 people\n" in text
     assert "last run:  apply succeeded" in text and "(written 3)" in text and run_.id in text
     assert "lock:      none\n" in text
     assert run(["state", "show", "--store", store_url, "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert (summary["lineage"], summary["serial"], summary["workspace"]) == (lineage, 1, {"company": 3, "person": 0})
+    assert (summary["lineage"], summary["serial"], summary["workspace"]) == (lineage, 2, {"company": 3, "person": 0})
     assert summary["last_run"]["counts"] == {"written": 3}
 
 

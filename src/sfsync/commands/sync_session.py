@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from sfsync.engine.plan import Plan, plan_from_text, plan_to_text
 from sfsync.engine.progress import Progress
 from sfsync.errors import UsageError
 from sfsync.render.events import EventSink
+from sfsync.render.plan_schema import plan_problems
 from sfsync.render.progress import EventProgress, progress_display
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.store import Store
@@ -59,7 +61,11 @@ def read_plan(path: Path) -> Plan:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise UsageError(f"cannot read the plan {path}: {error.strerror}") from error
-    return plan_from_text(text)
+    plan = plan_from_text(text)  # not JSON, or another format_version: said first
+    problems = plan_problems(json.loads(text))
+    if problems:  # a damaged plan must not reach apply or the renderers
+        raise UsageError(f"malformed plan {path}: " + "; ".join(sorted(problems)[:3]))
+    return plan
 
 
 def write_plan(plan: Plan, path: Path) -> None:

@@ -46,6 +46,18 @@ class ApplyReport:
         return any(r.outcome == "rejected" for r in self.rows)
 
 
+def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
+    """The describes the plan was made with, as they are now; an object no longer visible is left out (moved)."""
+    found = {}
+    for name in plan.fingerprint.describes:
+        try:
+            found[name] = port.describe(name)
+        except RemoteError as error:
+            if error.code != "NOT_FOUND":
+                raise
+    return found
+
+
 def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan) -> dict[str, ObjectDescribe]:
     """Refuse a plan with errors, or one whose fingerprint moved, naming each part that moved.
 
@@ -53,7 +65,7 @@ def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: P
     """
     if not plan.appliable:
         raise SfsyncError("the plan has errors and cannot be applied; fix them and plan again")
-    describes = {name: port.describe(name) for name in plan.fingerprint.describes}
+    describes = _describes(port, plan)
     current = take_fingerprint(store, port.identity().org_id, describes, digest(loaded.config))
     found = moved(plan.fingerprint, current)
     if found:

@@ -43,24 +43,31 @@ def apply_chunk(
     *,
     bulk: bool,
 ) -> list[RowReport]:
-    prepared = prepare(port, describe, chunk, refs)
-    ready = [p for p in prepared if p.report is None]
-    creates = [p for p in ready if p.change.action is Action.CREATE]
-    updates = [p for p in ready if p.change.action is Action.UPDATE]
     ext = config.sync.external_id_field
-    intents = open_intents(store, creates, run_id) if creates and not ext else {}
     options = WriteOptions(allow_save=config.sync.duplicate_rules is DuplicateRules.ALLOW_SAVE)
+    checked: list[Prepared] = []
+    intents: dict[str, Intent] = {}
     sent: list[tuple[Prepared, WriteResult]] = []
     failure: RemoteError | None = None
-    for group, send in ((creates, _send_creates), (updates, _send_updates)):
-        if not group or failure is not None:
+    for action, send in ((Action.CREATE, _send_creates), (Action.UPDATE, _send_updates)):
+        changes = [c for c in chunk if c.action is action]
+        if not changes or failure is not None:
             continue
+        try:  # re-read right before this group is sent, so nothing sent before it widens the window
+            prepared = prepare(port, describe, changes, refs)
+        except RemoteError as error:  # nothing of this group was sent
+            failure = error
+            continue
+        checked.extend(prepared)
+        group = [p for p in prepared if p.report is None]
+        if action is Action.CREATE and group and not ext:
+            intents = open_intents(store, group, run_id)
         try:
-            sent.extend(zip(group, send(port, describe.name, group, ext, options, bulk), strict=True))
+            sent.extend(zip(group, send(port, describe.name, group, ext, options, bulk) if group else [], strict=True))
         except RemoteError as error:  # the whole request failed: nothing known about its rows
             failure = error
             sent.extend((p, _failed(error)) for p in group)
-    reports = [p.report for p in prepared if p.report is not None] + [report_for(p, r) for p, r in sent]
+    reports = [p.report for p in checked if p.report is not None] + [report_for(p, r) for p, r in sent]
     _commit(store, sent, reports, intents, refs, run_id)
     if failure is not None:
         raise failure

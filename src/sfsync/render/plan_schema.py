@@ -52,6 +52,14 @@ def plan_schema() -> dict[str, Any]:
     }
 
 
+def plan_problems(document: Any) -> list[str]:
+    """Where a plan document departs from this schema, as `$.path: message` (empty when it conforms)."""
+    from jsonschema import Draft202012Validator
+
+    errors = Draft202012Validator(plan_schema()).iter_errors(document)
+    return [f"$.{'.'.join(str(p) for p in e.absolute_path)}: {e.message[:160]}" for e in errors]
+
+
 def schema_text() -> str:
     return json.dumps(plan_schema(), indent=2, ensure_ascii=False) + "\n"
 

@@ -207,7 +207,9 @@ class SalesforceAdapter:
 
     def update(self, sobject: str, updates: Sequence[Update], options: WriteOptions) -> list[WriteResult]:
         rows = [{**results.typed_row(sobject, u.values), "id": u.id} for u in updates]
-        return self._collections("collections_update", "PATCH", "composite/sobjects", rows, options)
+        # Never re-sent after a backoff: the engine re-checked these values just before this call, and a
+        # person may change them while we wait. A refusal comes back as rejected; the next run re-checks.
+        return self._collections("collections_update", "PATCH", "composite/sobjects", rows, options, retry=False)
 
     def upsert(
         self, sobject: str, external_id_field: str, records: Sequence[Record], options: WriteOptions
@@ -217,7 +219,14 @@ class SalesforceAdapter:
         return self._collections("collections_upsert", "PATCH", path, rows, options)
 
     def _collections(
-        self, kind: str, method: str, path: str, rows: list[dict[str, Any]], options: WriteOptions
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        rows: list[dict[str, Any]],
+        options: WriteOptions,
+        *,
+        retry: bool = True,
     ) -> list[WriteResult]:
         headers = {"Sforce-Duplicate-Rule-Header": "allowSave=true"} if options.allow_save else {}
         out: list[WriteResult] = []
@@ -226,14 +235,14 @@ class SalesforceAdapter:
             body = {"allOrNone": False, "records": chunk}
             out.extend(
                 self._send_chunk(
-                    kind, partial(self.sf.restful, path, method=method, json=body, headers=headers), len(chunk)
+                    kind, partial(self.sf.restful, path, method=method, json=body, headers=headers), len(chunk), retry
                 )
             )
         return out
 
-    def _send_chunk(self, kind: str, send: Callable[[], Any], size: int) -> list[WriteResult]:
+    def _send_chunk(self, kind: str, send: Callable[[], Any], size: int, retry: bool = True) -> list[WriteResult]:
         try:
-            answer = self._call(kind, send, retryable=is_retryable_write)
+            answer = self._call(kind, send, retryable=is_retryable_write if retry else lambda _error: False)
         except TransportError:
             return results.unknown(size)  # it may have been committed: never re-sent
         except SalesforceRequestError as error:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Table, func, or_, select
 
 from sfsync.catalogue import Kind
 from sfsync.store.bulk import upsert
-from sfsync.store.schema import company, person
+from sfsync.store.schema import company, person, state_meta
 from sfsync.store.session import Session, utc_now
 
 _TABLES: dict[Kind, tuple[Table, str, str]] = {
@@ -82,6 +82,8 @@ class WorkspaceSection:
                 batch.apply(update)
             now = utc_now()
             upsert(conn, table, [{**row, "updated_at": now} for row in batch.writes.values()], ["id"])
+            if batch.writes:  # the workspace changed: a plan saved before this is stale
+                conn.execute(state_meta.update().where(state_meta.c.id == 1).values(serial=state_meta.c.serial + 1))
         return batch.outcome()
 
     def get(self, kind: Kind, record_id: str) -> WorkspaceRecord | None:

@@ -1,0 +1,1 @@
+"""Reliability: chaos runs, concurrency, stale plans, fuzzing, secret canaries, local org security."""

@@ -1,0 +1,54 @@
+"""Seeded fault plans for the local org: the failures real orgs produce, a few at a time.
+
+Every rule is bounded (`every_nth` or a probability with its own seed), so a faulted run still makes
+progress and the same seed gives the same faults for the same request sequence.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+Rule = dict[str, Any]
+WRITES = r"rest\.(collections|sobject)\.(create|update|upsert)"
+CREATES = r"rest\.(collections|sobject)\.(create|upsert)"
+UPDATES = r"rest\.(collections|sobject)\.update"
+BULK_WRITES = r"bulk\.ingest\.(create|upload|patch)"
+READS = r"rest\.(query|query_more|collections\.retrieve)"
+
+
+def _rule(endpoint: str, action: str, rng: random.Random, nth: tuple[int, int] = (1, 2)) -> Rule:
+    if rng.random() < 0.5:
+        return {"match": {"endpoint": endpoint}, "action": action, "every_nth": rng.randint(*nth)}
+    return {
+        "match": {"endpoint": endpoint},
+        "action": action,
+        "probability": round(rng.uniform(0.3, 0.7), 2),
+        "seed": rng.randrange(1 << 30),
+    }
+
+
+MENU: dict[str, Callable[[random.Random], Rule]] = {
+    "commit_then_drop:create": lambda rng: _rule(CREATES, "commit_then_drop", rng),
+    "commit_then_drop:update": lambda rng: _rule(UPDATES, "commit_then_drop", rng),
+    "commit_then_drop:bulk": lambda rng: _rule(BULK_WRITES, "commit_then_drop", rng),
+    "http_500:write": lambda rng: _rule(WRITES, "http_500", rng),
+    "http_503:any": lambda rng: _rule(r"(rest|bulk)\..*", "http_503", rng, nth=(4, 9)),
+    "unable_to_lock_row:write": lambda rng: _rule(WRITES, "unable_to_lock_row", rng),
+    "request_limit_exceeded:mid-run": lambda rng: _rule(r"(rest|bulk)\..*", "request_limit_exceeded", rng, (6, 20)),
+    "expire_session:mid-run": lambda rng: _rule(r"(rest|bulk)\..*", "expire_session", rng, nth=(5, 15)),
+    "http_503:read": lambda rng: _rule(READS, "http_503", rng, nth=(2, 4)),
+}
+# Gives a SIGKILL time to land mid-create. Not on updates: a delay between sfsync's re-check and Salesforce's
+# commit would only widen the window in which a person's edit and sfsync's write to the same field race.
+LATENCY: Rule = {"match": {"endpoint": CREATES}, "action": "latency_ms:40"}
+
+
+def choose(rng: random.Random) -> tuple[list[str], list[Rule]]:
+    """One to three faults of the menu, their rules, and (often) latency on creates."""
+    names = rng.sample(sorted(MENU), rng.randint(1, 3))
+    rules = [MENU[name](rng) for name in names]
+    if rng.random() < 0.5:
+        rules.append(LATENCY)
+    return names, rules

@@ -1,0 +1,104 @@
+"""A sales user's hands: records made before the first plan, edits between plan and apply and during apply.
+
+Every value set here is remembered in the world: sfsync must never change it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from pathlib import Path
+from typing import Any
+
+from .org_process import OrgProcess
+from .world import World
+
+EDITABLE = {"Lead": ("Title", "Phone", "FirstName"), "Contact": ("Title", "Phone", "FirstName"), "Account": ("Phone",)}
+
+
+def make_records_first(org: OrgProcess, world: World, rng: random.Random) -> None:
+    """Some people and companies already exist in Salesforce, made by a person, with values of their own."""
+    for i, person in enumerate(world.people):
+        if rng.random() >= 0.15:
+            continue
+        sobject = "Lead" if world.variant.mode == "leads" and rng.random() < 0.8 else "Contact"
+        email = person.email.upper() if rng.random() < 0.2 else person.email
+        values: dict[str, Any] = {"Email": email, "LastName": f"Human{i}"}
+        if sobject == "Lead":
+            values["Company"] = f"Human Co {i}"
+        if rng.random() < 0.5:
+            values["Title"] = f"Human Title {i}"
+        if rng.random() < 0.3:
+            values["Phone"] = f"+44 20 {i:04d}"
+        _create(org, world, sobject, values)
+    if world.variant.mode == "contacts":
+        for i, company in enumerate(world.companies):
+            if rng.random() < 0.15:
+                values = {"Name": f"Human Account {i}", "Website": f"https://www.{company.domain}/"}
+                if rng.random() < 0.5:
+                    values["Phone"] = f"+44 161 {i:04d}"
+                _create(org, world, "Account", values)
+
+
+def _create(org: OrgProcess, world: World, sobject: str, values: dict[str, Any]) -> str:
+    record_id = org.create_as_human(sobject, values)
+    world.human_made.add((sobject, record_id))
+    world.remember(sobject, record_id, values)
+    return record_id
+
+
+def edit_between_plan_and_apply(org: OrgProcess, world: World, rng: random.Random, plan_file: Path) -> int:
+    """Fill fields the plan means to fill, and make records the plan means to create; how many edits."""
+    changes = json.loads(plan_file.read_text("utf-8"))["changes"]
+    edits = 0
+    for change in rng.sample(changes, min(len(changes), rng.randint(0, 6))):
+        if change["action"] == "update":
+            editable = [f["field"] for f in change["fields"] if f["field"] in EDITABLE.get(change["sobject"], ())]
+            if editable:
+                name = rng.choice(editable)
+                value = f"Between {change['sf_id'][-5:]}" if name != "Phone" else "+1 999 0000"
+                if org.edit_as_human(change["sobject"], change["sf_id"], {name: value}):
+                    world.remember(change["sobject"], change["sf_id"], {name: value})
+                    edits += 1
+        elif change["action"] == "create" and change["sobject"] in ("Lead", "Contact"):
+            email = next((f["after"] for f in change["fields"] if f["field"] == "Email"), None)
+            if email:
+                values = {"Email": email, "LastName": "Between"}
+                if change["sobject"] == "Lead":
+                    values["Company"] = "Between Co"
+                _create(org, world, change["sobject"], values)
+                edits += 1
+    return edits
+
+
+class Editor(threading.Thread):
+    """Edits records at random moments while apply runs; stop it with `finish()`, which returns the count."""
+
+    def __init__(self, org: OrgProcess, world: World, seed: int) -> None:
+        super().__init__(name="human-editor", daemon=True)
+        self.org, self.world, self.rng = org, world, random.Random(seed)
+        self.stopped = threading.Event()
+        self.edits = 0
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.rng.uniform(0.05, 0.4)):
+            self._edit_one()
+
+    def _edit_one(self) -> None:
+        objects = [o for o in EDITABLE if o != "Account" or self.world.variant.mode == "contacts"]
+        sobject = self.rng.choice(objects)
+        with self.org.database() as db:
+            row = db.execute(f'SELECT "Id" FROM "{sobject}" WHERE "IsDeleted" = 0 ORDER BY random() LIMIT 1').fetchone()  # noqa: S608
+        if row is None:
+            return
+        name = self.rng.choice(EDITABLE[sobject])
+        value = f"During {self.edits}" if name != "Phone" else f"+1 888 {self.edits:04d}"
+        if self.org.edit_as_human(sobject, row[0], {name: value}):
+            self.world.remember(sobject, row[0], {name: value})
+            self.edits += 1
+
+    def finish(self) -> int:
+        self.stopped.set()
+        self.join(timeout=60)
+        return self.edits

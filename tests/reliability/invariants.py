@@ -1,0 +1,142 @@
+"""The two promises, checked against the org's own tables and the store after a run has converged.
+
+- no two Salesforce records for one workspace person or company: by link (the store) and by email
+  (people) or website domain (companies) in the org;
+- no value a person set by hand was changed;
+- every in-scope person written: one record with their email, linked, carrying the values sfsync owns
+  and every mapped value nobody else had set; no out-of-scope person created.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sfsync.catalogue import Kind
+from sfsync.store import open_store
+from sfsync.store.normalise import normalise_domain
+
+from .org_process import OrgProcess
+from .world import Person, World
+
+PERSON_FIELDS = ["Email", "FirstName", "LastName", "Title", "Phone"]
+EXTRA = {"Lead": ["Sfsync_Intent__c"], "Contact": ["AccountId"]}
+
+
+@dataclass
+class Findings:
+    """Every broken promise of one run, in words (empty lists: all kept)."""
+
+    duplicates: list[str] = field(default_factory=list)
+    overwrites: list[str] = field(default_factory=list)
+    unwritten: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.duplicates or self.overwrites or self.unwritten)
+
+
+def _same(field_name: str, actual: Any, expected: Any) -> bool:
+    if field_name in ("Email", "Website"):
+        return str(actual or "").lower() == str(expected or "").lower()
+    return actual == expected
+
+
+def check(org: OrgProcess, store_url: str, world: World) -> Findings:
+    findings = Findings()
+    people = {obj: org.live_records(obj, [*PERSON_FIELDS, *EXTRA[obj]]) for obj in world.variant.person_objects}
+    accounts = {a["Id"]: a for a in org.live_records("Account", ["Website", "Name", "Sfsync_Intent__c"])}
+    linked = _check_links(store_url, {r["Id"] for rows in people.values() for r in rows}, set(accounts), findings)
+    _check_human_values(org, world, findings)
+    by_email: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for obj, rows in people.items():
+        for row in rows:
+            by_email.setdefault(str(row["Email"] or "").lower(), []).append((obj, row))
+    for person in world.people:
+        found = by_email.get(person.email, [])
+        if len(found) > 1:
+            findings.duplicates.append(f"{len(found)} records for {person.email}: {[r['Id'] for _, r in found]}")
+        elif not found and person.company.in_scope:
+            findings.unwritten.append(f"no record for in-scope {person.email}")
+        elif found and not person.company.in_scope and not _human_made(world, found[0]):
+            findings.unwritten.append(f"out-of-scope {person.email} was created")
+        elif found and person.company.in_scope:
+            obj, row = found[0]
+            if row["Id"] not in linked:
+                findings.unwritten.append(f"{obj} {row['Id']} of in-scope {person.email} is not linked")
+            _check_written(world, person, obj, row, findings)
+            if world.variant.mode == "contacts":
+                _check_account(world, person, row, accounts, findings)
+    if world.variant.mode == "contacts":
+        domains = Counter(normalise_domain(str(a["Website"] or "")).value for a in accounts.values())
+        for company in world.companies:
+            if domains[company.domain] > 1:
+                findings.duplicates.append(f"{domains[company.domain]} accounts for {company.domain}")
+    return findings
+
+
+def _human_made(world: World, found: tuple[str, dict[str, Any]]) -> bool:
+    return (found[0], found[1]["Id"]) in world.human_made
+
+
+def _check_account(
+    world: World, person: Person, row: dict[str, Any], accounts: dict[str, dict[str, Any]], findings: Findings
+) -> None:
+    account = accounts.get(str(row.get("AccountId")))
+    if account is None:
+        findings.unwritten.append(f"Contact {row['Id']} ({person.email}) has no live Account")
+        return
+    if normalise_domain(str(account["Website"] or "")).value != person.company.domain:
+        findings.unwritten.append(f"Contact {row['Id']} ({person.email}) is on Account {account['Id']}, another domain")
+    human = world.human_values.get(("Account", account["Id"]), {})
+    if "Sfsync_Intent__c" not in human and account["Sfsync_Intent__c"] != person.company.intent:
+        findings.unwritten.append(f"Account {account['Id']}: Sfsync_Intent__c is {account['Sfsync_Intent__c']!r}")
+
+
+def _check_written(world: World, person: Person, obj: str, row: dict[str, Any], findings: Findings) -> None:
+    email = person.email
+    human = world.human_values.get((obj, row["Id"]), {})
+    expected = {"FirstName": person.first_name, "LastName": person.last_name, "Phone": person.phone}
+    if person.title:
+        expected["Title"] = person.title
+    if obj == "Lead":
+        expected["Sfsync_Intent__c"] = person.company.intent
+    for name, value in expected.items():
+        if name not in human and not _same(name, row[name], value):
+            findings.unwritten.append(f"{obj} {row['Id']} ({email}): {name} is {row[name]!r}, expected {value!r}")
+
+
+def _check_human_values(org: OrgProcess, world: World, findings: Findings) -> None:
+    by_object: dict[str, set[str]] = {}
+    for obj, _record_id in world.human_values:
+        by_object.setdefault(obj, set())
+    for obj in by_object:
+        names = sorted({name for (o, _), values in world.human_values.items() if o == obj for name in values})
+        current = {row["Id"]: row for row in org.live_records(obj, names)}
+        for (o, record_id), values in world.human_values.items():
+            if o != obj:
+                continue
+            row = current.get(record_id)
+            if row is None:
+                findings.overwrites.append(f"{obj} {record_id} made or edited by a person is gone")
+                continue
+            for name, value in values.items():
+                if not _same(name, row[name], value):
+                    findings.overwrites.append(f"{obj} {record_id}: {name} {value!r} became {row[name]!r}")
+
+
+def _check_links(store_url: str, person_ids: set[str], account_ids: set[str], findings: Findings) -> set[str]:
+    """Duplicates by link; the Ids linked to people."""
+    with open_store(store_url) as store:
+        person_links = list(store.links.links(Kind.PERSON))
+        company_links = list(store.links.links(Kind.COMPANY))
+    per_person = Counter(link.workspace_id for link in person_links)
+    findings.duplicates.extend(f"person {wid} linked to {n} records" for wid, n in per_person.items() if n > 1)
+    for link in person_links:
+        if link.sf_id not in person_ids:
+            findings.unwritten.append(f"person {link.workspace_id} linked to {link.object} {link.sf_id}, not live")
+    for link in company_links:
+        if link.sf_id not in account_ids:
+            findings.unwritten.append(f"company {link.workspace_id} linked to {link.sf_id}, not live")
+    return {link.sf_id for link in person_links}

@@ -1,0 +1,157 @@
+"""One seeded chaos run: a world, a plan, an apply under faults and SIGKILL, then re-runs until nothing is left.
+
+1. the org is reset; a person makes some records; the workspace is loaded; `plan -o plan.json`;
+2. the person edits and creates records the plan is about (between plan and apply);
+3. `apply plan.json` under a fault plan, maybe killed with SIGKILL at a random moment, while the person
+   keeps editing; sometimes a second faulted `apply --auto-approve`;
+4. faults stop; dead locks are broken with `sfsync state unlock`; `apply --auto-approve` is re-run
+   until `plan --detailed-exitcode` exits 0 (at most `MAX_RERUNS` times);
+5. the invariants are checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import fault_plans, forked_cli, human, invariants
+from .org_process import OrgProcess
+from .world import Variant, World, build_world, environment
+
+MAX_RERUNS = 3
+VARIANTS = (
+    Variant("leads", "rest"),
+    Variant("leads", "bulk"),
+    Variant("contacts", "rest"),
+    Variant("contacts", "rest", external_id=True),
+    Variant("contacts", "bulk", external_id=True),
+)
+
+
+@dataclass
+class RunResult:
+    """What one run did and found."""
+
+    seed: int
+    variant: str
+    store: str
+    people: int
+    in_scope: int
+    faults: list[str]
+    faults_fired: int = 0
+    kills: int = 0
+    unlocks: int = 0
+    human_values: int = 0
+    human_edits: int = 0
+    reruns: int = 0
+    converged: bool = False
+    crashes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    findings: invariants.Findings = field(default_factory=invariants.Findings)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.converged and not self.crashes and self.findings.ok
+
+
+class Commands:
+    """`sfsync` in one run's directory; remembers any crash (exit 3 or a traceback)."""
+
+    def __init__(self, work: Path, env: dict[str, str], result: RunResult) -> None:
+        self.work, self.env, self.result = work, env, result
+
+    def run(self, *args: str) -> forked_cli.Finished:
+        return self.note(forked_cli.run(args, self.work, self.env, self.work / "logs"))
+
+    def note(self, finished: forked_cli.Finished) -> forked_cli.Finished:
+        if finished.code == 3 or "Traceback" in finished.stderr + finished.stdout:
+            self.result.crashes.append(f"sfsync {' '.join(finished.args)}: {finished.stderr.strip()[-400:]}")
+        return finished
+
+    def expect(self, code: int, *args: str) -> forked_cli.Finished:
+        finished = self.run(*args)
+        if finished.code != code:
+            raise RuntimeError(f"sfsync {' '.join(args)} exited {finished.code}: {finished.stderr[-2000:]}")
+        return finished
+
+
+def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url: Callable[[Path], str]) -> RunResult:
+    started = time.monotonic()
+    rng = random.Random(seed)
+    variant = VARIANTS[seed % len(VARIANTS)]
+    world = build_world(rng, variant, people)
+    work = base / f"run-{seed}"
+    work.mkdir(parents=True)
+    url = store_url(work)
+    names, rules = fault_plans.choose(rng)
+    result = RunResult(seed, variant.describe(), url.split(":", 1)[0], people, len(world.in_scope), names)
+    org.reset()
+    human.make_records_first(org, world, rng)
+    commands = Commands(work, environment(org.connection, url, {"PATH": os.environ.get("PATH", "")}), result)
+    companies, persons = world.write_files(work)
+    commands.expect(0, "workspace", "load", str(companies), "--object", "company")
+    commands.expect(0, "workspace", "load", str(persons), "--object", "person")
+    planned = time.monotonic()
+    commands.expect(0, "plan", "-o", "plan.json")
+    plan_seconds = time.monotonic() - planned
+    result.human_edits += human.edit_between_plan_and_apply(org, world, rng, work / "plan.json")
+    org.set_faults(rules)
+    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds)
+    if rng.random() < 0.4:
+        _chaos_apply(org, world, rng, commands, ("apply", "--auto-approve"), plan_seconds)
+    result.faults_fired = org.clear_faults()
+    result.unlocks = _break_dead_locks(commands)
+    _converge(commands)
+    result.human_values = sum(len(values) for values in world.human_values.values())
+    result.findings = invariants.check(org, url, world)
+    result.seconds = round(time.monotonic() - started, 2)
+    return result
+
+
+def _chaos_apply(
+    org: OrgProcess, world: World, rng: random.Random, commands: Commands, args: tuple[str, ...], scale: float
+) -> None:
+    """`sfsync ARGS` under the fault plan, maybe killed (`scale`: how long a plan took), while the person edits."""
+    kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.6 else None
+    child = forked_cli.start(args, commands.work, commands.env, commands.work / "logs")
+    editor = human.Editor(org, world, rng.randrange(1 << 30))
+    editor.start()
+    try:
+        if kill_after is not None:
+            deadline = time.monotonic() + kill_after
+            while time.monotonic() < deadline and not child.poll():
+                time.sleep(0.005)
+            if not child.poll():
+                child.kill()
+                commands.result.kills += 1
+        commands.note(child.wait())
+    finally:
+        commands.result.human_edits += editor.finish()
+
+
+def _break_dead_locks(commands: Commands) -> int:
+    """What an operator does after a crash: `sfsync state unlock` each lock whose process is gone."""
+    summary = json.loads(commands.expect(0, "state", "show", "--format", "json").stdout)
+    for lock in summary["locks"]:
+        commands.expect(0, "state", "unlock", lock["id"])
+    return len(summary["locks"])
+
+
+def _converge(commands: Commands) -> None:
+    result = commands.result
+    for reruns in range(MAX_RERUNS + 1):
+        plan = commands.run("plan", "--detailed-exitcode")
+        if plan.code == 0:
+            result.converged, result.reruns = True, reruns
+            return
+        if reruns == MAX_RERUNS:
+            break
+        commands.run("apply", "--auto-approve")
+    result.reruns = MAX_RERUNS + 1
+    result.notes.append(f"not converged after {MAX_RERUNS} re-runs: {plan.stdout[-1500:]}{plan.stderr[-500:]}")

@@ -1,0 +1,206 @@
+"""A seeded scenario's world: the workspace files, the config, and the records a person made first.
+
+People belong to companies; those whose company's intent is High or Medium are in the audience of
+the play that writes to Salesforce (in scope), the others must never be written. Some people and
+companies exist in Salesforce before the first plan, made by a person with values of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .org_process import Connection
+
+IN_SCOPE_INTENTS = ("High", "Medium")
+INTENTS = ("High", "Medium", "Low", "None")
+
+CONNECTION = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  api_version: "59.0"
+  auth:
+    method: password
+    username: ${SF_USERNAME}
+    password: ${SF_PASSWORD}
+    security_token: ${SF_SECURITY_TOKEN}
+  ca_bundle: ${SF_CA_BUNDLE}
+  timeout_seconds: 20
+"""
+
+LEADS = """\
+sync:
+  write: true
+  person_object: leads
+  owned_prefix: Sfsync_
+  api: {api}
+  bulk_threshold: 1
+mappings:
+  Lead:
+    Email: {{from: person.email, direction: read_write}}
+    FirstName: person.first_name
+    LastName: person.last_name
+    Title: {{from: person.title, policy: if_unchanged}}
+    Phone: person.work_phone
+    Company: company.name
+    Sfsync_Intent__c: company.intent_level
+  Contact:
+    FirstName: person.first_name
+    LastName: person.last_name
+    Title: {{from: person.title, policy: if_unchanged}}
+    Phone: person.work_phone
+defaults:
+  Lead:
+    Company: "{{{{ company.name or '[not provided]' }}}}"
+    Status: Open - Not Contacted
+    LeadSource: Other
+plays:
+  - name: engaged
+    audience: {{object: person, where: {{field: company.intent_level, op: in, value: [High, Medium]}}}}
+    sync_to_salesforce: {{}}
+"""
+
+CONTACTS = """\
+sync:
+  write: true
+  person_object: contacts_and_accounts
+  owned_prefix: Sfsync_
+  api: {api}
+  bulk_threshold: 1
+{external_id}mappings:
+  Account:
+    Name: company.name
+    Website: {{from: company.domain, direction: read_write}}
+    Phone: company.phone
+    Sfsync_Intent__c: company.intent_level
+  Contact:
+    Email: {{from: person.email, direction: read_write}}
+    FirstName: person.first_name
+    LastName: person.last_name
+    Title: {{from: person.title, policy: if_unchanged}}
+    Phone: person.work_phone
+defaults:
+  Contact: {{LeadSource: Other}}
+plays:
+  - name: engaged
+    audience: {{object: person, where: {{field: company.intent_level, op: in, value: [High, Medium]}}}}
+    sync_to_salesforce: {{}}
+"""
+
+TITLES = ("VP Sales", "CFO", "Engineer", "Analyst", "Head of Ops", "Director", "", "")
+
+
+@dataclass(frozen=True)
+class Company:
+    domain: str
+    name: str
+    intent: str
+    phone: str
+
+    @property
+    def in_scope(self) -> bool:
+        return self.intent in IN_SCOPE_INTENTS
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    first_name: str
+    last_name: str
+    title: str
+    phone: str
+    company: Company
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How sfsync is configured for a run: the mode, the API and (contacts) the external id."""
+
+    mode: str  # leads | contacts
+    api: str  # rest | bulk
+    external_id: bool = False
+
+    def describe(self) -> str:
+        extra = "+external-id" if self.external_id else ""
+        return f"{self.mode}/{self.api}{extra}"
+
+    def config(self) -> str:
+        if self.mode == "leads":
+            return CONNECTION + LEADS.format(api=self.api)
+        external_id = "  external_id_field: Sfsync_Id__c\n" if self.external_id else ""
+        return CONNECTION + CONTACTS.format(api=self.api, external_id=external_id)
+
+    @property
+    def person_objects(self) -> tuple[str, ...]:
+        return ("Lead", "Contact") if self.mode == "leads" else ("Contact",)
+
+
+@dataclass
+class World:
+    """The workspace of one run; `human_values[(object, id)]` holds what the person set by hand."""
+
+    variant: Variant
+    companies: list[Company]
+    people: list[Person]
+    human_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    human_made: set[tuple[str, str]] = field(default_factory=set)
+
+    def remember(self, sobject: str, record_id: str, values: dict[str, Any]) -> None:
+        """A value set by hand: sfsync must never change it."""
+        self.human_values.setdefault((sobject, record_id), {}).update(values)
+
+    @property
+    def in_scope(self) -> list[Person]:
+        return [p for p in self.people if p.company.in_scope]
+
+    def write_files(self, directory: Path) -> tuple[Path, Path]:
+        companies = directory / "companies.jsonl"
+        lines = [
+            json.dumps({"domain": c.domain, "name": c.name, "intent_level": c.intent, "phone": c.phone})
+            for c in self.companies
+        ]
+        companies.write_text("\n".join(lines) + "\n", "utf-8")
+        people = directory / "people.csv"
+        rows = ["email,first_name,last_name,title,work_phone,company_domain"]
+        rows += [f"{p.email},{p.first_name},{p.last_name},{p.title},{p.phone},{p.company.domain}" for p in self.people]
+        people.write_text("\n".join(rows) + "\n", "utf-8")
+        (directory / "sfsync.yaml").write_text(self.variant.config(), "utf-8")
+        return companies, people
+
+
+def build_world(rng: random.Random, variant: Variant, people: int) -> World:
+    companies = [
+        Company(f"c{i}.example", f"Company {i}", rng.choice(INTENTS), f"+1 555 {1000 + i}")
+        for i in range(max(people // 4, 1))
+    ]
+    persons = [
+        Person(
+            f"p{i}@{company.domain}",
+            f"First{i}",
+            f"Last{i}",
+            rng.choice(TITLES),
+            f"+1 555 {2000 + i}",
+            company,
+        )
+        for i, company in enumerate(rng.choice(companies) for _ in range(people))
+    ]
+    return World(variant, companies, persons)
+
+
+def environment(connection: Connection, store_url: str, base: dict[str, str]) -> dict[str, str]:
+    """What `sfsync` needs to connect: the config's `${VAR}`s and the store."""
+    return {
+        **base,
+        "SF_INSTANCE_URL": connection.instance_url,
+        "SF_USERNAME": connection.username,
+        "SF_PASSWORD": connection.password,
+        "SF_SECURITY_TOKEN": connection.security_token,
+        "SF_CA_BUNDLE": connection.ca_file,
+        "SFSYNC_STORE": store_url,
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+    }
