@@ -1,6 +1,6 @@
 """sfsync side by side with the Salesforce floor and the usual alternatives: API calls, time, memory.
 
-    python benchmarks/run.py [--sizes 1000,10000] [--huge] [--markdown FILE] [--json FILE]
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--huge] [--markdown FILE] [--json FILE]
 
 For each size: generate a dataset, start a local org seeded with it, then run (each from the same
 org state) sfsync `plan` + `apply` + no-op `plan` on the REST and the Bulk path, a per-record sync
@@ -48,7 +48,9 @@ def main() -> int:
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", type=sizes, default=[1_000, 10_000], help="people per dataset, comma-separated")
+    parser.add_argument(
+        "--sizes", type=sizes, default=[1_000, 10_000, 100_000], help="people per dataset, comma-separated"
+    )
     parser.add_argument("--huge", action="store_true", help="also run 1,000,000 people")
     parser.add_argument("--seed", type=int, default=7, help="the dataset generator's seed")
     parser.add_argument(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from sfsync.errors import SfsyncError
@@ -58,6 +58,12 @@ def referenced_fields(source: str) -> frozenset[str]:
 def render(source: str, context: Mapping[str, object]) -> str:
     """Render `source` with `context`; any failure becomes a `TemplateRenderError`."""
     try:
-        return environment().from_string(source).render(dict(context))
+        return _compiled(source).render(dict(context))
     except TemplateError as error:
         raise TemplateRenderError(f"template {source!r} failed: {error.message or error}") from error
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A config holds a handful of templates, rendered once per record: compile each once."""
+    return environment().from_string(source)

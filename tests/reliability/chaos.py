@@ -154,6 +154,7 @@ def figures(results: Sequence[RunResult]) -> dict[str, object]:
         "human_edits_between_and_during_apply": sum(r.human_edits for r in results),
         "duplicates": sum(len(r.findings.duplicates) for r in results),
         "overwritten_human_values": sum(len(r.findings.overwrites) for r in results),
+        "raced_in_flight": sum(len(r.findings.raced) for r in results),
         "unwritten_in_scope_records": sum(len(r.findings.unwritten) for r in results),
         "internal_errors": sum(len(r.crashes) for r in results),
         "not_converged": sum(not r.converged for r in results),

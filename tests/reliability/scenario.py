@@ -92,6 +92,7 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     names, rules = fault_plans.choose(rng)
     result = RunResult(seed, variant.describe(), url.split(":", 1)[0], people, len(world.in_scope), names)
     org.reset()
+    org.control("trace", "PUT")  # the checker tells an in-flight race from an overwrite by it
     human.make_records_first(org, world, rng)
     commands = Commands(work, environment(org.connection, url, {"PATH": os.environ.get("PATH", "")}), result)
     companies, persons = world.write_files(work)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,7 +19,7 @@ from sfsync.errors import ExitCode
 from sfsync.render.events import NdjsonSink, emit_plan
 from sfsync.render.redact import redact_plan
 from sfsync.render.text import wants_color
-from sfsync.render.views import render_plan_view
+from sfsync.render.views import write_plan_view
 
 format_option = click.option(
     "--format",
@@ -66,13 +68,13 @@ def command(
         sink.started("plan")
     with sync_session(config_path, store_url, "plan") as session, progress_for(sink) as progress:
         plan = make_plan(session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress)
+    document = plan_to_json(plan)  # once: the file and the view are both this one document
     if out is not None:
-        write_plan(plan, out)
-    plan_file = str(out) if out else "plan.json"
+        write_plan(document, out)
     if sink is not None:
-        emit_plan(sink, redact_plan(plan_to_json(plan)), plan_file=str(out) if out else None)
+        emit_plan(sink, redact_plan(document), plan_file=str(out) if out else None)
     else:
-        show(plan, output, plan_file=plan_file, max_records=max_records)
+        show_document(document, output, plan_file=str(out) if out else "plan.json", max_records=max_records)
     if out is not None and output == "text":
         console().print(f"Saved the plan to {out}; apply it with `sfsync apply {out}`.")
     return plan_exit_code(plan, detailed_exitcode)
@@ -80,10 +82,23 @@ def command(
 
 def show(plan: Plan, output: str, *, plan_file: str = "plan.json", max_records: int | None = None) -> None:
     """Print a plan in one of its views; every view is redacted before it is rendered."""
-    view = render_plan_view(
-        plan_to_json(plan), output, max_records=max_records, color=wants_color(sys.stdout), plan_file=plan_file
-    )
-    click.echo(view, nl=False)
+    show_document(plan_to_json(plan), output, plan_file=plan_file, max_records=max_records)
+
+
+def show_document(
+    document: Mapping[str, Any], output: str, *, plan_file: str = "plan.json", max_records: int | None = None
+) -> None:
+    """`show` for a plan already in its JSON form (`plan_to_json`), written to stdout as it is rendered."""
+    color = wants_color(sys.stdout)
+    write_plan_view(document, output, _Echo(), max_records=max_records, color=color, plan_file=plan_file)
+
+
+class _Echo:
+    """Stdout through `click.echo`, as the views have always been printed: it strips ANSI codes (a value
+    may hold some) when stdout is not a terminal, and mends a stdout with a misconfigured encoding."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
 
 
 def plan_exit_code(plan: Plan, detailed: bool) -> int:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
 from sfsync.commands.store_option import open_command_store
 from sfsync.config import LoadedConfig, load_config
-from sfsync.engine.plan import Plan, plan_from_text, plan_to_text
+from sfsync.engine.plan import Plan, plan_from_json
+from sfsync.engine.plan_file import plan_document, plan_file_chunks
 from sfsync.engine.progress import Progress
 from sfsync.errors import UsageError
 from sfsync.render.events import EventSink
@@ -61,15 +62,20 @@ def read_plan(path: Path) -> Plan:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise UsageError(f"cannot read the plan {path}: {error.strerror}") from error
-    plan = plan_from_text(text)  # not JSON, or another format_version: said first
-    problems = plan_problems(json.loads(text))
+    document = plan_document(text)
+    del text  # a large plan's text is not kept alongside its parsed form
+    plan = plan_from_json(document)  # another format_version: said first
+    problems = plan_problems(document)
     if problems:  # a damaged plan must not reach apply or the renderers
         raise UsageError(f"malformed plan {path}: " + "; ".join(sorted(problems)[:3]))
     return plan
 
 
-def write_plan(plan: Plan, path: Path) -> None:
+def write_plan(plan_json: Mapping[str, Any], path: Path) -> None:
+    """Save the plan's JSON form (`plan_to_json`), written piece by piece."""
     try:
-        path.write_text(plan_to_text(plan), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as file:
+            for chunk in plan_file_chunks(plan_json):
+                file.write(chunk)
     except OSError as error:
         raise UsageError(f"cannot write the plan to {path}: {error.strerror}") from error

@@ -23,8 +23,13 @@ _SEPARATOR = len(" OR ")  # counted for every key: the longest separator between
 def create_key(change: RecordChange) -> str | None:
     """The normalised email or domain a create would give its record, if it sets one."""
     field = KEY_FIELD.get(change.sobject)
-    value = next((f.after for f in change.fields if f.field == field), None) if field else None
-    return _NORMALISE[str(field)](str(value)).value if value else None
+    return key_of(change.sobject, next((f.after for f in change.fields if f.field == field), None))
+
+
+def key_of(sobject: str, value: object) -> str | None:
+    """A record's matching key (normalised email or domain) from its email or website value."""
+    field = KEY_FIELD.get(sobject)
+    return _NORMALISE[field](str(value)).value if field and value else None
 
 
 def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange]) -> set[str]:

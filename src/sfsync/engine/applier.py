@@ -8,6 +8,7 @@ batches. A row whose outcome is unknown is never re-sent in the same run.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -91,7 +92,8 @@ def apply_plan(
         for (_, sobject), group in itertools.groupby(plan.changes, key=lambda c: (c.batch, c.sobject)):
             changes = list(group)
             describe = describes.get(sobject) or port.describe(sobject)
-            if not _send_object(port, store, loaded, describe, changes, refs, rows, run.id, stop, progress):
+            since = _watermark(plan, sobject)
+            if not _send_object(port, store, loaded, describe, changes, refs, rows, run.id, since, stop, progress):
                 interrupted = True
                 break
     except RemoteError as failure:
@@ -116,6 +118,7 @@ def _send_object(
     refs: dict[str, str],
     rows: list[RowReport],
     run_id: str,
+    since: dt.datetime | None,
     stop: Callable[[], bool],
     progress: Progress,
 ) -> bool:
@@ -127,11 +130,17 @@ def _send_object(
     for chunk in chunks(changes, size):
         if stop():
             return False
-        done = apply_chunk(port, store, loaded.config, describe, chunk, refs, run_id, bulk=api == "bulk")
+        done = apply_chunk(port, store, loaded.config, describe, chunk, refs, run_id, bulk=api == "bulk", since=since)
         rows.extend(done)
         progress.advance("apply", sobject, len(chunk))
     progress.finish("apply", sobject)
     return True
+
+
+def _watermark(plan: Plan, sobject: str) -> dt.datetime | None:
+    """Up to when the plan read the object: what changed after it is checked before a Bulk write."""
+    stamp = plan.fingerprint.watermarks.get(sobject)
+    return dt.datetime.fromisoformat(stamp) if stamp else None
 
 
 def _record_plays(store: Store, loaded: LoadedConfig, plan: Plan, rows: Sequence[RowReport], *, complete: bool) -> None:

@@ -8,6 +8,7 @@ intent outcomes, row results and the serial are committed together once Salesfor
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.engine.appeared import appeared_keys, create_key
 from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.recheck import changed_since
 from sfsync.engine.values import same_value
 from sfsync.salesforce.port import ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
 from sfsync.store import Store
@@ -55,23 +57,40 @@ class RowReport:
 
 @dataclass
 class Prepared:
-    """A change ready to send: the values left after the re-check, or a report saying why not."""
+    """A change ready to send: the values left after the re-check, or a report saying why not.
+
+    `current`: an update target's fields as the re-check read them (empty for creates), for the mirror.
+    """
 
     change: RecordChange
     values: dict[str, Any] = field(default_factory=dict)
     dropped: tuple[str, ...] = ()
     report: RowReport | None = None
+    current: dict[str, Any] = field(default_factory=dict)
 
 
 Sender = Callable[[str, Action, Sequence[Record]], list[WriteResult]]
 
 
 def prepare(
-    port: SalesforcePort, describe: ObjectDescribe | None, changes: Sequence[RecordChange], refs: Mapping[str, str]
+    port: SalesforcePort,
+    describe: ObjectDescribe | None,
+    changes: Sequence[RecordChange],
+    refs: Mapping[str, str],
+    since: dt.datetime | None = None,
+    also_read: Sequence[str] = (),
 ) -> list[Prepared]:
-    """Re-read the targets, drop conflicting fields, resolve references to records created earlier."""
+    """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
+
+    With `since` (the Bulk path), one query for what changed since then replaces the re-read by id.
+    Either re-read also takes `also_read`; each prepared update keeps what was read (`current`).
+    """
+    if since is not None and describe is not None:
+        found = changed_since(port, describe, changes, since, also_read)
+        by_id, appeared = found.current, set(found.appeared)
+        return [_prepare(c, by_id.get(str(c.sf_id)), appeared, refs, describe) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
-    names = sorted({f.field for c in updates for f in c.fields})
+    names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
     appeared = appeared_keys(port, [c for c in changes if c.action is Action.CREATE])
     return [_prepare(c, current.get(c.key), appeared, refs, describe) for c in changes]
@@ -84,6 +103,19 @@ def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list
 
 
 def _prepare(
+    change: RecordChange,
+    current: Record | None,
+    appeared: set[str],
+    refs: Mapping[str, str],
+    describe: ObjectDescribe | None,
+) -> Prepared:
+    prepared = _checked(change, current, appeared, refs, describe)
+    if change.action is Action.UPDATE and current is not None:
+        prepared.current = {name: value for name, value in current.items() if name != "attributes"}
+    return prepared
+
+
+def _checked(
     change: RecordChange,
     current: Record | None,
     appeared: set[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from sfsync.catalogue import Kind
 from sfsync.config.models import Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
 from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.refresh import reread_fields
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import (
     ErrorDetail,
@@ -42,9 +44,12 @@ def apply_chunk(
     run_id: str,
     *,
     bulk: bool,
+    since: dt.datetime | None = None,
 ) -> list[RowReport]:
+    """Check, send and record one chunk; on the Bulk path, `since` is the plan's read watermark."""
     ext = config.sync.external_id_field
     options = WriteOptions(allow_save=config.sync.duplicate_rules is DuplicateRules.ALLOW_SAVE)
+    also_read = reread_fields(describe.name, config, describe)
     checked: list[Prepared] = []
     intents: dict[str, Intent] = {}
     sent: list[tuple[Prepared, WriteResult]] = []
@@ -54,7 +59,7 @@ def apply_chunk(
         if not changes or failure is not None:
             continue
         try:  # re-read right before this group is sent, so nothing sent before it widens the window
-            prepared = prepare(port, describe, changes, refs)
+            prepared = prepare(port, describe, changes, refs, since if bulk else None, also_read)
         except RemoteError as error:  # nothing of this group was sent
             failure = error
             continue
@@ -68,7 +73,7 @@ def apply_chunk(
             failure = error
             sent.extend((p, _failed(error)) for p in group)
     reports = [p.report for p in checked if p.report is not None] + [report_for(p, r) for p, r in sent]
-    _commit(store, sent, reports, intents, refs, run_id)
+    _commit(store, checked, sent, reports, intents, refs, run_id)
     if failure is not None:
         raise failure
     return reports
@@ -98,6 +103,7 @@ def _send_updates(
 
 def _commit(
     store: Store,
+    checked: Sequence[Prepared],
     sent: Sequence[tuple[Prepared, WriteResult]],
     reports: Sequence[RowReport],
     intents: dict[str, Intent],
@@ -107,6 +113,7 @@ def _commit(
     """Links, ledger, intents, mirror, row results and the serial: all of the chunk, or none of it.
 
     Each table is written with one statement for the whole chunk, as if row by row in `sent` order.
+    The mirror gets what the re-check read of each update target, then what was written over it.
     """
     by_key = {r.key: r for r in reports}
     now = utc_now()
@@ -114,7 +121,9 @@ def _commit(
         linked = [(item.change, by_key[item.change.key].sf_id) for item, _result in sent]
         linking = _Linking(store, [(change, sf_id) for change, sf_id in linked if sf_id], run_id)
         entries: list[LedgerEntry] = []
-        written: dict[tuple[str, str], dict[str, Any]] = {}
+        # A value someone set since the plan (a conflict) must reach the mirror here: once sfsync has
+        # written the record, incremental reads leave it out until someone else modifies it.
+        written = {(p.change.sobject, str(p.change.sf_id)): dict(p.current) for p in checked if p.current}
         for item, _result in sent:
             report = by_key[item.change.key]
             _resolve_intent(store, intents.get(item.change.key), report)
@@ -171,7 +180,9 @@ class _Linking:
 
 
 def _mirror(store: Store, written: Mapping[tuple[str, str], dict[str, Any]]) -> None:
-    """Keep the cache in step with what was written; the next read brings the authoritative copy."""
+    """Keep the cache in step with what was re-read and written: with a dedicated integration user,
+    incremental reads do not read sfsync's own writes back. Stamps stay as last read (the watermark
+    moves only over what reads return)."""
     records: list[MirrorRecord] = []
     for sobject in sorted({name for name, _sf_id in written}):
         known = store.mirror.get_many(sobject, [sf_id for name, sf_id in written if name == sobject])

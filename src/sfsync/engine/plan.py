@@ -7,7 +7,6 @@ decides anything from a reason string.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
@@ -46,7 +45,7 @@ class SkipCode(StrEnum):
     MISSING_REQUIRED = "missing_required"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkspaceRef:
     """A workspace record: `kind` person|company, its id, and a label for people to read."""
 
@@ -55,7 +54,7 @@ class WorkspaceRef:
     label: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     """One field apply sends. `ref` names the change whose created Id becomes the value (AccountId)."""
 
@@ -69,7 +68,7 @@ class FieldChange:
     sensitive: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldSkip:
     """One field sfsync would set but may not (policy, conflict); kept so the plan says why."""
 
@@ -81,7 +80,7 @@ class FieldSkip:
     sensitive: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordChange:
     """One create or update. `key` is unique in the plan; `batch` orders writes (Accounts first)."""
 
@@ -98,7 +97,7 @@ class RecordChange:
     intent: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skip:
     """A record sfsync does not write, and why."""
 
@@ -109,7 +108,7 @@ class Skip:
     sf_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlayEntry:
     """A record that entered (or, `entered` false, left) a play's audience since the last apply."""
 
@@ -119,7 +118,7 @@ class PlayEntry:
     entered: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfigChange:
     """One typed difference between the last applied config and this one."""
 
@@ -129,7 +128,7 @@ class ConfigChange:
     after: JSONValue = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanDiagnostic:
     severity: str
     summary: str
@@ -140,7 +139,7 @@ class PlanDiagnostic:
     path: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectEstimate:
     """How apply will write one object: `api` rest|bulk and the API calls it expects to make."""
 
@@ -151,7 +150,7 @@ class ObjectEstimate:
     calls: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fingerprint:
     """The state a plan was built from; apply refuses the plan when any part but `watermarks` moved."""
 
@@ -163,7 +162,7 @@ class Fingerprint:
     watermarks: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Everything `apply` may do, and everything it will not do and why."""
 
@@ -210,19 +209,25 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     return ordered
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # per dataclass; `fields()` per value was most of the time
+
+
 def _plain(value: Any) -> Any:
     """What `dataclasses.asdict` gives, without its deep copy of every leaf (plan values are immutable)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
-        return type(value)(_plain(item) for item in value)
+        return type(value)([_plain(item) for item in value])
     if isinstance(value, dict):
         return {_plain(key): _plain(item) for key, item in value.items()}
     return value
-
-
-def plan_to_text(plan: Plan) -> str:
-    return json.dumps(plan_to_json(plan), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
 def plan_from_json(data: dict[str, Any]) -> Plan:
@@ -234,14 +239,6 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         return _plan(data)
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"malformed plan: {error}") from error
-
-
-def plan_from_text(text: str) -> Plan:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"not a plan file: {error}") from error
-    return plan_from_json(data)
 
 
 def _plan(d: dict[str, Any]) -> Plan:

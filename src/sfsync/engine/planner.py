@@ -20,19 +20,19 @@ from sfsync.engine.fingerprint import take_fingerprint
 from sfsync.engine.metadata import metadata_problems, objects_needed
 from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.refresh import READ_OBJECTS, refresh
+from sfsync.engine.refresh import READ_OBJECTS, config_filter_fields, refresh
 from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
 from sfsync.engine.subjects import companies, people
 from sfsync.engine.write_set import WriteSet
 from sfsync.errors import Diagnostic
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
-from sfsync.salesforce.soql import filter_fields
 from sfsync.store import Store
 from sfsync.store.intents import IntentState
 
 COLLECTION_SIZE = 200
 BULK_JOB_CALLS = 5  # create, upload, close, poll, results
+BULK_QUERY_CALLS = 3  # create, poll, results
 
 
 def make_plan(
@@ -52,7 +52,7 @@ def make_plan(
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
     refreshed = refresh(
-        port, store, config, describes, full=full, filter_fields=_filter_fields(config), progress=progress
+        port, store, config, describes, full=full, filter_fields=config_filter_fields(config), progress=progress
     )
     retried = _resolve_unknown_creates(store)
     write_set = _build(store, loaded, describes)
@@ -95,15 +95,6 @@ def _ordered(changes: Iterable[RecordChange]) -> list[RecordChange]:
     return sorted(changes, key=lambda c: (c.batch, c.sobject, c.action != Action.CREATE, c.key))
 
 
-def _filter_fields(config: Config) -> dict[str, list[str]]:
-    trees = [e.where for e in config.exclusions] + [p.audience.where for p in config.plays if p.audience.where]
-    result: dict[str, list[str]] = {}
-    for tree in trees:
-        for item in filter_fields(tree):
-            result.setdefault(item.sobject, []).append(item.field)
-    return result
-
-
 def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
     """Creates whose outcome was never known: linked now when reading found them, else created again."""
     notes: dict[tuple[str, str, str], str] = {}
@@ -134,13 +125,11 @@ def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEs
     result = []
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
-        retrieves = math.ceil(updates / COLLECTION_SIZE)
-        writes = (
-            (creates > 0) * BULK_JOB_CALLS + (updates > 0) * BULK_JOB_CALLS
-            if api == "bulk"
-            else math.ceil(creates / COLLECTION_SIZE) + math.ceil(updates / COLLECTION_SIZE)
-        )
-        result.append(ObjectEstimate(sobject, creates, updates, api, writes + retrieves))
+        if api == "bulk":  # per operation: a check query job, then the ingest job
+            calls = ((creates > 0) + (updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+        else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
+            calls = 2 * (math.ceil(creates / COLLECTION_SIZE) + math.ceil(updates / COLLECTION_SIZE))
+        result.append(ObjectEstimate(sobject, creates, updates, api, calls))
     return tuple(result)
 
 

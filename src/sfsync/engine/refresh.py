@@ -2,6 +2,9 @@
 
 Each object is read by `SystemModstamp` watermark (`>=`, dropping the ids already seen at that exact
 stamp), fully on the first run or on demand, with deleted rows (`queryAll`) so deletions are seen.
+With a dedicated integration user, incremental reads leave out the records sfsync itself modified
+last: apply already put what it wrote in the mirror. They are read back while a write may have
+happened unrecorded (an open create intent, an unknown outcome, an apply that never finished).
 Fields mapped `read`/`read_write` update the workspace (Salesforce wins there); Contacts and Leads
 without a valid email and Accounts without a valid website are skipped with the reason. Records read
 are linked to the workspace record with their key (the rule's pick when several share it).
@@ -12,19 +15,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sfsync.catalogue import Kind
+from sfsync.config.connection import IntegrationUser
 from sfsync.config.models import Config, Direction
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.readback import read_values, workspace_update
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
-from sfsync.salesforce.soql import select
+from sfsync.salesforce.soql import filter_fields as filter_tree_fields
+from sfsync.salesforce.soql import quote, select
 from sfsync.store import Store
 from sfsync.store.bulk import chunks
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord, Watermark
+from sfsync.store.runs import Outcome
 from sfsync.store.session import utc_now
 from sfsync.store.sync_views import mirror_count, session_of, unlinked_matches
 
@@ -81,6 +87,26 @@ def query_fields(sobject: str, config: Config, describe: ObjectDescribe, extra: 
     return [info.name for info in dict.fromkeys(p for p in present if p is not None)]
 
 
+def config_filter_fields(config: Config) -> dict[str, list[str]]:
+    """The Salesforce fields the exclusions' and audiences' `salesforce:` nodes read, by object."""
+    trees = [e.where for e in config.exclusions] + [p.audience.where for p in config.plays if p.audience.where]
+    result: dict[str, list[str]] = {}
+    for tree in trees:
+        for item in filter_tree_fields(tree):
+            result.setdefault(item.sobject, []).append(item.field)
+    return result
+
+
+def reread_fields(sobject: str, config: Config, describe: ObjectDescribe) -> list[str]:
+    """What apply re-reads of an update target: every field the read pass keeps, but the system fields.
+
+    Apply stores them in the mirror, so a value someone set since the plan is known even though sfsync
+    is then the record's last modifier, whose writes incremental reads leave out.
+    """
+    fields = query_fields(sobject, config, describe, config_filter_fields(config).get(sobject, ()))
+    return [name for name in fields if name not in SYSTEM_FIELDS]
+
+
 def refresh(
     port: SalesforcePort,
     store: Store,
@@ -91,20 +117,42 @@ def refresh(
     filter_fields: Mapping[str, Iterable[str]] | None = None,
     progress: Progress = SILENT,
 ) -> RefreshResult:
-    """Read every object (incrementally unless in `full`), update the workspace and link what was read."""
+    """Read every object (incrementally unless in `full`), update the workspace and link what was read.
+
+    `filter_fields` defaults to the config's own, so every read keeps the fields the filters compare.
+    """
+    extra = config_filter_fields(config) if filter_fields is None else filter_fields
+    own_writer = own_writes_user(port, store, config)
     results = []
     for sobject in READ_OBJECTS:
         if sobject not in describes:
             continue
-        fields = query_fields(sobject, config, describes[sobject], (filter_fields or {}).get(sobject, ()))
+        fields = query_fields(sobject, config, describes[sobject], extra.get(sobject, ()))
         progress.start("refresh", sobject)
-        results.append(_read_object(port, store, config, describes[sobject], fields, sobject in full, progress))
+        read = _read_object(port, store, config, describes[sobject], fields, sobject in full, own_writer, progress)
+        results.append(read)
         progress.finish("refresh", sobject)
     linked = _link_read(store, config)
-    objects = tuple(
-        ObjectRefresh(r.sobject, r.full, r.api, r.read, r.deleted, linked.get(r.sobject, 0), r.skipped) for r in results
-    )
+    objects = tuple(replace(r, linked=linked.get(r.sobject, 0)) for r in results)
     return RefreshResult(objects, _watermarks(store))
+
+
+def own_writes_user(port: SalesforcePort, store: Store, config: Config) -> str | None:
+    """The user whose writes incremental reads leave out (sfsync's login), or None to read them all.
+
+    Only a dedicated login's writes are all sfsync's: with `shared` or `admin`, people's edits carry the
+    same user id. And sfsync's writes are read back while one may have happened without the store
+    knowing: a create intent still open, a row whose outcome was unknown in the latest apply, or an
+    apply that never finished (a crash) — the next read must see, and link, what was created then.
+    """
+    if config.connection.integration_user is not IntegrationUser.DEDICATED:
+        return None
+    if store.intents.any_unresolved():
+        return None
+    last = store.runs.last("apply")
+    if last is not None and (last.status == "running" or store.runs.has_outcome(last.id, Outcome.UNKNOWN)):
+        return None
+    return port.identity().user_id or None
 
 
 def _read_object(
@@ -114,12 +162,12 @@ def _read_object(
     describe: ObjectDescribe,
     fields: list[str],
     full: bool,
+    own_writer: str | None,
     progress: Progress,
 ) -> ObjectRefresh:
     sobject = describe.name
     mark = None if full else store.mirror.watermark(sobject)
-    where = f"SystemModstamp >= {_soql_datetime(mark.system_modstamp)}" if mark else ""
-    soql = select(fields, sobject, where)
+    soql = select(fields, sobject, incremental_where(mark, own_writer) if mark else "")
     bulk = _use_bulk(store, config, sobject)
     rows = port.bulk_query(soql, include_deleted=True) if bulk else port.query(soql, include_deleted=True)
     counts: Counter[str] = Counter()
@@ -133,6 +181,16 @@ def _read_object(
     skipped = {k: v for k, v in counts.items() if k not in ("read", "deleted")}
     api = "bulk" if bulk else "rest"
     return ObjectRefresh(sobject, mark is None, api, counts["read"], counts["deleted"], 0, skipped)
+
+
+def incremental_where(mark: Watermark, own_writer: str | None = None) -> str:
+    """Records modified at or after the watermark's stamp, and not last by `own_writer` when given.
+
+    The watermark still moves only over what was read: a record sfsync wrote after it is read again
+    once someone else modifies it (its `LastModifiedById` changes, its stamp is past the watermark).
+    """
+    since = f"SystemModstamp >= {_soql_datetime(mark.system_modstamp)}"
+    return f"{since} AND LastModifiedById != {quote(own_writer)}" if own_writer else since
 
 
 def _use_bulk(store: Store, config: Config, sobject: str) -> bool:

@@ -7,7 +7,7 @@ duplicate rules, permissions and system fields behave exactly as on the REST pat
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -37,3 +37,4 @@ class BulkOrg(Protocol):
     def write_lock(self) -> AbstractContextManager[Any]: ...
     def connect(self) -> sqlite3.Connection: ...
     def access_for(self, user: User) -> UserAccess: ...
+    def note(self, kind: str, user: str, sobject: str, ids: Iterable[str], fields: Iterable[str] = ()) -> None: ...

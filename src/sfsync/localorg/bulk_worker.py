@@ -87,6 +87,7 @@ def run_query(org: BulkOrg, user: User, job_id: str) -> None:
         return
     started = time.monotonic()
     access = org.access_for(user)
+    org.note("read", user.username, job.object, ["*"])
     header, rows = org.queries.bulk_rows(job.query, access=access, include_deleted=job.operation == "queryAll")
     dialect = Dialect.of(job.column_delimiter, job.line_ending)
     count = 0

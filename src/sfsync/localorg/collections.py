@@ -174,5 +174,6 @@ def retrieve(call: ApiCall) -> Response:
         names.append(field.name)
     normal = [normalize(i) for i in ids]
     rows = fetch_rows(call.org.connect(), spec, [n for n in normal if n])
+    call.org.note("read", call.user.username, spec.name, rows)
     records = [record_json(spec, rows[n], names, call.api_version) if n and n in rows else None for n in normal]
     return json_response(records)

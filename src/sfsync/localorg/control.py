@@ -7,6 +7,7 @@ admin token is never a session. Routes (JSON bodies; `as` names the acting user 
 - `DELETE records/{Object}/{id}?as=`
 - `POST records/{Object}/{id}/touch` (SystemModstamp only) · `POST leads/{id}/convert` `{"as","contact","account"}`
 - `POST reset` · `GET counts` · `GET calls` · `DELETE calls` · `GET|PUT|DELETE faults`
+- `GET|PUT|DELETE trace`: who read (retrieve, Bulk query) and wrote which record, when; off unless PUT
 - `PUT session-lifetime` `{"seconds"}` · `POST sessions` `{"as"}` · `DELETE sessions` `{"access_token"?}`
 - `PUT api-limit` `{"max","used"}`
 - `POST connected-apps` `{"name","consumer_key","consumer_secret","certificate"}`
@@ -44,6 +45,7 @@ _MAP = Map(
         Rule("/reset", endpoint="reset", methods=["POST"]),
         Rule("/counts", endpoint="counts", methods=["GET"]),
         Rule("/calls", endpoint="calls", methods=["GET", "DELETE"]),
+        Rule("/trace", endpoint="trace", methods=["GET", "PUT", "DELETE"]),
         Rule("/faults", endpoint="faults", methods=["GET", "PUT", "DELETE"]),
         Rule("/session-lifetime", endpoint="session_lifetime", methods=["PUT"]),
         Rule("/sessions", endpoint="sessions", methods=["POST", "DELETE"]),
@@ -160,6 +162,14 @@ class Control:
         if request.method == "DELETE":
             self.org.reset_stats()
         return json_response(dict(sorted(self.org.calls.items())) | {"api_usage": self.org.api_usage})
+
+    def _trace(self, request: Request, body: Any) -> Response:
+        """PUT starts an empty trace of record reads and writes, DELETE stops it; GET returns what it holds."""
+        if request.method == "PUT":
+            self.org.trace = []
+        elif request.method == "DELETE":
+            self.org.trace = None
+        return json_response([entry._asdict() for entry in list(self.org.trace or [])])
 
     def _faults(self, request: Request, body: Any) -> Response:
         if request.method == "PUT":

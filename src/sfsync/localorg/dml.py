@@ -240,6 +240,7 @@ class Dml:
         return str(current["Id"])
 
     def _write_update(self, spec: ObjectSpec, record_id: str, row: Mapping[str, Any], user: User, stamp: str) -> None:
+        self._org.note("write", user.username, spec.name, [record_id], row)
         changes = {**row, "LastModifiedDate": stamp, "LastModifiedById": user.id, "SystemModstamp": stamp}
         assignments = ", ".join(f'"{c}" = ?' for c in changes)
         self._org.connect().execute(

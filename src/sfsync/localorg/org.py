@@ -11,9 +11,10 @@ import sqlite3
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sfsync.localorg.catalog import Catalog
 from sfsync.localorg.dml import Dml
@@ -24,6 +25,17 @@ from sfsync.localorg.seed import ConnectedApp, Seed
 
 if TYPE_CHECKING:
     from sfsync.localorg.soql import QueryService
+
+
+class TraceEntry(NamedTuple):
+    """One record read or written: `kind` read|write, `record_id` "*" for a read of every record (a Bulk query)."""
+
+    at: float
+    kind: str
+    user: str
+    sobject: str
+    record_id: str
+    fields: tuple[str, ...]
 
 
 class Org:
@@ -41,6 +53,7 @@ class Org:
         self._id_lock = threading.Lock()
         self._stats_lock = threading.Lock()
         self.calls: Counter[str] = Counter()
+        self.trace: list[TraceEntry] | None = None
         self.api_usage = 0
         self.api_limit = seed.api_limit
         self.session_lifetime = seed.session_lifetime_seconds
@@ -91,6 +104,14 @@ class Org:
         if access is None or access.user is not user:
             access = self._access[user.id] = UserAccess(user, self.catalog)
         return access
+
+    def note(self, kind: str, user: str, sobject: str, ids: Iterable[str], fields: Iterable[str] = ()) -> None:
+        """Record who read or wrote which records when, while the control API has the trace on."""
+        if self.trace is None:
+            return
+        now, names = time.time(), tuple(sorted(fields))
+        with self._stats_lock:
+            self.trace.extend(TraceEntry(now, kind, user, sobject, record_id, names) for record_id in ids)
 
     def count_call(self, endpoint: str, *, api: bool) -> None:
         with self._stats_lock:

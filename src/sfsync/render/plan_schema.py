@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
+
+import fastjsonschema
+from fastjsonschema import JsonSchemaValueException
 
 from sfsync.engine import plan as plan_module
 from sfsync.engine.plan import FORMAT_VERSION, Plan
@@ -53,11 +58,23 @@ def plan_schema() -> dict[str, Any]:
 
 
 def plan_problems(document: Any) -> list[str]:
-    """Where a plan document departs from this schema, as `$.path: message` (empty when it conforms)."""
-    from jsonschema import Draft202012Validator
+    """Where a plan document departs from this schema, as `$.path: message` (empty when it conforms).
 
-    errors = Draft202012Validator(plan_schema()).iter_errors(document)
-    return [f"$.{'.'.join(str(p) for p in e.absolute_path)}: {e.message[:160]}" for e in errors]
+    Stops at the first problem: a damaged plan is refused whole, and one precise place is enough to say why.
+    """
+    try:
+        _validator()(document)
+    except JsonSchemaValueException as error:
+        where = "".join(f".{p}" for p in error.path[1:])
+        return [f"${where}: {error.message.removeprefix(str(error.name)).strip()[:160]}"]
+    return []
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Callable[[Any], Any]:
+    # A generic validator walks a 100k-change plan for minutes; this one is compiled to Python code once.
+    # fastjsonschema implements drafts 4 to 7: the schema uses only keywords those drafts share with 2020-12.
+    return fastjsonschema.compile({**plan_schema(), "$schema": "http://json-schema.org/draft-07/schema#"})
 
 
 def schema_text() -> str:

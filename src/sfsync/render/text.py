@@ -4,6 +4,9 @@ Order: the summary per object (creates, updates, field writes, skips by reason, 
 config changes, the metadata diagnostics, the record changes (`+` create, `~` update, each field
 `before → after` with its reason, `!` a field kept or in conflict) and the skipped records. Record
 changes and skipped records fold after `max_records`, with a count of what is hidden.
+
+The header and the summary table are printed by rich; every other line is plain text plus styles
+(`render.lines`), made and written one at a time, so a plan of a million changes streams out.
 """
 
 from __future__ import annotations
@@ -14,15 +17,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sfsync.render.lines import Line, Stream, printed, text_console, write_lines
 from sfsync.render.summary import PlanSummary, group_by_object, plural, shown, summarise
 
-WIDTH = 120
 _SYMBOL = {"create": ("+", "green"), "update": ("~", "yellow")}
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
+BLANK: Line = ()
 
 
 def wants_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
@@ -32,28 +35,33 @@ def wants_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> boo
 
 
 def render_text(plan_json: Mapping[str, Any], *, max_records: int | None, color: bool) -> str:
-    """The whole text view; pass the plan through `redact_plan` first."""
+    """The whole text view as one string; pass the plan through `redact_plan` first."""
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=WIDTH,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-    )
+    write_text(plan_json, buffer, max_records=max_records, color=color)
+    return buffer.getvalue()
+
+
+def write_text(plan_json: Mapping[str, Any], stream: Stream, *, max_records: int | None, color: bool) -> None:
+    """The text view written to `stream` as it is made; pass the plan through `redact_plan` first."""
     summary = summarise(plan_json)
-    console.print(_header(plan_json))
+    stream.write(_head(plan_json, summary, color))
+    write_lines(_sections(plan_json, summary, max_records), stream, color=color)
+
+
+def _head(plan: Mapping[str, Any], summary: PlanSummary, color: bool) -> str:
+    buffer = io.StringIO()
+    console = text_console(buffer, color)
+    console.print(_header(plan))
     if summary.objects:
         console.print(_table(summary))
-    for line in _sections(plan_json, summary, max_records):
-        console.print(line, soft_wrap=True)
-    # rich pads table cells; trailing blanks only make diffs and snapshots noisy
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+    return printed(buffer)
 
 
-def _sections(plan: Mapping[str, Any], summary: PlanSummary, limit: int | None) -> Iterator[str]:
+def _plain(text: str) -> Line:
+    return ((text, ""),)
+
+
+def _sections(plan: Mapping[str, Any], summary: PlanSummary, limit: int | None) -> Iterator[Line]:
     yield from _totals(plan, summary)
     yield from _config_diff(plan.get("config_diff", []))
     yield from _diagnostics(plan.get("diagnostics", []))
@@ -84,16 +92,16 @@ def _table(summary: PlanSummary) -> Table:
     return table
 
 
-def _skips_by_reason(summary: PlanSummary) -> Iterator[str]:
+def _skips_by_reason(summary: PlanSummary) -> Iterator[Line]:
     for item in summary.objects:
         if item.skips:
             reasons = ", ".join(f"{code.replace('_', ' ')} {n}" for code, n in sorted(item.skips.items()))
-            yield f"Skipped {escape(item.name)}: {escape(reasons)}"
+            yield _plain(f"Skipped {item.name}: {reasons}")
 
 
-def _totals(plan: Mapping[str, Any], summary: PlanSummary) -> Iterator[str]:
+def _totals(plan: Mapping[str, Any], summary: PlanSummary) -> Iterator[Line]:
     line = (
-        f"[bold]Plan:[/] {summary.total('creates')} to create, {summary.total('updates')} to update "
+        f" {summary.total('creates')} to create, {summary.total('updates')} to update "
         f"({plural(summary.total('field_writes'), 'field write')}), {summary.total('skipped')} skipped, "
         f"{plural(summary.total('conflicts'), 'conflict')}."
     )
@@ -101,31 +109,30 @@ def _totals(plan: Mapping[str, Any], summary: PlanSummary) -> Iterator[str]:
         f"{e['sobject']} {str(e['api']).upper()} ~{plural(int(e['calls']), 'call')}" for e in plan.get("estimates", [])
     )
     yield from _skips_by_reason(summary)
-    yield line + (f" API: {escape(calls)}." if calls else "")
+    yield ("Plan:", "bold"), (line + (f" API: {calls}." if calls else ""), "")
     if not plan.get("changes"):
-        yield "No changes to write."
+        yield _plain("No changes to write.")
     if summary.total("overwrites"):
         values = plural(summary.total("overwrites"), "existing Salesforce value")
-        yield f"[yellow]Overwrites {values} (fields sfsync owns, or still holding what it wrote).[/]"
+        yield ((f"Overwrites {values} (fields sfsync owns, or still holding what it wrote).", "yellow"),)
     if summary.errors:
-        yield f"[red]{plural(summary.errors, 'error')}: this plan cannot be applied.[/]"
-    yield ""
+        yield ((f"{plural(summary.errors, 'error')}: this plan cannot be applied.", "red"),)
+    yield BLANK
 
 
-def _config_diff(diff: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+def _config_diff(diff: Sequence[Mapping[str, Any]]) -> Iterator[Line]:
     if not diff:
-        yield from ("Config: unchanged since the last apply.", "")
+        yield from (_plain("Config: unchanged since the last apply."), BLANK)
         return
     if diff[0].get("kind") == "initial":
-        yield from ("Config: first apply (nothing applied yet).", "")
+        yield from (_plain("Config: first apply (nothing applied yet)."), BLANK)
         return
-    yield "[bold]Config changes since the last apply:[/]"
+    yield (("Config changes since the last apply:", "bold"),)
     for change in diff:
         kind = str(change["kind"])
         mark = _MARKS.get(kind.rpartition("_")[2], "~")
-        detail = _config_values(change)
-        yield f"  {mark} {escape(kind.replace('_', ' '))}: {escape(str(change['path']))}{detail}"
-    yield ""
+        yield _plain(f"  {mark} {kind.replace('_', ' ')}: {change['path']}{_config_values(change)}")
+    yield BLANK
 
 
 def _config_values(change: Mapping[str, Any]) -> str:
@@ -135,40 +142,40 @@ def _config_values(change: Mapping[str, Any]) -> str:
     if before is None and after is None:
         return ""
     if before is None:
-        return f" = {escape(shown(after))}"
+        return f" = {shown(after)}"
     if after is None:
-        return f" (was {escape(shown(before))})"
-    return f" {escape(shown(before))} → {escape(shown(after))}"
+        return f" (was {shown(before)})"
+    return f" {shown(before)} → {shown(after)}"
 
 
-def _diagnostics(diagnostics: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+def _diagnostics(diagnostics: Sequence[Mapping[str, Any]]) -> Iterator[Line]:
     if not diagnostics:
         return
-    yield "[bold]Metadata checks:[/]"
+    yield (("Metadata checks:", "bold"),)
     for d in diagnostics:
         where = f"{d['file']}:{d['line']}:{d['column']}: " if d.get("file") else ""
         colour = "red" if d["severity"] == "error" else "yellow"
-        yield f"  {escape(where)}[{colour}]{d['severity']}[/]: {escape(str(d['summary']))}"
+        yield (f"  {where}", ""), (str(d["severity"]), colour), (f": {d['summary']}", "")
         if d.get("detail"):
-            yield f"    {escape(str(d['detail']))}"
-    yield ""
+            yield _plain(f"    {d['detail']}")
+    yield BLANK
 
 
-def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[str]:
+def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Line]:
     if not changes:
-        yield from ("No record changes.", "")
+        yield from (_plain("No record changes."), BLANK)
         return
-    yield f"[bold]Record changes ({len(changes)}):[/]"
+    yield ((f"Record changes ({len(changes)}):", "bold"),)
     shown_changes = changes if limit is None else changes[: max(limit, 0)]
     for sobject, items in group_by_object(shown_changes).items():
-        yield f"  [bold]{escape(sobject)}[/]"
+        yield ("  ", ""), (sobject, "bold")
         for change in items:
             yield from _change(change)
     hidden = len(changes) - len(shown_changes)
     if hidden:
         by_object = _hidden_by_object(changes, len(shown_changes))
-        yield f"  … {plural(hidden, 'more record change')} not shown (--max-records {limit}): {by_object}"
-    yield ""
+        yield _plain(f"  … {plural(hidden, 'more record change')} not shown (--max-records {limit}): {by_object}")
+    yield BLANK
 
 
 def _hidden_by_object(changes: Sequence[Mapping[str, Any]], shown_count: int) -> str:
@@ -176,53 +183,53 @@ def _hidden_by_object(changes: Sequence[Mapping[str, Any]], shown_count: int) ->
     return ", ".join(f"{name} {n}" for name, n in counts.items())
 
 
-def _change(change: Mapping[str, Any]) -> Iterator[str]:
+def _change(change: Mapping[str, Any]) -> Iterator[Line]:
     symbol, colour = _SYMBOL.get(str(change["action"]), ("?", "white"))
     ws = change["workspace"]
     target = change.get("sf_id") or "(new)"
     who = f"{ws['kind']} {ws.get('label') or ws['id']}"
-    yield f"  [{colour}]{symbol}[/] {escape(str(change['sobject']))} {escape(str(target))} for {escape(who)}"
+    yield ("  ", ""), (symbol, colour), (f" {change['sobject']} {target} for {who}", "")
     if change.get("match"):
-        yield f"      [dim]{escape(str(change['match']))}[/]"
-    fields = list(change.get("fields", []))
-    kept = list(change.get("skipped_fields", []))
+        yield ("      ", ""), (str(change["match"]), "dim")
+    fields = change.get("fields", [])
+    kept = change.get("skipped_fields", [])
     width = max((len(str(f["field"])) for f in [*fields, *kept]), default=0)
+    action = str(change["action"])
     for item in fields:
-        yield f"      {escape(str(item['field'])):<{width}}  {_field_value(item, str(change['action']))}"
+        yield (f"      {item['field']!s:<{width}}  {_before_after(item, action)}   ", ""), _why(item, "policy")
     for item in kept:
         colour = "red" if item.get("code") == "conflict" else "yellow"
-        before, wanted = escape(shown(item.get("before"))), escape(shown(item.get("wanted")))
-        reason = escape(f"{item.get('code')}: {item.get('reason')}")
-        name = escape(str(item["field"]))
-        yield f"    [{colour}]! {name:<{width}}[/]  kept {before}, wanted {wanted}   [dim]({reason})[/]"
+        kept_wanted = f"  kept {shown(item.get('before'))}, wanted {shown(item.get('wanted'))}   "
+        yield ("    ", ""), (f"! {item['field']!s:<{width}}", colour), (kept_wanted, ""), _why(item, "code")
     if change.get("plays"):
-        yield f"      [dim]plays: {escape(', '.join(change['plays']))}[/]"
+        yield ("      ", ""), (f"plays: {', '.join(change['plays'])}", "dim")
 
 
-def _field_value(item: Mapping[str, Any], action: str) -> str:
-    after = escape(shown(item.get("after")))
-    why = escape(f"{item.get('policy')}: {item.get('reason')}")
+def _before_after(item: Mapping[str, Any], action: str) -> str:
     if action == "create":
-        return f"= {after}   [dim]({why})[/]"
-    return f"{escape(shown(item.get('before')))} → {after}   [dim]({why})[/]"
+        return f"= {shown(item.get('after'))}"
+    return f"{shown(item.get('before'))} → {shown(item.get('after'))}"
 
 
-def _skips(skips: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[str]:
+def _why(item: Mapping[str, Any], label: str) -> tuple[str, str]:
+    return f"({item.get(label)}: {item.get('reason')})", "dim"
+
+
+def _skips(skips: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Line]:
     if not skips:
         return
-    yield f"[bold]Skipped records ({len(skips)}):[/]"
+    yield ((f"Skipped records ({len(skips)}):", "bold"),)
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for skip in skips:
         groups.setdefault(str(skip["code"]), []).append(skip)
     for code in sorted(groups):
         items = groups[code]
-        yield f"  {escape(code.replace('_', ' '))} ({len(items)})"
+        yield _plain(f"  {code.replace('_', ' ')} ({len(items)})")
         visible = items if limit is None else items[: max(limit, 0)]
         for skip in visible:
             ws = skip["workspace"]
             what = f"{skip['sobject']} " if skip.get("sobject") else ""
-            who = f"{what}{ws['kind']} {ws.get('label') or ws['id']}"
-            yield f"    - {escape(who)}: {escape(str(skip['reason']))}"
+            yield _plain(f"    - {what}{ws['kind']} {ws.get('label') or ws['id']}: {skip['reason']}")
         if len(items) > len(visible):
-            yield f"    … {len(items) - len(visible)} more not shown"
-    yield ""
+            yield _plain(f"    … {len(items) - len(visible)} more not shown")
+    yield BLANK

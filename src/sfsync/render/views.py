@@ -1,25 +1,75 @@
 """One entry for every view of a plan: redact its JSON form, then render it as text, JSON or Markdown.
 
 All views come from the same plan value (its JSON form), so they cannot disagree; none of them ever
-sees a sensitive value, because redaction happens here, before any of them runs.
+sees a sensitive value, because redaction happens here, before any of them runs. The text and JSON
+views are written to their stream as they are made: a large plan is never held as one string.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
+from sfsync.render.lines import Stream, write_batched
 from sfsync.render.markdown import render_markdown
 from sfsync.render.redact import FieldKey, redact_plan
-from sfsync.render.text import render_text
+from sfsync.render.text import write_text
 
 FORMATS = ("text", "json", "markdown")
+INDENT = 2
 
 
 def render_json(plan_json: Mapping[str, Any]) -> str:
     """The plan's JSON form as a document (`show --format json`); pass it through `redact_plan` first."""
-    return json.dumps(plan_json, indent=2, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    write_batched(json_chunks(plan_json), buffer)
+    return buffer.getvalue()
+
+
+def json_chunks(plan_json: Mapping[str, Any]) -> Iterator[str]:
+    """Exactly `json.dumps(plan_json, indent=2, ensure_ascii=False)` and a newline, one list entry at a time."""
+    if not plan_json:
+        yield "{}\n"
+        return
+    outer, inner = "\n" + " " * INDENT, "\n" + " " * 2 * INDENT
+    for index, (key, value) in enumerate(plan_json.items()):
+        yield f"{',' if index else '{'}{outer}{_dumps(str(key))}: "
+        if isinstance(value, list | tuple) and value:
+            yield "["
+            yield from (f"{',' if i else ''}{inner}{_dumps(item, inner)}" for i, item in enumerate(value))
+            yield f"{outer}]"
+        else:
+            yield _dumps(value, outer)
+    yield "\n}\n"
+
+
+def _dumps(value: Any, newline: str = "\n") -> str:
+    """`value` as indented JSON, every line after the first starting with `newline`'s indentation."""
+    return json.dumps(value, indent=INDENT, ensure_ascii=False).replace("\n", newline)
+
+
+def write_plan_view(
+    plan_json: Mapping[str, Any],
+    output: str,
+    stream: Stream,
+    *,
+    max_records: int | None = None,
+    color: bool = False,
+    plan_file: str = "plan.json",
+    encrypted: Collection[FieldKey] = (),
+) -> None:
+    """`output` is one of `FORMATS`; `plan_file` is what the Markdown note tells readers to `sfsync show`."""
+    if output not in FORMATS:
+        raise ValueError(f"unknown plan format {output!r}; expected one of {', '.join(FORMATS)}")
+    redacted = redact_plan(plan_json, encrypted=encrypted)
+    if output == "json":
+        write_batched(json_chunks(redacted), stream)
+    elif output == "markdown":
+        stream.write(render_markdown(redacted, plan_file=plan_file))
+    else:
+        write_text(redacted, stream, max_records=max_records, color=color)
 
 
 def render_plan_view(
@@ -31,12 +81,9 @@ def render_plan_view(
     plan_file: str = "plan.json",
     encrypted: Collection[FieldKey] = (),
 ) -> str:
-    """`output` is one of `FORMATS`; `plan_file` is what the Markdown note tells readers to `sfsync show`."""
-    redacted = redact_plan(plan_json, encrypted=encrypted)
-    if output == "json":
-        return render_json(redacted)
-    if output == "markdown":
-        return render_markdown(redacted, plan_file=plan_file)
-    if output == "text":
-        return render_text(redacted, max_records=max_records, color=color)
-    raise ValueError(f"unknown plan format {output!r}; expected one of {', '.join(FORMATS)}")
+    """`write_plan_view` into one string, for callers that want the whole view."""
+    buffer = io.StringIO()
+    write_plan_view(
+        plan_json, output, buffer, max_records=max_records, color=color, plan_file=plan_file, encrypted=encrypted
+    )
+    return buffer.getvalue()

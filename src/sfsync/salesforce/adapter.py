@@ -38,6 +38,8 @@ from sfsync.salesforce.transport import UsageTracker, build_session
 T = TypeVar("T")
 COLLECTION_SIZE = 200
 RETRIEVE_SIZE = 2000
+BULK_ROWS_PER_POLL_SECOND = 5_000
+BULK_MAX_POLL_SECONDS = 60.0
 _FROM = re.compile(r"\bFROM\s+([A-Za-z][A-Za-z0-9_]*)", re.IGNORECASE)
 _NOT_MODIFIED = 304
 
@@ -66,6 +68,14 @@ class SalesforceAdapter:
         self.usage.attach(self.session)
         self._identity: Identity | None = None
         self.sf = self._login()
+
+    def _poll_interval(self, rows: int) -> float:
+        """How long to wait between polls of an ingest job: longer for a bigger job.
+
+        A job's time grows with its rows (Salesforce processes a few thousand a second), so a fixed interval
+        makes the number of status calls grow with N; this keeps it about flat, at most one interval late.
+        """
+        return max(self.bulk_wait, min(BULK_MAX_POLL_SECONDS, rows / BULK_ROWS_PER_POLL_SECOND))
 
     # -- connection -------------------------------------------------------------------------
 
@@ -272,7 +282,8 @@ class SalesforceAdapter:
         write = getattr(handler, str(operation))
         try:
             self.usage.count(f"bulk_{operation}")
-            jobs = self._translated(lambda: write(records=rows, wait=self.bulk_wait, **extra), f"bulk_{operation}")
+            wait = self._poll_interval(len(rows))
+            jobs = self._translated(lambda: write(records=rows, wait=wait, **extra), f"bulk_{operation}")
         except (AuthenticationError, SalesforceRequestError) as error:
             if isinstance(error, SalesforceRequestError) and error.status >= 500:
                 return results.unknown(len(rows))

@@ -74,6 +74,12 @@ class IntentsSection:
             row = conn.execute(select(intent).where(intent.c.id == intent_id)).mappings().first()
         return _intent(row) if row else None
 
+    def any_unresolved(self) -> bool:
+        """Whether any create may or may not have happened (an intent still `pending` or `unknown`)."""
+        states = [str(IntentState.PENDING), str(IntentState.UNKNOWN)]
+        with self._session.read() as conn:
+            return conn.execute(select(intent.c.id).where(intent.c.state.in_(states)).limit(1)).first() is not None
+
     def unresolved(self) -> Iterator[Intent]:
         """Intents whose create may or may not have happened: re-match these before creating anything."""
         states = [str(IntentState.PENDING), str(IntentState.UNKNOWN)]

@@ -89,6 +89,12 @@ class RunsSection:
                 values = {k: v for k, v in row.items() if k != "id"}
                 yield RowResult(**{**values, "outcome": Outcome(row["outcome"]), "fields": tuple(row["fields"])})
 
+    def has_outcome(self, run_id: str, outcome: Outcome) -> bool:
+        """Whether any row of the run ended with `outcome`."""
+        stmt = select(row_result.c.id).where(row_result.c.run_id == run_id, row_result.c.outcome == str(outcome))
+        with self._session.read() as conn:
+            return conn.execute(stmt.limit(1)).first() is not None
+
     def outcome_counts(self, run_id: str) -> dict[Outcome, int]:
         stmt = (
             select(row_result.c.outcome, func.count())

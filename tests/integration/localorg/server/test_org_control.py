@@ -65,3 +65,25 @@ def test_reset_returns_to_the_seed(org: LocalOrgHandle) -> None:
     sf.Account.create({"Name": "Ephemeral"})
     org.reset()
     assert org.control("counts")["Account"]["live"] == 2
+
+
+def test_the_trace_records_who_read_and_wrote_which_record_and_field_in_order(org: LocalOrgHandle) -> None:
+    sf = org.simple_salesforce()
+    lead = sf.Lead.create({"LastName": "Traced", "Company": "T"})["id"]
+    assert org.control("trace") == []  # off until turned on
+    assert org.control("trace", "PUT") == []
+    sf.restful("composite/sobjects/Lead", method="POST", json={"ids": [lead], "fields": ["Title"]})
+    org.control(f"records/Lead/{lead}", "PATCH", {"as": HUMAN, "values": {"Title": "Human"}})
+    sf.Lead.update(lead, {"Phone": "+1 555 0100"})
+    entries = org.control("trace")
+    seen = [(e["kind"], e["user"], e["sobject"], e["record_id"], e["fields"]) for e in entries]
+    integration = org.username
+    assert seen == [
+        ("read", integration, "Lead", lead, []),
+        ("write", HUMAN, "Lead", lead, ["Title"]),
+        ("write", integration, "Lead", lead, ["Phone"]),
+    ]
+    assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
+    org.control("trace", "DELETE")
+    sf.Lead.update(lead, {"Phone": "+1 555 0101"})
+    assert org.control("trace") == []

@@ -1,0 +1,53 @@
+"""The plan file: the plan's JSON form as text, as `plan -o` saves it and `show` and `apply` read it.
+
+The file holds exactly `plan_to_json`'s document. Its layout is one line per top-level key and one
+line per entry of a top-level list (a record change, a skip, …), so saved plans diff per record, and
+a large plan is written piece by piece by the C JSON encoder, never as one string of it all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from sfsync.engine.plan import Plan, plan_from_json, plan_to_json
+from sfsync.errors import UsageError
+
+# One shot and no `indent`: only then does `encode` run the C encoder (`json.dump` and `indent` run Python).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def plan_to_text(plan: Plan) -> str:
+    return "".join(plan_file_chunks(plan_to_json(plan)))
+
+
+def plan_file_chunks(document: Mapping[str, Any]) -> Iterator[str]:
+    """The plan file's text in pieces of at most one record change each; a newline ends it."""
+    yield "{"
+    for index, (key, value) in enumerate(document.items()):
+        yield f"{',' if index else ''}\n  {_ENCODE(key)}: "
+        if isinstance(value, list | tuple) and value:
+            yield from _entries(value)
+        else:
+            yield _ENCODE(value)
+    yield "\n}\n"
+
+
+def _entries(items: Sequence[Any]) -> Iterator[str]:
+    yield "["
+    for index, item in enumerate(items):
+        yield f"{',' if index else ''}\n    {_ENCODE(item)}"
+    yield "\n  ]"
+
+
+def plan_document(text: str) -> Any:
+    """A plan file parsed, not yet checked; text that is not JSON is a usage error."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"not a plan file: {error}") from error
+
+
+def plan_from_text(text: str) -> Plan:
+    return plan_from_json(plan_document(text))

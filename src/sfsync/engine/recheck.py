@@ -1,0 +1,69 @@
+"""Apply's check before a Bulk write: one query for every record of the object changed since the plan.
+
+A Bulk job writes a whole object at once, so its check is one Bulk query for the object too, whatever
+the number of rows: the records whose `SystemModstamp` is at or after the plan's read watermark, less
+`LOOKBACK` (a stamp is taken inside the writing transaction, which can commit after a read that
+already passed it), deleted ones included. An update target among them is compared field by field as
+on the REST path; a target not among them still holds what the plan read. A create whose key one of
+them now has is not sent. The REST path re-reads each chunk's targets by id instead (engine/apply_batch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sfsync.engine.appeared import KEY_FIELD, create_key, key_of
+from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.readback import read_values
+from sfsync.salesforce.port import ObjectDescribe, Record, SalesforcePort
+from sfsync.salesforce.soql import literal, select
+
+LOOKBACK = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """Update targets as they are now (None: deleted since) and the create keys some record now has."""
+
+    current: Mapping[str, Record | None]
+    appeared: frozenset[str]
+
+
+def changed_since(
+    port: SalesforcePort,
+    describe: ObjectDescribe,
+    changes: Sequence[RecordChange],
+    since: dt.datetime,
+    also_read: Sequence[str] = (),
+) -> Recheck:
+    """What changed since `since` among the targets and keys of `changes`; `also_read` fields come back too."""
+    updates = {str(c.sf_id): c for c in changes if c.action is Action.UPDATE}
+    keys = {key for c in changes if c.action is Action.CREATE and (key := create_key(c))}
+    key_field = KEY_FIELD.get(describe.name)
+    wanted = ["Id", "IsDeleted", *([key_field] if key_field else []), *_written(updates.values()), *also_read]
+    fields = [name for name in dict.fromkeys(wanted) if describe.field(name) is not None]
+    soql = select(fields, describe.name, f"SystemModstamp >= {literal(since - LOOKBACK)}")
+    current: dict[str, Record | None] = {}
+    appeared: set[str] = set()
+    for row in port.bulk_query(soql, include_deleted=True):
+        values = read_values(row, describe)
+        deleted = bool(values.get("IsDeleted"))
+        record_id = str(values.get("Id"))
+        if record_id in updates:
+            current[record_id] = None if deleted else values
+        key = key_of(describe.name, values.get(key_field)) if key_field else None
+        if key in keys and not deleted:
+            appeared.add(key)
+    unchanged = {sf_id: _as_planned(change) for sf_id, change in updates.items() if sf_id not in current}
+    return Recheck({**unchanged, **current}, frozenset(appeared))
+
+
+def _written(updates: Iterable[RecordChange]) -> list[str]:
+    return sorted({item.field for change in updates for item in change.fields})
+
+
+def _as_planned(change: RecordChange) -> Record:
+    """A target no one modified since the plan: it holds the values the plan read."""
+    return {"Id": change.sf_id, **{item.field: item.before for item in change.fields}}

@@ -1,0 +1,80 @@
+"""The Bulk path's check before writing: one query job per object, whatever the rows, as safe as the REST re-read."""
+
+from __future__ import annotations
+
+import pytest
+from engine_support import LEADS, add_people
+
+from sfsync.engine.applier import apply_plan
+from sfsync.engine.planner import make_plan
+
+pytestmark = pytest.mark.org
+
+BULK = LEADS.replace("write: true,", "write: true, api: bulk,")
+
+
+def _people(count: int, start: int = 0) -> list[dict[str, str]]:
+    return [
+        {"email": f"p{n}@bulk-recheck.example", "last_name": f"P{n}", "title": "Analyst"}
+        for n in range(start, start + count)
+    ]
+
+
+def test_a_person_edit_between_plan_and_bulk_apply_is_a_conflict(org, store, write_config):
+    lead = org.create("Lead", LastName="Curie", Company="Radium", Email="marie@radium.example")
+    add_people(store, {"email": "marie@radium.example", "last_name": "Curie", "title": "Physicist"})
+    port, loaded = org.port(), write_config(BULK)
+    plan = make_plan(port, store, loaded)
+    org.edit("Lead", lead, Title="Director")
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = [r for r in report.rows if r.sf_id == lead]
+    assert "Title" in row.dropped
+    assert org.records("Lead", "marie@radium.example")[0]["Title"] == "Director"
+
+
+def test_a_record_appearing_between_plan_and_bulk_apply_is_not_created_again(org, store, write_config):
+    add_people(store, {"email": "new@radium.example", "last_name": "New", "title": "Boss"})
+    port, loaded = org.port(), write_config(BULK)
+    plan = make_plan(port, store, loaded)
+    org.create("Lead", LastName="New", Company="Radium", Email="NEW@radium.example")
+    report = apply_plan(port, store, loaded, plan)
+    assert [r.outcome for r in report.rows] == ["conflict"]
+    assert len(org.records("Lead", "new@radium.example")) == 1
+
+
+def test_a_target_deleted_between_plan_and_bulk_apply_is_not_written(org, store, write_config):
+    lead = org.create("Lead", LastName="Gone", Company="Radium", Email="gone@radium.example")
+    add_people(store, {"email": "gone@radium.example", "last_name": "Gone", "title": "Physicist"})
+    port, loaded = org.port(), write_config(BULK)
+    plan = make_plan(port, store, loaded)
+    org.handle.control(f"records/Lead/{lead}?as=ada@acme.local", "DELETE")
+    report = apply_plan(port, store, loaded, plan)
+    assert [(r.outcome, r.message) for r in report.rows] == [("conflict", "the record is gone from Salesforce")]
+
+
+def test_bulk_apply_checks_with_the_same_calls_for_any_number_of_rows(org, store, write_config):
+    port, loaded = org.port(), write_config(BULK)
+    calls = []
+    for batch in (_people(3), _people(60, start=3)):
+        add_people(store, *batch)
+        plan = make_plan(port, store, loaded)
+        assert len(plan.changes) == len(batch)
+        before = dict(port.call_counts().by_kind)
+        apply_plan(port, store, loaded, plan)
+        after = port.call_counts().by_kind
+        calls.append({kind: n - before.get(kind, 0) for kind, n in after.items() if n != before.get(kind, 0)})
+    assert calls[0] == calls[1]
+    assert "query" not in calls[1] and "retrieve" not in calls[1]
+
+
+def test_what_the_bulk_check_read_reaches_the_mirror_and_the_write_is_not_proposed_again(org, store, write_config):
+    lead = org.create("Lead", LastName="Curie", Company="Radium", Email="marie@radium.example")
+    add_people(store, {"email": "marie@radium.example", "last_name": "Curie", "title": "Physicist"})
+    port, loaded = org.port(), write_config(BULK)
+    plan = make_plan(port, store, loaded)
+    org.edit("Lead", lead, Title="Director", Company="Radium Institute")
+    apply_plan(port, store, loaded, plan)
+    mirrored = store.mirror.get_many("Lead", [lead])[lead].fields
+    assert (mirrored["Title"], mirrored["Company"]) == ("Director", "Radium Institute")
+    again = make_plan(port, store, loaded)
+    assert not [f for c in again.changes if c.sf_id == lead for f in c.fields if f.field == "Title"]
