@@ -296,8 +296,9 @@ class SalesforceAdapter:
         for job in jobs:
             job_id = str(job["job_id"])
             getters = (handler.get_successful_records, handler.get_failed_records, handler.get_unprocessed_records)
-            for bucket, getter in zip(texts, getters, strict=True):
-                bucket.append(self._call("bulk_results", partial(getter, job_id), retryable=is_retryable_read))
+            for bucket, getter, count in zip(texts, getters, _result_counts(job), strict=True):
+                if count:  # a finished job's counts are final: an empty result file is not worth a call
+                    bucket.append(self._call("bulk_results", partial(getter, job_id), retryable=is_retryable_read))
         return results.map_bulk_results(rows, *texts)
 
 
@@ -309,3 +310,14 @@ def _transport_error(error: requests.RequestException, kind: str) -> RemoteError
         )
     code = "TIMEOUT" if isinstance(error, requests.Timeout) else "CONNECTION_ERROR"
     return TransportError(f"{kind}: no answer from Salesforce ({type(error).__name__})", code=code)
+
+
+def _result_counts(job: Mapping[str, Any]) -> tuple[int, int, int]:
+    """Rows per result file of a finished ingest job: successful, failed, unprocessed (unknown counts: all)."""
+    try:
+        total, processed, failed = (
+            int(job[k]) for k in ("numberRecordsTotal", "numberRecordsProcessed", "numberRecordsFailed")
+        )
+    except (KeyError, TypeError, ValueError):
+        return (1, 1, 1)
+    return (processed - failed, failed, total - processed)

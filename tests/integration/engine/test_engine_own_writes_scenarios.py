@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from engine_support import HEADER, LEADS, add_people
+from engine_support import HEADER, LEADS, PHONE_LEADS, add_people
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
@@ -20,22 +20,6 @@ pytestmark = pytest.mark.org
 
 OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 EXT_LEADS = LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,")
-PHONE_LEADS = """\
-sync: {write: true, person_object: leads}
-mappings:
-  Lead:
-    Email: {from: person.email, direction: read_write}
-    LastName: person.last_name
-    Title: person.title
-    Phone: person.work_phone
-    Company: company.name
-defaults:
-  Lead: {Company: "{{ company.name or '[not provided]' }}"}
-plays:
-  - name: everyone
-    audience: {object: person}
-    sync_to_salesforce: {}
-"""
 
 
 def _people(store):

@@ -67,6 +67,25 @@ def test_bulk_insert_maps_results_back_to_rows(org: RunningOrg) -> None:
     assert emails[results[0].id] == "b1@bulk.example" and emails[results[2].id] == "b3@bulk.example"
 
 
+def test_bulk_results_are_fetched_only_where_the_job_counted_rows(org: RunningOrg) -> None:
+    port = org.adapter()
+    clean = [{"LastName": "C1", "Company": "X"}, {"LastName": "C2", "Company": "Y"}]
+    org.handle.control("calls", "DELETE")
+    assert [r.outcome for r in port.bulk_write("Lead", WriteOperation.INSERT, clean)] == [Outcome.OK, Outcome.OK]
+    files = ("bulk.ingest.successful", "bulk.ingest.failed", "bulk.ingest.unprocessed")
+    fetched = {k: v for k, v in org.handle.control("calls").items() if k in files}
+    assert fetched == {"bulk.ingest.successful": 1}
+    org.handle.control("calls", "DELETE")
+    mixed = [{"LastName": "C3", "Company": "X"}, {"LastName": "C4"}]
+    assert [r.outcome for r in port.bulk_write("Lead", WriteOperation.INSERT, mixed)] == [
+        Outcome.OK,
+        Outcome.REJECTED,
+    ]
+    calls = org.handle.control("calls")
+    assert (calls.get("bulk.ingest.successful"), calls.get("bulk.ingest.failed")) == (1, 1)
+    assert not calls.get("bulk.ingest.unprocessed")
+
+
 def test_bulk_upsert_by_external_id(org: RunningOrg) -> None:
     port = org.adapter()
     [first] = port.insert("Lead", [{"LastName": "E", "Company": "C", "Sfsync_Id__c": "bulk-1"}], RESPECT)

@@ -65,6 +65,24 @@ plays:
     sync_to_salesforce: {}
 """
 
+# Leads with a Phone mapping too: a field the read pass keeps that a test can edit on its own.
+PHONE_LEADS = """\
+sync: {write: true, person_object: leads}
+mappings:
+  Lead:
+    Email: {from: person.email, direction: read_write}
+    LastName: person.last_name
+    Title: person.title
+    Phone: person.work_phone
+    Company: company.name
+defaults:
+  Lead: {Company: "{{ company.name or '[not provided]' }}"}
+plays:
+  - name: everyone
+    audience: {object: person}
+    sync_to_salesforce: {}
+"""
+
 SFSYNC_FIELDS = [custom_field("Sfsync_Id__c", external_id=True), custom_field("Sfsync_Intent__c")]
 
 

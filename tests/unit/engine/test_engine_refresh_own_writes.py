@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import HEADER, LEADS, SFSYNC_FIELDS, add_people
+from engine_support import HEADER, LEADS, PHONE_LEADS, SFSYNC_FIELDS, add_people
 from fake_port import FakePort
 
 from sfsync.catalogue import Kind
@@ -27,23 +27,6 @@ SFSYNC_USER = FakePort().identity().user_id
 PERSON = "005000000000002AAA"
 _NOT_BY = re.compile(r" AND LastModifiedById != '(?P<user>\w+)'")
 _FROM = re.compile(r" FROM (?P<object>\w+)")
-
-PHONE_LEADS = """\
-sync: {write: true, person_object: leads}
-mappings:
-  Lead:
-    Email: {from: person.email, direction: read_write}
-    LastName: person.last_name
-    Title: person.title
-    Phone: person.work_phone
-    Company: company.name
-defaults:
-  Lead: {Company: "{{ company.name or '[not provided]' }}"}
-plays:
-  - name: everyone
-    audience: {object: person}
-    sync_to_salesforce: {}
-"""
 
 
 class AuditedPort(FakePort):
