@@ -96,6 +96,9 @@ class Seed:
     organization_name: str = "Sfsync Local"
     api_limit: int = 15000
     session_lifetime_seconds: int = 7200
+    # Seeded records' Created/LastModified/SystemModstamp spread over this many days ending a day ago, as in an
+    # org whose records were made over time; 0: all stamped at seeding.
+    history_days: int = 0
     profiles: tuple[Grant, ...] = ()
     permission_sets: tuple[Grant, ...] = ()
     users: tuple[SeedUser, ...] = ()
@@ -133,6 +136,7 @@ def parse_seed(document: Mapping[str, Any], base: Path) -> Seed:
         organization_name=str(org.get("name", "Sfsync Local")),
         api_limit=int(org.get("api_limit", 15000)),
         session_lifetime_seconds=int(org.get("session_lifetime_seconds", 7200)),
+        history_days=int(org.get("history_days", 0)),
         profiles=tuple(_grant(g) for g in document.get("profiles") or ()),
         permission_sets=tuple(_grant(g) for g in document.get("permission_sets") or ()),
         users=tuple(_user(u) for u in document.get("users") or ()),

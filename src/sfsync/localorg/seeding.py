@@ -6,6 +6,7 @@ so tests return to the seeded state in milliseconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
@@ -14,6 +15,7 @@ from sfsync.localorg.org import Org
 from sfsync.localorg.outcomes import DmlOptions
 from sfsync.localorg.people import insert_people
 from sfsync.localorg.seed import SeedRecord
+from sfsync.localorg.values import format_datetime
 
 SEED_FILE = "seed.db"
 _INDEXED_TYPES = frozenset({"email", "url"})  # text `=` is case-insensitive in SOQL: NOCASE indexes serve it
@@ -52,12 +54,32 @@ def build(org: Org) -> None:
     with org.dml.transaction():
         insert_people(org, org.seed)
         _insert_records(org, org.seed.records)
+        if org.seed.history_days:
+            _spread_history(org, org.seed.history_days)
     org.connect().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     snapshot = sqlite3.connect(org.db_path.with_name(SEED_FILE))
     try:
         org.connect().backup(snapshot)
     finally:
         snapshot.close()
+
+
+def _spread_history(org: Org, days: int) -> None:
+    """Stamp the seeded records as made one after another over `days` days, the last a day ago.
+
+    Every record gets its own second, so an incremental read by `SystemModstamp` sees history, not one instant.
+    """
+    connection = org.connect()
+    end = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    for name in sorted({record.object for record in org.seed.records}):
+        spec = org.catalog.objects[name]
+        ids = [row[0] for row in connection.execute(f'SELECT "Id" FROM "{spec.name}" ORDER BY rowid')]  # noqa: S608 - identifiers come from the catalog
+        step = dt.timedelta(days=days) / max(len(ids), 1)
+        stamps = (format_datetime(end - step * (len(ids) - n)) for n in range(len(ids)))
+        connection.executemany(
+            f'UPDATE "{spec.name}" SET "CreatedDate" = ?1, "LastModifiedDate" = ?1, "SystemModstamp" = ?1 WHERE "Id" = ?2',  # noqa: S608, E501 - identifiers come from the catalog
+            zip(stamps, ids, strict=True),
+        )
 
 
 def reset(org: Org) -> None:
