@@ -3,9 +3,10 @@
 A Bulk job writes a whole object at once, so its check is one Bulk query for the object too, whatever
 the number of rows: the records whose `SystemModstamp` is at or after the plan's read watermark, less
 `LOOKBACK` (a stamp is taken inside the writing transaction, which can commit after a read that
-already passed it), deleted ones included. An update target among them is compared field by field as
-on the REST path; a target not among them still holds what the plan read. A create whose key one of
-them now has is not sent. The REST path re-reads each chunk's targets by id instead (engine/apply_batch).
+already passed it), and those sfsync itself modified last, deleted ones included. An update target
+among them is compared field by field as on the REST path; a target not among them still holds what
+the plan read. A create whose key one of them now has is not sent. The REST path re-reads each
+chunk's targets by id instead (engine/apply_batch).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sfsync.engine.appeared import KEY_FIELD, create_key, key_of
 from sfsync.engine.plan import Action, RecordChange
 from sfsync.engine.readback import read_values
 from sfsync.salesforce.port import ObjectDescribe, Record, SalesforcePort
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.soql import literal, quote, select
 
 LOOKBACK = dt.timedelta(minutes=10)
 
@@ -44,7 +45,7 @@ def changed_since(
     key_field = KEY_FIELD.get(describe.name)
     wanted = ["Id", "IsDeleted", *([key_field] if key_field else []), *_written(updates.values()), *also_read]
     fields = [name for name in dict.fromkeys(wanted) if describe.field(name) is not None]
-    soql = select(fields, describe.name, f"SystemModstamp >= {literal(since - LOOKBACK)}")
+    soql = select(fields, describe.name, _changed(since, port.identity().user_id))
     current: dict[str, Record | None] = {}
     appeared: set[str] = set()
     for row in port.bulk_query(soql, include_deleted=True):
@@ -58,6 +59,16 @@ def changed_since(
             appeared.add(key)
     unchanged = {sf_id: _as_planned(change) for sf_id, change in updates.items() if sf_id not in current}
     return Recheck({**unchanged, **current}, frozenset(appeared))
+
+
+def _changed(since: dt.datetime, own_user: str) -> str:
+    """Stamped since the plan's read, or last modified by sfsync itself whenever that was.
+
+    Incremental reads leave out records whose last change is sfsync's own write (a dedicated login), so the
+    mirror may lack what automation set in that same save: such records are checked whatever their stamp.
+    """
+    stamped = f"SystemModstamp >= {literal(since - LOOKBACK)}"
+    return f"{stamped} OR LastModifiedById = {quote(own_user)}" if own_user else stamped
 
 
 def _written(updates: Iterable[RecordChange]) -> list[str]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 import pytest
 from engine_support import LEADS, add_people
 
+from sfsync.engine import recheck
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.planner import make_plan
 
@@ -78,3 +82,24 @@ def test_what_the_bulk_check_read_reaches_the_mirror_and_the_write_is_not_propos
     assert (mirrored["Title"], mirrored["Company"]) == ("Director", "Radium Institute")
     again = make_plan(port, store, loaded)
     assert not [f for c in again.changes if c.sf_id == lead for f in c.fields if f.field == "Title"]
+
+
+def test_a_value_set_in_sfsyncs_own_save_is_checked_however_old_its_stamp(org, store, write_config, monkeypatch):
+    # Incremental reads leave out records sfsync modified last, so the mirror does not know what automation
+    # set in that save; the Bulk check must look at them even when their stamp is before the plan's watermark.
+    add_people(store, {"email": "flow@radium.example", "last_name": "Flow"})
+    port, loaded = org.port(), write_config(BULK)
+    apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    (lead,) = org.records("Lead", "flow@radium.example")
+    as_sfsync = {"as": org.handle.username, "values": {"Title": "Set by a flow"}}
+    assert org.handle.control(f"records/Lead/{lead['Id']}", "PATCH", as_sfsync)["success"]
+    time.sleep(1.1)  # stamps have whole seconds: the next edit moves the watermark past the flow's
+    org.create("Lead", LastName="Other", Company="Elsewhere", Email="other@elsewhere.example")
+    add_people(store, {"email": "flow@radium.example", "last_name": "Flow", "title": "Analyst"})
+    plan = make_plan(port, store, loaded)
+    (change,) = [c for c in plan.changes if c.sf_id == lead["Id"]]
+    assert [(f.field, f.before) for f in change.fields if f.field == "Title"] == [("Title", None)]
+    monkeypatch.setattr(recheck, "LOOKBACK", dt.timedelta(0))
+    report = apply_plan(port, store, loaded, plan)
+    assert [r.dropped for r in report.rows if r.sf_id == lead["Id"]] == [("Title",)]
+    assert org.records("Lead", "flow@radium.example")[0]["Title"] == "Set by a flow"
