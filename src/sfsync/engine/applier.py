@@ -23,6 +23,7 @@ from sfsync.engine.fingerprint import moved, take_fingerprint
 from sfsync.engine.plan import Plan, RecordChange
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.progress import SILENT, Progress
+from sfsync.engine.refresh import reread_fields
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
@@ -126,11 +127,15 @@ def _send_object(
     sobject = describe.name
     api = choose_api(loaded.config, len(changes))
     size = max(len(changes), 1) if api == "bulk" else COLLECTION_SIZE
+    also_read = reread_fields(sobject, loaded.config, describe)
     progress.start("apply", sobject, len(changes))
     for chunk in chunks(changes, size):
         if stop():
             return False
-        done = apply_chunk(port, store, loaded.config, describe, chunk, refs, run_id, bulk=api == "bulk", since=since)
+        bulk = api == "bulk"
+        done = apply_chunk(
+            port, store, loaded.config, describe, chunk, refs, run_id, bulk=bulk, since=since, also_read=also_read
+        )
         rows.extend(done)
         progress.advance("apply", sobject, len(chunk))
     progress.finish("apply", sobject)

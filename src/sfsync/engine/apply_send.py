@@ -10,7 +10,6 @@ from sfsync.catalogue import Kind
 from sfsync.config.models import Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
 from sfsync.engine.plan import Action, RecordChange
-from sfsync.engine.refresh import reread_fields
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import (
     ErrorDetail,
@@ -45,11 +44,14 @@ def apply_chunk(
     *,
     bulk: bool,
     since: dt.datetime | None = None,
+    also_read: Sequence[str] = (),
 ) -> list[RowReport]:
-    """Check, send and record one chunk; on the Bulk path, `since` is the plan's read watermark."""
+    """Check, send and record one chunk; on the Bulk path, `since` is the plan's read watermark.
+
+    `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
+    """
     ext = config.sync.external_id_field
     options = WriteOptions(allow_save=config.sync.duplicate_rules is DuplicateRules.ALLOW_SAVE)
-    also_read = reread_fields(describe.name, config, describe)
     checked: list[Prepared] = []
     intents: dict[str, Intent] = {}
     sent: list[tuple[Prepared, WriteResult]] = []

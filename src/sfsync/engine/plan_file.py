@@ -8,7 +8,7 @@ a large plan is written piece by piece by the C JSON encoder, never as one strin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from sfsync.engine.plan import Plan, plan_from_json, plan_to_json
@@ -16,6 +16,7 @@ from sfsync.errors import UsageError
 
 # One shot and no `indent`: only then does `encode` run the C encoder (`json.dump` and `indent` run Python).
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_OUTER, _INNER = "\n  ", "\n    "
 
 
 def plan_to_text(plan: Plan) -> str:
@@ -24,21 +25,26 @@ def plan_to_text(plan: Plan) -> str:
 
 def plan_file_chunks(document: Mapping[str, Any]) -> Iterator[str]:
     """The plan file's text in pieces of at most one record change each; a newline ends it."""
-    yield "{"
+    return document_chunks(document, lambda value, _newline: _ENCODE(value))
+
+
+def document_chunks(document: Mapping[str, Any], encode: Callable[[Any, str], str]) -> Iterator[str]:
+    """`document` a line per top-level key and per entry of a non-empty top-level list, a newline at the end.
+
+    `encode(value, newline)` writes one value; a value on several lines starts each later one with `newline`.
+    """
+    if not document:
+        yield "{}\n"
+        return
     for index, (key, value) in enumerate(document.items()):
-        yield f"{',' if index else ''}\n  {_ENCODE(key)}: "
+        yield f"{',' if index else '{'}{_OUTER}{encode(str(key), _OUTER)}: "
         if isinstance(value, list | tuple) and value:
-            yield from _entries(value)
+            yield "["
+            yield from (f"{',' if i else ''}{_INNER}{encode(item, _INNER)}" for i, item in enumerate(value))
+            yield f"{_OUTER}]"
         else:
-            yield _ENCODE(value)
+            yield encode(value, _OUTER)
     yield "\n}\n"
-
-
-def _entries(items: Sequence[Any]) -> Iterator[str]:
-    yield "["
-    for index, item in enumerate(items):
-        yield f"{',' if index else ''}\n    {_ENCODE(item)}"
-    yield "\n  ]"
 
 
 def plan_document(text: str) -> Any:

@@ -20,7 +20,7 @@ from sfsync.engine.fingerprint import take_fingerprint
 from sfsync.engine.metadata import metadata_problems, objects_needed
 from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.refresh import READ_OBJECTS, config_filter_fields, refresh
+from sfsync.engine.refresh import READ_OBJECTS, refresh
 from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
 from sfsync.engine.subjects import companies, people
 from sfsync.engine.write_set import WriteSet
@@ -51,9 +51,7 @@ def make_plan(
     last = store.meta.last_applied_config()
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
-    refreshed = refresh(
-        port, store, config, describes, full=full, filter_fields=config_filter_fields(config), progress=progress
-    )
+    refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
     write_set = _build(store, loaded, describes)
     rejected = last_rejections(store)

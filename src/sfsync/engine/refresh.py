@@ -25,7 +25,7 @@ from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.readback import read_values, workspace_update
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.salesforce.soql import filter_fields as filter_tree_fields
-from sfsync.salesforce.soql import quote, select
+from sfsync.salesforce.soql import literal, quote, select
 from sfsync.store import Store
 from sfsync.store.bulk import chunks
 from sfsync.store.links import Link
@@ -189,7 +189,7 @@ def incremental_where(mark: Watermark, own_writer: str | None = None) -> str:
     The watermark still moves only over what was read: a record sfsync wrote after it is read again
     once someone else modifies it (its `LastModifiedById` changes, its stamp is past the watermark).
     """
-    since = f"SystemModstamp >= {_soql_datetime(mark.system_modstamp)}"
+    since = f"SystemModstamp >= {literal(mark.system_modstamp)}"
     return f"{since} AND LastModifiedById != {quote(own_writer)}" if own_writer else since
 
 
@@ -255,10 +255,6 @@ def _watermarks(store: Store) -> dict[str, str]:
         if mark is not None:
             result[sobject] = mark.system_modstamp.isoformat()
     return result
-
-
-def _soql_datetime(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_datetime(value: Any) -> dt.datetime | None:

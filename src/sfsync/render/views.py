@@ -12,6 +12,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
+from sfsync.engine.plan_file import document_chunks
 from sfsync.render.lines import Stream, write_batched
 from sfsync.render.markdown import render_markdown
 from sfsync.render.redact import FieldKey, redact_plan
@@ -30,22 +31,10 @@ def render_json(plan_json: Mapping[str, Any]) -> str:
 
 def json_chunks(plan_json: Mapping[str, Any]) -> Iterator[str]:
     """Exactly `json.dumps(plan_json, indent=2, ensure_ascii=False)` and a newline, one list entry at a time."""
-    if not plan_json:
-        yield "{}\n"
-        return
-    outer, inner = "\n" + " " * INDENT, "\n" + " " * 2 * INDENT
-    for index, (key, value) in enumerate(plan_json.items()):
-        yield f"{',' if index else '{'}{outer}{_dumps(str(key))}: "
-        if isinstance(value, list | tuple) and value:
-            yield "["
-            yield from (f"{',' if i else ''}{inner}{_dumps(item, inner)}" for i, item in enumerate(value))
-            yield f"{outer}]"
-        else:
-            yield _dumps(value, outer)
-    yield "\n}\n"
+    return document_chunks(plan_json, _dumps)
 
 
-def _dumps(value: Any, newline: str = "\n") -> str:
+def _dumps(value: Any, newline: str) -> str:
     """`value` as indented JSON, every line after the first starting with `newline`'s indentation."""
     return json.dumps(value, indent=INDENT, ensure_ascii=False).replace("\n", newline)
 
