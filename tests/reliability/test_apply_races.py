@@ -25,16 +25,10 @@ from sfsync.salesforce.retry import RetryPolicy
 from sfsync.store import Store, open_store
 from sfsync.store.loader import load_workspace
 
-from .world import Variant
+from .world import COMPANIES, PEOPLE, Variant
 
 __all__ = ["local_org"]
 pytestmark = pytest.mark.org
-PEOPLE = """\
-email,first_name,last_name,title,work_phone,company_domain
-alan@bletchley.example,Alan,Turing,Codebreaker,+1 555 0101,bletchley.example
-joan@bletchley.example,Joan,Clarke,Cryptanalyst,+1 555 0102,bletchley.example
-"""
-COMPANIES = '{"domain": "bletchley.example", "name": "Bletchley Park", "intent_level": "High"}\n'
 
 
 class PersonAtTheKeyboard:

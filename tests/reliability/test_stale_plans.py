@@ -19,16 +19,10 @@ import pytest
 from sfsync.cli import run
 from sfsync.localorg.testing import LocalOrgHandle, local_org
 
-from .world import Variant
+from .world import COMPANIES, PEOPLE, Variant
 
 __all__ = ["local_org"]
 pytestmark = pytest.mark.org
-PEOPLE = """\
-email,first_name,last_name,title,work_phone,company_domain
-alan@bletchley.example,Alan,Turing,Codebreaker,+1 555 0101,bletchley.example
-joan@bletchley.example,Joan,Clarke,Cryptanalyst,+1 555 0102,bletchley.example
-"""
-COMPANIES = '{"domain": "bletchley.example", "name": "Bletchley Park", "intent_level": "High"}\n'
 
 
 @dataclass

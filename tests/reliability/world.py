@@ -91,6 +91,14 @@ plays:
     sync_to_salesforce: {{}}
 """
 
+# Two people of one company, as workspace files: the small world of the race and stale-plan tests.
+PEOPLE = """\
+email,first_name,last_name,title,work_phone,company_domain
+alan@bletchley.example,Alan,Turing,Codebreaker,+1 555 0101,bletchley.example
+joan@bletchley.example,Joan,Clarke,Cryptanalyst,+1 555 0102,bletchley.example
+"""
+COMPANIES = '{"domain": "bletchley.example", "name": "Bletchley Park", "intent_level": "High"}\n'
+
 TITLES = ("VP Sales", "CFO", "Engineer", "Analyst", "Head of Ops", "Director", "", "")
 
 
