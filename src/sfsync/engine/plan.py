@@ -43,6 +43,9 @@ class SkipCode(StrEnum):
     UNAPPLIABLE = "unappliable"
     MODE = "mode"
     MISSING_REQUIRED = "missing_required"
+    NO_ACCOUNT = "no_account"
+    INVALID_VALUE = "invalid_value"
+    TOO_LONG = "too_long"
 
 
 @dataclass(frozen=True, slots=True)
