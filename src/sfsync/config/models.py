@@ -37,6 +37,7 @@ __all__ = [
     "Condition",
     "Config",
     "Connection",
+    "ContactsWithoutAccount",
     "DefaultValue",
     "Direction",
     "DuplicateRules",
@@ -89,6 +90,11 @@ class ApiChoice(StrEnum):
     BULK = "bulk"
 
 
+class ContactsWithoutAccount(StrEnum):
+    SKIP = "skip"
+    CREATE = "create"
+
+
 class DuplicateRules(StrEnum):
     RESPECT = "respect"
     ALLOW_SAVE = "allow_save"
@@ -117,6 +123,9 @@ class Sync(Model):
     """`allow_save` saves records that Salesforce duplicate rules flag (explicit opt-in)."""
     match_leads_in_contacts_mode: bool = False
     """In Contacts mode, also match people against existing Leads before creating a Contact."""
+    contacts_without_account: ContactsWithoutAccount = ContactsWithoutAccount.SKIP
+    """In Contacts mode, a person whose company has no Account to link is skipped (`no_account`): a Contact
+    without an Account is private to its owner. `create` creates it anyway (explicit opt-in)."""
 
 
 def _mapping_shorthand(value: object) -> object:

@@ -20,7 +20,7 @@ from sfsync.config.canonical import canonical_json, digest
 from sfsync.engine.apply_batch import RowReport
 from sfsync.engine.apply_send import apply_chunk
 from sfsync.engine.fingerprint import moved, take_fingerprint
-from sfsync.engine.plan import Plan, RecordChange
+from sfsync.engine.plan import Plan, RecordChange, SkipCode
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.refresh import reread_fields
@@ -148,13 +148,19 @@ def _watermark(plan: Plan, sobject: str) -> dt.datetime | None:
     return dt.datetime.fromisoformat(stamp) if stamp else None
 
 
+# A skip that no later plan can undo without a person acting in Salesforce spends a play's trigger; any
+# other (write disabled, missing data, exclusions, failures) leaves the record an entrant for the next plan.
+FINAL_SKIPS = frozenset({SkipCode.POLICY, SkipCode.CONVERTED_LEAD, SkipCode.DELETED, SkipCode.MODE, SkipCode.REJECTED})
+
+
 def _record_plays(store: Store, loaded: LoadedConfig, plan: Plan, rows: Sequence[RowReport], *, complete: bool) -> None:
-    """Entrants become members unless their write is to be retried; without a write, only on a full apply."""
+    """Entrants become members once their write is done, or their skip is final; the rest stay entrants."""
     reported = {(r.workspace_kind, r.workspace_id) for r in rows}
     # A create turned into a link still owes the record its values: the next plan updates it.
     unfinished = ("conflict", "skipped", "linked")
     retry = {(r.workspace_kind, r.workspace_id) for r in rows if r.retry or r.outcome in unfinished}
     planned = {(c.workspace.kind, c.workspace.id) for c in plan.changes}
+    pending = {(s.workspace.kind, s.workspace.id) for s in plan.skips if s.code not in FINAL_SKIPS}
     entering: dict[tuple[str, str], list[str]] = {}
     leaving: dict[tuple[str, str], list[str]] = {}
     for entry in plan.play_entries:
@@ -163,7 +169,7 @@ def _record_plays(store: Store, loaded: LoadedConfig, plan: Plan, rows: Sequence
             if complete:
                 leaving.setdefault((entry.play, entry.kind), []).append(entry.workspace_id)
             continue
-        done = who in reported if who in planned else complete
+        done = who in reported if who in planned else complete and who not in pending
         if done and who not in retry:
             entering.setdefault((entry.play, entry.kind), []).append(entry.workspace_id)
     # A record enters or leaves a play once per plan, so grouping by play keeps the row-by-row outcome.

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from sfsync.config import LoadedConfig
-from sfsync.config.models import Config, PersonObject, Policy
+from sfsync.config.models import Config, ContactsWithoutAccount, PersonObject, Policy
 from sfsync.engine.exclusions import exclusion_for
 from sfsync.engine.matching import Target, account_target, person_target
 from sfsync.engine.plan import (
@@ -54,6 +54,7 @@ class WriteSet:
         self.entries: list[PlayEntry] = []
         self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
         self._accounts: dict[str, str | None] = {}
+        self._no_account: dict[str, str] = {}  # company id -> why its people's Contacts have no Account
 
     # --- visiting ---------------------------------------------------------------------------------------
     def visit_company(self, subject: Subject) -> None:
@@ -81,6 +82,9 @@ class WriteSet:
         account = self._account_of(subject, writing) if target.sobject == "Contact" and not self.leads_mode else None
         if account is not None:
             extra.append(Wanted("AccountId", account, "company", Policy.IF_EMPTY))
+        elif self._needs_account(target):
+            self._skip(subject, target.sobject, SkipCode.NO_ACCOUNT, self._why_no_account(subject))
+            return
         self._change(f"{target.sobject}/{subject.id}", subject, target, writing, PERSON_BATCH, extra)
 
     # --- scope ------------------------------------------------------------------------------------------
@@ -111,6 +115,11 @@ class WriteSet:
         return True
 
     # --- Accounts -------------------------------------------------------------------------------------------
+    def _needs_account(self, target: Target) -> bool:
+        """A new Contact without an Account is private to its owner: created only when the config says so."""
+        creating = target.sobject == "Contact" and target.sf_id is None and not self.leads_mode
+        return creating and self.config.sync.contacts_without_account is ContactsWithoutAccount.SKIP
+
     def _account_of(self, person: Subject, plays: Sequence[str]) -> str | None:
         """The AccountId for a person's Contact: a linked Account, or the key of one this apply creates."""
         company = person.company
@@ -119,7 +128,19 @@ class WriteSet:
         if company.id not in self._accounts:
             target = account_target(self.reads, company.id, _domain(company))
             self._accounts[company.id] = None if target.skip else self._account(company, target, plays)
+            if target.skip:
+                self._no_account[company.id] = target.skip[1]
         return self._accounts[company.id]
+
+    def _why_no_account(self, person: Subject) -> str:
+        company = person.company
+        if company is None:
+            why = "the person has no company (company_domain)"
+        elif not company.id:
+            why = f"no company {company.values.get('domain')} is loaded, so no Account is linked or created for it"
+        else:
+            why = f"{company.label}: {self._no_account.get(company.id, 'no Account')}"
+        return f"{why}; a Contact without an Account is private to its owner (sync.contacts_without_account)"
 
     def _account(self, company: Subject, target: Target, plays: Sequence[str]) -> str | None:
         key = f"Account/{company.id}"
@@ -130,6 +151,8 @@ class WriteSet:
             self.skips = [s for s in self.skips if not (s.workspace.id == company.id and s.sobject == "Account")]
         value = target.sf_id or (KNOWN_AFTER_APPLY + key if change is not None else None)
         self._accounts[company.id] = value
+        if value is None:
+            self._no_account[company.id] = "its Account would not be created (see the company's skip)"
         return value
 
     # --- one record ------------------------------------------------------------------------------------------

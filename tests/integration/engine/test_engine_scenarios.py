@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_support import CONTACTS, LEADS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
 
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.plan import SkipCode
@@ -95,7 +95,7 @@ def _person_id(store):
     return store.workspace.find("person", "new@initech.example").id
 
 
-@pytest.mark.parametrize("config", [CONTACTS, LEADS], ids=["contacts", "leads"])
+@pytest.mark.parametrize("config", [PRIVATE_CONTACTS, LEADS], ids=["contacts", "leads"])
 def test_lost_create_response_is_linked_on_rerun_not_duplicated(org, store, write_config, config):
     add_people(store, {"email": "new@initech.example", "last_name": "New", "title": "Boss"})
     port, loaded = org.port(), write_config(config)
@@ -104,7 +104,7 @@ def test_lost_create_response_is_linked_on_rerun_not_duplicated(org, store, writ
     assert [r.outcome for r in report.rows if r.workspace_id == _person_id(store)] == ["unknown"]
     org.faults()
     apply_plan(port, store, loaded, make_plan(port, store, loaded))
-    sobject = "Contact" if config is CONTACTS else "Lead"
+    sobject = "Contact" if config is PRIVATE_CONTACTS else "Lead"
     assert len(org.records(sobject, "new@initech.example")) == 1
 
 
@@ -166,7 +166,7 @@ def test_mode_switch_changes_future_creates_only(org, store, write_config):
     leads = write_config(LEADS)
     apply_plan(port, store, leads, make_plan(port, store, leads))
     add_people(store, {"email": "late@initech.example", "last_name": "Late"})
-    contacts = write_config(CONTACTS)
+    contacts = write_config(PRIVATE_CONTACTS)
     plan = make_plan(port, store, contacts)
     assert ("sync_changed", "sync.person_object") in {(c.kind, c.path) for c in plan.config_diff}
     late = [c for c in plan.changes if c.workspace.label == "late@initech.example"]

@@ -46,6 +46,9 @@ plays:
     sync_to_salesforce: {defaults: {Contact: {LeadSource: Web}}}
 """
 
+# Contacts mode that also creates Contacts without an Account, for tests whose people have no company.
+PRIVATE_CONTACTS = CONTACTS.replace("accounts}", "accounts, contacts_without_account: create}")
+
 LEADS = """\
 sync: {write: true, person_object: leads}
 mappings:

@@ -22,7 +22,7 @@ def plan(store: Any, port: Any, write_config: Any) -> Plan:
         store,
         {"email": "ada@acme.example", "last_name": "Lovelace", "company_domain": "acme.example"},
         {"email": "grace@acme.example", "last_name": "Hopper", "title": "Admiral", "company_domain": "acme.example"},
-        {"email": "nobody@acme.example", "last_name": "Nobody \u00e9 [bold]\u2192"},
+        {"email": "nobody@acme.example", "last_name": "Nobody \u00e9 [bold]\u2192", "company_domain": "acme.example"},
     )
     return make_plan(port, store, write_config(CONTACTS))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_support import CONTACTS, LEADS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
 
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.plan import Action, SkipCode
@@ -62,7 +62,7 @@ def test_human_set_values_are_kept_and_owned_fields_updated(store, port, write_c
 
 def test_if_unchanged_follows_the_ledger(store, port, write_config):
     add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
-    loaded = write_config(CONTACTS)
+    loaded = write_config(PRIVATE_CONTACTS)
     apply_plan(port, store, loaded, make_plan(port, store, loaded))
     add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "Chief Technology Officer"})
     plan = make_plan(port, store, loaded)
