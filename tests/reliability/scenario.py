@@ -30,6 +30,8 @@ VARIANTS = (
     Variant("contacts", "rest"),
     Variant("contacts", "rest", external_id=True),
     Variant("contacts", "bulk", external_id=True),
+    # Writing off for a first plan and apply, then on: every entrant is still written.
+    Variant("leads", "rest", twist="write-toggled"),
 )
 
 
@@ -98,6 +100,8 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     companies, persons = world.write_files(work)
     commands.expect(0, "workspace", "load", str(companies), "--object", "company")
     commands.expect(0, "workspace", "load", str(persons), "--object", "person")
+    if variant.twist == "write-toggled":
+        _write_toggled(commands, world)
     planned = time.monotonic()
     commands.expect(0, "plan", "-o", "plan.json")
     plan_seconds = time.monotonic() - planned
@@ -113,6 +117,15 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     result.findings = invariants.check(org, url, world)
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _write_toggled(commands: Commands, world: World) -> None:
+    """A first plan and apply with writing off (nothing may be written), then writing back on."""
+    config = commands.work / "sfsync.yaml"
+    config.write_text(world.variant.config(write=False), "utf-8")
+    commands.expect(0, "plan", "-o", "off.json")
+    commands.expect(0, "apply", "off.json")
+    config.write_text(world.variant.config(), "utf-8")
 
 
 def _chaos_apply(

@@ -126,21 +126,28 @@ class Person:
 
 @dataclass(frozen=True)
 class Variant:
-    """How sfsync is configured for a run: the mode, the API and (contacts) the external id."""
+    """How sfsync is configured for a run: the mode, the API and (contacts) the external id.
+
+    `twist` names what else the run does to the org or the store (see `scenario.TWISTS`), "" for nothing.
+    """
 
     mode: str  # leads | contacts
     api: str  # rest | bulk
     external_id: bool = False
+    twist: str = ""
 
     def describe(self) -> str:
         extra = "+external-id" if self.external_id else ""
-        return f"{self.mode}/{self.api}{extra}"
+        twist = f" {self.twist}" if self.twist else ""
+        return f"{self.mode}/{self.api}{extra}{twist}"
 
-    def config(self) -> str:
+    def config(self, *, write: bool = True) -> str:
         if self.mode == "leads":
-            return CONNECTION + LEADS.format(api=self.api)
-        external_id = "  external_id_field: Sfsync_Id__c\n" if self.external_id else ""
-        return CONNECTION + CONTACTS.format(api=self.api, external_id=external_id)
+            body = LEADS.format(api=self.api)
+        else:
+            external_id = "  external_id_field: Sfsync_Id__c\n" if self.external_id else ""
+            body = CONTACTS.format(api=self.api, external_id=external_id)
+        return CONNECTION + (body if write else body.replace("  write: true\n", "  write: false\n", 1))
 
     @property
     def person_objects(self) -> tuple[str, ...]:
