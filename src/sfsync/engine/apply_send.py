@@ -9,6 +9,7 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
+from sfsync.engine.duplicates import rule_matches
 from sfsync.engine.plan import Action, RecordChange
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import (
@@ -74,7 +75,9 @@ def apply_chunk(
         except RemoteError as error:  # the whole request failed: nothing known about its rows
             failure = error
             sent.extend((p, _failed(error)) for p in group)
-    reports = [p.report for p in checked if p.report is not None] + [report_for(p, r) for p, r in sent]
+    matches = rule_matches(port, [(p.change, r) for p, r in sent])
+    reports = [p.report for p in checked if p.report is not None]
+    reports += [report_for(p, r, matches.get(p.change.key)) for p, r in sent]
     _commit(store, checked, sent, reports, intents, refs, run_id)
     if failure is not None:
         raise failure

@@ -31,7 +31,8 @@ def test_a_rule_over_several_fields_matches_trimmed_and_case_insensitively(org: 
     org.control("duplicate-rules", "PUT", [FUZZY_LEAD])
     sf = org.simple_salesforce()
     first = sf.Lead.create({"LastName": "Lovelace", "Company": "Analytical", "Email": "ada@one.example"})["id"]
-    error = _error(lambda: sf.Lead.create({"LastName": " lovelace ", "Company": "ANALYTICAL", "Email": "x@two.example"}))
+    twin = {"LastName": " lovelace ", "Company": "ANALYTICAL", "Email": "x@two.example"}
+    error = _error(lambda: sf.Lead.create(twin))
     assert (error["errorCode"], error["message"]) == ("DUPLICATES_DETECTED", "You're creating a duplicate lead.")
     match = error["duplicateResut"]["matchResults"][0]
     assert match["entityType"] == "Lead" and [r["record"]["Id"] for r in match["matchRecords"]] == [first]
