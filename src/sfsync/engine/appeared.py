@@ -48,7 +48,7 @@ def records_with_keys(
     fields = ["Id", field, *also]
     keys = sorted({key for key in map(create_key, creates) if key})
     found: list[tuple[str, Record]] = []
-    for chunk in _packed(keys, lambda part: select(fields, sobject, _where(field, part))):
+    for chunk in packed(keys, lambda part: select(fields, sobject, _where(field, part))):
         asked = set(chunk)
         for row in port.query(select(fields, sobject, _where(field, chunk))):
             key = _NORMALISE[field](str(row.get(field) or "")).value
@@ -57,7 +57,7 @@ def records_with_keys(
     return found
 
 
-def _packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[str]]:
+def packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[str]]:
     """Consecutive runs of keys, each as long as its query stays within `MAX_QUERY_LENGTH` (at least one key)."""
     chunk: list[str] = []
     length = 0

@@ -18,6 +18,7 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.engine.appeared import appeared_keys, create_key
 from sfsync.engine.duplicates import MatchedRecord, RuleMatch, duplicate_error, not_linked_message
+from sfsync.engine.external_ids import carried_ids, planned_id
 from sfsync.engine.plan import Action, RecordChange
 from sfsync.engine.recheck import changed_since
 from sfsync.engine.values import same_value
@@ -81,21 +82,39 @@ def prepare(
     refs: Mapping[str, str],
     since: dt.datetime | None = None,
     also_read: Sequence[str] = (),
+    ext: str | None = None,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
     With `since` (the Bulk path), one query for what changed since then replaces the re-read by id.
     Either re-read also takes `also_read`; each prepared update keeps what was read (`current`).
+    With `ext`, a create whose external id some record already carries is linked to it, not sent.
     """
+    creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
-        found = changed_since(port, describe, changes, since, also_read)
-        by_id, appeared = found.current, set(found.appeared)
-        return [_prepare(c, by_id.get(str(c.sf_id)), appeared, refs, describe) for c in changes]
+        found = changed_since(port, describe, changes, since, also_read, ext)
+        by_id, seen = found.current, _Seen(set(found.appeared), _by_change(creates, ext, found.carried))
+        return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
-    appeared = appeared_keys(port, [c for c in changes if c.action is Action.CREATE])
-    return [_prepare(c, current.get(c.key), appeared, refs, describe) for c in changes]
+    seen = _Seen(appeared_keys(port, creates), _by_change(creates, ext, carried_ids(port, creates, ext)))
+    return [_prepare(c, current.get(c.key), seen, refs, describe) for c in changes]
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the check found for creates: keys some record now has, records carrying each one's external id."""
+
+    appeared: set[str]
+    carried: Mapping[str, tuple[str, ...]]
+
+
+def _by_change(
+    creates: Sequence[RecordChange], ext: str | None, carried: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    found = {c.key: carried.get(planned_id(c, ext) or "", ()) for c in creates}
+    return {key: ids for key, ids in found.items() if ids}
 
 
 def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list[str]) -> list[Record | None]:
@@ -107,11 +126,11 @@ def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list
 def _prepare(
     change: RecordChange,
     current: Record | None,
-    appeared: set[str],
+    seen: _Seen,
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
 ) -> Prepared:
-    prepared = _checked(change, current, appeared, refs, describe)
+    prepared = _checked(change, current, seen, refs, describe)
     if change.action is Action.UPDATE and current is not None:
         prepared.current = {name: value for name, value in current.items() if name != "attributes"}
     return prepared
@@ -120,13 +139,20 @@ def _prepare(
 def _checked(
     change: RecordChange,
     current: Record | None,
-    appeared: set[str],
+    seen: _Seen,
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
 ) -> Prepared:
     if change.action is Action.UPDATE and current is None:
         return Prepared(change, report=_report(change, "conflict", message="the record is gone from Salesforce"))
-    if change.action is Action.CREATE and create_key(change) in appeared:
+    carried = seen.carried.get(change.key, ())
+    if len(carried) == 1:  # an identity stronger than the email: never upserted over, linked
+        why = f"{carried[0]} already carries this record's external id: linked, not upserted; the next plan updates it"
+        return Prepared(change, report=_report(change, "linked", carried[0], message=why))
+    if carried:
+        why = f"ambiguous: {len(carried)} records carry this record's external id ({', '.join(carried)}); not sent"
+        return Prepared(change, report=_report(change, "rejected", None, "DUPLICATE_EXTERNAL_ID", why))
+    if change.action is Action.CREATE and create_key(change) in seen.appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
         return Prepared(change, report=_report(change, "conflict", message=why))
     values: dict[str, Any] = {}

@@ -62,7 +62,7 @@ def apply_chunk(
         if not changes or failure is not None:
             continue
         try:  # re-read right before this group is sent, so nothing sent before it widens the window
-            prepared = prepare(port, describe, changes, refs, since if bulk else None, also_read)
+            prepared = prepare(port, describe, changes, refs, since if bulk else None, also_read, ext)
         except RemoteError as error:  # nothing of this group was sent
             failure = error
             continue
@@ -123,6 +123,9 @@ def _commit(
     by_key = {r.key: r for r in reports}
     now = utc_now()
     with store.transaction():
+        # A create found before sending (its external id carried by a record) is linked like a sent one.
+        found = [(p, WriteResult(Outcome.OK)) for p in checked if p.report is not None and p.report.outcome == "linked"]
+        sent = [*found, *sent]
         linked = [(item.change, by_key[item.change.key].sf_id) for item, _result in sent]
         linking = _Linking(store, [(change, sf_id) for change, sf_id in linked if sf_id], run_id)
         entries: list[LedgerEntry] = []

@@ -15,6 +15,7 @@ from engine_support import CONTACTS, LEADS, add_companies, add_people
 
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.planner import make_plan
+from sfsync.salesforce.soql import literal, select
 
 pytestmark = pytest.mark.org
 
@@ -133,3 +134,75 @@ def test_an_account_id_a_person_set_between_plan_and_apply_is_kept(org, store, w
     (row,) = [r for r in report.rows if r.sf_id == contact]
     assert "AccountId" in row.dropped
     assert org.records("Contact", "marie@radium.example")[0]["AccountId"] == theirs
+
+
+EXT = LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,")
+ADA = {
+    "email": "ada@analytical.example",
+    "last_name": "Lovelace",
+    "title": "CTO",
+    "company_domain": "analytical.example",
+}
+
+
+def _ada_workspace(target_store) -> str:
+    add_companies(target_store, {"domain": "analytical.example", "name": "Analytical"})
+    add_people(target_store, ADA)
+    return str(target_store.workspace.find("person", ADA["email"]).id)
+
+
+def _lead_by_ext(org, ext_id: str) -> list[dict[str, Any]]:
+    soql = select(["Id", "Email", "Title", "Company", "Sfsync_Id__c"], "Lead", f"Sfsync_Id__c = {literal(ext_id)}")
+    return [dict(r) for r in org.port().query(soql)]
+
+
+@pytest.mark.parametrize("api", ["rest", "bulk"])
+def test_a_rebuilt_store_links_the_records_carrying_its_ids_and_never_upserts_over_them(
+    org, store, write_config, tmp_path, api
+):
+    from sfsync.store import open_store
+
+    config = EXT.replace("write: true,", f"write: true, api: {api},")
+    port, loaded = org.port(), write_config(config)
+    ada_id = _ada_workspace(store)
+    apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    (lead,) = _lead_by_ext(org, ada_id)
+    org.edit("Lead", lead["Id"], Email="countess@lovelace.example", Title="Countess", Company="Engines Ltd")
+    rebuilt = open_store(f"sqlite:///{tmp_path / 'rebuilt.db'}")
+    try:
+        _ada_workspace(rebuilt)
+        plan = make_plan(port, rebuilt, loaded)
+        assert [c.action for c in plan.changes if c.workspace.id == ada_id] != ["create"]
+        apply_plan(port, rebuilt, loaded, plan)
+        (link,) = [x for x in rebuilt.links.for_record("person", ada_id) if x.object == "Lead"]
+        assert (link.sf_id, link.created_by_sfsync) == (lead["Id"], False)
+    finally:
+        rebuilt.close()
+    (after,) = _lead_by_ext(org, ada_id)
+    assert (after["Email"], after["Title"], after["Company"]) == (
+        "countess@lovelace.example",
+        "Countess",
+        "Engines Ltd",
+    )
+
+
+@pytest.mark.parametrize("api", ["rest", "bulk"])
+def test_a_record_given_the_external_id_between_plan_and_apply_is_linked_not_upserted(org, store, write_config, api):
+    port, loaded = org.port(), write_config(EXT.replace("write: true,", f"write: true, api: {api},"))
+    ada_id = _ada_workspace(store)
+    plan = make_plan(port, store, loaded)
+    assert [c.action for c in plan.changes if c.workspace.id == ada_id] == ["create"]
+    theirs = org.create(
+        "Lead", LastName="L", Company="Engines Ltd", Email="countess@lovelace.example", Sfsync_Id__c=ada_id
+    )
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = [r for r in report.rows if r.workspace_id == ada_id]
+    assert (row.outcome, row.sf_id) == ("linked", theirs)
+    (link,) = store.links.for_record("person", ada_id)
+    assert (link.sf_id, link.created_by_sfsync) == (theirs, False)
+    (after,) = _lead_by_ext(org, ada_id)
+    assert (after["Email"], after["Title"], after["Company"]) == ("countess@lovelace.example", None, "Engines Ltd")
+    follow_up = make_plan(port, store, loaded)
+    (update,) = [c for c in follow_up.changes if c.workspace.id == ada_id]
+    assert (update.action, update.sf_id) == ("update", theirs)
+    assert {f.field for f in update.fields} >= {"Title"} and "Company" not in {f.field for f in update.fields}

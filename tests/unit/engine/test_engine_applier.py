@@ -258,3 +258,20 @@ def test_an_account_created_by_someone_since_the_plan_is_not_duplicated(store, p
     assert (report.rows[0].sobject, report.rows[0].outcome) == ("Account", "conflict")
     assert len(port.live("Account")) == 1
     assert {r.outcome for r in report.rows if r.sobject == "Contact"} == {"skipped"}
+
+
+def test_an_upsert_that_found_a_record_is_a_link_never_written_nor_created_by_sfsync(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
+    loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    plan = make_plan(port, store, loaded)
+    person = store.workspace.find("person", "ada@acme.example")
+    theirs: list[str] = []
+    # the id lands on a record after apply's look-up and before its upsert: Salesforce answers created: false
+    port.before_next_write = lambda: theirs.append(
+        port.seed("Lead", LastName="L", Company="A", Email="other@acme.example", Sfsync_Id__c=person.id)
+    )
+    report = apply_plan(port, store, loaded, plan)
+    assert [(r.outcome, r.sf_id) for r in report.rows] == [("linked", theirs[0])]
+    (link,) = store.links.for_record("person", person.id)
+    assert (link.sf_id, link.created_by_sfsync) == (theirs[0], False)
+    assert store.ledger.values("Lead", theirs[0]) == {}
