@@ -11,6 +11,7 @@ from sfsync.config.models import Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
 from sfsync.engine.duplicates import rule_matches
 from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.standing import record_outcomes
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import (
     ErrorDetail,
@@ -78,7 +79,7 @@ def apply_chunk(
     matches = rule_matches(port, [(p.change, r) for p, r in sent])
     reports = [p.report for p in checked if p.report is not None]
     reports += [report_for(p, r, matches.get(p.change.key)) for p, r in sent]
-    _commit(store, checked, sent, reports, intents, refs, run_id)
+    _commit(store, checked, sent, reports, intents, refs, run_id, str(config.sync.duplicate_rules))
     if failure is not None:
         raise failure
     return reports
@@ -114,8 +115,10 @@ def _commit(
     intents: dict[str, Intent],
     refs: MutableMapping[str, str],
     run_id: str,
+    duplicate_rules: str,
 ) -> None:
-    """Links, ledger, intents, mirror, row results and the serial: all of the chunk, or none of it.
+    """Links, ledger, intents, mirror, row results, standing rejections and the serial: all of the chunk,
+    or none of it.
 
     Each table is written with one statement for the whole chunk, as if row by row in `sent` order.
     The mirror gets what the re-check read of each update target, then what was written over it.
@@ -146,6 +149,7 @@ def _commit(
         store.ledger.record(entries)
         _mirror(store, written)
         store.runs.record([_row_result(r, run_id) for r in reports])
+        record_outcomes(store, {p.change.key: p.change for p in checked}, reports, duplicate_rules, run_id)
         store.meta.bump_serial()
 
 
