@@ -55,7 +55,8 @@ def make_plan(
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
     write_set = _build(store, loaded, describes)
-    rejected = last_rejections(store)
+    standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
+    rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
     ordered, held = _ordered(write_set.changes.values()), list[Skip]()
     if not full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
         ordered, held = hold_back(store, ordered, str(config.sync.duplicate_rules))
