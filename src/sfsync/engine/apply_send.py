@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sfsync.catalogue import Kind
@@ -79,10 +80,28 @@ def apply_chunk(
     matches = rule_matches(port, [(p.change, r) for p, r in sent])
     reports = [p.report for p in checked if p.report is not None]
     reports += [report_for(p, r, matches.get(p.change.key)) for p, r in sent]
+    reports = _owned_elsewhere(store, reports)
     _commit(store, checked, sent, reports, intents, refs, run_id, str(config.sync.duplicate_rules))
     if failure is not None:
         raise failure
     return reports
+
+
+def _owned_elsewhere(store: Store, reports: list[RowReport]) -> list[RowReport]:
+    """A link to a record already linked to another workspace record is not made: a conflict, said so."""
+    linking = [r for r in reports if r.outcome == "linked" and r.sf_id]
+    taken: dict[tuple[str, str], tuple[str, str]] = {}
+    for sobject in sorted({r.sobject for r in linking}):
+        found = store.links.by_sf_ids(sobject, [str(r.sf_id) for r in linking if r.sobject == sobject])
+        taken.update(((sobject, sf_id), (str(link.kind), link.workspace_id)) for sf_id, link in found.items())
+    result = []
+    for report in reports:
+        owner = taken.get((report.sobject, str(report.sf_id))) if report.outcome == "linked" else None
+        if owner is not None and owner != (report.workspace_kind, report.workspace_id):
+            why = f"{report.sf_id} would be linked, but it is linked to {owner[0]} {owner[1]}: not linked, not written"
+            report = replace(report, outcome="conflict", message=why)
+        result.append(report)
+    return result
 
 
 def _failed(error: RemoteError) -> WriteResult:

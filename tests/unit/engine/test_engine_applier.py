@@ -275,3 +275,17 @@ def test_an_upsert_that_found_a_record_is_a_link_never_written_nor_created_by_sf
     (link,) = store.links.for_record("person", person.id)
     assert (link.sf_id, link.created_by_sfsync) == (theirs[0], False)
     assert store.ledger.values("Lead", theirs[0]) == {}
+
+
+def test_a_record_carrying_the_id_but_linked_to_another_person_is_a_conflict_not_a_link(store, port, write_config):
+    other = port.seed("Lead", LastName="Byron", Company="A", Email="augusta@acme.example")
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    plan = make_plan(port, store, loaded)  # reading links the Lead to the person augusta@
+    ada = store.workspace.find("person", "ada@acme.example")
+    port.edit("Lead", other, Sfsync_Id__c=ada.id)
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = [r for r in report.rows if r.workspace_id == ada.id]
+    assert row.outcome == "conflict" and "it is linked to person" in row.message
+    assert store.links.for_record("person", ada.id) == []
+    assert port.records["Lead"][other]["Email"] == "augusta@acme.example"
