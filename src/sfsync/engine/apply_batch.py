@@ -151,7 +151,9 @@ def _checked(
         return Prepared(change, report=_report(change, "linked", carried[0], message=why))
     if carried:
         why = f"ambiguous: {len(carried)} records carry this record's external id ({', '.join(carried)}); not sent"
-        return Prepared(change, report=_report(change, "rejected", None, "DUPLICATE_EXTERNAL_ID", why))
+        matched = tuple(MatchedRecord(sf_id, change.sobject) for sf_id in carried)  # watched by the refusal
+        report = _report(change, "rejected", None, "DUPLICATE_EXTERNAL_ID", why, matched=matched)
+        return Prepared(change, report=report)
     if change.action is Action.CREATE and create_key(change) in seen.appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
         return Prepared(change, report=_report(change, "conflict", message=why))

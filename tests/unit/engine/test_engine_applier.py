@@ -289,3 +289,19 @@ def test_a_record_carrying_the_id_but_linked_to_another_person_is_a_conflict_not
     assert row.outcome == "conflict" and "it is linked to person" in row.message
     assert store.links.for_record("person", ada.id) == []
     assert port.records["Lead"][other]["Email"] == "augusta@acme.example"
+
+
+def test_two_records_carrying_the_external_id_are_ambiguous_and_nothing_is_sent(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    plan = make_plan(port, store, loaded)
+    ada = store.workspace.find("person", "ada@acme.example")
+    one = port.seed("Lead", LastName="A", Company="A", Email="one@acme.example", Sfsync_Id__c=ada.id)
+    two = port.seed("Lead", LastName="B", Company="B", Email="two@acme.example", Sfsync_Id__c=ada.id.upper())
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = report.rows
+    assert (row.outcome, row.error_code) == ("rejected", "DUPLICATE_EXTERNAL_ID") and one in row.message
+    assert two in row.message and port.written == []
+    held = make_plan(port, store, loaded)
+    assert [s.code for s in held.skips if s.workspace.id == ada.id] == ["rejected"]
+    assert [c for c in held.changes if c.workspace.id == ada.id] == []
