@@ -127,3 +127,26 @@ def test_json_format_streams_ndjson_events(workdir: Path, capsys: pytest.Capture
 def test_apply_json_refuses_to_prompt(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["apply", "--format", "json"]) == 1
     assert "give a plan file or --auto-approve" in capsys.readouterr().err
+
+
+def test_a_create_a_duplicate_rule_refused_is_not_resent_and_apply_exits_0_the_second_time(
+    workdir: Path,
+    local_org: LocalOrgHandle,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rule = {"object": "Lead", "name": "Lead_Name_Company", "fields": ["LastName", "Company"], "action": "block"}
+    local_org.control("duplicate-rules", "PUT", [rule])
+    values = {"LastName": "Gibbons", "Company": "[not provided]", "Email": "lumbergh@initech.example"}
+    other = local_org.control("records/Lead", "POST", {"as": "ada@acme.local", "values": values})["id"]
+    capsys.readouterr()
+    assert run(["apply", "--auto-approve"]) == 1
+    out = capsys.readouterr().out
+    assert "DUPLICATES_DETECTED" in out and "ambiguous" in out
+    assert run(["plan", "--detailed-exitcode"]) == 0
+    out = capsys.readouterr().out
+    assert "peter@initech.example" in out and "not resent until" in out
+    assert run(["apply", "--auto-approve"]) == 0
+    assert "Apply complete: nothing to write." in capsys.readouterr().out
+    sf = local_org.simple_salesforce()
+    assert sf.Lead.get(other)["Email"] == "lumbergh@initech.example"
+    assert sf.query("SELECT Id FROM Lead WHERE Email = 'peter@initech.example'")["totalSize"] == 0

@@ -44,7 +44,12 @@ max_records_option = click.option(
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when the plan writes anything, 0 when it writes nothing."
 )
-@click.option("--full-refresh", is_flag=True, help="Read every object in full instead of since the last read.")
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Read every object in full instead of since the last read, and plan again the changes held back "
+    "because Salesforce refused them for good (after a rule changed in Salesforce).",
+)
 @format_option
 @max_records_option
 @config_option

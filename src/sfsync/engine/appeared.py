@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from sfsync.engine.plan import RecordChange
-from sfsync.salesforce.port import SalesforcePort
+from sfsync.salesforce.port import Record, SalesforcePort
 from sfsync.salesforce.soql import like_pattern, literal_list, select
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
 
@@ -34,22 +34,30 @@ def key_of(sobject: str, value: object) -> str | None:
 
 def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange]) -> set[str]:
     """The keys of planned creates that some record in Salesforce now has."""
+    return {key for key, _row in records_with_keys(port, creates)}
+
+
+def records_with_keys(
+    port: SalesforcePort, creates: Sequence[RecordChange], also: Sequence[str] = ()
+) -> list[tuple[str, Record]]:
+    """(key, record) of each record of the creates' object that has one of their keys; `also`: fields read besides."""
     if not creates or creates[0].sobject not in KEY_FIELD:
-        return set()
+        return []
     sobject = creates[0].sobject
     field = KEY_FIELD[sobject]
+    fields = ["Id", field, *also]
     keys = sorted({key for key in map(create_key, creates) if key})
-    found: set[str] = set()
-    for chunk in _packed(keys, lambda part: select(["Id", field], sobject, _where(field, part))):
+    found: list[tuple[str, Record]] = []
+    for chunk in packed(keys, lambda part: select(fields, sobject, _where(field, part))):
         asked = set(chunk)
-        for row in port.query(select(["Id", field], sobject, _where(field, chunk))):
+        for row in port.query(select(fields, sobject, _where(field, chunk))):
             key = _NORMALISE[field](str(row.get(field) or "")).value
             if key in asked:
-                found.add(key)
+                found.append((key, row))
     return found
 
 
-def _packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[str]]:
+def packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[str]]:
     """Consecutive runs of keys, each as long as its query stays within `MAX_QUERY_LENGTH` (at least one key)."""
     chunk: list[str] = []
     length = 0

@@ -17,10 +17,12 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.engine.appeared import appeared_keys, create_key
+from sfsync.engine.duplicates import MatchedRecord, RuleMatch, duplicate_error, not_linked_message
+from sfsync.engine.external_ids import carried_ids, planned_id
 from sfsync.engine.plan import Action, RecordChange
 from sfsync.engine.recheck import changed_since
 from sfsync.engine.values import same_value
-from sfsync.salesforce.port import ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
+from sfsync.salesforce.port import ErrorDetail, ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
 from sfsync.store import Store
 from sfsync.store.intents import Intent
 
@@ -48,6 +50,7 @@ class RowReport:
     message: str = ""
     fields: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
+    matched: tuple[MatchedRecord, ...] = ()  # what a duplicate rule matched, when it refused the row
 
     @property
     def retry(self) -> bool:
@@ -79,21 +82,39 @@ def prepare(
     refs: Mapping[str, str],
     since: dt.datetime | None = None,
     also_read: Sequence[str] = (),
+    ext: str | None = None,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
     With `since` (the Bulk path), one query for what changed since then replaces the re-read by id.
     Either re-read also takes `also_read`; each prepared update keeps what was read (`current`).
+    With `ext`, a create whose external id some record already carries is linked to it, not sent.
     """
+    creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
-        found = changed_since(port, describe, changes, since, also_read)
-        by_id, appeared = found.current, set(found.appeared)
-        return [_prepare(c, by_id.get(str(c.sf_id)), appeared, refs, describe) for c in changes]
+        found = changed_since(port, describe, changes, since, also_read, ext)
+        by_id, seen = found.current, _Seen(set(found.appeared), _by_change(creates, ext, found.carried))
+        return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
-    appeared = appeared_keys(port, [c for c in changes if c.action is Action.CREATE])
-    return [_prepare(c, current.get(c.key), appeared, refs, describe) for c in changes]
+    seen = _Seen(appeared_keys(port, creates), _by_change(creates, ext, carried_ids(port, creates, ext)))
+    return [_prepare(c, current.get(c.key), seen, refs, describe) for c in changes]
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the check found for creates: keys some record now has, records carrying each one's external id."""
+
+    appeared: set[str]
+    carried: Mapping[str, tuple[str, ...]]
+
+
+def _by_change(
+    creates: Sequence[RecordChange], ext: str | None, carried: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    found = {c.key: carried.get(planned_id(c, ext) or "", ()) for c in creates}
+    return {key: ids for key, ids in found.items() if ids}
 
 
 def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list[str]) -> list[Record | None]:
@@ -105,11 +126,11 @@ def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list
 def _prepare(
     change: RecordChange,
     current: Record | None,
-    appeared: set[str],
+    seen: _Seen,
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
 ) -> Prepared:
-    prepared = _checked(change, current, appeared, refs, describe)
+    prepared = _checked(change, current, seen, refs, describe)
     if change.action is Action.UPDATE and current is not None:
         prepared.current = {name: value for name, value in current.items() if name != "attributes"}
     return prepared
@@ -118,29 +139,36 @@ def _prepare(
 def _checked(
     change: RecordChange,
     current: Record | None,
-    appeared: set[str],
+    seen: _Seen,
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
 ) -> Prepared:
     if change.action is Action.UPDATE and current is None:
         return Prepared(change, report=_report(change, "conflict", message="the record is gone from Salesforce"))
-    if change.action is Action.CREATE and create_key(change) in appeared:
+    carried = seen.carried.get(change.key, ())
+    if len(carried) == 1:  # an identity stronger than the email: never upserted over, linked
+        why = f"{carried[0]} already carries this record's external id: linked, not upserted; the next plan updates it"
+        return Prepared(change, report=_report(change, "linked", carried[0], message=why))
+    if carried:
+        why = f"ambiguous: {len(carried)} records carry this record's external id ({', '.join(carried)}); not sent"
+        matched = tuple(MatchedRecord(sf_id, change.sobject) for sf_id in carried)  # watched by the refusal
+        report = _report(change, "rejected", None, "DUPLICATE_EXTERNAL_ID", why, matched=matched)
+        return Prepared(change, report=report)
+    if change.action is Action.CREATE and create_key(change) in seen.appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
         return Prepared(change, report=_report(change, "conflict", message=why))
     values: dict[str, Any] = {}
     dropped = []
     for item in change.fields:
-        if item.ref is not None:
-            if item.ref not in refs:
-                why = f"its {item.field} was to be the record of {item.ref}, which was not created"
-                return Prepared(change, report=_report(change, "skipped", message=why))
-            values[item.field] = refs[item.ref]
-            continue
+        if item.ref is not None and item.ref not in refs:
+            why = f"its {item.field} was to be the record of {item.ref}, which was not created"
+            return Prepared(change, report=_report(change, "skipped", message=why))
         info = describe.field(item.field) if describe else None
+        # A reference is checked like any value: an AccountId someone set since the plan is theirs.
         if current is not None and not same_value(current.get(item.field), item.before, info):
             dropped.append(item.field)
             continue
-        values[item.field] = item.after
+        values[item.field] = refs[item.ref] if item.ref is not None else item.after
     if not values:
         why = "every field changed in Salesforce since the plan: " + ", ".join(dropped)
         report = _report(change, "conflict", message=why, dropped=tuple(dropped))
@@ -160,21 +188,44 @@ def open_intents(store: Store, prepared: Sequence[Prepared], run_id: str) -> dic
     return intents
 
 
-def report_for(item: Prepared, result: WriteResult) -> RowReport:
-    """The row report of one sent change, from Salesforce's answer."""
+def report_for(item: Prepared, result: WriteResult, match: RuleMatch | None = None) -> RowReport:
+    """The row report of one sent change, from Salesforce's answer (and, for a duplicate rule, its match)."""
     change = item.change
     sent = tuple(sorted(item.values))
     if result.outcome is Outcome.OK:
+        if change.action is Action.CREATE and result.created is False:
+            why = f"the upsert found {result.id}, a record sfsync did not create, by its external id: linked"
+            return _report(change, "linked", result.id, message=why, fields=sent)
         return _report(change, "written", result.id or change.sf_id, fields=sent, dropped=item.dropped)
     if result.outcome is Outcome.UNKNOWN:
         why = "no answer from Salesforce; the next plan re-matches before creating anything"
         return _report(change, "unknown", change.sf_id, message=why, fields=sent)
     error = result.errors[0] if result.errors else None
     code, message = (error.code, error.message) if error else ("UNKNOWN_ERROR", "rejected without a reason")
-    if error is not None and code == "DUPLICATES_DETECTED" and len(error.duplicate_ids) == 1:
-        target = error.duplicate_ids[0]
-        return _report(change, "linked", target, code, f"linked to the duplicate rule's match {target}")
+    duplicate = duplicate_error(result)
+    if duplicate is not None:
+        return _refused_by_rule(item, duplicate, match, sent)
     return _report(change, "rejected", change.sf_id, code, message, fields=sent)
+
+
+def _refused_by_rule(item: Prepared, error: ErrorDetail, match: RuleMatch | None, sent: tuple[str, ...]) -> RowReport:
+    """A duplicate rule's refusal: linked only to the one record of the create's object with its key."""
+    change = item.change
+    matched = match.records if match else ()
+    if change.action is Action.CREATE:
+        same = match.identity(change) if match else None
+        if same is not None:
+            why = f"a duplicate rule refused the create; {same.sf_id} has the same {_key_name(change)}: linked"
+            return _report(change, "linked", same.sf_id, error.code, why)
+        why = not_linked_message(change, error, match)
+        return _report(change, "rejected", None, error.code, why, fields=sent, matched=matched)
+    named = ", ".join(error.duplicate_ids)
+    why = f"a duplicate rule refused the update ({error.message})" + (f"; it matched {named}" if named else "")
+    return _report(change, "rejected", change.sf_id, error.code, why, fields=sent, matched=matched)
+
+
+def _key_name(change: RecordChange) -> str:
+    return "website domain" if change.sobject == "Account" else "email"
 
 
 def _report(
@@ -186,8 +237,9 @@ def _report(
     *,
     fields: tuple[str, ...] = (),
     dropped: tuple[str, ...] = (),
+    matched: tuple[MatchedRecord, ...] = (),
 ) -> RowReport:
     return RowReport(
         change.key, change.sobject, str(change.action), outcome, sf_id or change.sf_id,
-        change.workspace.kind, change.workspace.id, code, message, fields, dropped,
+        change.workspace.kind, change.workspace.id, code, message, fields, dropped, matched,
     )  # fmt: skip

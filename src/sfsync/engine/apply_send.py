@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
+from sfsync.engine.duplicates import rule_matches
 from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.standing import record_outcomes
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import (
     ErrorDetail,
@@ -61,7 +64,7 @@ def apply_chunk(
         if not changes or failure is not None:
             continue
         try:  # re-read right before this group is sent, so nothing sent before it widens the window
-            prepared = prepare(port, describe, changes, refs, since if bulk else None, also_read)
+            prepared = prepare(port, describe, changes, refs, since if bulk else None, also_read, ext)
         except RemoteError as error:  # nothing of this group was sent
             failure = error
             continue
@@ -74,11 +77,31 @@ def apply_chunk(
         except RemoteError as error:  # the whole request failed: nothing known about its rows
             failure = error
             sent.extend((p, _failed(error)) for p in group)
-    reports = [p.report for p in checked if p.report is not None] + [report_for(p, r) for p, r in sent]
-    _commit(store, checked, sent, reports, intents, refs, run_id)
+    matches = rule_matches(port, [(p.change, r) for p, r in sent])
+    reports = [p.report for p in checked if p.report is not None]
+    reports += [report_for(p, r, matches.get(p.change.key)) for p, r in sent]
+    reports = _owned_elsewhere(store, reports)
+    _commit(store, checked, sent, reports, intents, refs, run_id, str(config.sync.duplicate_rules))
     if failure is not None:
         raise failure
     return reports
+
+
+def _owned_elsewhere(store: Store, reports: list[RowReport]) -> list[RowReport]:
+    """A link to a record already linked to another workspace record is not made: a conflict, said so."""
+    linking = [r for r in reports if r.outcome == "linked" and r.sf_id]
+    taken: dict[tuple[str, str], tuple[str, str]] = {}
+    for sobject in sorted({r.sobject for r in linking}):
+        found = store.links.by_sf_ids(sobject, [str(r.sf_id) for r in linking if r.sobject == sobject])
+        taken.update(((sobject, sf_id), (str(link.kind), link.workspace_id)) for sf_id, link in found.items())
+    result = []
+    for report in reports:
+        owner = taken.get((report.sobject, str(report.sf_id))) if report.outcome == "linked" else None
+        if owner is not None and owner != (report.workspace_kind, report.workspace_id):
+            why = f"{report.sf_id} would be linked, but it is linked to {owner[0]} {owner[1]}: not linked, not written"
+            report = replace(report, outcome="conflict", message=why)
+        result.append(report)
+    return result
 
 
 def _failed(error: RemoteError) -> WriteResult:
@@ -111,8 +134,10 @@ def _commit(
     intents: dict[str, Intent],
     refs: MutableMapping[str, str],
     run_id: str,
+    duplicate_rules: str,
 ) -> None:
-    """Links, ledger, intents, mirror, row results and the serial: all of the chunk, or none of it.
+    """Links, ledger, intents, mirror, row results, standing rejections and the serial: all of the chunk,
+    or none of it.
 
     Each table is written with one statement for the whole chunk, as if row by row in `sent` order.
     The mirror gets what the re-check read of each update target, then what was written over it.
@@ -120,6 +145,9 @@ def _commit(
     by_key = {r.key: r for r in reports}
     now = utc_now()
     with store.transaction():
+        # A create found before sending (its external id carried by a record) is linked like a sent one.
+        found = [(p, WriteResult(Outcome.OK)) for p in checked if p.report is not None and p.report.outcome == "linked"]
+        sent = [*found, *sent]
         linked = [(item.change, by_key[item.change.key].sf_id) for item, _result in sent]
         linking = _Linking(store, [(change, sf_id) for change, sf_id in linked if sf_id], run_id)
         entries: list[LedgerEntry] = []
@@ -140,6 +168,7 @@ def _commit(
         store.ledger.record(entries)
         _mirror(store, written)
         store.runs.record([_row_result(r, run_id) for r in reports])
+        record_outcomes(store, {p.change.key: p.change for p in checked}, reports, duplicate_rules, run_id)
         store.meta.bump_serial()
 
 

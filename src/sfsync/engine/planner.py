@@ -18,10 +18,11 @@ from sfsync.config.models import Config
 from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.fingerprint import take_fingerprint
 from sfsync.engine.metadata import metadata_problems, objects_needed
-from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
+from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.refresh import READ_OBJECTS, refresh
 from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
+from sfsync.engine.standing import hold_back
 from sfsync.engine.subjects import companies, people
 from sfsync.engine.write_set import WriteSet
 from sfsync.errors import Diagnostic
@@ -54,9 +55,14 @@ def make_plan(
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
     write_set = _build(store, loaded, describes)
-    rejected = last_rejections(store)
-    ordered = note_retries(_ordered(write_set.changes.values()), rejected)
-    changes = tuple(_note_retry(c, retried) for c in ordered)
+    standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
+    rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
+    ordered, held = _ordered(write_set.changes.values()), list[Skip]()
+    if not full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
+        ordered, held = hold_back(store, ordered, str(config.sync.duplicate_rules))
+    changes = tuple(_note_retry(c, retried) for c in note_retries(ordered, rejected))
+    waiting = {(s.workspace.kind, s.workspace.id) for s in held}  # still entrants: tried again once lifted
+    entries = tuple(e for e in write_set.entries if not (e.entered and (e.kind, e.workspace_id) in waiting))
     touched = {
         name: describes[name] for name in sorted({*READ_OBJECTS, *(c.sobject for c in changes)}) if name in describes
     }
@@ -67,8 +73,8 @@ def make_plan(
         config_diff=diff,
         diagnostics=(*diagnostics, *write_set.diagnostics.values()),
         changes=changes,
-        skips=tuple(note_terminal(write_set.skips, rejected)),
-        play_entries=tuple(write_set.entries),
+        skips=(*note_terminal(write_set.skips, rejected), *held),
+        play_entries=entries,
         estimates=estimates(config, changes),
         refresh=refreshed.summary(),
         tool_version=__version__,

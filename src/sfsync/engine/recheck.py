@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sfsync.engine.appeared import KEY_FIELD, create_key, key_of
+from sfsync.engine.external_ids import hits_in, planned_id
 from sfsync.engine.plan import Action, RecordChange
 from sfsync.engine.readback import read_values
 from sfsync.salesforce.port import ObjectDescribe, Record, SalesforcePort
@@ -26,10 +27,12 @@ LOOKBACK = dt.timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Recheck:
-    """Update targets as they are now (None: deleted since) and the create keys some record now has."""
+    """Update targets as they are now (None: deleted since), the create keys some record now has, and the
+    records already carrying each planned external id."""
 
     current: Mapping[str, Record | None]
     appeared: frozenset[str]
+    carried: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def changed_since(
@@ -38,18 +41,33 @@ def changed_since(
     changes: Sequence[RecordChange],
     since: dt.datetime,
     also_read: Sequence[str] = (),
+    ext: str | None = None,
 ) -> Recheck:
-    """What changed since `since` among the targets and keys of `changes`; `also_read` fields come back too."""
+    """What changed since `since` among the targets and keys of `changes`; `also_read` fields come back too.
+
+    With `ext`, every record carrying an external id comes back as well, whatever its stamp: one that
+    carries a planned create's id is never upserted over (engine/external_ids).
+    """
     updates = {str(c.sf_id): c for c in changes if c.action is Action.UPDATE}
     keys = {key for c in changes if c.action is Action.CREATE and (key := create_key(c))}
+    ids = {value for c in changes if (value := planned_id(c, ext))}
+    ext_field = describe.field(ext) if ext and ids else None
     key_field = KEY_FIELD.get(describe.name)
     wanted = ["Id", "IsDeleted", *([key_field] if key_field else []), *_written(updates.values()), *also_read]
-    fields = [name for name in dict.fromkeys(wanted) if describe.field(name) is not None]
-    soql = select(fields, describe.name, _changed(since, port.identity().user_id))
+    fields = [
+        name for name in dict.fromkeys([*wanted, *([ext_field.name] if ext_field else [])]) if describe.field(name)
+    ]
+    where = _changed(since, port.identity().user_id)
+    if ext_field is not None:
+        where = f"{where} OR {ext_field.name} != null"
+    soql = select(fields, describe.name, where)
     current: dict[str, Record | None] = {}
     appeared: set[str] = set()
+    carrying: list[Record] = []
     for row in port.bulk_query(soql, include_deleted=True):
         values = read_values(row, describe)
+        if ext_field is not None and values.get(ext_field.name):
+            carrying.append(values)
         deleted = bool(values.get("IsDeleted"))
         record_id = str(values.get("Id"))
         if record_id in updates:
@@ -58,7 +76,8 @@ def changed_since(
         if key in keys and not deleted:
             appeared.add(key)
     unchanged = {sf_id: _as_planned(change) for sf_id, change in updates.items() if sf_id not in current}
-    return Recheck({**unchanged, **current}, frozenset(appeared))
+    carried = hits_in(carrying, ext_field.name, ids) if ext_field is not None else {}
+    return Recheck({**unchanged, **current}, frozenset(appeared), carried)
 
 
 def _changed(since: dt.datetime, own_user: str) -> str:

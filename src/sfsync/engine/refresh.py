@@ -32,7 +32,7 @@ from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord, Watermark
 from sfsync.store.runs import Outcome
 from sfsync.store.session import utc_now
-from sfsync.store.sync_views import mirror_count, session_of, unlinked_matches
+from sfsync.store.sync_views import mirror_count, session_of, unlinked_by_external_id, unlinked_matches
 
 READ_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 SYSTEM_FIELDS = ("Id", "SystemModstamp", "LastModifiedDate", "IsDeleted")
@@ -238,10 +238,19 @@ def _into_workspace(store: Store, config: Config, sobject: str, chunk: list[Mirr
 
 
 def _link_read(store: Store, config: Config) -> Counter[str]:
-    """Link workspace records to the Salesforce records read with their key (created_by_sfsync false)."""
+    """Link workspace records to the Salesforce records read with their key (created_by_sfsync false).
+
+    A record carrying the workspace id in `sync.external_id_field` is linked first: that identity is
+    stronger than a shared email or domain (a rebuilt store, a second store, records sfsync made before).
+    """
     linked: Counter[str] = Counter()
     now = utc_now()
+    ext = config.sync.external_id_field
     for sobject, kind in KEY_OF.items():
+        if ext:
+            for chunk in chunks(unlinked_by_external_id(session_of(store), kind, sobject, ext), _CHUNK):
+                store.links.add([Link(kind, c.workspace_id, sobject, c.sf_id, False, now) for c in chunk])
+                linked[sobject] += len(chunk)
         for chunk in chunks(unlinked_matches(session_of(store), kind, sobject), _CHUNK):
             store.links.add([Link(kind, c.workspace_id, sobject, c.sf_id, False, now) for c in chunk])
             linked[sobject] += len(chunk)

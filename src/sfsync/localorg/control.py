@@ -9,7 +9,7 @@ admin token is never a session. Routes (JSON bodies; `as` names the acting user 
 - `POST reset` · `GET counts` · `GET calls` · `DELETE calls` · `GET|PUT|DELETE faults`
 - `GET|PUT|DELETE trace`: who read (retrieve, Bulk query) and wrote which record, when; off unless PUT
 - `PUT session-lifetime` `{"seconds"}` · `POST sessions` `{"as"}` · `DELETE sessions` `{"access_token"?}`
-- `PUT api-limit` `{"max","used"}`
+- `PUT api-limit` `{"max","used"}` · `GET|PUT duplicate-rules` (a list in the seed's form; reset restores the seed's)
 - `POST connected-apps` `{"name","consumer_key","consumer_secret","certificate"}`
 """
 
@@ -27,10 +27,11 @@ from sfsync.errors import UsageError
 from sfsync.localorg import seeding
 from sfsync.localorg.api import json_response
 from sfsync.localorg.auth import bearer
+from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.faults import parse_rules
 from sfsync.localorg.outcomes import DmlOptions, DmlResult
 from sfsync.localorg.permissions import User
-from sfsync.localorg.seed import ConnectedApp
+from sfsync.localorg.seed import ConnectedApp, DuplicateRule, parse_duplicate_rules
 
 if TYPE_CHECKING:
     from sfsync.localorg.app import LocalOrgApp
@@ -50,6 +51,7 @@ _MAP = Map(
         Rule("/session-lifetime", endpoint="session_lifetime", methods=["PUT"]),
         Rule("/sessions", endpoint="sessions", methods=["POST", "DELETE"]),
         Rule("/api-limit", endpoint="api_limit", methods=["PUT"]),
+        Rule("/duplicate-rules", endpoint="duplicate_rules", methods=["GET", "PUT"]),
         Rule("/connected-apps", endpoint="connected_apps", methods=["POST"]),
     ]
 )
@@ -196,6 +198,13 @@ class Control:
         self.org.api_usage = int(body.get("used", self.org.api_usage))
         return json_response({"max": self.org.api_limit, "used": self.org.api_usage})
 
+    def _duplicate_rules(self, request: Request, body: Any) -> Response:
+        if request.method == "PUT":
+            if not isinstance(body, list):
+                raise ValueError("duplicate-rules takes a list of rules")
+            self.org.duplicate_rules = checked_rules(self.org.catalog, parse_duplicate_rules(body))
+        return json_response([_rule_body(rule) for rule in self.org.duplicate_rules])
+
     def _connected_apps(self, request: Request, body: dict[str, Any]) -> Response:
         app = ConnectedApp(
             name=str(body["name"]),
@@ -205,3 +214,10 @@ class Control:
         )
         self.org.connected_apps[app.consumer_key] = app
         return json_response({"name": app.name, "consumer_key": app.consumer_key})
+
+
+def _rule_body(rule: DuplicateRule) -> dict[str, Any]:
+    return {
+        "object": rule.object, "name": rule.name, "fields": list(rule.match_fields), "compare_with": rule.match_object,
+        "action": rule.action, "message": rule.message, "match_rule": rule.match_rule,
+    }  # fmt: skip

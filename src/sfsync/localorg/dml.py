@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sfsync.localorg.catalog import ObjectSpec
+from sfsync.localorg.duplicates import check_duplicates
 from sfsync.localorg.ids import normalize
 from sfsync.localorg.layout import ObjectLayout, object_layout
 from sfsync.localorg.outcomes import DmlError, DmlFailure, DmlOptions, DmlResult
 from sfsync.localorg.permissions import User, UserAccess
-from sfsync.localorg.rules import check_duplicates, check_references, check_unique
+from sfsync.localorg.rules import check_references, check_unique
 from sfsync.localorg.shapes import fetch_rows
 from sfsync.localorg.values import now_stamp, to_stored
 
@@ -172,13 +173,22 @@ class Dml:
             raise DmlFailure(*errors)
         return row
 
-    def _checks(self, spec: ObjectSpec, row: dict[str, Any], record_id: str | None, options: DmlOptions) -> None:
+    def _checks(
+        self,
+        spec: ObjectSpec,
+        row: dict[str, Any],
+        record_id: str | None,
+        options: DmlOptions,
+        current: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`row`: the values written (on edit, those that change); `current`: the record before an edit."""
         connection = self._org.connect()
         layout = self.layout(spec)
         check_references(connection, self._org, layout.references, row)
         check_unique(connection, spec, layout.unique, row, record_id)
-        rules = self._org.seed.duplicate_rules
-        check_duplicates(connection, spec, rules, row, record_id, allow_save=options.allow_save_duplicates)
+        rules = self._org.duplicate_rules
+        allow = options.allow_save_duplicates
+        check_duplicates(connection, spec, rules, row, record_id, current=current, allow_save=allow)
 
     def layout(self, spec: ObjectSpec) -> ObjectLayout:
         layout = self._layouts.get(spec.name)
@@ -235,7 +245,7 @@ class Dml:
         if self.layout(spec).derived_name:
             _set_name(row, dict(current))
         changed_rules = {k: v for k, v in row.items() if str(v or "").lower() != str(current[k] or "").lower()}
-        self._checks(spec, changed_rules, current["Id"], options)
+        self._checks(spec, changed_rules, current["Id"], options, current)
         self._write_update(spec, current["Id"], row, user, now_stamp())
         return str(current["Id"])
 

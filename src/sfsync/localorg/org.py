@@ -16,8 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from sfsync.errors import UsageError
 from sfsync.localorg.catalog import Catalog
 from sfsync.localorg.dml import Dml
+from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.ids import make_id
 from sfsync.localorg.objects import org_catalog
 from sfsync.localorg.permissions import User, UserAccess
@@ -57,6 +59,10 @@ class Org:
         self.api_usage = 0
         self.api_limit = seed.api_limit
         self.session_lifetime = seed.session_lifetime_seconds
+        try:
+            self.duplicate_rules = checked_rules(self.catalog, seed.duplicate_rules)
+        except ValueError as error:
+            raise UsageError(f"invalid seed: {error}") from error
         self.users: dict[str, User] = {}
         self.connected_apps: dict[str, ConnectedApp] = {a.consumer_key: a for a in seed.connected_apps}
         self.passwords: dict[str, tuple[str, str]] = {}

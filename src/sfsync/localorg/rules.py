@@ -1,4 +1,4 @@
-"""Checks that look at other records: references, unique fields and duplicate rules."""
+"""Checks that look at other records: references and unique fields (duplicate rules: `duplicates`)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from sfsync.localorg.catalog import FieldSpec, ObjectSpec
 from sfsync.localorg.outcomes import DmlError, DmlFailure
-from sfsync.localorg.seed import DuplicateRule
 
 if TYPE_CHECKING:
     from sfsync.localorg.org import Org
-
-
-def record_url(sobject: str, record_id: str, api_version: str = "59.0") -> str:
-    return f"/services/data/v{api_version}/sobjects/{sobject}/{record_id}"
 
 
 def check_references(
@@ -61,63 +56,3 @@ def check_unique(
         if clash:
             message = f"duplicate value found: {name} duplicates value on record with id: {clash[0][:15]}"
             raise DmlFailure(DmlError("DUPLICATE_VALUE", message))
-
-
-def duplicate_matches(
-    connection: sqlite3.Connection, spec: ObjectSpec, rule: DuplicateRule, value: Any, record_id: str | None
-) -> list[str]:
-    rows = connection.execute(
-        f'SELECT "Id" FROM "{spec.name}" WHERE "{rule.field}" = ? COLLATE NOCASE AND "IsDeleted" = 0 '  # noqa: S608 - identifiers come from the catalog, values are bound
-        'AND "Id" IS NOT ? LIMIT 200',
-        (value, record_id),
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def duplicates_detected(spec: ObjectSpec, rule: DuplicateRule, matches: Iterable[str]) -> DmlError:
-    """DUPLICATES_DETECTED with the match result, under the misspelt key real orgs send."""
-    records = [
-        {
-            "additionalInformation": [],
-            "fieldDiffs": [],
-            "matchConfidence": 100.0,
-            "record": {"attributes": {"type": spec.name, "url": record_url(spec.name, m)}, "Id": m},
-        }
-        for m in matches
-    ]
-    result = {
-        "allowSave": rule.action == "alert",
-        "duplicateRule": rule.name,
-        "duplicateRuleEntityType": spec.name,
-        "errorMessage": rule.message,
-        "matchResults": [
-            {
-                "entityType": spec.name,
-                "errors": [],
-                "matchEngine": "ExactMatchEngine",
-                "matchRecords": records,
-                "rule": rule.match_rule or f"{rule.name}_Match_Rule",
-                "size": len(records),
-                "success": True,
-            }
-        ],
-    }
-    return DmlError("DUPLICATES_DETECTED", rule.message, (), {"duplicateResut": result})
-
-
-def check_duplicates(
-    connection: sqlite3.Connection,
-    spec: ObjectSpec,
-    rules: Iterable[DuplicateRule],
-    row: Mapping[str, Any],
-    record_id: str | None,
-    *,
-    allow_save: bool,
-) -> None:
-    for rule in rules:
-        value = row.get(rule.field)
-        if rule.object != spec.name or value is None:
-            continue
-        matches = duplicate_matches(connection, spec, rule, value, record_id)
-        if matches and (rule.action == "block" or not allow_save):
-            raise DmlFailure(duplicates_detected(spec, rule, matches))

@@ -74,12 +74,29 @@ class ConnectedApp:
 
 @dataclass(frozen=True)
 class DuplicateRule:
+    """A duplicate rule on `object` whose matching rule compares `fields` with records of `compare_with`.
+
+    A record matches when every one of the fields is set on both and equal, compared case-insensitively
+    after trimming (the local org's stand-in for Salesforce's fuzzy matching). `field` is the one-field
+    form; `compare_with` defaults to the rule's own object (a Contact rule may compare with Leads).
+    """
+
     object: str
     name: str
     field: str = "Email"
     action: str = "block"  # block | alert
     message: str = "Use one of these records?"
     match_rule: str = ""
+    fields: tuple[str, ...] = ()
+    compare_with: str = ""
+
+    @property
+    def match_fields(self) -> tuple[str, ...]:
+        return self.fields or (self.field,)
+
+    @property
+    def match_object(self) -> str:
+        return self.compare_with or self.object
 
 
 @dataclass(frozen=True)
@@ -144,11 +161,22 @@ def parse_seed(document: Mapping[str, Any], base: Path) -> Seed:
         custom_fields=tuple(
             _custom_field(obj, f) for obj, fields in (document.get("custom_fields") or {}).items() for f in fields
         ),
-        duplicate_rules=tuple(DuplicateRule(**r) for r in document.get("duplicate_rules") or ()),
+        duplicate_rules=parse_duplicate_rules(document.get("duplicate_rules") or ()),
         records=tuple(
             _record(obj, r) for obj, records in (document.get("records") or {}).items() for r in records or ()
         ),
     )
+
+
+def parse_duplicate_rules(raw: Any) -> tuple[DuplicateRule, ...]:
+    """The seed's `duplicate_rules` list (also what the control API's `PUT duplicate-rules` takes)."""
+    rules = []
+    for item in raw:
+        values = dict(item)
+        if "fields" in values:
+            values["fields"] = tuple(str(f) for f in values["fields"] or ())
+        rules.append(DuplicateRule(**values))
+    return tuple(rules)
 
 
 def _grant(raw: Mapping[str, Any]) -> Grant:

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from sfsync.localorg.catalog import ObjectSpec
+from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.org import Org
 from sfsync.localorg.outcomes import DmlOptions
 from sfsync.localorg.people import insert_people
@@ -100,6 +101,7 @@ def reset(org: Org) -> None:
     org.reset_stats()
     org.api_limit = org.seed.api_limit
     org.session_lifetime = org.seed.session_lifetime_seconds
+    org.duplicate_rules = checked_rules(org.catalog, org.seed.duplicate_rules)
 
 
 def _insert_records(org: Org, records: tuple[SeedRecord, ...]) -> None:

@@ -47,19 +47,40 @@ def error_details(items: Sequence[Mapping[str, Any]] | None) -> tuple[ErrorDetai
 def detail(item: Mapping[str, Any]) -> ErrorDetail:
     code = str(item.get("statusCode") or item.get("errorCode") or "UNKNOWN_EXCEPTION")
     fields = tuple(str(f) for f in item.get("fields") or ())
-    return ErrorDetail(code, str(item.get("message") or ""), fields, duplicate_ids(item))
+    matched = duplicate_matches(item)
+    ids, types = tuple(m[0] for m in matched), tuple(m[1] for m in matched)
+    return ErrorDetail(code, str(item.get("message") or ""), fields, ids, types, _duplicate_rule(item))
+
+
+def _duplicate_result(item: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A DUPLICATES_DETECTED error's match result (Salesforce spells the key `duplicateResut`)."""
+    result = item.get("duplicateResut") or item.get("duplicateResult") or {}
+    return result if isinstance(result, Mapping) else {}
+
+
+def _duplicate_rule(item: Mapping[str, Any]) -> str:
+    return str(_duplicate_result(item).get("duplicateRule") or "")
 
 
 def duplicate_ids(item: Mapping[str, Any]) -> tuple[str, ...]:
-    """The matched record ids of a DUPLICATES_DETECTED error (Salesforce spells the key `duplicateResut`)."""
-    result = item.get("duplicateResut") or item.get("duplicateResult") or {}
-    ids: list[str] = []
-    for match in result.get("matchResults") or ():
+    """The matched record ids of a DUPLICATES_DETECTED error."""
+    return tuple(found for found, _type in duplicate_matches(item))
+
+
+def duplicate_matches(item: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(Id, object) of each record a duplicate rule matched, in order, each once.
+
+    The object is the record's `attributes.type`, else its match result's `entityType`.
+    """
+    found: dict[str, str] = {}
+    for match in _duplicate_result(item).get("matchResults") or ():
+        entity = str(match.get("entityType") or "")
         for record in match.get("matchRecords") or ():
-            found = (record.get("record") or {}).get("Id")
-            if found and found not in ids:
-                ids.append(str(found))
-    return tuple(ids)
+            body = record.get("record") or {}
+            record_id = body.get("Id")
+            if record_id and str(record_id) not in found:
+                found[str(record_id)] = str((body.get("attributes") or {}).get("type") or entity)
+    return tuple(found.items())
 
 
 def request_error(status: int, content: Any, resource: str = "", record: str = "") -> SalesforceRequestError:

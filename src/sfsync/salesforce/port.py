@@ -82,13 +82,18 @@ class Identity:
 class ErrorDetail:
     """One Salesforce error: its code (`REQUIRED_FIELD_MISSING`, …), message and the fields it names.
 
-    `duplicate_ids` holds the records a duplicate rule matched (DUPLICATES_DETECTED).
+    `duplicate_ids` holds the records a duplicate rule matched (DUPLICATES_DETECTED), when Salesforce
+    names them (single-record REST answers do; Collections and Bulk rows do not); `duplicate_types`
+    gives each one's object (aligned with the ids; a Contact rule may match Leads), `duplicate_rule`
+    the rule's name.
     """
 
     code: str
     message: str
     fields: tuple[str, ...] = ()
     duplicate_ids: tuple[str, ...] = ()
+    duplicate_types: tuple[str, ...] = ()
+    duplicate_rule: str = ""
 
 
 class Outcome(StrEnum):

@@ -1,4 +1,5 @@
-"""The sync state: workspace records, the Salesforce mirror, links, ledger, intents, runs and locks.
+"""The sync state: workspace records, the Salesforce mirror, links, ledger, intents, runs, standing rejections
+and locks.
 
 `open_store(url)` connects, applies pending migrations and returns a `Store` whose sections group the
 API by concern (`store.workspace`, `store.mirror`, …). Values in and out are frozen dataclasses;
@@ -26,6 +27,7 @@ from sfsync.store.meta import MetaSection
 from sfsync.store.migrations import current_version, migrate
 from sfsync.store.mirror import MirrorSection
 from sfsync.store.plays import PlaysSection
+from sfsync.store.rejections import RejectionsSection
 from sfsync.store.runs import RunsSection
 from sfsync.store.session import Session
 from sfsync.store.workspace import WorkspaceSection
@@ -50,6 +52,7 @@ class Store:
         self.describes = DescribesSection(session)
         self.locks = LocksSection(session)
         self.matching = MatchingSection(session)
+        self.rejections = RejectionsSection(session)
 
     @property
     def session(self) -> Session:

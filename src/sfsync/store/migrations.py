@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from sfsync.store import schema
 from sfsync.store.session import Session, utc_now
@@ -34,7 +34,16 @@ def _initial(conn: Connection) -> None:
     conn.execute(schema.state_meta.insert().values(id=1, lineage=str(uuid.uuid4()), serial=0))
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _initial),)
+def _standing_rejections(conn: Connection) -> None:
+    """The standing terminal rejections (a brand-new store already has the table from `_initial`)."""
+    if not inspect(conn).has_table("standing_rejection"):
+        schema.standing_rejection.create(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial),
+    Migration(2, "standing rejections", _standing_rejections),
+)
 
 
 def migrate(session: Session) -> list[int]:

@@ -229,6 +229,22 @@ row_result = Table(
     ),
 )
 
+standing_rejection = Table(
+    "standing_rejection",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("workspace_id", String(64), primary_key=True),
+    Column("object", OBJECT, primary_key=True),
+    Column("sf_id", SF_ID),
+    Column("error_code", String(80), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("values_digest", String(64), nullable=False),
+    Column("watched", JSONValue, nullable=False),  # [{object, sf_id, stamp}]: records whose change lifts it
+    Column("workspace_updated_at", UtcDateTime),
+    Column("rejected_at", UtcDateTime, nullable=False),
+    Column("run_id", String(36)),
+)
+
 describe_cache = Table(
     "describe_cache",
     metadata,

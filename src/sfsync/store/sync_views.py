@@ -40,6 +40,34 @@ def unlinked_matches(session: Session, kind: Kind, sobject: str) -> Iterator[Can
             yield Candidate(workspace_id, found[0].sf_id, len(found))
 
 
+def unlinked_by_external_id(session: Session, kind: Kind, sobject: str, ext: str) -> Iterator[Candidate]:
+    """Workspace records without a link to `sobject` and the one unlinked live record carrying their id in `ext`.
+
+    A record whose id more than one mirrored record carries is left out (ambiguous: apply refuses it).
+    """
+    table = person if kind is Kind.PERSON else company
+    m = mirror.alias("m")
+    linked_record = exists().where(
+        link.c.kind == str(kind), link.c.workspace_id == table.c.id, link.c.object == sobject
+    )
+    linked_sf = exists().where(link.c.object == sobject, link.c.sf_id == m.c.sf_id)
+    carried = func.lower(m.c.fields[ext].as_string()) == func.lower(table.c.id)
+    join = and_(m.c.object == sobject, m.c.is_deleted.is_(False), carried)
+    stmt = (
+        select(table.c.id.label("workspace_id"), m.c.sf_id)
+        .select_from(table)
+        .join(m, join)
+        .where(~linked_record, ~linked_sf)
+        .order_by(table.c.id, m.c.sf_id)
+    )
+    with session.read() as conn:
+        rows = conn.execution_options(yield_per=1000).execute(stmt)
+        for workspace_id, group in itertools.groupby(rows, key=lambda r: r.workspace_id):
+            found = list(group)
+            if len(found) == 1:
+                yield Candidate(workspace_id, found[0].sf_id, 1)
+
+
 def _candidates(table: Any, kind: Kind, sobject: str) -> Select[Any]:
     key = KEY_COLUMN[sobject]
     m = mirror.alias("m")

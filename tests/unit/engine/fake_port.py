@@ -14,8 +14,8 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sfsync.localorg.catalog import recorded_describe
@@ -40,6 +40,14 @@ _SELECT = re.compile(r"SELECT (?P<fields>.+?) FROM (?P<object>\w+)(?: WHERE Syst
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
+@dataclass(frozen=True)
+class FakeRule:
+    """A duplicate rule: every field equal (trimmed, case-insensitively) on a record of `compare_with`."""
+
+    fields: tuple[str, ...]
+    compare_with: str = ""
+
+
 def custom_field(name: str, type_: str = "string", *, external_id: bool = False) -> FieldInfo:
     return FieldInfo(name, type_, name, 255, True, True, True, True, external_id=external_id, unique=external_id)
 
@@ -50,7 +58,10 @@ class FakePort:
     def __init__(self, custom_fields: Mapping[str, Sequence[FieldInfo]] | None = None) -> None:
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in PREFIXES}
         self.describes = {name: _describe(name, (custom_fields or {}).get(name, ())) for name in PREFIXES}
-        self.duplicate_rules: dict[str, str] = {}  # object -> field that must be unique
+        # object -> the field (or a FakeRule) a duplicate rule matches on
+        self.duplicate_rules: dict[str, str | FakeRule] = {}
+        self.before_next_write: Callable[[], None] | None = None
+        self.names_duplicates = True  # False: DUPLICATES_DETECTED without the matched ids, as Collections rows
         self.drop_next_writes = 0
         self.reject_next: dict[str, ErrorDetail] = {}  # object -> error for the next write of it
         self.calls: Counter[str] = Counter()
@@ -152,6 +163,9 @@ class FakePort:
         options: WriteOptions,
         external_id_field: str | None,
     ) -> list[WriteResult]:
+        if self.before_next_write is not None:  # a person's save landing between apply's check and its write
+            hook, self.before_next_write = self.before_next_write, None
+            hook()
         self.written.append((sobject, str(operation), [dict(r) for r in rows]))
         results = [self._row(sobject, operation, dict(r), options, external_id_field) for r in rows]
         if self.drop_next_writes:
@@ -211,14 +225,29 @@ class FakePort:
     def _duplicates(
         self, sobject: str, row: dict[str, Any], target: str | None, options: WriteOptions
     ) -> ErrorDetail | None:
-        field = self.duplicate_rules.get(sobject)
-        if field is None or options.allow_save or target is not None or not row.get(field):
+        found = self.duplicate_rules.get(sobject)
+        if found is None or options.allow_save:
             return None
-        value = str(row[field]).lower()
-        ids = tuple(r["Id"] for r in self.live(sobject) if str(r.get(field) or "").lower() == value)
+        rule = FakeRule((found,)) if isinstance(found, str) else found
+        current = self.records[sobject][target] if target is not None else {}
+        if target is not None and not any(f in row and row[f] != current.get(f) for f in rule.fields):
+            return None  # on edit a rule runs only when one of its fields changes
+        values = {**current, **row}
+        wanted = [str(values.get(f) or "").strip().lower() for f in rule.fields]
+        if not all(wanted):
+            return None
+        other = rule.compare_with or sobject
+        ids = tuple(
+            r["Id"]
+            for r in self.live(other)
+            if r["Id"] != target and [str(r.get(f) or "").strip().lower() for f in rule.fields] == wanted
+        )
         if not ids:
             return None
-        return ErrorDetail("DUPLICATES_DETECTED", f"Use one of these records? ({sobject} duplicate rule)", (), ids)
+        message = f"Use one of these records? ({sobject} duplicate rule)"
+        if not self.names_duplicates:
+            return ErrorDetail("DUPLICATES_DETECTED", message)
+        return ErrorDetail("DUPLICATES_DETECTED", message, (), ids, (other,) * len(ids), f"{sobject}_Rule")
 
     def _touch(self, sobject: str, record_id: str) -> None:
         stamp = (EPOCH + dt.timedelta(seconds=next(self._clock))).strftime("%Y-%m-%dT%H:%M:%S.000+0000")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from engine_support import CONTACTS, LEADS, add_companies, add_people
+from fake_port import FakeRule
 
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.planner import make_plan
@@ -66,15 +67,74 @@ def test_lost_create_response_is_linked_not_created_again(store, port, write_con
     assert store.links.for_record("person", store.workspace.find("person", "ada@acme.example").id)
 
 
-def test_duplicate_rule_match_is_linked_not_duplicated(store, port, write_config):
-    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+def test_a_duplicate_rule_matching_another_persons_lead_is_rejected_as_ambiguous(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
     loaded = write_config(LEADS)
     plan = make_plan(port, store, loaded)
     existing = port.seed("Lead", LastName="Lovelace", Company="A", Email="augusta@acme.example")
     port.duplicate_rules["Lead"] = "LastName"  # the rule matches on a field the email check does not see
     report = apply_plan(port, store, loaded, plan)
-    assert [(r.outcome, r.sf_id) for r in report.rows] == [("linked", existing)]
+    (row,) = report.rows
+    assert (row.outcome, row.error_code) == ("rejected", "DUPLICATES_DETECTED")
+    assert row.message.startswith("ambiguous: duplicate rule Lead_Rule refused the create (Use one of these records?")
+    assert f"it matched Lead {existing}" in row.message
+    assert store.links.by_sf_id("Lead", existing) is None
+    ada = store.workspace.find("person", "ada@acme.example")
+    follow_up = make_plan(port, store, loaded)
+    assert [c.sf_id for c in follow_up.changes if c.workspace.id == ada.id] in ([], [None])
+    assert port.records["Lead"][existing].get("Title") is None
+
+
+def test_a_duplicate_rule_match_with_the_same_email_is_linked(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    port.duplicate_rules["Lead"] = "Email"
+    same: list[str] = []
+    port.before_next_write = lambda: same.append(port.seed("Lead", LastName="L", Company="A", Email="ADA@acme.example"))
+    report = apply_plan(port, store, loaded, plan)
+    assert [(r.outcome, r.sf_id) for r in report.rows] == [("linked", same[0])]
     assert len(port.live("Lead")) == 1
+
+
+def test_without_named_matches_a_same_email_record_is_looked_up_and_linked(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    port.duplicate_rules["Lead"] = "Email"
+    port.names_duplicates = False  # as sObject Collections rows: code and message only
+    same: list[str] = []
+    port.before_next_write = lambda: same.append(port.seed("Lead", LastName="L", Company="A", Email="ada@acme.example"))
+    report = apply_plan(port, store, loaded, plan)
+    assert [(r.outcome, r.sf_id) for r in report.rows] == [("linked", same[0])]
+
+
+def test_a_contact_rule_matching_a_lead_is_never_a_link(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(CONTACTS)
+    plan = make_plan(port, store, loaded)
+    lead = port.seed("Lead", LastName="Lovelace", Company="A", Email="ada@acme.example")
+    port.duplicate_rules["Contact"] = FakeRule(("Email",), compare_with="Lead")
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = report.rows
+    assert (row.outcome, row.sf_id) == ("rejected", None) and f"it matched Lead {lead}" in row.message
+    person = store.workspace.find("person", "ada@acme.example")
+    assert [link.object for link in store.links.for_record("person", person.id)] != ["Contact"]
+
+
+def test_an_update_refused_by_a_duplicate_rule_is_rejected_not_linked(store, port, write_config):
+    lead = port.seed("Lead", LastName="Lovelace", Company="A", Email="ada@acme.example")
+    other = port.seed("Lead", LastName="Lovelace", Company="B", Email="augusta@acme.example", Title="CTO")
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    port.duplicate_rules["Lead"] = FakeRule(("LastName", "Title"))
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = [r for r in report.rows if r.sf_id == lead]
+    assert (row.outcome, row.error_code) == ("rejected", "DUPLICATES_DETECTED")
+    ada = store.workspace.find("person", "ada@acme.example")
+    assert other in row.message and [link.sf_id for link in store.links.for_record("person", ada.id)] == [lead]
+    assert port.records["Lead"][lead].get("Title") is None
 
 
 def test_rejected_create_is_retried_next_run_and_exit_reports_it(store, port, write_config):
@@ -178,13 +238,14 @@ def test_a_duplicate_rule_link_gets_its_values_on_the_next_run(store, port, writ
     add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
     loaded = write_config(LEADS)
     plan = make_plan(port, store, loaded)
-    existing = port.seed("Lead", LastName="Lovelace", Company="A", Email="augusta@acme.example")
-    port.duplicate_rules["Lead"] = "LastName"
+    port.duplicate_rules["Lead"] = "Email"
+    same: list[str] = []
+    port.before_next_write = lambda: same.append(port.seed("Lead", LastName="L", Company="A", Email="ada@acme.example"))
     apply_plan(port, store, loaded, plan)
     follow_up = make_plan(port, store, loaded)
-    assert [(c.action, c.sf_id) for c in follow_up.changes] == [("update", existing)]
+    assert [(c.action, c.sf_id) for c in follow_up.changes] == [("update", same[0])]
     apply_plan(port, store, loaded, follow_up)
-    assert port.records["Lead"][existing]["Title"] == "CTO"
+    assert port.records["Lead"][same[0]]["Title"] == "CTO"
     assert make_plan(port, store, loaded).changes == ()
 
 
@@ -197,3 +258,50 @@ def test_an_account_created_by_someone_since_the_plan_is_not_duplicated(store, p
     assert (report.rows[0].sobject, report.rows[0].outcome) == ("Account", "conflict")
     assert len(port.live("Account")) == 1
     assert {r.outcome for r in report.rows if r.sobject == "Contact"} == {"skipped"}
+
+
+def test_an_upsert_that_found_a_record_is_a_link_never_written_nor_created_by_sfsync(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
+    loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    plan = make_plan(port, store, loaded)
+    person = store.workspace.find("person", "ada@acme.example")
+    theirs: list[str] = []
+    # the id lands on a record after apply's look-up and before its upsert: Salesforce answers created: false
+    port.before_next_write = lambda: theirs.append(
+        port.seed("Lead", LastName="L", Company="A", Email="other@acme.example", Sfsync_Id__c=person.id)
+    )
+    report = apply_plan(port, store, loaded, plan)
+    assert [(r.outcome, r.sf_id) for r in report.rows] == [("linked", theirs[0])]
+    (link,) = store.links.for_record("person", person.id)
+    assert (link.sf_id, link.created_by_sfsync) == (theirs[0], False)
+    assert store.ledger.values("Lead", theirs[0]) == {}
+
+
+def test_a_record_carrying_the_id_but_linked_to_another_person_is_a_conflict_not_a_link(store, port, write_config):
+    other = port.seed("Lead", LastName="Byron", Company="A", Email="augusta@acme.example")
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    plan = make_plan(port, store, loaded)  # reading links the Lead to the person augusta@
+    ada = store.workspace.find("person", "ada@acme.example")
+    port.edit("Lead", other, Sfsync_Id__c=ada.id)
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = [r for r in report.rows if r.workspace_id == ada.id]
+    assert row.outcome == "conflict" and "it is linked to person" in row.message
+    assert store.links.for_record("person", ada.id) == []
+    assert port.records["Lead"][other]["Email"] == "augusta@acme.example"
+
+
+def test_two_records_carrying_the_external_id_are_ambiguous_and_nothing_is_sent(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
+    loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    plan = make_plan(port, store, loaded)
+    ada = store.workspace.find("person", "ada@acme.example")
+    one = port.seed("Lead", LastName="A", Company="A", Email="one@acme.example", Sfsync_Id__c=ada.id)
+    two = port.seed("Lead", LastName="B", Company="B", Email="two@acme.example", Sfsync_Id__c=ada.id.upper())
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = report.rows
+    assert (row.outcome, row.error_code) == ("rejected", "DUPLICATE_EXTERNAL_ID") and one in row.message
+    assert two in row.message and port.written == []
+    held = make_plan(port, store, loaded)
+    assert [s.code for s in held.skips if s.workspace.id == ada.id] == ["rejected"]
+    assert [c for c in held.changes if c.workspace.id == ada.id] == []

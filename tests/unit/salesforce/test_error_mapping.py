@@ -73,6 +73,27 @@ def test_duplicate_result_with_the_corrected_spelling() -> None:
     assert error_details([fixed])[0].duplicate_ids == ("00Q000000000001AAA", "00Q000000000002AAA")
 
 
+def test_duplicate_matches_carry_their_object_and_the_rule() -> None:
+    cross = {
+        "duplicateResut": {
+            "duplicateRule": "Contact_vs_Leads",
+            "duplicateRuleEntityType": "Contact",
+            "matchResults": [
+                {"entityType": "Lead", "matchRecords": [{"record": {"Id": "00Q000000000001AAA"}}]},
+                {
+                    "entityType": "Contact",
+                    "matchRecords": [{"record": {"attributes": {"type": "Contact"}, "Id": "003000000000001AAA"}}],
+                },
+            ],
+        },
+        "errorCode": "DUPLICATES_DETECTED",
+        "message": "Use one of these records?",
+    }
+    (found,) = error_details([cross])
+    assert found.duplicate_ids == ("00Q000000000001AAA", "003000000000001AAA")
+    assert found.duplicate_types == ("Lead", "Contact") and found.duplicate_rule == "Contact_vs_Leads"
+
+
 def test_bulk_error_column() -> None:
     found = bulk_error("REQUIRED_FIELD_MISSING:Required fields are missing: [Company]:Company --")
     assert (found.code, found.message, found.fields) == (
