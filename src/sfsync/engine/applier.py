@@ -156,8 +156,10 @@ FINAL_SKIPS = frozenset({SkipCode.POLICY, SkipCode.CONVERTED_LEAD, SkipCode.DELE
 def _record_plays(store: Store, loaded: LoadedConfig, plan: Plan, rows: Sequence[RowReport], *, complete: bool) -> None:
     """Entrants become members once their write is done, or their skip is final; the rest stay entrants."""
     reported = {(r.workspace_kind, r.workspace_id) for r in rows}
-    # A create turned into a link still owes the record its values: the next plan updates it.
-    unfinished = ("conflict", "skipped", "linked")
+    # A create turned into a link still owes the record its values: the next plan updates it. A rejected
+    # record stays an entrant whatever the code: a refusal that will not change is held back by the next
+    # plans (engine/standing.py) until the record changes, and then sent again.
+    unfinished = ("conflict", "skipped", "linked", "rejected")
     retry = {(r.workspace_kind, r.workspace_id) for r in rows if r.retry or r.outcome in unfinished}
     planned = {(c.workspace.kind, c.workspace.id) for c in plan.changes}
     pending = {(s.workspace.kind, s.workspace.id) for s in plan.skips if s.code not in FINAL_SKIPS}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from engine_support import CONTACTS, LEADS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
 
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.planner import make_plan
@@ -91,7 +91,7 @@ def test_a_same_email_duplicate_is_linked(org, store, write_config):
 def test_a_contact_rule_matching_a_lead_is_not_a_link(org, store, write_config):
     org.handle.control("duplicate-rules", "PUT", [CONTACT_VS_LEADS])
     add_people(store, {"email": "emmy@erlangen.example", "last_name": "Noether"})
-    port, loaded = org.port(), write_config(CONTACTS)
+    port, loaded = org.port(), write_config(PRIVATE_CONTACTS)
     plan = make_plan(port, store, loaded)
     lead = org.create("Lead", LastName="Noether", Company="Erlangen", Email="emmy@erlangen.example")
     report = apply_plan(port, store, loaded, plan)

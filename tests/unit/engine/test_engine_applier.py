@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_support import CONTACTS, LEADS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
 from fake_port import FakeRule
 
 from sfsync.engine.applier import apply_plan
@@ -111,7 +111,7 @@ def test_without_named_matches_a_same_email_record_is_looked_up_and_linked(store
 
 def test_a_contact_rule_matching_a_lead_is_never_a_link(store, port, write_config):
     add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
-    loaded = write_config(CONTACTS)
+    loaded = write_config(PRIVATE_CONTACTS)
     plan = make_plan(port, store, loaded)
     lead = port.seed("Lead", LastName="Lovelace", Company="A", Email="ada@acme.example")
     port.duplicate_rules["Contact"] = FakeRule(("Email",), compare_with="Lead")
@@ -162,10 +162,11 @@ def test_terminal_rejection_is_not_retried(store, port, write_config):
     plan = make_plan(port, store, loaded)
     assert plan.changes == ()
     (skip,) = plan.skips
-    assert (skip.code, skip.reason) == (
-        "rejected",
-        "rejected by Salesforce last time (INVALID_EMAIL_ADDRESS: bad email); not retried",
-    )
+    assert skip.code == "rejected" and "(INVALID_EMAIL_ADDRESS: bad email); not resent until" in skip.reason
+    assert plan.play_entries == ()  # held back, yet still an entrant: tried again once the record changes
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace-King"})
+    (change,) = make_plan(port, store, loaded).changes
+    assert change.action == "create" and change.workspace.label == "ada@acme.example"
 
 
 def test_rest_and_bulk_give_identical_results(store, port, write_config, tmp_path):
