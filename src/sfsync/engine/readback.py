@@ -10,7 +10,8 @@ from sfsync.catalogue import FieldType, Kind, lookup
 from sfsync.config.models import FieldMapping
 from sfsync.engine.values import is_empty
 from sfsync.salesforce.port import ObjectDescribe
-from sfsync.store.normalise import normalise_domain, normalise_email
+from sfsync.store.company_domain import COMPANY_DOMAIN_REFUSED
+from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
 from sfsync.store.workspace import RecordUpdate
 
 _KEY_FIELD = {Kind.PERSON: ("Email", "email", normalise_email), Kind.COMPANY: ("Website", "domain", normalise_domain)}
@@ -50,7 +51,7 @@ def workspace_update(
     raw = fields.get(sf_key)
     normalised = normalise(str(raw)) if isinstance(raw, str) else None
     if normalised is None or not normalised.ok:
-        return None, "no email" if kind is Kind.PERSON else "no valid website"
+        return None, _skip_reason(kind, normalised)
     values: dict[str, Any] = {ws_key: normalised.value if kind is Kind.COMPANY else str(raw).strip()}
     attributes: dict[str, Any] = {}
     for sf_field, mapping in mappings.items():
@@ -63,6 +64,15 @@ def workspace_update(
         elif name != "id":
             values[name] = workspace_value(mapping.from_, value)
     return RecordUpdate(kind, 0, None, normalised.value, values, attributes), ""
+
+
+def _skip_reason(kind: Kind, normalised: Normalised | None) -> str:
+    """The read pass's skip count: a website naming a host many companies share says which and why."""
+    if kind is Kind.PERSON:
+        return "no email"
+    if normalised is not None and normalised.reason.startswith(COMPANY_DOMAIN_REFUSED):
+        return normalised.reason
+    return "no valid website"
 
 
 def workspace_value(path: str, value: Any) -> Any:
