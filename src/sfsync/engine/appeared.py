@@ -1,7 +1,9 @@
 """Records created in Salesforce since the plan: a planned create whose key now exists is not sent.
 
 Contacts and Leads are looked up by email, Accounts by website domain (a `LIKE` query, then the
-domains normalised and compared exactly). The next plan links what was found instead.
+domains normalised and compared exactly), an internationalised key in both its A-label and Unicode
+forms (Salesforce keeps what was typed, and stores EAI emails in Unicode). The next plan links what
+was found instead.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from sfsync.engine.plan import RecordChange
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.salesforce.soql import like_pattern, literal_list, select
-from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
+from sfsync.store.normalise import Normalised, normalise_domain, normalise_email, unicode_email, unicode_host
 
 KEY_FIELD = {"Contact": "Email", "Lead": "Email", "Account": "Website"}
 _NORMALISE: dict[str, Callable[[str], Normalised]] = {"Email": normalise_email, "Website": normalise_domain}
@@ -66,6 +68,12 @@ def _packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[
 
 
 def _where(field: str, keys: list[str]) -> str:
+    """Each key in both forms Salesforce may hold: A-label (`xn--…`) and Unicode (as EAI stores emails)."""
     if field == "Email":
-        return f"Email IN {literal_list(keys)}"
-    return " OR ".join(f"Website LIKE {like_pattern(key, '%{}%')}" for key in keys)
+        return f"Email IN {literal_list([form for key in keys for form in _forms(key, unicode_email)])}"
+    patterns = [like_pattern(form, "%{}%") for key in keys for form in _forms(key, unicode_host)]
+    return " OR ".join(f"Website LIKE {pattern}" for pattern in patterns)
+
+
+def _forms(key: str, unicode_form: Callable[[str], str]) -> list[str]:
+    return list(dict.fromkeys([key, unicode_form(key)]))
