@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select, text
 
 from sfsync.store import schema
+from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
 
 # Key of the PostgreSQL advisory lock taken while migrating ("sfsync-m" as an integer).
@@ -34,7 +35,10 @@ def _initial(conn: Connection) -> None:
     conn.execute(schema.state_meta.insert().values(id=1, lineage=str(uuid.uuid4()), serial=0))
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _initial),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial),
+    Migration(4, "match keys by IDNA 2008, email-validator and the Public Suffix List", rekey),
+)
 
 
 def migrate(session: Session) -> list[int]:

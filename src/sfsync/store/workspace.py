@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, func, or_, select
 
 from sfsync.catalogue import Kind
 from sfsync.store.bulk import upsert
+from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.schema import company, person, state_meta
 from sfsync.store.session import Session, utc_now
 
@@ -25,7 +26,7 @@ _TABLES: dict[Kind, tuple[Table, str, str]] = {
     Kind.COMPANY: (company, "domain_norm", "c_"),
     Kind.PERSON: (person, "email_norm", "p_"),
 }
-_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "email_norm"})
+_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "domain_reg", "email_norm"})
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ class _Batch:
         row = base | dict(update.values)
         if self.key_field in update.values:
             row[self.key_col] = update.key
+            if self.kind is Kind.COMPANY:
+                row["domain_reg"] = registrable_domain(update.key) if update.key else None
         attributes = dict(base["attributes"])
         for name, value in update.attributes.items():
             if value is None:
