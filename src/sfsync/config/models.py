@@ -34,6 +34,7 @@ __all__ = [
     "ApiChoice",
     "Audience",
     "AuthMethod",
+    "CompanyMatch",
     "Condition",
     "Config",
     "Connection",
@@ -89,6 +90,13 @@ class ApiChoice(StrEnum):
     BULK = "bulk"
 
 
+class CompanyMatch(StrEnum):
+    """What makes two company domains one company key: the same host, or the same registrable domain."""
+
+    HOST = "host"
+    REGISTRABLE_DOMAIN = "registrable_domain"
+
+
 class DuplicateRules(StrEnum):
     RESPECT = "respect"
     ALLOW_SAVE = "allow_save"
@@ -117,6 +125,8 @@ class Sync(Model):
     """`allow_save` saves records that Salesforce duplicate rules flag (explicit opt-in)."""
     match_leads_in_contacts_mode: bool = False
     """In Contacts mode, also match people against existing Leads before creating a Contact."""
+    company_match: CompanyMatch = CompanyMatch.HOST
+    """`registrable_domain` makes `shop.acme.com` and `acme.com` one company key for matching."""
 
 
 def _mapping_shorthand(value: object) -> object:

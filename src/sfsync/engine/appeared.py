@@ -14,6 +14,7 @@ from sfsync.engine.plan import RecordChange
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.salesforce.soql import like_pattern, literal_list, select
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email, unicode_email, unicode_host
+from sfsync.store.public_suffix import registrable_domain
 
 KEY_FIELD = {"Contact": "Email", "Lead": "Email", "Account": "Website"}
 _NORMALISE: dict[str, Callable[[str], Normalised]] = {"Email": normalise_email, "Website": normalise_domain}
@@ -22,30 +23,36 @@ MAX_QUERY_LENGTH = 20_000
 _SEPARATOR = len(" OR ")  # counted for every key: the longest separator between two keys' conditions
 
 
-def create_key(change: RecordChange) -> str | None:
+def create_key(change: RecordChange, *, registrable: bool = False) -> str | None:
     """The normalised email or domain a create would give its record, if it sets one."""
     field = KEY_FIELD.get(change.sobject)
-    return key_of(change.sobject, next((f.after for f in change.fields if f.field == field), None))
+    value = next((f.after for f in change.fields if f.field == field), None)
+    return key_of(change.sobject, value, registrable=registrable)
 
 
-def key_of(sobject: str, value: object) -> str | None:
-    """A record's matching key (normalised email or domain) from its email or website value."""
+def key_of(sobject: str, value: object, *, registrable: bool = False) -> str | None:
+    """A record's matching key (normalised email or domain) from its email or website value.
+
+    With `registrable` (`sync.company_match: registrable_domain`), an Account's key is the registrable
+    domain of its website: an Account on `acme.com` has appeared for a planned `shop.acme.com`.
+    """
     field = KEY_FIELD.get(sobject)
-    return _NORMALISE[field](str(value)).value if field and value else None
+    key = _NORMALISE[field](str(value)).value if field and value else None
+    return registrable_domain(key) if key and registrable and sobject == "Account" else key
 
 
-def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange]) -> set[str]:
+def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange], *, registrable: bool = False) -> set[str]:
     """The keys of planned creates that some record in Salesforce now has."""
     if not creates or creates[0].sobject not in KEY_FIELD:
         return set()
     sobject = creates[0].sobject
     field = KEY_FIELD[sobject]
-    keys = sorted({key for key in map(create_key, creates) if key})
+    keys = sorted({key for change in creates if (key := create_key(change, registrable=registrable))})
     found: set[str] = set()
     for chunk in _packed(keys, lambda part: select(["Id", field], sobject, _where(field, part))):
         asked = set(chunk)
         for row in port.query(select(["Id", field], sobject, _where(field, chunk))):
-            key = _NORMALISE[field](str(row.get(field) or "")).value
+            key = key_of(sobject, row.get(field), registrable=registrable)
             if key in asked:
                 found.add(key)
     return found

@@ -79,6 +79,8 @@ def prepare(
     refs: Mapping[str, str],
     since: dt.datetime | None = None,
     also_read: Sequence[str] = (),
+    *,
+    registrable: bool = False,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
@@ -86,14 +88,14 @@ def prepare(
     Either re-read also takes `also_read`; each prepared update keeps what was read (`current`).
     """
     if since is not None and describe is not None:
-        found = changed_since(port, describe, changes, since, also_read)
+        found = changed_since(port, describe, changes, since, also_read, registrable=registrable)
         by_id, appeared = found.current, set(found.appeared)
-        return [_prepare(c, by_id.get(str(c.sf_id)), appeared, refs, describe) for c in changes]
+        return [_prepare(c, by_id.get(str(c.sf_id)), appeared, refs, describe, registrable) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
-    appeared = appeared_keys(port, [c for c in changes if c.action is Action.CREATE])
-    return [_prepare(c, current.get(c.key), appeared, refs, describe) for c in changes]
+    appeared = appeared_keys(port, [c for c in changes if c.action is Action.CREATE], registrable=registrable)
+    return [_prepare(c, current.get(c.key), appeared, refs, describe, registrable) for c in changes]
 
 
 def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list[str]) -> list[Record | None]:
@@ -108,8 +110,9 @@ def _prepare(
     appeared: set[str],
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
+    registrable: bool,
 ) -> Prepared:
-    prepared = _checked(change, current, appeared, refs, describe)
+    prepared = _checked(change, current, appeared, refs, describe, registrable)
     if change.action is Action.UPDATE and current is not None:
         prepared.current = {name: value for name, value in current.items() if name != "attributes"}
     return prepared
@@ -121,10 +124,11 @@ def _checked(
     appeared: set[str],
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
+    registrable: bool,
 ) -> Prepared:
     if change.action is Action.UPDATE and current is None:
         return Prepared(change, report=_report(change, "conflict", message="the record is gone from Salesforce"))
-    if change.action is Action.CREATE and create_key(change) in appeared:
+    if change.action is Action.CREATE and create_key(change, registrable=registrable) in appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
         return Prepared(change, report=_report(change, "conflict", message=why))
     values: dict[str, Any] = {}

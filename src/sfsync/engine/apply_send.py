@@ -7,7 +7,7 @@ from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 from sfsync.catalogue import Kind
-from sfsync.config.models import Config, DuplicateRules
+from sfsync.config.models import CompanyMatch, Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
 from sfsync.engine.plan import Action, RecordChange
 from sfsync.errors import RemoteError
@@ -51,6 +51,7 @@ def apply_chunk(
     `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
     """
     ext = config.sync.external_id_field
+    registrable = config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN
     options = WriteOptions(allow_save=config.sync.duplicate_rules is DuplicateRules.ALLOW_SAVE)
     checked: list[Prepared] = []
     intents: dict[str, Intent] = {}
@@ -61,7 +62,9 @@ def apply_chunk(
         if not changes or failure is not None:
             continue
         try:  # re-read right before this group is sent, so nothing sent before it widens the window
-            prepared = prepare(port, describe, changes, refs, since if bulk else None, also_read)
+            prepared = prepare(
+                port, describe, changes, refs, since if bulk else None, also_read, registrable=registrable
+            )
         except RemoteError as error:  # nothing of this group was sent
             failure = error
             continue

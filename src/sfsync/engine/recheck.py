@@ -38,10 +38,12 @@ def changed_since(
     changes: Sequence[RecordChange],
     since: dt.datetime,
     also_read: Sequence[str] = (),
+    *,
+    registrable: bool = False,
 ) -> Recheck:
     """What changed since `since` among the targets and keys of `changes`; `also_read` fields come back too."""
     updates = {str(c.sf_id): c for c in changes if c.action is Action.UPDATE}
-    keys = {key for c in changes if c.action is Action.CREATE and (key := create_key(c))}
+    keys = {key for c in changes if c.action is Action.CREATE and (key := create_key(c, registrable=registrable))}
     key_field = KEY_FIELD.get(describe.name)
     wanted = ["Id", "IsDeleted", *([key_field] if key_field else []), *_written(updates.values()), *also_read]
     fields = [name for name in dict.fromkeys(wanted) if describe.field(name) is not None]
@@ -54,7 +56,7 @@ def changed_since(
         record_id = str(values.get("Id"))
         if record_id in updates:
             current[record_id] = None if deleted else values
-        key = key_of(describe.name, values.get(key_field)) if key_field else None
+        key = key_of(describe.name, values.get(key_field), registrable=registrable) if key_field else None
         if key in keys and not deleted:
             appeared.add(key)
     unchanged = {sf_id: _as_planned(change) for sf_id, change in updates.items() if sf_id not in current}

@@ -119,6 +119,17 @@ def find_many(conn: Connection, kind: Kind, keys: Sequence[str]) -> list[Workspa
     return [record_from_row(kind, row) for row in rows]
 
 
+def companies_by_registrable(conn: Connection, domains: Sequence[str]) -> dict[str, WorkspaceRecord]:
+    """For each registrable domain, the company it names: the one on that very domain, else the first by id."""
+    stmt = select(company).where(company.c.domain_reg.in_(list(domains))).order_by(company.c.id)
+    found: dict[str, WorkspaceRecord] = {}
+    for row in conn.execute(stmt).mappings():
+        reg = row["domain_reg"]
+        if reg not in found or row["domain_norm"] == reg:
+            found[reg] = record_from_row(Kind.COMPANY, row)
+    return found
+
+
 def _existing(conn: Connection, table: Table, key_col: str, updates: Sequence[RecordUpdate]) -> list[dict[str, Any]]:
     ids = {u.id for u in updates if u.id} | {derived_id(u.kind, u.key) for u in updates if u.key and not u.id}
     keys = {u.key for u in updates if u.key}

@@ -59,3 +59,11 @@ def test_an_internationalised_key_is_asked_in_both_forms_and_compared_normalised
     emails = QueryLog("Email", ["José@Faß.de"])
     assert appeared_keys(emails, [create("Contact", "Email", "josé@faß.de")]) == {"josé@xn--fa-hia.de"}  # type: ignore[arg-type]
     assert "'josé@faß.de'" in emails.sent[0] and "'josé@xn--fa-hia.de'" in emails.sent[0]
+
+
+def test_with_registrable_matching_an_account_on_the_registrable_domain_has_appeared() -> None:
+    port = QueryLog("Website", ["https://acme.com"])
+    creates = [create("Account", "Website", "shop.acme.com")]
+    assert appeared_keys(port, creates) == set()  # type: ignore[arg-type]
+    assert appeared_keys(port, creates, registrable=True) == {"acme.com"}  # type: ignore[arg-type]
+    assert "'%acme.com%'" in port.sent[-1]

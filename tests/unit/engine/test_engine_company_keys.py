@@ -34,4 +34,55 @@ def test_an_internationalised_email_is_read_and_linked(store, port, write_config
     assert [link.sf_id for link in store.links.for_record(Kind.PERSON, person.id)] == [contact]
 
 
-__all__ = ["add_companies"]
+REGISTRABLE = CONTACTS.replace(
+    "person_object: contacts_and_accounts}",
+    "person_object: contacts_and_accounts,\n  company_match: registrable_domain}",
+)
+ACCOUNT_PLAY = """\
+  - name: companies
+    audience: {object: company}
+    sync_to_salesforce: {}
+"""
+
+
+def _account_changes(plan):
+    return [(c.action.value, c.sf_id, c.workspace.label) for c in plan.changes if c.sobject == "Account"]
+
+
+def test_without_the_option_a_sub_domain_company_is_a_company_of_its_own(store, port, write_config):
+    port.seed("Account", Name="Acme", Website="https://acme.com")
+    add_companies(store, {"domain": "shop.acme.com", "name": "Acme Shop"})
+    plan = make_plan(port, store, write_config(CONTACTS + ACCOUNT_PLAY))
+    assert ("create", None, "shop.acme.com") in _account_changes(plan)
+
+
+def test_with_the_option_a_sub_domain_company_matches_the_registrable_domains_account(store, port, write_config):
+    acme = port.seed("Account", Name="Acme", Website="https://acme.com")
+    add_companies(store, {"domain": "shop.acme.com", "name": "Acme Shop"})
+    plan = make_plan(port, store, write_config(REGISTRABLE + ACCOUNT_PLAY))
+    (shop,) = store.workspace.records(Kind.COMPANY)  # the Account read updated it: one company key, one company
+    assert (shop.key, shop.values["name"]) == ("shop.acme.com", "Acme Shop")
+    assert [link.sf_id for link in store.links.for_record(Kind.COMPANY, shop.id)] == [acme]
+    assert all(action == "update" and sf_id == acme for action, sf_id, _ in _account_changes(plan))
+
+
+def test_with_the_option_a_person_on_a_sub_domain_goes_under_the_companys_account(store, port, write_config):
+    acme = port.seed("Account", Name="Acme", Website="acme.com")
+    add_people(store, {"email": "ada@shop.acme.com", "last_name": "Lovelace", "company_domain": "shop.acme.com"})
+    plan = make_plan(port, store, write_config(REGISTRABLE))
+    (contact,) = [c for c in plan.changes if c.sobject == "Contact"]
+    assert {f.field: f.after for f in contact.fields}["AccountId"] == acme
+
+
+def test_an_account_is_linked_to_one_company_of_its_key_and_no_second_is_created(store, port, write_config):
+    acme = port.seed("Account", Name="Acme", Website="acme.com")
+    add_companies(store, {"domain": "shop.acme.com", "name": "Shop"}, {"domain": "acme.com", "name": "Acme"})
+    plan = make_plan(port, store, write_config(REGISTRABLE + ACCOUNT_PLAY))
+    owners = {
+        c.key: [link.sf_id for link in store.links.for_record(Kind.COMPANY, c.id)]
+        for c in store.workspace.records(Kind.COMPANY)
+    }
+    assert owners == {"acme.com": [acme], "shop.acme.com": []}  # its own host first
+    assert not [c for c in plan.changes if c.action.value == "create"]
+    (skip,) = [s for s in plan.skips if s.workspace.label == "shop.acme.com"]
+    assert skip.code.value == "ambiguous" and "company key acme.com" in skip.reason
