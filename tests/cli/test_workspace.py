@@ -104,3 +104,53 @@ def test_an_unsupported_store_url_is_an_error(capsys: pytest.CaptureFixture[str]
     code = run(["workspace", "load", str(DATA / "people-good.csv"), "--object", "person", "--store", "mysql://x/y"])
     assert code == 1
     assert "unsupported store URL" in capsys.readouterr().err
+
+
+def test_idna_2008_keeps_sharp_s_and_ss_two_companies(
+    tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "companies.csv"
+    path.write_text("name,domain\nStraße,faß.de\nStrasse,fass.de\n", encoding="utf-8")
+    assert run(["workspace", "load", str(path), "--object", "company", "--store", store_url]) == 0
+    assert capsys.readouterr().out == "loaded 2, updated 0, unchanged 0, rejected 0\n"
+    with open_store(store_url) as store:
+        keys = {c.key: c.values["name"] for c in store.workspace.records(Kind.COMPANY)}
+    assert keys == {"xn--fa-hia.de": "Straße", "fass.de": "Strasse"}
+
+
+def test_public_suffixes_and_platform_hosts_are_refused_as_company_domains(
+    tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    companies = tmp_path / "companies.csv"
+    companies.write_text(
+        "name,domain\nCo,www.co.uk\nAcme,https://www.linkedin.com/company/acme\nGood,acme.github.io\n", encoding="utf-8"
+    )
+    people = tmp_path / "people.csv"
+    people.write_text("email,company_domain\nada@acme.example,github.com/acme\n", encoding="utf-8")
+    assert run(["workspace", "load", str(companies), "--object", "company", "--store", store_url]) == 1
+    assert run(["workspace", "load", str(people), "--object", "person", "--store", store_url]) == 1
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [
+        "loaded 1, updated 0, unchanged 0, rejected 2",
+        "loaded 0, updated 0, unchanged 0, rejected 1",
+    ]
+    assert out.err.splitlines() == [
+        f"{companies}:2: error: bad domain: not a company domain: co.uk is a public suffix in column 'domain'",
+        f"{companies}:3: error: bad domain: not a company domain: linkedin.com is a shared platform host in column "
+        "'domain'",
+        f"{people}:2: error: bad domain: not a company domain: github.com is a shared platform host in column "
+        "'company_domain'",
+    ]
+
+
+def test_an_internationalised_email_loads_as_salesforce_takes_it(
+    tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("email\nJosé@Empresa.es\njosé@empresa..es\n", encoding="utf-8")
+    assert run(["workspace", "load", str(path), "--object", "person", "--store", store_url]) == 1
+    out = capsys.readouterr()
+    assert out.out == "loaded 1, updated 0, unchanged 0, rejected 1\n"
+    assert out.err.startswith(f"{path}:3: error: bad email: not an email address")
+    with open_store(store_url) as store:
+        assert [p.key for p in store.workspace.records(Kind.PERSON)] == ["josé@empresa.es"]

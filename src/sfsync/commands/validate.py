@@ -37,9 +37,11 @@ def command(files: tuple[Path, ...], output: str, config_path: Path, online: boo
         except ConfigError as error:
             diagnostics.extend(error.diagnostics)
             continue
-        diagnostics.extend(loaded.warnings)
-        if online:
-            diagnostics.extend(_online(loaded))
+        online_found = _online(loaded) if online else Diagnostics()
+        # an offline warning the metadata checks report again (as an error when writing) is said once
+        again = {(d.path, d.summary) for d in online_found}
+        diagnostics.extend(w for w in loaded.warnings if (w.path, w.summary) not in again)
+        diagnostics.extend(online_found)
         valid.append(path)
     if output == "json":
         click.echo(json.dumps(_report(diagnostics), indent=2))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from sfsync import catalogue, templating
+from sfsync.config.create_keys import CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.config.source import SourceMap
 from sfsync.errors import Diagnostic, Severity
 
@@ -45,6 +46,7 @@ class Checker:
         self.exclusions()
         self.plays()
         self.sync()
+        self.create_keys()
         return self.found
 
     def mappings(self) -> None:
@@ -171,6 +173,44 @@ class Checker:
         prefix = sync.get("owned_prefix")
         if isinstance(prefix, str) and prefix and not API_NAME.fullmatch(prefix):
             self.error(f'owned_prefix "{prefix}" cannot start a Salesforce field name', ("sync", "owned_prefix"))
+
+    def create_keys(self) -> None:
+        """A warning offline, on a writing config's mappings of an object it creates that leave out the key.
+
+        An object without mappings, and the field's createability, are left to `validate --online` and
+        `plan`, where this is an error.
+        """
+        sync = self.document.get("sync")
+        sync = sync if isinstance(sync, dict) else {}
+        if sync.get("external_id_field") or sync.get("write") is not True:
+            return
+        mappings = _directions(self.document.get("mappings"))
+        mode = str(sync.get("person_object", "contacts_and_accounts"))
+        for sobject in CREATED_OBJECTS.get(mode, ()):
+            where = key_gap(sobject, mappings, ("sync",)) if sobject in mappings else None
+            if where is not None:
+                position = self.source.position(where, key=len(where) > 1 and where[0] == "mappings")
+                diagnostic = Diagnostic(
+                    Severity.WARNING,
+                    missing_key(sobject),
+                    position=position,
+                    path=where,
+                    hint=missing_key_hint(sobject),
+                )
+                self.found.append(diagnostic)
+
+
+def _directions(node: object) -> dict[str, dict[str, str]]:
+    """Each mapped object's fields and their direction (`write` when not given), from the plain document."""
+    if not isinstance(node, dict):
+        return {}
+    result: dict[str, dict[str, str]] = {}
+    for obj, fields in node.items():
+        if isinstance(fields, dict):
+            result[str(obj)] = {
+                str(n): str(e.get("direction", "write")) if isinstance(e, dict) else "write" for n, e in fields.items()
+            }
+    return result
 
 
 def _suggest(name: str, choices: tuple[str, ...] | list[str], fallback: str) -> str:

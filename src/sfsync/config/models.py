@@ -34,6 +34,7 @@ __all__ = [
     "ApiChoice",
     "Audience",
     "AuthMethod",
+    "CompanyMatch",
     "Condition",
     "Config",
     "Connection",
@@ -95,6 +96,13 @@ class ContactsWithoutAccount(StrEnum):
     CREATE = "create"
 
 
+class CompanyMatch(StrEnum):
+    """What makes two company domains one company key: the same host, or the same registrable domain."""
+
+    HOST = "host"
+    REGISTRABLE_DOMAIN = "registrable_domain"
+
+
 class DuplicateRules(StrEnum):
     RESPECT = "respect"
     ALLOW_SAVE = "allow_save"
@@ -126,6 +134,8 @@ class Sync(Model):
     contacts_without_account: ContactsWithoutAccount = ContactsWithoutAccount.SKIP
     """In Contacts mode, a person whose company has no Account to link is skipped (`no_account`): a Contact
     without an Account is private to its owner. `create` creates it anyway (explicit opt-in)."""
+    company_match: CompanyMatch = CompanyMatch.HOST
+    """`registrable_domain` makes `shop.acme.com` and `acme.com` one company key for matching."""
 
 
 def _mapping_shorthand(value: object) -> object:

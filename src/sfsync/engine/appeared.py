@@ -1,7 +1,9 @@
 """Records created in Salesforce since the plan: a planned create whose key now exists is not sent.
 
 Contacts and Leads are looked up by email, Accounts by website domain (a `LIKE` query, then the
-domains normalised and compared exactly). The next plan links what was found instead.
+domains normalised and compared exactly), an internationalised key in both its A-label and Unicode
+forms (Salesforce keeps what was typed, and stores EAI emails in Unicode). The next plan links what
+was found instead.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from sfsync.engine.plan import RecordChange
 from sfsync.salesforce.port import Record, SalesforcePort
 from sfsync.salesforce.soql import like_pattern, literal_list, select
-from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
+from sfsync.store.normalise import Normalised, normalise_domain, normalise_email, unicode_email, unicode_host
+from sfsync.store.public_suffix import registrable_domain
 
 KEY_FIELD = {"Contact": "Email", "Lead": "Email", "Account": "Website"}
 _NORMALISE: dict[str, Callable[[str], Normalised]] = {"Email": normalise_email, "Website": normalise_domain}
@@ -20,25 +23,31 @@ MAX_QUERY_LENGTH = 20_000
 _SEPARATOR = len(" OR ")  # counted for every key: the longest separator between two keys' conditions
 
 
-def create_key(change: RecordChange) -> str | None:
+def create_key(change: RecordChange, *, registrable: bool = False) -> str | None:
     """The normalised email or domain a create would give its record, if it sets one."""
     field = KEY_FIELD.get(change.sobject)
-    return key_of(change.sobject, next((f.after for f in change.fields if f.field == field), None))
+    value = next((f.after for f in change.fields if f.field == field), None)
+    return key_of(change.sobject, value, registrable=registrable)
 
 
-def key_of(sobject: str, value: object) -> str | None:
-    """A record's matching key (normalised email or domain) from its email or website value."""
+def key_of(sobject: str, value: object, *, registrable: bool = False) -> str | None:
+    """A record's matching key (normalised email or domain) from its email or website value.
+
+    With `registrable` (`sync.company_match: registrable_domain`), an Account's key is the registrable
+    domain of its website: an Account on `acme.com` has appeared for a planned `shop.acme.com`.
+    """
     field = KEY_FIELD.get(sobject)
-    return _NORMALISE[field](str(value)).value if field and value else None
+    key = _NORMALISE[field](str(value)).value if field and value else None
+    return registrable_domain(key) if key and registrable and sobject == "Account" else key
 
 
-def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange]) -> set[str]:
+def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange], *, registrable: bool = False) -> set[str]:
     """The keys of planned creates that some record in Salesforce now has."""
-    return {key for key, _row in records_with_keys(port, creates)}
+    return {key for key, _row in records_with_keys(port, creates, registrable=registrable)}
 
 
 def records_with_keys(
-    port: SalesforcePort, creates: Sequence[RecordChange], also: Sequence[str] = ()
+    port: SalesforcePort, creates: Sequence[RecordChange], also: Sequence[str] = (), *, registrable: bool = False
 ) -> list[tuple[str, Record]]:
     """(key, record) of each record of the creates' object that has one of their keys; `also`: fields read besides."""
     if not creates or creates[0].sobject not in KEY_FIELD:
@@ -46,12 +55,12 @@ def records_with_keys(
     sobject = creates[0].sobject
     field = KEY_FIELD[sobject]
     fields = ["Id", field, *also]
-    keys = sorted({key for key in map(create_key, creates) if key})
+    keys = sorted({key for change in creates if (key := create_key(change, registrable=registrable))})
     found: list[tuple[str, Record]] = []
     for chunk in packed(keys, lambda part: select(fields, sobject, _where(field, part))):
         asked = set(chunk)
         for row in port.query(select(fields, sobject, _where(field, chunk))):
-            key = _NORMALISE[field](str(row.get(field) or "")).value
+            key = key_of(sobject, row.get(field), registrable=registrable)
             if key in asked:
                 found.append((key, row))
     return found
@@ -74,6 +83,12 @@ def packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[s
 
 
 def _where(field: str, keys: list[str]) -> str:
+    """Each key in both forms Salesforce may hold: A-label (`xn--…`) and Unicode (as EAI stores emails)."""
     if field == "Email":
-        return f"Email IN {literal_list(keys)}"
-    return " OR ".join(f"Website LIKE {like_pattern(key, '%{}%')}" for key in keys)
+        return f"Email IN {literal_list([form for key in keys for form in _forms(key, unicode_email)])}"
+    patterns = [like_pattern(form, "%{}%") for key in keys for form in _forms(key, unicode_host)]
+    return " OR ".join(f"Website LIKE {pattern}" for pattern in patterns)
+
+
+def _forms(key: str, unicode_form: Callable[[str], str]) -> list[str]:
+    return list(dict.fromkeys([key, unicode_form(key)]))

@@ -83,6 +83,8 @@ def prepare(
     since: dt.datetime | None = None,
     also_read: Sequence[str] = (),
     ext: str | None = None,
+    *,
+    registrable: bool = False,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
@@ -92,14 +94,16 @@ def prepare(
     """
     creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
-        found = changed_since(port, describe, changes, since, also_read, ext)
+        found = changed_since(port, describe, changes, since, also_read, ext, registrable=registrable)
         by_id, seen = found.current, _Seen(set(found.appeared), _by_change(creates, ext, found.carried))
-        return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe) for c in changes]
+        return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe, registrable) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
-    seen = _Seen(appeared_keys(port, creates), _by_change(creates, ext, carried_ids(port, creates, ext)))
-    return [_prepare(c, current.get(c.key), seen, refs, describe) for c in changes]
+    seen = _Seen(
+        appeared_keys(port, creates, registrable=registrable), _by_change(creates, ext, carried_ids(port, creates, ext))
+    )
+    return [_prepare(c, current.get(c.key), seen, refs, describe, registrable) for c in changes]
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,9 @@ def _prepare(
     seen: _Seen,
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
+    registrable: bool,
 ) -> Prepared:
-    prepared = _checked(change, current, seen, refs, describe)
+    prepared = _checked(change, current, seen, refs, describe, registrable)
     if change.action is Action.UPDATE and current is not None:
         prepared.current = {name: value for name, value in current.items() if name != "attributes"}
     return prepared
@@ -142,6 +147,7 @@ def _checked(
     seen: _Seen,
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
+    registrable: bool,
 ) -> Prepared:
     if change.action is Action.UPDATE and current is None:
         return Prepared(change, report=_report(change, "conflict", message="the record is gone from Salesforce"))
@@ -154,7 +160,7 @@ def _checked(
         matched = tuple(MatchedRecord(sf_id, change.sobject) for sf_id in carried)  # watched by the refusal
         report = _report(change, "rejected", None, "DUPLICATE_EXTERNAL_ID", why, matched=matched)
         return Prepared(change, report=report)
-    if change.action is Action.CREATE and create_key(change) in seen.appeared:
+    if change.action is Action.CREATE and create_key(change, registrable=registrable) in seen.appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
         return Prepared(change, report=_report(change, "conflict", message=why))
     values: dict[str, Any] = {}

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from sfsync.catalogue import Kind
-from sfsync.config.models import Config, DuplicateRules
+from sfsync.config.models import CompanyMatch, Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
 from sfsync.engine.duplicates import rule_matches
 from sfsync.engine.plan import Action, RecordChange
@@ -54,6 +54,7 @@ def apply_chunk(
     `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
     """
     ext = config.sync.external_id_field
+    registrable = config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN
     options = WriteOptions(allow_save=config.sync.duplicate_rules is DuplicateRules.ALLOW_SAVE)
     checked: list[Prepared] = []
     intents: dict[str, Intent] = {}
@@ -64,7 +65,9 @@ def apply_chunk(
         if not changes or failure is not None:
             continue
         try:  # re-read right before this group is sent, so nothing sent before it widens the window
-            prepared = prepare(port, describe, changes, refs, since if bulk else None, also_read, ext)
+            prepared = prepare(
+                port, describe, changes, refs, since if bulk else None, also_read, ext, registrable=registrable
+            )
         except RemoteError as error:  # nothing of this group was sent
             failure = error
             continue

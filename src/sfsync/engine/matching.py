@@ -47,6 +47,11 @@ def account_target(reads: SubjectReads, company_id: str, domain: str | None) -> 
     link = _links(reads, Kind.COMPANY, company_id).get("Account")
     if link is not None:
         return _linked(reads, link, domain)
+    taken = reads.candidate_count("Account", domain)
+    if taken:  # reading links an unlinked company to its match: these belong to other companies
+        key = reads.company_key(domain)
+        why = f"{taken} Account{'s' if taken > 1 else ''} on company key {key} linked to another company"
+        return Target("Account", None, {}, "", skip=(SkipCode.AMBIGUOUS, f"{why}; another Account is not created"))
     return Target("Account", None, {}, f"no Account with website domain {domain}: create")
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sfsync.config import LoadedConfig
+from sfsync.config.create_keys import CREATE_KEY, CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.engine.metadata_values import literal_problem, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
@@ -40,6 +41,7 @@ def metadata_problems(loaded: LoadedConfig, describes: Mapping[str, ObjectDescri
     checker.mappings()
     checker.defaults()
     checker.required_on_create()
+    checker.create_keys()
     checker.external_id()
     checker.filters()
     return checker.found
@@ -140,6 +142,31 @@ class _Checker:
                     hint = f"map {sobject}.{info.name} from a workspace field or give it a default"
                     summary = f"{sobject}.{info.name} is required to create a {sobject} but nothing fills it"
                     self.report(summary, where, hint, key=where != mode_path, warning=not self.config.sync.write)
+
+    def create_keys(self) -> None:
+        """Each object the mode creates: its key field written, on create, by the integration user."""
+        if self.config.sync.external_id_field:
+            return
+        mode_path: Path = ("sync", "person_object")
+        directions = {
+            sobject: {name: str(m.direction) for name, m in fields.items()}
+            for sobject, fields in self.config.mappings.items()
+        }
+        for sobject in CREATED_OBJECTS[str(self.config.sync.person_object)]:
+            where = key_gap(sobject, directions, mode_path)
+            warning = not self.config.sync.write
+            if where is not None:
+                self.report(
+                    missing_key(sobject), where, missing_key_hint(sobject), key=where != mode_path, warning=warning
+                )
+                continue
+            describe = self.describes.get(sobject)
+            info = describe.field(CREATE_KEY[sobject]) if describe else None
+            if info is not None and info.updateable and not info.createable:  # else reported as read-only
+                name = next(n for n in self.config.mappings[sobject] if n.lower() == info.name.lower())
+                summary = f"{sobject} creates would carry no match key: {sobject}.{name} cannot be set on create"
+                hint = f"grant Edit on {sobject}.{name} to the integration user, or set sync.external_id_field"
+                self.report(summary, ("mappings", sobject, name), hint, key=True, warning=warning)
 
     def _covered(self, sobject: str) -> set[str]:
         mapped = {n.lower() for n, m in self.config.mappings.get(sobject, {}).items() if str(m.direction) != "read"}

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sfsync.catalogue import FieldType, Kind, lookup
 from sfsync.config.models import FieldMapping
 from sfsync.engine.values import is_empty
 from sfsync.salesforce.port import ObjectDescribe
-from sfsync.store.normalise import normalise_domain, normalise_email
-from sfsync.store.workspace import RecordUpdate
+from sfsync.store import Store
+from sfsync.store.company_domain import COMPANY_DOMAIN_REFUSED
+from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
+from sfsync.store.public_suffix import registrable_domain
+from sfsync.store.workspace import RecordUpdate, companies_by_registrable, find_many
 
 _KEY_FIELD = {Kind.PERSON: ("Email", "email", normalise_email), Kind.COMPANY: ("Website", "domain", normalise_domain)}
 
@@ -50,7 +53,7 @@ def workspace_update(
     raw = fields.get(sf_key)
     normalised = normalise(str(raw)) if isinstance(raw, str) else None
     if normalised is None or not normalised.ok:
-        return None, "no email" if kind is Kind.PERSON else "no valid website"
+        return None, _skip_reason(kind, normalised)
     values: dict[str, Any] = {ws_key: normalised.value if kind is Kind.COMPANY else str(raw).strip()}
     attributes: dict[str, Any] = {}
     for sf_field, mapping in mappings.items():
@@ -63,6 +66,34 @@ def workspace_update(
         elif name != "id":
             values[name] = workspace_value(mapping.from_, value)
     return RecordUpdate(kind, 0, None, normalised.value, values, attributes), ""
+
+
+def onto_registrable(store: Store, updates: Sequence[RecordUpdate]) -> list[RecordUpdate]:
+    """Matching by registrable domain, a read Account on `acme.com` updates the company `shop.acme.com`
+    when no company is on its own host: one company key, one company. That company keeps its domain."""
+    keys = [str(u.key) for u in updates if u.key]
+    with store.session.read() as conn:
+        on_host = {str(r.key) for r in find_many(conn, Kind.COMPANY, keys)}
+        regs = sorted({registrable_domain(k) for k in keys if k not in on_host})
+        by_reg = companies_by_registrable(conn, regs) if regs else {}
+    result = []
+    for update in updates:
+        owner = by_reg.get(registrable_domain(update.key)) if update.key and update.key not in on_host else None
+        if owner is None:
+            result.append(update)
+            continue
+        values = {name: value for name, value in update.values.items() if name != "domain"}
+        result.append(RecordUpdate(update.kind, update.line, owner.id, None, values, update.attributes))
+    return result
+
+
+def _skip_reason(kind: Kind, normalised: Normalised | None) -> str:
+    """The read pass's skip count: a website naming a host many companies share says which and why."""
+    if kind is Kind.PERSON:
+        return "no email"
+    if normalised is not None and normalised.reason.startswith(COMPANY_DOMAIN_REFUSED):
+        return normalised.reason
+    return "no valid website"
 
 
 def workspace_value(path: str, value: Any) -> Any:

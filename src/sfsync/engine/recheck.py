@@ -42,6 +42,8 @@ def changed_since(
     since: dt.datetime,
     also_read: Sequence[str] = (),
     ext: str | None = None,
+    *,
+    registrable: bool = False,
 ) -> Recheck:
     """What changed since `since` among the targets and keys of `changes`; `also_read` fields come back too.
 
@@ -49,7 +51,7 @@ def changed_since(
     carries a planned create's id is never upserted over (engine/external_ids).
     """
     updates = {str(c.sf_id): c for c in changes if c.action is Action.UPDATE}
-    keys = {key for c in changes if c.action is Action.CREATE and (key := create_key(c))}
+    keys = {key for c in changes if c.action is Action.CREATE and (key := create_key(c, registrable=registrable))}
     ids = {value for c in changes if (value := planned_id(c, ext))}
     ext_field = describe.field(ext) if ext and ids else None
     key_field = KEY_FIELD.get(describe.name)
@@ -72,7 +74,7 @@ def changed_since(
         record_id = str(values.get("Id"))
         if record_id in updates:
             current[record_id] = None if deleted else values
-        key = key_of(describe.name, values.get(key_field)) if key_field else None
+        key = key_of(describe.name, values.get(key_field), registrable=registrable) if key_field else None
         if key in keys and not deleted:
             appeared.add(key)
     unchanged = {sf_id: _as_planned(change) for sf_id, change in updates.items() if sf_id not in current}

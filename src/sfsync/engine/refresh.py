@@ -20,9 +20,9 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.config.connection import IntegrationUser
-from sfsync.config.models import Config, Direction
+from sfsync.config.models import CompanyMatch, Config, Direction
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.readback import read_values, workspace_update
+from sfsync.engine.readback import onto_registrable, read_values, workspace_update
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.salesforce.soql import filter_fields as filter_tree_fields
 from sfsync.salesforce.soql import literal, quote, select
@@ -232,6 +232,8 @@ def _into_workspace(store: Store, config: Config, sobject: str, chunk: list[Mirr
             skipped[f"skipped: {reason}"] += 1
         else:
             updates.append(update)
+    if updates and kind is Kind.COMPANY and config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN:
+        updates = onto_registrable(store, updates)
     if updates:
         store.workspace.upsert(kind, updates)
     return skipped
@@ -242,18 +244,31 @@ def _link_read(store: Store, config: Config) -> Counter[str]:
 
     A record carrying the workspace id in `sync.external_id_field` is linked first: that identity is
     stronger than a shared email or domain (a rebuilt store, a second store, records sfsync made before).
+    With `company_match: registrable_domain`, companies are then linked to Accounts on their own host,
+    then the rest to Accounts on their registrable domain, each Account to one company (the first by id).
     """
     linked: Counter[str] = Counter()
     now = utc_now()
     ext = config.sync.external_id_field
-    for sobject, kind in KEY_OF.items():
-        if ext:
+    if ext:
+        for sobject, kind in KEY_OF.items():
             for chunk in chunks(unlinked_by_external_id(session_of(store), kind, sobject, ext), _CHUNK):
                 store.links.add([Link(kind, c.workspace_id, sobject, c.sf_id, False, now) for c in chunk])
                 linked[sobject] += len(chunk)
-        for chunk in chunks(unlinked_matches(session_of(store), kind, sobject), _CHUNK):
-            store.links.add([Link(kind, c.workspace_id, sobject, c.sf_id, False, now) for c in chunk])
-            linked[sobject] += len(chunk)
+    passes = [(sobject, kind, False) for sobject, kind in KEY_OF.items()]
+    if config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN:
+        passes.append(("Account", Kind.COMPANY, True))
+    for sobject, kind, registrable in passes:
+        taken: set[str] = set()
+        for chunk in chunks(unlinked_matches(session_of(store), kind, sobject, registrable=registrable), _CHUNK):
+            links = []
+            for candidate in chunk:  # the best candidate no earlier record took
+                sf_id = next((i for i in candidate.ranked if i not in taken), None)
+                if sf_id is not None:
+                    taken.add(sf_id)
+                    links.append(Link(kind, candidate.workspace_id, sobject, sf_id, False, now))
+            store.links.add(links)
+            linked[sobject] += len(links)
     return linked
 
 

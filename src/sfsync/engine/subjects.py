@@ -48,7 +48,7 @@ def company_subject(reads: SubjectReads, record: WorkspaceRecord) -> Subject:
 
 
 def _company(reads: SubjectReads, company_id: str, values: dict[str, object], domain: str | None) -> Subject:
-    accounts = reads.mirror_fields("Account", "domain_norm", [domain] if domain else [])
+    accounts = reads.mirror_fields("Account", reads.account_column, [reads.company_key(domain)] if domain else [])
     linked = [link.sf_id for link in reads.links_for(Kind.COMPANY, company_id) if link.object == "Account"]
     known = {str(a.get("Id")) for a in accounts}
     accounts += reads.mirror_fields("Account", "sf_id", [i for i in linked if i not in known])
@@ -89,10 +89,10 @@ def _load_companies(
     linked = [link.sf_id for link in links if link.object == "Account"]
     # The matching rule counts candidates on the domain normalised from the company's `domain` value.
     keys = [*domains, *(r.key for r in records if r.key), *_normalised(records, "domain", normalise_domain)]
-    reads.load_mirror(conn, "Account", "domain_norm", keys)
+    reads.load_mirror(conn, "Account", reads.account_column, [reads.company_key(key) for key in keys])
     reads.load_mirror(conn, "Account", "sf_id", linked)
     reads.load_states(conn, "Account", linked)
-    accounts = [*reads.live_ids("Account", "domain_norm"), *reads.live_ids("Account", "sf_id")]
+    accounts = [*reads.live_ids("Account", reads.account_column), *reads.live_ids("Account", "sf_id")]
     reads.load_mirror(conn, "Opportunity", "account_id", accounts)
     return links
 

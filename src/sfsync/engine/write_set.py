@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from sfsync.config import LoadedConfig
-from sfsync.config.models import Config, ContactsWithoutAccount, PersonObject, Policy
+from sfsync.config.models import CompanyMatch, Config, ContactsWithoutAccount, PersonObject, Policy
 from sfsync.engine.exclusions import exclusion_for
 from sfsync.engine.matching import Target, account_target, person_target
 from sfsync.engine.plan import (
@@ -46,7 +46,8 @@ class WriteSet:
         self, store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], members: dict[str, set[str]]
     ) -> None:
         self.store, self.loaded, self.describes, self.members = store, loaded, describes, members
-        self.reads = SubjectReads(store.session)
+        registrable = loaded.config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN
+        self.reads = SubjectReads(store.session, registrable=registrable)
         self.config: Config = loaded.config
         self.leads_mode = self.config.sync.person_object is PersonObject.LEADS
         self.changes: dict[str, RecordChange] = {}

@@ -10,7 +10,13 @@ from sfsync.localorg.catalog import FieldSpec
 from sfsync.localorg.ids import normalize
 from sfsync.localorg.outcomes import DmlError, DmlFailure
 
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+")
+# Email Address Internationalization (on by default in orgs created since Summer '20, API 49.0+): a local
+# part or a domain label may hold non-ASCII characters besides the ASCII ones, stored as Unicode.
+_EAI = r"[^\x00-\x7f\s]"
+_EMAIL = re.compile(
+    rf"(?:[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]|{_EAI})+"
+    rf"@(?:[A-Za-z0-9]|{_EAI})(?:(?:[A-Za-z0-9-]|{_EAI})*(?:[A-Za-z0-9]|{_EAI}))?(?:\.(?:[A-Za-z0-9-]|{_EAI})+)+"
+)
 _TEXT_TYPES = frozenset({"string", "textarea", "email", "phone", "url", "picklist", "multipicklist", "combobox"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

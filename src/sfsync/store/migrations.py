@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, inspect, select, text
 
 from sfsync.store import schema
+from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
 
 # Key of the PostgreSQL advisory lock taken while migrating ("sfsync-m" as an integer).
@@ -43,6 +44,7 @@ def _standing_rejections(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "standing rejections", _standing_rejections),
+    Migration(4, "match keys by IDNA 2008, email-validator and the Public Suffix List", rekey),
 )
 
 

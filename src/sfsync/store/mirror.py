@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 
 from sfsync.store.bulk import chunks, upsert
 from sfsync.store.normalise import normalise_domain, normalise_email
+from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.schema import mirror, watermark
 from sfsync.store.session import Session, utc_now
 
@@ -46,6 +47,16 @@ def _norm(value: Any, normalise: Any) -> str | None:
     return normalise(value).value if isinstance(value, str) and value.strip() else None
 
 
+def match_columns(fields: Mapping[str, Any]) -> dict[str, str | None]:
+    """The normalised keys a record is matched by, from its `Email` and `Website`."""
+    domain = _norm(fields.get("Website"), normalise_domain)
+    return {
+        "email_norm": _norm(fields.get("Email"), normalise_email),
+        "domain_norm": domain,
+        "domain_reg": registrable_domain(domain) if domain else None,
+    }
+
+
 def _row(record: MirrorRecord, now: dt.datetime) -> dict[str, Any]:
     f = record.fields
     return {
@@ -55,8 +66,7 @@ def _row(record: MirrorRecord, now: dt.datetime) -> dict[str, Any]:
         "system_modstamp": record.system_modstamp,
         "last_modified_date": record.last_modified_date,
         "is_deleted": record.is_deleted,
-        "email_norm": _norm(f.get("Email"), normalise_email),
-        "domain_norm": _norm(f.get("Website"), normalise_domain),
+        **match_columns(f),
         "account_id": f.get("AccountId"),
         "is_converted": f.get("IsConverted"),
         "converted_contact_id": f.get("ConvertedContactId"),

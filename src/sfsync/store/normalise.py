@@ -3,19 +3,27 @@
 Both functions are total: they return a `Normalised` value, which holds either the canonical form or
 the reason the input is not valid. The store keeps only canonical forms in its `*_norm` columns, so
 matching is an equality join.
+
+This is the one module that uses `idna` and `email-validator`. Host names follow IDNA 2008 with the
+UTS #46 mapping (non-transitional: `faß.de` stays `faß.de`, stored as `xn--fa-hia.de`, a different
+domain from `fass.de`). Emails are validated by email-validator, syntax only (never DNS), and may have
+an internationalised local part, as Salesforce accepts with Email Address Internationalization.
 """
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_HOST = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}")
+import idna
+from email_validator import EmailNotValidError, validate_email
+
+from sfsync.store.company_domain import company_domain_problem
+
 _URL_CHARS = frozenset("/:@?#[]")
-_LOCAL_PART = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
+_MAX_HOST = 253
 
 
 @dataclass(frozen=True)
@@ -36,56 +44,95 @@ def _invalid(reason: str) -> Normalised:
 
 @lru_cache(maxsize=8192)  # loads repeat the same company domains; normalising is pure
 def normalise_domain(raw: str) -> Normalised:
-    """A bare, lower-case, ASCII (IDNA) host name from a domain or a URL.
+    """A company's domain: a bare, lower-case, ASCII (A-label) host name from a domain or a URL.
 
     `https://www.Example.com:8080/about` → `example.com`: scheme, user info, port, path, a leading
-    `www.` and a trailing dot are dropped.
+    `www.` and a trailing dot are dropped. A public suffix or a shared platform's host is refused
+    (`company_domain`): it is no one company's domain.
     """
+    host = normalise_host(raw)
+    if host.value is None:
+        return host
+    problem = company_domain_problem(host.value)
+    return _invalid(problem) if problem else host
+
+
+@lru_cache(maxsize=8192)
+def normalise_host(raw: str) -> Normalised:
+    """A bare, lower-case, ASCII (A-label) host name from a domain or a URL, whatever it names."""
     text = raw.strip()
     if not text:
         return _invalid("empty domain")
     if "@" in text and "://" not in text:
-        return _invalid(f"not a domain: {raw.strip()!r}")
+        return _invalid(f"not a domain: {text!r}")
     if _URL_CHARS.isdisjoint(text):  # a bare host name: no URL parsing needed
-        return _host(text.lower().rstrip(".").removeprefix("www."), text)
+        return _host(text, text)
     try:
         host = urlsplit(text if "://" in text else f"//{text}").hostname
     except ValueError:
         return _invalid(f"not a domain: {text!r}")
     if not host:
         return _invalid(f"not a domain: {text!r}")
-    return _host(host.rstrip(".").removeprefix("www."), text)
+    return _host(host, text)
 
 
 def _host(host: str, text: str) -> Normalised:
-    try:
-        ascii_host = host.lower() if host.isascii() else host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
+    try:  # UTS #46 maps first (case, full-width dots, compatibility forms), then IDNA 2008 validates
+        ascii_host = idna.encode(host, uts46=True, std3_rules=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         return _invalid(f"not a domain: {text!r}")
-    if len(ascii_host) > 253 or not _HOST.fullmatch(ascii_host):
+    ascii_host = ascii_host.rstrip(".").removeprefix("www.")
+    if len(ascii_host) > _MAX_HOST or "." not in ascii_host:
         return _invalid(f"not a domain: {text!r}")
     if ascii_host.rpartition(".")[2].isdigit():
         return _invalid(f"an IP address is not a domain: {text!r}")
     return Normalised(ascii_host)
 
 
+def unicode_host(ascii_host: str) -> str:
+    """The Unicode (U-label) form of a normalised host: `faß.de` for `xn--fa-hia.de` (itself when ASCII)."""
+    if "xn--" not in ascii_host:
+        return ascii_host
+    try:
+        return str(idna.decode(ascii_host))
+    except (idna.IDNAError, UnicodeError):
+        return ascii_host
+
+
 @lru_cache(maxsize=8192)
 def normalise_email(raw: str) -> Normalised:
-    """A trimmed, lower-cased address whose domain is a valid host name (IDNA-encoded)."""
-    text = raw.strip().lower().removeprefix("mailto:")
+    """A trimmed address, its local part lower-cased (NFC), its domain an A-label host name.
+
+    The local part may be internationalised (`josé@empresa.es`); quoted local parts, IP-address
+    domains, display names and special-use domains (`.local`, `.test`, …) are refused.
+    """
+    text = raw.strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
     if not text:
         return _invalid("empty email")
-    local, at, domain = text.rpartition("@")
-    if not at or not local:
-        return _invalid(f"not an email address: {raw.strip()!r}")
-    if not _LOCAL_PART.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
-        return _invalid(f"not an email address: {raw.strip()!r}")
-    host = _host(domain.rstrip("."), domain)
-    if host.value is None:
-        return _invalid(f"not an email address: {raw.strip()!r}")
-    return Normalised(f"{local}@{host.value}")
+    try:
+        checked = validate_email(
+            text,
+            check_deliverability=False,
+            allow_smtputf8=True,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+            allow_display_name=False,
+            allow_empty_local=False,
+        )
+    except EmailNotValidError as error:
+        return _invalid(f"not an email address: {raw.strip()!r} ({error})")
+    local = unicodedata.normalize("NFC", checked.local_part.lower())
+    return Normalised(f"{local}@{checked.ascii_domain}")
 
 
 def email_domain(email_norm: str) -> str:
     """The domain of an already normalised email."""
     return email_norm.rpartition("@")[2]
+
+
+def unicode_email(email_norm: str) -> str:
+    """A normalised email with its domain in Unicode form, as Salesforce stores it."""
+    local, _, domain = email_norm.rpartition("@")
+    return f"{local}@{unicode_host(domain)}"

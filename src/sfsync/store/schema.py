@@ -79,6 +79,7 @@ company = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("domain_norm", String(253), unique=True),
+    Column("domain_reg", String(253), index=True),  # the registrable domain of domain_norm (company_match)
     *_field_columns(COMPANY_FIELDS),
     Column("attributes", JSONValue, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -106,6 +107,7 @@ mirror = Table(
     Column("is_deleted", Boolean, nullable=False),
     Column("email_norm", String(320)),
     Column("domain_norm", String(253)),
+    Column("domain_reg", String(253)),
     Column("account_id", SF_ID),
     Column("is_converted", Boolean),
     Column("converted_contact_id", SF_ID),
@@ -113,6 +115,7 @@ mirror = Table(
     Column("refreshed_at", UtcDateTime, nullable=False),
     Index("ix_mirror_email", "object", "email_norm"),
     Index("ix_mirror_domain", "object", "domain_norm"),
+    Index("ix_mirror_domain_reg", "object", "domain_reg"),
     Index("ix_mirror_account", "object", "account_id"),
 )
 

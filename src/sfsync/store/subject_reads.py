@@ -18,10 +18,11 @@ from sqlalchemy import Connection, select
 from sfsync.catalogue import Kind
 from sfsync.store.ledger import LedgerSection
 from sfsync.store.links import Link, LinksSection, link_from_row
+from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.schema import ledger, link, mirror
 from sfsync.store.session import Session
-from sfsync.store.sync_views import KEY_COLUMN, candidate_count, mirror_fields, mirror_state
-from sfsync.store.workspace import WorkspaceRecord, WorkspaceSection, find_many
+from sfsync.store.sync_views import candidate_count, key_column, mirror_fields, mirror_state
+from sfsync.store.workspace import WorkspaceRecord, WorkspaceSection, companies_by_registrable, find_many
 
 Fields = Mapping[str, Any]
 MAX_KEYS = 20_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
@@ -30,8 +31,10 @@ MAX_KEYS = 20_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,53
 class SubjectReads:
     """The chunk's answers; `load_*` replace them, the other methods read (falling back to the store)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, registrable: bool = False) -> None:
         self._session = session
+        self.registrable = registrable  # companies match by registrable domain (`sync.company_match`)
+        self.account_column = key_column("Account", registrable=registrable)
         self._workspace = WorkspaceSection(session)
         self._link_section = LinksSection(session)
         self._ledger_section = LedgerSection(session)
@@ -45,6 +48,7 @@ class SubjectReads:
         self._by_sf_id: dict[tuple[str, str], Link | None] = {}
         self._ledger: dict[tuple[str, str], dict[str, Any]] = {}
         self._companies: dict[str, WorkspaceRecord | None] = {}
+        self._by_registrable: dict[str, WorkspaceRecord | None] = {}
 
     # --- answers ----------------------------------------------------------------------------------
     def mirror_fields(self, sobject: str, column: str, values: Sequence[str]) -> list[Fields]:
@@ -56,12 +60,19 @@ class SubjectReads:
         rows = sorted((row for value in wanted for row in loaded[value]), key=lambda row: row[0])
         return [dict(fields) for _rank, fields in rows]
 
+    def company_key(self, domain: str) -> str:
+        """What a company domain is matched by: itself, or its registrable domain."""
+        return registrable_domain(domain) if self.registrable else domain
+
     def candidate_count(self, sobject: str, key: str | None) -> int:
-        """As `sync_views.candidate_count`."""
-        loaded = self._mirror.get((sobject, KEY_COLUMN[sobject]), {}) if key else {}
+        """As `sync_views.candidate_count` (an Account's key: a company domain, compared as `company_key`)."""
+        if sobject == "Account" and key:
+            key = self.company_key(key)
+        column = key_column(sobject, registrable=self.registrable)
+        loaded = self._mirror.get((sobject, column), {}) if key else {}
         if key and key in loaded:
             return len(loaded[key])
-        return candidate_count(self._session, sobject, key)
+        return candidate_count(self._session, sobject, key, registrable=self.registrable)
 
     def mirror_state(self, sobject: str, sf_id: str) -> tuple[Fields, bool] | None:
         """As `sync_views.mirror_state`."""
@@ -87,10 +98,16 @@ class SubjectReads:
         return dict(found) if found is not None else self._ledger_section.values(sobject, sf_id)
 
     def find_company(self, domain: str) -> WorkspaceRecord | None:
-        """As `workspace.find(Kind.COMPANY, domain)`."""
-        if domain in self._companies:
-            return self._companies[domain]
-        return self._workspace.find(Kind.COMPANY, domain)
+        """As `workspace.find(Kind.COMPANY, domain)`; matching by registrable domain, the company on the
+        same host, else the one on the registrable domain itself, else the first by id."""
+        found = self._companies[domain] if domain in self._companies else self._workspace.find(Kind.COMPANY, domain)
+        if found is not None or not self.registrable:
+            return found
+        reg = registrable_domain(domain)
+        if reg not in self._by_registrable:
+            with self._session.read() as conn:
+                self._by_registrable.update(companies_by_registrable(conn, [reg]))
+        return self._by_registrable.get(reg)
 
     # --- loading ----------------------------------------------------------------------------------
     def load_mirror(self, conn: Connection, sobject: str, column: str, values: Collection[str]) -> None:
@@ -157,6 +174,13 @@ class SubjectReads:
             for record in find_many(conn, Kind.COMPANY, part):
                 self._companies[str(record.key)] = record
                 found.append(record)
+        if self.registrable:
+            regs = sorted({registrable_domain(key) for key in keys if self._companies.get(key) is None})
+            for part in _parts(regs):
+                self._by_registrable.update(dict.fromkeys(part))
+                by_reg = companies_by_registrable(conn, part)
+                self._by_registrable.update(by_reg)
+                found.extend(by_reg.values())
         return found
 
     def live_ids(self, sobject: str, column: str) -> list[str]:

@@ -18,6 +18,12 @@ from sfsync.store.schema import company, link, mirror, person
 from sfsync.store.session import Session
 
 KEY_COLUMN = {"Contact": "email_norm", "Lead": "email_norm", "Account": "domain_norm"}
+REGISTRABLE_COLUMN = "domain_reg"  # an Account's key column when companies match by registrable domain
+
+
+def key_column(sobject: str, *, registrable: bool = False) -> str:
+    """The mirror column a record of `sobject` is matched on."""
+    return REGISTRABLE_COLUMN if registrable and sobject == "Account" else KEY_COLUMN[sobject]
 
 
 @dataclass(frozen=True)
@@ -27,17 +33,22 @@ class Candidate:
     workspace_id: str
     sf_id: str
     candidates: int
+    ranked: tuple[str, ...] = ()  # every candidate, the pick first
 
 
-def unlinked_matches(session: Session, kind: Kind, sobject: str) -> Iterator[Candidate]:
-    """Workspace records without a link to `sobject`, each with its best unlinked match (DESIGN §3)."""
+def unlinked_matches(session: Session, kind: Kind, sobject: str, *, registrable: bool = False) -> Iterator[Candidate]:
+    """Workspace records without a link to `sobject`, each with its best unlinked match (DESIGN §3).
+
+    With `registrable`, companies and Accounts match on their registrable domains (`domain_reg`),
+    several companies may then share a candidate: the caller links each Salesforce record once.
+    """
     table = person if kind is Kind.PERSON else company
-    stmt = _candidates(table, kind, sobject)
+    stmt = _candidates(table, kind, sobject, key_column(sobject, registrable=registrable))
     with session.read() as conn:
         rows = conn.execution_options(yield_per=1000).execute(stmt)
         for workspace_id, group in itertools.groupby(rows, key=lambda r: r.workspace_id):
-            found = list(group)
-            yield Candidate(workspace_id, found[0].sf_id, len(found))
+            found = [row.sf_id for row in group]
+            yield Candidate(workspace_id, found[0], len(found), tuple(found))
 
 
 def unlinked_by_external_id(session: Session, kind: Kind, sobject: str, ext: str) -> Iterator[Candidate]:
@@ -68,8 +79,7 @@ def unlinked_by_external_id(session: Session, kind: Kind, sobject: str, ext: str
                 yield Candidate(workspace_id, found[0].sf_id, 1)
 
 
-def _candidates(table: Any, kind: Kind, sobject: str) -> Select[Any]:
-    key = KEY_COLUMN[sobject]
+def _candidates(table: Any, kind: Kind, sobject: str, key: str) -> Select[Any]:
     m = mirror.alias("m")
     linked_record = exists().where(
         link.c.kind == str(kind), link.c.workspace_id == table.c.id, link.c.object == sobject
@@ -99,11 +109,11 @@ def _contact_counts() -> Any:
     )
 
 
-def candidate_count(session: Session, sobject: str, key: str | None) -> int:
-    """How many live records of `sobject` share this normalised email or domain."""
+def candidate_count(session: Session, sobject: str, key: str | None, *, registrable: bool = False) -> int:
+    """How many live records of `sobject` share this normalised email or domain (registrable domain)."""
     if not key:
         return 0
-    column = mirror.c[KEY_COLUMN[sobject]]
+    column = mirror.c[key_column(sobject, registrable=registrable)]
     stmt = select(func.count()).where(mirror.c.object == sobject, column == key, mirror.c.is_deleted.is_(False))
     with session.read() as conn:
         return int(conn.scalar(stmt) or 0)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, func, or_, select
 
 from sfsync.catalogue import Kind
 from sfsync.store.bulk import upsert
+from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.schema import company, person, state_meta
 from sfsync.store.session import Session, utc_now
 
@@ -25,7 +26,7 @@ _TABLES: dict[Kind, tuple[Table, str, str]] = {
     Kind.COMPANY: (company, "domain_norm", "c_"),
     Kind.PERSON: (person, "email_norm", "p_"),
 }
-_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "email_norm"})
+_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "domain_reg", "email_norm"})
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,17 @@ def find_many(conn: Connection, kind: Kind, keys: Sequence[str]) -> list[Workspa
     return [record_from_row(kind, row) for row in rows]
 
 
+def companies_by_registrable(conn: Connection, domains: Sequence[str]) -> dict[str, WorkspaceRecord]:
+    """For each registrable domain, the company it names: the one on that very domain, else the first by id."""
+    stmt = select(company).where(company.c.domain_reg.in_(list(domains))).order_by(company.c.id)
+    found: dict[str, WorkspaceRecord] = {}
+    for row in conn.execute(stmt).mappings():
+        reg = row["domain_reg"]
+        if reg not in found or row["domain_norm"] == reg:
+            found[reg] = record_from_row(Kind.COMPANY, row)
+    return found
+
+
 def _existing(conn: Connection, table: Table, key_col: str, updates: Sequence[RecordUpdate]) -> list[dict[str, Any]]:
     ids = {u.id for u in updates if u.id} | {derived_id(u.kind, u.key) for u in updates if u.key and not u.id}
     keys = {u.key for u in updates if u.key}
@@ -178,6 +190,8 @@ class _Batch:
         row = base | dict(update.values)
         if self.key_field in update.values:
             row[self.key_col] = update.key
+            if self.kind is Kind.COMPANY:
+                row["domain_reg"] = registrable_domain(update.key) if update.key else None
         attributes = dict(base["attributes"])
         for name, value in update.attributes.items():
             if value is None:

@@ -48,3 +48,22 @@ def test_domains_are_asked_with_like_and_compared_normalised() -> None:
     found = appeared_keys(port, [create("Account", "Website", d) for d in domains])  # type: ignore[arg-type]
     assert found == {"company12.example"}
     assert len(port.sent) > 1 and all(len(soql) <= MAX_QUERY_LENGTH for soql in port.sent)
+
+
+def test_an_internationalised_key_is_asked_in_both_forms_and_compared_normalised() -> None:
+    port = QueryLog("Website", ["https://www.Faß.de/impressum"])
+    found = appeared_keys(port, [create("Account", "Website", d) for d in ("faß.de", "fass.de")])  # type: ignore[arg-type]
+    assert found == {"xn--fa-hia.de"}
+    (soql,) = port.sent
+    assert "'%xn--fa-hia.de%'" in soql and "'%faß.de%'" in soql and "'%fass.de%'" in soql
+    emails = QueryLog("Email", ["José@Faß.de"])
+    assert appeared_keys(emails, [create("Contact", "Email", "josé@faß.de")]) == {"josé@xn--fa-hia.de"}  # type: ignore[arg-type]
+    assert "'josé@faß.de'" in emails.sent[0] and "'josé@xn--fa-hia.de'" in emails.sent[0]
+
+
+def test_with_registrable_matching_an_account_on_the_registrable_domain_has_appeared() -> None:
+    port = QueryLog("Website", ["https://acme.com"])
+    creates = [create("Account", "Website", "shop.acme.com")]
+    assert appeared_keys(port, creates) == set()  # type: ignore[arg-type]
+    assert appeared_keys(port, creates, registrable=True) == {"acme.com"}  # type: ignore[arg-type]
+    assert "'%acme.com%'" in port.sent[-1]

@@ -86,3 +86,10 @@ def test_values_compare_the_way_salesforce_stores_them():
     assert same_value("Ada@Example.com", "ada@example.com", FieldInfo("Email", "email"))
     assert same_value("https://www.acme.example/", "acme.example", FieldInfo("Website", "url"))
     assert not same_value("Acme", "acme")
+
+
+def test_two_pages_of_a_shared_platform_are_different_urls() -> None:
+    """Compared by domain they would be one value, and a changed LinkedIn page would never be written."""
+    url = FieldInfo("LinkedIn__c", "url")
+    assert not same_value("https://linkedin.com/company/acme", "https://linkedin.com/company/other", url)
+    assert same_value("https://linkedin.com/company/acme", "https://linkedin.com/company/acme", url)

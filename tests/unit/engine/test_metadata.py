@@ -76,6 +76,7 @@ defaults:
         (13, "error", "type mismatch: OwnerId is a reference (Group, User): it holds Salesforce Ids"),
         (16, "error", "default for Lead.AnnualRevenue: AnnualRevenue is a number (currency): 'lots' is not one"),
         (18, "error", "default for Lead.Title: 200 characters is longer than Title's maximum of 128"),
+        (9, "warning", "Lead creates would carry no match key: nothing writes Lead.Email"),  # sync.write is off
     }
 
 
@@ -85,6 +86,7 @@ def test_hidden_objects_and_required_fields_without_write(tmp_path: Path) -> Non
     assert found == {
         (7, "error", "object Account is not accessible to the integration user"),
         (9, "warning", "Contact.LastName is required to create a Contact but nothing fills it"),
+        (7, "warning", "Account creates would carry no match key: nothing writes Account.Website"),
     }
 
 

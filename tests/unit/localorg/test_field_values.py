@@ -25,6 +25,26 @@ def test_email_is_lower_cased_and_checked() -> None:
     assert caught.value.errors[0].status_code == "INVALID_EMAIL_ADDRESS"
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("José.Núñez@Empresa.es", "josé.núñez@empresa.es"),
+        ("用户@例子.中国", "用户@例子.中国"),
+        ("ada@faß.de", "ada@faß.de"),
+    ],
+)
+def test_internationalised_emails_are_stored_in_unicode(given: str, stored: str) -> None:
+    """Email Address Internationalization, on by default since Summer '20: Unicode in and out."""
+    assert to_stored(_field("Email"), given) == stored
+
+
+@pytest.mark.parametrize("given", ["ada @example.com", "ada@exa mple.com", "ada@example", "用户@例子"])
+def test_internationalised_emails_still_need_an_address_shape(given: str) -> None:
+    with pytest.raises(DmlFailure) as caught:
+        to_stored(_field("Email"), given)
+    assert caught.value.errors[0].status_code == "INVALID_EMAIL_ADDRESS"
+
+
 def test_datetimes_are_stored_in_utc_at_second_resolution() -> None:
     stored = to_stored(_field("EmailBouncedDate"), "2024-01-31T10:00:00.123+01:00")
     assert stored == "2024-01-31T09:00:00.000+0000"

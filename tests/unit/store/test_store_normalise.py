@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sfsync.store.normalise import email_domain, normalise_domain, normalise_email
+from sfsync.store.normalise import email_domain, normalise_domain, normalise_email, unicode_email, unicode_host
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,9 @@ def test_invalid_domains_carry_a_reason(raw: str, reason: str) -> None:
         (" Ada.Lovelace@Example.COM ", "ada.lovelace@example.com"),
         ("mailto:bob+tag@example.org", "bob+tag@example.org"),
         ("zoë@bücher.de".replace("ë", "e"), "zoe@xn--bcher-kva.de"),
-        ("x@example.com.", "x@example.com"),
+        ("Ada@FAß.de", "ada@xn--fa-hia.de"),
+        ("José.Núñez@Empresa.es", "josé.núñez@empresa.es"),
+        ("用户@例子.中国", "用户@xn--fsqu00a.xn--fiqs8s"),
     ],
 )
 def test_emails_are_trimmed_lower_cased_and_idna_encoded(raw: str, expected: str) -> None:
@@ -56,12 +58,54 @@ def test_emails_are_trimmed_lower_cased_and_idna_encoded(raw: str, expected: str
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "plain", "@example.com", "a@", "a@@b.com", "a b@example.com", "a..b@example.com", "a@localhost"]
-)
+    "raw",
+    [
+        "", "plain", "@example.com", "a@", "a@@b.com", "a b@example.com", "a..b@example.com", "a@localhost",
+        "x@example.com.", '"quoted"@example.com', "a@[192.168.1.1]", "Ada <ada@example.com>", "a@☃.net",
+    ],
+)  # fmt: skip
 def test_invalid_emails_are_refused(raw: str) -> None:
     result = normalise_email(raw)
     assert result.value is None
     assert result.reason
+
+
+def test_an_internationalised_local_part_is_accepted_as_salesforce_accepts_it() -> None:
+    """Salesforce stores EAI addresses (on by default since Summer '20) in Unicode; sfsync keys them too."""
+    result = normalise_email("Zoë@bücher.de")
+    assert result.value == "zoë@xn--bcher-kva.de"
+    assert unicode_email(str(result.value)) == "zoë@bücher.de"
+
+
+def test_sharp_s_is_its_own_letter_under_idna_2008() -> None:
+    """IDNA 2003 (Python's `idna` codec) maps ß to ss; IDNA 2008 keeps `faß.de` a domain of its own."""
+    assert normalise_domain("faß.de").value == "xn--fa-hia.de"
+    assert normalise_domain("fass.de").value == "fass.de"
+    assert normalise_email("ada@faß.de").value != normalise_email("ada@fass.de").value
+    assert unicode_host("xn--fa-hia.de") == "faß.de"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("www.co.uk", "not a company domain: co.uk is a public suffix"),
+        ("https://github.io/", "not a company domain: github.io is a public suffix"),
+        ("https://www.linkedin.com/company/acme", "not a company domain: linkedin.com is a shared platform host"),
+        ("uk.linkedin.com/company/acme", "not a company domain: uk.linkedin.com is a shared platform host"),
+        ("facebook.com/acme", "not a company domain: facebook.com is a shared platform host"),
+        ("github.com/acme", "not a company domain: github.com is a shared platform host"),
+        ("xn--n3h.net", "not a domain"),  # ☃: allowed by IDNA 2003, not by IDNA 2008
+    ],
+)
+def test_hosts_shared_by_many_companies_are_not_company_domains(raw: str, reason: str) -> None:
+    result = normalise_domain(raw)
+    assert result.value is None
+    assert result.reason == reason or (reason == "not a domain" and reason in result.reason)
+
+
+@pytest.mark.parametrize("raw", ["acme.github.io", "acme.co.uk", "shop.acme.com", "linkedin-fans.example"])
+def test_a_host_under_a_suffix_or_beside_a_platform_is_a_company_domain(raw: str) -> None:
+    assert normalise_domain(raw).value == raw
 
 
 def test_email_domain_is_the_part_after_the_at() -> None:

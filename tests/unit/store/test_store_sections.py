@@ -36,6 +36,26 @@ def test_mirror_extracts_match_columns(store: Store) -> None:
     assert tuple(row) == ("ada@example.com", "001A")
 
 
+def test_mirror_keys_follow_idna_2008_and_refuse_shared_hosts(store: Store) -> None:
+    """`faß.de` and `fass.de` are two domains; a LinkedIn page is no company's website; EAI emails are keyed."""
+    store.mirror.upsert(
+        [
+            account("001A", "https://faß.de"),
+            account("001B", "fass.de"),
+            account("001C", "https://www.linkedin.com/company/acme"),
+            contact("003A", "001A", "José@Faß.de"),
+        ]
+    )
+    with store.session.read() as conn:
+        rows = conn.exec_driver_sql("SELECT sf_id, domain_norm, email_norm FROM mirror ORDER BY sf_id").all()
+    assert [tuple(r) for r in rows] == [
+        ("001A", "xn--fa-hia.de", None),
+        ("001B", "fass.de", None),
+        ("001C", None, None),
+        ("003A", None, "josé@xn--fa-hia.de"),
+    ]
+
+
 def test_watermark_keeps_the_ids_seen_at_the_highest_stamp(store: Store) -> None:
     store.mirror.upsert([account("001A", "a.com", 5), account("001B", "b.com", 9)])
     store.mirror.upsert([account("001C", "c.com", 9), account("001D", "d.com", 3)])
