@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sfsync.config import LoadedConfig
-from sfsync.engine.metadata_values import literal_problem, workspace_mismatch
+from sfsync.engine.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe, SalesforcePort
@@ -109,6 +109,8 @@ class _Checker:
         mismatch = workspace_mismatch(mapping.from_, info)
         if mismatch:
             self.report(f"type mismatch: {mismatch}", (*path, "from_"), warning=not writes)
+        for key, why in option_problems(mapping.from_, mapping.truncate, mapping.date_as, info) if writes else ():
+            self.report(why, (*path, key), key=key != "from_", warning=True)
 
     def defaults(self) -> None:
         for base, sobject, values in _default_tables(self.config):
