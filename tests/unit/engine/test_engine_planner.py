@@ -212,3 +212,14 @@ def test_a_value_too_long_for_its_field_is_skipped_and_the_rest_is_written(store
     )
     (field,) = [f for f in cut.changes[0].fields if f.field == "Title"]
     assert len(field.after) == 128 and "truncated from 134 to 128 characters" in field.reason
+
+
+def test_a_create_whose_required_field_is_too_long_says_so(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "L" * 81})
+    plan = make_plan(port, store, write_config(LEADS))
+    skip = _skip(plan, "ada@acme.example")
+    assert skip.code is SkipCode.MISSING_REQUIRED
+    assert skip.reason == (
+        "required field LastName (too long: 81 characters, the field holds 80 "
+        "(`truncate: true` on the mapping cuts it)) without a value"
+    )
