@@ -150,3 +150,63 @@ def test_a_create_a_duplicate_rule_refused_is_not_resent_and_apply_exits_0_the_s
     sf = local_org.simple_salesforce()
     assert sf.Lead.get(other)["Email"] == "lumbergh@initech.example"
     assert sf.query("SELECT Id FROM Lead WHERE Email = 'peter@initech.example'")["totalSize"] == 0
+
+
+DATED = """\
+version: 1
+connection:
+  instance_url: ${SF_INSTANCE_URL}
+  ca_bundle: ${SF_CA_BUNDLE}
+  auth:
+    method: password
+    username: ${SF_USERNAME}
+    password: ${SF_PASSWORD}
+    security_token: ${SF_SECURITY_TOKEN}
+store: sqlite:///sfsync.db
+sync: {write: true, person_object: contacts_and_accounts, contacts_without_account: create}
+mappings:
+  Account:
+    Name: company.name
+    Website: company.domain
+  Contact:
+    Email: {from: person.email, direction: read_write}
+    LastName: person.last_name
+    Birthdate: person.last_activity_date
+    EmailBouncedDate: {from: person.last_activity_date, date_as: midnight_utc}
+plays:
+  - name: everyone
+    audience: {object: person, where: {field: person.email, op: ends_with, value: hooli.example}}
+    sync_to_salesforce: {}
+"""
+
+
+def test_a_workspace_date_goes_out_as_an_iso_date(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "sfsync.yaml").write_text(DATED, encoding="utf-8")
+    (workdir / "dated.csv").write_text("email,last_name,last_activity_date\ngavin@hooli.example,Belson,2024-01-31\n")
+    assert run(["workspace", "load", "dated.csv", "--object", "person"]) == 0
+    capsys.readouterr()
+    assert run(["plan", "-o", "plan.json", "--detailed-exitcode"]) == 2
+    (change,) = json.loads((workdir / "plan.json").read_text("utf-8"))["changes"]
+    after = {f["field"]: f["after"] for f in change["fields"]}
+    assert after["Birthdate"] == "2024-01-31" and after["EmailBouncedDate"] == "2024-01-31T00:00:00.000+0000"
+    assert run(["apply", "plan.json"]) == 0
+    capsys.readouterr()
+    assert run(["plan", "--detailed-exitcode"]) == 0  # Salesforce's form of both is what was sent
+    assert "No changes to write." in capsys.readouterr().out
+
+
+def test_a_date_for_a_datetime_field_without_date_as_is_an_invalid_value(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "sfsync.yaml").write_text(DATED.replace(", date_as: midnight_utc", ""), encoding="utf-8")
+    (workdir / "dated.csv").write_text("email,last_name,last_activity_date\ngavin@hooli.example,Belson,2024-01-31\n")
+    assert run(["workspace", "load", "dated.csv", "--object", "person"]) == 0
+    capsys.readouterr()
+    assert run(["plan", "-o", "plan.json", "--detailed-exitcode"]) == 0
+    (skip,) = [
+        s for s in json.loads((workdir / "plan.json").read_text("utf-8"))["skips"] if s["code"] == "invalid_value"
+    ]
+    assert skip["reason"] == (
+        "invalid value: EmailBouncedDate (from person.last_activity_date): 2024-01-31 is a date without a time "
+        "(`date_as: midnight_utc` on the mapping sends it as midnight UTC)"
+    )

@@ -39,6 +39,7 @@ __all__ = [
     "Config",
     "Connection",
     "ContactsWithoutAccount",
+    "DateAs",
     "DefaultValue",
     "Direction",
     "DuplicateRules",
@@ -78,6 +79,12 @@ class Policy(StrEnum):
     OWNED = "owned"
     IF_UNCHANGED = "if_unchanged"
     CREATE_ONLY = "create_only"
+
+
+class DateAs(StrEnum):
+    """How a date without a time goes into a date-and-time field."""
+
+    MIDNIGHT_UTC = "midnight_utc"
 
 
 class PersonObject(StrEnum):
@@ -164,6 +171,11 @@ class FieldMapping(Model):
     """Defaults to `owned` for fields starting with `sync.owned_prefix`, else `if_empty`."""
     sensitive: bool = False
     """Keep values out of plans, logs and reports (shown as `(sensitive)`)."""
+    truncate: bool = False
+    """Cut text longer than the Salesforce field to its length (otherwise the field is skipped, `too_long`)."""
+    date_as: DateAs | None = None
+    """`midnight_utc`: a date without a time goes into a date-and-time field as midnight UTC (otherwise
+    it is an `invalid_value`)."""
 
 
 MappingEntry = Annotated[FieldMapping, BeforeValidator(_mapping_shorthand), _Shorthand()]

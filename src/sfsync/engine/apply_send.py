@@ -13,6 +13,7 @@ from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare
 from sfsync.engine.duplicates import rule_matches
 from sfsync.engine.plan import Action, RecordChange
 from sfsync.engine.standing import record_outcomes
+from sfsync.engine.values import stored_value
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import (
     ErrorDetail,
@@ -84,7 +85,7 @@ def apply_chunk(
     reports = [p.report for p in checked if p.report is not None]
     reports += [report_for(p, r, matches.get(p.change.key)) for p, r in sent]
     reports = _owned_elsewhere(store, reports)
-    _commit(store, checked, sent, reports, intents, refs, run_id, str(config.sync.duplicate_rules))
+    _commit(store, describe, checked, sent, reports, intents, refs, run_id, str(config.sync.duplicate_rules))
     if failure is not None:
         raise failure
     return reports
@@ -131,6 +132,7 @@ def _send_updates(
 
 def _commit(
     store: Store,
+    describe: ObjectDescribe,
     checked: Sequence[Prepared],
     sent: Sequence[tuple[Prepared, WriteResult]],
     reports: Sequence[RowReport],
@@ -144,6 +146,8 @@ def _commit(
 
     Each table is written with one statement for the whole chunk, as if row by row in `sent` order.
     The mirror gets what the re-check read of each update target, then what was written over it.
+    The ledger and the mirror hold each written value in Salesforce's own form (an 18-character Id,
+    a datetime in UTC with `.000+0000`, a multi-select in the picklist's order), as a read returns it.
     """
     by_key = {r.key: r for r in reports}
     now = utc_now()
@@ -165,8 +169,9 @@ def _commit(
                 linking.link(item.change, report.sf_id, created=report.outcome == "written")
             if report.outcome == "written" and report.sf_id:
                 sobject = item.change.sobject
-                entries += [LedgerEntry(sobject, report.sf_id, f, v, now, run_id) for f, v in item.values.items()]
-                written.setdefault((sobject, report.sf_id), {}).update(item.values)
+                values = {f: stored_value(v, describe.field(f)) for f, v in item.values.items()}
+                entries += [LedgerEntry(sobject, report.sf_id, f, v, now, run_id) for f, v in values.items()]
+                written.setdefault((sobject, report.sf_id), {}).update(values)
         store.links.add(linking.new)
         store.ledger.record(entries)
         _mirror(store, written)

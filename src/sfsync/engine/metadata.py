@@ -12,7 +12,7 @@ from typing import Any
 
 from sfsync.config import LoadedConfig
 from sfsync.config.create_keys import CREATE_KEY, CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
-from sfsync.engine.metadata_values import literal_problem, workspace_mismatch
+from sfsync.engine.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe, SalesforcePort
@@ -111,6 +111,8 @@ class _Checker:
         mismatch = workspace_mismatch(mapping.from_, info)
         if mismatch:
             self.report(f"type mismatch: {mismatch}", (*path, "from_"), warning=not writes)
+        for key, why in option_problems(mapping.from_, mapping.truncate, mapping.date_as, info) if writes else ():
+            self.report(why, (*path, key), key=key != "from_", warning=True)
 
     def defaults(self) -> None:
         for base, sobject, values in _default_tables(self.config):

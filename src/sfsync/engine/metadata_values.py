@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from sfsync.catalogue import FieldType, lookup
+from sfsync.config.models import DateAs
+from sfsync.engine.field_values.text import CUTTABLE_TYPES
 from sfsync.salesforce.port import FieldInfo
 
 TEXT_TYPES = frozenset({"string", "textarea", "picklist", "multipicklist", "combobox", "phone", "url", "email"})
@@ -74,3 +76,22 @@ def _text_problem(text: str, info: FieldInfo) -> tuple[str, bool] | None:
     if info.length and info.type in TEXT_TYPES and len(text) > info.length:
         return f"{len(text)} characters is longer than {info.name}'s maximum of {info.length}", False
     return None
+
+
+def option_problems(
+    workspace_field: str, truncate: bool, date_as: DateAs | None, info: FieldInfo
+) -> list[tuple[str, str]]:
+    """(mapping key, why) for each value option that cannot do what it says on a written field."""
+    problems = []
+    if truncate and info.type not in CUTTABLE_TYPES:
+        problems.append(("truncate", f"`truncate` has no effect on {info.name} ({info.type}): only text is ever cut"))
+    if date_as is not None and info.type != "datetime":
+        problems.append(("date_as", f"`date_as` has no effect on {info.name} ({info.type}): it is for date and time"))
+    standard = lookup(workspace_field)
+    if date_as is None and info.type == "datetime" and standard is not None and standard.type is FieldType.DATE:
+        why = (
+            f"{workspace_field} is a date but {info.name} is a date and time: each value is an invalid_value "
+            "until the mapping says `date_as: midnight_utc`"
+        )
+        problems.append(("from_", why))
+    return problems

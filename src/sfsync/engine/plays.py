@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sfsync.config.models import Play
-from sfsync.engine.exclusions import holds
+from sfsync.engine.exclusions import NO_DESCRIBES, Describes, holds
 from sfsync.engine.subject import Subject
 
 
@@ -29,16 +29,18 @@ class Membership:
         return tuple(name for name in self.entered if name in syncing)
 
 
-def in_audience(play: Play, subject: Subject) -> bool:
+def in_audience(play: Play, subject: Subject, describes: Describes = NO_DESCRIBES) -> bool:
     if play.audience.object is not subject.kind:
         return False
-    return play.audience.where is None or holds(play.audience.where, subject)
+    return play.audience.where is None or holds(play.audience.where, subject, describes=describes)
 
 
-def membership(plays: Sequence[Play], subject: Subject, members: Iterable[str]) -> Membership:
+def membership(
+    plays: Sequence[Play], subject: Subject, members: Iterable[str], describes: Describes = NO_DESCRIBES
+) -> Membership:
     """`members` are the plays the store records the subject as currently in."""
     known = set(members)
-    current = tuple(p.name for p in plays if in_audience(p, subject))
+    current = tuple(p.name for p in plays if in_audience(p, subject, describes))
     entered = tuple(name for name in current if name not in known)
     return Membership(current, entered, tuple(sorted(known - set(current))))
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sfsync.catalogue import FieldType, Kind, lookup
 from sfsync.config.models import FieldMapping
+from sfsync.engine.field_values import InvalidValue, for_field
+from sfsync.engine.field_values.flags import boolean
+from sfsync.engine.field_values.moments import calendar_date, moment
+from sfsync.engine.field_values.numbers import decimal
 from sfsync.engine.values import is_empty
-from sfsync.salesforce.port import ObjectDescribe
+from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.company_domain import COMPANY_DOMAIN_REFUSED
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
@@ -23,26 +26,25 @@ def read_values(row: Mapping[str, Any], describe: ObjectDescribe) -> dict[str, A
     """A read row with Bulk's strings turned into JSON types by the describe (REST rows pass through)."""
     result: dict[str, Any] = {}
     for name, value in row.items():
-        info = describe.field(name)
-        result[name] = _typed(value, info.type if info else "")
+        result[name] = _typed(value, describe.field(name))
     return result
 
 
-def _typed(value: Any, kind: str) -> Any:
+_JSON_TYPED = frozenset({"boolean", "int", "double", "currency", "percent"})
+
+
+def _typed(value: Any, info: FieldInfo | None) -> Any:
+    """Bulk's text of a checkbox or number as the JSON value REST returns; other text stays text."""
     if not isinstance(value, str):
         return value
     if value == "":
         return None
-    try:
-        if kind == "boolean":
-            return value.strip().lower() == "true"
-        if kind == "int":
-            return int(float(value))
-        if kind in ("double", "currency", "percent"):
-            return float(value)
-    except ValueError:
+    if info is None or info.type not in _JSON_TYPED:
         return value
-    return value
+    try:
+        return for_field(info).to_salesforce(value)
+    except InvalidValue:
+        return value
 
 
 def workspace_update(
@@ -101,14 +103,15 @@ def workspace_value(path: str, value: Any) -> Any:
     spec = lookup(path)
     kind = spec.type if spec else FieldType.TEXT
     try:
-        if kind is FieldType.DATE:
-            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-        if kind is FieldType.INTEGER:
-            return int(float(value))
+        if kind is FieldType.DATE:  # a date and time gives its UTC date
+            return calendar_date(value) or moment(value).date()
+        if kind is FieldType.INTEGER:  # a fraction is not silently cut: the value is not read
+            number = decimal(value)
+            return int(number) if number == number.to_integral_value() else None
         if kind is FieldType.NUMBER:
-            return float(value)
+            return float(decimal(value))
         if kind is FieldType.BOOLEAN:
-            return value if isinstance(value, bool) else str(value).lower() == "true"
-    except ValueError:
+            return boolean(value)
+    except InvalidValue:
         return None
     return value if isinstance(value, str) else str(value)

@@ -3,20 +3,20 @@
 Precedence of a value: the mapped workspace value → a play default → the global default (a mapped
 field whose workspace value is empty falls back to the defaults). Whether an update may replace the
 Salesforce value is the field's policy (DESIGN §3); sfsync never writes null and never changes an
-owner that is set.
+owner that is set. How a value is converted, compared and judged empty is the field type's
+(`engine.field_values`): these functions are the engine's entry points to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sfsync.config.models import Direction, FieldMapping, Policy
+from sfsync.engine.field_values import PLAIN, FieldValues, InvalidValue, Options, TooLong, blank, for_field
 from sfsync.engine.plan import FieldChange, FieldSkip, SkipCode
 from sfsync.salesforce.port import FieldInfo
-from sfsync.store.normalise import normalise_domain
 from sfsync.templating import is_template, render
 
 OWNER_FIELD = "OwnerId"
@@ -32,6 +32,26 @@ class Wanted:
     source: str
     policy: Policy
     sensitive: bool = False
+    options: Options = PLAIN
+
+
+class InvalidFieldValue(Exception):
+    """A wanted value that cannot go into its field: the whole record is a row error (`invalid_value`)."""
+
+    def __init__(self, wanted: Wanted, problem: str) -> None:
+        self.wanted, self.problem = wanted, problem
+        super().__init__(self.reason)
+
+    @property
+    def reason(self) -> str:
+        """Names the Salesforce field, the workspace field (or default) and the value, unless it is sensitive."""
+        wanted = self.wanted
+        shown = f"the value {SENSITIVE}" if wanted.sensitive else _shown(wanted.value)
+        return f"{wanted.field} (from {wanted.source}): {shown} is {self.problem}"
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str | list | dict) else str(value)
 
 
 class TemplateFailure(Exception):
@@ -42,8 +62,9 @@ class TemplateFailure(Exception):
         super().__init__(message)
 
 
-def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def is_empty(value: Any, info: FieldInfo | None = None) -> bool:
+    """No value (None, blank text); with a field, empty as that field means it (a false checkbox is empty)."""
+    return for_field(info).is_empty(value) if info is not None else blank(value)
 
 
 def lookup(context: Mapping[str, Any], path: str) -> Any:
@@ -79,7 +100,7 @@ def wanted_values(
             continue
         value = lookup(context, entry.from_)
         if not is_empty(value):
-            wanted[name] = Wanted(name, value, entry.from_, entry.policy, entry.sensitive)
+            wanted[name] = Wanted(name, value, entry.from_, entry.policy, entry.sensitive, _options(entry))
     for source, values in defaults:
         for name, raw in values.items():
             if name in wanted:
@@ -88,9 +109,16 @@ def wanted_values(
             if is_empty(value):
                 continue
             mapping = mappings.get(name)
-            policy = default_policy(name, owned_prefix) if mapping is None else _fallback_policy(mapping, owned_prefix)
-            wanted[name] = Wanted(name, value, source, policy, mapping.sensitive if mapping else False)
+            if mapping is None:
+                wanted[name] = Wanted(name, value, source, default_policy(name, owned_prefix))
+                continue
+            policy = _fallback_policy(mapping, owned_prefix)
+            wanted[name] = Wanted(name, value, source, policy, mapping.sensitive, _options(mapping))
     return list(wanted.values())
+
+
+def _options(mapping: FieldMapping) -> Options:
+    return Options(truncate=mapping.truncate, date_as=mapping.date_as)
 
 
 def _fallback_policy(mapping: FieldMapping, owned_prefix: str) -> Policy:
@@ -114,82 +142,85 @@ def _default_path(source: str, sobject: str, field: str) -> tuple[str | int, ...
     return ("defaults", sobject, field)
 
 
-def coerce(value: Any, info: FieldInfo | None) -> Any:
-    """The workspace value in the JSON type Salesforce expects for the field."""
-    if info is None or value is None:
-        return value
-    kind = info.type
-    try:
-        if kind == "boolean":
-            return value if isinstance(value, bool) else str(value).strip().lower() in ("true", "1", "yes", "y")
-        if kind == "int":
-            return int(Decimal(str(value)))
-        if kind in ("double", "currency", "percent"):
-            return float(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if kind in ("string", "textarea", "email", "phone", "url", "picklist", "id", "reference") and not isinstance(
-        value, str
-    ):
-        return str(value)
-    return value
+def coerce(value: Any, info: FieldInfo | None, options: Options = PLAIN) -> Any:
+    """The workspace value in the JSON form Salesforce stores for the field (None: nothing to send).
+
+    Raises `InvalidValue` when it cannot go into the field (`'1.5'` for a whole number, `maybe` for a
+    checkbox, a list for anything but a multi-select picklist).
+    """
+    return for_field(info).to_salesforce(value, options)
 
 
 def same_value(before: Any, after: Any, info: FieldInfo | None = None) -> bool:
-    """Equal as Salesforce means it: numbers by value, booleans by truth, emails and URLs loosely."""
-    if is_empty(before) or is_empty(after):
-        return is_empty(before) and is_empty(after)
-    left, right = str(before).strip(), str(after).strip()
-    kind = info.type if info else ""
-    if kind == "email":
-        return left.lower() == right.lower()
-    if kind == "url":
-        a, b = normalise_domain(left), normalise_domain(right)
-        return a.value == b.value if a.ok and b.ok else left == right
-    if left.lower() in ("true", "false") and right.lower() in ("true", "false"):
-        return left.lower() == right.lower()
-    try:
-        return Decimal(left) == Decimal(right)
-    except InvalidOperation:
-        return left == right
+    """Equal as the field's type means it (text exactly after trimming without a field)."""
+    return for_field(info).same(before, after)
+
+
+def stored_value(value: Any, info: FieldInfo | None) -> Any:
+    """The value in Salesforce's own form, as a read returns it after a save (for the ledger and mirror)."""
+    return for_field(info).stored(value)
 
 
 def decide(
     wanted: Wanted, before: Any, ledger: Any, *, create: bool, info: FieldInfo | None
 ) -> FieldChange | FieldSkip | None:
-    """The field's fate: a change to send, a skip with its reason, or None when nothing differs."""
+    """The field's fate: a change to send, a skip with its reason, or None when nothing differs.
+
+    Raises `InvalidFieldValue` when the value cannot go into the field: the record is a row error.
+    """
     if info is not None and info.encrypted and not wanted.sensitive:
         wanted = replace(wanted, sensitive=True)  # encrypted strings are sensitive whatever the mapping says
-    after = coerce(wanted.value, info)
-    if is_empty(after):
+    kind = for_field(info)
+    try:
+        after = kind.to_salesforce(wanted.value, wanted.options)
+    except InvalidValue as error:
+        raise InvalidFieldValue(wanted, str(error)) from error
+    if after is None:
         return None
+    too_long: TooLong | None = None
+    try:
+        after, cut_from = kind.fit(after, wanted.options)
+    except TooLong as error:
+        too_long, cut_from = error, 0
+    fate = _fate(wanted, kind, before, after, ledger, create=create)
+    if isinstance(fate, FieldChange) and too_long is not None:
+        return _skip(wanted, before, after, SkipCode.TOO_LONG, _too_long(too_long))
+    if isinstance(fate, FieldChange) and cut_from and info is not None:
+        return replace(fate, reason=f"{fate.reason}; truncated from {cut_from} to {info.length} characters")
+    return fate
+
+
+def _too_long(error: TooLong) -> str:
+    hint = " (`truncate: true` on the mapping cuts it)" if error.can_truncate else ""
+    return f"too long: {error.length} characters, the field holds {error.limit}{hint}"
+
+
+def _fate(
+    wanted: Wanted, kind: FieldValues, before: Any, after: Any, ledger: Any, *, create: bool
+) -> FieldChange | FieldSkip | None:
     if create:
         return _change(wanted, None, after, "new record")
-    if same_value(before, after, info):
+    if kind.same(before, after):
         return None
-    if wanted.field == OWNER_FIELD and not is_empty(before):
+    if wanted.field == OWNER_FIELD and not kind.is_empty(before):
         return _skip(wanted, before, after, SkipCode.POLICY, "owner is set; sfsync never changes it")
-    return _by_policy(wanted, before, after, ledger, info)
+    return _by_policy(wanted, kind, before, after, ledger)
 
 
 def _by_policy(
-    wanted: Wanted, before: Any, after: Any, ledger: Any, info: FieldInfo | None
+    wanted: Wanted, kind: FieldValues, before: Any, after: Any, ledger: Any
 ) -> FieldChange | FieldSkip | None:
     policy = wanted.policy
     if policy is Policy.OWNED:
         return _change(wanted, before, after, "owned by sfsync")
     if policy is Policy.CREATE_ONLY:
         return _skip(wanted, before, after, SkipCode.POLICY, "create_only: written on create only")
-    if is_empty(before):
+    if kind.is_empty(before):
         return _change(wanted, before, after, "empty in Salesforce")
-    if policy is Policy.IF_UNCHANGED and not is_empty(ledger) and same_value(before, ledger, info):
+    if policy is Policy.IF_UNCHANGED and not blank(ledger) and kind.same(before, ledger):
         return _change(wanted, before, after, "unchanged since sfsync wrote it")
     if policy is Policy.IF_UNCHANGED:
-        why = (
-            "changed in Salesforce since sfsync wrote it"
-            if not is_empty(ledger)
-            else "set in Salesforce, not by sfsync"
-        )
+        why = "changed in Salesforce since sfsync wrote it" if not blank(ledger) else "set in Salesforce, not by sfsync"
         return _skip(wanted, before, after, SkipCode.POLICY, f"if_unchanged: {why}")
     if not _mapped(wanted):
         return None  # a default is a fallback: a value already set is simply not its business

@@ -29,7 +29,7 @@ from sfsync.engine.plan import (
 )
 from sfsync.engine.plays import membership, play_defaults
 from sfsync.engine.subject import Subject
-from sfsync.engine.values import TemplateFailure, Wanted, decide, wanted_values
+from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide, wanted_values
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.normalise import normalise_domain, normalise_email
@@ -92,7 +92,7 @@ class WriteSet:
     def _enter(self, subject: Subject) -> tuple[str, ...]:
         plays = [p for p in self.config.plays if p.audience.object is subject.kind]
         current = [name for name, ids in self.members.items() if subject.id in ids]
-        member = membership(plays, subject, current)
+        member = membership(plays, subject, current, self.describes)
         self.entries.extend(PlayEntry(name, str(subject.kind), subject.id) for name in member.entered)
         self.entries.extend(PlayEntry(name, str(subject.kind), subject.id, False) for name in member.left)
         return member.writing(plays)
@@ -103,7 +103,7 @@ class WriteSet:
             why = "not a new entrant of any play that syncs to Salesforce"
             self._skip(subject, target.sobject, SkipCode.NOT_IN_PLAY, why, target.sf_id)
             return False
-        excluded = exclusion_for(subject, self.config.exclusions)
+        excluded = exclusion_for(subject, self.config.exclusions, self.describes)
         if excluded is not None:
             self._skip(subject, target.sobject, SkipCode.EXCLUDED, f"excluded by {excluded}", target.sf_id)
             return False
@@ -164,19 +164,24 @@ class WriteSet:
         if wanted is None:
             return None
         wanted += extra
-        decided = self._decide(target, wanted)
+        decided, invalid = self._decide(target, wanted)
+        if invalid:  # a row error: nothing of the record is sent until its values are fixed
+            why = "invalid value: " + "; ".join(failure.reason for failure in invalid)
+            self._skip(subject, target.sobject, SkipCode.INVALID_VALUE, why, target.sf_id)
+            return None
         fields = [d for d in decided if isinstance(d, FieldChange)]
         skipped = tuple(d for d in decided if isinstance(d, FieldSkip))
         create = target.sf_id is None
         missing = self._missing_required(target.sobject, fields) if create else []
         if missing:
-            why = f"required field{'s' if len(missing) > 1 else ''} {', '.join(missing)} without a value"
-            self._skip(subject, target.sobject, SkipCode.MISSING_REQUIRED, why)
+            self._skip(subject, target.sobject, SkipCode.MISSING_REQUIRED, _missing_reason(missing, skipped))
             return None
         if not fields:
             if skipped:
                 why = "; ".join(f"{s.field} kept ({s.reason})" for s in skipped)
-                self._skip(subject, target.sobject, SkipCode.POLICY, why, target.sf_id)
+                codes = {s.code for s in skipped}
+                code = codes.pop() if len(codes) == 1 else SkipCode.POLICY
+                self._skip(subject, target.sobject, code, why, target.sf_id)
             return None
         change = RecordChange(
             key, target.sobject, Action.CREATE if create else Action.UPDATE, _ref(subject), target.sf_id,
@@ -209,22 +214,33 @@ class WriteSet:
             return "Lead"
         return sobject
 
-    def _decide(self, target: Target, wanted: list[Wanted]) -> list[FieldChange | FieldSkip]:
+    def _decide(
+        self, target: Target, wanted: list[Wanted]
+    ) -> tuple[list[FieldChange | FieldSkip], list[InvalidFieldValue]]:
         create = target.sf_id is None
         ledger = {} if create else self.reads.ledger_values(target.sobject, str(target.sf_id))
         describe = self.describes.get(target.sobject)
         result: list[FieldChange | FieldSkip] = []
+        invalid: list[InvalidFieldValue] = []
         for item in wanted:
             info = describe.field(item.field) if describe else None
             if info is None or not (info.createable if create else info.updateable):
                 continue  # reported once by the metadata checks, not per record
-            decided = decide(item, target.current.get(item.field), ledger.get(item.field), create=create, info=info)
-            if isinstance(decided, FieldChange) and str(decided.after).startswith(KNOWN_AFTER_APPLY):
+            pending = str(item.value).startswith(KNOWN_AFTER_APPLY)  # an Id only apply knows: no type to check yet
+            try:
+                decided = decide(
+                    item, target.current.get(item.field), ledger.get(item.field), create=create,
+                    info=None if pending else info,
+                )  # fmt: skip
+            except InvalidFieldValue as failure:
+                invalid.append(failure)
+                continue
+            if isinstance(decided, FieldChange) and pending:
                 ref = str(decided.after).removeprefix(KNOWN_AFTER_APPLY)
                 decided = replace(decided, after=KNOWN_AFTER_APPLY, ref=ref, reason="the Account this apply creates")
             if decided is not None:
                 result.append(decided)
-        return result
+        return result, invalid
 
     def _missing_required(self, sobject: str, fields: Sequence[FieldChange]) -> list[str]:
         describe = self.describes.get(sobject)
@@ -253,6 +269,13 @@ class WriteSet:
         self, subject: Subject, sobject: str | None, code: SkipCode, reason: str, sf_id: str | None = None
     ) -> None:
         self.skips.append(Skip(_ref(subject), sobject, code, reason, sf_id))
+
+
+def _missing_reason(missing: Sequence[str], skipped: Sequence[FieldSkip]) -> str:
+    """Why a create lacks required fields: no value at all, or one the field cannot hold."""
+    reasons = {s.field: s.reason for s in skipped if s.code is SkipCode.TOO_LONG}
+    parts = [f"{name} ({reasons[name]})" if name in reasons else name for name in missing]
+    return f"required field{'s' if len(missing) > 1 else ''} {', '.join(parts)} without a value"
 
 
 def _ref(subject: Subject) -> WorkspaceRef:

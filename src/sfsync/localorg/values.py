@@ -61,6 +61,8 @@ def to_stored(spec: FieldSpec, value: Any) -> Any:
             return int(str(value).lower() == "true")
         raise _parser_error("boolean", value)
     if kind in ("int", "double", "currency", "percent"):
+        # Not rounded to the field's scale: Salesforce keeps API values as sent whatever the field's
+        # decimal places, which only the UI applies (Knowledge Articles 000212661 and 000385689).
         return _number(kind, value)
     if kind == "date":
         if isinstance(value, str) and _DATE.fullmatch(value[:10]):
@@ -73,7 +75,21 @@ def to_stored(spec: FieldSpec, value: Any) -> Any:
         return format_datetime(moment)
     if kind in ("reference", "id"):
         return _reference(spec, value)
-    return _text(spec, value if isinstance(value, str) else _json_text(value))
+    if isinstance(value, list | dict):  # a JSON array or object is not text: the parser refuses it
+        token = "START_ARRAY" if isinstance(value, list) else "START_OBJECT"
+        raise DmlFailure(DmlError("JSON_PARSER_ERROR", f"Cannot deserialize instance of string from {token} value"))
+    text = _text(spec, value if isinstance(value, str) else _json_text(value))
+    return _in_picklist_order(spec, text) if kind == "multipicklist" else text
+
+
+def _in_picklist_order(spec: FieldSpec, text: str) -> str:
+    """Selected values, once each, in the order the picklist defines them: Salesforce returns a
+    multi-select picklist in its values' definition order whatever the order sent (Knowledge Article
+    000231088, "Multi-Select Picklist Value Ordering Behavior"). Values it does not define follow."""
+    selected = list(dict.fromkeys(part.strip() for part in text.split(";") if part.strip()))
+    defined = [p["value"] for p in spec.raw.get("picklistValues") or () if "value" in p]
+    order = {name: index for index, name in enumerate(defined)}
+    return ";".join(sorted(selected, key=lambda item: (order.get(item, len(order)), selected.index(item))))
 
 
 def _json_text(value: Any) -> str:

@@ -38,6 +38,11 @@ class FieldInfo:
     # Whether field-level security applies to it: a visible field that is permissionable yet neither
     # createable nor updateable is read-only by FLS, not by nature.
     permissionable: bool = False
+    # Numbers: `precision` digits in all, `scale` of them after the decimal point (double, currency,
+    # percent); `digits` for whole numbers (int). 0 where the describe does not say.
+    precision: int = 0
+    scale: int = 0
+    digits: int = 0
 
     @property
     def required_on_create(self) -> bool:

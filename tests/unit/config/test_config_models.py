@@ -81,10 +81,12 @@ def test_a_value_that_does_not_fit_its_operator_is_rejected(op: str, value: obje
 def test_canonical_form_fills_defaults_and_sorts_keys() -> None:
     form = canonical(config(mappings={"Lead": {"Email": "person.email"}}))
     assert form["mappings"]["Lead"]["Email"] == {
+        "date_as": None,
         "direction": "write",
         "from": "person.email",
         "policy": "if_empty",
         "sensitive": False,
+        "truncate": False,
     }
     assert list(form) == sorted(form)
     assert form["connection"]["auth"]["access_token"] == "${SF_ACCESS_TOKEN}"

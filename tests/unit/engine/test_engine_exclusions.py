@@ -10,6 +10,7 @@ from sfsync.config.filters import Filter, Op
 from sfsync.config.models import Exclusion
 from sfsync.engine.exclusions import compare, exclusion_for, holds
 from sfsync.engine.subject import Subject
+from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 
 FILTER: TypeAdapter[Filter] = TypeAdapter(Filter)
 
@@ -65,3 +66,44 @@ def test_comparisons_are_loosely_typed_like_soql():
     assert compare(Op.GTE, "10", 9.5)
     assert not compare(Op.LT, None, 3)
     assert compare(Op.NOT_IN, "b", ["a"])
+
+
+OWNER_18, OWNER_15 = "005D000000K0fXOIAZ", "005D000000K0fXO"
+DESCRIBES = {"Contact": ObjectDescribe("Contact", True, True, True, {"OwnerId": FieldInfo("OwnerId", "reference")}, "")}
+OWNED_ADA = Subject(Kind.PERSON, "p_3", {"email": "ada@x.example", "postal_code": "02134"}, {"Contact": [
+    {"Id": "003A", "OwnerId": OWNER_18}]})  # fmt: skip
+
+
+@pytest.mark.parametrize("owner", [OWNER_15, OWNER_18, OWNER_15 + "iaz"], ids=["15", "18", "18-lower-checksum"])
+def test_an_owner_exclusion_matches_either_form_of_the_id(owner):
+    where = FILTER.validate_python({"salesforce": "Contact", "field": "OwnerId", "op": "eq", "value": owner})
+    assert holds(where, OWNED_ADA, describes=DESCRIBES)
+    listed = FILTER.validate_python({"salesforce": "Contact", "field": "OwnerId", "op": "in", "value": [owner]})
+    assert holds(listed, OWNED_ADA, describes=DESCRIBES)
+
+
+def test_an_id_is_case_sensitive_in_filters():
+    where = FILTER.validate_python({"salesforce": "Contact", "field": "OwnerId", "op": "eq", "value": OWNER_15.lower()})
+    assert not holds(where, OWNED_ADA, describes=DESCRIBES)
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ({"field": "person.postal_code", "op": "eq", "value": 2134}, False),  # text never compares as a number
+        ({"field": "person.postal_code", "op": "eq", "value": "02134"}, True),
+        ({"field": "person.postal_code", "op": "gt", "value": 100}, False),
+        ({"field": "person.attributes.tier", "op": "eq", "value": "Nan"}, True),
+        ({"field": "person.attributes.size", "op": "gte", "value": 100}, True),
+        ({"field": "person.attributes.size", "op": "eq", "value": "0250"}, False),
+        ({"field": "person.attributes.vip", "op": "eq", "value": True}, True),
+        ({"field": "person.attributes.vip", "op": "eq", "value": False}, False),
+    ],
+)
+def test_workspace_fields_compare_by_catalogue_type_and_attributes_by_the_literal(where, expected):
+    values = {
+        "email": "ada@x.example",
+        "postal_code": "02134",
+        "attributes": {"tier": "Nan", "size": "250", "vip": "on"},
+    }
+    assert holds(FILTER.validate_python(where), Subject(Kind.PERSON, "p_4", values)) is expected

@@ -184,3 +184,42 @@ def test_template_failure_is_an_error_on_its_yaml_line(store, port, write_config
     assert not plan.appliable
     error = next(d for d in plan.diagnostics if d.severity == "error")
     assert error.path == "defaults.Lead.Company" and error.line is not None
+
+
+def test_a_value_that_cannot_go_into_its_field_skips_the_record_as_invalid(store, port, write_config):
+    config = LEADS.replace(
+        "    Title: person.title\n", "    Title: person.title\n    NumberOfEmployees: person.attributes.size\n", 1
+    )
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "attributes": {"size": "1.5"}})
+    plan = make_plan(port, store, write_config(config))
+    assert plan.changes == ()
+    skip = _skip(plan, "ada@acme.example")
+    assert skip.code is SkipCode.INVALID_VALUE
+    assert skip.reason == "invalid value: NumberOfEmployees (from person.attributes.size): '1.5' is not a whole number"
+
+
+def test_a_value_too_long_for_its_field_is_skipped_and_the_rest_is_written(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "Countess " * 15})
+    plan = make_plan(port, store, write_config(LEADS))
+    (change,) = plan.changes
+    assert "Title" not in {f.field for f in change.fields} and "LastName" in {f.field for f in change.fields}
+    (title,) = change.skipped_fields
+    assert (title.field, title.code) == ("Title", SkipCode.TOO_LONG)
+    cut = make_plan(
+        port,
+        store,
+        write_config(LEADS.replace("Title: person.title", "Title: {from: person.title, truncate: true}", 1)),
+    )
+    (field,) = [f for f in cut.changes[0].fields if f.field == "Title"]
+    assert len(field.after) == 128 and "truncated from 134 to 128 characters" in field.reason
+
+
+def test_a_create_whose_required_field_is_too_long_says_so(store, port, write_config):
+    add_people(store, {"email": "ada@acme.example", "last_name": "L" * 81})
+    plan = make_plan(port, store, write_config(LEADS))
+    skip = _skip(plan, "ada@acme.example")
+    assert skip.code is SkipCode.MISSING_REQUIRED
+    assert skip.reason == (
+        "required field LastName (too long: 81 characters, the field holds 80 "
+        "(`truncate: true` on the mapping cuts it)) without a value"
+    )

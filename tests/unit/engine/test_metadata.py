@@ -98,3 +98,26 @@ def test_external_id_must_be_unique_external_id(tmp_path: Path) -> None:
     lead["fields"].append({"name": "Legacy_Id__c", "type": "string", "externalId": True, "unique": False})
     found = problems(tmp_path, body, {"Lead": object_describe(lead)})
     assert found == {(7, "error", "Lead.Legacy_Id__c must be an external id and unique")}
+
+
+def test_value_options_that_cannot_apply_are_warned_about(tmp_path: Path) -> None:
+    body = """\
+sync: {person_object: contacts_and_accounts, write: true}
+mappings:
+  Contact:
+    LastName: {from: person.last_name, truncate: true}
+    Email: {from: person.email, truncate: true}
+    Birthdate: {from: person.last_activity_date, date_as: midnight_utc}
+    EmailBouncedDate: person.last_activity_date
+"""
+    found = problems(tmp_path, body, describes("Contact", "Account"))
+    assert {p for p in found if p[1] == "warning"} == {
+        (11, "warning", "`truncate` has no effect on Email (email): only text is ever cut"),
+        (12, "warning", "`date_as` has no effect on Birthdate (date): it is for date and time"),
+        (
+            13,
+            "warning",
+            "person.last_activity_date is a date but EmailBouncedDate is a date and time: each value is an "
+            "invalid_value until the mapping says `date_as: midnight_utc`",
+        ),
+    }

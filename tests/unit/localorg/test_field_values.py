@@ -7,6 +7,7 @@ import pytest
 from sfsync.localorg.catalog import FieldSpec
 from sfsync.localorg.objects import org_catalog
 from sfsync.localorg.outcomes import DmlFailure
+from sfsync.localorg.seed import CustomField
 from sfsync.localorg.values import to_stored
 
 LEAD = org_catalog([]).objects["Lead"]
@@ -63,3 +64,20 @@ def test_references_must_be_ids() -> None:
     with pytest.raises(DmlFailure) as caught:
         to_stored(_field("OwnerId"), "bob")
     assert caught.value.errors[0].status_code == "MALFORMED_ID"
+
+
+def test_a_multi_select_is_stored_in_the_picklists_order_once_each() -> None:
+    catalog = org_catalog([CustomField("Lead", "Channels__c", "multipicklist", values=("Email", "Phone", "Events"))])
+    field = catalog.objects["Lead"].field("Channels__c")
+    assert field is not None
+    assert to_stored(field, "Events; Other;Email;Events") == "Email;Events;Other"
+
+
+def test_numbers_are_stored_as_sent_whatever_the_scale() -> None:
+    assert to_stored(_field("AnnualRevenue"), 1234567.891) == 1234567.891
+
+
+def test_a_json_array_for_a_text_field_is_a_parser_error() -> None:
+    with pytest.raises(DmlFailure) as caught:
+        to_stored(_field("Title"), ["CTO"])
+    assert caught.value.errors[0].status_code == "JSON_PARSER_ERROR"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sfsync.catalogue import Kind
+from sfsync.catalogue import FieldType, Kind
 from sfsync.errors import UsageError
 from sfsync.store import Store
 from sfsync.store.loader import LoadSummary, Rejection, load_workspace
+from sfsync.store.loader.coerce import BadValue, coerce
 
 DATA = Path(__file__).parents[2] / "data" / "workspace"
 
@@ -144,3 +145,17 @@ def test_progress_is_reported_after_each_committed_batch(store: Store) -> None:
     load_workspace(store, DATA / "people-bad.csv", Kind.PERSON, lambda _: None, batch_size=3, on_progress=seen.append)
     assert [s.loaded + s.rejected for s in seen] == [3, 6, 9]
     assert seen[-1] == LoadSummary(loaded=2, rejected=7)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("on", True), ("OFF", False), ("t", True), ("f", False), ("Yes", True), ("0", False), (1, True), (False, False)],
+)
+def test_booleans_are_read_strictly(cell: object, expected: bool) -> None:
+    assert coerce(FieldType.BOOLEAN, cell) is expected
+
+
+@pytest.mark.parametrize("cell", ["maybe", "2", "tru", "onn"])
+def test_a_text_that_is_no_boolean_is_refused(cell: str) -> None:
+    with pytest.raises(BadValue, match="on/off"):
+        coerce(FieldType.BOOLEAN, cell)

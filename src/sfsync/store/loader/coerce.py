@@ -14,8 +14,9 @@ from typing import Any
 from sfsync.catalogue import INTENT_LEVELS, FieldType
 from sfsync.store.normalise import normalise_domain, normalise_email
 
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-_FALSE = frozenset({"false", "f", "no", "n", "0"})
+# The texts that are booleans, in any case (workspace files and values sent to Salesforce checkboxes).
+TRUE_TEXT = frozenset({"true", "t", "yes", "y", "on", "1"})
+FALSE_TEXT = frozenset({"false", "f", "no", "n", "off", "0"})
 
 
 class BadValue(ValueError):
@@ -36,9 +37,9 @@ def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     text = _text(value).lower()
-    if text in _TRUE or text in _FALSE:
-        return text in _TRUE
-    raise BadValue(f"bad boolean {value!r} (expected true/false, yes/no or 1/0)")
+    if text in TRUE_TEXT or text in FALSE_TEXT:
+        return text in TRUE_TEXT
+    raise BadValue(f"bad boolean {value!r} (expected true/false, yes/no, on/off or 1/0)")
 
 
 def _date(value: Any) -> dt.date:
