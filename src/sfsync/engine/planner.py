@@ -53,7 +53,7 @@ def make_plan(
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
-    write_set = _build(store, loaded, describes)
+    write_set = _build(store, loaded, describes, refreshed.held)
     rejected = last_rejections(store)
     ordered = note_retries(_ordered(write_set.changes.values()), rejected)
     changes = tuple(_note_retry(c, retried) for c in ordered)
@@ -71,17 +71,20 @@ def make_plan(
         play_entries=tuple(write_set.entries),
         estimates=estimates(config, changes),
         refresh=refreshed.summary(),
+        identity=refreshed.identity,
         tool_version=__version__,
     )
 
 
-def _build(store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe]) -> WriteSet:
+def _build(
+    store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], held: Mapping[tuple[str, str], str]
+) -> WriteSet:
     config = loaded.config
     members = {
         play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
         for play in config.plays
     }
-    write_set = WriteSet(store, loaded, describes, members)
+    write_set = WriteSet(store, loaded, describes, members, held)
     for company in companies(store, write_set.reads):
         write_set.visit_company(company)
     for person in people(store, write_set.reads):

@@ -74,6 +74,14 @@ class LinksSection:
         """Give `item` to another workspace record of its kind (two identities merged into one)."""
         self._update(item, workspace_id=workspace_id)
 
+    def remove(self, item: Link) -> None:
+        """Drop a link (its workspace record's own link to the same Salesforce record replaces it)."""
+        c = link.c
+        mine = (c.kind == str(item.kind), c.workspace_id == item.workspace_id, c.object == item.object)
+        stmt = link.delete().where(*mine)
+        with self._session.write() as conn:
+            conn.execute(stmt)
+
     def _update(self, item: Link, **values: object) -> None:
         c = link.c
         stmt = update(link).where(
