@@ -127,3 +127,19 @@ def test_json_format_streams_ndjson_events(workdir: Path, capsys: pytest.Capture
 def test_apply_json_refuses_to_prompt(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["apply", "--format", "json"]) == 1
     assert "give a plan file or --auto-approve" in capsys.readouterr().err
+
+
+def test_refresh_says_how_a_person_followed_an_email_changed_in_salesforce(
+    workdir: Path,
+    local_org: LocalOrgHandle,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["apply", "--auto-approve"]) == 0
+    sf = local_org.simple_salesforce()
+    (lead,) = sf.query("SELECT Id FROM Lead WHERE Email = 'peter@initech.example'")["records"]
+    edit = {"as": "ada@acme.local", "values": {"Email": "peter.gibbons@initech.example"}}
+    assert local_org.control(f"records/Lead/{lead['Id']}", "PATCH", edit)["success"]
+    capsys.readouterr()
+    assert run(["refresh"]) == 0
+    out = capsys.readouterr().out
+    assert "key moved: person peter@initech.example: Lead" in out and "email changed in Salesforce" in out

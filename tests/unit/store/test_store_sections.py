@@ -11,7 +11,7 @@ from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
 from sfsync.store.runs import Outcome, RowResult
-from sfsync.store.sync_views import merged_links
+from sfsync.store.sync_views import Conversion, conversions_elsewhere, merged_links
 
 T0 = dt.datetime(2025, 1, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -96,6 +96,23 @@ def test_a_link_follows_a_merge_to_its_master_and_can_change_hands(store: Store)
     assert store.links.by_sf_id("Contact", "003NEW") == Link(
         Kind.PERSON, "p_3", "Contact", "003NEW", False, moved.linked_at, "run-1", True
     )
+
+
+def test_converted_leads_whose_contact_another_record_holds_are_listed(store: Store) -> None:
+    lead = MirrorRecord("Lead", "00QA", {"IsConverted": True, "ConvertedContactId": "003C"}, at(1), at(1))
+    other_lead = MirrorRecord("Lead", "00QB", {"IsConverted": True, "ConvertedContactId": "003D"}, at(1), at(1))
+    store.mirror.upsert([lead, other_lead, contact("003C", "001A"), contact("003D", "001A")])
+    store.links.add(
+        [
+            Link(Kind.PERSON, "p_loaded", "Lead", "00QA", True, T0),
+            Link(Kind.PERSON, "p_read", "Contact", "003C", False, T0),
+            Link(Kind.PERSON, "p_own", "Lead", "00QB", True, T0),
+            Link(Kind.PERSON, "p_own", "Contact", "003D", False, T0),  # its own Contact: nothing to follow
+        ]
+    )
+    assert conversions_elsewhere(store.session) == [Conversion(Kind.PERSON, "p_loaded", "00QA", "003C", "p_read")]
+    store.links.remove(store.links.for_record(Kind.PERSON, "p_read")[0])
+    assert conversions_elsewhere(store.session) == []
 
 
 def test_ledger_keeps_the_last_written_value_per_field(store: Store) -> None:
