@@ -210,3 +210,19 @@ def test_a_date_for_a_datetime_field_without_date_as_is_an_invalid_value(
         "invalid value: EmailBouncedDate (from person.last_activity_date): 2024-01-31 is a date without a time "
         "(`date_as: midnight_utc` on the mapping sends it as midnight UTC)"
     )
+
+
+def test_refresh_says_how_a_person_followed_an_email_changed_in_salesforce(
+    workdir: Path,
+    local_org: LocalOrgHandle,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["apply", "--auto-approve"]) == 0
+    sf = local_org.simple_salesforce()
+    (lead,) = sf.query("SELECT Id FROM Lead WHERE Email = 'peter@initech.example'")["records"]
+    edit = {"as": "ada@acme.local", "values": {"Email": "peter.gibbons@initech.example"}}
+    assert local_org.control(f"records/Lead/{lead['Id']}", "PATCH", edit)["success"]
+    capsys.readouterr()
+    assert run(["refresh"]) == 0
+    out = capsys.readouterr().out
+    assert "key moved: person peter@initech.example: Lead" in out and "email changed in Salesforce" in out

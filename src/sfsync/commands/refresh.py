@@ -39,4 +39,7 @@ def command(full: bool, config_path: Path, store_url: str | None) -> int:
             f"{item.sobject}: {item.read} read ({how}, {item.api.upper()}), {item.deleted} deleted, "
             f"{item.linked} linked{skipped}"
         )
+    for change in result.identity:  # how workspace records followed Salesforce's own changes
+        who = f"{change.workspace.kind} {change.workspace.label or change.workspace.id}"
+        out.print(f"{str(change.kind).replace('_', ' ')}: {who}: {change.reason}", markup=False)
     return ExitCode.OK

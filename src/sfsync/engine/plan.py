@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
+from sfsync.engine.plan_identity import IdentityChange, identity_from_json
+from sfsync.engine.plan_identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
+from sfsync.engine.plan_identity import WorkspaceRef as WorkspaceRef
 from sfsync.errors import UsageError
 
 FORMAT_VERSION = 1
@@ -46,15 +49,6 @@ class SkipCode(StrEnum):
     NO_ACCOUNT = "no_account"
     INVALID_VALUE = "invalid_value"
     TOO_LONG = "too_long"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkspaceRef:
-    """A workspace record: `kind` person|company, its id, and a label for people to read."""
-
-    kind: str
-    id: str
-    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +173,7 @@ class Plan:
     play_entries: tuple[PlayEntry, ...]
     estimates: tuple[ObjectEstimate, ...]
     refresh: dict[str, dict[str, int]] = field(default_factory=dict)
+    identity: tuple[IdentityChange, ...] = ()
     format_version: int = FORMAT_VERSION
     tool_version: str = ""
 
@@ -256,6 +251,7 @@ def _plan(d: dict[str, Any]) -> Plan:
         play_entries=tuple(PlayEntry(**p) for p in d["play_entries"]),
         estimates=tuple(ObjectEstimate(**e) for e in d["estimates"]),
         refresh=d.get("refresh", {}),
+        identity=tuple(identity_from_json(i) for i in d.get("identity", ())),
         format_version=d["format_version"],
         tool_version=d.get("tool_version", ""),
     )

@@ -54,7 +54,7 @@ def make_plan(
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
-    write_set = _build(store, loaded, describes)
+    write_set = _build(store, loaded, describes, refreshed.held)
     standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
     rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
     ordered, held = _ordered(write_set.changes.values()), list[Skip]()
@@ -77,17 +77,20 @@ def make_plan(
         play_entries=entries,
         estimates=estimates(config, changes),
         refresh=refreshed.summary(),
+        identity=refreshed.identity,
         tool_version=__version__,
     )
 
 
-def _build(store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe]) -> WriteSet:
+def _build(
+    store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], held: Mapping[tuple[str, str], str]
+) -> WriteSet:
     config = loaded.config
     members = {
         play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
         for play in config.plays
     }
-    write_set = WriteSet(store, loaded, describes, members)
+    write_set = WriteSet(store, loaded, describes, members, held)
     for company in companies(store, write_set.reads):
         write_set.visit_company(company)
     for person in people(store, write_set.reads):

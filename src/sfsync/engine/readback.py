@@ -80,12 +80,14 @@ def onto_registrable(store: Store, updates: Sequence[RecordUpdate]) -> list[Reco
         by_reg = companies_by_registrable(conn, regs) if regs else {}
     result = []
     for update in updates:
-        owner = by_reg.get(registrable_domain(update.key)) if update.key and update.key not in on_host else None
+        # Only records read by key: a linked record's update already names its company.
+        keyed = update.key and update.id is None and update.key not in on_host
+        owner = by_reg.get(registrable_domain(update.key)) if keyed and update.key else None
         if owner is None:
             result.append(update)
             continue
         values = {name: value for name, value in update.values.items() if name != "domain"}
-        result.append(RecordUpdate(update.kind, update.line, owner.id, None, values, update.attributes))
+        result.append(RecordUpdate(update.kind, update.line, owner.id, None, values, update.attributes, update.origin))
     return result
 
 

@@ -6,8 +6,10 @@ With a dedicated integration user, incremental reads leave out the records sfsyn
 last: apply already put what it wrote in the mirror. They are read back while a write may have
 happened unrecorded (an open create intent, an unknown outcome, an apply that never finished).
 Fields mapped `read`/`read_write` update the workspace (Salesforce wins there); Contacts and Leads
-without a valid email and Accounts without a valid website are skipped with the reason. Records read
-are linked to the workspace record with their key (the rule's pick when several share it).
+without a valid email and Accounts without a valid website are skipped with the reason. A read record
+updates the workspace record it is linked to, else the one with its key (`read_identity`); records
+read are linked to the workspace record with their key (the rule's pick when several share it); then
+links follow Salesforce's merges and converted Leads (`identity`).
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.config.connection import IntegrationUser
 from sfsync.config.models import CompanyMatch, Config, Direction
+from sfsync.engine.identity import follow_salesforce
+from sfsync.engine.plan_identity import IdentityChange
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.readback import onto_registrable, read_values, workspace_update
+from sfsync.engine.read_identity import previous_keys, read_updates
+from sfsync.engine.readback import onto_registrable, read_values
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.salesforce.soql import filter_fields as filter_tree_fields
 from sfsync.salesforce.soql import literal, quote, select
@@ -36,10 +41,18 @@ from sfsync.store.sync_views import mirror_count, session_of, unlinked_by_extern
 
 READ_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 SYSTEM_FIELDS = ("Id", "SystemModstamp", "LastModifiedDate", "IsDeleted")
-MATCH_FIELDS = {
-    "Account": ("Name", "Website", "OwnerId"),
-    "Contact": ("Email", "AccountId", "OwnerId", "LastName"),
-    "Lead": ("Email", "IsConverted", "ConvertedContactId", "ConvertedAccountId", "OwnerId", "Company"),
+MATCH_FIELDS = {  # MasterRecordId: the record a merge deleted this one into (read where the describe has it)
+    "Account": ("Name", "Website", "OwnerId", "MasterRecordId"),
+    "Contact": ("Email", "AccountId", "OwnerId", "LastName", "MasterRecordId"),
+    "Lead": (
+        "Email",
+        "IsConverted",
+        "ConvertedContactId",
+        "ConvertedAccountId",
+        "OwnerId",
+        "Company",
+        "MasterRecordId",
+    ),  # fmt: skip
     "Opportunity": ("AccountId", "IsClosed", "IsWon", "StageName"),
 }
 KEY_OF = {"Account": Kind.COMPANY, "Contact": Kind.PERSON, "Lead": Kind.PERSON}
@@ -57,12 +70,18 @@ class ObjectRefresh:
     deleted: int
     linked: int
     skipped: Mapping[str, int] = field(default_factory=dict)
+    identity: tuple[IdentityChange, ...] = ()
 
 
 @dataclass(frozen=True)
 class RefreshResult:
+    """`identity`: how workspace records followed Salesforce; `held`: records not to write this plan
+    (by kind and id), with why (a merge's master linked to another record)."""
+
     objects: tuple[ObjectRefresh, ...]
     watermarks: Mapping[str, str]
+    identity: tuple[IdentityChange, ...] = ()
+    held: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, int]]:
         return {
@@ -133,8 +152,10 @@ def refresh(
         results.append(read)
         progress.finish("refresh", sobject)
     linked = _link_read(store, config)
+    followed = follow_salesforce(store, keys=config.sync.read)
     objects = tuple(replace(r, linked=linked.get(r.sobject, 0)) for r in results)
-    return RefreshResult(objects, _watermarks(store))
+    identity = tuple(change for r in results for change in r.identity) + followed.changes
+    return RefreshResult(objects, _watermarks(store), identity, followed.held)
 
 
 def own_writes_user(port: SalesforcePort, store: Store, config: Config) -> str | None:
@@ -171,16 +192,19 @@ def _read_object(
     bulk = _use_bulk(store, config, sobject)
     rows = port.bulk_query(soql, include_deleted=True) if bulk else port.query(soql, include_deleted=True)
     counts: Counter[str] = Counter()
+    identity: list[IdentityChange] = []
+    into_workspace = config.sync.read and sobject in KEY_OF
     for chunk in chunks(_fresh(rows, describe, mark), _CHUNK):
+        previous = previous_keys(store, sobject, chunk) if into_workspace else {}  # before the mirror has the read
         store.mirror.upsert(chunk)
         counts["read"] += len(chunk)
         counts["deleted"] += sum(1 for r in chunk if r.is_deleted)
-        if config.sync.read and sobject in KEY_OF:
-            counts.update(_into_workspace(store, config, sobject, chunk))
+        if into_workspace:
+            counts.update(_into_workspace(store, config, sobject, chunk, previous, identity))
         progress.advance("refresh", sobject, len(chunk))
     skipped = {k: v for k, v in counts.items() if k not in ("read", "deleted")}
     api = "bulk" if bulk else "rest"
-    return ObjectRefresh(sobject, mark is None, api, counts["read"], counts["deleted"], 0, skipped)
+    return ObjectRefresh(sobject, mark is None, api, counts["read"], counts["deleted"], 0, skipped, tuple(identity))
 
 
 def incremental_where(mark: Watermark, own_writer: str | None = None) -> str:
@@ -220,23 +244,27 @@ def _fresh(
         )
 
 
-def _into_workspace(store: Store, config: Config, sobject: str, chunk: list[MirrorRecord]) -> Counter[str]:
+def _into_workspace(
+    store: Store,
+    config: Config,
+    sobject: str,
+    chunk: list[MirrorRecord],
+    previous: Mapping[str, str | None],
+    identity: list[IdentityChange],
+) -> Counter[str]:
     kind = KEY_OF[sobject]
     mappings = {name: m for name, m in config.mappings.get(sobject, {}).items() if m.direction is not Direction.WRITE}
-    updates, skipped = [], Counter[str]()
-    for record in chunk:
-        if record.is_deleted:
-            continue
-        update, reason = workspace_update(kind, record.fields, mappings)
-        if update is None:
-            skipped[f"skipped: {reason}"] += 1
-        else:
-            updates.append(update)
-    if updates and kind is Kind.COMPANY and config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN:
-        updates = onto_registrable(store, updates)
-    if updates:
-        store.workspace.upsert(kind, updates)
-    return skipped
+    read = read_updates(store, kind, sobject, chunk, previous, mappings)
+    if read.updates and kind is Kind.COMPANY and config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN:
+        read.updates = onto_registrable(store, read.updates)
+    with store.transaction():  # a key and the people of a company on it move together
+        outcome = store.workspace.upsert(kind, read.updates) if read.updates else None
+        for old, new in read.domains:
+            store.workspace.move_company_domain(old, new)
+    identity.extend(read.changes)
+    if outcome is not None and outcome.rejected:  # a key another record took in this chunk: kept, not lost
+        read.skipped["skipped: key conflict"] += len(outcome.rejected)
+    return read.skipped
 
 
 def _link_read(store: Store, config: Config) -> Counter[str]:

@@ -43,10 +43,16 @@ class WriteSet:
     """Collects changes, skips, play entries and template diagnostics while records are visited."""
 
     def __init__(
-        self, store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], members: dict[str, set[str]]
+        self,
+        store: Store,
+        loaded: LoadedConfig,
+        describes: Mapping[str, ObjectDescribe],
+        members: dict[str, set[str]],
+        held: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
         self.store, self.loaded, self.describes, self.members = store, loaded, describes, members
         registrable = loaded.config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN
+        self.held = held or {}  # records a merge left ambiguous (refresh): never written this plan
         self.reads = SubjectReads(store.session, registrable=registrable)
         self.config: Config = loaded.config
         self.leads_mode = self.config.sync.person_object is PersonObject.LEADS
@@ -64,7 +70,7 @@ class WriteSet:
             if writing:
                 self._skip(subject, "Account", SkipCode.MODE, "Leads mode writes no Accounts")
             return
-        target = account_target(self.reads, subject.id, _domain(subject))
+        target = self._unless_held(subject, account_target(self.reads, subject.id, _domain(subject)))
         if self._gate(subject, target, writing):
             self._account(subject, target, writing)
 
@@ -77,6 +83,7 @@ class WriteSet:
             leads_mode=self.leads_mode,
             match_leads=self.config.sync.match_leads_in_contacts_mode,
         )
+        target = self._unless_held(subject, target)
         if not self._gate(subject, target, writing):
             return
         extra: list[Wanted] = []
@@ -115,6 +122,10 @@ class WriteSet:
             return False
         return True
 
+    def _unless_held(self, subject: Subject, target: Target) -> Target:
+        why = self.held.get((str(subject.kind), subject.id))
+        return replace(target, skip=(SkipCode.AMBIGUOUS, why)) if why else target
+
     # --- Accounts -------------------------------------------------------------------------------------------
     def _needs_account(self, target: Target) -> bool:
         """A new Contact without an Account is private to its owner: created only when the config says so."""
@@ -127,7 +138,7 @@ class WriteSet:
         if company is None or not company.id:
             return None
         if company.id not in self._accounts:
-            target = account_target(self.reads, company.id, _domain(company))
+            target = self._unless_held(company, account_target(self.reads, company.id, _domain(company)))
             self._accounts[company.id] = None if target.skip else self._account(company, target, plays)
             if target.skip:
                 self._no_account[company.id] = target.skip[1]

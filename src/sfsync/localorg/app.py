@@ -25,9 +25,10 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sfsync.localorg import auth
+from sfsync.localorg import auth, soap
 from sfsync.localorg.api import ApiCall, ApiError, error_response, json_response
 from sfsync.localorg.faults import FaultPlan, RequestFacts
+from sfsync.localorg.merge import UnsupportedObject, merge, mergeable
 from sfsync.localorg.org import Org
 from sfsync.localorg.router import Router
 from sfsync.localorg.versions import known_version, versions
@@ -102,10 +103,55 @@ class LocalOrgApp:
         if endpoint == "auth.oauth":
             endpoint, response = auth.oauth_token(self.org, self.sessions, request)
         else:
+            call = self._soap_call(request, environ)
+            if call is not None:
+                return call
             response = auth.soap_login(self.org, self.sessions, request, str(args["version"]))
         action = self.faults.decide(RequestFacts(endpoint, request.method, request.path, None))
         self.org.count_call(endpoint, api=False)
         return self._fault_response(action, request, environ) or response
+
+    def _soap_call(self, request: Request, environ: dict[str, Any]) -> Response | None:
+        """A SOAP data call (`merge`), or None for a login: authenticated by its SessionHeader, counted
+        as an API request (`soap.merge`) and open to faults like the REST API."""
+        try:
+            root = soap.parse(request.get_data(as_text=True))
+        except soap.SoapFault:
+            return None  # not an envelope this module reads: the login path answers it as before
+        call = soap.operation(root)
+        if call is None or call.tag.rpartition("}")[2] == "login":
+            return None
+        try:
+            return self._with_usage(self._soap_data(request, root, call, environ))
+        except soap.SoapFault as fault:
+            return self._with_usage(soap.fault_response(fault))
+
+    def _soap_data(self, request: Request, root: soap.Element, call: soap.Element, environ: dict[str, Any]) -> Response:
+        name = call.tag.rpartition("}")[2]
+        if name != "merge":
+            raise soap.SoapFault("INVALID_OPERATION", f"No operation available for request {{{soap.PARTNER}}}{name}")
+        user = self.sessions.user(soap.session_id(root))
+        if user is None:
+            raise soap.SoapFault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session")
+        if not user.api_enabled:
+            raise soap.SoapFault("API_DISABLED_FOR_ORG", "API is disabled for this User")
+        if self.org.limit_reached():
+            raise soap.SoapFault("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+        self.org.count_call("soap.merge", api=True)
+        action = self.faults.decide(RequestFacts("soap.merge", request.method, request.path, None))
+        refused = self._fault_response(action, request, environ, soap.session_id(root))
+        if refused is not None:
+            return refused
+        requests = soap.merge_requests(call, self.org.catalog)
+        try:  # an object that does not merge refuses the whole call, before any request runs
+            for item in requests:
+                mergeable(self.org, item.sobject)
+        except UnsupportedObject as error:
+            raise soap.SoapFault(error.code, str(error), "InvalidSObjectFault") from error
+        results = [merge(self.org, user, item) for item in requests]
+        if action == "commit_then_drop":
+            drop_connection(environ)
+        return soap.merge_response(results)
 
     def _api(self, request: Request, path: str, environ: dict[str, Any]) -> Response:
         try:

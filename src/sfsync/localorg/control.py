@@ -6,6 +6,7 @@ admin token is never a session. Routes (JSON bodies; `as` names the acting user 
 - `POST records/{Object}` `{"as","values","allow_duplicates"}` · `PATCH records/{Object}/{id}`
 - `DELETE records/{Object}/{id}?as=`
 - `POST records/{Object}/{id}/touch` (SystemModstamp only) · `POST leads/{id}/convert` `{"as","contact","account"}`
+- `POST records/{Object}/{id}/merge` `{"as","records","values"}`: merge `records` (1 or 2 ids) into the record
 - `POST reset` · `GET counts` · `GET calls` · `DELETE calls` · `GET|PUT|DELETE faults`
 - `GET|PUT|DELETE trace`: who read (retrieve, Bulk query) and wrote which record, when; off unless PUT
 - `PUT session-lifetime` `{"seconds"}` · `POST sessions` `{"as"}` · `DELETE sessions` `{"access_token"?}`
@@ -29,6 +30,7 @@ from sfsync.localorg.api import json_response
 from sfsync.localorg.auth import bearer
 from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.faults import parse_rules
+from sfsync.localorg.merge import MergeRequest, UnsupportedObject, merge
 from sfsync.localorg.outcomes import DmlOptions, DmlResult
 from sfsync.localorg.permissions import User
 from sfsync.localorg.seed import ConnectedApp, DuplicateRule, parse_duplicate_rules
@@ -42,6 +44,7 @@ _MAP = Map(
         Rule("/records/<sobject>/<record_id>", endpoint="update", methods=["PATCH"]),
         Rule("/records/<sobject>/<record_id>", endpoint="delete", methods=["DELETE"]),
         Rule("/records/<sobject>/<record_id>/touch", endpoint="touch", methods=["POST"]),
+        Rule("/records/<sobject>/<record_id>/merge", endpoint="merge", methods=["POST"]),
         Rule("/leads/<record_id>/convert", endpoint="convert", methods=["POST"]),
         Rule("/reset", endpoint="reset", methods=["POST"]),
         Rule("/counts", endpoint="counts", methods=["GET"]),
@@ -116,6 +119,17 @@ class Control:
 
     def _touch(self, request: Request, body: dict[str, Any], sobject: str, record_id: str) -> Response:
         return self._result(self.org.dml.system_touch(sobject, record_id))
+
+    def _merge(self, request: Request, body: dict[str, Any], sobject: str, record_id: str) -> Response:
+        """Merge as a person does (any user, permissions skipped), exactly as SOAP `merge()` does."""
+        actor = self._actor(body.get("as"))
+        victims = tuple(str(i) for i in body.get("records", ()))
+        values = dict(body.get("values", {}))
+        try:
+            result = merge(self.org, actor, MergeRequest(sobject, record_id, victims, values), enforce_access=False)
+        except UnsupportedObject as error:
+            raise ControlError(400, f"{error.code}: {error}") from error
+        return json_response(result.json())
 
     def _convert(self, request: Request, body: dict[str, Any], record_id: str) -> Response:
         actor = self._actor(body.get("as"))

@@ -25,6 +25,7 @@ RESERVE = 1_200
 LIST_LIMIT = 100
 SKIP_HEADER = "| Reason | Object | Record | Why |\n|:--|:--|:--|:--|\n"
 RECORD_HEADER = "| | Record | Field | Before | After | Why |\n|:-:|:--|:--|:--|:--|:--|\n"
+IDENTITY_HEADER = "| Change | Record | Salesforce | Key | Why |\n|:--|:--|:--|:--|:--|\n"
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
 
 
@@ -99,7 +100,13 @@ def _config_line(change: Mapping[str, Any]) -> dict[str, str]:
 
 def _sections(plan: Mapping[str, Any]) -> list[Section]:
     record = _template("record.md.j2")
-    sections = [
+    identity = list(plan.get("identity", []))
+    sections = []
+    if identity:  # first: it explains records whose key or Salesforce record changed below
+        row = _template("identity.md.j2")
+        title = f"Identity changes ({len(identity)})"
+        sections.append(Section(title, "identity change", IDENTITY_HEADER, identity, lambda i: row.render(identity=i)))
+    sections += [
         Section(f"{sobject}: {_counts(items)}", "record change", RECORD_HEADER, items, lambda c: _record(record, c))
         for sobject, items in group_by_object(plan.get("changes", [])).items()
     ]

@@ -39,6 +39,10 @@ DERIVED: dict[str, dict[str, Any]] = {
 }
 
 
+# Plan keys added to format 1 after plans were already saved without them: a reader takes their default.
+ADDED_LATER = frozenset({"identity"})
+
+
 def plan_schema() -> dict[str, Any]:
     definitions: dict[str, Any] = {}
     root = _object_schema(Plan, definitions)
@@ -47,7 +51,7 @@ def plan_schema() -> dict[str, Any]:
         "const": FORMAT_VERSION,
     }
     root["properties"].update(DERIVED)
-    root["required"] = sorted([*root["required"], *DERIVED])
+    root["required"] = sorted({*root["required"], *DERIVED} - ADDED_LATER)
     definitions.pop(Plan.__name__, None)
     return {
         "$schema": DIALECT,

@@ -1,7 +1,8 @@
 """The plan as text for people, built from its (redacted) JSON form so it agrees with every other view.
 
 Order: the summary per object (creates, updates, field writes, skips by reason, conflicts), then the
-config changes, the metadata diagnostics, the record changes (`+` create, `~` update, each field
+config changes, the metadata diagnostics, the identity changes the read made (`~` followed, `!` kept
+or held), the record changes (`+` create, `~` update, each field
 `before → after` with its reason, `!` a field kept or in conflict) and the skipped records. Record
 changes and skipped records fold after `max_records`, with a count of what is hidden.
 
@@ -65,6 +66,7 @@ def _sections(plan: Mapping[str, Any], summary: PlanSummary, limit: int | None) 
     yield from _totals(plan, summary)
     yield from _config_diff(plan.get("config_diff", []))
     yield from _diagnostics(plan.get("diagnostics", []))
+    yield from _identity(plan.get("identity", []), limit)
     yield from _changes(plan.get("changes", []), limit)
     yield from _skips(plan.get("skips", []), limit)
 
@@ -158,6 +160,30 @@ def _diagnostics(diagnostics: Sequence[Mapping[str, Any]]) -> Iterator[Line]:
         yield (f"  {where}", ""), (str(d["severity"]), colour), (f": {d['summary']}", "")
         if d.get("detail"):
             yield _plain(f"    {d['detail']}")
+    yield BLANK
+
+
+_IDENTITY_MARK = {"key_kept": ("!", "red"), "held": ("!", "red")}
+
+
+def _identity(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Line]:
+    """What the read did to workspace identities (keys, links, merges), each with Salesforce's reason."""
+    if not changes:
+        return
+    yield ((f"Identity changes ({len(changes)}):", "bold"),)
+    visible = changes if limit is None else changes[: max(limit, 0)]
+    for change in visible:
+        mark, colour = _IDENTITY_MARK.get(str(change["kind"]), ("~", "yellow"))
+        ws = change["workspace"]
+        before, after = change.get("before"), change.get("after")
+        keys = f"{before} → {after}" if before != after else str(before)
+        what = f" {str(change['kind']).replace('_', ' ')}: {ws['kind']} {ws.get('label') or ws['id']}, {keys}"
+        yield ("  ", ""), (mark, colour), (what, "")
+        yield ("      ", ""), (str(change.get("reason", "")), "dim")
+    if len(changes) > len(visible):
+        yield _plain(
+            f"  … {plural(len(changes) - len(visible), 'more identity change')} not shown (--max-records {limit})"
+        )
     yield BLANK
 
 

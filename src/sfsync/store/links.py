@@ -2,7 +2,9 @@
 
 A linked record is never matched again. Each workspace record has at most one link per object, and
 each Salesforce record belongs to at most one workspace record: both are unique constraints, so a
-second link can never be written, whatever the engine does.
+second link can never be written, whatever the engine does. A link follows its records when Salesforce
+moves them: to a merge's master record (`follow`), or to another workspace record when two identities
+are merged (`reassign`).
 """
 
 from __future__ import annotations
@@ -11,20 +13,23 @@ import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sfsync.catalogue import Kind
 from sfsync.store.bulk import chunks
 from sfsync.store.errors import StoreError
 from sfsync.store.schema import link, mirror
-from sfsync.store.session import Session
+from sfsync.store.session import Session, utc_now
 
 _IN_SIZE = 1000  # keys per `IN (…)`: well under SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass(frozen=True)
 class Link:
+    """`run_id`: the apply that made the link (None: reading made it). `written_before`: the link followed
+    a merge from a record sfsync had created or written, so the record stays in the write scope."""
+
     kind: Kind
     workspace_id: str
     object: str
@@ -32,6 +37,12 @@ class Link:
     created_by_sfsync: bool
     linked_at: dt.datetime
     run_id: str | None = None
+    written_before: bool = False
+
+    @property
+    def by_reading(self) -> bool:
+        """Made by the read pass alone: not by an apply, and not carrying sfsync's writes."""
+        return self.run_id is None and not self.created_by_sfsync and not self.written_before
 
 
 class LinksSection:
@@ -45,6 +56,40 @@ class LinksSection:
         try:
             with self._session.write() as conn:
                 conn.execute(link.insert(), [_values(item) for item in links])
+        except IntegrityError as error:
+            raise StoreError(f"a record is already linked: {error.orig}") from error
+
+    def follow(self, item: Link, sf_id: str, *, written_before: bool) -> Link:
+        """Point `item` at another record of its object (a merge's master); returns the moved link.
+
+        sfsync did not create that record, so `created_by_sfsync` is false on it; `written_before` keeps
+        the person in the write scope when sfsync had created or written the record it was merged from.
+        """
+        moved = Link(item.kind, item.workspace_id, item.object, sf_id, False, utc_now(), item.run_id, written_before)
+        values = {"sf_id": sf_id, "created_by_sfsync": False, "linked_at": moved.linked_at}
+        self._update(item, **values, written_before=written_before)
+        return moved
+
+    def reassign(self, item: Link, workspace_id: str) -> None:
+        """Give `item` to another workspace record of its kind (two identities merged into one)."""
+        self._update(item, workspace_id=workspace_id)
+
+    def remove(self, item: Link) -> None:
+        """Drop a link (its workspace record's own link to the same Salesforce record replaces it)."""
+        c = link.c
+        mine = (c.kind == str(item.kind), c.workspace_id == item.workspace_id, c.object == item.object)
+        stmt = link.delete().where(*mine)
+        with self._session.write() as conn:
+            conn.execute(stmt)
+
+    def _update(self, item: Link, **values: object) -> None:
+        c = link.c
+        stmt = update(link).where(
+            c.kind == str(item.kind), c.workspace_id == item.workspace_id, c.object == item.object
+        )
+        try:
+            with self._session.write() as conn:
+                conn.execute(stmt.values(**values))
         except IntegrityError as error:
             raise StoreError(f"a record is already linked: {error.orig}") from error
 
@@ -112,5 +157,12 @@ def _values(item: Link) -> dict[str, object]:
 def link_from_row(row: Row[tuple[object, ...]]) -> Link:
     m = row._mapping
     return Link(
-        Kind(m["kind"]), m["workspace_id"], m["object"], m["sf_id"], m["created_by_sfsync"], m["linked_at"], m["run_id"]
+        Kind(m["kind"]),
+        m["workspace_id"],
+        m["object"],
+        m["sf_id"],
+        m["created_by_sfsync"],
+        m["linked_at"],
+        m["run_id"],
+        bool(m.get("written_before", False)),
     )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Column, Connection, inspect, select, text
+from sqlalchemy.schema import CreateColumn
 
 from sfsync.store import schema
 from sfsync.store.rekey import rekey
@@ -41,9 +43,35 @@ def _standing_rejections(conn: Connection) -> None:
         schema.standing_rejection.create(conn)
 
 
+def _identity_columns(conn: Connection) -> None:
+    """Record origins (`person.origin`, `company.origin`), a merge's master in the mirror and moved links.
+
+    Records that exist before this step count as loaded (`origin` = `load`): a link another person
+    holds stays ambiguous for them, never merged away. A new store already has the columns (step 1
+    creates the current tables), so only the missing ones are added.
+    """
+    wanted = [
+        schema.person.c.origin,
+        schema.company.c.origin,
+        schema.mirror.c.master_record_id,
+        schema.link.c.written_before,
+    ]
+    inspector = inspect(conn)
+    for column in wanted:
+        present = {c["name"] for c in inspector.get_columns(column.table.name)}
+        if column.name not in present:
+            _add_column(conn, column)
+
+
+def _add_column(conn: Connection, column: Column[Any]) -> None:
+    definition = CreateColumn(column).compile(dialect=conn.dialect)
+    conn.execute(text(f'ALTER TABLE "{column.table.name}" ADD COLUMN {definition}'))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "standing rejections", _standing_rejections),
+    Migration(3, "record origins, merge masters and followed links", _identity_columns),
     Migration(4, "match keys by IDNA 2008, email-validator and the Public Suffix List", rekey),
 )
 

@@ -71,6 +71,7 @@ def _row(record: MirrorRecord, now: dt.datetime) -> dict[str, Any]:
         "is_converted": f.get("IsConverted"),
         "converted_contact_id": f.get("ConvertedContactId"),
         "owner_id": f.get("OwnerId"),
+        "master_record_id": f.get("MasterRecordId"),
         "refreshed_at": now,
     }
 

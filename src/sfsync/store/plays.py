@@ -57,6 +57,12 @@ class PlaysSection:
                 )
                 conn.execute(stmt.values(in_audience=False, left_at=now))
 
+    def forget(self, kind: Kind, workspace_id: str) -> None:
+        """Drop a record's memberships of every play (the record was merged into another)."""
+        c = play_member.c
+        with self._session.write() as conn:
+            conn.execute(play_member.delete().where(c.kind == str(kind), c.workspace_id == workspace_id))
+
     def members(self, play: str, kind: Kind) -> Iterator[PlayMember]:
         c = play_member.c
         stmt = select(play_member).where(c.play == play, c.kind == str(kind), c.in_audience.is_(True))

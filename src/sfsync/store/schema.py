@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -73,6 +74,9 @@ def _field_columns(fields: dict[str, WorkspaceField]) -> list[Column[Any]]:
 
 SF_ID = String(18)
 OBJECT = String(80)
+# Who made a workspace record: `load` (a file, the default for records older than the column) or
+# `read` (the read pass, for a Salesforce record no workspace record had the key of).
+ORIGIN = String(8)
 
 company = Table(
     "company",
@@ -82,6 +86,7 @@ company = Table(
     Column("domain_reg", String(253), index=True),  # the registrable domain of domain_norm (company_match)
     *_field_columns(COMPANY_FIELDS),
     Column("attributes", JSONValue, nullable=False),
+    Column("origin", ORIGIN, nullable=False, server_default="load"),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
@@ -93,6 +98,7 @@ person = Table(
     Column("company_domain", String(253), index=True),
     *_field_columns(PERSON_FIELDS),
     Column("attributes", JSONValue, nullable=False),
+    Column("origin", ORIGIN, nullable=False, server_default="load"),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
@@ -112,6 +118,7 @@ mirror = Table(
     Column("is_converted", Boolean),
     Column("converted_contact_id", SF_ID),
     Column("owner_id", SF_ID),
+    Column("master_record_id", SF_ID),  # set on a record deleted by a merge: the record it was merged into
     Column("refreshed_at", UtcDateTime, nullable=False),
     Index("ix_mirror_email", "object", "email_norm"),
     Index("ix_mirror_domain", "object", "domain_norm"),
@@ -138,6 +145,8 @@ link = Table(
     Column("created_by_sfsync", Boolean, nullable=False),
     Column("linked_at", UtcDateTime, nullable=False),
     Column("run_id", String(36)),
+    # The link followed a merge from a record sfsync had created or written: still written before.
+    Column("written_before", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("object", "sf_id", name="uq_link_sf"),
     CheckConstraint("kind IN ('person', 'company')", name="ck_link_kind"),
 )

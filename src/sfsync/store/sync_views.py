@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from sfsync.catalogue import Kind
+from sfsync.store.links import Link, link_from_row
 from sfsync.store.schema import company, link, mirror, person
 from sfsync.store.session import Session
 
@@ -107,6 +108,57 @@ def _contact_counts() -> Any:
         .group_by(c.c.account_id)
         .subquery()
     )
+
+
+def merged_links(session: Session) -> Iterator[tuple[Link, str]]:
+    """Links whose Salesforce record a merge deleted, each with the master it was merged into."""
+    join = and_(mirror.c.object == link.c.object, mirror.c.sf_id == link.c.sf_id)
+    stmt = (
+        select(link, mirror.c.master_record_id)
+        .join(mirror, join)
+        .where(mirror.c.is_deleted.is_(True), mirror.c.master_record_id.is_not(None))
+        .order_by(link.c.kind, link.c.workspace_id, link.c.object)
+    )
+    with session.read() as conn:
+        for row in conn.execute(stmt).all():
+            yield link_from_row(row), str(row.master_record_id)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A person's Lead, converted to a Contact that another workspace record of the kind is linked to."""
+
+    kind: Kind
+    workspace_id: str
+    lead_id: str
+    contact_id: str
+    contact_owner: str
+
+
+def conversions_elsewhere(session: Session) -> list[Conversion]:
+    """Lead links of records without a Contact link, whose converted Contact is another record's."""
+    lead, contact, m = link.alias("lead"), link.alias("contact"), mirror.alias("m")
+    own_contact = exists().where(
+        link.c.kind == lead.c.kind, link.c.workspace_id == lead.c.workspace_id, link.c.object == "Contact"
+    )
+    converted = and_(m.c.object == "Lead", m.c.sf_id == lead.c.sf_id, m.c.is_converted.is_(True))
+    other = and_(
+        contact.c.object == "Contact",
+        contact.c.sf_id == m.c.converted_contact_id,
+        contact.c.kind == lead.c.kind,
+        contact.c.workspace_id != lead.c.workspace_id,
+    )
+    stmt = (
+        select(lead.c.kind, lead.c.workspace_id, lead.c.sf_id, contact.c.sf_id, contact.c.workspace_id)
+        .select_from(lead)
+        .join(m, converted)
+        .join(contact, other)
+        .where(lead.c.object == "Lead", ~own_contact)
+        .order_by(lead.c.kind, lead.c.workspace_id)
+    )
+    with session.read() as conn:
+        rows = conn.execute(stmt).all()
+    return [Conversion(Kind(kind), ws, lead_id, contact_id, owner) for kind, ws, lead_id, contact_id, owner in rows]
 
 
 def candidate_count(session: Session, sobject: str, key: str | None, *, registrable: bool = False) -> int:

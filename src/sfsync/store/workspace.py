@@ -3,7 +3,9 @@
 A company is keyed by its normalised domain (`domain_norm`), a person by normalised email
 (`email_norm`); both keys are unique. A record loaded without an `id` gets one derived from its key
 (`c_…`/`p_…`, a hash prefix), so loading the same file into two stores gives the same ids.
-`updated_at` moves only when a value actually changed.
+`updated_at` moves only when a value actually changed. A record's `origin` says who made it: a load,
+or the read pass (a Salesforce record no workspace record had the key of). A load makes any record it
+touches a loaded one; a read never changes a record's origin.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, or_, select
+from sqlalchemy import Connection, Table, delete, func, or_, select, update
 
 from sfsync.catalogue import Kind
 from sfsync.store.bulk import upsert
@@ -22,11 +25,19 @@ from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.schema import company, person, state_meta
 from sfsync.store.session import Session, utc_now
 
+_IN_SIZE = 1000  # ids per `IN (…)`: well under SQLite's and PostgreSQL's parameter limits
 _TABLES: dict[Kind, tuple[Table, str, str]] = {
     Kind.COMPANY: (company, "domain_norm", "c_"),
     Kind.PERSON: (person, "email_norm", "p_"),
 }
-_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "domain_reg", "email_norm"})
+_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "domain_reg", "email_norm", "origin"})
+
+
+class Origin(StrEnum):
+    """Who made a workspace record. Records older than origins count as loaded."""
+
+    LOAD = "load"
+    READ = "read"
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,7 @@ class WorkspaceRecord:
     values: Mapping[str, Any]
     attributes: Mapping[str, Any]
     updated_at: dt.datetime
+    origin: Origin = Origin.LOAD
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,7 @@ class RecordUpdate:
 
     `values` and `attributes` hold only what the row names; other fields keep their stored value. An
     attribute whose value is None is removed. `line` is where the row came from, for rejections.
+    `origin` is who sends it: a load (the record becomes a loaded one) or the read pass.
     """
 
     kind: Kind
@@ -55,6 +68,7 @@ class RecordUpdate:
     key: str | None
     values: Mapping[str, Any] = field(default_factory=dict)
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    origin: Origin = Origin.LOAD
 
 
 @dataclass(frozen=True)
@@ -83,15 +97,42 @@ class WorkspaceSection:
                 batch.apply(update)
             now = utc_now()
             upsert(conn, table, [{**row, "updated_at": now} for row in batch.writes.values()], ["id"])
-            if batch.writes:  # the workspace changed: a plan saved before this is stale
-                conn.execute(state_meta.update().where(state_meta.c.id == 1).values(serial=state_meta.c.serial + 1))
+            if batch.writes:
+                _changed(conn)
         return batch.outcome()
+
+    def remove(self, kind: Kind, record_id: str) -> None:
+        """Delete a record (its links and play rows are the caller's to move or drop first)."""
+        table = _TABLES[kind][0]
+        with self._session.write() as conn:
+            conn.execute(delete(table).where(table.c.id == record_id))
+            _changed(conn)
+
+    def move_company_domain(self, old: str, new: str) -> int:
+        """People of the company on `old` follow it to `new` (its key moved); returns how many."""
+        with self._session.write() as conn:
+            stmt = update(person).where(person.c.company_domain == old).values(company_domain=new, updated_at=utc_now())
+            moved = int(conn.execute(stmt).rowcount or 0)
+            if moved:
+                _changed(conn)
+            return moved
 
     def get(self, kind: Kind, record_id: str) -> WorkspaceRecord | None:
         table = _TABLES[kind][0]
         with self._session.read() as conn:
             row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
         return record_from_row(kind, row) if row else None
+
+    def get_many(self, kind: Kind, record_ids: Sequence[str]) -> dict[str, WorkspaceRecord]:
+        """The records among `record_ids`, by id (missing ones are absent)."""
+        table = _TABLES[kind][0]
+        found: dict[str, WorkspaceRecord] = {}
+        with self._session.read() as conn:
+            for start in range(0, len(record_ids), _IN_SIZE):
+                part = list(record_ids[start : start + _IN_SIZE])
+                rows = conn.execute(select(table).where(table.c.id.in_(part))).mappings()
+                found.update((row["id"], record_from_row(kind, row)) for row in rows)
+        return found
 
     def find(self, kind: Kind, key: str) -> WorkspaceRecord | None:
         table, key_col, _ = _TABLES[kind]
@@ -110,6 +151,11 @@ class WorkspaceSection:
         table = _TABLES[kind][0]
         with self._session.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def _changed(conn: Connection) -> None:
+    """The workspace changed: a plan saved before this is stale."""
+    conn.execute(state_meta.update().where(state_meta.c.id == 1).values(serial=state_meta.c.serial + 1))
 
 
 def find_many(conn: Connection, kind: Kind, keys: Sequence[str]) -> list[WorkspaceRecord]:
@@ -156,7 +202,7 @@ class _Batch:
         if reason:
             self.rejected.append((update.line, reason))
             return
-        merged = self._merge(current or self._blank(record_id), update)
+        merged = self._merge(current or self._blank(record_id, update.origin), update)
         if current is not None and merged == current:
             self.counts["unchanged"] += 1
             return
@@ -183,11 +229,13 @@ class _Batch:
             return None, "", f"{self.key_field} {update.key} already belongs to {self.kind} {owner['id']}"
         return self.by_id.get(update.id), update.id, ""
 
-    def _blank(self, record_id: str) -> dict[str, Any]:
-        return self.blank | {"id": record_id, "attributes": {}}
+    def _blank(self, record_id: str, origin: Origin) -> dict[str, Any]:
+        return self.blank | {"id": record_id, "attributes": {}, "origin": str(origin)}
 
     def _merge(self, base: dict[str, Any], update: RecordUpdate) -> dict[str, Any]:
         row = base | dict(update.values)
+        if update.origin is Origin.LOAD:  # a load claims the record; a read never changes who made it
+            row["origin"] = str(Origin.LOAD)
         if self.key_field in update.values:
             row[self.key_col] = update.key
             if self.kind is Kind.COMPANY:
@@ -209,4 +257,5 @@ def record_from_row(kind: Kind, row: Mapping[Any, Any]) -> WorkspaceRecord:
     """A record from a result row holding (at least) the kind's table columns."""
     table, key_col, _ = _TABLES[kind]
     values = {c.name: row[c.name] for c in table.columns if c.name not in _META_COLUMNS}
-    return WorkspaceRecord(kind, row["id"], row[key_col], values, dict(row["attributes"]), row["updated_at"])
+    origin = Origin(row.get("origin") or Origin.LOAD)
+    return WorkspaceRecord(kind, row["id"], row[key_col], values, dict(row["attributes"]), row["updated_at"], origin)

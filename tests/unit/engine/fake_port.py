@@ -84,6 +84,12 @@ class FakePort:
     def delete(self, sobject: str, record_id: str) -> None:
         self.edit(sobject, record_id, IsDeleted=True)
 
+    def merge(self, sobject: str, master: str, *victims: str) -> None:
+        """A person merges `victims` into `master`: deleted, pointing at it (related records not moved)."""
+        for victim in victims:
+            self.edit(sobject, victim, IsDeleted=True, MasterRecordId=master)
+        self._touch(sobject, master)
+
     def convert(self, lead_id: str, contact_id: str) -> None:
         self.edit("Lead", lead_id, IsConverted=True, ConvertedContactId=contact_id)
 

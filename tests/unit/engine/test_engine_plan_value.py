@@ -54,3 +54,12 @@ def test_unknown_format_version_is_refused(plan):
         plan_from_json(document)
     with pytest.raises(UsageError, match="not a plan file"):
         plan_from_text("{not json")
+
+
+def test_a_plan_saved_before_identity_changes_existed_still_reads(plan):
+    from sfsync.render.plan_schema import plan_problems
+
+    document = json.loads(json.dumps(plan_to_json(plan)))
+    del document["identity"]
+    assert plan_problems(document) == []
+    assert plan_from_json(document) == plan

@@ -21,6 +21,7 @@ from sfsync.engine.plan import (
     WorkspaceRef,
     plan_to_json,
 )
+from sfsync.engine.plan_identity import IdentityChange, IdentityKind
 
 FINGERPRINT = Fingerprint(
     lineage="7f1c2a9e-lineage",
@@ -241,6 +242,49 @@ def sensitive_values() -> Plan:
     )
 
 
+def identity_changes() -> Plan:
+    """Every kind of identity change the read pass reports, next to the skips it explains."""
+    peter = WorkspaceRef("person", "pe-3", "peter.gibbons@initech.example")
+    marie = WorkspaceRef("person", "pe-4", "marie.curie@radium.example")
+    read_made = WorkspaceRef("person", "pe-5", "marie.curie@radium.example")
+    milton = WorkspaceRef("person", "pe-6", "milton@initech.example")
+    bob = WorkspaceRef("person", "pe-7", "bob@initech.example")
+    c3, c4, c6, c7 = (f"00300000000000{n}AAA" for n in (3, 4, 6, 7))
+    held = f"Contact {c6} was merged into {c7}, which is linked to person bob@initech.example"
+    identity = (
+        IdentityChange(
+            IdentityKind.KEY_MOVED, peter, "Contact", c3, "peter@initech.example", "peter.gibbons@initech.example",
+            reason=f"Contact {c3}'s email changed in Salesforce: the person follows it",
+        ),
+        IdentityChange(
+            IdentityKind.KEY_KEPT, ADA, "Contact", "003000000000001AAA", "ada@acme.example", "ada@acme.example",
+            other=GRACE,
+            reason="Contact 003000000000001AAA's email changed in Salesforce to grace@navy.example, which belongs "
+            "to person grace@navy.example: the key stays, nothing is merged",
+        ),
+        IdentityChange(
+            IdentityKind.LINK_MOVED, ACME, "Account", "001000000000002AAA", "acme.example", "acme.example",
+            "001000000000001AAA",
+            reason="Account 001000000000001AAA was merged into 001000000000002AAA: the link follows",
+        ),
+        IdentityChange(
+            IdentityKind.MERGED, marie, "Contact", c4, "marie@radium.example", "marie.curie@radium.example",
+            "00Q000000000004AAA", read_made,
+            f"Lead 00Q000000000004AAA was converted to Contact {c4}; person marie.curie@radium.example, which "
+            "reading had made for that Contact, is merged into this one",
+        ),
+        IdentityChange(
+            IdentityKind.HELD, milton, "Contact", c7, "milton@initech.example", "milton@initech.example", c6, bob, held
+        ),
+    )  # fmt: skip
+    mine = f"Contact {c6} of person milton@initech.example was merged into {c7}, which is linked to this person"
+    skips = (
+        Skip(milton, "Contact", SkipCode.AMBIGUOUS, f"{held}: neither is written"),
+        Skip(bob, "Contact", SkipCode.AMBIGUOUS, f"{mine}: neither is written"),
+    )
+    return plan(identity=identity, skips=skips)
+
+
 ENCRYPTED = frozenset({("Contact", "Encrypted_Note__c")})
 
 CASES: dict[str, Callable[[], Plan]] = {
@@ -250,6 +294,7 @@ CASES: dict[str, Callable[[], Plan]] = {
     "every_skip": every_skip,
     "errors_and_warnings": errors_and_warnings,
     "sensitive_values": sensitive_values,
+    "identity_changes": identity_changes,
 }
 
 

@@ -86,3 +86,22 @@ def test_a_write_that_cannot_get_the_database_is_a_store_error(tmp_path: Path, m
             other.execute("ROLLBACK")
             other.close()
         assert store.workspace.count(Kind.PERSON) == 0
+
+
+def test_a_store_made_before_origins_gets_them_and_its_records_count_as_loaded(store_url: str) -> None:
+    from sfsync.catalogue import Kind
+    from sfsync.store.workspace import Origin, RecordUpdate
+
+    with open_store(store_url) as old:
+        old.workspace.upsert(Kind.PERSON, [RecordUpdate(Kind.PERSON, 2, None, "ada@x.com", {"email": "ada@x.com"})])
+        with old.transaction() as conn:  # back to the tables as they were before step 3
+            for table, column in (("person", "origin"), ("company", "origin"), ("mirror", "master_record_id")):
+                conn.execute(text(f'ALTER TABLE "{table}" DROP COLUMN "{column}"'))
+            conn.execute(text('ALTER TABLE "link" DROP COLUMN "written_before"'))
+            conn.execute(text("DELETE FROM schema_migrations WHERE version = 3"))
+    with open_store(store_url) as upgraded:
+        assert upgraded.schema_version() == MIGRATIONS[-1].version
+        record = upgraded.workspace.find(Kind.PERSON, "ada@x.com")
+        assert record is not None and record.origin is Origin.LOAD
+        columns = {c["name"] for c in inspect(upgraded.session.engine).get_columns("link")}
+        assert "written_before" in columns

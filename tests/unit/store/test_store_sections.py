@@ -11,6 +11,7 @@ from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
 from sfsync.store.runs import Outcome, RowResult
+from sfsync.store.sync_views import Conversion, conversions_elsewhere, merged_links
 
 T0 = dt.datetime(2025, 1, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -96,6 +97,42 @@ def test_dangling_links_are_those_whose_record_is_deleted_or_missing(store: Stor
         ]
     )
     assert sorted(link.workspace_id for link in store.links.dangling()) == ["p_del", "p_gone"]
+
+
+def test_a_link_follows_a_merge_to_its_master_and_can_change_hands(store: Store) -> None:
+    loser = MirrorRecord("Contact", "003OLD", {"Email": "a@x.com", "MasterRecordId": "003NEW"}, at(1), at(1), True)
+    store.mirror.upsert([loser, contact("003NEW", "001A", "b@x.com"), contact("003TAKEN", "001A")])
+    first = Link(Kind.PERSON, "p_1", "Contact", "003OLD", True, T0, "run-1")
+    store.links.add([first, Link(Kind.PERSON, "p_2", "Contact", "003TAKEN", False, T0)])
+    assert [(item.sf_id, master) for item, master in merged_links(store.session)] == [("003OLD", "003NEW")]
+    moved = store.links.follow(first, "003NEW", written_before=True)
+    assert store.links.for_record(Kind.PERSON, "p_1") == [moved]
+    assert (moved.sf_id, moved.created_by_sfsync, moved.written_before) == ("003NEW", False, True)
+    assert moved.run_id == "run-1"
+    assert not moved.by_reading and list(merged_links(store.session)) == []
+    with pytest.raises(StoreError, match="already linked"):  # the master may not be taken twice
+        store.links.follow(moved, "003TAKEN", written_before=False)
+    store.links.reassign(moved, "p_3")
+    assert store.links.by_sf_id("Contact", "003NEW") == Link(
+        Kind.PERSON, "p_3", "Contact", "003NEW", False, moved.linked_at, "run-1", True
+    )
+
+
+def test_converted_leads_whose_contact_another_record_holds_are_listed(store: Store) -> None:
+    lead = MirrorRecord("Lead", "00QA", {"IsConverted": True, "ConvertedContactId": "003C"}, at(1), at(1))
+    other_lead = MirrorRecord("Lead", "00QB", {"IsConverted": True, "ConvertedContactId": "003D"}, at(1), at(1))
+    store.mirror.upsert([lead, other_lead, contact("003C", "001A"), contact("003D", "001A")])
+    store.links.add(
+        [
+            Link(Kind.PERSON, "p_loaded", "Lead", "00QA", True, T0),
+            Link(Kind.PERSON, "p_read", "Contact", "003C", False, T0),
+            Link(Kind.PERSON, "p_own", "Lead", "00QB", True, T0),
+            Link(Kind.PERSON, "p_own", "Contact", "003D", False, T0),  # its own Contact: nothing to follow
+        ]
+    )
+    assert conversions_elsewhere(store.session) == [Conversion(Kind.PERSON, "p_loaded", "00QA", "003C", "p_read")]
+    store.links.remove(store.links.for_record(Kind.PERSON, "p_read")[0])
+    assert conversions_elsewhere(store.session) == []
 
 
 def test_ledger_keeps_the_last_written_value_per_field(store: Store) -> None:

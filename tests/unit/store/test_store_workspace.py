@@ -4,7 +4,7 @@ import datetime as dt
 
 from sfsync.catalogue import Kind
 from sfsync.store import Store
-from sfsync.store.workspace import RecordUpdate, derived_id
+from sfsync.store.workspace import Origin, RecordUpdate, derived_id
 
 P = Kind.PERSON
 C = Kind.COMPANY
@@ -84,3 +84,34 @@ def test_records_stream_in_id_order(store: Store) -> None:
     ids = [r.id for r in store.workspace.records(P)]
     assert len(ids) == 30 == store.workspace.count(P)
     assert ids == sorted(ids)
+
+
+def _read(update: RecordUpdate) -> RecordUpdate:
+    return RecordUpdate(update.kind, update.line, update.id, update.key, update.values, update.attributes, Origin.READ)
+
+
+def test_a_record_the_read_pass_made_is_read_and_a_load_claims_it(store: Store) -> None:
+    store.workspace.upsert(P, [_read(person(0, "ada@example.com", first_name="Ada"))])
+    made = store.workspace.find(P, "ada@example.com")
+    assert made is not None and made.origin is Origin.READ
+    store.workspace.upsert(P, [person(2, "ada@example.com")])  # the same values, from a file
+    loaded = store.workspace.find(P, "ada@example.com")
+    assert loaded is not None and loaded.origin is Origin.LOAD
+
+
+def test_a_read_never_changes_a_loaded_record_into_a_read_one(store: Store) -> None:
+    store.workspace.upsert(P, [person(2, "ada@example.com", first_name="Ada")])
+    store.workspace.upsert(P, [_read(person(0, "ada@example.com", first_name="Augusta"))])
+    record = store.workspace.find(P, "ada@example.com")
+    assert record is not None and record.origin is Origin.LOAD and record.values["first_name"] == "Augusta"
+
+
+def test_removing_a_record_and_moving_a_companys_people(store: Store) -> None:
+    store.workspace.upsert(P, [person(2, "ada@acme.com", company_domain="acme.com"), person(3, "bob@example.com")])
+    assert store.workspace.move_company_domain("acme.com", "acme.io") == 1
+    ada = store.workspace.find(P, "ada@acme.com")
+    assert ada is not None and ada.values["company_domain"] == "acme.io"
+    serial = store.meta.version().serial
+    store.workspace.remove(P, ada.id)
+    assert store.workspace.find(P, "ada@acme.com") is None and store.workspace.count(P) == 1
+    assert store.meta.version().serial == serial + 1
