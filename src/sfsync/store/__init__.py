@@ -74,6 +74,14 @@ class Store:
         with self._session.write() as conn:
             yield conn
 
+    @contextmanager
+    def speculative(self) -> Iterator[Connection]:
+        """One unit of work that leaves the store as it was: every section call inside it joins one
+        transaction, sees the writes made before it in that transaction, and all of it is rolled back
+        on exit. Take the store lock first (on SQLite the transaction holds the write lock)."""
+        with self._session.rolled_back() as conn:
+            yield conn
+
     def close(self) -> None:
         self._session.engine.dispose()
 

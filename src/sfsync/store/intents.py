@@ -85,7 +85,7 @@ class IntentsSection:
         states = [str(IntentState.PENDING), str(IntentState.UNKNOWN)]
         stmt = select(intent).where(intent.c.state.in_(states)).order_by(intent.c.created_at, intent.c.id)
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
+            for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 yield _intent(row)
 
 

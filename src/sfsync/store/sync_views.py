@@ -34,7 +34,7 @@ def unlinked_matches(session: Session, kind: Kind, sobject: str) -> Iterator[Can
     table = person if kind is Kind.PERSON else company
     stmt = _candidates(table, kind, sobject)
     with session.read() as conn:
-        rows = conn.execution_options(yield_per=1000).execute(stmt)
+        rows = conn.execute(stmt.execution_options(yield_per=1000))
         for workspace_id, group in itertools.groupby(rows, key=lambda r: r.workspace_id):
             found = list(group)
             yield Candidate(workspace_id, found[0].sf_id, len(found))
