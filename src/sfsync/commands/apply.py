@@ -58,7 +58,7 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
         sink.started("apply")
     with sync_session(config_path, store_url, "apply") as session:
         if plan_file is not None:
-            plan = read_plan(plan_file)
+            plan = read_plan(plan_file, store=session.store)
         else:
             with progress_for(sink) as progress:
                 plan = make_plan(session.port, session.store, session.loaded, progress=progress)

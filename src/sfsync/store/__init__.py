@@ -25,6 +25,7 @@ from sfsync.store.matching import MatchingSection
 from sfsync.store.meta import MetaSection
 from sfsync.store.migrations import current_version, migrate
 from sfsync.store.mirror import MirrorSection
+from sfsync.store.plan_key import PlanKeySection
 from sfsync.store.plays import PlaysSection
 from sfsync.store.runs import RunsSection
 from sfsync.store.session import Session
@@ -50,6 +51,7 @@ class Store:
         self.describes = DescribesSection(session)
         self.locks = LocksSection(session)
         self.matching = MatchingSection(session)
+        self.plan_key = PlanKeySection(session)
 
     @property
     def session(self) -> Session:

@@ -8,11 +8,12 @@ no-op. The list is small and hand-written on purpose: the schema is a dozen tabl
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from sfsync.store import schema
 from sfsync.store.session import Session, utc_now
@@ -34,7 +35,18 @@ def _initial(conn: Connection) -> None:
     conn.execute(schema.state_meta.insert().values(id=1, lineage=str(uuid.uuid4()), serial=0))
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _initial),)
+def _plan_key(conn: Connection) -> None:
+    """The key that seals this store's plans: 32 random bytes, made once, kept only here."""
+    if not inspect(conn).has_table(schema.plan_key.name):  # a store made before the table existed
+        schema.plan_key.create(conn)
+    if conn.execute(select(schema.plan_key.c.id)).first() is None:
+        conn.execute(schema.plan_key.insert().values(id=1, key=secrets.token_bytes(32), created_at=utc_now()))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial),
+    Migration(5, "plan seal key", _plan_key),
+)
 
 
 def migrate(session: Session) -> list[int]:
