@@ -23,6 +23,7 @@ from sfsync.engine.apply_send import apply_chunk
 from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.fingerprint import moved, take_fingerprint
 from sfsync.engine.plan import Plan, RecordChange
+from sfsync.engine.plan_checks import check_changes
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.refresh import READ_OBJECTS, reread_fields
@@ -63,7 +64,8 @@ def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
 
 
 def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan) -> dict[str, ObjectDescribe]:
-    """Refuse a plan with errors, or one whose fingerprint moved, naming each part that moved.
+    """Refuse a plan with errors, one whose fingerprint moved (naming each part that moved), or one
+    holding a change sfsync does not make from this config and these links (`plan_checks`).
 
     Returns the describes it checked against, which apply then writes with (not described twice).
     """
@@ -74,6 +76,7 @@ def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: P
     found = moved(plan.fingerprint, current)
     if found:
         raise StalePlanError("the plan is stale: " + "; ".join(found) + ". Run `sfsync plan` again.")
+    check_changes(store, loaded.config, plan)
     return describes
 
 

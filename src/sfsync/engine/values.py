@@ -88,12 +88,13 @@ def wanted_values(
             if is_empty(value):
                 continue
             mapping = mappings.get(name)
-            policy = default_policy(name, owned_prefix) if mapping is None else _fallback_policy(mapping, owned_prefix)
+            policy = default_policy(name, owned_prefix) if mapping is None else fallback_policy(mapping, owned_prefix)
             wanted[name] = Wanted(name, value, source, policy, mapping.sensitive if mapping else False)
     return list(wanted.values())
 
 
-def _fallback_policy(mapping: FieldMapping, owned_prefix: str) -> Policy:
+def fallback_policy(mapping: FieldMapping, owned_prefix: str) -> Policy:
+    """The policy of a default standing in for a mapped field's empty value."""
     if mapping.policy in (Policy.OWNED, Policy.CREATE_ONLY, Policy.IF_UNCHANGED):
         return mapping.policy
     return Policy.IF_EMPTY
