@@ -7,6 +7,7 @@ carry this store's seal is still checked change by change against the config and
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,3 +208,17 @@ def test_an_untouched_plan_applies(planned: dict[str, Any], capsys: pytest.Captu
     (planned["dir"] / "again.json").write_text(json.dumps(again, indent=4, sort_keys=True), encoding="utf-8")
     capsys.readouterr()
     assert run(["apply", "again.json"]) == 0
+
+
+def test_the_store_key_is_never_printed_nor_in_a_plan(
+    planned: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = _store_key()
+    forms = [key.hex(), key.hex().upper(), base64.b64encode(key).decode(), base64.urlsafe_b64encode(key).decode()]
+    assert run(["plan", "-o", "again.json", "--format", "json"]) == 0
+    assert run(["apply", "plan.json"]) == 0
+    assert run(["state", "show", "--format", "json"]) == 0
+    assert run(["show", "again.json", "--format", "json"]) == 0
+    printed = capsys.readouterr()
+    texts = [printed.out, printed.err, *(p.read_text(encoding="utf-8") for p in planned["dir"].glob("*.json"))]
+    assert not [form for form in forms for text in texts if form in text]

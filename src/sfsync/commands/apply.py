@@ -45,7 +45,9 @@ class StopFlag:
 def command(plan_file: Path | None, auto_approve: bool, output: str, config_path: Path, store_url: str | None) -> int:
     """Write to Salesforce what a plan holds: a saved one, or a fresh one after you approve it.
 
-    A saved plan is refused when the store, org, describes or config moved since it was made. A field
+    A saved plan is refused unless this store sealed it (an edited plan, or one made against another
+    store, is refused), when the store, org, describes or config moved since it was made, and when a
+    change is not one sfsync makes from this config. A field
     changed in Salesforce since the plan is skipped as a conflict, never overwritten. Exit codes: 0
     done, 1 some rows were rejected (all recorded), 130 interrupted (the current batch is recorded).
     """

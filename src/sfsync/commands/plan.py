@@ -61,8 +61,10 @@ def command(
 ) -> int:
     """Refresh from Salesforce and show exactly what `apply` would write, and what it would not, and why.
 
-    Read-only towards Salesforce. Exit codes: 0 success, 1 error (including a plan that cannot be
-    applied), 2 with --detailed-exitcode when there are writes.
+    Read-only towards Salesforce; with a config that is not the applied one, nothing is recorded in the
+    store either. A saved plan is sealed by the store: apply takes it only unedited. Exit codes: 0
+    success, 1 error (including a plan that cannot be applied), 2 with --detailed-exitcode when there
+    are writes.
     """
     sink = NdjsonSink(sys.stdout, "plan", tool_version=__version__) if output == "json" else None
     if sink is not None:
