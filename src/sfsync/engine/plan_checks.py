@@ -19,6 +19,7 @@ this store's sfsync wrote; these rules hold whatever a plan's origin:
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -39,10 +40,12 @@ def check_changes(store: Store, config: Config, plan: Plan) -> None:
     keys: set[str] = set()
     creates = {c.key for c in plan.changes if c.action is Action.CREATE and c.sobject == "Account"}
     overwrites: list[tuple[RecordChange, FieldChange]] = []
+    # The same few (object, field, plays) repeat over every change: each is worked out once.
+    sources = functools.cache(lambda sobject, field, plays: field_sources(config, sobject, field, plays))
     for change in plan.changes:
         _check_shape(config, change, keys)
         for item in _fields(change):
-            _check_field(config, change, item, creates)
+            _check_field(sources(change.sobject, item.field, change.plays), change, item, creates)
             if change.action is Action.UPDATE and item.policy == str(Policy.IF_UNCHANGED) and not is_empty(item.before):
                 overwrites.append((change, item))
     _check_ledger(store, overwrites)
@@ -95,8 +98,9 @@ def _fields(change: RecordChange) -> Iterable[FieldChange]:
         yield item
 
 
-def _check_field(config: Config, change: RecordChange, item: FieldChange, account_creates: set[str]) -> None:
-    sources = field_sources(config, change.sobject, item.field, change.plays)
+def _check_field(
+    sources: Mapping[str, Policy], change: RecordChange, item: FieldChange, account_creates: set[str]
+) -> None:
     if not sources:
         raise _refuse(change, f"the config does not map or default it for writing on {change.sobject}", item.field)
     expected = sources.get(item.source)
