@@ -47,9 +47,9 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
 
     A saved plan is refused unless this store sealed it (an edited plan, or one made against another
     store, is refused), when the store, org, describes or config moved since it was made, and when a
-    change is not one sfsync makes from this config. A field
-    changed in Salesforce since the plan is skipped as a conflict, never overwritten. Exit codes: 0
-    done, 1 some rows were rejected (all recorded), 130 interrupted (the current batch is recorded).
+    change is not one sfsync makes from this config. A field changed in Salesforce since the plan is
+    skipped as a conflict, never overwritten. Exit codes: 0 done, 1 some rows were rejected (all
+    recorded), 130 interrupted (the current batch is recorded).
     """
     events = output == "json"
     if events and plan_file is None and not auto_approve:
