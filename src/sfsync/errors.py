@@ -132,6 +132,10 @@ class StalePlanError(SfsyncError):
     """A saved plan no longer matches the state it was built from."""
 
 
+class ForeignPlanError(SfsyncError):
+    """A plan sfsync did not make from this store and config: edited, made elsewhere, or beyond the config."""
+
+
 class LockedError(SfsyncError):
     """Another operation holds the store's lock."""
 

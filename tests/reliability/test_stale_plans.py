@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from sfsync.cli import run
+from sfsync.engine.plan_seal import sealed
 from sfsync.localorg.testing import LocalOrgHandle, local_org
+from sfsync.store import open_store
 
 from .world import COMPANIES, PEOPLE, Variant
 
@@ -47,11 +49,11 @@ class Workdir:
         (record,) = sf.query(soql.format(email))["records"]
         return dict(record)
 
-    def refused(self, *moved: str) -> None:
+    def refused(self, *moved: str, why: str = "the plan is stale") -> None:
         calls = self.org.control("calls")
         code, output = self.sfsync("apply", "plan.json")
         assert code == 1, output
-        assert "the plan is stale" in output and "Run `sfsync plan` again" in output, output
+        assert why in output and "Run `sfsync plan" in output, output
         for words in moved:
             assert words in output, output
         after = self.org.control("calls")
@@ -100,7 +102,8 @@ def test_another_store_is_named(work: Workdir) -> None:
     other = f"sqlite:///{work.path / 'other' / 'sfsync.db'}"
     assert work.sfsync("workspace", "load", "people.csv", "--object", "person", SFSYNC_STORE=other)[0] == 0
     work.env["SFSYNC_STORE"] = other
-    work.refused("the store is a different one (lineage ")
+    # Only the store that made a plan holds the key of its seal: another store refuses it before anything else.
+    work.refused("it was made against another store (lineage ", why="the plan was not made by this store")
 
 
 def test_a_workspace_load_after_the_plan_moves_the_store(work: Workdir) -> None:
@@ -114,6 +117,8 @@ def test_another_org_is_named(work: Workdir) -> None:
     # Every local org has the same id, so the plan is made to come from another org instead.
     plan = json.loads((work.path / "plan.json").read_text("utf-8"))
     plan["fingerprint"]["org_id"] = "00D000000000099AAA"
+    with open_store(work.env["SFSYNC_STORE"]) as store:  # sealed again by the store, as its own plan would be
+        plan = sealed(plan, store.plan_key.key())
     (work.path / "plan.json").write_text(json.dumps(plan), "utf-8")
     work.refused("the org is a different one (00D000000000099AAA → ")
 

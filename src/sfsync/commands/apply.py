@@ -45,9 +45,11 @@ class StopFlag:
 def command(plan_file: Path | None, auto_approve: bool, output: str, config_path: Path, store_url: str | None) -> int:
     """Write to Salesforce what a plan holds: a saved one, or a fresh one after you approve it.
 
-    A saved plan is refused when the store, org, describes or config moved since it was made. A field
-    changed in Salesforce since the plan is skipped as a conflict, never overwritten. Exit codes: 0
-    done, 1 some rows were rejected (all recorded), 130 interrupted (the current batch is recorded).
+    A saved plan is refused unless this store sealed it (an edited plan, or one made against another
+    store, is refused), when the store, org, describes or config moved since it was made, and when a
+    change is not one sfsync makes from this config. A field changed in Salesforce since the plan is
+    skipped as a conflict, never overwritten. Exit codes: 0 done, 1 some rows were rejected (all
+    recorded), 130 interrupted (the current batch is recorded).
     """
     events = output == "json"
     if events and plan_file is None and not auto_approve:
@@ -58,7 +60,7 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
         sink.started("apply")
     with sync_session(config_path, store_url, "apply") as session:
         if plan_file is not None:
-            plan = read_plan(plan_file)
+            plan = read_plan(plan_file, store=session.store)
         else:
             with progress_for(sink) as progress:
                 plan = make_plan(session.port, session.store, session.loaded, progress=progress)

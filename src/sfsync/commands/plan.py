@@ -14,6 +14,7 @@ from sfsync.commands.options import config_option
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
 from sfsync.engine.plan import Plan, plan_to_json
+from sfsync.engine.plan_seal import sealed
 from sfsync.engine.planner import make_plan
 from sfsync.errors import ExitCode
 from sfsync.render.events import NdjsonSink, emit_plan
@@ -65,17 +66,20 @@ def command(
 ) -> int:
     """Refresh from Salesforce and show exactly what `apply` would write, and what it would not, and why.
 
-    Read-only towards Salesforce. Exit codes: 0 success, 1 error (including a plan that cannot be
-    applied), 2 with --detailed-exitcode when there are writes.
+    Read-only towards Salesforce; with a config that is not the applied one, nothing is recorded in the
+    store either. A saved plan is sealed by the store: apply takes it only unedited. Exit codes: 0
+    success, 1 error (including a plan that cannot be applied), 2 with --detailed-exitcode when there
+    are writes.
     """
     sink = NdjsonSink(sys.stdout, "plan", tool_version=__version__) if output == "json" else None
     if sink is not None:
         sink.started("plan")
     with sync_session(config_path, store_url, "plan") as session, progress_for(sink) as progress:
         plan = make_plan(session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress)
+        key = session.store.plan_key.key() if out is not None else b""
     document = plan_to_json(plan)  # once: the file and the view are both this one document
     if out is not None:
-        write_plan(document, out)
+        write_plan(sealed(document, key), out)  # only the saved file carries the seal: it is what apply reads
     if sink is not None:
         emit_plan(sink, redact_plan(document), plan_file=str(out) if out else None)
     else:

@@ -16,6 +16,7 @@ from sfsync.commands.store_option import open_command_store
 from sfsync.config import LoadedConfig, load_config
 from sfsync.engine.plan import Plan, plan_from_json
 from sfsync.engine.plan_file import plan_document, plan_file_chunks
+from sfsync.engine.plan_seal import check_seal
 from sfsync.engine.progress import Progress
 from sfsync.errors import UsageError
 from sfsync.render.events import EventSink
@@ -57,7 +58,8 @@ def console(*, err: bool = False) -> Console:
     return Console(file=sys.stderr if err else sys.stdout, highlight=False, soft_wrap=True)
 
 
-def read_plan(path: Path) -> Plan:
+def read_plan(path: Path, *, store: Store | None = None) -> Plan:
+    """A saved plan; with `store` (apply), refused unless its seal is that store's seal of its content."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -65,6 +67,8 @@ def read_plan(path: Path) -> Plan:
     document = plan_document(text)
     del text  # a large plan's text is not kept alongside its parsed form
     plan = plan_from_json(document)  # another format_version: said first
+    if store is not None:
+        check_seal(document, store.plan_key.key(), store.meta.version().lineage)
     problems = plan_problems(document)
     if problems:  # a damaged plan must not reach apply or the renderers
         raise UsageError(f"malformed plan {path}: " + "; ".join(sorted(problems)[:3]))

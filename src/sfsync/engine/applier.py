@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
-from sfsync.config.canonical import canonical_json, digest
+from sfsync.config.canonical import canonical, canonical_json, digest
 from sfsync.engine.apply_batch import RowReport
 from sfsync.engine.apply_send import apply_chunk
+from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.fingerprint import moved, take_fingerprint
 from sfsync.engine.plan import Plan, RecordChange, SkipCode
+from sfsync.engine.plan_checks import check_changes
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.refresh import reread_fields
+from sfsync.engine.refresh import READ_OBJECTS, reread_fields
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
@@ -61,7 +64,8 @@ def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
 
 
 def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan) -> dict[str, ObjectDescribe]:
-    """Refuse a plan with errors, or one whose fingerprint moved, naming each part that moved.
+    """Refuse a plan with errors, one whose fingerprint moved (naming each part that moved), or one
+    holding a change sfsync does not make from this config and these links (`plan_checks`).
 
     Returns the describes it checked against, which apply then writes with (not described twice).
     """
@@ -72,6 +76,7 @@ def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: P
     found = moved(plan.fingerprint, current)
     if found:
         raise StalePlanError("the plan is stale: " + "; ".join(found) + ". Run `sfsync plan` again.")
+    check_changes(store, loaded.config, plan, describes)
     return describes
 
 
@@ -101,7 +106,7 @@ def apply_plan(
         error = str(failure)
     _record_plays(store, loaded, plan, rows, complete=not interrupted and not error)
     if not interrupted and not error:
-        store.meta.record_applied_config(digest(loaded.config), canonical_json(loaded.config))
+        _record_config(store, loaded)
     report = ApplyReport(run.id, tuple(rows), plan.write_enabled, interrupted, error)
     status = "interrupted" if interrupted else "failed" if error or report.rejected else "succeeded"
     store.runs.finish(run.id, status, report.counts())
@@ -140,6 +145,23 @@ def _send_object(
         progress.advance("apply", sobject, len(chunk))
     progress.finish("apply", sobject)
     return True
+
+
+def _record_config(store: Store, loaded: LoadedConfig) -> None:
+    """Record the config as applied, and forget the read watermarks it makes stale, in one transaction.
+
+    A plan made with a config not applied yet kept nothing of its read, so the store still holds what
+    was read with the config applied before. The objects whose mappings the new config changes (every
+    object when the mode changed, or on the first apply) are then read in full by the next plan, which
+    takes their values into the workspace with the new mappings.
+    """
+    last = store.meta.last_applied_config()
+    diff = diff_configs(json.loads(last.canonical) if last else None, canonical(loaded.config))
+    stale = READ_OBJECTS if last is None or mode_changed(diff) else sorted(reprocessed_objects(diff))
+    with store.transaction():
+        for sobject in stale:
+            store.mirror.reset_watermark(sobject)
+        store.meta.record_applied_config(digest(loaded.config), canonical_json(loaded.config))
 
 
 def _watermark(plan: Plan, sobject: str) -> dt.datetime | None:

@@ -173,6 +173,7 @@ def _commit(
                 entries += [LedgerEntry(sobject, report.sf_id, f, v, now, run_id) for f, v in values.items()]
                 written.setdefault((sobject, report.sf_id), {}).update(values)
         store.links.add(linking.new)
+        _settle_earlier_intents(store, sent, by_key, {i.id for i in intents.values()})
         store.ledger.record(entries)
         _mirror(store, written)
         store.runs.record([_row_result(r, run_id) for r in reports])
@@ -189,6 +190,32 @@ def _resolve_intent(store: Store, intent: Intent | None, report: RowReport) -> N
         store.intents.resolve(intent.id, IntentState.UNKNOWN)
     else:
         store.intents.resolve(intent.id, IntentState.FAILED)
+
+
+def _settle_earlier_intents(
+    store: Store, sent: Sequence[tuple[Prepared, WriteResult]], by_key: Mapping[str, RowReport], opened: set[str]
+) -> None:
+    """Resolve create intents an earlier run left open for the records this chunk wrote or linked.
+
+    A plan made with a config not applied yet resolves them only in its rolled-back read, so apply does
+    it for what it wrote: a create sent now (its key was just checked absent from Salesforce) means the
+    earlier create did not happen; an update or a link means the plan found the record it was.
+    """
+    done: dict[tuple[str, str, str], RowReport] = {}
+    for item, _result in sent:
+        report = by_key[item.change.key]
+        if report.outcome in ("written", "linked") and report.sf_id:
+            done[(item.change.workspace.kind, item.change.workspace.id, item.change.sobject)] = report
+    for kind in sorted({key[0] for key in done}):
+        ids = [key[1] for key in done if key[0] == kind]
+        for earlier in store.intents.unresolved_for(Kind(kind), ids):
+            found = done.get((kind, earlier.workspace_id, earlier.object))
+            if found is None or earlier.id in opened:
+                continue
+            if found.action == str(Action.CREATE) and found.outcome == "written":
+                store.intents.resolve(earlier.id, IntentState.FAILED)
+            else:
+                store.intents.resolve(earlier.id, IntentState.CREATED, found.sf_id)
 
 
 class _Linking:

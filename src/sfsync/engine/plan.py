@@ -161,7 +161,11 @@ class Fingerprint:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """Everything `apply` may do, and everything it will not do and why."""
+    """Everything `apply` may do, and everything it will not do and why.
+
+    `recorded` is false when the plan was made with a config that is not the applied one: its read
+    was rolled back, so the store holds nothing of it (no workspace value, link or intent changed).
+    """
 
     fingerprint: Fingerprint
     mode: str
@@ -174,6 +178,7 @@ class Plan:
     estimates: tuple[ObjectEstimate, ...]
     refresh: dict[str, dict[str, int]] = field(default_factory=dict)
     identity: tuple[IdentityChange, ...] = ()
+    recorded: bool = True
     format_version: int = FORMAT_VERSION
     tool_version: str = ""
 
@@ -252,6 +257,7 @@ def _plan(d: dict[str, Any]) -> Plan:
         estimates=tuple(ObjectEstimate(**e) for e in d["estimates"]),
         refresh=d.get("refresh", {}),
         identity=tuple(identity_from_json(i) for i in d.get("identity", ())),
+        recorded=d.get("recorded", True),
         format_version=d["format_version"],
         tool_version=d.get("tool_version", ""),
     )

@@ -1,7 +1,12 @@
 """`make_plan`: refresh, diff the config, check metadata, match, and build the write set.
 
-Planning is read-only towards Salesforce. It updates the local cache (mirror, workspace fields read
-from Salesforce, read links, describe cache) but never the store's serial: only apply moves that.
+Planning is read-only towards Salesforce. With the applied config it records what it read (mirror,
+workspace fields read from Salesforce, read links, resolved create intents) but never moves the
+store's serial past what it read: only apply does. With any other config (a pull request's, or any
+config on a store that never applied one) the whole pass runs in one store transaction that is rolled
+back: the plan sees everything it read, the store keeps nothing of it, and the plan says so
+(`recorded` false). Its fingerprint is the store's as it is after the rollback, so the plan stays
+appliable once its config is the one applied.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
 from sfsync.store.intents import IntentState
+from sfsync.store.meta import AppliedConfig
 
 COLLECTION_SIZE = 200
 BULK_JOB_CALLS = 5  # create, upload, close, poll, results
@@ -44,12 +50,30 @@ def make_plan(
     full_refresh: bool = False,
     progress: Progress = SILENT,
 ) -> Plan:
+    last = store.meta.last_applied_config()
+    if last is not None and last.digest == digest(loaded.config):
+        return _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress)
+    version = store.meta.version()  # what the store is once the speculative pass is rolled back
+    with store.speculative():
+        plan = _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress)
+    fingerprint = replace(plan.fingerprint, lineage=version.lineage, serial=version.serial)
+    return replace(plan, fingerprint=fingerprint, recorded=False)
+
+
+def _plan(
+    port: SalesforcePort,
+    store: Store,
+    loaded: LoadedConfig,
+    last: AppliedConfig | None,
+    *,
+    full_refresh: bool,
+    progress: Progress,
+) -> Plan:
     config = loaded.config
     identity = port.identity()
     found = describe_objects(port, [*READ_OBJECTS, *objects_needed(config)])
     describes = {name: d for name, d in found.items() if d is not None}
     diagnostics = [_diagnostic(d) for d in metadata_problems(loaded, found).sorted()]
-    last = store.meta.last_applied_config()
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)

@@ -112,7 +112,7 @@ def wanted_values(
             if mapping is None:
                 wanted[name] = Wanted(name, value, source, default_policy(name, owned_prefix))
                 continue
-            policy = _fallback_policy(mapping, owned_prefix)
+            policy = fallback_policy(mapping, owned_prefix)
             wanted[name] = Wanted(name, value, source, policy, mapping.sensitive, _options(mapping))
     return list(wanted.values())
 
@@ -121,7 +121,8 @@ def _options(mapping: FieldMapping) -> Options:
     return Options(truncate=mapping.truncate, date_as=mapping.date_as)
 
 
-def _fallback_policy(mapping: FieldMapping, owned_prefix: str) -> Policy:
+def fallback_policy(mapping: FieldMapping, owned_prefix: str) -> Policy:
+    """The policy of a default standing in for a mapped field's empty value."""
     if mapping.policy in (Policy.OWNED, Policy.CREATE_ONLY, Policy.IF_UNCHANGED):
         return mapping.policy
     return Policy.IF_EMPTY

@@ -30,6 +30,13 @@ from sfsync.engine.plan import (
 from sfsync.engine.plays import membership, play_defaults
 from sfsync.engine.subject import Subject
 from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide, wanted_values
+from sfsync.engine.write_sources import (
+    ACCOUNT_FIELD,
+    ACCOUNT_SOURCE,
+    EXTERNAL_ID_SOURCE,
+    object_mappings,
+    source_object,
+)
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.normalise import normalise_domain, normalise_email
@@ -89,7 +96,7 @@ class WriteSet:
         extra: list[Wanted] = []
         account = self._account_of(subject, writing) if target.sobject == "Contact" and not self.leads_mode else None
         if account is not None:
-            extra.append(Wanted("AccountId", account, "company", Policy.IF_EMPTY))
+            extra.append(Wanted(ACCOUNT_FIELD, account, ACCOUNT_SOURCE, Policy.IF_EMPTY))
         elif self._needs_account(target):
             self._skip(subject, target.sobject, SkipCode.NO_ACCOUNT, self._why_no_account(subject))
             return
@@ -202,12 +209,10 @@ class WriteSet:
         return change
 
     def _wanted(self, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted] | None:
-        source = self._source_object(sobject)
+        source = source_object(self.config, sobject)
         defaults: list[tuple[str, Mapping[str, Any]]] = play_defaults(self.config.plays, plays, source)
         defaults.append(("default", self.config.defaults.get(source, {})))
-        mappings = self.config.mappings.get(source, {})
-        if source != sobject:  # a Lead's person fields, on the Contact that wins over it
-            mappings = {name: m for name, m in mappings.items() if m.from_.startswith("person.")}
+        mappings = object_mappings(self.config, sobject)
         try:
             wanted = wanted_values(sobject, mappings, defaults, subject.context(), self.config.sync.owned_prefix)
         except TemplateFailure as failure:
@@ -216,14 +221,8 @@ class WriteSet:
             return None
         ext = self.config.sync.external_id_field
         if ext:
-            wanted.append(Wanted(ext, subject.id, "sfsync id", Policy.OWNED))
+            wanted.append(Wanted(ext, subject.id, EXTERNAL_ID_SOURCE, Policy.OWNED))
         return wanted
-
-    def _source_object(self, sobject: str) -> str:
-        """Leads mode writes an existing Contact with the Contact's mappings, or else with the Lead's."""
-        if self.leads_mode and sobject == "Contact" and "Contact" not in self.config.mappings:
-            return "Lead"
-        return sobject
 
     def _decide(
         self, target: Target, wanted: list[Wanted]

@@ -38,6 +38,19 @@ DERIVED: dict[str, dict[str, Any]] = {
     "appliable": {"description": "False when any diagnostic is an error: apply refuses the plan.", "type": "boolean"},
 }
 
+# Keys only a saved plan file carries (`sfsync plan -o`); optional, so views and events validate too.
+SAVED: dict[str, dict[str, Any]] = {
+    "seal": {
+        "description": (
+            "HMAC-SHA256, keyed by a secret only the store that made the plan holds, over the plan's "
+            "canonical JSON (every key but `seal`, sorted, no blanks); apply refuses a plan whose seal "
+            "is missing or does not match."
+        ),
+        "type": "string",
+        "pattern": "^hmac-sha256:[0-9a-f]{64}$",
+    },
+}
+
 
 # Plan keys added to format 1 after plans were already saved without them: a reader takes their default.
 ADDED_LATER = frozenset({"identity"})
@@ -51,6 +64,7 @@ def plan_schema() -> dict[str, Any]:
         "const": FORMAT_VERSION,
     }
     root["properties"].update(DERIVED)
+    root["properties"].update(SAVED)
     root["required"] = sorted({*root["required"], *DERIVED} - ADDED_LATER)
     definitions.pop(Plan.__name__, None)
     return {

@@ -27,6 +27,7 @@ from sfsync.render.summary import PlanSummary, group_by_object, plural, shown, s
 _SYMBOL = {"create": ("+", "green"), "update": ("~", "yellow")}
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
 BLANK: Line = ()
+NOT_RECORDED = "Planned with a config that is not applied yet: nothing was recorded in the store."
 
 
 def wants_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
@@ -75,7 +76,8 @@ def _header(plan: Mapping[str, Any]) -> str:
     writing = "writing enabled" if plan.get("write_enabled") else "[yellow]writing disabled (sync.write: false)[/]"
     line = f"[bold]sfsync plan[/] — mode {escape(str(plan.get('mode')))}, {writing}"
     refresh = ", ".join(f"{name} {counts.get('read', 0)} read" for name, counts in plan.get("refresh", {}).items())
-    return line + (f"\nRefreshed: {escape(refresh)}" if refresh else "")
+    line += f"\nRefreshed: {escape(refresh)}" if refresh else ""
+    return line + (f"\n[yellow]{NOT_RECORDED}[/]" if plan.get("recorded") is False else "")
 
 
 def _table(summary: PlanSummary) -> Table:

@@ -26,6 +26,7 @@ from sfsync.store.matching import MatchingSection
 from sfsync.store.meta import MetaSection
 from sfsync.store.migrations import current_version, migrate
 from sfsync.store.mirror import MirrorSection
+from sfsync.store.plan_key import PlanKeySection
 from sfsync.store.plays import PlaysSection
 from sfsync.store.rejections import RejectionsSection
 from sfsync.store.runs import RunsSection
@@ -53,6 +54,7 @@ class Store:
         self.locks = LocksSection(session)
         self.matching = MatchingSection(session)
         self.rejections = RejectionsSection(session)
+        self.plan_key = PlanKeySection(session)
 
     @property
     def session(self) -> Session:
@@ -75,6 +77,14 @@ class Store:
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit: every section call inside it joins it; commits on exit, rolls back on error."""
         with self._session.write() as conn:
+            yield conn
+
+    @contextmanager
+    def speculative(self) -> Iterator[Connection]:
+        """One unit of work that leaves the store as it was: every section call inside it joins one
+        transaction, sees the writes made before it in that transaction, and all of it is rolled back
+        on exit. Take the store lock first (on SQLite the transaction holds the write lock)."""
+        with self._session.rolled_back() as conn:
             yield conn
 
     def close(self) -> None:

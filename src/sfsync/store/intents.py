@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import RowMapping, select
 
 from sfsync.catalogue import Kind
+from sfsync.store.bulk import chunks
 from sfsync.store.errors import StoreError
 from sfsync.store.schema import intent
 from sfsync.store.session import Session, utc_now
+
+_IN_SIZE = 1000  # keys per `IN (…)`: well under SQLite's and PostgreSQL's parameter limits
 
 
 class IntentState(StrEnum):
@@ -85,8 +88,20 @@ class IntentsSection:
         states = [str(IntentState.PENDING), str(IntentState.UNKNOWN)]
         stmt = select(intent).where(intent.c.state.in_(states)).order_by(intent.c.created_at, intent.c.id)
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
+            for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 yield _intent(row)
+
+    def unresolved_for(self, kind: Kind, workspace_ids: Collection[str]) -> list[Intent]:
+        """The unresolved intents of these workspace records (as `unresolved`, for a few records)."""
+        states = [str(IntentState.PENDING), str(IntentState.UNKNOWN)]
+        found: list[Intent] = []
+        with self._session.read() as conn:
+            for part in chunks(sorted(set(workspace_ids)), _IN_SIZE):
+                stmt = select(intent).where(
+                    intent.c.state.in_(states), intent.c.kind == str(kind), intent.c.workspace_id.in_(part)
+                )
+                found += [_intent(row) for row in conn.execute(stmt.order_by(intent.c.created_at)).mappings()]
+        return found
 
 
 def _values(item: Intent) -> dict[str, object]:

@@ -44,5 +44,5 @@ class LedgerSection:
     def entries(self, object_name: str) -> Iterator[LedgerEntry]:
         stmt = select(ledger).where(ledger.c.object == object_name).order_by(ledger.c.sf_id, ledger.c.field)
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
+            for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 yield LedgerEntry(**row)

@@ -126,7 +126,7 @@ class LinksSection:
     def links(self, kind: Kind) -> Iterator[Link]:
         stmt = select(link).where(link.c.kind == str(kind)).order_by(link.c.workspace_id, link.c.object)
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt):
+            for row in conn.execute(stmt.execution_options(yield_per=1000)):
                 yield link_from_row(row)
 
     def counts(self) -> dict[tuple[Kind, str], int]:
@@ -146,7 +146,7 @@ class LinksSection:
             .order_by(link.c.kind, link.c.workspace_id, link.c.object)
         )
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt):
+            for row in conn.execute(stmt.execution_options(yield_per=1000)):
                 yield link_from_row(row)
 
 

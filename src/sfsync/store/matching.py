@@ -50,7 +50,7 @@ class MatchingSection:
             .order_by(table.c.id)
         )
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
+            for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 mirrored = _prefixed(row, "m_")
                 yield LinkedRecord(
                     workspace_record(kind, row), row["link_sf_id"], mirror_record(mirrored) if mirrored else None

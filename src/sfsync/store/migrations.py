@@ -8,6 +8,7 @@ no-op. The list is small and hand-written on purpose: the schema is a dozen tabl
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,11 +69,20 @@ def _add_column(conn: Connection, column: Column[Any]) -> None:
     conn.execute(text(f'ALTER TABLE "{column.table.name}" ADD COLUMN {definition}'))
 
 
+def _plan_key(conn: Connection) -> None:
+    """The key that seals this store's plans: 32 random bytes, made once, kept only here."""
+    if not inspect(conn).has_table(schema.plan_key.name):  # a store made before the table existed
+        schema.plan_key.create(conn)
+    if conn.execute(select(schema.plan_key.c.id)).first() is None:
+        conn.execute(schema.plan_key.insert().values(id=1, key=secrets.token_bytes(32), created_at=utc_now()))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "standing rejections", _standing_rejections),
     Migration(3, "record origins, merge masters and followed links", _identity_columns),
     Migration(4, "match keys by IDNA 2008, email-validator and the Public Suffix List", rekey),
+    Migration(5, "plan seal key", _plan_key),
 )
 
 

@@ -106,7 +106,7 @@ class MirrorSection:
     def records(self, object_name: str) -> Iterator[MirrorRecord]:
         stmt = select(mirror).where(mirror.c.object == object_name).order_by(mirror.c.sf_id)
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
+            for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 yield record_from_row(row)
 
     def counts(self) -> dict[str, int]:

@@ -67,7 +67,7 @@ class PlaysSection:
         c = play_member.c
         stmt = select(play_member).where(c.play == play, c.kind == str(kind), c.in_audience.is_(True))
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt.order_by(c.workspace_id)).mappings():
+            for row in conn.execute(stmt.order_by(c.workspace_id).execution_options(yield_per=1000)).mappings():
                 yield PlayMember(**{**row, "kind": Kind(row["kind"])})
 
     @staticmethod

@@ -85,7 +85,7 @@ class RunsSection:
     def results(self, run_id: str) -> Iterator[RowResult]:
         stmt = select(row_result).where(row_result.c.run_id == run_id).order_by(row_result.c.id)
         with self._session.read() as conn:
-            for row in conn.execution_options(yield_per=1000).execute(stmt).mappings():
+            for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 values = {k: v for k, v in row.items() if k != "id"}
                 yield RowResult(**{**values, "outcome": Outcome(row["outcome"]), "fields": tuple(row["fields"])})
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -207,6 +208,15 @@ state_meta = Table(
     Column("lineage", String(36), nullable=False),
     Column("serial", Integer, nullable=False),
     CheckConstraint("id = 1", name="ck_state_meta_single_row"),
+)
+
+plan_key = Table(
+    "plan_key",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("key", LargeBinary(32), nullable=False),  # the plan seal's HMAC key: never printed, never in a plan
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("id = 1", name="ck_plan_key_single_row"),
 )
 
 run = Table(

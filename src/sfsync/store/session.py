@@ -2,7 +2,9 @@
 
 Outside `Store.transaction()` each call runs in a transaction of its own. Inside it, every call joins
 the one open transaction, so a write batch's links, ledger entries, intents, row results and serial
-commit together or not at all. A `Session` belongs to one thread.
+commit together or not at all. `Store.speculative()` is the same single transaction, rolled back at
+its end whatever happens: every call inside it sees the writes made before it in it, and none of
+them outlives it. A `Session` belongs to one thread.
 """
 
 from __future__ import annotations
@@ -47,6 +49,22 @@ class Session:
                     yield conn
                 finally:
                     self._active = None
+
+    @contextmanager
+    def rolled_back(self) -> Iterator[Connection]:
+        """A write transaction every call joins, always rolled back on exit (never committed)."""
+        if self._active is not None:
+            raise StoreError("a speculative unit of work cannot run inside another transaction")
+        with self._reported(), self.engine.connect() as conn:
+            # SQLite: take the write lock at once, as `write` does, so no other writer interleaves.
+            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            transaction = conn.begin()
+            self._active = conn
+            try:
+                yield conn
+            finally:
+                self._active = None
+                transaction.rollback()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -46,7 +46,7 @@ def unlinked_matches(session: Session, kind: Kind, sobject: str, *, registrable:
     table = person if kind is Kind.PERSON else company
     stmt = _candidates(table, kind, sobject, key_column(sobject, registrable=registrable))
     with session.read() as conn:
-        rows = conn.execution_options(yield_per=1000).execute(stmt)
+        rows = conn.execute(stmt.execution_options(yield_per=1000))
         for workspace_id, group in itertools.groupby(rows, key=lambda r: r.workspace_id):
             found = [row.sf_id for row in group]
             yield Candidate(workspace_id, found[0], len(found), tuple(found))
@@ -73,7 +73,7 @@ def unlinked_by_external_id(session: Session, kind: Kind, sobject: str, ext: str
         .order_by(table.c.id, m.c.sf_id)
     )
     with session.read() as conn:
-        rows = conn.execution_options(yield_per=1000).execute(stmt)
+        rows = conn.execute(stmt.execution_options(yield_per=1000))
         for workspace_id, group in itertools.groupby(rows, key=lambda r: r.workspace_id):
             found = list(group)
             if len(found) == 1:

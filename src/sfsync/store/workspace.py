@@ -143,7 +143,7 @@ class WorkspaceSection:
     def records(self, kind: Kind) -> Iterator[WorkspaceRecord]:
         table = _TABLES[kind][0]
         with self._session.read() as conn:
-            rows = conn.execution_options(yield_per=1000).execute(select(table).order_by(table.c.id))
+            rows = conn.execute(select(table).order_by(table.c.id).execution_options(yield_per=1000))
             for row in rows.mappings():
                 yield record_from_row(kind, row)
 

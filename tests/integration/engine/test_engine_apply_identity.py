@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.planner import make_plan
@@ -107,6 +107,7 @@ def test_an_update_refused_by_a_duplicate_rule_is_rejected(org, store, write_con
     org.create("Lead", LastName="Curie", Company="Sorbonne", Email="pierre@sorbonne.example", Title="Physicist")
     add_people(store, {"email": "marie@radium.example", "last_name": "Curie", "title": "Physicist"})
     port, loaded = org.port(), write_config(LEADS)
+    config_applied(store, loaded)  # the plan records its read link to marie's Lead
     plan = make_plan(port, store, loaded)
     org.handle.control("duplicate-rules", "PUT", [{**FUZZY_LEAD_RULE, "fields": ["LastName", "Title"]}])
     report = apply_plan(port, store, loaded, plan)
@@ -174,6 +175,7 @@ def test_a_rebuilt_store_links_the_records_carrying_its_ids_and_never_upserts_ov
         plan = make_plan(port, rebuilt, loaded)
         assert [c.action for c in plan.changes if c.workspace.id == ada_id] != ["create"]
         apply_plan(port, rebuilt, loaded, plan)
+        make_plan(port, rebuilt, loaded)  # the first plan with the applied config records its read links
         (link,) = [x for x in rebuilt.links.for_record("person", ada_id) if x.object == "Lead"]
         assert (link.sf_id, link.created_by_sfsync) == (lead["Id"], False)
     finally:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_support import HEADER, LEADS, PHONE_LEADS, add_people
+from engine_support import HEADER, LEADS, PHONE_LEADS, add_people, config_applied
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
@@ -39,6 +39,8 @@ def _config(tmp_path: Path, body: str, login: str = "dedicated") -> LoadedConfig
 
 
 def _applied(org, store, loaded, pause=0.0):
+    """Plan and apply with a config already applied once: the plan records its read, as every later one does."""
+    config_applied(store, loaded)
     port = org.port()
     plan = make_plan(port, store, loaded)
     time.sleep(pause)
@@ -113,6 +115,7 @@ def test_after_a_lost_create_answer_the_next_plan_reads_and_links_the_record(org
     add_people(store, {"email": "new@initech.example", "last_name": "New", "title": "Boss"})
     person = store.workspace.find("person", "new@initech.example").id
     loaded = _config(tmp_path, body)
+    config_applied(store, loaded)
     port = org.port()
     org.faults({"match": {"endpoint": endpoint}, "action": "commit_then_drop"})
     report = apply_plan(port, store, loaded, make_plan(port, store, loaded))
@@ -130,6 +133,7 @@ def test_a_conflict_leaves_the_current_value_in_the_mirror_and_is_not_proposed_a
     lead = org.create("Lead", LastName="Curie", Company="Radium", Email="marie@radium.example")
     add_people(store, {"email": "marie@radium.example", "title": "Physicist", "work_phone": "+1 555 0100"})
     loaded = _config(tmp_path, PHONE_LEADS)
+    config_applied(store, loaded)
     port = org.port()
     plan = make_plan(port, store, loaded)
     (change,) = [c for c in plan.changes if c.sf_id == lead]

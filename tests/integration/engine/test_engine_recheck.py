@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 import pytest
-from engine_support import LEADS, add_people
+from engine_support import LEADS, add_people, config_applied
 
 from sfsync.engine import recheck
 from sfsync.engine.applier import apply_plan
@@ -89,6 +89,7 @@ def test_a_value_set_in_sfsyncs_own_save_is_checked_however_old_its_stamp(org, s
     # set in that save; the Bulk check must look at them even when their stamp is before the plan's watermark.
     add_people(store, {"email": "flow@radium.example", "last_name": "Flow"})
     port, loaded = org.port(), write_config(BULK)
+    config_applied(store, loaded)  # the plan records its read: the mirror has a watermark after the apply
     apply_plan(port, store, loaded, make_plan(port, store, loaded))
     (lead,) = org.records("Lead", "flow@radium.example")
     as_sfsync = {"as": org.handle.username, "values": {"Title": "Set by a flow"}}

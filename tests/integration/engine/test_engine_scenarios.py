@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.plan import SkipCode
@@ -155,9 +155,41 @@ def test_create_whose_process_was_killed_is_linked_on_rerun(org, store, write_co
     port, loaded = org.port(), write_config(LEADS)
     plan = make_plan(port, store, loaded)
     assert all(c.action != "create" for c in plan.changes)
+    # Nothing applied yet: the plan re-matched it only in its rolled-back read, and apply settles it.
+    assert store.intents.get(intent.id).state is IntentState.PENDING
+    apply_plan(port, store, loaded, plan)
+    (lead,) = org.records("Lead", "new@initech.example")
+    settled = store.intents.get(intent.id)
+    assert (settled.state, settled.sf_id) == (IntentState.CREATED, lead["Id"])
+
+
+def test_create_whose_process_was_killed_is_linked_by_a_plan_with_the_applied_config(org, store, write_config):
+    from sfsync.catalogue import Kind
+    from sfsync.store.intents import IntentState
+
+    add_people(store, {"email": "new@initech.example", "last_name": "New", "title": "Boss"})
+    intent = store.intents.open(Kind.PERSON, _person_id(store), "Lead", "digest")
+    org.create("Lead", LastName="New", Company="Initech", Email="new@initech.example")
+    port, loaded = org.port(), write_config(LEADS)
+    config_applied(store, loaded)
+    make_plan(port, store, loaded)
     assert store.intents.get(intent.id).state is IntentState.CREATED
+
+
+def test_a_create_the_plan_did_not_find_settles_the_earlier_intent_as_failed(org, store, write_config):
+    from sfsync.catalogue import Kind
+    from sfsync.store.intents import IntentState
+
+    add_people(store, {"email": "new@initech.example", "last_name": "New", "title": "Boss"})
+    intent = store.intents.open(Kind.PERSON, _person_id(store), "Lead", "digest")  # the create never arrived
+    port, loaded = org.port(), write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    (change,) = plan.changes
+    assert change.action == "create" and change.match.startswith("an earlier create's outcome was unknown")
+    assert store.intents.get(intent.id).state is IntentState.PENDING
     apply_plan(port, store, loaded, plan)
     assert len(org.records("Lead", "new@initech.example")) == 1
+    assert store.intents.get(intent.id).state is IntentState.FAILED
 
 
 def test_mode_switch_changes_future_creates_only(org, store, write_config):

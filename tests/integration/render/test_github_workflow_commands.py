@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,35 @@ def test_validate_plan_show_and_apply_as_the_workflow_does(
         comment = render_plan_view(saved, "markdown")
         assert len(comment) <= LIMIT
         assert "| Lead |" in comment and "**create**" in comment
+        assert "nothing was recorded." in comment  # a pull request's plan changes nothing in the store
         assert run(["show", "plan.json"]) == 0
-        assert run(["apply", "plan.json"]) == 0
+        # The merge: the artifact of the reviewed head commit is downloaded to reviewed/ and applied as is.
+        (workspace / "reviewed").mkdir()
+        shutil.copy(workspace / "plan.json", workspace / "reviewed" / "plan.json")
+        assert run(["validate"]) == 0
+        assert run(["apply", "reviewed/plan.json"]) == 0
         assert "written" in capsys.readouterr().out
+        assert run(["refresh"]) == 0
+        assert run(["plan", "--detailed-exitcode"]) == 0  # what was reviewed is what was written
+    finally:
+        local_org.reset()
+
+
+def test_the_merge_refuses_a_reviewed_plan_the_store_moved_past(
+    workspace: Path,
+    local_org: LocalOrgHandle,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    people = ROOT / "tests" / "data" / "workspace" / "people-good.csv"
+    try:
+        assert run(["workspace", "load", str(people), "--object", "person"]) == 0
+        assert run(["plan", "-o", "plan.json"]) == 0
+        (workspace / "late.csv").write_text("email,last_name\nlate@example.com,Late\n", encoding="utf-8")
+        assert run(["workspace", "load", "late.csv", "--object", "person"]) == 0  # the store moves on
+        leads = local_org.simple_salesforce().query("SELECT COUNT() FROM Lead")["totalSize"]
+        capsys.readouterr()
+        assert run(["apply", "plan.json"]) == 1
+        assert "the plan is stale: the store changed since the plan" in capsys.readouterr().err
+        assert local_org.simple_salesforce().query("SELECT COUNT() FROM Lead")["totalSize"] == leads  # none written
     finally:
         local_org.reset()

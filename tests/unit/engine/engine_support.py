@@ -13,6 +13,7 @@ from fake_port import custom_field
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
+from sfsync.config.canonical import canonical_json, digest
 from sfsync.store import Store, open_store
 from sfsync.store.normalise import normalise_domain, normalise_email
 from sfsync.store.workspace import RecordUpdate
@@ -87,6 +88,11 @@ plays:
 """
 
 SFSYNC_FIELDS = [custom_field("Sfsync_Id__c", external_id=True), custom_field("Sfsync_Intent__c")]
+
+
+def config_applied(store: Store, loaded: LoadedConfig) -> None:
+    """Record `loaded` as the applied config, so planning with it records its read (as after an apply)."""
+    store.meta.record_applied_config(digest(loaded.config), canonical_json(loaded.config))
 
 
 def add_people(store: Store, *rows: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 from fake_port import FakeRule
 
 from sfsync.engine.applier import apply_plan
@@ -127,6 +127,7 @@ def test_an_update_refused_by_a_duplicate_rule_is_rejected_not_linked(store, por
     other = port.seed("Lead", LastName="Lovelace", Company="B", Email="augusta@acme.example", Title="CTO")
     add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"})
     loaded = write_config(LEADS)
+    config_applied(store, loaded)  # the plan records the read link to ada's Lead
     plan = make_plan(port, store, loaded)
     port.duplicate_rules["Lead"] = FakeRule(("LastName", "Title"))
     report = apply_plan(port, store, loaded, plan)
@@ -282,6 +283,7 @@ def test_a_record_carrying_the_id_but_linked_to_another_person_is_a_conflict_not
     other = port.seed("Lead", LastName="Byron", Company="A", Email="augusta@acme.example")
     add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
     loaded = write_config(LEADS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    config_applied(store, loaded)
     plan = make_plan(port, store, loaded)  # reading links the Lead to the person augusta@
     ada = store.workspace.find("person", "ada@acme.example")
     port.edit("Lead", other, Sfsync_Id__c=ada.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_support import CONTACTS, LEADS, add_companies, add_people
+from engine_support import CONTACTS, LEADS, add_companies, add_people, config_applied
 
 from sfsync.catalogue import Kind
 from sfsync.engine.applier import apply_plan
@@ -120,6 +120,7 @@ def test_a_leads_email_change_moves_nothing_while_the_person_has_a_contact(store
     lead = port.seed("Lead", LastName="Hopper", Company="Navy", Email="grace@navy.example")
     add_people(store, {"email": "grace@navy.example", "last_name": "Hopper"})
     loaded = write_config(LEADS)
+    config_applied(store, loaded)
     make_plan(port, store, loaded)
     assert {_link(store, "grace@navy.example", o).sf_id for o in ("Contact", "Lead")} == {contact, lead}
     port.edit("Lead", lead, Email="amazing.grace@navy.example")

@@ -162,10 +162,17 @@ def test_mapping_change_rereads_the_object_in_full(store, port, write_config):
     add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace"})
     loaded = write_config(LEADS)
     apply_plan(port, store, loaded, make_plan(port, store, loaded))
+    assert make_plan(port, store, loaded).recorded  # the applied config: its read is kept (watermarks)
     changed = write_config(LEADS.replace("Title: person.title", "Title: {from: person.title, direction: read}"))
     plan = make_plan(port, store, changed)
     assert ("mapping_changed", "mappings.Lead.Title") in {(c.kind, c.path) for c in plan.config_diff}
     assert plan.refresh["Lead"]["read"] == 1  # read again although nothing changed in Salesforce
+    # Not applied yet: nothing of that read is kept, the workspace has no title from Salesforce.
+    assert not plan.recorded and store.workspace.find("person", "ada@acme.example").values["title"] is None
+    apply_plan(port, store, changed, plan)
+    again = make_plan(port, store, changed)
+    # Applying it forgot the Lead watermark, so the first plan that records reads the Leads in full.
+    assert again.recorded and again.refresh["Lead"]["read"] == 1
     assert store.workspace.find("person", "ada@acme.example").values["title"] == "Countess"
 
 

@@ -108,6 +108,7 @@ def first_apply() -> Plan:
     )
     return plan(
         config_diff=(ConfigChange("initial", ""),),
+        recorded=False,  # nothing applied yet: planning kept nothing of its read
         changes=(account, contact),
         play_entries=(PlayEntry("everyone", "person", "pe-1"), PlayEntry("everyone", "company", "co-1")),
         estimates=(ObjectEstimate("Account", 1, 0, "rest", 1), ObjectEstimate("Contact", 1, 0, "rest", 1)),

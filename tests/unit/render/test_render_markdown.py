@@ -38,7 +38,10 @@ def test_banners_for_overwrites_conflicts_and_errors() -> None:
     assert "> [!WARNING]\n> **This plan overwrites 2 existing Salesforce values**" in updates
     assert "> [!IMPORTANT]\n> **1 conflict:**" in updates
     assert "> [!CAUTION]\n> **2 errors: this plan cannot be applied.**" in markdown("errors_and_warnings")
-    assert "[!" not in markdown("first_apply")
+    assert "[!" not in markdown("nothing_to_do")
+    first = markdown("first_apply")
+    assert "> [!NOTE]\n> **Planned with a config that is not applied yet: nothing was recorded.**" in first
+    assert first.count("[!") == 1
 
 
 def test_one_details_block_per_object_and_one_for_skips() -> None:

@@ -105,3 +105,22 @@ def test_a_store_made_before_origins_gets_them_and_its_records_count_as_loaded(s
         assert record is not None and record.origin is Origin.LOAD
         columns = {c["name"] for c in inspect(upgraded.session.engine).get_columns("link")}
         assert "written_before" in columns
+
+
+def test_every_store_gets_its_own_plan_key_once(store_url: str, tmp_path: Path) -> None:
+    with open_store(store_url) as first:
+        key = first.plan_key.key()
+    assert len(key) == 32
+    with open_store(store_url) as again:
+        assert again.plan_key.key() == key  # made once, kept
+    with open_store(f"sqlite:///{tmp_path / 'other.db'}") as other:
+        assert other.plan_key.key() != key
+
+
+def test_a_store_made_before_plan_seals_gets_a_key_when_opened(store_url: str) -> None:
+    with open_store(store_url) as store, store._session.write() as conn:
+        conn.execute(text("DROP TABLE plan_key"))
+        conn.execute(text("DELETE FROM schema_migrations WHERE version = 5"))
+    with open_store(store_url) as upgraded:
+        assert len(upgraded.plan_key.key()) == 32
+        assert upgraded.schema_version() == MIGRATIONS[-1].version

@@ -1,0 +1,64 @@
+"""Which config entries may write a Salesforce field, and with which policy.
+
+The one rule the write set plans with and apply checks against: a field on an object is written from
+its mapping (not `read`), a play's default (for the plays the record entered), the global default, the
+external id field (sfsync's id, owned), or, on a Contact in Contacts and Accounts mode, `AccountId`
+from the person's company (`if_empty`). Leads mode writes an existing Contact with the Contact
+mappings, or, when there are none, with the Lead mappings whose source is a `person.*` field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sfsync.config.models import Config, Direction, FieldMapping, PersonObject, Policy
+from sfsync.engine.values import default_policy, fallback_policy
+
+EXTERNAL_ID_SOURCE = "sfsync id"
+ACCOUNT_SOURCE = "company"
+ACCOUNT_FIELD = "AccountId"
+
+
+def source_object(config: Config, sobject: str) -> str:
+    """The object whose mappings and defaults write `sobject`."""
+    leads = config.sync.person_object is PersonObject.LEADS
+    if leads and sobject == "Contact" and "Contact" not in config.mappings:
+        return "Lead"
+    return sobject
+
+
+def object_mappings(config: Config, sobject: str) -> Mapping[str, FieldMapping]:
+    """The mappings that write `sobject` (a Lead's `person.*` ones, on the Contact that wins over it)."""
+    source = source_object(config, sobject)
+    mappings = config.mappings.get(source, {})
+    if source != sobject:
+        return {name: m for name, m in mappings.items() if m.from_.startswith("person.")}
+    return mappings
+
+
+def field_sources(config: Config, sobject: str, field: str, plays: Sequence[str]) -> dict[str, Policy]:
+    """Every source that may write `field` on `sobject` for a record entering `plays`, with its policy.
+
+    Keys are the plan's `source` values: the mapping's `from`, `play:NAME`, `default`, `sfsync id`,
+    `company`. Empty when nothing in the config writes the field.
+    """
+    found: dict[str, Policy] = {}
+    mapping = object_mappings(config, sobject).get(field)
+    if mapping is not None and mapping.direction is not Direction.READ:
+        found[mapping.from_] = mapping.policy
+    source = source_object(config, sobject)
+    prefix = config.sync.owned_prefix
+    fallback = default_policy(field, prefix) if mapping is None else fallback_policy(mapping, prefix)
+    by_name = {play.name: play for play in config.plays}
+    for name in plays:
+        action = by_name[name].sync_to_salesforce if name in by_name else None
+        if action is not None and field in action.defaults.get(source, {}):
+            found[f"play:{name}"] = fallback
+    if field in config.defaults.get(source, {}):
+        found["default"] = fallback
+    if field == config.sync.external_id_field:
+        found[EXTERNAL_ID_SOURCE] = Policy.OWNED
+    contacts_mode = config.sync.person_object is PersonObject.CONTACTS_AND_ACCOUNTS
+    if contacts_mode and sobject == "Contact" and field == ACCOUNT_FIELD:
+        found[ACCOUNT_SOURCE] = Policy.IF_EMPTY
+    return found
