@@ -60,7 +60,11 @@ def read_updates(
     chunk: Sequence[MirrorRecord],
     previous: Mapping[str, str | None],
     mappings: Mapping[str, FieldMapping],
+    external_id: str | None = None,
 ) -> ReadUpdates:
+    """The chunk's workspace updates. A record carrying a workspace record's id in `external_id`, and
+    not linked yet, updates that record as if linked (the link follows in the read's link pass): a
+    rebuilt store must not make a second person of a record whose email changed since sfsync wrote it."""
     result = ReadUpdates()
     built: list[tuple[MirrorRecord, RecordUpdate]] = []
     for record in chunk:
@@ -72,13 +76,16 @@ def read_updates(
         else:
             built.append((record, _read(update)))
     links = store.links.by_sf_ids(sobject, [record.sf_id for record, _ in built])
-    owners = store.workspace.get_many(kind, sorted({item.workspace_id for item in links.values()}))
+    owner_of = {sf_id: item.workspace_id for sf_id, item in links.items()}
+    unlinked = [record for record, _ in built if record.sf_id not in owner_of]
+    owner_of |= _carried(store, kind, sobject, unlinked, external_id)
+    owners = store.workspace.get_many(kind, sorted(set(owner_of.values())))
     driven = _driven(store, kind, sobject, owners)
     linked: list[tuple[MirrorRecord, RecordUpdate, WorkspaceRecord]] = []
     by_key: list[RecordUpdate] = []
     for record, update in built:
-        link = links.get(record.sf_id)
-        owner = owners.get(link.workspace_id) if link else None
+        owner_id = owner_of.get(record.sf_id)
+        owner = owners.get(owner_id) if owner_id else None
         if owner is None:
             by_key.append(update)
         else:
@@ -90,6 +97,21 @@ def read_updates(
     result.updates += [_keep_key(update, owner) for _record, update, owner in linked if owner.id not in moved]
     result.updates += by_key  # after the linked ones: a key a linked record left is free for a record read with it
     return result
+
+
+def _carried(
+    store: Store, kind: Kind, sobject: str, records: Sequence[MirrorRecord], external_id: str | None
+) -> dict[str, str]:
+    """Unlinked records carrying, in the external id field, the id of a workspace record without a link
+    to `sobject`: Salesforce Id -> workspace id. An id two records carry is nobody's (ambiguous)."""
+    if not external_id or not records:
+        return {}
+    carried = {r.sf_id: str(r.fields[external_id]) for r in records if r.fields.get(external_id)}
+    counts = Counter(carried.values())
+    found = store.workspace.get_many(kind, sorted({ws for ws in carried.values() if counts[ws] == 1}))
+    links = store.links.for_records(kind, list(found))
+    free = {ws for ws in found if all(link.object != sobject for link in links.get(ws, ()))}
+    return {sf_id: ws for sf_id, ws in carried.items() if ws in free}
 
 
 def _changed(

@@ -254,7 +254,7 @@ def _into_workspace(
 ) -> Counter[str]:
     kind = KEY_OF[sobject]
     mappings = {name: m for name, m in config.mappings.get(sobject, {}).items() if m.direction is not Direction.WRITE}
-    read = read_updates(store, kind, sobject, chunk, previous, mappings)
+    read = read_updates(store, kind, sobject, chunk, previous, mappings, config.sync.external_id_field)
     if read.updates and kind is Kind.COMPANY and config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN:
         read.updates = onto_registrable(store, read.updates)
     with store.transaction():  # a key and the people of a company on it move together

@@ -195,3 +195,17 @@ def test_links_made_by_an_apply_are_another_persons(store, port, write_config):
     store.links.add([Link(Kind.PERSON, reader.id, "Contact", contact, False, utc_now(), "run-1")])
     port.convert(lead, contact)
     assert _skip(make_plan(port, store, loaded), "marie@radium.example").code is SkipCode.AMBIGUOUS
+
+
+def test_a_rebuilt_store_reads_a_renamed_record_into_the_person_whose_id_it_carries(store, port, write_config):
+    """The link is made by the read's link pass, after the workspace update: without the external id, the
+    record's new email would make a second person of it first."""
+    add_companies(store, ACME)
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "company_domain": "acme.example"})
+    ada = _person(store, "ada@acme.example")
+    port.seed("Contact", LastName="Lovelace", Email="countess@acme.example", Sfsync_Id__c=ada.id)
+    loaded = write_config(CONTACTS.replace("write: true,", "write: true, external_id_field: Sfsync_Id__c,"))
+    config_applied(store, loaded)
+    make_plan(port, store, loaded)
+    assert [r.id for r in store.workspace.records(Kind.PERSON)] == [ada.id]
+    assert _link(store, "ada@acme.example", "Contact").created_by_sfsync is False
