@@ -51,7 +51,7 @@ def _create(org: OrgProcess, world: World, sobject: str, values: dict[str, Any])
 def edit_between_plan_and_apply(org: OrgProcess, world: World, rng: random.Random, plan_file: Path) -> int:
     """Fill fields the plan means to fill, and make records the plan means to create; how many edits."""
     changes = json.loads(plan_file.read_text("utf-8"))["changes"]
-    edits = 0
+    edits = set_accounts_first(org, world, changes) if world.variant.twist == "account-set" else 0
     for change in rng.sample(changes, min(len(changes), rng.randint(0, 6))):
         if change["action"] == "update":
             editable = [f["field"] for f in change["fields"] if f["field"] in EDITABLE.get(change["sobject"], ())]
@@ -102,3 +102,20 @@ class Editor(threading.Thread):
         self.stopped.set()
         self.join(timeout=60)
         return self.edits
+
+
+def set_accounts_first(org: OrgProcess, world: World, changes: list[dict[str, Any]]) -> int:
+    """Put every Contact the plan means to give an Account under an Account of the person's own choosing."""
+    edits = 0
+    for change in changes:
+        wanted = [f for f in change["fields"] if f["field"] == "AccountId"]
+        if change["action"] != "update" or change["sobject"] != "Contact" or not wanted:
+            continue
+        suffix = change["sf_id"][-6:].lower()
+        parent = _create(
+            org, world, "Account", {"Name": f"Chosen {suffix}", "Website": f"https://chosen-{suffix}.example"}
+        )
+        if org.edit_as_human("Contact", change["sf_id"], {"AccountId": parent}):
+            world.remember("Contact", change["sf_id"], {"AccountId": parent})
+            edits += 1
+    return edits

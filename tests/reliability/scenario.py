@@ -32,7 +32,13 @@ VARIANTS = (
     Variant("contacts", "bulk", external_id=True),
     # Writing off for a first plan and apply, then on: every entrant is still written.
     Variant("leads", "rest", twist="write-toggled"),
+    # A person gives Contacts sfsync means to put under an Account one of their own, between plan and apply.
+    Variant("contacts", "rest", twist="account-set"),
 )
+
+
+# Twists whose first apply runs without faults, so that what they set up reaches the write it is about.
+CLEAN_FIRST_APPLY = frozenset({"account-set"})
 
 
 @dataclass
@@ -106,8 +112,10 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     commands.expect(0, "plan", "-o", "plan.json")
     plan_seconds = time.monotonic() - planned
     result.human_edits += human.edit_between_plan_and_apply(org, world, rng, work / "plan.json")
-    org.set_faults(rules)
-    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds)
+    clean = variant.twist in CLEAN_FIRST_APPLY
+    if not clean:
+        org.set_faults(rules)
+    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds, kill=not clean)
     if rng.random() < 0.4:
         _chaos_apply(org, world, rng, commands, ("apply", "--auto-approve"), plan_seconds)
     result.faults_fired = org.clear_faults()
@@ -129,10 +137,18 @@ def _write_toggled(commands: Commands, world: World) -> None:
 
 
 def _chaos_apply(
-    org: OrgProcess, world: World, rng: random.Random, commands: Commands, args: tuple[str, ...], scale: float
+    org: OrgProcess,
+    world: World,
+    rng: random.Random,
+    commands: Commands,
+    args: tuple[str, ...],
+    scale: float,
+    *,
+    kill: bool = True,
 ) -> None:
     """`sfsync ARGS` under the fault plan, maybe killed (`scale`: how long a plan took), while the person edits."""
     kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.6 else None
+    kill_after = kill_after if kill else None
     child = forked_cli.start(args, commands.work, commands.env, commands.work / "logs")
     editor = human.Editor(org, world, rng.randrange(1 << 30))
     editor.start()
