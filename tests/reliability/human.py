@@ -119,3 +119,40 @@ def set_accounts_first(org: OrgProcess, world: World, changes: list[dict[str, An
             world.remember("Contact", change["sf_id"], {"AccountId": parent})
             edits += 1
     return edits
+
+
+def rename_written(org: OrgProcess, world: World, rng: random.Random, count: int) -> int:
+    """Change the email of up to `count` people sfsync wrote, as a person does in Salesforce; how many."""
+    moved = 0
+    for sobject in world.variant.person_objects:
+        with org.database() as db:
+            rows = db.execute(
+                f'SELECT r."Id", r."Email" FROM "{sobject}" r JOIN "User" u ON u."Id" = r."CreatedById" '  # noqa: S608
+                'WHERE r."IsDeleted" = 0 AND u."Username" = ? ORDER BY r."Id"',
+                (org.connection.username,),
+            ).fetchall()
+        for record_id, email in rng.sample(rows, min(len(rows), count - moved)):
+            new = f"moved.{email}"
+            if org.edit_as_human(sobject, record_id, {"Email": new}):
+                world.remember(sobject, record_id, {"Email": new})
+                world.renamed[str(email).lower()] = new
+                moved += 1
+    return moved
+
+
+def edit_written(org: OrgProcess, world: World, rng: random.Random, count: int) -> int:
+    """Set Title and Phone by hand on up to `count` records sfsync created; how many."""
+    edits = 0
+    for sobject in world.variant.person_objects:
+        with org.database() as db:
+            rows = db.execute(
+                f'SELECT r."Id" FROM "{sobject}" r JOIN "User" u ON u."Id" = r."CreatedById" '  # noqa: S608
+                'WHERE r."IsDeleted" = 0 AND u."Username" = ? ORDER BY r."Id"',
+                (org.connection.username,),
+            ).fetchall()
+        for (record_id,) in rng.sample(rows, min(len(rows), count - edits)):
+            values = {"Title": f"Kept {record_id[-5:]}", "Phone": "+1 777 0000"}
+            if org.edit_as_human(sobject, record_id, values):
+                world.remember(sobject, record_id, values)
+                edits += 1
+    return edits

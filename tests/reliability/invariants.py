@@ -56,8 +56,9 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
     for obj, rows in people.items():
         for row in rows:
             by_email.setdefault(str(row["Email"] or "").lower(), []).append((obj, row))
+    _check_renamed(store_url, world, findings)
     for person in world.people:
-        found = by_email.get(person.email, [])
+        found = by_email.get(world.renamed.get(person.email, person.email), [])
         if len(found) > 1:
             findings.duplicates.append(f"{len(found)} records for {person.email}: {[r['Id'] for _, r in found]}")
         elif not found and person.company.in_scope:
@@ -77,6 +78,19 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
             if domains[company.domain] > 1:
                 findings.duplicates.append(f"{domains[company.domain]} accounts for {company.domain}")
     return findings
+
+
+def _check_renamed(store_url: str, world: World, findings: Findings) -> None:
+    """A person whose email was changed in Salesforce is one workspace person, under the new email."""
+    if not world.renamed:
+        return
+    with open_store(store_url) as store:
+        for old, new in world.renamed.items():
+            moved, left = store.workspace.find(Kind.PERSON, new.lower()), store.workspace.find(Kind.PERSON, old)
+            if moved is None or left is not None:
+                findings.duplicates.append(
+                    f"person {old} renamed {new} in Salesforce: workspace {old}={left} {new}={moved}"
+                )
 
 
 def _human_made(world: World, found: tuple[str, dict[str, Any]]) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ VARIANTS = (
     Variant("leads", "rest", twist="write-toggled"),
     # A person gives Contacts sfsync means to put under an Account one of their own, between plan and apply.
     Variant("contacts", "rest", twist="account-set"),
+    # A person changes the email of records sfsync just wrote: the workspace person moves, it does not split.
+    Variant("contacts", "rest", external_id=True, twist="email-changed"),
+    # After converging, the store is lost and rebuilt against an org that holds the external ids, with
+    # records a person has edited (values and emails) since sfsync wrote them.
+    Variant("contacts", "rest", external_id=True, twist="store-rebuilt"),
 )
 
 
@@ -116,15 +122,36 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     if not clean:
         org.set_faults(rules)
     _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds, kill=not clean)
+    if variant.twist == "email-changed":
+        result.human_edits += human.rename_written(org, world, rng, 4)
     if rng.random() < 0.4:
         _chaos_apply(org, world, rng, commands, ("apply", "--auto-approve"), plan_seconds)
     result.faults_fired = org.clear_faults()
     result.unlocks = _break_dead_locks(commands)
     _converge(commands)
+    if variant.twist == "store-rebuilt" and result.converged:
+        url = _rebuild_store(org, world, rng, commands, store_url, url)
+        _converge(commands)
     result.human_values = sum(len(values) for values in world.human_values.values())
     result.findings = invariants.check(org, url, world)
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _rebuild_store(
+    org: OrgProcess, world: World, rng: random.Random, commands: Commands, store_url: Callable[[Path], str], old: str
+) -> str:
+    """A person edits and renames records sfsync wrote, then the store is lost: a new one, the same workspace."""
+    commands.result.human_edits += human.edit_written(org, world, rng, 4) + human.rename_written(org, world, rng, 3)
+    if old.startswith("sqlite:///"):
+        state = Path(old.removeprefix("sqlite:///")).parent
+        shutil.rmtree(state)
+        state.mkdir()
+    url = store_url(commands.work)  # PostgreSQL: a new database
+    commands.env = {**commands.env, "SFSYNC_STORE": url}
+    for name, kind in (("companies.jsonl", "company"), ("people.csv", "person")):
+        commands.expect(0, "workspace", "load", str(commands.work / name), "--object", kind)
+    return url
 
 
 def _write_toggled(commands: Commands, world: World) -> None:
