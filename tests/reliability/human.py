@@ -156,3 +156,18 @@ def edit_written(org: OrgProcess, world: World, rng: random.Random, count: int) 
                 world.remember(sobject, record_id, values)
                 edits += 1
     return edits
+
+
+# Salesforce's standard Lead rule matches on name and company, not on email: its match is not an identity.
+FUZZY_RULE = {"object": "Lead", "name": "Lead_Name_Company", "fields": ["LastName", "Company"], "action": "block"}
+
+
+def make_namesakes(org: OrgProcess, world: World, rng: random.Random, count: int) -> None:
+    """Under a fuzzy Lead rule, a person makes Leads for other people with the names of in-scope ones."""
+    org.control("duplicate-rules", "PUT", [FUZZY_RULE])
+    taken = {email for (_o, _i), values in world.human_values.items() if (email := values.get("Email"))}
+    candidates = [p for p in world.in_scope if p.email not in taken and p.email.upper() not in taken]
+    for person in rng.sample(candidates, min(count, len(candidates))):
+        values = {"Email": f"namesake.{person.email}", "LastName": person.last_name, "Company": person.company.name}
+        _create(org, world, "Lead", {**values, "Title": "Someone else"})
+        world.blocked.add(person.email)

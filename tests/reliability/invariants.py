@@ -51,6 +51,7 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
     people = {obj: org.live_records(obj, [*PERSON_FIELDS, *EXTRA[obj]]) for obj in world.variant.person_objects}
     accounts = {a["Id"]: a for a in org.live_records("Account", ["Website", "Name", "Sfsync_Intent__c"])}
     linked = _check_links(store_url, {r["Id"] for rows in people.values() for r in rows}, set(accounts), findings)
+    linked_people = _linked_emails(store_url, world.blocked)
     _check_human_values(org, world, findings)
     by_email: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for obj, rows in people.items():
@@ -59,6 +60,10 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
     _check_renamed(store_url, world, findings)
     for person in world.people:
         found = by_email.get(world.renamed.get(person.email, person.email), [])
+        if person.email in world.blocked:
+            if found or person.email in linked_people:
+                findings.duplicates.append(f"{person.email}, blocked by a duplicate rule, was written or linked")
+            continue
         if len(found) > 1:
             findings.duplicates.append(f"{len(found)} records for {person.email}: {[r['Id'] for _, r in found]}")
         elif not found and person.company.in_scope:
@@ -78,6 +83,15 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
             if domains[company.domain] > 1:
                 findings.duplicates.append(f"{domains[company.domain]} accounts for {company.domain}")
     return findings
+
+
+def _linked_emails(store_url: str, emails: set[str]) -> set[str]:
+    """Which of these workspace people have a link to any Salesforce record."""
+    if not emails:
+        return set()
+    with open_store(store_url) as store:
+        found = {email: store.workspace.find(Kind.PERSON, email) for email in emails}
+        return {email for email, record in found.items() if record and store.links.for_record(Kind.PERSON, record.id)}
 
 
 def _check_renamed(store_url: str, world: World, findings: Findings) -> None:

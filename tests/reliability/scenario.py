@@ -40,6 +40,8 @@ VARIANTS = (
     # After converging, the store is lost and rebuilt against an org that holds the external ids, with
     # records a person has edited (values and emails) since sfsync wrote them.
     Variant("contacts", "rest", external_id=True, twist="store-rebuilt"),
+    # A fuzzy duplicate rule (name + company) blocks some creates with another person's Lead.
+    Variant("leads", "rest", twist="fuzzy-duplicate-rule"),
 )
 
 
@@ -108,6 +110,8 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     org.reset()
     org.control("trace", "PUT")  # the checker tells an in-flight race from an overwrite by it
     human.make_records_first(org, world, rng)
+    if variant.twist == "fuzzy-duplicate-rule":
+        human.make_namesakes(org, world, rng, 3)
     commands = Commands(work, environment(org.connection, url, {"PATH": os.environ.get("PATH", "")}), result)
     companies, persons = world.write_files(work)
     commands.expect(0, "workspace", "load", str(companies), "--object", "company")
