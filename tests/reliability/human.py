@@ -64,10 +64,12 @@ def edit_between_plan_and_apply(org: OrgProcess, world: World, rng: random.Rando
         elif change["action"] == "create" and change["sobject"] in ("Lead", "Contact"):
             email = next((f["after"] for f in change["fields"] if f["field"] == "Email"), None)
             if email:
-                values = {"Email": email, "LastName": "Between"}
+                # A name of its own: a fuzzy duplicate rule (name + company) must not refuse the person's create.
+                values = {"Email": email, "LastName": f"Between {email}"}
                 if change["sobject"] == "Lead":
                     values["Company"] = "Between Co"
                 _create(org, world, change["sobject"], values)
+                world.blocked.discard(str(email).lower())  # now the person's own record: sfsync links it
                 edits += 1
     return edits
 
