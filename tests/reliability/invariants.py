@@ -102,9 +102,8 @@ def _check_renamed(store_url: str, world: World, findings: Findings) -> None:
         for old, new in world.renamed.items():
             moved, left = store.workspace.find(Kind.PERSON, new.lower()), store.workspace.find(Kind.PERSON, old)
             if moved is None or left is not None:
-                findings.duplicates.append(
-                    f"person {old} renamed {new} in Salesforce: workspace {old}={left} {new}={moved}"
-                )
+                ids = {old: left.id if left else None, new: moved.id if moved else None}
+                findings.duplicates.append(f"person {old}, renamed {new} in Salesforce: workspace ids {ids}")
 
 
 def _human_made(world: World, found: tuple[str, dict[str, Any]]) -> bool:
