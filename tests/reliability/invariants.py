@@ -95,13 +95,14 @@ def _linked_emails(store_url: str, emails: set[str]) -> set[str]:
 
 
 def _check_renamed(store_url: str, world: World, findings: Findings) -> None:
-    """A person whose email was changed in Salesforce is one workspace person, under the new email."""
+    """A person whose email was changed in Salesforce stays one workspace person: under the new email when
+    sfsync saw the change, or still under the loaded one (a rebuilt store loads it again), never both."""
     if not world.renamed:
         return
     with open_store(store_url) as store:
         for old, new in world.renamed.items():
             moved, left = store.workspace.find(Kind.PERSON, new.lower()), store.workspace.find(Kind.PERSON, old)
-            if moved is None or left is not None:
+            if (moved is None) == (left is None):
                 ids = {old: left.id if left else None, new: moved.id if moved else None}
                 findings.duplicates.append(f"person {old}, renamed {new} in Salesforce: workspace ids {ids}")
 

@@ -155,6 +155,9 @@ def _rebuild_store(
     commands.env = {**commands.env, "SFSYNC_STORE": url}
     for name, kind in (("companies.jsonl", "company"), ("people.csv", "person")):
         commands.expect(0, "workspace", "load", str(commands.work / name), "--object", kind)
+    # What an operator runs on a new store: a plan, and its apply, which records the config as applied.
+    commands.expect(0, "plan", "-o", "rebuilt.json")
+    commands.run("apply", "rebuilt.json")
     return url
 
 
