@@ -51,7 +51,7 @@ def _create(org: OrgProcess, world: World, sobject: str, values: dict[str, Any])
 def edit_between_plan_and_apply(org: OrgProcess, world: World, rng: random.Random, plan_file: Path) -> int:
     """Fill fields the plan means to fill, and make records the plan means to create; how many edits."""
     changes = json.loads(plan_file.read_text("utf-8"))["changes"]
-    edits = 0
+    edits = set_accounts_first(org, world, changes) if world.variant.twist == "account-set" else 0
     for change in rng.sample(changes, min(len(changes), rng.randint(0, 6))):
         if change["action"] == "update":
             editable = [f["field"] for f in change["fields"] if f["field"] in EDITABLE.get(change["sobject"], ())]
@@ -64,10 +64,12 @@ def edit_between_plan_and_apply(org: OrgProcess, world: World, rng: random.Rando
         elif change["action"] == "create" and change["sobject"] in ("Lead", "Contact"):
             email = next((f["after"] for f in change["fields"] if f["field"] == "Email"), None)
             if email:
-                values = {"Email": email, "LastName": "Between"}
+                # A name of its own: a fuzzy duplicate rule (name + company) must not refuse the person's create.
+                values = {"Email": email, "LastName": f"Between {email}"}
                 if change["sobject"] == "Lead":
                     values["Company"] = "Between Co"
                 _create(org, world, change["sobject"], values)
+                world.blocked.discard(str(email).lower())  # now the person's own record: sfsync links it
                 edits += 1
     return edits
 
@@ -102,3 +104,72 @@ class Editor(threading.Thread):
         self.stopped.set()
         self.join(timeout=60)
         return self.edits
+
+
+def set_accounts_first(org: OrgProcess, world: World, changes: list[dict[str, Any]]) -> int:
+    """Put every Contact the plan means to give an Account under an Account of the person's own choosing."""
+    edits = 0
+    for change in changes:
+        wanted = [f for f in change["fields"] if f["field"] == "AccountId"]
+        if change["action"] != "update" or change["sobject"] != "Contact" or not wanted:
+            continue
+        suffix = change["sf_id"][-6:].lower()
+        parent = _create(
+            org, world, "Account", {"Name": f"Chosen {suffix}", "Website": f"https://chosen-{suffix}.example"}
+        )
+        if org.edit_as_human("Contact", change["sf_id"], {"AccountId": parent}):
+            world.remember("Contact", change["sf_id"], {"AccountId": parent})
+            edits += 1
+    return edits
+
+
+def rename_written(org: OrgProcess, world: World, rng: random.Random, count: int) -> int:
+    """Change the email of up to `count` people sfsync wrote, as a person does in Salesforce; how many."""
+    moved = 0
+    for sobject in world.variant.person_objects:
+        with org.database() as db:
+            rows = db.execute(
+                f'SELECT r."Id", r."Email" FROM "{sobject}" r JOIN "User" u ON u."Id" = r."CreatedById" '  # noqa: S608
+                'WHERE r."IsDeleted" = 0 AND u."Username" = ? ORDER BY r."Id"',
+                (org.connection.username,),
+            ).fetchall()
+        for record_id, email in rng.sample(rows, min(len(rows), count - moved)):
+            new = f"moved.{email}"
+            if org.edit_as_human(sobject, record_id, {"Email": new}):
+                world.remember(sobject, record_id, {"Email": new})
+                world.renamed[str(email).lower()] = new
+                moved += 1
+    return moved
+
+
+def edit_written(org: OrgProcess, world: World, rng: random.Random, count: int) -> int:
+    """Set Title and Phone by hand on up to `count` records sfsync created; how many."""
+    edits = 0
+    for sobject in world.variant.person_objects:
+        with org.database() as db:
+            rows = db.execute(
+                f'SELECT r."Id" FROM "{sobject}" r JOIN "User" u ON u."Id" = r."CreatedById" '  # noqa: S608
+                'WHERE r."IsDeleted" = 0 AND u."Username" = ? ORDER BY r."Id"',
+                (org.connection.username,),
+            ).fetchall()
+        for (record_id,) in rng.sample(rows, min(len(rows), count - edits)):
+            values = {"Title": f"Kept {record_id[-5:]}", "Phone": "+1 777 0000"}
+            if org.edit_as_human(sobject, record_id, values):
+                world.remember(sobject, record_id, values)
+                edits += 1
+    return edits
+
+
+# Salesforce's standard Lead rule matches on name and company, not on email: its match is not an identity.
+FUZZY_RULE = {"object": "Lead", "name": "Lead_Name_Company", "fields": ["LastName", "Company"], "action": "block"}
+
+
+def make_namesakes(org: OrgProcess, world: World, rng: random.Random, count: int) -> None:
+    """Under a fuzzy Lead rule, a person makes Leads for other people with the names of in-scope ones."""
+    org.control("duplicate-rules", "PUT", [FUZZY_RULE])
+    taken = {email for (_o, _i), values in world.human_values.items() if (email := values.get("Email"))}
+    candidates = [p for p in world.in_scope if p.email not in taken and p.email.upper() not in taken]
+    for person in rng.sample(candidates, min(count, len(candidates))):
+        values = {"Email": f"namesake.{person.email}", "LastName": person.last_name, "Company": person.company.name}
+        _create(org, world, "Lead", {**values, "Title": "Someone else"})
+        world.blocked.add(person.email)

@@ -51,13 +51,19 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
     people = {obj: org.live_records(obj, [*PERSON_FIELDS, *EXTRA[obj]]) for obj in world.variant.person_objects}
     accounts = {a["Id"]: a for a in org.live_records("Account", ["Website", "Name", "Sfsync_Intent__c"])}
     linked = _check_links(store_url, {r["Id"] for rows in people.values() for r in rows}, set(accounts), findings)
+    linked_people = _linked_emails(store_url, world.blocked)
     _check_human_values(org, world, findings)
     by_email: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for obj, rows in people.items():
         for row in rows:
             by_email.setdefault(str(row["Email"] or "").lower(), []).append((obj, row))
+    _check_renamed(store_url, world, findings)
     for person in world.people:
-        found = by_email.get(person.email, [])
+        found = by_email.get(world.renamed.get(person.email, person.email), [])
+        if person.email in world.blocked:
+            if found or person.email in linked_people:
+                findings.duplicates.append(f"{person.email}, blocked by a duplicate rule, was written or linked")
+            continue
         if len(found) > 1:
             findings.duplicates.append(f"{len(found)} records for {person.email}: {[r['Id'] for _, r in found]}")
         elif not found and person.company.in_scope:
@@ -79,6 +85,28 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
     return findings
 
 
+def _linked_emails(store_url: str, emails: set[str]) -> set[str]:
+    """Which of these workspace people have a link to any Salesforce record."""
+    if not emails:
+        return set()
+    with open_store(store_url) as store:
+        found = {email: store.workspace.find(Kind.PERSON, email) for email in emails}
+        return {email for email, record in found.items() if record and store.links.for_record(Kind.PERSON, record.id)}
+
+
+def _check_renamed(store_url: str, world: World, findings: Findings) -> None:
+    """A person whose email was changed in Salesforce stays one workspace person: under the new email when
+    sfsync saw the change, or still under the loaded one (a rebuilt store loads it again), never both."""
+    if not world.renamed:
+        return
+    with open_store(store_url) as store:
+        for old, new in world.renamed.items():
+            moved, left = store.workspace.find(Kind.PERSON, new.lower()), store.workspace.find(Kind.PERSON, old)
+            if (moved is None) == (left is None):
+                ids = {old: left.id if left else None, new: moved.id if moved else None}
+                findings.duplicates.append(f"person {old}, renamed {new} in Salesforce: workspace ids {ids}")
+
+
 def _human_made(world: World, found: tuple[str, dict[str, Any]]) -> bool:
     return (found[0], found[1]["Id"]) in world.human_made
 
@@ -86,6 +114,8 @@ def _human_made(world: World, found: tuple[str, dict[str, Any]]) -> bool:
 def _check_account(
     world: World, person: Person, row: dict[str, Any], accounts: dict[str, dict[str, Any]], findings: Findings
 ) -> None:
+    if "AccountId" in world.human_values.get(("Contact", row["Id"]), {}):
+        return  # a person chose the Account; the human-value check holds sfsync to it
     account = accounts.get(str(row.get("AccountId")))
     if account is None:
         findings.unwritten.append(f"Contact {row['Id']} ({person.email}) has no live Account")

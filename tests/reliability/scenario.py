@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +33,20 @@ VARIANTS = (
     Variant("contacts", "bulk", external_id=True),
     # Writing off for a first plan and apply, then on: every entrant is still written.
     Variant("leads", "rest", twist="write-toggled"),
+    # A person gives Contacts sfsync means to put under an Account one of their own, between plan and apply.
+    Variant("contacts", "rest", twist="account-set"),
+    # A person changes the email of records sfsync just wrote: the workspace person moves, it does not split.
+    Variant("contacts", "rest", external_id=True, twist="email-changed"),
+    # After converging, the store is lost and rebuilt against an org that holds the external ids, with
+    # records a person has edited (values and emails) since sfsync wrote them.
+    Variant("contacts", "rest", external_id=True, twist="store-rebuilt"),
+    # A fuzzy duplicate rule (name + company) blocks some creates with another person's Lead.
+    Variant("leads", "rest", twist="fuzzy-duplicate-rule"),
 )
+
+
+# Twists whose first apply runs without faults, so that what they set up reaches the write it is about.
+CLEAN_FIRST_APPLY = frozenset({"account-set"})
 
 
 @dataclass
@@ -96,6 +110,8 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     org.reset()
     org.control("trace", "PUT")  # the checker tells an in-flight race from an overwrite by it
     human.make_records_first(org, world, rng)
+    if variant.twist == "fuzzy-duplicate-rule":
+        human.make_namesakes(org, world, rng, 3)
     commands = Commands(work, environment(org.connection, url, {"PATH": os.environ.get("PATH", "")}), result)
     companies, persons = world.write_files(work)
     commands.expect(0, "workspace", "load", str(companies), "--object", "company")
@@ -106,17 +122,43 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     commands.expect(0, "plan", "-o", "plan.json")
     plan_seconds = time.monotonic() - planned
     result.human_edits += human.edit_between_plan_and_apply(org, world, rng, work / "plan.json")
-    org.set_faults(rules)
-    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds)
+    clean = variant.twist in CLEAN_FIRST_APPLY
+    if not clean:
+        org.set_faults(rules)
+    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds, kill=not clean)
+    if variant.twist == "email-changed":
+        result.human_edits += human.rename_written(org, world, rng, 4)
     if rng.random() < 0.4:
         _chaos_apply(org, world, rng, commands, ("apply", "--auto-approve"), plan_seconds)
     result.faults_fired = org.clear_faults()
     result.unlocks = _break_dead_locks(commands)
     _converge(commands)
+    if variant.twist == "store-rebuilt" and result.converged:
+        url = _rebuild_store(org, world, rng, commands, store_url, url)
+        _converge(commands)
     result.human_values = sum(len(values) for values in world.human_values.values())
     result.findings = invariants.check(org, url, world)
     result.seconds = round(time.monotonic() - started, 2)
     return result
+
+
+def _rebuild_store(
+    org: OrgProcess, world: World, rng: random.Random, commands: Commands, store_url: Callable[[Path], str], old: str
+) -> str:
+    """A person edits and renames records sfsync wrote, then the store is lost: a new one, the same workspace."""
+    commands.result.human_edits += human.edit_written(org, world, rng, 4) + human.rename_written(org, world, rng, 3)
+    if old.startswith("sqlite:///"):
+        state = Path(old.removeprefix("sqlite:///")).parent
+        shutil.rmtree(state)
+        state.mkdir()
+    url = store_url(commands.work)  # PostgreSQL: a new database
+    commands.env = {**commands.env, "SFSYNC_STORE": url}
+    for name, kind in (("companies.jsonl", "company"), ("people.csv", "person")):
+        commands.expect(0, "workspace", "load", str(commands.work / name), "--object", kind)
+    # What an operator runs on a new store: a plan, and its apply, which records the config as applied.
+    commands.expect(0, "plan", "-o", "rebuilt.json")
+    commands.run("apply", "rebuilt.json")
+    return url
 
 
 def _write_toggled(commands: Commands, world: World) -> None:
@@ -129,10 +171,18 @@ def _write_toggled(commands: Commands, world: World) -> None:
 
 
 def _chaos_apply(
-    org: OrgProcess, world: World, rng: random.Random, commands: Commands, args: tuple[str, ...], scale: float
+    org: OrgProcess,
+    world: World,
+    rng: random.Random,
+    commands: Commands,
+    args: tuple[str, ...],
+    scale: float,
+    *,
+    kill: bool = True,
 ) -> None:
     """`sfsync ARGS` under the fault plan, maybe killed (`scale`: how long a plan took), while the person edits."""
     kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.6 else None
+    kill_after = kill_after if kill else None
     child = forked_cli.start(args, commands.work, commands.env, commands.work / "logs")
     editor = human.Editor(org, world, rng.randrange(1 << 30))
     editor.start()

@@ -163,6 +163,10 @@ class World:
     people: list[Person]
     human_values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     human_made: set[tuple[str, str]] = field(default_factory=set)
+    # A person's email a person changed in Salesforce: workspace email -> the record's email now.
+    renamed: dict[str, str] = field(default_factory=dict)
+    # People whose create a duplicate rule blocks with another person's record: never written, never linked.
+    blocked: set[str] = field(default_factory=set)
 
     def remember(self, sobject: str, record_id: str, values: dict[str, Any]) -> None:
         """A value set by hand: sfsync must never change it."""
