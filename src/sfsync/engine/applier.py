@@ -26,7 +26,7 @@ from sfsync.engine.plan import Plan, RecordChange, SkipCode
 from sfsync.engine.plan_checks import check_changes
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.refresh import READ_OBJECTS, reread_fields
+from sfsync.engine.read_fields import READ_OBJECTS, reread_fields
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store

@@ -25,7 +25,8 @@ from sfsync.engine.fingerprint import take_fingerprint
 from sfsync.engine.metadata import metadata_problems, objects_needed
 from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.refresh import READ_OBJECTS, refresh
+from sfsync.engine.read_fields import READ_OBJECTS
+from sfsync.engine.refresh import refresh
 from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
 from sfsync.engine.standing import hold_back
 from sfsync.engine.subjects import companies, people

@@ -26,10 +26,10 @@ from sfsync.config.models import CompanyMatch, Config, Direction
 from sfsync.engine.identity import follow_salesforce
 from sfsync.engine.plan_identity import IdentityChange
 from sfsync.engine.progress import SILENT, Progress
+from sfsync.engine.read_fields import READ_OBJECTS, config_filter_fields, query_fields
 from sfsync.engine.read_identity import previous_keys, read_updates
 from sfsync.engine.readback import onto_registrable, read_values
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
-from sfsync.salesforce.soql import filter_fields as filter_tree_fields
 from sfsync.salesforce.soql import literal, quote, select
 from sfsync.store import Store
 from sfsync.store.bulk import chunks
@@ -39,22 +39,6 @@ from sfsync.store.runs import Outcome
 from sfsync.store.session import utc_now
 from sfsync.store.sync_views import mirror_count, session_of, unlinked_by_external_id, unlinked_matches
 
-READ_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
-SYSTEM_FIELDS = ("Id", "SystemModstamp", "LastModifiedDate", "IsDeleted")
-MATCH_FIELDS = {  # MasterRecordId: the record a merge deleted this one into (read where the describe has it)
-    "Account": ("Name", "Website", "OwnerId", "MasterRecordId"),
-    "Contact": ("Email", "AccountId", "OwnerId", "LastName", "MasterRecordId"),
-    "Lead": (
-        "Email",
-        "IsConverted",
-        "ConvertedContactId",
-        "ConvertedAccountId",
-        "OwnerId",
-        "Company",
-        "MasterRecordId",
-    ),  # fmt: skip
-    "Opportunity": ("AccountId", "IsClosed", "IsWon", "StageName"),
-}
 KEY_OF = {"Account": Kind.COMPANY, "Contact": Kind.PERSON, "Lead": Kind.PERSON}
 _CHUNK = 500
 
@@ -87,43 +71,6 @@ class RefreshResult:
         return {
             o.sobject: {"read": o.read, "deleted": o.deleted, "linked": o.linked, **o.skipped} for o in self.objects
         }
-
-
-def query_fields(sobject: str, config: Config, describe: ObjectDescribe, extra: Iterable[str] = ()) -> list[str]:
-    """The fields read for an object: system, match, mapped, defaulted and filtered fields it has."""
-    wanted = [*SYSTEM_FIELDS, *MATCH_FIELDS.get(sobject, ())]
-    # A person may be written as a Contact or a Lead whatever the mode: read what either would write.
-    sources = ("Contact", "Lead") if sobject in ("Contact", "Lead") else (sobject,)
-    for source in sources:
-        wanted += list(config.mappings.get(source, {})) + list(config.defaults.get(source, {}))
-        for play in config.plays:
-            if play.sync_to_salesforce is not None:
-                wanted += list(play.sync_to_salesforce.defaults.get(source, {}))
-    wanted += list(extra)
-    if config.sync.external_id_field:
-        wanted.append(config.sync.external_id_field)
-    present = [describe.field(name) for name in dict.fromkeys(wanted)]
-    return [info.name for info in dict.fromkeys(p for p in present if p is not None)]
-
-
-def config_filter_fields(config: Config) -> dict[str, list[str]]:
-    """The Salesforce fields the exclusions' and audiences' `salesforce:` nodes read, by object."""
-    trees = [e.where for e in config.exclusions] + [p.audience.where for p in config.plays if p.audience.where]
-    result: dict[str, list[str]] = {}
-    for tree in trees:
-        for item in filter_tree_fields(tree):
-            result.setdefault(item.sobject, []).append(item.field)
-    return result
-
-
-def reread_fields(sobject: str, config: Config, describe: ObjectDescribe) -> list[str]:
-    """What apply re-reads of an update target: every field the read pass keeps, but the system fields.
-
-    Apply stores them in the mirror, so a value someone set since the plan is known even though sfsync
-    is then the record's last modifier, whose writes incremental reads leave out.
-    """
-    fields = query_fields(sobject, config, describe, config_filter_fields(config).get(sobject, ()))
-    return [name for name in fields if name not in SYSTEM_FIELDS]
 
 
 def refresh(

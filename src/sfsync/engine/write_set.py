@@ -29,6 +29,7 @@ from sfsync.engine.plan import (
 )
 from sfsync.engine.plays import membership, play_defaults
 from sfsync.engine.subject import Subject
+from sfsync.engine.template_diagnostics import template_diagnostic
 from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide, wanted_values
 from sfsync.engine.write_sources import (
     ACCOUNT_FIELD,
@@ -259,21 +260,8 @@ class WriteSet:
         return [name for name in required if name not in given]
 
     def _template_failed(self, failure: TemplateFailure) -> None:
-        if failure.path in self.diagnostics:
-            return
-        path = failure.path
-        if path[0] == "plays":  # the config locates list items by index
-            names = [p.name for p in self.config.plays]
-            path = ("plays", names.index(str(path[1])), *path[2:])
-        position = self.loaded.position(path)
-        self.diagnostics[failure.path] = PlanDiagnostic(
-            "error",
-            f"template failed: {failure}",
-            file=position.file if position else None,
-            line=position.line if position else None,
-            column=position.column if position else None,
-            path=".".join(str(p) for p in failure.path),
-        )
+        if failure.path not in self.diagnostics:
+            self.diagnostics[failure.path] = template_diagnostic(self.loaded, failure)
 
     def _skip(
         self, subject: Subject, sobject: str | None, code: SkipCode, reason: str, sf_id: str | None = None
