@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from sfsync.catalogue import Kind
+from sfsync.store.bulk import chunks
 from sfsync.store.links import Link, link_from_row
 from sfsync.store.schema import company, link, mirror, person
 from sfsync.store.session import Session
 
+_IN_SIZE = 1000  # ids per `IN (…)`: well under both backends' parameter limits
 KEY_COLUMN = {"Contact": "email_norm", "Lead": "email_norm", "Account": "domain_norm"}
 REGISTRABLE_COLUMN = "domain_reg"  # an Account's key column when companies match by registrable domain
 
@@ -56,28 +58,43 @@ def unlinked_by_external_id(session: Session, kind: Kind, sobject: str, ext: str
     """Workspace records without a link to `sobject` and the one unlinked live record carrying their id in `ext`.
 
     A record whose id more than one mirrored record carries is left out (ambiguous: apply refuses it).
+    Ids compare case-insensitively. The value sits in the mirror's JSON, which no index covers: the
+    records carrying one are read once and matched to workspace ids through the primary key, never
+    joined row by row.
     """
+    carriers, spelt = _carriers(session, sobject, ext)
     table = person if kind is Kind.PERSON else company
-    m = mirror.alias("m")
     linked_record = exists().where(
         link.c.kind == str(kind), link.c.workspace_id == table.c.id, link.c.object == sobject
     )
-    linked_sf = exists().where(link.c.object == sobject, link.c.sf_id == m.c.sf_id)
-    carried = func.lower(m.c.fields[ext].as_string()) == func.lower(table.c.id)
-    join = and_(m.c.object == sobject, m.c.is_deleted.is_(False), carried)
-    stmt = (
-        select(table.c.id.label("workspace_id"), m.c.sf_id)
-        .select_from(table)
-        .join(m, join)
-        .where(~linked_record, ~linked_sf)
-        .order_by(table.c.id, m.c.sf_id)
-    )
+    found: dict[str, list[str]] = {}
     with session.read() as conn:
-        rows = conn.execute(stmt.execution_options(yield_per=1000))
-        for workspace_id, group in itertools.groupby(rows, key=lambda r: r.workspace_id):
-            found = list(group)
-            if len(found) == 1:
-                yield Candidate(workspace_id, found[0].sf_id, 1)
+        for part in chunks(sorted(spelt), _IN_SIZE):
+            stmt = select(table.c.id).where(table.c.id.in_(part), ~linked_record)
+            for (workspace_id,) in conn.execute(stmt):
+                found[workspace_id] = carriers[workspace_id.lower()]
+    for workspace_id in sorted(found):
+        if len(found[workspace_id]) == 1:
+            yield Candidate(workspace_id, found[workspace_id][0], 1)
+
+
+def _carriers(session: Session, sobject: str, ext: str) -> tuple[dict[str, list[str]], set[str]]:
+    """The unlinked live records of `sobject` carrying a value in `ext`, by the value lower-cased (external
+    ids compare case-insensitively, as Salesforce's do), and every spelling seen (to find workspace ids by
+    key: a workspace record is found when one record spells its id exactly, as sfsync writes it)."""
+    linked_sf = exists().where(link.c.object == sobject, link.c.sf_id == mirror.c.sf_id)
+    value = mirror.c.fields[ext].as_string()
+    stmt = select(mirror.c.sf_id, value).where(
+        mirror.c.object == sobject, mirror.c.is_deleted.is_(False), value.is_not(None), ~linked_sf
+    )
+    carriers: dict[str, list[str]] = {}
+    spelt: set[str] = set()
+    with session.read() as conn:
+        for sf_id, carried in conn.execute(stmt.order_by(mirror.c.sf_id).execution_options(yield_per=1000)):
+            if carried:
+                carriers.setdefault(str(carried).lower(), []).append(sf_id)
+                spelt.add(str(carried))
+    return carriers, spelt
 
 
 def _candidates(table: Any, kind: Kind, sobject: str, key: str) -> Select[Any]:
