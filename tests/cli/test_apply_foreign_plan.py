@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_org import PASSWORD_LOGIN
 
 from sfsync.catalogue import Kind
 from sfsync.cli import run
@@ -25,17 +26,9 @@ from sfsync.store import open_store
 
 pytestmark = pytest.mark.org
 
-CONFIG = """\
-version: 1
-connection:
-  instance_url: ${SF_INSTANCE_URL}
-  ca_bundle: ${SF_CA_BUNDLE}
-  auth:
-    method: password
-    username: ${SF_USERNAME}
-    password: ${SF_PASSWORD}
-    security_token: ${SF_SECURITY_TOKEN}
-store: sqlite:///sfsync.db
+CONFIG = (
+    PASSWORD_LOGIN
+    + """\
 sync: {write: true, person_object: leads}
 mappings:
   Lead:
@@ -50,6 +43,7 @@ plays:
     audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
     sync_to_salesforce: {}
 """
+)
 PEOPLE = "email,last_name,title\npeter@initech.example,Gibbons,Engineer\nmilton@initech.example,Waddams,\n"
 REFUSED_SEAL = "error: the plan was not made by this store or was edited: its seal does not match its content"
 REFUSED_CHANGE = "error: the plan holds a change sfsync does not make from this config: "

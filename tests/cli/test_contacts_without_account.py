@@ -7,28 +7,19 @@ through the CLI against the local org.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
-from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.org
 
-CONFIG = """\
-version: 1
-connection:
-  instance_url: ${SF_INSTANCE_URL}
-  ca_bundle: ${SF_CA_BUNDLE}
-  auth:
-    method: password
-    username: ${SF_USERNAME}
-    password: ${SF_PASSWORD}
-    security_token: ${SF_SECURITY_TOKEN}
-store: sqlite:///sfsync.db
+CONFIG = (
+    PASSWORD_LOGIN
+    + """\
 sync: {write: true, person_object: contacts_and_accounts SYNC}
 mappings:
   Account:
@@ -42,6 +33,7 @@ plays:
     audience: {object: person}
     sync_to_salesforce: {}
 """
+)
 PEOPLE = (
     "email,last_name,company_domain\n"
     "peter@initech.example,Gibbons,initech.example\n"
@@ -52,21 +44,13 @@ COMPANIES = "domain,name\ninitech.example,Initech\nunnamed.example,\n"
 
 
 @pytest.fixture
-def workdir(
-    local_org: LocalOrgHandle,  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Path]:
-    local_org.use_password_login(monkeypatch)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
+def workdir(org_workdir: Path) -> Path:
     _configure("")
-    (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")
-    (tmp_path / "companies.csv").write_text(COMPANIES, encoding="utf-8")
+    (org_workdir / "people.csv").write_text(PEOPLE, encoding="utf-8")
+    (org_workdir / "companies.csv").write_text(COMPANIES, encoding="utf-8")
     assert run(["workspace", "load", "companies.csv", "--object", "company"]) == 0
     assert run(["workspace", "load", "people.csv", "--object", "person"]) == 0
-    yield tmp_path
-    seeding.reset(local_org.running.app.org)
+    return org_workdir
 
 
 def _configure(sync: str) -> None:

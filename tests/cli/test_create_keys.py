@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
-from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.org
 
-CONFIG = """\
-version: 1
-connection:
-  instance_url: ${SF_INSTANCE_URL}
-  ca_bundle: ${SF_CA_BUNDLE}
-  auth:
-    method: password
-    username: ${SF_USERNAME}
-    password: ${SF_PASSWORD}
-    security_token: ${SF_SECURITY_TOKEN}
-store: sqlite:///sfsync.db
+CONFIG = (
+    PASSWORD_LOGIN
+    + """\
 sync: {write: true, person_object: contacts_and_accounts}
 mappings:
   Account:
@@ -37,6 +28,7 @@ plays:
     audience: {object: person}
     sync_to_salesforce: {}
 """
+)
 EXPECTED = {
     (13, "error", "Account creates would carry no match key: nothing writes Account.Website"),
     (16, "error", "Contact creates would carry no match key: nothing writes Contact.Email"),
@@ -44,17 +36,9 @@ EXPECTED = {
 
 
 @pytest.fixture
-def workdir(
-    local_org: LocalOrgHandle,  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Path]:
-    local_org.use_password_login(monkeypatch)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "sfsync.yaml").write_text(CONFIG, encoding="utf-8")
-    yield tmp_path
-    seeding.reset(local_org.running.app.org)
+def workdir(org_workdir: Path) -> Path:
+    (org_workdir / "sfsync.yaml").write_text(CONFIG, encoding="utf-8")
+    return org_workdir
 
 
 def _found(report: dict[str, list[dict[str, object]]]) -> set[tuple[object, object, object]]:

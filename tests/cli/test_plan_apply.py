@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
 from sfsync.localorg import seeding
@@ -14,17 +15,9 @@ from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - th
 
 pytestmark = pytest.mark.org
 
-CONFIG = """\
-version: 1
-connection:
-  instance_url: ${SF_INSTANCE_URL}
-  ca_bundle: ${SF_CA_BUNDLE}
-  auth:
-    method: password
-    username: ${SF_USERNAME}
-    password: ${SF_PASSWORD}
-    security_token: ${SF_SECURITY_TOKEN}
-store: sqlite:///sfsync.db
+CONFIG = (
+    PASSWORD_LOGIN
+    + """\
 sync: {write: WRITE, person_object: leads}
 mappings:
   Lead:
@@ -38,6 +31,7 @@ plays:
     audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
     sync_to_salesforce: {}
 """
+)
 PEOPLE = "email,last_name\npeter@initech.example,Gibbons\nmilton@initech.example,Waddams\n"
 
 
@@ -152,17 +146,9 @@ def test_a_create_a_duplicate_rule_refused_is_not_resent_and_apply_exits_0_the_s
     assert sf.query("SELECT Id FROM Lead WHERE Email = 'peter@initech.example'")["totalSize"] == 0
 
 
-DATED = """\
-version: 1
-connection:
-  instance_url: ${SF_INSTANCE_URL}
-  ca_bundle: ${SF_CA_BUNDLE}
-  auth:
-    method: password
-    username: ${SF_USERNAME}
-    password: ${SF_PASSWORD}
-    security_token: ${SF_SECURITY_TOKEN}
-store: sqlite:///sfsync.db
+DATED = (
+    PASSWORD_LOGIN
+    + """\
 sync: {write: true, person_object: contacts_and_accounts, contacts_without_account: create}
 mappings:
   Account:
@@ -178,6 +164,7 @@ plays:
     audience: {object: person, where: {field: person.email, op: ends_with, value: hooli.example}}
     sync_to_salesforce: {}
 """
+)
 
 
 def test_a_workspace_date_goes_out_as_an_iso_date(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

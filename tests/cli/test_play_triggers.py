@@ -7,29 +7,20 @@ once their record was written (or linked), or their skip is final by rule.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
-from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.org
 BOB = "bob@initech.example"
 
-CONFIG = """\
-version: 1
-connection:
-  instance_url: ${SF_INSTANCE_URL}
-  ca_bundle: ${SF_CA_BUNDLE}
-  auth:
-    method: password
-    username: ${SF_USERNAME}
-    password: ${SF_PASSWORD}
-    security_token: ${SF_SECURITY_TOKEN}
-store: sqlite:///sfsync.db
+CONFIG = (
+    PASSWORD_LOGIN
+    + """\
 sync: {write: WRITE, person_object: leads}
 mappings:
   Lead:
@@ -43,19 +34,12 @@ plays:
     audience: {object: person}
     sync_to_salesforce: {}
 """
+)
 
 
 @pytest.fixture
-def workdir(
-    local_org: LocalOrgHandle,  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Path]:
-    local_org.use_password_login(monkeypatch)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
-    seeding.reset(local_org.running.app.org)
+def workdir(org_workdir: Path) -> Path:
+    return org_workdir
 
 
 def _config(write: bool) -> None:

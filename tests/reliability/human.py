@@ -127,12 +127,7 @@ def rename_written(org: OrgProcess, world: World, rng: random.Random, count: int
     """Change the email of up to `count` people sfsync wrote, as a person does in Salesforce; how many."""
     moved = 0
     for sobject in world.variant.person_objects:
-        with org.database() as db:
-            rows = db.execute(
-                f'SELECT r."Id", r."Email" FROM "{sobject}" r JOIN "User" u ON u."Id" = r."CreatedById" '  # noqa: S608
-                'WHERE r."IsDeleted" = 0 AND u."Username" = ? ORDER BY r."Id"',
-                (org.connection.username,),
-            ).fetchall()
+        rows = _made_by_sfsync(org, sobject)
         for record_id, email in rng.sample(rows, min(len(rows), count - moved)):
             new = f"moved.{email}"
             if org.edit_as_human(sobject, record_id, {"Email": new}):
@@ -146,13 +141,8 @@ def edit_written(org: OrgProcess, world: World, rng: random.Random, count: int) 
     """Set Title and Phone by hand on up to `count` records sfsync created; how many."""
     edits = 0
     for sobject in world.variant.person_objects:
-        with org.database() as db:
-            rows = db.execute(
-                f'SELECT r."Id" FROM "{sobject}" r JOIN "User" u ON u."Id" = r."CreatedById" '  # noqa: S608
-                'WHERE r."IsDeleted" = 0 AND u."Username" = ? ORDER BY r."Id"',
-                (org.connection.username,),
-            ).fetchall()
-        for (record_id,) in rng.sample(rows, min(len(rows), count - edits)):
+        rows = _made_by_sfsync(org, sobject)
+        for record_id, _email in rng.sample(rows, min(len(rows), count - edits)):
             values = {"Title": f"Kept {record_id[-5:]}", "Phone": "+1 777 0000"}
             if org.edit_as_human(sobject, record_id, values):
                 world.remember(sobject, record_id, values)
@@ -173,3 +163,14 @@ def make_namesakes(org: OrgProcess, world: World, rng: random.Random, count: int
         values = {"Email": f"namesake.{person.email}", "LastName": person.last_name, "Company": person.company.name}
         _create(org, world, "Lead", {**values, "Title": "Someone else"})
         world.blocked.add(person.email)
+
+
+def _made_by_sfsync(org: OrgProcess, sobject: str) -> list[tuple[str, str]]:
+    """(Id, Email) of the live records of `sobject` that sfsync's integration user created, in Id order."""
+    with org.database() as db:
+        rows = db.execute(
+            f'SELECT r."Id", r."Email" FROM "{sobject}" r JOIN "User" u ON u."Id" = r."CreatedById" '  # noqa: S608
+            'WHERE r."IsDeleted" = 0 AND u."Username" = ? ORDER BY r."Id"',
+            (org.connection.username,),
+        ).fetchall()
+    return [(str(record_id), str(email)) for record_id, email in rows]
