@@ -2,8 +2,8 @@
 
 A rule on one object compares the saved record's `match_fields` with the records of its `match_object`
 (its own object, or another one: a Contact rule comparing with Leads), every field set on both and equal
-after trimming, case-insensitively. On edit a rule runs only when one of its fields changes, and then
-with the record's values after the edit, as Salesforce does. `block` refuses; `alert` refuses unless
+case-insensitively (the saved record's values trimmed). On edit a rule runs only when one of its fields
+changes, and then with the record's values after the edit, as Salesforce does. `block` refuses; `alert` refuses unless
 the request sends `allowSave=true`.
 """
 
@@ -53,7 +53,10 @@ def duplicate_matches(
     wanted = [str(values.get(name) or "").strip() for name in rule.match_fields]
     if not all(wanted):
         return []  # a blank field matches nothing (Salesforce's "match blank fields" is off by default)
-    conditions = " AND ".join(f'TRIM("{name}") = ? COLLATE NOCASE' for name in rule.match_fields)
+    # The column as stored, not TRIM(column): an index on the field (email, external ids: NOCASE) serves
+    # the look-up, where TRIM() would scan the object for every record saved. So the saved record's values
+    # are trimmed, the other records' compared as stored.
+    conditions = " AND ".join(f'"{name}" = ? COLLATE NOCASE' for name in rule.match_fields)
     rows = connection.execute(
         f'SELECT "Id" FROM "{rule.match_object}" WHERE {conditions} AND "IsDeleted" = 0 '  # noqa: S608 - identifiers come from the seed's rules, checked against the catalog; values are bound
         f'AND "Id" IS NOT ? ORDER BY "Id" LIMIT {MAX_MATCHES}',

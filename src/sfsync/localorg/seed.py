@@ -77,8 +77,9 @@ class DuplicateRule:
     """A duplicate rule on `object` whose matching rule compares `fields` with records of `compare_with`.
 
     A record matches when every one of the fields is set on both and equal, compared case-insensitively
-    after trimming (the local org's stand-in for Salesforce's fuzzy matching). `field` is the one-field
-    form; `compare_with` defaults to the rule's own object (a Contact rule may compare with Leads).
+    (the saved record's values trimmed; the local org's stand-in for Salesforce's fuzzy matching).
+    `field` is the one-field form; `compare_with` defaults to the rule's own object (a Contact rule may
+    compare with Leads).
     """
 
     object: str
