@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from sfsync import catalogue, templating
 from sfsync.config.create_keys import CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.config.source import SourceMap
+from sfsync.config.write_scope import PlayShape, writing_gap
 from sfsync.errors import Diagnostic, Severity
 
 Path = tuple[str | int, ...]
@@ -47,6 +48,7 @@ class Checker:
         self.plays()
         self.sync()
         self.create_keys()
+        self.write_scope()
         return self.found
 
     def mappings(self) -> None:
@@ -198,6 +200,26 @@ class Checker:
                     hint=missing_key_hint(sobject),
                 )
                 self.found.append(diagnostic)
+
+    def write_scope(self) -> None:
+        """A warning when writing is on and no play can write anything (also said by `plan`)."""
+        sync = self.document.get("sync")
+        plays = self.document.get("plays", [])
+        if not isinstance(sync, dict) or not isinstance(plays, list):
+            return
+        shapes = [_play_shape(item) for item in plays if isinstance(item, dict)]
+        gap = writing_gap(sync.get("write"), sync.get("person_object"), shapes)
+        if gap is not None:
+            position = self.source.position(gap.path, key=gap.key)
+            self.found.append(
+                Diagnostic(Severity.WARNING, gap.summary, position=position, path=gap.path, hint=gap.hint)
+            )
+
+
+def _play_shape(item: dict[str, object]) -> PlayShape:
+    audience = item.get("audience")
+    audience_object = audience.get("object") if isinstance(audience, dict) else None
+    return PlayShape(str(audience_object), isinstance(item.get("sync_to_salesforce"), dict))
 
 
 def _directions(node: object) -> dict[str, dict[str, str]]:
