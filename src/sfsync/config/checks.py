@@ -23,6 +23,7 @@ FILTER_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 KINDS_FOR_OBJECT = {"Account": ("company",), "Contact": ("person", "company"), "Lead": ("person", "company")}
 KINDS_FOR_AUDIENCE = {"company": ("company",), "person": ("person", "company")}
+EQUALITY_OPS = ("eq", "ne", "in", "not_in")
 
 
 class Checker:
@@ -163,6 +164,24 @@ class Checker:
             self.salesforce_field(field, (*path, "field"))
         elif isinstance(field, str):
             self.workspace_field(field, kinds, (*path, "field"), "this filter")
+            self.closed_value(field, node, path)
+
+    def closed_value(self, field: str, node: dict[str, object], path: Path) -> None:
+        """A value compared for equality with a closed-type field (intent_level) must be one of its values:
+        any other can never match, so the filter would silently hold for nobody (or for everybody)."""
+        info = catalogue.lookup(field)
+        allowed = catalogue.CLOSED_VALUES.get(info.type) if info is not None else None
+        if allowed is None or node.get("op") not in EQUALITY_OPS:
+            return
+        value = node.get("value")
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        known = {a.lower() for a in allowed}
+        for index, item in items:
+            if item is None or str(item).lower() in known:
+                continue
+            where = (*path, "value") if index is None else (*path, "value", index)
+            hint = _suggest(str(item).capitalize(), allowed, f"{field} is one of {', '.join(allowed)}")
+            self.error(f'"{item}" is not a value of {field} ({", ".join(allowed)})', where, hint)
 
     def sync(self) -> None:
         sync = self.document.get("sync")
