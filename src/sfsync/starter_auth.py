@@ -91,4 +91,6 @@ def describe_choice(choice: AuthChoice) -> str:
     said += f", reading {', '.join(choice.variables)} ({choice.why})"
     if choice.method == "password" and ("security_token", "SF_SECURITY_TOKEN") not in choice.keys:
         said += "; no SF_SECURITY_TOKEN: logging in without a security token, as from a trusted IP range"
+    if choice.missing:
+        said += f"; not set yet: {', '.join(choice.missing)}"
     return said
