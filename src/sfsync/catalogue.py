@@ -31,6 +31,8 @@ class FieldType(StrEnum):
 
 
 INTENT_LEVELS = ("High", "Medium", "Low", "None")
+# The values a field of a closed type can hold, whatever the case (what loading accepts and stores).
+CLOSED_VALUES: dict[FieldType, tuple[str, ...]] = {FieldType.INTENT: INTENT_LEVELS}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sfsync.salesforce.port import ObjectDescribe
+from sfsync.starter_auth import choose_auth
 
 MODE_OBJECTS = {"leads": ("Lead",), "contacts_and_accounts": ("Account", "Contact")}
 READ_WRITE = "read_write"
@@ -75,25 +76,14 @@ DEFAULT_MAPPINGS: dict[str, list[Mapped]] = {
 OWNED_FIELDS = {"Sfsync_Intent__c": "company.intent_level"}
 EXTERNAL_ID_FIELD = "Sfsync_Id__c"
 
-AUTH_BLOCKS = {
-    "jwt": ["username: ${SF_USERNAME}", "client_id: ${SF_CLIENT_ID}", "private_key_file: ${SF_PRIVATE_KEY_FILE}"],
-    "password": ["username: ${SF_USERNAME}", "password: ${SF_PASSWORD}", "security_token: ${SF_SECURITY_TOKEN}"],
-    "refresh_token": [
-        "client_id: ${SF_CLIENT_ID}",
-        "client_secret: ${SF_CLIENT_SECRET}",
-        "refresh_token: ${SF_REFRESH_TOKEN}",
-    ],
-    "session": ["access_token: ${SF_ACCESS_TOKEN}"],
-    "sfdx_url": ["sfdx_url: ${SF_SFDX_URL}"],
-}
-
 
 @dataclass(frozen=True)
 class StarterOptions:
-    """What to write: the person mode, the auth method, and optional connection lines (env-referenced)."""
+    """What to write: the person mode, the auth method and its lines, and optional connection lines (env-referenced)."""
 
     mode: str = "contacts_and_accounts"
     auth_method: str = "jwt"
+    auth_lines: tuple[str, ...] = ()  # `key: ${VAR}` lines of the method; its usual ones when empty
     with_domain: bool = False
     with_ca_bundle: bool = False
     api_version: str = "59.0"
@@ -114,6 +104,7 @@ def starter_text(options: StarterOptions, describes: Mapping[str, ObjectDescribe
         lines.extend(_mappings(sobject, describes, skipped))
     if skipped:
         lines.append("# left out (not in the org, or hidden from the integration user): " + ", ".join(skipped))
+    lines.extend(_play())
     lines.extend(_examples(options))
     return "\n".join(lines) + "\n"
 
@@ -130,26 +121,27 @@ def _connection(options: StarterOptions) -> list[str]:
         lines.append("  ca_bundle: ${SF_CA_BUNDLE}              # trust a private certificate authority")
     lines.append("  auth:")
     lines.append(
-        f"    method: {options.auth_method}              # jwt | password | refresh_token | session | sfdx_url"
+        f"    method: {options.auth_method}".ljust(42) + "# jwt | password | refresh_token | session | sfdx_url"
     )
-    lines.extend(f"    {line}" for line in AUTH_BLOCKS[options.auth_method])
+    auth_lines = options.auth_lines or tuple(choose_auth({}, options.auth_method).lines)
+    lines.extend(f"    {line}" for line in auth_lines)
     lines.append("  integration_user: dedicated             # dedicated | shared | admin")
     return lines
 
 
 def _sync(options: StarterOptions, describes: Mapping[str, ObjectDescribe | None] | None) -> list[str]:
-    lines = [
+    objects = MODE_OBJECTS[options.mode]
+    has_external_id = describes is not None and all(_external_id(describes.get(o)) for o in objects)
+    prefix = "" if has_external_id else "# "
+    # The commented line is not the block's last: `sfsync fmt` would move a trailing comment out of the block.
+    return [
         "sync:",
         "  read: true",
         "  write: false                            # turn on to let `apply` write to Salesforce",
         f"  person_object: {options.mode}",
+        f"  {prefix}external_id_field: {EXTERNAL_ID_FIELD}      # an external id, unique: idempotent creates",
         "  owned_prefix: Sfsync_                   # fields with this prefix belong to sfsync",
     ]
-    objects = MODE_OBJECTS[options.mode]
-    has_external_id = describes is not None and all(_external_id(describes.get(o)) for o in objects)
-    prefix = "" if has_external_id else "# "
-    lines.append(f"  {prefix}external_id_field: {EXTERNAL_ID_FIELD}      # an external id, unique: idempotent creates")
-    return lines
 
 
 def _external_id(describe: ObjectDescribe | None) -> bool:
@@ -178,6 +170,18 @@ def _mappings(sobject: str, describes: Mapping[str, ObjectDescribe | None] | Non
 
 def _entry(source: str, direction: str) -> str:
     return source if direction == "write" else f"{{from: {source}, direction: {direction}}}"
+
+
+def _play() -> list[str]:
+    """The play that makes a writing config write: without one, apply creates nothing (sync-rules §2)."""
+    return [
+        "plays:                                    # apply writes a person when they enter a play that syncs",
+        "  - name: everyone                        # every person in the workspace",
+        "    audience:",
+        "      # to narrow it: where: {field: company.intent_level, op: in, value: [High, Medium]}",
+        "      object: person",
+        "    sync_to_salesforce: {}                # create or update their records once sync.write is on",
+    ]
 
 
 def _examples(options: StarterOptions) -> list[str]:

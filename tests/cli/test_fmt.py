@@ -74,3 +74,16 @@ def test_invalid_yaml_is_reported_with_its_position(tmp_path: Path, capsys: pyte
     assert run(["fmt", str(path)]) == 1
     assert capsys.readouterr().err.startswith(f"{path}:1:6: error: YAML syntax error")
     assert path.read_text(encoding="utf-8") == "a: [1\n"
+
+
+def test_an_unquoted_reference_in_flow_style_is_refused_with_how_to_quote_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sfsync.yaml"
+    text = "version: 1\nconnection:\n  instance_url: x\n  auth: {method: session, access_token: ${SF_TOKEN}}\n"
+    path.write_text(text, encoding="utf-8")
+    assert run(["fmt", str(path)]) == 1  # fmt cannot read it either: it never guesses a fix
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:4:42: error: YAML syntax error")
+    assert 'hint: in flow style ({...} or [...]) quote a value that holds a ${VAR} reference: "${SF_TOKEN}"' in err
+    assert path.read_text(encoding="utf-8") == text

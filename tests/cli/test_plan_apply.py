@@ -213,3 +213,15 @@ def test_refresh_says_how_a_person_followed_an_email_changed_in_salesforce(
     assert run(["refresh"]) == 0
     out = capsys.readouterr().out
     assert "key moved: person peter@initech.example: Lead" in out and "email changed in Salesforce" in out
+
+
+def test_writing_without_a_play_that_syncs_is_warned_at_its_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = CONFIG.replace("WRITE", "true")
+    (workdir / "sfsync.yaml").write_text(config[: config.index("plays:")], encoding="utf-8")
+    assert run(["plan", "--detailed-exitcode"]) == 0
+    out = capsys.readouterr().out
+    line = CONFIG[: CONFIG.index("WRITE")].count("\n") + 1
+    assert f"sfsync.yaml:{line}:15: warning: sync.write is on but no play syncs to Salesforce" in out
+    assert "Plan: 0 to create, 0 to update" in out or "No changes to write." in out

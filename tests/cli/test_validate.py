@@ -123,3 +123,45 @@ def test_warnings_do_not_fail_validation(tmp_path: Path, capsys: pytest.CaptureF
     assert run(["validate", "--format", "json", str(path)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["valid"], report["error_count"], report["warning_count"]) == (True, 0, 1)
+
+
+WRITING = (
+    "sync: {write: true, person_object: MODE}\nmappings:\n"
+    + "  Lead: {Email: {from: person.email, direction: read_write}}\n"
+)
+PERSON_PLAY = "  - name: everyone\n    audience: {object: person}\n"
+COMPANY_PLAY = "  - name: accounts\n    audience: {object: company}\n    sync_to_salesforce: {}\n"
+NO_PLAY_WRITES = [
+    ("no-play", "leads", "", "7:15", "add a play whose entrants are written"),
+    ("play-without-sync", "leads", "plays:\n" + PERSON_PLAY, "10:1", "give a play `sync_to_salesforce: {}`"),
+    ("company-play-in-leads-mode", "leads", "plays:\n" + COMPANY_PLAY, "10:1", "sync a person play instead"),
+]
+
+
+@pytest.mark.parametrize(
+    ("mode", "plays", "where", "hint"), [c[1:] for c in NO_PLAY_WRITES], ids=[c[0] for c in NO_PLAY_WRITES]
+)
+def test_writing_without_a_play_that_writes_is_a_warning_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, plays: str, where: str, hint: str
+) -> None:
+    head = (ROOT / "tests/cases/valid/minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "sfsync.yaml"
+    path.write_text(head + WRITING.replace("MODE", mode) + plays, encoding="utf-8")
+    assert run(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}:{where}: warning: sync.write is on but " in err and f"hint: {hint}" in err, err
+    path.write_text(path.read_text().replace("write: true", "write: false"), encoding="utf-8")
+    assert run(["validate", str(path)]) == 0
+    assert "warning" not in capsys.readouterr().err  # writing off: nothing to say
+
+
+def test_a_play_that_syncs_people_is_enough_to_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    head = (ROOT / "tests/cases/valid/minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "sfsync.yaml"
+    plays = "plays:\n" + COMPANY_PLAY + PERSON_PLAY + "    sync_to_salesforce: {}\n"
+    path.write_text(head + WRITING.replace("MODE", "leads") + plays, encoding="utf-8")
+    assert run(["validate", str(path)]) == 0
+    assert capsys.readouterr().err == ""
+    path.write_text(head + WRITING.replace("MODE", "contacts_and_accounts") + "plays:\n" + COMPANY_PLAY)
+    assert run(["validate", str(path)]) == 0
+    assert "sync.write is on" not in capsys.readouterr().err  # companies are written as Accounts here

@@ -86,7 +86,15 @@ def test_each_mistake_is_reported_at_its_line(
         ),
         (22, "error", "default for Lead.Email: 'not-an-email' is not an email address"),
         (26, "error", "Account has no field Typ visible to the integration user"),
+        # said offline and by the metadata checks, reported once
+        (
+            10,
+            "warning",
+            "sync.write is on but no play syncs to Salesforce: apply creates nothing (it only updates records "
+            "sfsync wrote before)",
+        ),
     }
+    assert report["warning_count"] == 2
 
 
 def test_a_config_that_fits_the_org_is_valid(

@@ -7,7 +7,7 @@ Public entry points: `load_config`, `canonical`/`digest` (what the engine diffs 
 from __future__ import annotations
 
 from sfsync.config.canonical import canonical, canonical_json, digest
-from sfsync.config.loading import LoadedConfig, load_config, load_document
+from sfsync.config.loading import LoadedConfig, load_config, load_config_text, load_document
 from sfsync.config.models import Config, FieldMapping
 from sfsync.config.resolve import ResolvedConnection, resolve_connection, resolve_store_url
 from sfsync.config.schema import json_schema, schema_text
@@ -24,6 +24,7 @@ __all__ = [
     "digest",
     "json_schema",
     "load_config",
+    "load_config_text",
     "load_document",
     "resolve_connection",
     "resolve_store_url",

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from sfsync import catalogue, templating
 from sfsync.config.create_keys import CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.config.source import SourceMap
+from sfsync.config.write_scope import PlayShape, writing_gap
 from sfsync.errors import Diagnostic, Severity
 
 Path = tuple[str | int, ...]
@@ -22,6 +23,7 @@ FILTER_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 KINDS_FOR_OBJECT = {"Account": ("company",), "Contact": ("person", "company"), "Lead": ("person", "company")}
 KINDS_FOR_AUDIENCE = {"company": ("company",), "person": ("person", "company")}
+EQUALITY_OPS = ("eq", "ne", "in", "not_in")
 
 
 class Checker:
@@ -47,6 +49,7 @@ class Checker:
         self.plays()
         self.sync()
         self.create_keys()
+        self.write_scope()
         return self.found
 
     def mappings(self) -> None:
@@ -161,6 +164,24 @@ class Checker:
             self.salesforce_field(field, (*path, "field"))
         elif isinstance(field, str):
             self.workspace_field(field, kinds, (*path, "field"), "this filter")
+            self.closed_value(field, node, path)
+
+    def closed_value(self, field: str, node: dict[str, object], path: Path) -> None:
+        """A value compared for equality with a closed-type field (intent_level) must be one of its values:
+        any other can never match, so the filter would silently hold for nobody (or for everybody)."""
+        info = catalogue.lookup(field)
+        allowed = catalogue.CLOSED_VALUES.get(info.type) if info is not None else None
+        if allowed is None or node.get("op") not in EQUALITY_OPS:
+            return
+        value = node.get("value")
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        known = {a.lower() for a in allowed}
+        for index, item in items:
+            if item is None or str(item).lower() in known:
+                continue
+            where = (*path, "value") if index is None else (*path, "value", index)
+            hint = _suggest(str(item).capitalize(), allowed, f"{field} is one of {', '.join(allowed)}")
+            self.error(f'"{item}" is not a value of {field} ({", ".join(allowed)})', where, hint)
 
     def sync(self) -> None:
         sync = self.document.get("sync")
@@ -198,6 +219,26 @@ class Checker:
                     hint=missing_key_hint(sobject),
                 )
                 self.found.append(diagnostic)
+
+    def write_scope(self) -> None:
+        """A warning when writing is on and no play can write anything (also said by `plan`)."""
+        sync = self.document.get("sync")
+        plays = self.document.get("plays", [])
+        if not isinstance(sync, dict) or not isinstance(plays, list):
+            return
+        shapes = [_play_shape(item) for item in plays if isinstance(item, dict)]
+        gap = writing_gap(sync.get("write"), sync.get("person_object"), shapes)
+        if gap is not None:
+            position = self.source.position(gap.path, key=gap.key)
+            self.found.append(
+                Diagnostic(Severity.WARNING, gap.summary, position=position, path=gap.path, hint=gap.hint)
+            )
+
+
+def _play_shape(item: dict[str, object]) -> PlayShape:
+    audience = item.get("audience")
+    audience_object = audience.get("object") if isinstance(audience, dict) else None
+    return PlayShape(str(audience_object), isinstance(item.get("sync_to_salesforce"), dict))
 
 
 def _directions(node: object) -> dict[str, dict[str, str]]:

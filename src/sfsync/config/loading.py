@@ -59,7 +59,16 @@ def load_document(path: Path) -> Document:
 
 def load_config(path: Path) -> LoadedConfig:
     """Load and check one config; raises `ConfigError` carrying every problem found."""
-    document = load_document(path)
+    return _checked(load_document(path), path)
+
+
+def load_config_text(text: str, path: Path) -> LoadedConfig:
+    """`load_config` of a config not written yet (`sfsync init` connects before it writes): `text` as if it
+    were the file at `path`, whose directory relative `*_file` paths are read from."""
+    return _checked(parse(text, str(path)), path)
+
+
+def _checked(document: Document, path: Path) -> LoadedConfig:
     problems = Diagnostics(list(document.problems))
     config = _validate(document, problems) if document.value is not None or not problems else None
     if problems.has_errors() or config is None:

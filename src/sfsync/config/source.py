@@ -7,6 +7,7 @@ them into a `SourceMap` (document path → `Position`) so later checks can point
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ Path = tuple[str | int, ...]
 ALIASES = {"from_": "from", "not_": "not"}
 MAX_DEPTH = 64
 MERGE_TAG = "tag:yaml.org,2002:merge"
+_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,8 @@ def _syntax_error(error: Exception, text: str, file: str) -> Diagnostic:
     if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
         problem = error.problem or error.context or "invalid YAML"
         position = _clamp(error.problem_mark.line, error.problem_mark.column, text, file)
-        return _error(f"YAML syntax error: {problem}", position, _syntax_hint(error))
+        hint = _unquoted_reference(text, error.problem_mark.index) or _syntax_hint(error)
+        return _error(f"YAML syntax error: {problem}", position, hint)
     if isinstance(error, ReaderError):
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
@@ -203,6 +206,17 @@ def _clamp(line: int, column: int, text: str, file: str) -> Position:
         return Position(file, line + 1, column + 1)
     last = max((i for i, content in enumerate(lines) if content.strip()), default=0)
     return Position(file, last + 1, len(lines[last]) + 1)
+
+
+def _unquoted_reference(text: str, index: int) -> str:
+    """The hint for `${VAR}` unquoted in flow style, where YAML reads its `{` as a nested mapping; else "".
+
+    Only the reference is repeated, never the text around it: the value may hold a literal secret."""
+    if not (0 < index < len(text) and text[index] == "{" and text[index - 1] == "$"):
+        return ""
+    reference = _REFERENCE.match(text, index - 1)
+    example = f'"{reference.group(0)}"' if reference else '"${VAR}"'
+    return f"in flow style ({{...}} or [...]) quote a value that holds a ${{VAR}} reference: {example}"
 
 
 def _syntax_hint(error: MarkedYAMLError) -> str:

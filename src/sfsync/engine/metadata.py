@@ -12,6 +12,7 @@ from typing import Any
 
 from sfsync.config import LoadedConfig
 from sfsync.config.create_keys import CREATE_KEY, CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
+from sfsync.config.write_scope import PlayShape, writing_gap
 from sfsync.engine.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
@@ -44,6 +45,7 @@ def metadata_problems(loaded: LoadedConfig, describes: Mapping[str, ObjectDescri
     checker.create_keys()
     checker.external_id()
     checker.filters()
+    checker.write_scope()
     return checker.found
 
 
@@ -185,6 +187,13 @@ class _Checker:
             if info is not None and not (info.external_id and info.unique):
                 hint = "mark the field as External ID and Unique in Salesforce (Object Manager → Fields)"
                 self.report(f"{sobject}.{info.name} must be an external id and unique", path, hint)
+
+    def write_scope(self) -> None:
+        """Writing on and no play can write: the offline warning, said again where `plan` shows it."""
+        shapes = [PlayShape(str(p.audience.object), p.sync_to_salesforce is not None) for p in self.config.plays]
+        gap = writing_gap(self.config.sync.write, self.config.sync.person_object, shapes)
+        if gap is not None:
+            self.report(gap.summary, gap.path, gap.hint, key=gap.key, warning=True)
 
     def filters(self) -> None:
         for base, tree in _filter_trees(self.config):

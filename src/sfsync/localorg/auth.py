@@ -1,5 +1,8 @@
 """Logins and sessions: SOAP partner login, the OAuth token endpoint, userinfo.
 
+Both password logins (SOAP and the OAuth username-password flow) take the password with the security
+token appended, unless the client's address is in the org's trusted IP ranges (`network`).
+
 Access tokens are sessions with a lifetime (`org.session_lifetime`); an expired or unknown token
 gives 401 INVALID_SESSION_ID as a JSON array, which is what makes clients log in again.
 """
@@ -20,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 
 from sfsync.localorg.api import json_response
 from sfsync.localorg.ids import ORG_ID, new_token, org_id18
+from sfsync.localorg.network import trusted
 from sfsync.localorg.org import Org
 from sfsync.localorg.permissions import User
 
@@ -78,13 +82,18 @@ def bearer(request: Request) -> str:
     return token.strip() if scheme.lower() in ("bearer", "oauth") else ""
 
 
-def check_password(org: Org, username: str, secret: str, *, token_optional: bool = False) -> User | None:
+def check_password(org: Org, username: str, secret: str, *, remote_addr: str | None) -> User | None:
+    """The user whose password (with the security token appended) `secret` is.
+
+    As in Salesforce, the token may be left out only from an address in the org's trusted IP ranges;
+    a user seeded without a token logs in with the password alone.
+    """
     stored = org.passwords.get(username.lower())
     if stored is None:
         return None
     password, security_token = stored
-    accepted = {password + security_token, password} if token_optional else {password + security_token}
-    if not security_token:
+    accepted = {password + security_token}
+    if not security_token or trusted(org.trusted_ip_ranges, remote_addr):
         accepted.add(password)
     if not any(secrets.compare_digest(secret, a) for a in accepted):
         return None
@@ -115,9 +124,8 @@ def soap_fault(code: str, message: str) -> Response:
 
 def soap_login(org: Org, sessions: Sessions, request: Request, version: str) -> Response:
     body = request.get_data(as_text=True)
-    # With a LoginScopeHeader naming this org (a trusted network), the security token may be left out.
-    scoped = _soap_value(body, "organizationId")[:15] == ORG_ID
-    user = check_password(org, _soap_value(body, "username"), _soap_value(body, "password"), token_optional=scoped)
+    username, password = _soap_value(body, "username"), _soap_value(body, "password")
+    user = check_password(org, username, password, remote_addr=request.remote_addr)
     if user is None:
         return soap_fault("INVALID_LOGIN", INVALID_LOGIN)
     if not user.api_enabled:
@@ -187,7 +195,7 @@ def _password_grant(org: Org, sessions: Sessions, request: Request) -> Response:
     form = request.form
     if not _app_ok(org, form.get("client_id", ""), form.get("client_secret", "")):
         return oauth_error("invalid_client_id", "client identifier invalid")
-    user = check_password(org, form.get("username", ""), form.get("password", ""), token_optional=True)
+    user = check_password(org, form.get("username", ""), form.get("password", ""), remote_addr=request.remote_addr)
     if user is None:
         return oauth_error("invalid_grant", "authentication failure")
     if not user.api_enabled:

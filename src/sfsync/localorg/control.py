@@ -12,6 +12,8 @@ admin token is never a session. Routes (JSON bodies; `as` names the acting user 
 - `PUT session-lifetime` `{"seconds"}` · `POST sessions` `{"as"}` · `DELETE sessions` `{"access_token"?}`
 - `PUT api-limit` `{"max","used"}` · `GET|PUT duplicate-rules` (a list in the seed's form; reset restores the seed's)
 - `POST connected-apps` `{"name","consumer_key","consumer_secret","certificate"}`
+- `GET|PUT trusted-ip-ranges` `[{"start","end"}]`: Network Access (reset restores the seed's; none: every
+  password login needs the security token)
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sfsync.localorg.auth import bearer
 from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.faults import parse_rules
 from sfsync.localorg.merge import MergeRequest, UnsupportedObject, merge
+from sfsync.localorg.network import parse_ranges
 from sfsync.localorg.outcomes import DmlOptions, DmlResult
 from sfsync.localorg.permissions import User
 from sfsync.localorg.seed import ConnectedApp, DuplicateRule, parse_duplicate_rules
@@ -56,6 +59,7 @@ _MAP = Map(
         Rule("/api-limit", endpoint="api_limit", methods=["PUT"]),
         Rule("/duplicate-rules", endpoint="duplicate_rules", methods=["GET", "PUT"]),
         Rule("/connected-apps", endpoint="connected_apps", methods=["POST"]),
+        Rule("/trusted-ip-ranges", endpoint="trusted_ip_ranges", methods=["GET", "PUT"]),
     ]
 )
 
@@ -228,6 +232,13 @@ class Control:
         )
         self.org.connected_apps[app.consumer_key] = app
         return json_response({"name": app.name, "consumer_key": app.consumer_key})
+
+    def _trusted_ip_ranges(self, request: Request, body: Any) -> Response:
+        if request.method == "PUT":
+            if not isinstance(body, list):
+                raise ValueError("trusted-ip-ranges takes a list of {start, end}")
+            self.org.trusted_ip_ranges = parse_ranges(body)
+        return json_response([{"start": r.start, "end": r.end} for r in self.org.trusted_ip_ranges])
 
 
 def _rule_body(rule: DuplicateRule) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from sfsync.errors import UsageError
+from sfsync.localorg.network import IpRange, parse_ranges
 
 OBJECT_PERMISSIONS = ("read", "create", "edit", "delete")
 FIELD_LEVELS = ("none", "read", "edit")
@@ -117,6 +118,8 @@ class Seed:
     # Seeded records' Created/LastModified/SystemModstamp spread over this many days ending a day ago, as in an
     # org whose records were made over time; 0: all stamped at seeding.
     history_days: int = 0
+    # Setup → Network Access: logins from these addresses need no security token (none in a new org).
+    trusted_ip_ranges: tuple[IpRange, ...] = ()
     profiles: tuple[Grant, ...] = ()
     permission_sets: tuple[Grant, ...] = ()
     users: tuple[SeedUser, ...] = ()
@@ -155,6 +158,7 @@ def parse_seed(document: Mapping[str, Any], base: Path) -> Seed:
         api_limit=int(org.get("api_limit", 15000)),
         session_lifetime_seconds=int(org.get("session_lifetime_seconds", 7200)),
         history_days=int(org.get("history_days", 0)),
+        trusted_ip_ranges=parse_ranges(org.get("trusted_ip_ranges") or ()),
         profiles=tuple(_grant(g) for g in document.get("profiles") or ()),
         permission_sets=tuple(_grant(g) for g in document.get("permission_sets") or ()),
         users=tuple(_user(u) for u in document.get("users") or ()),

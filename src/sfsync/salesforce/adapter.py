@@ -15,7 +15,7 @@ from simple_salesforce.api import Salesforce
 
 from sfsync.errors import RemoteError
 from sfsync.salesforce import results
-from sfsync.salesforce.auth import Credentials, login_arguments, refresh_access_token, refresh_grant
+from sfsync.salesforce.auth import Credentials, login_arguments, login_refused, refresh_access_token, refresh_grant
 from sfsync.salesforce.describe import object_describe
 from sfsync.salesforce.describe_cache import CachedDescribe, DescribeCache, NoDescribeCache
 from sfsync.salesforce.errors import AuthenticationError, SalesforceRequestError, TransportError, request_error
@@ -91,7 +91,7 @@ class SalesforceAdapter:
             return Salesforce(session=self.session, version=c.api_version, **arguments)
         except sfe.SalesforceAuthenticationFailed as error:
             code = str(error.code or "INVALID_LOGIN")
-            raise AuthenticationError(f"login failed ({c.method}): {code}: {error.auth_message}", code=code) from error
+            raise AuthenticationError(login_refused(c, code, str(error.auth_message)), code=code) from error
         except requests.RequestException as error:
             raise _transport_error(error, "login") from error
 

@@ -19,6 +19,7 @@ import requests
 
 from sfsync.errors import UsageError
 from sfsync.salesforce.errors import AuthenticationError
+from sfsync.salesforce.private_key import WHAT_IS_NEEDED, private_key_problem
 
 METHODS = ("jwt", "password", "refresh_token", "session", "sfdx_url")
 DEFAULT_API_VERSION = "59.0"
@@ -87,9 +88,11 @@ def login_arguments(credentials: Credentials) -> dict[str, Any]:
     """Keyword arguments for `simple_salesforce.Salesforce` (besides `session` and `version`)."""
     c = credentials
     if c.method == "password" and c.client_id and c.client_secret:
+        # The OAuth username-password flow has no token parameter: Salesforce wants the token appended to
+        # the password, as SOAP login does (simple-salesforce appends it there, but not here).
         return {
             "username": c.username,
-            "password": c.password,
+            "password": c.password + c.security_token,
             "consumer_key": c.client_id,
             "consumer_secret": c.client_secret,
             "domain": login_domain(c, TOKEN_PATH),
@@ -102,6 +105,9 @@ def login_arguments(credentials: Credentials) -> dict[str, Any]:
             "domain": login_domain(c, soap_path(c.api_version)),
         }
     if c.method == "jwt":
+        problem = private_key_problem(c.private_key)
+        if problem is not None:
+            raise UsageError(f"auth method jwt: {problem}; {WHAT_IS_NEEDED}")
         return {
             "username": c.username,
             "consumer_key": c.client_id,
@@ -113,6 +119,21 @@ def login_arguments(credentials: Credentials) -> dict[str, Any]:
             raise UsageError("auth method `session` needs connection.instance_url and auth.access_token")
         return {"session_id": c.access_token, "instance_url": c.instance_url}
     raise UsageError(f"auth method {c.method!r} does not log in through username or session")
+
+
+REFUSED_PASSWORD = frozenset({"INVALID_LOGIN", "invalid_grant"})
+
+
+def login_refused(credentials: Credentials, code: str, message: str) -> str:
+    """The sentence for a refused login: Salesforce's code and message, and what to try where the cause is
+    likely (a password login without the security token, which Salesforce refuses outside trusted IP ranges)."""
+    said = f"login failed ({credentials.method}): {code}: {message}"
+    if credentials.method == "password" and code in REFUSED_PASSWORD and not credentials.security_token:
+        said += (
+            "; outside the org's trusted IP ranges Salesforce wants the user's security token after the "
+            "password: set connection.auth.security_token (e.g. ${SF_SECURITY_TOKEN})"
+        )
+    return said
 
 
 @dataclass(frozen=True)

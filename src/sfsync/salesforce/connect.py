@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from sfsync.config import LoadedConfig, ResolvedConnection, resolve_connection
+from sfsync.errors import ConfigError, Diagnostic, Severity
 from sfsync.salesforce.adapter import SalesforceAdapter
 from sfsync.salesforce.auth import Credentials
 from sfsync.salesforce.describe_cache import DescribeCache, FileDescribeCache
+from sfsync.salesforce.private_key import WHAT_IS_NEEDED, private_key_problem
 
 DESCRIBE_CACHE_DIR = Path(".sfsync") / "describe"
 
@@ -49,5 +51,18 @@ def connect(
 ) -> SalesforceAdapter:
     """Log in with the config's connection; describes are cached under `.sfsync/describe/` unless told not to."""
     credentials = credentials_from(resolve_connection(loaded, environ))
+    _check_private_key(loaded, credentials)
     cache = describe_cache or (FileDescribeCache(DESCRIBE_CACHE_DIR) if cached_describes else None)
     return SalesforceAdapter(credentials, describe_cache=cache)
+
+
+def _check_private_key(loaded: LoadedConfig, credentials: Credentials) -> None:
+    """A JWT key that cannot sign is the config's problem: said at the line that names the key."""
+    problem = private_key_problem(credentials.private_key) if credentials.method == "jwt" else None
+    if problem is None:
+        return
+    auth = loaded.config.connection.auth
+    key = "private_key_file" if getattr(auth, "private_key_file", None) is not None else "private_key"
+    path = ("connection", "auth", key)
+    diagnostic = Diagnostic(Severity.ERROR, problem, position=loaded.position(path), path=path, hint=WHAT_IS_NEEDED)
+    raise ConfigError([diagnostic])

@@ -37,6 +37,14 @@ def test_password_soap(org: RunningOrg) -> None:
 
 
 def test_password_oauth_flow(org: RunningOrg) -> None:
+    assert_connected(org.adapter(client_id=KEY, client_secret=SECRET))  # the token goes after the password
+
+
+def test_password_oauth_flow_without_the_token_is_refused_outside_trusted_ranges(org: RunningOrg) -> None:
+    with pytest.raises(AuthenticationError) as caught:
+        org.adapter(client_id=KEY, client_secret=SECRET, security_token="")
+    assert caught.value.code == "invalid_grant" and "connection.auth.security_token" in str(caught.value)
+    org.handle.control("trusted-ip-ranges", "PUT", [{"start": "127.0.0.1"}])
     assert_connected(org.adapter(client_id=KEY, client_secret=SECRET, security_token=""))
 
 

@@ -51,8 +51,26 @@ mappings:
     Email: {from: person.email, direction: read_write}
 defaults:
   Account: {Industry: Agriculture, Rating: Hot}
+plays:
+  - {name: everyone, audience: {object: person}, sync_to_salesforce: {}}
 """
     assert problems(tmp_path, body, describes("Account", "Contact")) == set()
+
+
+def test_writing_without_a_play_that_syncs_is_warned(tmp_path: Path) -> None:
+    body = """sync: {person_object: leads, write: true}
+mappings:
+  Lead: {LastName: person.last_name, Company: company.name, Email: {from: person.email, direction: read_write}}
+plays:
+  - {name: accounts, audience: {object: company}, sync_to_salesforce: {}}
+  - {name: tracked, audience: {object: person}}
+"""
+    summary = "sync.write is on but only company plays sync to Salesforce, and Leads mode writes no Accounts"
+    assert problems(tmp_path, body, describes("Lead")) == {(10, "warning", summary)}  # the `plays:` key
+    fixed = body.replace(
+        "{name: tracked, audience: {object: person}}", "{name: p, audience: {object: person}, sync_to_salesforce: {}}"
+    )
+    assert problems(tmp_path, fixed, describes("Lead")) == set()
 
 
 def test_type_mismatches_and_literal_defaults(tmp_path: Path) -> None:
@@ -109,6 +127,8 @@ mappings:
     Email: {from: person.email, truncate: true}
     Birthdate: {from: person.last_activity_date, date_as: midnight_utc}
     EmailBouncedDate: person.last_activity_date
+plays:
+  - {name: everyone, audience: {object: person}, sync_to_salesforce: {}}
 """
     found = problems(tmp_path, body, describes("Contact", "Account"))
     assert {p for p in found if p[1] == "warning"} == {

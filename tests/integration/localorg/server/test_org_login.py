@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import jwt
 import pytest
@@ -13,6 +14,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceExpiredSession
 
+from sfsync.errors import UsageError
+from sfsync.localorg.network import IpRange
+from sfsync.localorg.seed import load_seed, parse_seed
 from sfsync.localorg.testing import LocalOrgHandle
 
 pytestmark = pytest.mark.org
@@ -39,7 +43,7 @@ def test_soap_login_of_a_user_without_api_enabled_is_refused(org: LocalOrgHandle
 
 
 def test_oauth_password_grant(org: LocalOrgHandle) -> None:
-    sf = org.simple_salesforce("password")
+    sf = org.simple_salesforce("password", password=org.password + org.security_token)
     assert sf.Lead.describe()["name"] == "Lead"
 
 
@@ -108,7 +112,7 @@ def test_refresh_token_grant(org: LocalOrgHandle) -> None:
             "client_id": org.consumer_key,
             "client_secret": org.consumer_secret,
             "username": org.username,
-            "password": org.password,
+            "password": org.password + org.security_token,
         },
     ).json()
     refreshed = session.post(
@@ -185,9 +189,51 @@ def test_jwt_claims_are_checked_for_expiry(org: LocalOrgHandle) -> None:
     assert isinstance(response, requests.Response)
 
 
-def test_soap_login_scoped_to_the_org_needs_no_token(org: LocalOrgHandle) -> None:
+def test_soap_login_without_the_security_token_is_refused_even_scoped_to_the_org(org: LocalOrgHandle) -> None:
+    # A LoginScopeHeader only names the org of Self-Service users; it never waives the security token.
     org_id = org.simple_salesforce().query("SELECT Id FROM Organization")["records"][0]["Id"]
-    sf = org.simple_salesforce(
-        "soap", security_token=None, organizationId=org_id[:15], domain=f"{org.host}/services/Soap/u/59.0#"
-    )
+    for login in ({"security_token": ""}, {"security_token": None, "organizationId": org_id[:15]}):
+        with pytest.raises(SalesforceAuthenticationFailed) as caught:
+            org.simple_salesforce("soap", **login)
+        assert caught.value.code == "INVALID_LOGIN"
+
+
+def test_oauth_password_grant_needs_the_security_token_appended(org: LocalOrgHandle) -> None:
+    with pytest.raises(SalesforceAuthenticationFailed) as caught:
+        org.simple_salesforce("password")  # the bare password, as from outside the trusted IP ranges
+    assert (caught.value.code, "authentication failure" in str(caught.value)) == ("invalid_grant", True)
+    sf = org.simple_salesforce("password", password=org.password + org.security_token)
     assert sf.query("SELECT COUNT() FROM Lead")["totalSize"] == 3
+
+
+def test_a_trusted_ip_range_waives_the_security_token(org: LocalOrgHandle) -> None:
+    assert org.control("trusted-ip-ranges") == []  # as in a new org: nothing is trusted
+    org.control("trusted-ip-ranges", "PUT", [{"start": "10.0.0.1", "end": "10.0.0.255"}])
+    with pytest.raises(SalesforceAuthenticationFailed):
+        org.simple_salesforce("password")  # another network is trusted, not this one
+    org.control("trusted-ip-ranges", "PUT", [{"start": "127.0.0.1"}])
+    assert org.simple_salesforce("password").query("SELECT COUNT() FROM Lead")["totalSize"] == 3
+    sf = org.simple_salesforce("soap", security_token="")
+    assert sf.query("SELECT COUNT() FROM Lead")["totalSize"] == 3
+    assert org.simple_salesforce("soap").session_id  # the token appended is still accepted
+    org.reset()
+    assert org.control("trusted-ip-ranges") == []  # reset restores the seed's ranges
+
+
+def test_a_malformed_trusted_ip_range_is_refused(org: LocalOrgHandle) -> None:
+    for body in ([{"start": "10.0.0.9", "end": "10.0.0.1"}], [{"start": "not-an-address"}], {"start": "10.0.0.1"}):
+        response = org.session().put(
+            f"{org.instance_url}/_localorg/trusted-ip-ranges",
+            json=body,
+            headers={"Authorization": f"Bearer {org.admin_token}"},
+        )
+        assert response.status_code == 400, body
+
+
+def test_the_seed_may_trust_ip_ranges(tmp_path: Path) -> None:
+    seed = parse_seed({"organization": {"trusted_ip_ranges": [{"start": "127.0.0.1"}]}}, tmp_path)
+    assert seed.trusted_ip_ranges == (IpRange("127.0.0.1", "127.0.0.1"),)
+    assert parse_seed({}, tmp_path).trusted_ip_ranges == ()  # as a new org: none
+    with pytest.raises(UsageError):
+        (tmp_path / "seed.yaml").write_text("organization: {trusted_ip_ranges: [{start: 10.0.0.300}]}\n")
+        load_seed(tmp_path / "seed.yaml")
