@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from sfsync.cli import run
-from sfsync.localorg.seed import load_seed
+from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 from sfsync.localorg.server import RunningOrg, start_in_background
 
 from .canaries import canary, found_in_files, found_in_text, postgres_dump, sqlite_dump
@@ -36,7 +36,7 @@ from .canaries import canary, found_in_files, found_in_text, postgres_dump, sqli
 pytestmark = pytest.mark.org
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-SEED = ROOT / "examples" / "localorg" / "seed.yaml"
+SEED = DEFAULT_SEED
 POSTGRES_ADMIN = os.environ.get("SFSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

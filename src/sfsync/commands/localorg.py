@@ -9,9 +9,7 @@ from pathlib import Path
 import click
 
 from sfsync.localorg.faults import load_fault_file
-from sfsync.localorg.seed import load_seed
-
-DEFAULT_SEED = Path("examples/localorg/seed.yaml")
+from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 
 
 @click.group(name="localorg")
@@ -26,7 +24,7 @@ def command() -> None:
     "seed_path",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     default=None,
-    help=f"Seed file (users, permissions, custom fields, records). Default: {DEFAULT_SEED}.",
+    help="Seed file (users, permissions, custom fields, records). Default: the seed shipped with sfsync.",
 )
 @click.option(
     "--faults",
