@@ -35,6 +35,7 @@ class LocalOrgHandle:
         self.access_token = connection.access_token
         self.consumer_key = connection.consumer_key
         self.consumer_secret = connection.consumer_secret
+        self.private_key_file = connection.private_key_file
         self.admin_token = connection.admin_token
         self.data_dir = Path(connection.data_dir)
         self.host = self.instance_url.removeprefix("https://")
