@@ -2,48 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from cli_org import serving
 
 from sfsync.localorg.seed import DEFAULT_SEED
 
 pytestmark = pytest.mark.org
-
-
-@contextmanager
-def serving(*args: str, cwd: Path | None = None) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
-    """`sfsync localorg serve --port 0 ARGS` until connection.json is written; stopped on exit."""
-    data = Path(args[args.index("--data") + 1]) if "--data" in args else None
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sfsync", "localorg", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=cwd,
-    )
-    try:
-        assert data is not None
-        connection_file = (cwd or Path.cwd()) / data / "connection.json"
-        deadline = time.monotonic() + 30
-        while not connection_file.exists() or not connection_file.read_text():
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                _, err = process.communicate(timeout=10)
-                pytest.fail(f"the local org did not start: {err}")
-            time.sleep(0.1)
-        yield process, json.loads(connection_file.read_text())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def limits(connection: dict[str, Any]) -> requests.Response:
@@ -68,6 +36,7 @@ def test_serve_writes_connection_json_and_answers(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=10)
     assert f"local org serving at {connection['instance_url']}" in output
     assert connection["password"] not in output and connection["access_token"] not in output
+    assert f'environment:        eval "$(sfsync localorg env --data {data})"' in output
 
 
 def test_serve_from_any_directory_uses_the_seed_in_the_package(tmp_path: Path) -> None:
