@@ -127,11 +127,8 @@ class Commands:
         assert self(*args, **env) == code, self.output[-1]
 
 
-def _config(work: Path, example: str, ca_bundle: bool = False, **replace: str) -> None:
+def _config(work: Path, example: str, **replace: str) -> None:
     text = (EXAMPLES / example / "sfsync.yaml").read_text("utf-8")
-    if ca_bundle:
-        user = "  integration_user: dedicated\n"
-        text = text.replace(user, user + "  ca_bundle: ${SF_CA_BUNDLE}\n")
     for old, new in replace.items():
         text = text.replace(old, new)
     (work / "sfsync.yaml").write_text(text, "utf-8")
@@ -198,7 +195,7 @@ def test_jwt_key_file_and_a_postgresql_store_password_hold_no_secret(
     try:
         # The recorded Contact describe has no HasOptedOutOfEmail: the mapping would make the plan unappliable.
         opt_out = "    HasOptedOutOfEmail: {from: person.email_opt_out, direction: read}\n"
-        _config(tmp_path, "contacts-accounts", ca_bundle=True, **{opt_out: ""})
+        _config(tmp_path, "contacts-accounts", **{opt_out: ""})
         host = POSTGRES_ADMIN.split("@", 1)[1].rsplit("/", 1)[0]
         store = f"postgresql://{role}:{pg_password}@{host}/{database}"
         sfsync = Commands(tmp_path, secret_org.env(PGPASSWORD=pg_password), capfd)
