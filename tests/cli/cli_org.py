@@ -45,7 +45,9 @@ def org_workdir(local_org: LocalOrgHandle, tmp_path: Path, monkeypatch: pytest.M
 
 
 @contextmanager
-def serving(*args: str, cwd: Path | None = None) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+def serving(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
     """`sfsync localorg serve --port 0 ARGS` until connection.json is written; stopped on exit."""
     data = Path(args[args.index("--data") + 1]) if "--data" in args else None
     process = subprocess.Popen(
@@ -54,6 +56,7 @@ def serving(*args: str, cwd: Path | None = None) -> Iterator[tuple[subprocess.Po
         stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
+        env=env,
     )
     try:
         assert data is not None
