@@ -22,10 +22,10 @@ from typing import Any
 import requests
 from simple_salesforce import Salesforce
 
-from sfsync.localorg.seed import load_seed
+from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 from sfsync.localorg.server import RunningOrg, start_in_background
 
-SEED = Path(__file__).resolve().parents[1] / "examples" / "localorg" / "seed.yaml"
+SEED = DEFAULT_SEED
 COLLECTION_SIZE = 200
 PAGE_SOQL = "SELECT Id, FirstName, LastName, Email, Company, Status, CreatedDate FROM Lead"
 

@@ -1,6 +1,6 @@
 """The end-to-end demo behind `make demo`.
 
-Starts a local org (HTTPS on localhost) with `examples/localorg/seed.yaml` plus the demo records,
+Starts a local org (HTTPS on localhost) with the seed shipped with sfsync plus the demo records,
 loads `examples/data/*.csv` into a fresh store, then runs, on `examples/quickstart/sfsync.yaml`:
 `validate` → `plan -o plan.json` → `apply plan.json` → `plan --detailed-exitcode` (must exit 0: a second
 apply would write nothing). Everything happens in a temporary directory; nothing here is kept.
@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from sfsync.config.loading import load_document
-from sfsync.localorg.seed import load_seed
+from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 from sfsync.localorg.server import RunningOrg, start_in_background
 
 EXAMPLES = Path(__file__).resolve().parent
@@ -31,7 +31,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sfsync-demo-") as scratch:
         work = Path(scratch)
         step("Starting a local org with the example seed")
-        running = start_in_background(work / "org", load_seed(EXAMPLES / "localorg" / "seed.yaml"))
+        running = start_in_background(work / "org", load_seed(DEFAULT_SEED))
         try:
             add_demo_records(running)
             return run_demo(work, environment(running))

@@ -14,11 +14,11 @@ from typing import Any
 
 import requests
 
-from sfsync.localorg.seed import Seed, SeedRecord, load_seed
+from sfsync.localorg.seed import DEFAULT_SEED, Seed, SeedRecord, load_seed
 from sfsync.localorg.server import Connection, start_in_background
 
 ROOT = Path(__file__).resolve().parents[2]
-BASE_SEED = ROOT / "examples" / "localorg" / "seed.yaml"
+BASE_SEED = DEFAULT_SEED
 AUTH_PREFIX = "auth."
 
 

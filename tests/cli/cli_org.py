@@ -1,10 +1,17 @@
-"""What the CLI tests against the local org share: the connection block of their configs, and a working
-directory logged in to the session-wide local org (reset after each test)."""
+"""What the CLI tests against the local org share: the connection block of their configs, a working
+directory logged in to the session-wide local org (reset after each test), and `sfsync localorg serve`
+run as a process."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +42,33 @@ def org_workdir(local_org: LocalOrgHandle, tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     yield tmp_path
     seeding.reset(local_org.running.app.org)
+
+
+@contextmanager
+def serving(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+    """`sfsync localorg serve --port 0 ARGS` until connection.json is written; stopped on exit."""
+    data = Path(args[args.index("--data") + 1]) if "--data" in args else None
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sfsync", "localorg", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=env,
+    )
+    try:
+        assert data is not None
+        connection_file = (cwd or Path.cwd()) / data / "connection.json"
+        deadline = time.monotonic() + 30
+        while not connection_file.exists() or not connection_file.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                _, err = process.communicate(timeout=10)
+                pytest.fail(f"the local org did not start: {err}")
+            time.sleep(0.1)
+        yield process, json.loads(connection_file.read_text())
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

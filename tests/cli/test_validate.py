@@ -111,6 +111,39 @@ def test_a_literal_secret_is_never_printed(capsys: pytest.CaptureFixture[str]) -
             assert secret not in err
 
 
+def test_a_company_plays_person_defaults_are_reported_as_never_applying(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A company play's entrants are companies: only Accounts take its defaults, never a Contact or a Lead."""
+    text = (ROOT / "tests/cases/valid/minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "sfsync.yaml"
+    plays = """\
+plays:
+  - name: high-intent-companies
+    audience: {object: company, where: {field: company.intent_level, op: eq, value: High}}
+    sync_to_salesforce:
+      defaults:
+        Account: {AccountSource: Web}
+        Contact: {LeadSource: Web}
+        Lead: {LeadSource: Web}
+  - name: high-intent-people
+    audience: {object: person, where: {field: company.intent_level, op: eq, value: High}}
+    sync_to_salesforce:
+      defaults:
+        Account: {AccountSource: Web}
+        Contact: {LeadSource: Web}
+"""
+    path.write_text(text + plays, encoding="utf-8")
+    assert run(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines()[0::4] == [
+        f"{path}:13:9: warning: the Contact defaults of a company play never apply",
+        f"{path}:14:9: warning: the Lead defaults of a company play never apply",
+        "0 errors, 2 warnings",
+    ]
+    assert "hint: a company play writes Accounts only; give them to a play with audience object: person" in err
+
+
 def test_warnings_do_not_fail_validation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (ROOT / "tests/cases/valid/minimal.yaml").read_text(encoding="utf-8")
     path = tmp_path / "sfsync.yaml"

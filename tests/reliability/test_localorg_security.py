@@ -17,11 +17,12 @@ import requests
 from werkzeug.routing import Rule
 
 from sfsync.localorg.control import _MAP as CONTROL_ROUTES
+from sfsync.localorg.seed import DEFAULT_SEED
 from sfsync.localorg.testing import LocalOrgHandle, local_org
 
 __all__ = ["local_org"]
 pytestmark = pytest.mark.org
-SEED = Path(__file__).resolve().parents[2] / "examples" / "localorg" / "seed.yaml"
+SEED = DEFAULT_SEED
 SAMPLE_ARGS = {
     "api_version": "59.0",
     "sobject": "Lead",

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from sfsync.cli import run
-from sfsync.localorg.seed import load_seed
+from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 from sfsync.localorg.server import RunningOrg, start_in_background
 
 from .canaries import canary, found_in_files, found_in_text, postgres_dump, sqlite_dump
@@ -36,7 +36,7 @@ from .canaries import canary, found_in_files, found_in_text, postgres_dump, sqli
 pytestmark = pytest.mark.org
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-SEED = ROOT / "examples" / "localorg" / "seed.yaml"
+SEED = DEFAULT_SEED
 POSTGRES_ADMIN = os.environ.get("SFSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -127,11 +127,8 @@ class Commands:
         assert self(*args, **env) == code, self.output[-1]
 
 
-def _config(work: Path, example: str, ca_bundle: bool = False, **replace: str) -> None:
+def _config(work: Path, example: str, **replace: str) -> None:
     text = (EXAMPLES / example / "sfsync.yaml").read_text("utf-8")
-    if ca_bundle:
-        user = "  integration_user: dedicated\n"
-        text = text.replace(user, user + "  ca_bundle: ${SF_CA_BUNDLE}\n")
     for old, new in replace.items():
         text = text.replace(old, new)
     (work / "sfsync.yaml").write_text(text, "utf-8")
@@ -198,7 +195,7 @@ def test_jwt_key_file_and_a_postgresql_store_password_hold_no_secret(
     try:
         # The recorded Contact describe has no HasOptedOutOfEmail: the mapping would make the plan unappliable.
         opt_out = "    HasOptedOutOfEmail: {from: person.email_opt_out, direction: read}\n"
-        _config(tmp_path, "contacts-accounts", ca_bundle=True, **{opt_out: ""})
+        _config(tmp_path, "contacts-accounts", **{opt_out: ""})
         host = POSTGRES_ADMIN.split("@", 1)[1].rsplit("/", 1)[0]
         store = f"postgresql://{role}:{pg_password}@{host}/{database}"
         sfsync = Commands(tmp_path, secret_org.env(PGPASSWORD=pg_password), capfd)

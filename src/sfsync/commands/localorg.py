@@ -1,17 +1,17 @@
-"""`sfsync localorg serve`: a Salesforce-compatible org on localhost over HTTPS."""
+"""`sfsync localorg serve`: a Salesforce-compatible org on localhost over HTTPS; `sfsync localorg env`: how
+a shell points sfsync at it."""
 
 from __future__ import annotations
 
 import logging
+import shlex
 import tempfile
 from pathlib import Path
 
 import click
 
 from sfsync.localorg.faults import load_fault_file
-from sfsync.localorg.seed import load_seed
-
-DEFAULT_SEED = Path("examples/localorg/seed.yaml")
+from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 
 
 @click.group(name="localorg")
@@ -20,13 +20,20 @@ def command() -> None:
 
 
 @command.command(name="serve")
-@click.option("--port", type=int, default=8443, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option(
+    "--port",
+    type=int,
+    default=8443,
+    show_default=True,
+    envvar="SFSYNC_LOCALORG_PORT",
+    help="Port on 127.0.0.1 (0 picks a free one); also read from SFSYNC_LOCALORG_PORT.",
+)
 @click.option(
     "--seed",
     "seed_path",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     default=None,
-    help=f"Seed file (users, permissions, custom fields, records). Default: {DEFAULT_SEED}.",
+    help="Seed file (users, permissions, custom fields, records). Default: the seed shipped with sfsync.",
 )
 @click.option(
     "--faults",
@@ -58,8 +65,36 @@ def serve(port: int, seed_path: Path | None, faults_path: Path | None, data_dir:
     click.echo(f"  CA file:            {connection.ca_file}  (e.g. REQUESTS_CA_BUNDLE={connection.ca_file})")
     click.echo(f"  username:           {connection.username}")
     click.echo("  password, security token and a ready access token are in connection.json")
+    click.echo(f'  environment:        eval "$(sfsync localorg env --data {shlex.quote(str(directory))})"')
     click.echo("press Ctrl-C to stop")
     try:
         running.serve_forever()
     finally:
         running.server.server_close()
+
+
+@command.command(name="env")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="The data directory the org serves from (serve's --data).",
+)
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    help="Seconds to wait for an org that is still starting.",
+)
+def env(data_dir: Path, wait_seconds: float) -> None:
+    """Print `export SF_…=…` lines for the org serving from DATA: eval "$(sfsync localorg env --data DIR)".
+
+    They are the local org's own credentials, for the variables the example configs read.
+    """
+    from sfsync.localorg.environment import export_lines, running_connection
+
+    for line in export_lines(running_connection(data_dir, wait_seconds)):
+        click.echo(line)

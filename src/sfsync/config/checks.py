@@ -38,8 +38,8 @@ class Checker:
         position = self.source.position(path, key=key)
         self.found.append(Diagnostic(Severity.ERROR, summary, position=position, path=path, hint=hint))
 
-    def warning(self, summary: str, path: Path, hint: str = "") -> None:
-        position = self.source.position(path)
+    def warning(self, summary: str, path: Path, hint: str = "", *, key: bool = False) -> None:
+        position = self.source.position(path, key=key)
         self.found.append(Diagnostic(Severity.WARNING, summary, position=position, path=path, hint=hint))
 
     def run(self) -> list[Diagnostic]:
@@ -126,7 +126,19 @@ class Checker:
                 self.filter(audience.get("where"), kinds, ("plays", index, "audience", "where"), None)
             action = item.get("sync_to_salesforce")
             if isinstance(action, dict):
-                self.defaults(action.get("defaults"), ("plays", index, "sync_to_salesforce", "defaults"))
+                path = ("plays", index, "sync_to_salesforce", "defaults")
+                self.defaults(action.get("defaults"), path)
+                if isinstance(audience, dict) and audience.get("object") == "company":
+                    self.company_play_defaults(action.get("defaults"), path)
+
+    def company_play_defaults(self, node: object, path: Path) -> None:
+        """A company play's entrants are companies: its Contact and Lead defaults reach no record."""
+        if not isinstance(node, dict):
+            return
+        hint = "a company play writes Accounts only; give them to a play with audience object: person"
+        for obj in node:
+            if obj in ("Contact", "Lead"):
+                self.warning(f"the {obj} defaults of a company play never apply", (*path, obj), hint, key=True)
 
     def named_items(self, section: str) -> Iterator[tuple[int, dict[str, object]]]:
         items = self.document.get(section)

@@ -1,7 +1,8 @@
 """The seed file: the org's users, permissions, custom fields, duplicate rules and first records.
 
-The YAML shape is documented in `docs/localorg.md`; `examples/localorg/seed.yaml` is the reference.
-Records may point at other seeded records with `"@ref"` values.
+The YAML shape is documented in `docs/localorg.md`; `DEFAULT_SEED` (package data, so an installed
+sfsync serves it from any directory) is the reference. Records may point at other seeded records with
+`"@ref"` values.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import yaml
 from sfsync.errors import UsageError
 from sfsync.localorg.network import IpRange, parse_ranges
 
+DEFAULT_SEED = Path(__file__).with_name("default_seed.yaml")
 OBJECT_PERMISSIONS = ("read", "create", "edit", "delete")
 FIELD_LEVELS = ("none", "read", "edit")
 

@@ -1,8 +1,9 @@
 """The HTTPS server: TLS on 127.0.0.1, threaded, HTTP/1.1 keep-alive, and `connection.json`.
 
 `connection.json` in the data directory holds what scripts and tests need to connect (instance URL,
-CA file, the integration user's credentials, a ready access token, the control API's admin token);
-it is written with owner-only permissions because it holds secrets.
+CA file, the integration user's credentials, a ready access token, the connected app's JWT key file,
+the control API's admin token); it is written with owner-only permissions because it holds secrets.
+A start removes the previous one first, so a reader waiting for it never takes an old org's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import ssl
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from sfsync.localorg.bulk_worker import stop_worker
 from sfsync.localorg.faults import FaultPlan, FaultRule
 from sfsync.localorg.org import Org
 from sfsync.localorg.seed import Seed
-from sfsync.localorg.tls import write_certificate
+from sfsync.localorg.tls import write_certificate, write_jwt_key
 
 log = logging.getLogger("sfsync.localorg")
 API_VERSION = "59.0"
@@ -44,6 +45,7 @@ class Connection:
     access_token: str
     consumer_key: str
     consumer_secret: str
+    private_key_file: str  # signs JWT bearer logins with `consumer_key`; "" when the seed gives the app a certificate
     admin_token: str
     control_url: str
     data_dir: str
@@ -90,7 +92,9 @@ def create(
 ) -> RunningOrg:
     """Build the org from `seed`, bind the TLS server and write `connection.json` (not yet serving)."""
     data_dir = data_dir.resolve()
+    (data_dir / "connection.json").unlink(missing_ok=True)
     org = build_org(data_dir, seed)
+    private_key_file = _jwt_ready(org, data_dir)
     app = LocalOrgApp(org, FaultPlan(faults))
     cert, key = write_certificate(data_dir / "tls")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -112,12 +116,27 @@ def create(
         access_token=app.sessions.open(org.integration_user),
         consumer_key=app_credentials.consumer_key if app_credentials else "",
         consumer_secret=app_credentials.consumer_secret if app_credentials else "",
+        private_key_file=private_key_file,
         admin_token=app.admin_token,
         control_url=f"{instance_url}/_localorg",
         data_dir=str(data_dir),
     )
     _write_private(data_dir / "connection.json", json.dumps(asdict(connection), indent=2) + "\n")
     return RunningOrg(server, app, connection)
+
+
+def _jwt_ready(org: Org, data_dir: Path) -> str:
+    """Give the seed's first connected app a certificate when it has none, and return its private key's file.
+
+    So a JWT bearer config (`client_id`, `private_key_file`) logs in to the local org as it would to
+    an org whose admin uploaded the certificate; a seed that brings its own certificate keeps it.
+    """
+    app = next(iter(org.seed.connected_apps), None)
+    if app is None or app.certificate:
+        return ""
+    key_file, certificate = write_jwt_key(data_dir / "jwt")
+    org.connected_apps[app.consumer_key] = replace(app, certificate=certificate)
+    return str(key_file)
 
 
 def _write_private(path: Path, text: str) -> None:

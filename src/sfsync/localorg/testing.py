@@ -1,7 +1,7 @@
 """A pytest plugin: `local_org`, a session-wide local org on a free port with the example seed.
 
-Enable with `pytest_plugins = ["sfsync.localorg.testing"]`. The seed is `examples/localorg/seed.yaml`
-of the source tree unless `SFSYNC_LOCALORG_SEED` names another file.
+Enable with `pytest_plugins = ["sfsync.localorg.testing"]`. The seed is the one shipped with sfsync
+(`sfsync.localorg.seed.DEFAULT_SEED`) unless `SFSYNC_LOCALORG_SEED` names another file.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import requests
 
-from sfsync.localorg.seed import load_seed
+from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 from sfsync.localorg.server import RunningOrg, start_in_background
 
-EXAMPLE_SEED = Path(__file__).resolve().parents[3] / "examples" / "localorg" / "seed.yaml"
+EXAMPLE_SEED = DEFAULT_SEED  # the name tests import
 
 
 class LocalOrgHandle:
@@ -35,6 +35,7 @@ class LocalOrgHandle:
         self.access_token = connection.access_token
         self.consumer_key = connection.consumer_key
         self.consumer_secret = connection.consumer_secret
+        self.private_key_file = connection.private_key_file
         self.admin_token = connection.admin_token
         self.data_dir = Path(connection.data_dir)
         self.host = self.instance_url.removeprefix("https://")

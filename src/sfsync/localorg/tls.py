@@ -1,4 +1,5 @@
-"""A self-signed certificate for 127.0.0.1 and localhost, made fresh at every start."""
+"""Key pairs made fresh at every start: the server's self-signed certificate for 127.0.0.1 and localhost,
+and the key a client signs JWT bearer assertions with for the seed's connected app."""
 
 from __future__ import annotations
 
@@ -57,3 +58,32 @@ def write_certificate(directory: Path) -> tuple[Path, Path]:
     )
     key_path.chmod(0o600)
     return cert_path, key_path
+
+
+def write_jwt_key(directory: Path) -> tuple[Path, str]:
+    """Write `private-key.pem` (owner-only) and return it with the PEM certificate that verifies its signatures.
+
+    What a Salesforce admin does by uploading a certificate to a connected app ("Use digital
+    signatures"); the private key stays with the client, here in the data directory.
+    """
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sfsync local org JWT bearer")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    key_path = directory / "private-key.pem"
+    key_path.unlink(missing_ok=True)
+    key_path.touch(mode=0o600)
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return key_path, certificate.public_bytes(serialization.Encoding.PEM).decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -68,6 +69,14 @@ def test_jwt_bearer(org: RunningOrg) -> None:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
     assert_connected(org.adapter(method="jwt", client_id="jwt-app", private_key=private, password=""))
+
+
+def test_jwt_bearer_with_the_key_the_local_org_writes(org: RunningOrg) -> None:
+    """The seed's connected app has no certificate: the org makes one, and the key file signs logins."""
+    key_file = Path(org.handle.private_key_file)
+    assert key_file.parent == org.handle.data_dir / "jwt" and key_file.stat().st_mode & 0o077 == 0
+    private = key_file.read_text(encoding="utf-8")
+    assert_connected(org.adapter(method="jwt", client_id=KEY, private_key=private, password=""))
 
 
 def test_refresh_token(org: RunningOrg) -> None:

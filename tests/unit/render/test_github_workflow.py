@@ -18,6 +18,7 @@ import click
 import pytest
 from ruamel.yaml import YAML
 
+from sfsync import __version__
 from sfsync.cli import cli
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -101,6 +102,19 @@ def test_every_choice_is_accepted(words: list[str], option: str, value: str) -> 
     if value == "markdown" and value not in param.type.choices:
         pytest.xfail("plan does not offer `--format markdown` yet (the view is `render.views.render_plan_view`)")
     assert value in param.type.choices
+
+
+def test_sfsync_is_installed_from_the_wheel_committed_to_the_repository() -> None:
+    """No registry has sfsync: every job installs the wheel the repository holds, and changing it is reviewed."""
+    loaded = workflow()
+    assert loaded["env"]["SFSYNC_WHEEL"] == f"tools/sfsync-{__version__}-py3-none-any.whl"
+    installs = [s for job in loaded["jobs"].values() for s in job["steps"] if s.get("name") == "Install sfsync"]
+    assert len(installs) == len(loaded["jobs"])
+    assert {s["run"] for s in installs} == {'python -m pip install "./${SFSYNC_WHEEL}"'}
+    for event in ("pull_request", "push"):
+        assert "tools/sfsync-*.whl" in loaded["on"][event]["paths"]
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "sfsync==" not in text and "<owner>" not in text.lower() and "OWNER/" not in text
 
 
 def test_secrets_come_only_from_github_secrets() -> None:
