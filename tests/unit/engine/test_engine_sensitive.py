@@ -13,8 +13,11 @@ from sqlalchemy import delete, update
 from sfsync.engine.applier import apply_plan
 from sfsync.engine.plan import FieldChange, Plan, plan_to_json
 from sfsync.engine.plan_digest import ValueDigest
+from sfsync.engine.plan_file import plan_from_text, plan_to_text
 from sfsync.engine.planner import make_plan
 from sfsync.engine.sensitive import ValueDigests
+from sfsync.render.plan_schema import plan_problems
+from sfsync.render.views import FORMATS, render_plan_view
 from sfsync.salesforce.port import ErrorDetail, FieldInfo
 from sfsync.store import Store
 from sfsync.store.schema import person
@@ -179,3 +182,18 @@ def test_a_workspace_record_gone_since_the_plan_refuses_its_change(store, port, 
     (row,) = apply_plan(port, store, loaded, plan).rows
     assert row.outcome == "conflict" and "the workspace record is no longer in the store" in row.message
     assert port.live("Lead") == []
+
+
+def test_a_plan_with_digests_round_trips_validates_and_renders_without_them(store, port, write_config):
+    port.seed("Lead", LastName="Lovelace", Company="Acme", Email="ada@acme.example", MobilePhone="+1 555 0100")
+    add_people(store, {**ADA, "title": "CTO"})
+    kept = "    MobilePhone: {from: person.mobile_phone, sensitive: true}\n"  # if_empty over a set value: kept
+    plan = make_plan(port, store, write_config(SENSITIVE_LEADS.replace(MOBILE, kept)))
+    (change,) = plan.changes
+    (skip,) = change.skipped_fields
+    assert skip.field == "MobilePhone" and isinstance(skip.before, ValueDigest) and isinstance(skip.wanted, ValueDigest)
+    assert plan_from_text(plan_to_text(plan)) == plan
+    assert plan_problems(plan_to_json(plan)) == []
+    for output in FORMATS:
+        view = render_plan_view(plan_to_json(plan), output)
+        assert "(sensitive)" in view and "hmac-sha256" not in view and "0100" not in view and "0018" not in view
