@@ -249,7 +249,8 @@ class WriteSet:
         A record's key (email, website) and ids are its identity, which the plan names anyway (its
         label, match notes, skips) and apply's duplicate checks read: they stay as they are.
         """
-        identity = decided.field in (KEY_FIELD.get(sobject), self.config.sync.external_id_field, ACCOUNT_FIELD)
+        names = (KEY_FIELD.get(sobject), self.config.sync.external_id_field, ACCOUNT_FIELD)
+        identity = decided.field.lower() in {name.lower() for name in names if name}
         if not decided.sensitive or identity:
             return decided
         before = self.digests.of_held(key, decided.field, decided.before, info)
