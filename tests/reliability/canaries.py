@@ -6,6 +6,8 @@ PostgreSQL store, raw or URL-encoded.
 
 from __future__ import annotations
 
+import csv
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterable
@@ -27,11 +29,14 @@ def found_in_text(text: str, values: Iterable[str]) -> list[str]:
     return sorted({value for value in values if any(form in text for form in forms(value))})
 
 
-def found_in_files(directory: Path, values: Iterable[str]) -> list[str]:
-    """`path: canary` for every file under `directory` holding a canary (binary files included)."""
+def found_in_files(directory: Path, values: Iterable[str], skip: re.Pattern[str] | None = None) -> list[str]:
+    """`path: canary` for every file under `directory` holding a canary (binary files included).
+
+    `skip`: files whose path relative to `directory` it matches are not searched (a value's own place)."""
     hits = []
     wanted = list(values)
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+    files = (p for p in directory.rglob("*") if p.is_file())
+    for path in sorted(p for p in files if skip is None or not skip.match(p.relative_to(directory).as_posix())):
         text = path.read_bytes().decode("utf-8", errors="replace")
         hits += [f"{path.relative_to(directory)}: {value}" for value in found_in_text(text, wanted)]
     return hits
@@ -56,3 +61,18 @@ def postgres_dump(url: str) -> str:
             rows = connection.execute(f'SELECT t::text FROM "{table}" t').fetchall()  # noqa: S608 - catalog names
             lines += [f"{table}: {row[0]}" for row in rows]
     return "\n".join(lines)
+
+
+def with_canaries(source: Path, target: Path, column: str, *, first: str) -> list[str]:
+    """`source` (a workspace CSV) copied to `target` with a canary in `column` of every row, the row whose
+    `Email` is `first` moved first; returns the canaries in row order."""
+    with source.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    rows.sort(key=lambda row: row["Email"] != first)  # stable: the others keep their order
+    for row in rows:
+        row[column] = canary(column.lower().replace(" ", "-"))
+    with target.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return [row[column] for row in rows]

@@ -219,3 +219,17 @@ def test_a_damaged_plan_file_is_refused_with_a_message(
         assert "Traceback" not in out.out + out.err and "internal error" not in out.err
         if code == 1:
             assert out.err.startswith("error: "), out.err
+
+
+def test_a_plan_whose_list_is_a_string_is_refused_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the fuzzer: `"identity": "0"` reached the decoder as a string and was an internal error."""
+    from unit.render.plan_cases import case_json
+
+    document = case_json("identity_changes")
+    document["identity"] = "0"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document), "utf-8")
+    assert run(["show", str(path)]) == 1
+    assert capsys.readouterr().err.startswith("error: malformed plan")

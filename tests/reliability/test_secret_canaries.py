@@ -5,100 +5,38 @@ verifies JWTs signed by a canary private key, a session token and a PostgreSQL p
 too. Every command that exists runs on the examples (and fails on purpose with a wrong password and
 an unreachable store); its stdout and stderr, every file it writes (plans, describe cache, logs, crash
 logs), the SQLite and PostgreSQL stores and `sfsync localorg serve`'s printed output hold zero of them.
+
+The values of a sensitive mapped field are canaries too: the workspace's (what apply writes) and the
+one Salesforce held before. They belong in the store (the workspace record) and in Salesforce, and
+nowhere else: not in the saved plan (the CI artifact), not in any output or other file, not in a
+snapshot.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 import pytest
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from sfsync.cli import run
-from sfsync.localorg.seed import DEFAULT_SEED, load_seed
-from sfsync.localorg.server import RunningOrg, start_in_background
+from unit.render.plan_cases import SECRET_VALUES
 
-from .canaries import canary, found_in_files, found_in_text, postgres_dump, sqlite_dump
+from .canaries import canary, found_in_files, found_in_text, postgres_dump, sqlite_dump, with_canaries
+from .secret_org import SEED, SecretOrg, secret_org
+
+__all__ = ["secret_org"]  # the module's fixture
 
 pytestmark = pytest.mark.org
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-SEED = DEFAULT_SEED
 POSTGRES_ADMIN = os.environ.get("SFSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-@dataclass
-class SecretOrg:
-    running: RunningOrg
-    secrets_dir: Path
-    password: str
-    security_token: str
-    consumer_secret: str
-    key_lines: list[str]
-    access_token: str = ""
-    values: list[str] = field(default_factory=list)
-
-    def env(self, **extra: str) -> dict[str, str]:
-        c = self.running.connection
-        return {
-            "SF_INSTANCE_URL": c.instance_url,
-            "SF_USERNAME": c.username,
-            "SF_PASSWORD": self.password,
-            "SF_SECURITY_TOKEN": self.security_token,
-            "SF_CA_BUNDLE": str(c.ca_file),
-            "SF_CLIENT_ID": "canary-app",
-            "SF_PRIVATE_KEY_FILE": str(self.secrets_dir / "jwt.key"),
-            "SF_ACCESS_TOKEN": self.access_token,
-            "NO_COLOR": "1",
-            **extra,
-        }
-
-
-def _key_pair(directory: Path) -> tuple[list[str], str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    (directory / "jwt.key").write_bytes(pem)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "canary")])
-    now = dt.datetime.now(dt.UTC)
-    builder = x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-    builder = builder.serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-    cert = builder.not_valid_after(now + dt.timedelta(days=2)).sign(key, hashes.SHA256())
-    body = [line for line in pem.decode().splitlines() if "PRIVATE KEY" not in line]
-    return [*body[1:4], "-----BEGIN PRIVATE KEY"], cert.public_bytes(serialization.Encoding.PEM).decode()
-
-
-@pytest.fixture(scope="module")
-def secret_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecretOrg]:
-    secrets_dir = tmp_path_factory.mktemp("secrets")
-    key_lines, certificate = _key_pair(secrets_dir)
-    password, token, consumer_secret = canary("password"), canary("token"), canary("consumer-secret")
-    seed = yaml.safe_load(SEED.read_text("utf-8"))
-    seed["users"][0] |= {"password": password, "security_token": token}
-    app = {"name": "canary", "consumer_key": "canary-app", "consumer_secret": consumer_secret}
-    seed["connected_apps"] = [app | {"certificate": certificate}]
-    (secrets_dir / "seed.yaml").write_text(yaml.safe_dump(seed), "utf-8")
-    running = start_in_background(tmp_path_factory.mktemp("org"), load_seed(secrets_dir / "seed.yaml"))
-    org = SecretOrg(running, secrets_dir, password, token, consumer_secret, key_lines)
-    org.access_token = running.app.sessions.open(running.org.integration_user)
-    (secrets_dir / "password.txt").write_text(password + "\n", "utf-8")
-    org.values = [password, token, consumer_secret, org.access_token, running.connection.admin_token, *key_lines]
-    try:
-        yield org
-    finally:
-        running.stop()
 
 
 class Commands:
@@ -134,11 +72,10 @@ def _config(work: Path, example: str, **replace: str) -> None:
     (work / "sfsync.yaml").write_text(text, "utf-8")
 
 
-def _every_command(sfsync: Commands, store: str) -> None:
+def _every_command(sfsync: Commands, store: str, people: Path = EXAMPLES / "data" / "people.csv") -> None:
     sfsync.env["SFSYNC_STORE"] = store
-    for csv in ("companies", "people"):
-        kind = "company" if csv == "companies" else "person"
-        assert sfsync("workspace", "load", str(EXAMPLES / "data" / f"{csv}.csv"), "--object", kind) == 0
+    assert sfsync("workspace", "load", str(EXAMPLES / "data" / "companies.csv"), "--object", "company") == 0
+    assert sfsync("workspace", "load", str(people), "--object", "person") == 0
     for args in (
         ("validate",),
         ("validate", "--online"),
@@ -174,12 +111,41 @@ def _assert_no_canary(org: SecretOrg, sfsync: Commands, store_dump: str) -> None
 def test_password_login_and_a_sqlite_store_hold_no_secret(
     secret_org: SecretOrg, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    _config(tmp_path, "quickstart")
+    mobile = "    Phone: person.work_phone\n"
+    _config(tmp_path, "quickstart", **{mobile: mobile + SENSITIVE_MAPPING})
     sfsync = Commands(tmp_path, secret_org.env(), capfd)
     store = f"sqlite:///{tmp_path / '.sfsync' / 'sfsync.db'}"
-    _every_command(sfsync, store)
+    people, sensitive = _sensitive_people(secret_org)
+    _every_command(sfsync, store, people)
     assert (tmp_path / ".sfsync" / "describe").is_dir() and (tmp_path / "plan.json").is_file()
-    _assert_no_canary(secret_org, sfsync, sqlite_dump(tmp_path / ".sfsync" / "sfsync.db"))
+    dump = sqlite_dump(tmp_path / ".sfsync" / "sfsync.db")
+    _assert_no_canary(secret_org, sfsync, dump)
+    # The workspace holds them (the store's place for them); the plan's digests, the views, the run log and
+    # every other file hold none: not the value written, not the one Salesforce held.
+    assert all(value in dump for value in sensitive[:-1])
+    assert found_in_files(tmp_path, sensitive, skip=STORE_FILES) == []
+    assert found_in_text("\n".join(sfsync.output), sensitive) == []
+    plan = (tmp_path / "plan.json").read_text("utf-8")
+    assert '"MobilePhone"' in plan and '"digest": "hmac-sha256:' in plan
+    lead = secret_org.lead(SENSITIVE_PERSON)
+    assert lead["MobilePhone"] == sensitive[0]  # applied, from the store: the digest held the right value
+
+
+# A sensitive mapping the quickstart does not have: the people's canary mobile numbers, overwriting (owned).
+SENSITIVE_MAPPING = "    MobilePhone: {from: person.mobile_phone, sensitive: true, policy: owned}\n"
+SENSITIVE_PERSON = "alan.mccarthy@cedarpine.example"  # of a High-intent company: an entrant of the quickstart's play
+STORE_FILES = re.compile(r"^\.sfsync/sfsync\.db")
+
+
+def _sensitive_people(org: SecretOrg) -> tuple[Path, list[str]]:
+    """The example people with canary mobile numbers, and `SENSITIVE_PERSON`'s Lead in Salesforce with a
+    canary number a person typed. Returns the file and the canaries (`SENSITIVE_PERSON`'s first, Salesforce's last)."""
+    path = org.secrets_dir / "people-sensitive.csv"
+    mobiles = with_canaries(EXAMPLES / "data" / "people.csv", path, "Mobile Phone", first=SENSITIVE_PERSON)
+    before = canary("mobile-before")
+    values = {"LastName": "McCarthy", "Company": "Cedar & Pine", "Email": SENSITIVE_PERSON, "MobilePhone": before}
+    org.control("records/Lead", "POST", {"as": "ada@acme.local", "values": values})
+    return path, [*mobiles, before]
 
 
 @pytest.mark.postgres
@@ -260,10 +226,11 @@ def test_localorg_serve_prints_no_secret(secret_org: SecretOrg, tmp_path: Path) 
     assert found_in_text(out + err, [*served, secret_org.consumer_secret]) == []
 
 
-def test_no_snapshot_or_doc_holds_the_example_orgs_secrets() -> None:
+def test_no_snapshot_or_doc_holds_the_example_orgs_secrets_or_a_sensitive_value() -> None:
     seed = yaml.safe_load(SEED.read_text("utf-8"))
     values = [u["password"] for u in seed["users"]] + [u.get("security_token", "") for u in seed["users"]]
     values = [value for value in values if value]
     values += [app["consumer_secret"] for app in seed["connected_apps"]]
+    values += SECRET_VALUES  # the sensitive values the plan views' snapshots are rendered from
     for directory in [*ROOT.glob("tests/**/__snapshots__"), ROOT / "docs", ROOT / "schema"]:
         assert found_in_files(directory, values) == [], directory

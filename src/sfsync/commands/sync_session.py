@@ -75,10 +75,20 @@ def read_plan(path: Path, *, store: Store | None = None) -> Plan:
     return plan
 
 
+PLAN_FILE_MODE = 0o600
+
+
 def write_plan(plan_json: Mapping[str, Any], path: Path) -> None:
-    """Save the plan's JSON form (`plan_to_json`), written piece by piece."""
+    """Save the plan's JSON form (`plan_to_json`), written piece by piece, readable by its owner only.
+
+    A plan names people and what sfsync would write about them: the file is mode 0600 whatever the
+    umask, and a file already there is made 0600 before anything is written into it.
+    """
     try:
-        with path.open("w", encoding="utf-8") as file:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PLAN_FILE_MODE)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            if hasattr(os, "fchmod"):  # not on Windows, whose files have no such mode
+                os.fchmod(descriptor, PLAN_FILE_MODE)
             for chunk in plan_file_chunks(plan_json):
                 file.write(chunk)
     except OSError as error:

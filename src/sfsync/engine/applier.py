@@ -27,6 +27,7 @@ from sfsync.engine.plan_checks import check_changes
 from sfsync.engine.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.read_fields import READ_OBJECTS, reread_fields
+from sfsync.engine.sensitive_apply import SensitiveValues, take_values
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
@@ -90,6 +91,7 @@ def apply_plan(
     progress: Progress = SILENT,
 ) -> ApplyReport:
     describes = check_plan(port, store, loaded, plan)
+    sensitive = take_values(store, loaded.config, describes, plan.changes)  # before anything is sent
     run = store.runs.start("apply")
     rows: list[RowReport] = []
     refs: dict[str, str] = {}
@@ -99,7 +101,10 @@ def apply_plan(
             changes = list(group)
             describe = describes.get(sobject) or port.describe(sobject)
             since = _watermark(plan, sobject)
-            if not _send_object(port, store, loaded, describe, changes, refs, rows, run.id, since, stop, progress):
+            sent = _send_object(
+                port, store, loaded, describe, changes, refs, rows, run.id, since, stop, progress, sensitive
+            )
+            if not sent:
                 interrupted = True
                 break
     except RemoteError as failure:
@@ -127,6 +132,7 @@ def _send_object(
     since: dt.datetime | None,
     stop: Callable[[], bool],
     progress: Progress,
+    sensitive: SensitiveValues,
 ) -> bool:
     """Send one object's changes chunk by chunk; False when a stop was requested."""
     sobject = describe.name
@@ -139,8 +145,9 @@ def _send_object(
             return False
         bulk = api == "bulk"
         done = apply_chunk(
-            port, store, loaded.config, describe, chunk, refs, run_id, bulk=bulk, since=since, also_read=also_read
-        )
+            port, store, loaded.config, describe, chunk, refs, run_id,
+            bulk=bulk, since=since, also_read=also_read, sensitive=sensitive,
+        )  # fmt: skip
         rows.extend(done)
         progress.advance("apply", sobject, len(chunk))
     progress.finish("apply", sobject)

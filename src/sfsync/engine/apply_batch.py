@@ -4,6 +4,8 @@ Before sending, each update's target is re-read and every field whose Salesforce
 the plan's `before` is dropped as a conflict; a create whose email or domain now exists in
 Salesforce is not sent. Creates without an external id write an intent first. The batch's links, ledger entries,
 intent outcomes, row results and the serial are committed together once Salesforce has answered.
+A sensitive value is sent as apply took it from the store, and a change whose value is no longer the
+planned one is not sent at all (engine/sensitive_apply).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from sfsync.engine.appeared import appeared_keys, create_key
 from sfsync.engine.duplicates import MatchedRecord, RuleMatch, duplicate_error, not_linked_message
 from sfsync.engine.external_ids import carried_ids, planned_id
 from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.plan_digest import ValueDigest
 from sfsync.engine.recheck import changed_since
-from sfsync.engine.values import same_value
+from sfsync.engine.sensitive_apply import NONE, SensitiveValues
 from sfsync.salesforce.port import ErrorDetail, ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
 from sfsync.store import Store
 from sfsync.store.intents import Intent
@@ -85,25 +88,27 @@ def prepare(
     ext: str | None = None,
     *,
     registrable: bool = False,
+    sensitive: SensitiveValues = NONE,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
     With `since` (the Bulk path), one query for what changed since then replaces the re-read by id.
     Either re-read also takes `also_read`; each prepared update keeps what was read (`current`).
     With `ext`, a create whose external id some record already carries is linked to it, not sent.
+    `sensitive`: the values apply took from the store for the plan's digests (engine/sensitive_apply).
     """
     creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
         found = changed_since(port, describe, changes, since, also_read, ext, registrable=registrable)
         by_id, seen = found.current, _Seen(set(found.appeared), _by_change(creates, ext, found.carried))
-        return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe, registrable) for c in changes]
+        return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe, registrable, sensitive) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
     seen = _Seen(
         appeared_keys(port, creates, registrable=registrable), _by_change(creates, ext, carried_ids(port, creates, ext))
     )
-    return [_prepare(c, current.get(c.key), seen, refs, describe, registrable) for c in changes]
+    return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
 
 
 @dataclass(frozen=True)
@@ -134,10 +139,13 @@ def _prepare(
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
     registrable: bool,
+    sensitive: SensitiveValues,
 ) -> Prepared:
-    prepared = _checked(change, current, seen, refs, describe, registrable)
+    prepared = _checked(change, current, seen, refs, describe, registrable, sensitive)
     if change.action is Action.UPDATE and current is not None:
-        prepared.current = {name: value for name, value in current.items() if name != "attributes"}
+        # A target the Bulk check did not see holds what the plan read: a digest there is no value to mirror.
+        read = {name: value for name, value in current.items() if not isinstance(value, ValueDigest)}
+        prepared.current = {name: value for name, value in read.items() if name != "attributes"}
     return prepared
 
 
@@ -148,6 +156,7 @@ def _checked(
     refs: Mapping[str, str],
     describe: ObjectDescribe | None,
     registrable: bool,
+    sensitive: SensitiveValues,
 ) -> Prepared:
     if change.action is Action.UPDATE and current is None:
         return Prepared(change, report=_report(change, "conflict", message="the record is gone from Salesforce"))
@@ -163,6 +172,9 @@ def _checked(
     if change.action is Action.CREATE and create_key(change, registrable=registrable) in seen.appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
         return Prepared(change, report=_report(change, "conflict", message=why))
+    refused = sensitive.refusal(change)
+    if refused is not None:  # a sensitive value that is not the planned one: the record waits for a new plan
+        return Prepared(change, report=_report(change, "conflict", message=refused))
     values: dict[str, Any] = {}
     dropped = []
     for item in change.fields:
@@ -171,10 +183,10 @@ def _checked(
             return Prepared(change, report=_report(change, "skipped", message=why))
         info = describe.field(item.field) if describe else None
         # A reference is checked like any value: an AccountId someone set since the plan is theirs.
-        if current is not None and not same_value(current.get(item.field), item.before, info):
+        if current is not None and not sensitive.held(change, item, current.get(item.field), info):
             dropped.append(item.field)
             continue
-        values[item.field] = refs[item.ref] if item.ref is not None else item.after
+        values[item.field] = refs[item.ref] if item.ref is not None else sensitive.sent(change, item)
     if not values:
         why = "every field changed in Salesforce since the plan: " + ", ".join(dropped)
         report = _report(change, "conflict", message=why, dropped=tuple(dropped))

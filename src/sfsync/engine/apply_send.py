@@ -12,6 +12,7 @@ from sfsync.config.models import CompanyMatch, Config, DuplicateRules
 from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
 from sfsync.engine.duplicates import rule_matches
 from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.sensitive_apply import NONE, SensitiveValues
 from sfsync.engine.standing import record_outcomes
 from sfsync.engine.values import stored_value
 from sfsync.errors import RemoteError
@@ -49,10 +50,13 @@ def apply_chunk(
     bulk: bool,
     since: dt.datetime | None = None,
     also_read: Sequence[str] = (),
+    sensitive: SensitiveValues = NONE,
 ) -> list[RowReport]:
     """Check, send and record one chunk; on the Bulk path, `since` is the plan's read watermark.
 
     `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
+    `sensitive`: the values taken from the store for the plan's digests; what Salesforce says about a row
+    is recorded and reported without them.
     """
     ext = config.sync.external_id_field
     registrable = config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN
@@ -67,8 +71,9 @@ def apply_chunk(
             continue
         try:  # re-read right before this group is sent, so nothing sent before it widens the window
             prepared = prepare(
-                port, describe, changes, refs, since if bulk else None, also_read, ext, registrable=registrable
-            )
+                port, describe, changes, refs, since if bulk else None, also_read, ext,
+                registrable=registrable, sensitive=sensitive,
+            )  # fmt: skip
         except RemoteError as error:  # nothing of this group was sent
             failure = error
             continue
@@ -84,7 +89,7 @@ def apply_chunk(
     matches = rule_matches(port, [(p.change, r) for p, r in sent])
     reports = [p.report for p in checked if p.report is not None]
     reports += [report_for(p, r, matches.get(p.change.key)) for p, r in sent]
-    reports = _owned_elsewhere(store, reports)
+    reports = _scrubbed(_owned_elsewhere(store, reports), sensitive)
     _commit(store, describe, checked, sent, reports, intents, refs, run_id, str(config.sync.duplicate_rules))
     if failure is not None:
         raise failure
@@ -105,6 +110,15 @@ def _owned_elsewhere(store: Store, reports: list[RowReport]) -> list[RowReport]:
             why = f"{report.sf_id} would be linked, but it is linked to {owner[0]} {owner[1]}: not linked, not written"
             report = replace(report, outcome="conflict", message=why)
         result.append(report)
+    return result
+
+
+def _scrubbed(reports: list[RowReport], sensitive: SensitiveValues) -> list[RowReport]:
+    """Salesforce may quote a value it refuses (`data value too large: …`): never a sensitive one."""
+    result = []
+    for report in reports:
+        quoted = sensitive.quoted(report.key) if report.message else None
+        result.append(replace(report, message=quoted(report.message)) if quoted is not None else report)
     return result
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
+from sfsync.engine.plan_digest import ValueDigest, value_from_json
 from sfsync.engine.plan_identity import IdentityChange, identity_from_json
 from sfsync.engine.plan_identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
 from sfsync.engine.plan_identity import WorkspaceRef as WorkspaceRef
@@ -53,11 +54,14 @@ class SkipCode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
-    """One field apply sends. `ref` names the change whose created Id becomes the value (AccountId)."""
+    """One field apply sends. `ref` names the change whose created Id becomes the value (AccountId).
+
+    A `sensitive` field's `after` (and `before`, unless it was empty) is a `ValueDigest`: apply takes the
+    value from the store and sends it only when its digest is the plan's."""
 
     field: str
-    before: JSONValue
-    after: JSONValue
+    before: JSONValue | ValueDigest
+    after: JSONValue | ValueDigest
     source: str
     policy: str
     reason: str
@@ -67,11 +71,13 @@ class FieldChange:
 
 @dataclass(frozen=True, slots=True)
 class FieldSkip:
-    """One field sfsync would set but may not (policy, conflict); kept so the plan says why."""
+    """One field sfsync would set but may not (policy, conflict); kept so the plan says why.
+
+    A `sensitive` field's `before` and `wanted` are digests, as in a field change."""
 
     field: str
-    before: JSONValue
-    wanted: JSONValue
+    before: JSONValue | ValueDigest
+    wanted: JSONValue | ValueDigest
     code: SkipCode
     reason: str
     sensitive: bool = False
@@ -240,7 +246,7 @@ def plan_from_json(data: dict[str, Any]) -> Plan:
         raise UsageError(f"unsupported plan format_version {version!r} (this sfsync reads {FORMAT_VERSION})")
     try:
         return _plan(data)
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:  # a list or object of the wrong shape
         raise UsageError(f"malformed plan: {error}") from error
 
 
@@ -271,7 +277,7 @@ def _change(d: dict[str, Any]) -> RecordChange:
         workspace=WorkspaceRef(**d["workspace"]),
         sf_id=d["sf_id"],
         match=d["match"],
-        fields=tuple(FieldChange(**f) for f in d["fields"]),
+        fields=tuple(_field_change(f) for f in d["fields"]),
         skipped_fields=tuple(_field_skip(f) for f in d.get("skipped_fields", ())),
         batch=d.get("batch", 0),
         plays=tuple(d.get("plays", ())),
@@ -279,8 +285,13 @@ def _change(d: dict[str, Any]) -> RecordChange:
     )
 
 
+def _field_change(d: dict[str, Any]) -> FieldChange:
+    return FieldChange(**{**d, "before": value_from_json(d["before"]), "after": value_from_json(d["after"])})
+
+
 def _field_skip(d: dict[str, Any]) -> FieldSkip:
-    return FieldSkip(d["field"], d["before"], d["wanted"], SkipCode(d["code"]), d["reason"], d.get("sensitive", False))
+    before, wanted = value_from_json(d["before"]), value_from_json(d["wanted"])
+    return FieldSkip(d["field"], before, wanted, SkipCode(d["code"]), d["reason"], d.get("sensitive", False))
 
 
 def _skip(d: dict[str, Any]) -> Skip:

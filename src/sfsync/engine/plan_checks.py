@@ -11,7 +11,8 @@ this store's sfsync wrote; these rules hold whatever a plan's origin:
   company refers to an Account created in the same plan or carries an Id;
 - an update's field obeys its policy against the value the plan read: `create_only` never, `if_empty`
   only over an empty value, `if_unchanged` only over an empty value or what the ledger says sfsync
-  wrote; `OwnerId` only when it was empty;
+  wrote (compared by digest when the plan holds a sensitive `before` as one); `OwnerId` only when it
+  was empty;
 - an update's target is linked to that workspace record, or to none while the record has no other
   link on that object, and no two changes write one record; a create's record has no link on that
   object yet (a second record would be a duplicate).
@@ -27,7 +28,9 @@ from types import MappingProxyType
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config, PersonObject, Policy
 from sfsync.engine.plan import Action, FieldChange, Plan, RecordChange
-from sfsync.engine.values import OWNER_FIELD, is_empty, same_value
+from sfsync.engine.sensitive import ValueDigests
+from sfsync.engine.sensitive_apply import NONE, SensitiveValues
+from sfsync.engine.values import OWNER_FIELD, is_empty
 from sfsync.engine.write_set import KNOWN_AFTER_APPLY
 from sfsync.engine.write_sources import ACCOUNT_FIELD, EXTERNAL_ID_SOURCE, field_sources
 from sfsync.errors import ForeignPlanError
@@ -160,12 +163,13 @@ def _check_policy(change: RecordChange, item: FieldChange, info: FieldInfo | Non
 def _check_ledger(store: Store, overwrites: Sequence[tuple[RecordChange, FieldChange, FieldInfo | None]]) -> None:
     """`if_unchanged` overwrites only what sfsync itself wrote last (the ledger's value)."""
     ledgers: dict[tuple[str, str], Mapping[str, object]] = {}
+    compare = SensitiveValues(ValueDigests(store.plan_key.key())) if overwrites else NONE
     for change, item, info in overwrites:
         target = (change.sobject, str(change.sf_id))
         if target not in ledgers:
             ledgers[target] = store.ledger.values(*target)
         written = ledgers[target].get(item.field)
-        if is_empty(written, info) or not same_value(item.before, written, info):
+        if is_empty(written, info) or not compare.held(change, item, written, info):
             raise _refuse(change, "if_unchanged, but Salesforce held a value sfsync did not write", item.field)
 
 

@@ -42,6 +42,21 @@ def people(store: Store, reads: SubjectReads) -> Iterator[Subject]:
             yield person_subject(reads, record)
 
 
+def subjects_of(store: Store, reads: SubjectReads, kind: Kind, ids: Sequence[str]) -> Iterator[Subject]:
+    """The subjects of the given workspace records (those still in the store), built as planning builds them."""
+    build = company_subject if kind is Kind.COMPANY else person_subject
+    for part in chunks(list(ids), CHUNK):
+        records = list(store.workspace.get_many(kind, part).values())
+        reads.clear()
+        with store.session.read() as conn:
+            if kind is Kind.COMPANY:
+                _load_companies(conn, reads, records, [])
+            else:
+                _load_people(conn, reads, records)
+        for record in records:
+            yield build(reads, record)
+
+
 def company_subject(reads: SubjectReads, record: WorkspaceRecord) -> Subject:
     """The company with the Accounts on its domain (its domain group) and their Opportunities."""
     return _company(reads, record.id, {**record.values, "attributes": dict(record.attributes)}, record.key)

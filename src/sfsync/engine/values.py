@@ -16,6 +16,7 @@ from typing import Any
 from sfsync.config.models import Direction, FieldMapping, Policy
 from sfsync.engine.field_values import PLAIN, FieldValues, InvalidValue, Options, TooLong, blank, for_field
 from sfsync.engine.plan import FieldChange, FieldSkip, SkipCode
+from sfsync.engine.sensitive import sensitive_field
 from sfsync.salesforce.port import FieldInfo
 from sfsync.templating import is_template, render
 
@@ -169,13 +170,10 @@ def decide(
 
     Raises `InvalidFieldValue` when the value cannot go into the field: the record is a row error.
     """
-    if info is not None and info.encrypted and not wanted.sensitive:
-        wanted = replace(wanted, sensitive=True)  # encrypted strings are sensitive whatever the mapping says
+    if not wanted.sensitive and sensitive_field(info, wanted.field, marked=False):
+        wanted = replace(wanted, sensitive=True)  # encrypted or secret-named: sensitive whatever the mapping says
     kind = for_field(info)
-    try:
-        after = kind.to_salesforce(wanted.value, wanted.options)
-    except InvalidValue as error:
-        raise InvalidFieldValue(wanted, str(error)) from error
+    after = _converted(wanted, kind)
     if after is None:
         return None
     too_long: TooLong | None = None
@@ -189,6 +187,20 @@ def decide(
     if isinstance(fate, FieldChange) and cut_from and info is not None:
         return replace(fate, reason=f"{fate.reason}; truncated from {cut_from} to {info.length} characters")
     return fate
+
+
+def sendable(wanted: Wanted, info: FieldInfo | None) -> Any:
+    """The value `decide` would send for `wanted` (None: nothing to send); raises InvalidFieldValue and TooLong."""
+    kind = for_field(info)
+    after = _converted(wanted, kind)
+    return None if after is None else kind.fit(after, wanted.options)[0]
+
+
+def _converted(wanted: Wanted, kind: FieldValues) -> Any:
+    try:
+        return kind.to_salesforce(wanted.value, wanted.options)
+    except InvalidValue as error:
+        raise InvalidFieldValue(wanted, str(error)) from error
 
 
 def _too_long(error: TooLong) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
 
 from sfsync.config import LoadedConfig
 from sfsync.config.models import CompanyMatch, Config, ContactsWithoutAccount, PersonObject, Policy
+from sfsync.engine.appeared import KEY_FIELD
 from sfsync.engine.exclusions import exclusion_for
 from sfsync.engine.matching import Target, account_target, person_target
 from sfsync.engine.plan import (
@@ -27,18 +27,13 @@ from sfsync.engine.plan import (
     SkipCode,
     WorkspaceRef,
 )
-from sfsync.engine.plays import membership, play_defaults
+from sfsync.engine.plays import membership
+from sfsync.engine.sensitive import ValueDigests
 from sfsync.engine.subject import Subject
 from sfsync.engine.template_diagnostics import template_diagnostic
-from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide, wanted_values
-from sfsync.engine.write_sources import (
-    ACCOUNT_FIELD,
-    ACCOUNT_SOURCE,
-    EXTERNAL_ID_SOURCE,
-    object_mappings,
-    source_object,
-)
-from sfsync.salesforce.port import ObjectDescribe
+from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide
+from sfsync.engine.write_sources import ACCOUNT_FIELD, ACCOUNT_SOURCE, wanted_for
+from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.normalise import normalise_domain, normalise_email
 from sfsync.store.subject_reads import SubjectReads
@@ -70,6 +65,7 @@ class WriteSet:
         self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
         self._accounts: dict[str, str | None] = {}
         self._no_account: dict[str, str] = {}  # company id -> why its people's Contacts have no Account
+        self.digests = ValueDigests(store.plan_key.key())
 
     # --- visiting ---------------------------------------------------------------------------------------
     def visit_company(self, subject: Subject) -> None:
@@ -183,7 +179,7 @@ class WriteSet:
         if wanted is None:
             return None
         wanted += extra
-        decided, invalid = self._decide(target, wanted)
+        decided, invalid = self._decide(key, target, wanted)
         if invalid:  # a row error: nothing of the record is sent until its values are fixed
             why = "invalid value: " + "; ".join(failure.reason for failure in invalid)
             self._skip(subject, target.sobject, SkipCode.INVALID_VALUE, why, target.sf_id)
@@ -210,23 +206,15 @@ class WriteSet:
         return change
 
     def _wanted(self, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted] | None:
-        source = source_object(self.config, sobject)
-        defaults: list[tuple[str, Mapping[str, Any]]] = play_defaults(self.config.plays, plays, source)
-        defaults.append(("default", self.config.defaults.get(source, {})))
-        mappings = object_mappings(self.config, sobject)
         try:
-            wanted = wanted_values(sobject, mappings, defaults, subject.context(), self.config.sync.owned_prefix)
+            return wanted_for(self.config, subject, sobject, plays)
         except TemplateFailure as failure:
             self._template_failed(failure)
             self._skip(subject, sobject, SkipCode.UNAPPLIABLE, f"template failed: {failure}")
             return None
-        ext = self.config.sync.external_id_field
-        if ext:
-            wanted.append(Wanted(ext, subject.id, EXTERNAL_ID_SOURCE, Policy.OWNED))
-        return wanted
 
     def _decide(
-        self, target: Target, wanted: list[Wanted]
+        self, key: str, target: Target, wanted: list[Wanted]
     ) -> tuple[list[FieldChange | FieldSkip], list[InvalidFieldValue]]:
         create = target.sf_id is None
         ledger = {} if create else self.reads.ledger_values(target.sobject, str(target.sf_id))
@@ -250,8 +238,25 @@ class WriteSet:
                 ref = str(decided.after).removeprefix(KNOWN_AFTER_APPLY)
                 decided = replace(decided, after=KNOWN_AFTER_APPLY, ref=ref, reason="the Account this apply creates")
             if decided is not None:
-                result.append(decided)
+                result.append(self._hidden(key, target.sobject, decided, info))
         return result, invalid
+
+    def _hidden(
+        self, key: str, sobject: str, decided: FieldChange | FieldSkip, info: FieldInfo
+    ) -> FieldChange | FieldSkip:
+        """A sensitive field's values as the plan holds them: digests (engine/sensitive).
+
+        A record's key (email, website) and ids are its identity, which the plan names anyway (its
+        label, match notes, skips) and apply's duplicate checks read: they stay as they are.
+        """
+        names = (KEY_FIELD.get(sobject), self.config.sync.external_id_field, ACCOUNT_FIELD)
+        identity = decided.field.lower() in {name.lower() for name in names if name}
+        if not decided.sensitive or identity:
+            return decided
+        before = self.digests.of_held(key, decided.field, decided.before, info)
+        if isinstance(decided, FieldSkip):
+            return replace(decided, before=before, wanted=self.digests.of_sent(key, decided.field, decided.wanted))
+        return replace(decided, before=before, after=self.digests.of_sent(key, decided.field, decided.after))
 
     def _missing_required(self, sobject: str, fields: Sequence[FieldChange]) -> list[str]:
         describe = self.describes.get(sobject)

@@ -10,9 +10,12 @@ mappings, or, when there are none, with the Lead mappings whose source is a `per
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sfsync.config.models import Config, Direction, FieldMapping, PersonObject, Policy
-from sfsync.engine.values import default_policy, fallback_policy
+from sfsync.engine.plays import play_defaults
+from sfsync.engine.subject import Subject
+from sfsync.engine.values import Wanted, default_policy, fallback_policy, wanted_values
 
 EXTERNAL_ID_SOURCE = "sfsync id"
 ACCOUNT_SOURCE = "company"
@@ -34,6 +37,24 @@ def object_mappings(config: Config, sobject: str) -> Mapping[str, FieldMapping]:
     if source != sobject:
         return {name: m for name, m in mappings.items() if m.from_.startswith("person.")}
     return mappings
+
+
+def wanted_for(config: Config, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted]:
+    """Every value the config wants on `sobject` for `subject` entering `plays`, by precedence.
+
+    What the plan decides from, and what apply takes a sensitive value from again. Raises
+    `TemplateFailure` when a default's template fails for the record.
+    """
+    source = source_object(config, sobject)
+    known = [name for name in plays if name in {play.name for play in config.plays}]
+    defaults: list[tuple[str, Mapping[str, Any]]] = play_defaults(config.plays, known, source)
+    defaults.append(("default", config.defaults.get(source, {})))
+    mappings = object_mappings(config, sobject)
+    wanted = wanted_values(sobject, mappings, defaults, subject.context(), config.sync.owned_prefix)
+    ext = config.sync.external_id_field
+    if ext:
+        wanted.append(Wanted(ext, subject.id, EXTERNAL_ID_SOURCE, Policy.OWNED))
+    return wanted
 
 
 def field_sources(config: Config, sobject: str, field: str, plays: Sequence[str]) -> dict[str, Policy]:

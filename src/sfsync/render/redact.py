@@ -2,7 +2,9 @@
 
 A field is sensitive when its mapping says `sensitive: true` (the plan carries the flag), when
 Salesforce encrypts it (an encrypted-string field, passed in as `encrypted`), or when its name looks
-like a secret (`Api_Token__c`, `Password__c`). Its values become `(sensitive)` wherever they appear:
+like a secret (`Api_Token__c`, `Password__c`). The plan itself holds such values as digests
+(engine/sensitive); a view shows a digest, or a value of a plan made before digests, as
+`(sensitive)` alike. Its values become `(sensitive)` wherever they appear:
 the field's before/after/wanted, config-diff entries about it, and any other text of the plan that
 quotes the value (a match note, a reason, a diagnostic). Credentials in config-diff entries
 (`password`, `*_token`, a password inside a store URL) are masked the same way.
@@ -16,28 +18,15 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from sfsync.config.secrets import is_reference, is_secret_key
+from sfsync.engine.plan_digest import ValueDigest, value_from_json
+from sfsync.engine.sensitive import SENSITIVE, Quoted, looks_secret
 from sfsync.salesforce.port import ObjectDescribe
 
-SENSITIVE = "(sensitive)"
-# Field API names that look like secrets; `__c`/`__pc` suffixes and underscores are ignored.
-SECRET_NAME = re.compile(
-    r"(password|passwd|passphrase|secret|token|apikey|privatekey|credential|ssn|socialsecurity|cardnumber|cvv)",
-    re.IGNORECASE,
-)
 URL_PASSWORD = re.compile(r"(?P<head>://[^/@:\s]+:)(?P<value>[^@/\s]+)(?=@)")
-# Values shorter than this are replaced only where a whole string equals them, so that a sensitive
-# "1" does not mangle every other string of the plan.
-MIN_QUOTED = 4
 # The plan's keys whose strings are prose that may quote a value.
 FREE_TEXT = frozenset({"match", "reason", "label", "summary", "detail", "message", "intent"})
 
 FieldKey = tuple[str, str]
-
-
-def looks_secret(field: str) -> bool:
-    """True for Salesforce field names such as `Api_Token__c`, `Password__c`, `SSN__c`."""
-    base = re.sub(r"__[a-z]+$", "", field, flags=re.IGNORECASE).replace("_", "")
-    return SECRET_NAME.search(base) is not None
 
 
 def encrypted_fields(describes: Mapping[str, ObjectDescribe]) -> frozenset[FieldKey]:
@@ -65,7 +54,7 @@ def redact_plan(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()
             change = _copy(change)
             found: set[str] = set()
             _redact_change(change, sensitive, found)
-            _scrub_text(change, _Quoted(found))
+            _scrub_text(change, Quoted(found))
             by_record.setdefault(_record_of(change), set()).update(found)
             everywhere |= found
         changes.append(change)
@@ -76,7 +65,7 @@ def redact_plan(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()
     result["skips"] = [_scrubbed_skip(skip, by_record) for skip in plan.get("skips", [])]
     result["diagnostics"] = [_copy(item) for item in plan.get("diagnostics", [])]
     if everywhere:
-        quoted = _Quoted(everywhere)
+        quoted = Quoted(everywhere)
         for key in ("diagnostics", "config_diff"):
             for item in result[key]:
                 _scrub_text(item, quoted)
@@ -102,7 +91,7 @@ def _scrubbed_skip(skip: Mapping[str, Any], by_record: Mapping[tuple[str, str], 
     if not found:
         return skip
     copied = _copy(skip)
-    _scrub_text(copied, _Quoted(found))
+    _scrub_text(copied, Quoted(found))
     return copied
 
 
@@ -140,10 +129,15 @@ def _redact_change(change: dict[str, Any], sensitive: frozenset[FieldKey], value
 
 
 def _hide(item: dict[str, Any], keys: Iterable[str], values: set[str]) -> None:
-    """Replace each non-empty value; an empty one stays, so a reader still sees "was empty"."""
+    """Replace each non-empty value; an empty one stays, so a reader still sees "was empty".
+
+    A digest is shown as `(sensitive)` too; it quotes nothing, so nothing else is scrubbed for it."""
     for key in keys:
         value = item.get(key)
         if value is None or value == "" or value == SENSITIVE:
+            continue
+        if isinstance(value_from_json(value), ValueDigest):
+            item[key] = SENSITIVE
             continue
         if not (isinstance(value, str) and value.startswith("(known after")):
             values.add(str(value))
@@ -196,21 +190,7 @@ def _masked(value: str, values: set[str]) -> str:
     return SENSITIVE
 
 
-class _Quoted:
-    """Replaces every sensitive value quoted inside other text of the plan."""
-
-    def __init__(self, values: Collection[str]) -> None:
-        self.exact = frozenset(values)
-        long = sorted((v for v in values if len(v) >= MIN_QUOTED), key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(v) for v in long)) if long else None
-
-    def __call__(self, text: str) -> str:
-        if text in self.exact:
-            return SENSITIVE
-        return self.pattern.sub(SENSITIVE, text) if self.pattern is not None else text
-
-
-def _scrub_text(item: dict[str, Any], quoted: _Quoted) -> None:
+def _scrub_text(item: dict[str, Any], quoted: Quoted) -> None:
     """Free text only: structural strings (actions, object and field names, codes) are never touched."""
     for key, value in item.items():
         if key in FREE_TEXT and isinstance(value, str):
@@ -236,4 +216,4 @@ def sensitive_values(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey]
 
 def scrubber(values: Collection[str]) -> Callable[[str], str]:
     """A function that replaces each of `values` inside a text by `(sensitive)`."""
-    return _Quoted(values)
+    return Quoted(values)

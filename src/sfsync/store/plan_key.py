@@ -1,4 +1,5 @@
-"""The store's plan key: the secret that seals the plans this store's sfsync makes.
+"""The store's plan key: the secret that seals the plans this store's sfsync makes, and from which the key
+that digests their sensitive values is derived (engine/sensitive).
 
 Made once, when the store is created or upgraded (migration 5): 32 random bytes in a single-row
 table. It never leaves the store except into an HMAC: it is never printed, logged, or written to a

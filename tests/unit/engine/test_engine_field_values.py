@@ -155,6 +155,7 @@ def test_values_compare_by_field_type(field, left, right, same):
     semantics = kind(field)
     assert semantics.same(left, right) is same
     assert semantics.same(right, left) is same
+    assert (semantics.canonical(left) == semantics.canonical(right)) is same  # what a `before` digest is of
 
 
 @pytest.mark.parametrize(
@@ -217,6 +218,13 @@ def test_comparison_is_reflexive_and_symmetric(field, left, right):
     semantics = kind(field)
     assert semantics.same(left, left)
     assert semantics.same(left, right) == semantics.same(right, left)
+
+
+@pytest.mark.parametrize("field", sorted(FIELDS))
+@given(left=_SCALARS, right=_SCALARS)
+def test_two_values_share_a_canonical_text_exactly_when_they_are_the_same(field, left, right):
+    semantics = kind(field)
+    assert (semantics.canonical(left) == semantics.canonical(right)) is semantics.same(left, right)
 
 
 @pytest.mark.parametrize("field", sorted(FIELDS))

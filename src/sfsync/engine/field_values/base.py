@@ -9,15 +9,18 @@ that sends, compares or records a value asks it rather than deciding on its own:
   from the ledger, one about to be sent; JSON or Bulk text alike);
 - `is_empty`: whether the field counts as empty for `if_empty` (a checkbox is empty when false);
 - `stored`: the value in Salesforce's own form, as a read returns it after a save (for the ledger
-  and the mirror).
+  and the mirror);
+- `canonical`: one text per value as `same` sees it (what a sensitive value's digest is taken of).
 
 Invariants every kind keeps: `same` is reflexive and symmetric; `stored(stored(v)) == stored(v)`;
-a value `to_salesforce` accepts is `same` as what it returns.
+a value `to_salesforce` accepts is `same` as what it returns; `same(a, b)` exactly when
+`canonical(a) == canonical(b)`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -139,6 +142,12 @@ class FieldValues:
         """Empty for `if_empty`."""
         return blank(value)
 
+    def canonical(self, value: Any) -> str:
+        """The text of `key` (`null` when empty): two values have the same one exactly when they are `same`."""
+        if self.is_empty(value):
+            return "null"
+        return json.dumps(_plain_key(self.key(value)), ensure_ascii=False, separators=(",", ":"))
+
     def stored(self, value: Any) -> Any:
         """Salesforce's own form of a value; a value the kind cannot read is kept as it is."""
         try:
@@ -155,3 +164,20 @@ class FieldValues:
         """The text `contains`/`starts_with`/`ends_with` look in (case-insensitive, as SOQL's LIKE)."""
         key = self.filter_key(value)
         return key.casefold() if isinstance(key, str) else str(value).strip().casefold()
+
+
+def _plain_key(key: Any) -> Any:
+    """A comparison key as JSON, each kind of key tagged so that keys of two kinds never share a text."""
+    if isinstance(key, bool | str | int) or key is None:
+        return key
+    if isinstance(key, Decimal):
+        return ["number", plain_decimal(key)]  # equal numbers have one fixed-point text
+    if isinstance(key, dt.datetime):
+        return ["moment", key.isoformat()]
+    if isinstance(key, dt.date):
+        return ["date", key.isoformat()]
+    if isinstance(key, frozenset | set):
+        return ["set", sorted(json.dumps(_plain_key(item), ensure_ascii=False) for item in key)]
+    if isinstance(key, tuple | list):
+        return ["tuple", [_plain_key(item) for item in key]]
+    return ["text", str(key)]
