@@ -18,10 +18,11 @@ import click
 
 from sfsync import __version__
 from sfsync.commands import registered_commands
+from sfsync.commands.summaries import SummaryGroup
 from sfsync.errors import ConfigError, ExitCode, SfsyncError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=SummaryGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="sfsync")
 def cli() -> None:
     """Keep a go-to-market workspace in sync with Salesforce, as code.
@@ -63,8 +64,9 @@ def run(argv: list[str] | None = None) -> int:
 def _report(error: SfsyncError) -> None:
     if isinstance(error, ConfigError):
         from sfsync.render.diagnostics import render_diagnostics
+        from sfsync.render.text import wants_color
 
-        click.echo(render_diagnostics(error.diagnostics), err=True, nl=False)
+        click.echo(render_diagnostics(error.diagnostics, color=wants_color(sys.stderr)), err=True, nl=False)
         return
     click.echo(f"error: {error}", err=True)
 

@@ -18,6 +18,7 @@ class ExitCode:
     ERROR = 1
     CHANGES = 2
     INTERNAL = 3
+    UNKNOWN_OUTCOME = 4  # apply: some rows were sent but Salesforce's answer never came (`sfsync plan` finds out)
     INTERRUPTED = 130
 
 

@@ -80,11 +80,7 @@ def test_restricted_user_gets_exactly_its_gaps(
     assert doctor(local_org, tmp_path, monkeypatch, "restricted", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)
     missing = sorted(c["name"] for c in report["checks"] if c["ok"] is False)
-    assert missing == [
-        "Account: Create",
-        "Account: Edit",
-        "Contact: Create",
-        "Contact: Edit",
+    assert missing == [  # Leads mode never writes an Account or a Contact: their Create and Edit are not asked
         "Lead.Phone: Read (mapping)",
         "Lead.Website: Read and Edit (mapping)",
         "Lead: Create",
@@ -92,10 +88,34 @@ def test_restricted_user_gets_exactly_its_gaps(
         "View All Users",
         "View Setup and Configuration",
     ]
-    assert report["connection"]["username"] == "restricted@acme.local" and report["missing"] == 10
+    assert report["connection"]["username"] == "restricted@acme.local" and report["missing"] == 6
     grants = {c["name"]: c["grant"] for c in report["checks"] if c["ok"] is False}
     assert 'profile "Restricted API"' in grants["Lead: Create"]
     assert "Field Permissions → Website → Edit Access" in grants["Lead.Website: Read and Edit (mapping)"]
+
+
+def test_contacts_mode_asks_for_account_and_contact_writes_and_only_reads_leads(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "sfsync.yaml"
+    contacts = CONFIG.replace("person_object: leads", "person_object: contacts_and_accounts").replace(
+        "  Lead:", "  Contact:"
+    )
+    config.write_text(
+        contacts.replace("INTEGRATION", "dedicated").replace("    Website: company.domain\n", ""), "utf-8"
+    )
+    local_org.use_password_login(monkeypatch, *USERS["restricted"])
+    monkeypatch.chdir(tmp_path)
+    assert run(["doctor", "-c", str(config), "--format", "json"]) == 1
+    checks = {c["name"]: c["ok"] for c in json.loads(capsys.readouterr().out)["checks"] if c["kind"] == "object"}
+    assert {name: ok for name, ok in checks.items() if not ok} == {
+        "Account: Create": False, "Account: Edit": False, "Contact: Create": False, "Contact: Edit": False,
+        "Opportunity: Read": False,
+    }  # fmt: skip
+    assert "Lead: Read" in checks and "Lead: Create" not in checks and "Lead: Edit" not in checks
 
 
 def test_advice_follows_the_kind_of_integration_user(
@@ -108,7 +128,7 @@ def test_advice_follows_the_kind_of_integration_user(
     out = capsys.readouterr().out
     assert "✗ Opportunity: Read" in out and "permission set assigned to restricted@acme.local" in out
     assert "changing the shared profile" in out and "3 required" not in out
-    assert "10 required permissions are missing." in out
+    assert "6 required permissions are missing." in out
     assert "✗ View All Users" in out and "✗ View Setup and Configuration" in out
 
 

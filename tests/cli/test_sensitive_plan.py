@@ -122,7 +122,7 @@ def test_a_workspace_value_moved_since_the_plan_refuses_that_record(
     capsys.readouterr()
     assert run(["apply", "plan.json"]) == 0
     out = capsys.readouterr().out
-    assert "conflict Lead" in out and "(person p_" in out
+    assert "conflict Lead" in out and "(person peter@initech.example)" in out
     assert "MobilePhone (from person.mobile_phone): its value is no longer the one planned" in out
     assert "Apply complete: 1 conflict, 1 written." in out and moved not in out and PETER_MOBILE not in out
     mobiles = _mobiles(local_org)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
+from terminal import run_on_terminal
 
 from sfsync.cli import run
 from sfsync.config import canonical, load_config
@@ -198,3 +200,18 @@ def test_a_play_that_syncs_people_is_enough_to_write(tmp_path: Path, capsys: pyt
     path.write_text(head + WRITING.replace("MODE", "contacts_and_accounts") + "plays:\n" + COMPANY_PLAY)
     assert run(["validate", str(path)]) == 0
     assert "sync.write is on" not in capsys.readouterr().err  # companies are written as Accounts here
+
+
+def test_errors_are_coloured_on_a_terminal_and_plain_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "sfsync.yaml").write_text("version: 1\nsync: {person_objekt: leads}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    done = run_on_terminal(["validate"], tmp_path, env)
+    assert done.returncode == 1
+    assert "\x1b[1;31merror\x1b[0m" in done.terminal and "\x1b[36mhint:\x1b[0m" in done.terminal
+    plain = run_on_terminal(["validate"], tmp_path, {**env, "NO_COLOR": "1"})
+    assert "\x1b[" not in plain.terminal and "error: " in plain.terminal
+    monkeypatch.chdir(tmp_path)
+    assert run(["validate"]) == 1  # stderr not a terminal
+    assert "\x1b[" not in capsys.readouterr().err

@@ -51,13 +51,14 @@ def validate(
     monkeypatch: pytest.MonkeyPatch,
     text: str,
     *args: str,
+    user: str = "",
 ) -> tuple[int, Path]:
     config = tmp_path / "sfsync.yaml"
     config.write_text(text, encoding="utf-8")
     monkeypatch.setenv("SF_INSTANCE_URL", local_org.instance_url)
     monkeypatch.setenv("SF_CA_BUNDLE", str(local_org.ca_file))
     monkeypatch.setenv(
-        "SF_ACCESS_TOKEN", local_org.control("sessions", "POST", {"as": local_org.username})["access_token"]
+        "SF_ACCESS_TOKEN", local_org.control("sessions", "POST", {"as": user or local_org.username})["access_token"]
     )
     monkeypatch.chdir(tmp_path)
     return run(["validate", "--online", "--format", "json", *args, str(config)]), config
@@ -108,3 +109,37 @@ def test_a_config_that_fits_the_org_is_valid(
     code, _ = validate(local_org, tmp_path, monkeypatch, good)
     assert code == 0
     assert json.loads(capsys.readouterr().out)["diagnostics"] == []
+
+
+HIDDEN = (
+    CONNECTION
+    + """\
+sync: {person_object: leads, write: true}
+mappings:
+  Lead:
+    Email: {from: person.email, direction: read_write}
+    LastName: person.last_name
+    Company: company.name
+    Phone: person.phone
+    Titel: person.title
+"""
+)
+
+
+def test_a_field_hidden_by_field_level_security_is_not_answered_with_another_field(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The restricted user's profile hides Lead.Phone: it exists, and is not a typo of MobilePhone."""
+    code, config = validate(local_org, tmp_path, monkeypatch, HIDDEN, user="restricted@acme.local")
+    assert code == 1
+    capsys.readouterr()
+    assert run(["validate", "--online", str(config)]) == 1
+    err = capsys.readouterr().err
+    phone, titel = err.split("error: Lead has no field ")[1:3]
+    assert phone.startswith("Phone visible") and titel.startswith("Titel visible")
+    assert "Lead.Phone exists, but field-level security hides it from the integration user" in phone
+    assert "did you mean" not in phone and "MobilePhone" not in phone
+    assert "hint: did you mean Title?" in titel

@@ -154,3 +154,21 @@ def test_an_internationalised_email_loads_as_salesforce_takes_it(
     assert out.err.startswith(f"{path}:3: error: bad email: not an email address")
     with open_store(store_url) as store:
         assert [p.key for p in store.workspace.records(Kind.PERSON)] == ["josé@empresa.es"]
+
+
+def test_two_rows_with_one_key_are_reported_with_the_row_that_won(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = "email,first_name,title\nPeter@Initech.example,Peter,Engineer\nmilton@initech.example,Milton,\n"
+    people += "peter@initech.example,,Manager\n"
+    (tmp_path / "people.csv").write_text(people, encoding="utf-8")
+    assert run(["workspace", "load", "people.csv", "--object", "person", "--store", "sqlite:///s.db"]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        "people.csv:4: warning: email peter@initech.example repeats line 2: one person, this row's values "
+        "replacing line 2's in every column it has\n"
+    )
+    assert out == "loaded 2, updated 1, unchanged 0, rejected 0, 1 repeated key (the later row won)\n"
+    with open_store("sqlite:///s.db") as store:
+        peter = store.workspace.find(Kind.PERSON, "peter@initech.example")
+        assert peter is not None and (peter.values["first_name"], peter.values["title"]) == (None, "Manager")

@@ -48,12 +48,27 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
     A saved plan is refused unless this store sealed it (an edited plan, or one made against another
     store, is refused), when the store, org, describes or config moved since it was made, and when a
     change is not one sfsync makes from this config. A field changed in Salesforce since the plan is
-    skipped as a conflict, never overwritten. Exit codes: 0 done, 1 some rows were rejected (all
-    recorded), 130 interrupted (the current batch is recorded).
+    skipped as a conflict, never overwritten. Without a plan file, apply asks before writing, so it
+    needs a terminal: in CI pass a plan file or --auto-approve.
+
+    \b
+    Exit codes:
+      0    done: every row written, linked, or skipped as planned
+      1    error: some rows were rejected (all recorded), the plan was refused, or no one
+           can answer the approval prompt
+      3    internal error (details in .sfsync/logs/)
+      4    some rows' outcome is unknown (Salesforce never answered): run `sfsync plan`,
+           whose read finds what was written; nothing is created twice
+      130  interrupted (the current batch is recorded)
     """
     events = output == "json"
     if events and plan_file is None and not auto_approve:
         raise UsageError("apply --format json cannot ask for approval: give a plan file or --auto-approve")
+    if plan_file is None and not auto_approve and not _can_prompt():
+        raise UsageError(
+            "apply cannot ask for approval without a terminal: save a plan with `sfsync plan -o plan.json` "
+            "and run `sfsync apply plan.json`, or pass --auto-approve"
+        )
     out = console(err=events)  # with events, stdout carries only NDJSON
     sink = NdjsonSink(sys.stdout, "apply", tool_version=__version__) if events else None
     if sink is not None:
@@ -76,13 +91,29 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
     if sink is not None:
         for row in report.rows:
             sink.row_result(row)
-        ok = not report.rejected and not report.interrupted
+        ok = not report.rejected and not report.interrupted and not report.unknown
         sink.summary(report.counts(), ok=ok, run_id=report.run_id, interrupted=report.interrupted)
     else:
         render_report(report, out)
+    return apply_exit_code(report)
+
+
+def apply_exit_code(report: ApplyReport) -> int:
+    """130 interrupted, else 4 when any row's outcome is unknown (it needs a read to settle, whatever else
+    happened), else 1 when any row was rejected, else 0."""
     if report.interrupted:
         return ExitCode.INTERRUPTED
+    if report.unknown:
+        return ExitCode.UNKNOWN_OUTCOME
     return ExitCode.ERROR if report.rejected else ExitCode.OK
+
+
+def _can_prompt() -> bool:
+    """A person can answer the approval prompt only at a terminal (not in CI, a pipe or a cron job)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # stdin closed
+        return False
 
 
 @contextmanager
@@ -111,10 +142,16 @@ def render_report(report: ApplyReport, out: Console) -> None:
     for row in notable[:ROWS_SHOWN]:
         detail = row.message or ("; ".join(f"{f} changed in Salesforce since the plan" for f in row.dropped))
         code = f"{row.error_code}: " if row.error_code else ""
-        who = f"{row.workspace_kind} {row.workspace_id}"
+        who = f"{row.workspace_kind} {row.workspace_label or row.workspace_id}"
         out.print(f"  {row.outcome} {row.sobject} {row.sf_id or ''} ({who}): {escape(code + detail)}")
     if len(notable) > ROWS_SHOWN:
         out.print(f"  … and {len(notable) - ROWS_SHOWN} more (see the run log {report.run_id})")
     counts = ", ".join(f"{n} {outcome}" for outcome, n in report.counts().items()) or "nothing to write"
     state = "interrupted" if report.interrupted else "complete"
     out.print(f"[bold]Apply {state}:[/] {counts}.")
+    if report.unknown:
+        unknown = sum(1 for r in report.rows if r.outcome == "unknown")
+        out.print(
+            f"[yellow]{unknown} row{'s' if unknown != 1 else ''} sent without an answer from Salesforce: run "
+            "`sfsync plan`; its read finds what was written (nothing is created twice).[/]"
+        )

@@ -24,9 +24,10 @@ MARKS = {True: "✓", False: "✗", None: "?"}
 def command(output: str, config_path: Path) -> int:
     """Check the connection and every required permission of the integration user.
 
-    Lists system permissions, object access (Account, Contact, Lead, Opportunity) and field-level
-    access for every mapped field and every field an exclusion or play filters on; for each one
-    missing, says where to grant it. Exits 1 when anything required is missing.
+    Lists system permissions, object access (Read on Account, Contact, Lead and Opportunity; Create
+    and Edit on the objects the mode writes) and field-level access for every mapped field and every
+    field an exclusion or play filters on; for each one missing, says where to grant it. Exits 1 when
+    anything required is missing.
     """
     loaded = load_config(config_path)
     integration_user = str(loaded.config.connection.integration_user)
@@ -34,6 +35,7 @@ def command(output: str, config_path: Path) -> int:
 
     try:
         port = connect(loaded, os.environ, cached_describes=False)
+        port.identity()  # a session login makes its first call here: an unreachable org is said as such
     except RemoteError as error:
         readiness = unreachable(error, integration_user)
     else:

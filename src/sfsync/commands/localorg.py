@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
+from sfsync.commands.summaries import SummaryGroup
 from sfsync.localorg.faults import load_fault_file
 from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 
 
-@click.group(name="localorg")
+@click.group(name="localorg", cls=SummaryGroup)
 def command() -> None:
     """Run the local Salesforce-compatible org used by demos, tests and benchmarks."""
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from sfsync import __version__
-from sfsync.commands.options import config_option
+from sfsync.commands.options import DEFAULT_MAX_RECORDS, config_option, max_records_option
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
 from sfsync.engine.plan import Plan, plan_to_json
@@ -29,12 +29,6 @@ format_option = click.option(
     default="text",
     show_default=True,
     help="A view for people, JSON (NDJSON events for `plan`, the plan document for `show`), or Markdown.",
-)
-max_records_option = click.option(
-    "--max-records",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Fold the text view after N record changes (a count of what is hidden is shown).",
 )
 
 
@@ -85,11 +79,13 @@ def command(
     else:
         show_document(document, output, plan_file=str(out) if out else "plan.json", max_records=max_records)
     if out is not None and output == "text":
-        console().print(f"Saved the plan to {out}; apply it with `sfsync apply {out}`.")
+        console().print(_saved(out, plan))
     return plan_exit_code(plan, detailed_exitcode)
 
 
-def show(plan: Plan, output: str, *, plan_file: str = "plan.json", max_records: int | None = None) -> None:
+def show(
+    plan: Plan, output: str, *, plan_file: str = "plan.json", max_records: int | None = DEFAULT_MAX_RECORDS
+) -> None:
     """Print a plan in one of its views; every view is redacted before it is rendered."""
     show_document(plan_to_json(plan), output, plan_file=plan_file, max_records=max_records)
 
@@ -108,6 +104,13 @@ class _Echo:
 
     def write(self, text: str) -> None:
         click.echo(text, nl=False)
+
+
+def _saved(out: Path, plan: Plan) -> str:
+    """Where the plan went; how to apply it only when it can be applied."""
+    if not plan.appliable:
+        return f"Saved the plan to {out}; it has errors and cannot be applied: fix them and plan again."
+    return f"Saved the plan to {out}; apply it with `sfsync apply {out}`."
 
 
 def plan_exit_code(plan: Plan, detailed: bool) -> int:

@@ -11,21 +11,22 @@ import click
 from sfsync.catalogue import Kind
 from sfsync.commands.options import config_option, format_option
 from sfsync.commands.store_option import open_command_store, store_option
+from sfsync.commands.summaries import SummaryGroup
 from sfsync.store import Store
 
 
-@click.group("state")
+@click.group("state", cls=SummaryGroup)
 def command() -> None:
     """The sync state kept in the store: lineage, serial, runs and locks."""
 
 
 @command.command("show")
-@format_option()
+@format_option("The state for people, or one JSON document.")
 @config_option
 @store_option
 def show(output: str, config_path: Path, store_url: str | None) -> None:
     """Print the store's lineage, serial, record counts, last run and locks."""
-    with open_command_store(store_url, config_path) as store:
+    with open_command_store(store_url, config_path, create=False) as store:
         summary = state_summary(store)
     if output == "json":
         click.echo(json.dumps(summary, indent=2, sort_keys=True))
@@ -39,7 +40,7 @@ def show(output: str, config_path: Path, store_url: str | None) -> None:
 @store_option
 def unlock(lock_id: str, config_path: Path, store_url: str | None) -> None:
     """Break the lock LOCK_ID left by a process that is gone (see `sfsync state show`)."""
-    with open_command_store(store_url, config_path) as store:
+    with open_command_store(store_url, config_path, create=False) as store:
         holder = store.locks.unlock(lock_id)
     click.echo(f"released {holder.describe()}")
 

@@ -32,5 +32,6 @@ def store_url_for(store_url: str | None, config_path: Path) -> str:
     return resolve_store_url(load_config(config_path), os.environ)
 
 
-def open_command_store(store_url: str | None, config_path: Path) -> Store:
-    return open_store(store_url_for(store_url, config_path))
+def open_command_store(store_url: str | None, config_path: Path, *, create: bool = True) -> Store:
+    """The command's store; `create=False` for commands that only look at one (a typo creates nothing)."""
+    return open_store(store_url_for(store_url, config_path), create=create)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from sfsync.commands.options import config_option, format_option
+from sfsync.commands.store_option import store_option
 from sfsync.config import LoadedConfig, load_config
 from sfsync.config.discovery import config_files
 from sfsync.errors import ConfigError, Diagnostics, ExitCode
 from sfsync.render.diagnostics import render_diagnostics
+from sfsync.render.text import wants_color
 
 
 @click.command("validate")
@@ -23,7 +26,8 @@ from sfsync.render.diagnostics import render_diagnostics
     help="Also check each config against the org's metadata (connects; needs the secrets).",
 )
 @config_option
-def command(files: tuple[Path, ...], output: str, config_path: Path, online: bool) -> int:
+@store_option
+def command(files: tuple[Path, ...], output: str, config_path: Path, online: bool, store_url: str | None) -> int:
     """Check config FILES (default: the -c config); directories are searched.
 
     Offline by default: `${VAR}` references are not resolved, so this runs without secrets (for
@@ -37,7 +41,7 @@ def command(files: tuple[Path, ...], output: str, config_path: Path, online: boo
         except ConfigError as error:
             diagnostics.extend(error.diagnostics)
             continue
-        online_found = _online(loaded) if online else Diagnostics()
+        online_found = _online(loaded, store_url) if online else Diagnostics()
         # an offline warning the metadata checks report again (as an error when writing) is said once
         again = {(d.path, d.summary) for d in online_found}
         diagnostics.extend(w for w in loaded.warnings if (w.path, w.summary) not in again)
@@ -49,20 +53,37 @@ def command(files: tuple[Path, ...], output: str, config_path: Path, online: boo
     if diagnostics.has_errors():
         raise ConfigError(diagnostics)
     if diagnostics.warnings:
-        click.echo(render_diagnostics(diagnostics), err=True, nl=False)
+        click.echo(render_diagnostics(diagnostics, color=wants_color(sys.stderr)), err=True, nl=False)
     for path in valid:
         click.echo(f"{path}: valid")
     return ExitCode.OK
 
 
-def _online(loaded: LoadedConfig) -> Diagnostics:
-    """`--online`: the metadata checks of `sfsync.engine.metadata` against the connected org."""
+def _online(loaded: LoadedConfig, store_url: str | None) -> Diagnostics:
+    """`--online`: the metadata checks of `sfsync.engine.metadata` against the connected org, and the
+    mappings no record of the config's store fills (when it has one: validate never creates a store)."""
     import os
 
     from sfsync.engine.metadata import check_online
     from sfsync.salesforce.connect import connect
 
-    return check_online(loaded, connect(loaded, os.environ))
+    found = check_online(loaded, connect(loaded, os.environ))
+    found.extend(_empty_sources(loaded, store_url))
+    return found
+
+
+def _empty_sources(loaded: LoadedConfig, store_url: str | None) -> Diagnostics:
+    import os
+
+    from sfsync.config import resolve_store_url
+    from sfsync.engine.source_coverage import empty_sources
+    from sfsync.store import StoreError, open_store
+
+    try:
+        with open_store(store_url or resolve_store_url(loaded, os.environ), create=False) as store:
+            return empty_sources(store, loaded)
+    except (StoreError, ConfigError):  # no store yet (nothing loaded), or none reachable: nothing to judge
+        return Diagnostics()
 
 
 def _report(diagnostics: Diagnostics) -> dict[str, object]:

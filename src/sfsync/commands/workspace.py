@@ -13,13 +13,14 @@ from rich.console import Console
 from sfsync.catalogue import Kind
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import open_command_store, store_option
+from sfsync.commands.summaries import SummaryGroup
 from sfsync.errors import ExitCode
 from sfsync.store.loader import LoadSummary, Rejection, load_workspace
 
 Progress = Callable[[LoadSummary], None]
 
 
-@click.group("workspace")
+@click.group("workspace", cls=SummaryGroup)
 def command() -> None:
     """The workspace: the people and companies sfsync keeps in sync with Salesforce."""
 

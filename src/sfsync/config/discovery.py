@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sfsync.config.loading import NO_CONFIG_HINT
 from sfsync.errors import UsageError
 
 # Inside a directory, these names are sfsync configs; anything else is not. `sfsync.yml` is left out on
@@ -23,5 +24,6 @@ def config_files(arguments: tuple[Path, ...], default: Path) -> list[Path]:
         elif argument.exists():
             found.append(argument)
         else:
-            raise UsageError(f"{argument}: no such file")
+            hint = "" if arguments else f"; {NO_CONFIG_HINT}"
+            raise UsageError(f"{argument}: no such file{hint}")
     return list(dict.fromkeys(found))

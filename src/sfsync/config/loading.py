@@ -30,12 +30,15 @@ class LoadedConfig:
         return self.source.position(path, key=key)
 
 
+NO_CONFIG_HINT = "run `sfsync init` to write a starter config here, or name the config with -c PATH"
+
+
 def read_text(path: Path) -> tuple[str, list[Diagnostic]]:
     """The file's text; bytes that are not UTF-8 become a positioned error (and U+FFFD)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as error:
-        raise UsageError(f"{path}: no such file") from error
+        raise UsageError(f"{path}: no such file; {NO_CONFIG_HINT}") from error
     except OSError as error:
         raise UsageError(f"{path}: cannot read ({error.strerror})") from error
     try:

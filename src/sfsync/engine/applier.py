@@ -51,6 +51,11 @@ class ApplyReport:
     def rejected(self) -> bool:
         return any(r.outcome == "rejected" for r in self.rows)
 
+    @property
+    def unknown(self) -> bool:
+        """Some row was sent and Salesforce's answer never came: written or not, only a read can tell."""
+        return any(r.outcome == "unknown" for r in self.rows)
+
 
 def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
     """The describes the plan was made with, as they are now; an object no longer visible is left out (moved)."""

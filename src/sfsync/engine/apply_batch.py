@@ -54,6 +54,7 @@ class RowReport:
     fields: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
     matched: tuple[MatchedRecord, ...] = ()  # what a duplicate rule matched, when it refused the row
+    workspace_label: str = ""  # the record as people know it (a person's email, a company's domain)
 
     @property
     def retry(self) -> bool:
@@ -259,5 +260,5 @@ def _report(
 ) -> RowReport:
     return RowReport(
         change.key, change.sobject, str(change.action), outcome, sf_id or change.sf_id,
-        change.workspace.kind, change.workspace.id, code, message, fields, dropped, matched,
+        change.workspace.kind, change.workspace.id, code, message, fields, dropped, matched, change.workspace.label,
     )  # fmt: skip

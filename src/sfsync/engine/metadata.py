@@ -16,6 +16,7 @@ from sfsync.config.write_scope import PlayShape, writing_gap
 from sfsync.engine.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
+from sfsync.salesforce.permissions import FieldSight, fields_out_of_sight
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe, SalesforcePort
 from sfsync.salesforce.soql import filter_fields
 from sfsync.templating import is_template
@@ -34,11 +35,16 @@ def objects_needed(config: Any) -> list[str]:
 
 def check_online(loaded: LoadedConfig, port: SalesforcePort) -> Diagnostics:
     """Fetch the describes the config needs and check the config against them."""
-    return metadata_problems(loaded, describe_objects(port, objects_needed(loaded.config)))
+    describes = describe_objects(port, objects_needed(loaded.config))
+    return metadata_problems(loaded, describes, fields_out_of_sight(port, loaded.config, describes))
 
 
-def metadata_problems(loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe | None]) -> Diagnostics:
-    checker = _Checker(loaded, describes)
+def metadata_problems(
+    loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe | None], sight: FieldSight | None = None
+) -> Diagnostics:
+    """Every problem of the config against `describes`; `sight` says which invisible fields exist (hidden
+    by field-level security), so that one is never answered with another field's name."""
+    checker = _Checker(loaded, describes, sight or FieldSight(known=False))
     checker.mappings()
     checker.defaults()
     checker.required_on_create()
@@ -67,10 +73,11 @@ def _filter_trees(config: Any) -> Iterator[tuple[Path, Any]]:
 
 
 class _Checker:
-    def __init__(self, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe | None]) -> None:
+    def __init__(self, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe | None], sight: FieldSight) -> None:
         self.loaded = loaded
         self.config = loaded.config
         self.describes = describes
+        self.sight = sight
         self.found = Diagnostics()
 
     def report(self, summary: str, path: Path, hint: str = "", *, key: bool = False, warning: bool = False) -> None:
@@ -88,10 +95,21 @@ class _Checker:
             return None
         info = describe.field(name)
         if info is None:
-            close = difflib.get_close_matches(name, list(describe.fields), n=1)
-            hint = f"did you mean {close[0]}?" if close else "check the name, and its field-level security"
+            hint = self._unseen_hint(sobject, name, list(describe.fields))
             self.report(f"{sobject} has no field {name} visible to the integration user", path, hint, key=key)
         return info
+
+    def _unseen_hint(self, sobject: str, name: str, visible: list[str]) -> str:
+        """A hidden field is never answered with another field's name; a typo is, when the org says so."""
+        if (sobject, name) in self.sight.hidden:
+            return (
+                f"{sobject}.{name} exists, but field-level security hides it from the integration user: grant "
+                "it Read access (and Edit to write it); `sfsync doctor` says where"
+            )
+        if not self.sight.known:  # it may well exist: naming a visible field would send the user astray
+            return "check the name, and its field-level security (`sfsync doctor` checks it)"
+        close = difflib.get_close_matches(name, visible, n=1)
+        return f"did you mean {close[0]}?" if close else "check the name"
 
     def mappings(self) -> None:
         for sobject, fields in self.config.mappings.items():

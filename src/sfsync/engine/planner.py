@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from sfsync import __version__
+from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
 from sfsync.config.models import Config
@@ -28,11 +29,14 @@ from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.read_fields import READ_OBJECTS
 from sfsync.engine.refresh import refresh
 from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
+from sfsync.engine.source_coverage import empty_sources
 from sfsync.engine.standing import hold_back
+from sfsync.engine.subject import Subject
 from sfsync.engine.subjects import companies, people
 from sfsync.engine.write_set import WriteSet
 from sfsync.errors import Diagnostic
 from sfsync.salesforce.describe import describe_objects
+from sfsync.salesforce.permissions import fields_out_of_sight
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
 from sfsync.store.intents import IntentState
@@ -41,6 +45,7 @@ from sfsync.store.meta import AppliedConfig
 COLLECTION_SIZE = 200
 BULK_JOB_CALLS = 5  # create, upload, close, poll, results
 BULK_QUERY_CALLS = 3  # create, poll, results
+PLAN_PROGRESS_STEP = 500  # records visited between progress reports (bars and events stay cheap)
 
 
 def make_plan(
@@ -74,12 +79,15 @@ def _plan(
     identity = port.identity()
     found = describe_objects(port, [*READ_OBJECTS, *objects_needed(config)])
     describes = {name: d for name, d in found.items() if d is not None}
-    diagnostics = [_diagnostic(d) for d in metadata_problems(loaded, found).sorted()]
+    sight = fields_out_of_sight(port, config, found)
+    problems = metadata_problems(loaded, found, sight)
+    problems.extend(empty_sources(store, loaded))  # a mapping no loaded record fills is said, not silent
+    diagnostics = [_diagnostic(d) for d in problems.sorted()]
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
-    write_set = _build(store, loaded, describes, refreshed.held)
+    write_set = _build(store, loaded, describes, refreshed.held, progress)
     standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
     rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
     ordered, held = _ordered(write_set.changes.values()), list[Skip]()
@@ -108,7 +116,11 @@ def _plan(
 
 
 def _build(
-    store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], held: Mapping[tuple[str, str], str]
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    progress: Progress,
 ) -> WriteSet:
     config = loaded.config
     members = {
@@ -116,11 +128,38 @@ def _build(
         for play in config.plays
     }
     write_set = WriteSet(store, loaded, describes, members, held)
-    for company in companies(store, write_set.reads):
-        write_set.visit_company(company)
-    for person in people(store, write_set.reads):
-        write_set.visit_person(person)
+    _visit(
+        progress,
+        Kind.COMPANY,
+        store.workspace.count(Kind.COMPANY),
+        companies(store, write_set.reads),
+        write_set.visit_company,
+    )
+    _visit(
+        progress,
+        Kind.PERSON,
+        store.workspace.count(Kind.PERSON),
+        people(store, write_set.reads),
+        write_set.visit_person,
+    )
     return write_set
+
+
+def _visit(
+    progress: Progress, kind: Kind, total: int, subjects: Iterable[Subject], visit: Callable[[Subject], None]
+) -> None:
+    """Visit every subject of `kind`, reported as the `plan` phase (most of a plan's time is spent here)."""
+    progress.start("plan", str(kind), total)
+    pending = 0
+    for subject in subjects:
+        visit(subject)
+        pending += 1
+        if pending == PLAN_PROGRESS_STEP:
+            progress.advance("plan", str(kind), pending)
+            pending = 0
+    if pending:
+        progress.advance("plan", str(kind), pending)
+    progress.finish("plan", str(kind))
 
 
 def _ordered(changes: Iterable[RecordChange]) -> list[RecordChange]:

@@ -6,7 +6,8 @@ from typing import Protocol
 
 
 class Progress(Protocol):
-    """Work on one (phase, object) at a time: `refresh` counts records read, `apply` rows sent."""
+    """Work on one (phase, object) at a time: `refresh` counts records read, `plan` workspace records
+    visited (the object is the kind, `company` or `person`), `apply` rows sent."""
 
     def start(self, phase: str, sobject: str, total: int | None = None) -> None: ...
 

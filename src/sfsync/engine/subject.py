@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sfsync.catalogue import COMPANY_FIELDS, PERSON_FIELDS, Kind
+from sfsync.engine.attributes import Attributes
 
 Fields = Mapping[str, Any]
 
@@ -53,7 +54,5 @@ def _complete(values: Fields, catalogue: Mapping[str, Any], record_id: str | Non
     result: dict[str, Any] = {name: values.get(name) for name in catalogue}
     result.update({k: v for k, v in values.items() if k not in result})
     result["id"] = record_id
-    result.setdefault("attributes", {})
-    if result["attributes"] is None:
-        result["attributes"] = {}
+    result["attributes"] = Attributes(result.get("attributes"))  # `Notes` fills person.attributes.notes
     return result

@@ -7,7 +7,11 @@ about a leaked password never prints the password again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+
+from rich.color import ColorSystem
+from rich.style import Style
 
 from sfsync.config.secrets import is_reference, is_secret_key
 from sfsync.errors import Diagnostic, Diagnostics
@@ -20,22 +24,43 @@ KEY_VALUE = re.compile(
 URL_PASSWORD = re.compile(r"(?P<head>://[^/@:\s]+:)(?!\$\{)(?P<value>[^@/\s]+)(?=@)")
 
 
-def render_diagnostics(diagnostics: Diagnostics) -> str:
-    parts = [render_diagnostic(d) for d in diagnostics.sorted()]
+def render_diagnostics(diagnostics: Diagnostics, *, color: bool = False) -> str:
+    """Every diagnostic, then the counts; with `color` (a terminal), severities, carets and hints in colour."""
+    paint = _painter(color)
+    parts = [render_diagnostic(d, color=color) for d in diagnostics.sorted()]
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    parts.append(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}\n")
+    counts = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    parts.append(paint(counts, "bold red" if errors else "bold yellow" if warnings else "") + "\n")
     return "".join(parts)
 
 
-def render_diagnostic(d: Diagnostic) -> str:
-    where = f"{d.position}: " if d.position else ""
-    lines = [f"{where}{d.severity}: {d.summary}"]
+def render_diagnostic(d: Diagnostic, *, color: bool = False) -> str:
+    paint = _painter(color)
+    where = paint(f"{d.position}: ", "bold") if d.position else ""
+    severity = paint(str(d.severity), _SEVERITY_STYLE.get(str(d.severity), ""))
+    lines = [f"{where}{severity}: {paint(d.summary, 'bold')}"]
     if d.detail:
         lines.append(f"  {d.detail}")
-    lines.extend(_snippet(d))
+    snippet = _snippet(d)
+    if snippet:
+        lines.extend([snippet[0], paint(snippet[1], "bold green")])
     if d.hint:
-        lines.append(f"  hint: {d.hint}")
+        lines.append(f"  {paint('hint:', 'cyan')} {d.hint}")
     return "\n".join(lines) + "\n"
+
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow"}
+
+
+def _painter(color: bool) -> Callable[[str, str], str]:
+    """`text` wrapped in the ANSI codes of a rich style, or as it is without colour."""
+
+    def paint(text: str, style: str) -> str:
+        if not color or not style or not text:
+            return text
+        return Style.parse(style).render(text, color_system=ColorSystem.STANDARD)
+
+    return paint
 
 
 def redact(line: str) -> str:

@@ -101,6 +101,7 @@ class NdjsonSink:
         workspace = values.get("workspace") or {
             "kind": values.get("workspace_kind", ""),
             "id": values.get("workspace_id", ""),
+            **({"label": values["workspace_label"]} if values.get("workspace_label") else {}),
         }
         self.emit(
             "row_result",

@@ -27,6 +27,7 @@ from sfsync.render.summary import PlanSummary, group_by_object, plural, shown, s
 _SYMBOL = {"create": ("+", "green"), "update": ("~", "yellow")}
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
 BLANK: Line = ()
+SHOW_ALL = "`--max-records all` shows every one."
 NOT_RECORDED = "Planned with a config that is not applied yet: nothing was recorded in the store."
 
 
@@ -186,6 +187,7 @@ def _identity(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterat
         yield _plain(
             f"  … {plural(len(changes) - len(visible), 'more identity change')} not shown (--max-records {limit})"
         )
+        yield _plain(f"    {SHOW_ALL}")
     yield BLANK
 
 
@@ -203,6 +205,7 @@ def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterato
     if hidden:
         by_object = _hidden_by_object(changes, len(shown_changes))
         yield _plain(f"  … {plural(hidden, 'more record change')} not shown (--max-records {limit}): {by_object}")
+        yield _plain(f"    {SHOW_ALL}")
     yield BLANK
 
 
@@ -259,5 +262,5 @@ def _skips(skips: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Li
             what = f"{skip['sobject']} " if skip.get("sobject") else ""
             yield _plain(f"    - {what}{ws['kind']} {ws.get('label') or ws['id']}: {skip['reason']}")
         if len(items) > len(visible):
-            yield _plain(f"    … {len(items) - len(visible)} more not shown")
+            yield _plain(f"    … {len(items) - len(visible)} more not shown ({SHOW_ALL})")
     yield BLANK

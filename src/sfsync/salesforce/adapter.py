@@ -18,7 +18,13 @@ from sfsync.salesforce import results
 from sfsync.salesforce.auth import Credentials, login_arguments, login_refused, refresh_access_token, refresh_grant
 from sfsync.salesforce.describe import object_describe
 from sfsync.salesforce.describe_cache import CachedDescribe, DescribeCache, NoDescribeCache
-from sfsync.salesforce.errors import AuthenticationError, SalesforceRequestError, TransportError, request_error
+from sfsync.salesforce.errors import (
+    AuthenticationError,
+    SalesforceRequestError,
+    TransportError,
+    request_error,
+    transport_error,
+)
 from sfsync.salesforce.port import (
     CallCounts,
     ErrorDetail,
@@ -93,7 +99,7 @@ class SalesforceAdapter:
             code = str(error.code or "INVALID_LOGIN")
             raise AuthenticationError(login_refused(c, code, str(error.auth_message)), code=code) from error
         except requests.RequestException as error:
-            raise _transport_error(error, "login") from error
+            raise transport_error(error, "login") from error
 
     def _call(self, kind: str, call: Callable[[], T], *, retryable: Callable[[BaseException], bool]) -> T:
         """One API call: counted, translated to our errors, retried while `retryable` says so."""
@@ -122,7 +128,7 @@ class SalesforceAdapter:
         except sfe.SalesforceOperationError as error:
             raise RemoteError(f"{kind}: {error}", code="BULK_JOB_FAILED") from error
         except requests.RequestException as error:
-            raise _transport_error(error, kind) from error
+            raise transport_error(error, kind) from error
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -300,16 +306,6 @@ class SalesforceAdapter:
                 if count:  # a finished job's counts are final: an empty result file is not worth a call
                     bucket.append(self._call("bulk_results", partial(getter, job_id), retryable=is_retryable_read))
         return results.map_bulk_results(rows, *texts)
-
-
-def _transport_error(error: requests.RequestException, kind: str) -> RemoteError:
-    if isinstance(error, requests.exceptions.SSLError):  # a trust problem: retrying cannot help
-        return RemoteError(
-            f"{kind}: the server's certificate is not trusted; set connection.ca_bundle to its CA file",
-            code="SSL_ERROR",
-        )
-    code = "TIMEOUT" if isinstance(error, requests.Timeout) else "CONNECTION_ERROR"
-    return TransportError(f"{kind}: no answer from Salesforce ({type(error).__name__})", code=code)
 
 
 def _result_counts(job: Mapping[str, Any]) -> tuple[int, int, int]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
+
+import requests
 
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import ErrorDetail
@@ -124,3 +127,26 @@ def bulk_error(text: str) -> ErrorDetail:
         message, fields_text = rest, ""
     fields = tuple(f.strip() for f in fields_text.split(",") if f.strip())
     return ErrorDetail(code.strip() or "UNKNOWN_EXCEPTION", message.strip(), fields)
+
+
+def transport_error(error: requests.RequestException, kind: str) -> RemoteError:
+    """Our error for a request that got no answer: a trust problem, or no answer at all from the URL it named."""
+    if isinstance(error, requests.exceptions.SSLError):  # a trust problem: retrying cannot help
+        return RemoteError(
+            f"{kind}: the server's certificate is not trusted; set connection.ca_bundle to its CA file",
+            code="SSL_ERROR",
+        )
+    code = "TIMEOUT" if isinstance(error, requests.Timeout) else "CONNECTION_ERROR"
+    where = _server(error)
+    at = f" at {where}" if where else ""
+    hint = "; check connection.instance_url (or connection.domain) and that the org is reachable"
+    return TransportError(f"{kind}: no answer from Salesforce{at} ({type(error).__name__}){hint}", code=code)
+
+
+def _server(error: requests.RequestException) -> str:
+    """The URL the failed request went to, without its query or fragment (they may carry credentials)."""
+    url = getattr(getattr(error, "request", None), "url", None)
+    if not url:
+        return ""
+    parts = urlsplit(str(url))
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"

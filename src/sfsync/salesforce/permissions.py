@@ -20,12 +20,18 @@ SYSTEM_PERMISSIONS = (
     ("View All Users", "PermissionsViewAllUsers"),
     ("View Setup and Configuration", "PermissionsViewSetup"),
 )
-OBJECT_ACCESS: Mapping[str, tuple[str, ...]] = {
-    "Account": ("Read", "Create", "Edit"),
-    "Contact": ("Read", "Create", "Edit"),
-    "Lead": ("Read", "Create", "Edit"),
-    "Opportunity": ("Read",),
-}
+# Every mode reads all four objects (refresh, domain groups, converted Leads); it creates and edits only
+# the objects it writes: Leads mode never writes an Account or a Contact, Contacts mode never a Lead.
+READ_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
+WRITTEN_OBJECTS: Mapping[str, tuple[str, ...]] = {"leads": ("Lead",), "contacts_and_accounts": ("Contact", "Account")}
+
+
+def object_access(mode: str) -> dict[str, tuple[str, ...]]:
+    """The object permissions `mode` (`sync.person_object`) needs, per object."""
+    written = WRITTEN_OBJECTS.get(mode, ())
+    return {name: ("Read", "Create", "Edit") if name in written else ("Read",) for name in READ_OBJECTS}
+
+
 _DESCRIBE_FLAG = {"Read": "queryable", "Create": "createable", "Edit": "updateable"}
 
 
@@ -80,6 +86,42 @@ def field_needs(config: Any) -> list[FieldNeed]:
     return list(found.values())
 
 
+@dataclass(frozen=True)
+class FieldSight:
+    """What the org says of fields absent from the user's describes: `hidden` exist (a permission set
+    grants them to someone), so field-level security hides them; `known` is False when that could not
+    be asked (the FieldPermissions object needs View Setup and Configuration)."""
+
+    hidden: frozenset[tuple[str, str]] = frozenset()
+    known: bool = True
+
+
+def fields_out_of_sight(
+    port: SalesforcePort, config: Any, describes: Mapping[str, ObjectDescribe | None]
+) -> FieldSight:
+    """Ask the org whether the fields the config names, but the user cannot see, exist at all.
+
+    No call is made when every field is visible. Names are compared case-insensitively, as Salesforce does.
+    """
+    named = {(need.sobject, need.field) for need in field_needs(config)}
+    if config.sync.external_id_field:
+        named |= {(obj, str(config.sync.external_id_field)) for obj in WRITTEN_OBJECTS[str(config.sync.person_object)]}
+    missing = sorted(
+        f"{sobject}.{field}"
+        for sobject, field in named
+        if (describe := describes.get(sobject)) is not None and describe.field(field) is None
+    )
+    if not missing:
+        return FieldSight()
+    try:
+        rows = port.query(select(["Field"], "FieldPermissions", f"Field IN {literal_list(missing)}"))
+        granted = {str(row.get("Field") or "").lower() for row in rows}
+    except RemoteError:
+        return FieldSight(known=False)
+    hidden = (name.split(".", 1) for name in missing if name.lower() in granted)
+    return FieldSight(frozenset((sobject, field) for sobject, field in hidden))
+
+
 def _all_defaults(config: Any) -> Iterator[tuple[str, Iterable[str]]]:
     yield from config.defaults.items()
     for play in config.plays:
@@ -130,9 +172,9 @@ def _system_grants(port: SalesforcePort, user_id: str) -> dict[str, bool | None]
     return granted
 
 
-def object_checks(describes: Mapping[str, ObjectDescribe | None], grantee: Grantee) -> list[Check]:
+def object_checks(describes: Mapping[str, ObjectDescribe | None], grantee: Grantee, mode: str) -> list[Check]:
     checks = []
-    for sobject, needed in OBJECT_ACCESS.items():
+    for sobject, needed in object_access(mode).items():
         describe = describes.get(sobject)
         for access in needed:
             ok = describe is not None and bool(getattr(describe, _DESCRIBE_FLAG[access]))

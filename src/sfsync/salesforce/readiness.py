@@ -8,7 +8,7 @@ from typing import Any
 from sfsync.errors import RemoteError
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import (
-    OBJECT_ACCESS,
+    READ_OBJECTS,
     Check,
     Grantee,
     field_checks,
@@ -80,10 +80,10 @@ def assess(port: SalesforcePort, config: Any, integration_user: str) -> Readines
     profile = profile_name(port, identity.user_id)
     grantee = Grantee(identity.username, profile, integration_user)
     needs = field_needs(config)
-    describes = describe_objects(port, [*OBJECT_ACCESS, *(n.sobject for n in needs)])
+    describes = describe_objects(port, [*READ_OBJECTS, *(n.sobject for n in needs)])
     checks = [
         *system_checks(port, identity, grantee),
-        *object_checks(describes, grantee),
+        *object_checks(describes, grantee, str(config.sync.person_object)),
         *field_checks(needs, describes, grantee),
     ]
     return Readiness(identity, profile, tuple(checks), describes=describes)

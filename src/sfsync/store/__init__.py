@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import URL
@@ -24,7 +25,7 @@ from sfsync.store.links import LinksSection
 from sfsync.store.locks import LocksSection
 from sfsync.store.matching import MatchingSection
 from sfsync.store.meta import MetaSection
-from sfsync.store.migrations import current_version, migrate
+from sfsync.store.migrations import current_version, has_migrations, migrate
 from sfsync.store.mirror import MirrorSection
 from sfsync.store.plan_key import PlanKeySection
 from sfsync.store.plays import PlaysSection
@@ -97,14 +98,37 @@ class Store:
         self.close()
 
 
-def open_store(url: str = DEFAULT_STORE_URL) -> Store:
-    """Open (creating and migrating as needed) the store at `url`."""
+def open_store(url: str = DEFAULT_STORE_URL, *, create: bool = True) -> Store:
+    """Open (migrating as needed) the store at `url`; with `create`, make it first when there is none.
+
+    Without `create` (commands that only look at a store) a URL with no store behind it is refused, so a
+    mistyped `--store` never leaves an empty store behind.
+    """
     parsed = parse_store_url(url)
+    if not create and not _sqlite_file_exists(parsed):
+        raise StoreError(_no_store(parsed))
     engine = build_engine(parsed)
     session = Session(engine)
     try:
+        if not create and not has_migrations(session):
+            raise StoreError(_no_store(parsed).removeprefix("cannot open the "))
         migrate(session)
     except StoreError as error:
         engine.dispose()
         raise StoreError(f"cannot open the {error}") from error
     return Store(session, parsed)
+
+
+def _sqlite_file_exists(url: URL) -> bool:
+    """False only for a SQLite store whose file is missing (an in-memory one always exists)."""
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return True
+    return Path(database).is_file()
+
+
+def _no_store(url: URL) -> str:
+    return (
+        f"cannot open the store {redact(url)}: there is no store there; check --store (or the config's "
+        "`store:`): `sfsync workspace load`, `plan` and `apply` create one on first use"
+    )

@@ -107,6 +107,12 @@ def migrate(session: Session) -> list[int]:
         return applied
 
 
+def has_migrations(session: Session) -> bool:
+    """Whether an sfsync store already lives here (its migrations table exists)."""
+    with session.read() as conn:
+        return inspect(conn).has_table(schema.schema_migrations.name)
+
+
 def current_version(session: Session) -> int:
     with session.read() as conn:
         return max(conn.scalars(select(schema.schema_migrations.c.version)), default=0)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from sfsync.store.backend import SQLITE_BEGIN, redact
 from sfsync.store.errors import StoreError
@@ -81,5 +81,16 @@ class Session:
         try:
             yield
         except OperationalError as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise StoreError(f"store {redact(self.engine.url)}: {reason}") from error
+            raise StoreError(f"store {redact(self.engine.url)}: {_reason(error)}") from error
+        except DatabaseError as error:
+            if type(error) is not DatabaseError:  # integrity and programming errors are sfsync's own
+                raise
+            # SQLite's plain DatabaseError: a file that is not a database, or one damaged on disk
+            raise StoreError(
+                f"store {redact(self.engine.url)}: not a readable sfsync store ({_reason(error)}); restore it from "
+                "a backup, or point --store (or the config's `store:`) at the right one"
+            ) from error
+
+
+def _reason(error: DatabaseError) -> str:
+    return str(error.orig).strip().splitlines()[0] if error.orig else str(error)

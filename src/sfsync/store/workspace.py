@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -140,12 +140,16 @@ class WorkspaceSection:
             row = conn.execute(select(table).where(table.c[key_col] == key)).mappings().first()
         return record_from_row(kind, row) if row else None
 
-    def records(self, kind: Kind) -> Iterator[WorkspaceRecord]:
+    def records(self, kind: Kind) -> Generator[WorkspaceRecord, None, None]:
+        """Every record of `kind` by id, streamed; close the generator to stop early (its cursor closes)."""
         table = _TABLES[kind][0]
         with self._session.read() as conn:
             rows = conn.execute(select(table).order_by(table.c.id).execution_options(yield_per=1000))
-            for row in rows.mappings():
-                yield record_from_row(kind, row)
+            try:
+                for row in rows.mappings():
+                    yield record_from_row(kind, row)
+            finally:
+                rows.close()
 
     def count(self, kind: Kind) -> int:
         table = _TABLES[kind][0]
@@ -242,9 +246,10 @@ class _Batch:
                 row["domain_reg"] = registrable_domain(update.key) if update.key else None
         attributes = dict(base["attributes"])
         for name, value in update.attributes.items():
-            if value is None:
-                attributes.pop(name, None)
-            else:
+            # attribute names are one name whatever their case: `notes` loaded after `Notes` replaces it
+            for spelled in [n for n in attributes if n.casefold() == name.casefold()]:
+                del attributes[spelled]
+            if value is not None:
                 attributes[name] = value
         row["attributes"] = attributes
         return row

@@ -57,6 +57,8 @@ class FakePort:
 
     def __init__(self, custom_fields: Mapping[str, Sequence[FieldInfo]] | None = None) -> None:
         self.records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in PREFIXES}
+        # Field-level security grants: none recorded, so a field missing from describe is simply absent.
+        self.records["FieldPermissions"] = {}
         self.describes = {name: _describe(name, (custom_fields or {}).get(name, ())) for name in PREFIXES}
         # object -> the field (or a FakeRule) a duplicate rule matches on
         self.duplicate_rules: dict[str, str | FakeRule] = {}

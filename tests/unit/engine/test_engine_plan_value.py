@@ -21,7 +21,13 @@ def plan(store, port, write_config):
     add_people(
         store,
         {"email": "ada@acme.example", "last_name": "Lovelace", "company_domain": "acme.example"},
-        {"email": "grace@acme.example", "last_name": "Hopper", "title": "Admiral", "company_domain": "acme.example"},
+        {
+            "email": "grace@acme.example",
+            "first_name": "Grace",
+            "last_name": "Hopper",
+            "title": "Admiral",
+            "company_domain": "acme.example",
+        },
         {"email": "nobody@acme.example"},
     )
     return make_plan(port, store, write_config(CONTACTS))

@@ -40,14 +40,18 @@ def test_an_apply_stream() -> None:
     out.progress("apply", "Contact", 200, 1000)
     out.row_result(RowReport("Contact:person:pe-1", "Contact", "create", "written", "003X", "person", "pe-1"))
     out.row_result(
-        RowReport("Contact:person:pe-2", "Contact", "update", "conflict", "003Y", dropped=("Title",), fields=("Email",))
-    )
+        RowReport(
+            "Contact:person:pe-2", "Contact", "update", "conflict", "003Y", "person", "pe-2",
+            dropped=("Title",), fields=("Email",), workspace_label="ada@acme.example",
+        )
+    )  # fmt: skip
     out.summary({"written": 1, "conflict": 1}, ok=True, run_id="run-1", interrupted=False)
     found = events(stream)
     assert [e["type"] for e in found] == ["started", "progress", "row_result", "row_result", "summary"]
     for event in found:
         assert_documented(event)
     assert found[2]["workspace"] == {"kind": "person", "id": "pe-1"}
+    assert found[3]["workspace"] == {"kind": "person", "id": "pe-2", "label": "ada@acme.example"}
     assert found[3]["dropped"] == ["Title"]
     assert found[4]["counts"] == {"written": 1, "conflict": 1}
 

@@ -68,7 +68,7 @@ def test_field_checks_tell_hidden_from_read_only_from_inherently_read_only() -> 
 
 def test_object_checks_use_describe_flags_and_absence() -> None:
     grantee = Grantee("int@acme", "", "admin")
-    checks = {c.name: c for c in object_checks({"Lead": object_describe(_lead())}, grantee)}
+    checks = {c.name: c for c in object_checks({"Lead": object_describe(_lead())}, grantee, "leads")}
     assert checks["Lead: Read"].ok and checks["Lead: Edit"].ok and checks["Lead: Create"].ok is False
     assert checks["Account: Read"].ok is False and "admin's the user's profile" not in checks["Account: Read"].grant
     assert "a dedicated integration user is recommended" in checks["Account: Read"].grant

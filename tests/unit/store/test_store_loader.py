@@ -105,6 +105,7 @@ def test_line_numbers_count_physical_lines_across_quoted_newlines(store: Store, 
     [
         ("first_name,last_name\nA,B\n", "no email or id column"),
         ("Email,email\na@example.com,b@example.com\n", "both name person.email"),
+        ("email,Notes,notes\na@example.com,x,y\n", "columns 'Notes' and 'notes' both name person.attributes.notes"),
         ("email,,x\na@example.com,1,2\n", "column 2 has no name"),
         ("", "no header row"),
     ],
@@ -159,3 +160,12 @@ def test_booleans_are_read_strictly(cell: object, expected: bool) -> None:
 def test_a_text_that_is_no_boolean_is_refused(cell: str) -> None:
     with pytest.raises(BadValue, match="on/off"):
         coerce(FieldType.BOOLEAN, cell)
+
+
+def test_an_attribute_loaded_again_in_another_case_replaces_it(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "first.csv").write_text("email,Notes\nada@example.com,first\n", encoding="utf-8")
+    (tmp_path / "again.csv").write_text("email,notes\nada@example.com,again\n", encoding="utf-8")
+    load(store, tmp_path / "first.csv", Kind.PERSON)
+    load(store, tmp_path / "again.csv", Kind.PERSON)
+    ada = store.workspace.find(Kind.PERSON, "ada@example.com")
+    assert ada is not None and ada.attributes == {"notes": "again"}

@@ -1,7 +1,8 @@
 """File column names to workspace fields: `Email` → `email`; `First Name`, `first-name` → `first_name`.
 
 Names are compared lower-cased with runs of spaces, dashes and underscores folded to one `_`.
-A name that is not a standard field is kept as an attribute under its own (trimmed) name.
+A name that is not a standard field is kept as an attribute under its own (trimmed) name; attribute
+names are one name whatever their case (the config's `person.attributes.notes` reads a `Notes` column).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def check_header(kind: Kind, header: list[str]) -> list[str]:
             problems.append(f"column {index} has no name")
             continue
         column = map_column(kind, name)
-        target = column.field.path if column.field else f"{kind}.attributes.{column.attribute}"
+        # attribute names are compared ignoring case: `Notes` and `notes` would fill one attribute
+        target = column.field.path if column.field else f"{kind}.attributes.{str(column.attribute).casefold()}"
         if target in seen:
             problems.append(f"columns {seen[target]!r} and {name!r} both name {target}")
         seen[target] = name

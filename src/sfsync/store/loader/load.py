@@ -1,7 +1,10 @@
 """`workspace load`: stream a file into the store in batches, reporting every rejected row.
 
-Each batch of rows is one transaction. Memory stays bounded by the batch size, whatever the file's
-length. Good rows are loaded even when others are rejected.
+Each batch of rows is one transaction. Memory stays bounded by the batch size plus one small entry per
+distinct key (to name the row a repeated key first appeared on), whatever the file's length. Good rows
+are loaded even when others are rejected. Two rows of one file with the same key (or id) are one
+record: they are applied in file order, the later row's values replacing the earlier's in every
+column it has, and the later row is reported as a warning naming the earlier line, never silently.
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ BATCH_SIZE = 1000
 
 @dataclass(frozen=True)
 class Rejection:
+    """A row not loaded (`error`), or loaded with something to know (`warning`: a repeated key)."""
+
     file: str
     line: int
     reason: str
+    severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: error: {self.reason}"
+        return f"{self.file}:{self.line}: {self.severity}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -40,9 +46,13 @@ class LoadSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    repeated: int = 0  # rows whose key an earlier row of the same file had (merged into that record)
 
     def __str__(self) -> str:
-        return f"loaded {self.loaded}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
+        text = f"loaded {self.loaded}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
+        if self.repeated:
+            text += f", {self.repeated} repeated key{'s' if self.repeated != 1 else ''} (the later row won)"
+        return text
 
 
 def load_workspace(
@@ -73,7 +83,8 @@ def _load_rows(
     on_progress: Callable[[LoadSummary], None] | None,
 ) -> LoadSummary:
     columns: dict[str, Column] = {}
-    totals = {"loaded": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    totals = {"loaded": 0, "updated": 0, "unchanged": 0, "rejected": 0, "repeated": 0}
+    first_lines: dict[str, int] = {}
     for batch in chunks(rows, batch_size):
         updates: list[RecordUpdate] = []
         for item in batch:
@@ -81,8 +92,12 @@ def _load_rows(
             if isinstance(result, BadRow):
                 totals["rejected"] += 1
                 on_reject(Rejection(name, result.line, result.reason))
-            else:
-                updates.append(result)
+                continue
+            repeat = _repeat(kind, result, first_lines)
+            if repeat:
+                totals["repeated"] += 1
+                on_reject(Rejection(name, result.line, repeat, "warning"))
+            updates.append(result)
         outcome = store.workspace.upsert(kind, updates)
         for line, reason in outcome.rejected:
             on_reject(Rejection(name, line, reason))
@@ -115,6 +130,22 @@ def record_update(kind: Kind, row: SourceRow, columns: dict[str, Column]) -> Rec
     if errors:
         return BadRow(row.line, "; ".join(errors))
     return _keyed(kind, row.line, values, attributes)
+
+
+def _repeat(kind: Kind, update: RecordUpdate, first_lines: dict[str, int]) -> str:
+    """Why this row repeats an earlier row's record (its key or id), or "" for a record's first row."""
+    key_field = "email" if kind is Kind.PERSON else "domain"
+    names = [f"{key_field} {update.key}"] if update.key else []
+    names += [f"id {update.id}"] if update.id else []
+    earlier = next(((n, first_lines[n]) for n in names if n in first_lines), None)
+    for name in names:
+        first_lines.setdefault(name, update.line)
+    if earlier is None:
+        return ""
+    return (
+        f"{earlier[0]} repeats line {earlier[1]}: one {kind}, this row's values replacing "
+        f"line {earlier[1]}'s in every column it has"
+    )
 
 
 def _attribute(raw: Any) -> Any:
