@@ -18,7 +18,7 @@ from cli_org import PASSWORD_LOGIN
 
 from sfsync.catalogue import Kind
 from sfsync.cli import run
-from sfsync.engine.plan_seal import sealed
+from sfsync.engine.plans.seal import sealed
 from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 from sfsync.salesforce.soql import literal, select

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from sfsync.cli import run
-from sfsync.engine.plan import (
+from sfsync.engine.plans.file import plan_to_text
+from sfsync.engine.plans.plan import (
     Action,
     FieldChange,
     Fingerprint,
@@ -21,7 +22,6 @@ from sfsync.engine.plan import (
     WorkspaceRef,
     plan_to_json,
 )
-from sfsync.engine.plan_file import plan_to_text
 from sfsync.render.redact import redact_plan
 from sfsync.render.text import render_text
 

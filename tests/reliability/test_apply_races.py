@@ -16,8 +16,8 @@ import pytest
 
 from sfsync.catalogue import Kind
 from sfsync.config import load_config
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
 from sfsync.localorg.testing import LocalOrgHandle, local_org
 from sfsync.salesforce.adapter import SalesforceAdapter
 from sfsync.salesforce.auth import Credentials

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sfsync.cli import run
-from sfsync.engine.plan_seal import sealed
+from sfsync.engine.plans.seal import sealed
 from sfsync.localorg.testing import LocalOrgHandle, local_org
 from sfsync.store import open_store
 

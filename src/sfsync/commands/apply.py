@@ -19,8 +19,8 @@ from sfsync.commands.options import config_option, format_option
 from sfsync.commands.plan import show
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, read_plan, sync_session
-from sfsync.engine.applier import ApplyReport, apply_plan
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import ApplyReport, apply_plan
+from sfsync.engine.planning.planner import make_plan
 from sfsync.errors import ExitCode, UsageError
 from sfsync.render.events import NdjsonSink
 

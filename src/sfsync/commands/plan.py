@@ -13,9 +13,9 @@ from sfsync import __version__
 from sfsync.commands.options import DEFAULT_MAX_RECORDS, config_option, max_records_option
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
-from sfsync.engine.plan import Plan, plan_to_json
-from sfsync.engine.plan_seal import sealed
-from sfsync.engine.planner import make_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import Plan, plan_to_json
+from sfsync.engine.plans.seal import sealed
 from sfsync.errors import ExitCode
 from sfsync.render.events import NdjsonSink, emit_plan
 from sfsync.render.redact import redact_plan

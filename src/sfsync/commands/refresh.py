@@ -9,8 +9,8 @@ import click
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, sync_session
-from sfsync.engine.read_fields import READ_OBJECTS
-from sfsync.engine.refresh import refresh
+from sfsync.engine.reading.fields import READ_OBJECTS
+from sfsync.engine.reading.refresh import refresh
 from sfsync.errors import ExitCode
 from sfsync.salesforce.describe import describe_objects
 

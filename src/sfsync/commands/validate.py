@@ -60,11 +60,11 @@ def command(files: tuple[Path, ...], output: str, config_path: Path, online: boo
 
 
 def _online(loaded: LoadedConfig, store_url: str | None) -> Diagnostics:
-    """`--online`: the metadata checks of `sfsync.engine.metadata` against the connected org, and the
+    """`--online`: the metadata checks of `sfsync.engine.planning.metadata` against the connected org, and the
     mappings no record of the config's store fills (when it has one: validate never creates a store)."""
     import os
 
-    from sfsync.engine.metadata import check_online
+    from sfsync.engine.planning.metadata import check_online
     from sfsync.salesforce.connect import connect
 
     found = check_online(loaded, connect(loaded, os.environ))
@@ -76,7 +76,7 @@ def _empty_sources(loaded: LoadedConfig, store_url: str | None) -> Diagnostics:
     import os
 
     from sfsync.config import resolve_store_url
-    from sfsync.engine.source_coverage import empty_sources
+    from sfsync.engine.planning.source_coverage import empty_sources
     from sfsync.store import StoreError, open_store
 
     try:

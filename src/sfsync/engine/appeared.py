@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from sfsync.engine.plan import RecordChange
+from sfsync.engine.plans.plan import RecordChange
 from sfsync.salesforce.port import Record, SalesforcePort
 from sfsync.salesforce.soql import like_pattern, literal_list, select
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email, unicode_email, unicode_host

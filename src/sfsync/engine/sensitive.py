@@ -23,7 +23,7 @@ from collections.abc import Collection
 from typing import Any
 
 from sfsync.engine.field_values import for_field
-from sfsync.engine.plan_digest import ValueDigest
+from sfsync.engine.plans.digest import ValueDigest
 from sfsync.salesforce.port import FieldInfo
 
 SENSITIVE = "(sensitive)"

@@ -18,8 +18,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 
 from sfsync.catalogue import Kind
-from sfsync.engine.apply_batch import TERMINAL_CODES, RowReport
-from sfsync.engine.plan import Action, RecordChange, Skip, SkipCode
+from sfsync.engine.plans.plan import Action, RecordChange, Skip, SkipCode
+from sfsync.engine.row_report import TERMINAL_CODES, RowReport
 from sfsync.store import Store
 from sfsync.store.rejections import RecordKey, StandingRejection, Watched
 from sfsync.store.session import utc_now

@@ -15,7 +15,7 @@ from typing import Any
 
 from sfsync.config.models import Direction, FieldMapping, Policy
 from sfsync.engine.field_values import PLAIN, FieldValues, InvalidValue, Options, TooLong, blank, for_field
-from sfsync.engine.plan import FieldChange, FieldSkip, SkipCode
+from sfsync.engine.plans.plan import FieldChange, FieldSkip, SkipCode
 from sfsync.engine.sensitive import sensitive_field
 from sfsync.salesforce.port import FieldInfo
 from sfsync.templating import is_template, render

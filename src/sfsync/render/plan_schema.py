@@ -20,8 +20,8 @@ from typing import Any
 import fastjsonschema
 from fastjsonschema import JsonSchemaValueException
 
-from sfsync.engine import plan as plan_module
-from sfsync.engine.plan import FORMAT_VERSION, Plan
+from sfsync.engine.plans import plan as plan_module
+from sfsync.engine.plans.plan import FORMAT_VERSION, Plan
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Keys `plan_to_json` adds to the dataclass fields: derived, for readers that do not recompute them.

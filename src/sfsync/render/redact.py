@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from sfsync.config.secrets import is_reference, is_secret_key
-from sfsync.engine.plan_digest import ValueDigest, value_from_json
+from sfsync.engine.plans.digest import ValueDigest, value_from_json
 from sfsync.engine.sensitive import SENSITIVE, Quoted, looks_secret
 from sfsync.salesforce.port import ObjectDescribe
 

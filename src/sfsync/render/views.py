@@ -12,7 +12,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from sfsync.engine.plan_file import document_chunks
+from sfsync.engine.plans.file import document_chunks
 from sfsync.render.lines import Stream, write_batched
 from sfsync.render.markdown import render_markdown
 from sfsync.render.redact import FieldKey, redact_plan

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from engine_support import CONTACTS, PRIVATE_CONTACTS, add_companies, add_people
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
 
 pytestmark = pytest.mark.org
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
 from sfsync.salesforce.soql import literal, select
 
 pytestmark = pytest.mark.org

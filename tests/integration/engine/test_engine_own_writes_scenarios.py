@@ -14,8 +14,8 @@ from engine_support import HEADER, LEADS, PHONE_LEADS, add_people, config_applie
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
 
 pytestmark = pytest.mark.org
 

@@ -7,10 +7,10 @@ import pytest
 from engine_support import CONTACTS, LEADS, add_companies, add_people
 
 from sfsync.catalogue import Kind
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import Plan, SkipCode, plan_to_json
-from sfsync.engine.plan_identity import IdentityKind
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.identity import IdentityKind
+from sfsync.engine.plans.plan import Plan, SkipCode, plan_to_json
 from sfsync.render.views import render_plan_view
 from sfsync.salesforce.soql import literal, select
 

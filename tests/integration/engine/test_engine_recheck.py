@@ -8,9 +8,9 @@ import time
 import pytest
 from engine_support import LEADS, add_people, config_applied
 
-from sfsync.engine import recheck
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying import recheck
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
 
 pytestmark = pytest.mark.org
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import SkipCode
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import SkipCode
 from sfsync.errors import StalePlanError
 
 pytestmark = pytest.mark.org

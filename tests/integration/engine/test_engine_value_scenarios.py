@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 from engine_support import add_companies, add_people
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import Action, SkipCode
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import Action, SkipCode
 from sfsync.localorg.seed import CustomField, load_seed
 from sfsync.localorg.server import start_in_background
 from sfsync.localorg.testing import EXAMPLE_SEED, LocalOrgHandle

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sfsync.engine.appeared import MAX_QUERY_LENGTH, appeared_keys
-from sfsync.engine.plan import Action, FieldChange, RecordChange, WorkspaceRef
+from sfsync.engine.plans.plan import Action, FieldChange, RecordChange, WorkspaceRef
 
 
 class QueryLog:

@@ -6,8 +6,8 @@ import pytest
 from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 from fake_port import FakeRule
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
 from sfsync.errors import StalePlanError
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine_support import CONTACTS, add_companies, add_people, config_applied
 
 from sfsync.catalogue import Kind
-from sfsync.engine.planner import make_plan
+from sfsync.engine.planning.planner import make_plan
 
 
 def _recorded(store, loaded):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 
 OLD = {
     "sync": {"write": False, "person_object": "leads"},

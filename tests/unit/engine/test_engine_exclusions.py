@@ -8,7 +8,7 @@ from pydantic import TypeAdapter
 from sfsync.catalogue import Kind
 from sfsync.config.filters import Filter, Op
 from sfsync.config.models import Exclusion
-from sfsync.engine.exclusions import compare, exclusion_for, holds
+from sfsync.engine.planning.exclusions import compare, exclusion_for, holds
 from sfsync.engine.subject import Subject
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from engine_support import CONTACTS, LEADS, add_companies, add_people, config_applied
 
 from sfsync.catalogue import Kind
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import SkipCode
-from sfsync.engine.plan_identity import IdentityKind
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.identity import IdentityKind
+from sfsync.engine.plans.plan import SkipCode
 from sfsync.store.links import Link
 from sfsync.store.session import utc_now
 

@@ -11,10 +11,10 @@ import pytest
 from engine_support import CONTACTS, LEADS, add_companies, add_people
 
 from sfsync.catalogue import Kind
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import Action, FieldChange, Plan, RecordChange
-from sfsync.engine.plan_checks import check_changes
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.applying.plan_checks import check_changes
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import Action, FieldChange, Plan, RecordChange
 from sfsync.errors import ForeignPlanError
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link

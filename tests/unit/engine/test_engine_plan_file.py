@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from engine_support import CONTACTS, add_companies, add_people
 
-from sfsync.engine.plan import Plan, plan_to_json
-from sfsync.engine.plan_file import plan_file_chunks, plan_from_text, plan_to_text
-from sfsync.engine.planner import make_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.file import plan_file_chunks, plan_from_text, plan_to_text
+from sfsync.engine.plans.plan import Plan, plan_to_json
 from sfsync.errors import UsageError
 
 

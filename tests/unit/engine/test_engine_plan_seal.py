@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sfsync.engine.plan_file import plan_file_chunks
-from sfsync.engine.plan_seal import canonical_chunks, check_seal, seal_of, sealed
+from sfsync.engine.plans.file import plan_file_chunks
+from sfsync.engine.plans.seal import canonical_chunks, check_seal, seal_of, sealed
 from sfsync.errors import ForeignPlanError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))

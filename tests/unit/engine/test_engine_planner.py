@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import Action, SkipCode
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import Action, SkipCode
 
 
 def _skip(plan, label):

@@ -17,9 +17,9 @@ from fake_port import FakePort
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.planner import make_plan
-from sfsync.engine.refresh import incremental_where, own_writes_user
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.reading.refresh import incremental_where, own_writes_user
 from sfsync.store.mirror import Watermark
 from sfsync.store.runs import Outcome, RowResult
 

@@ -10,11 +10,11 @@ from engine_support import CONTACTS, LEADS, add_people, config_applied
 from fake_port import FakePort, custom_field
 from sqlalchemy import delete, update
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import FieldChange, Plan, plan_to_json
-from sfsync.engine.plan_digest import ValueDigest
-from sfsync.engine.plan_file import plan_from_text, plan_to_text
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.digest import ValueDigest
+from sfsync.engine.plans.file import plan_from_text, plan_to_text
+from sfsync.engine.plans.plan import FieldChange, Plan, plan_to_json
 from sfsync.engine.sensitive import ValueDigests
 from sfsync.render.plan_schema import plan_problems
 from sfsync.render.views import FORMATS, render_plan_view

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine_support import LEADS, add_people
 
-from sfsync.engine.applier import apply_plan
-from sfsync.engine.plan import SkipCode
-from sfsync.engine.planner import make_plan
+from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import SkipCode
 from sfsync.salesforce.port import ErrorDetail
 
 

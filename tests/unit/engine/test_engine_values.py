@@ -9,7 +9,7 @@ import pytest
 
 from sfsync.config.models import DateAs, FieldMapping, Policy
 from sfsync.engine.field_values import Options
-from sfsync.engine.plan import FieldChange, FieldSkip, SkipCode
+from sfsync.engine.plans.plan import FieldChange, FieldSkip, SkipCode
 from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide, same_value, wanted_values
 from sfsync.salesforce.port import FieldInfo
 

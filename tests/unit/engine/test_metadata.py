@@ -8,7 +8,7 @@ from pathlib import Path
 from engine_support import HEADER
 
 from sfsync.config import load_config
-from sfsync.engine.metadata import metadata_problems, objects_needed
+from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.localorg.catalog import recorded_describe
 from sfsync.salesforce.describe import object_describe
 from sfsync.salesforce.port import ObjectDescribe

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sfsync.engine.plan import (
+from sfsync.engine.plans.identity import IdentityChange, IdentityKind
+from sfsync.engine.plans.plan import (
     Action,
     ConfigChange,
     FieldChange,
@@ -21,7 +22,6 @@ from sfsync.engine.plan import (
     WorkspaceRef,
     plan_to_json,
 )
-from sfsync.engine.plan_identity import IdentityChange, IdentityKind
 
 FINGERPRINT = Fingerprint(
     lineage="7f1c2a9e-lineage",

@@ -14,8 +14,8 @@ from plan_cases import CASES, case_json
 
 from sfsync.catalogue import Kind
 from sfsync.config import load_config
-from sfsync.engine.plan import plan_to_json
-from sfsync.engine.planner import make_plan
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import plan_to_json
 from sfsync.render.plan_schema import plan_schema, schema_text
 from sfsync.store import open_store
 from sfsync.store.workspace import RecordUpdate

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from plan_cases import CASES, case_json
 
-from sfsync.engine.apply_batch import RowReport
+from sfsync.engine.row_report import RowReport
 from sfsync.render.events import EVENT_KEYS, OPTIONAL_KEYS, NdjsonSink, emit_plan
 
 NOW = dt.datetime(2026, 5, 1, 12, 30, tzinfo=dt.UTC)

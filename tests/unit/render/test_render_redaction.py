@@ -8,7 +8,7 @@ import io
 import pytest
 from plan_cases import ENCRYPTED, SECRET_VALUES, case_json
 
-from sfsync.engine.apply_batch import RowReport
+from sfsync.engine.row_report import RowReport
 from sfsync.render.events import NdjsonSink, emit_plan
 from sfsync.render.redact import (
     SENSITIVE,

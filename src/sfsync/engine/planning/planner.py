@@ -21,19 +21,19 @@ from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
 from sfsync.config.models import Config
-from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_objects
-from sfsync.engine.fingerprint import take_fingerprint
-from sfsync.engine.metadata import metadata_problems, objects_needed
-from sfsync.engine.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
+from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.metadata import metadata_problems, objects_needed
+from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
+from sfsync.engine.planning.source_coverage import empty_sources
+from sfsync.engine.planning.write_set import WriteSet
+from sfsync.engine.plans.fingerprint import take_fingerprint
+from sfsync.engine.plans.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.read_fields import READ_OBJECTS
-from sfsync.engine.refresh import refresh
-from sfsync.engine.rejections import last_rejections, note_retries, note_terminal
-from sfsync.engine.source_coverage import empty_sources
+from sfsync.engine.reading.fields import READ_OBJECTS
+from sfsync.engine.reading.refresh import refresh
 from sfsync.engine.standing import hold_back
 from sfsync.engine.subject import Subject
 from sfsync.engine.subjects import companies, people
-from sfsync.engine.write_set import WriteSet
 from sfsync.errors import Diagnostic
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import fields_out_of_sight

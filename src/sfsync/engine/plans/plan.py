@@ -11,13 +11,15 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
-from sfsync.engine.plan_digest import ValueDigest, value_from_json
-from sfsync.engine.plan_identity import IdentityChange, identity_from_json
-from sfsync.engine.plan_identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
-from sfsync.engine.plan_identity import WorkspaceRef as WorkspaceRef
+from sfsync.engine.plans.digest import ValueDigest, value_from_json
+from sfsync.engine.plans.identity import IdentityChange, identity_from_json
+from sfsync.engine.plans.identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
+from sfsync.engine.plans.identity import WorkspaceRef as WorkspaceRef
 from sfsync.errors import UsageError
 
 FORMAT_VERSION = 1
+# An Id only apply knows (the Account this apply creates): shown so, never compared as a value.
+KNOWN_AFTER_APPLY = "(known after apply)"
 
 JSONValue = Any
 

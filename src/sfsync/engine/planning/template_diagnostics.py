@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sfsync.config import LoadedConfig
-from sfsync.engine.plan import PlanDiagnostic
+from sfsync.engine.plans.plan import PlanDiagnostic
 from sfsync.engine.values import TemplateFailure
 
 

@@ -23,12 +23,12 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.config.connection import IntegrationUser
 from sfsync.config.models import CompanyMatch, Config, Direction
-from sfsync.engine.identity import follow_salesforce
-from sfsync.engine.plan_identity import IdentityChange
+from sfsync.engine.plans.identity import IdentityChange
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.read_fields import READ_OBJECTS, config_filter_fields, query_fields
-from sfsync.engine.read_identity import previous_keys, read_updates
-from sfsync.engine.readback import onto_registrable, read_values
+from sfsync.engine.reading.fields import READ_OBJECTS, config_filter_fields, query_fields
+from sfsync.engine.reading.follow import follow_salesforce
+from sfsync.engine.reading.identity import previous_keys, read_updates
+from sfsync.engine.reading.readback import onto_registrable, read_values
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.salesforce.soql import literal, quote, select
 from sfsync.store import Store

@@ -19,47 +19,16 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.engine.appeared import appeared_keys, create_key
-from sfsync.engine.duplicates import MatchedRecord, RuleMatch, duplicate_error, not_linked_message
-from sfsync.engine.external_ids import carried_ids, planned_id
-from sfsync.engine.plan import Action, RecordChange
-from sfsync.engine.plan_digest import ValueDigest
-from sfsync.engine.recheck import changed_since
-from sfsync.engine.sensitive_apply import NONE, SensitiveValues
+from sfsync.engine.applying.duplicates import RuleMatch, duplicate_error, not_linked_message
+from sfsync.engine.applying.external_ids import carried_ids, planned_id
+from sfsync.engine.applying.recheck import changed_since
+from sfsync.engine.applying.sensitive import NONE, SensitiveValues
+from sfsync.engine.plans.digest import ValueDigest
+from sfsync.engine.plans.plan import Action, RecordChange
+from sfsync.engine.row_report import MatchedRecord, RowReport
 from sfsync.salesforce.port import ErrorDetail, ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
 from sfsync.store import Store
 from sfsync.store.intents import Intent
-
-TERMINAL_CODES = frozenset(
-    {
-        "CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "INVALID_EMAIL_ADDRESS",
-        "INVALID_FIELD_FOR_INSERT_UPDATE", "INVALID_FIELD", "STRING_TOO_LONG", "INVALID_TYPE_ON_FIELD_IN_RECORD",
-        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "FIELD_INTEGRITY_EXCEPTION", "INSUFFICIENT_ACCESS_OR_READONLY",
-    }
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class RowReport:
-    """What apply did with one change: `outcome` written|linked|rejected|conflict|skipped|unknown."""
-
-    key: str
-    sobject: str
-    action: str
-    outcome: str
-    sf_id: str | None = None
-    workspace_kind: str = ""
-    workspace_id: str = ""
-    error_code: str = ""
-    message: str = ""
-    fields: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()
-    matched: tuple[MatchedRecord, ...] = ()  # what a duplicate rule matched, when it refused the row
-    workspace_label: str = ""  # the record as people know it (a person's email, a company's domain)
-
-    @property
-    def retry(self) -> bool:
-        """A rejected or unknown row leaves its record a play entrant, so the next plan tries it again."""
-        return self.outcome == "unknown" or (self.outcome == "rejected" and self.error_code not in TERMINAL_CODES)
 
 
 @dataclass

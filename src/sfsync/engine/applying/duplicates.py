@@ -14,22 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sfsync.engine.appeared import KEY_FIELD, create_key, key_of, records_with_keys
-from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.plans.plan import Action, RecordChange
+from sfsync.engine.row_report import MatchedRecord
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import ErrorDetail, Outcome, SalesforcePort, WriteResult
 
 DUPLICATES_DETECTED = "DUPLICATES_DETECTED"
 _PREFIX_OBJECT = {"001": "Account", "003": "Contact", "00Q": "Lead"}
-
-
-@dataclass(frozen=True)
-class MatchedRecord:
-    """A record a duplicate rule matched: its object, its normalised key and `SystemModstamp` as read."""
-
-    sf_id: str
-    sobject: str
-    key: str | None = None
-    stamp: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 from sfsync.config import LoadedConfig
 from sfsync.config.create_keys import CREATE_KEY, CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.config.write_scope import PlayShape, writing_gap
-from sfsync.engine.metadata_values import literal_problem, option_problems, workspace_mismatch
+from sfsync.engine.planning.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import FieldSight, fields_out_of_sight

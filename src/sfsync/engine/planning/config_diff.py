@@ -12,7 +12,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from sfsync.engine.plan import ConfigChange
+from sfsync.engine.plans.plan import ConfigChange
 
 # Keys whose entries are identified by two levels (object, field) rather than one.
 _NESTED = {"mappings": "mapping", "defaults": "default"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sfsync.catalogue import Kind
-from sfsync.engine.plan import SkipCode
+from sfsync.engine.plans.plan import SkipCode
 from sfsync.store.links import Link
 from sfsync.store.subject_reads import SubjectReads
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sfsync.config.models import Play
-from sfsync.engine.exclusions import NO_DESCRIBES, Describes, holds
+from sfsync.engine.planning.exclusions import NO_DESCRIBES, Describes, holds
 from sfsync.engine.subject import Subject
 
 

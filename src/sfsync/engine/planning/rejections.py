@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from sfsync.engine.apply_batch import TERMINAL_CODES
-from sfsync.engine.plan import RecordChange, Skip, SkipCode
+from sfsync.engine.plans.plan import RecordChange, Skip, SkipCode
+from sfsync.engine.row_report import TERMINAL_CODES
 from sfsync.store import Store
 from sfsync.store.runs import Outcome
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import FieldMapping
-from sfsync.engine.plan_identity import IdentityChange, IdentityKind, WorkspaceRef
-from sfsync.engine.readback import workspace_update
+from sfsync.engine.plans.identity import IdentityChange, IdentityKind, WorkspaceRef
+from sfsync.engine.reading.readback import workspace_update
 from sfsync.store import Store
 from sfsync.store.mirror import MirrorRecord
 from sfsync.store.normalise import normalise_domain, normalise_email

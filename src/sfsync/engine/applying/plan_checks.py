@@ -27,12 +27,11 @@ from types import MappingProxyType
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config, PersonObject, Policy
-from sfsync.engine.plan import Action, FieldChange, Plan, RecordChange
+from sfsync.engine.applying.sensitive import NONE, SensitiveValues
+from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, EXTERNAL_ID_SOURCE, field_sources
+from sfsync.engine.plans.plan import KNOWN_AFTER_APPLY, Action, FieldChange, Plan, RecordChange
 from sfsync.engine.sensitive import ValueDigests
-from sfsync.engine.sensitive_apply import NONE, SensitiveValues
 from sfsync.engine.values import OWNER_FIELD, is_empty
-from sfsync.engine.write_set import KNOWN_AFTER_APPLY
-from sfsync.engine.write_sources import ACCOUNT_FIELD, EXTERNAL_ID_SOURCE, field_sources
 from sfsync.errors import ForeignPlanError
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 from sfsync.store import Store

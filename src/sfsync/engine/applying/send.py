@@ -9,10 +9,11 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import CompanyMatch, Config, DuplicateRules
-from sfsync.engine.apply_batch import Prepared, RowReport, open_intents, prepare, report_for
-from sfsync.engine.duplicates import rule_matches
-from sfsync.engine.plan import Action, RecordChange
-from sfsync.engine.sensitive_apply import NONE, SensitiveValues
+from sfsync.engine.applying.batch import Prepared, open_intents, prepare, report_for
+from sfsync.engine.applying.duplicates import rule_matches
+from sfsync.engine.applying.sensitive import NONE, SensitiveValues
+from sfsync.engine.plans.plan import Action, RecordChange
+from sfsync.engine.row_report import RowReport
 from sfsync.engine.standing import record_outcomes
 from sfsync.engine.values import stored_value
 from sfsync.errors import RemoteError

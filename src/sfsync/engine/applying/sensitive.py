@@ -23,13 +23,13 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.config.models import CompanyMatch, Config
 from sfsync.engine.field_values import TooLong
-from sfsync.engine.plan import FieldChange, RecordChange
-from sfsync.engine.plan_digest import ValueDigest
+from sfsync.engine.planning.write_sources import wanted_for
+from sfsync.engine.plans.digest import ValueDigest
+from sfsync.engine.plans.plan import FieldChange, RecordChange
 from sfsync.engine.sensitive import Quoted, ValueDigests
 from sfsync.engine.subject import Subject
 from sfsync.engine.subjects import subjects_of
 from sfsync.engine.values import InvalidFieldValue, TemplateFailure, same_value, sendable
-from sfsync.engine.write_sources import wanted_for
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.subject_reads import SubjectReads

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, canonical_json, digest
-from sfsync.engine.apply_batch import RowReport
-from sfsync.engine.apply_send import apply_chunk
-from sfsync.engine.config_diff import diff_configs, mode_changed, reprocessed_objects
-from sfsync.engine.fingerprint import moved, take_fingerprint
-from sfsync.engine.plan import Plan, RecordChange, SkipCode
-from sfsync.engine.plan_checks import check_changes
-from sfsync.engine.planner import COLLECTION_SIZE, choose_api
+from sfsync.engine.applying.plan_checks import check_changes
+from sfsync.engine.applying.send import apply_chunk
+from sfsync.engine.applying.sensitive import SensitiveValues, take_values
+from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.planner import COLLECTION_SIZE, choose_api
+from sfsync.engine.plans.fingerprint import moved, take_fingerprint
+from sfsync.engine.plans.plan import Plan, RecordChange, SkipCode
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.read_fields import READ_OBJECTS, reread_fields
-from sfsync.engine.sensitive_apply import SensitiveValues, take_values
+from sfsync.engine.reading.fields import READ_OBJECTS, reread_fields
+from sfsync.engine.row_report import RowReport
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sfsync.engine.plan import Fingerprint
+from sfsync.engine.plans.plan import Fingerprint
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sfsync.config.models import Config, Direction, FieldMapping, PersonObject, Policy
-from sfsync.engine.plays import play_defaults
+from sfsync.engine.planning.plays import play_defaults
 from sfsync.engine.subject import Subject
 from sfsync.engine.values import Wanted, default_policy, fallback_policy, wanted_values
 

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sfsync.engine.appeared import KEY_FIELD, create_key, key_of
-from sfsync.engine.external_ids import hits_in, planned_id
-from sfsync.engine.plan import Action, RecordChange
-from sfsync.engine.readback import read_values
+from sfsync.engine.applying.external_ids import hits_in, planned_id
+from sfsync.engine.plans.plan import Action, RecordChange
+from sfsync.engine.reading.readback import read_values
 from sfsync.salesforce.port import ObjectDescribe, Record, SalesforcePort
 from sfsync.salesforce.soql import literal, quote, select
 

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sfsync.catalogue import Kind
-from sfsync.engine.plan_identity import IdentityChange, IdentityKind, WorkspaceRef
-from sfsync.engine.read_identity import KEY_FIELD, SF_KEY, record_key, workspace_ref
+from sfsync.engine.plans.identity import IdentityChange, IdentityKind, WorkspaceRef
+from sfsync.engine.reading.identity import KEY_FIELD, SF_KEY, record_key, workspace_ref
 from sfsync.store import Store
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from sfsync.engine.appeared import packed
-from sfsync.engine.plan import Action, RecordChange
+from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.salesforce.soql import literal_list, select
 

@@ -14,9 +14,13 @@ from dataclasses import replace
 from sfsync.config import LoadedConfig
 from sfsync.config.models import CompanyMatch, Config, ContactsWithoutAccount, PersonObject, Policy
 from sfsync.engine.appeared import KEY_FIELD
-from sfsync.engine.exclusions import exclusion_for
-from sfsync.engine.matching import Target, account_target, person_target
-from sfsync.engine.plan import (
+from sfsync.engine.planning.exclusions import exclusion_for
+from sfsync.engine.planning.matching import Target, account_target, person_target
+from sfsync.engine.planning.plays import membership
+from sfsync.engine.planning.template_diagnostics import template_diagnostic
+from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, ACCOUNT_SOURCE, wanted_for
+from sfsync.engine.plans.plan import (
+    KNOWN_AFTER_APPLY,
     Action,
     FieldChange,
     FieldSkip,
@@ -27,18 +31,14 @@ from sfsync.engine.plan import (
     SkipCode,
     WorkspaceRef,
 )
-from sfsync.engine.plays import membership
 from sfsync.engine.sensitive import ValueDigests
 from sfsync.engine.subject import Subject
-from sfsync.engine.template_diagnostics import template_diagnostic
 from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide
-from sfsync.engine.write_sources import ACCOUNT_FIELD, ACCOUNT_SOURCE, wanted_for
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.normalise import normalise_domain, normalise_email
 from sfsync.store.subject_reads import SubjectReads
 
-KNOWN_AFTER_APPLY = "(known after apply)"
 ACCOUNT_BATCH, PERSON_BATCH = 0, 1
 
 

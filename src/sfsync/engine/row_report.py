@@ -1,0 +1,51 @@
+"""What apply did with one row: the report standing refusals, row results and the summary are built from.
+
+`TERMINAL_CODES` are Salesforce's refusals that resending the same values will not change; planning reads
+them to say "not retried", applying to decide which rows stay entrants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TERMINAL_CODES = frozenset(
+    {
+        "CANNOT_UPDATE_CONVERTED_LEAD", "ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "INVALID_EMAIL_ADDRESS",
+        "INVALID_FIELD_FOR_INSERT_UPDATE", "INVALID_FIELD", "STRING_TOO_LONG", "INVALID_TYPE_ON_FIELD_IN_RECORD",
+        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "FIELD_INTEGRITY_EXCEPTION", "INSUFFICIENT_ACCESS_OR_READONLY",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """What apply did with one change: `outcome` written|linked|rejected|conflict|skipped|unknown."""
+
+    key: str
+    sobject: str
+    action: str
+    outcome: str
+    sf_id: str | None = None
+    workspace_kind: str = ""
+    workspace_id: str = ""
+    error_code: str = ""
+    message: str = ""
+    fields: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+    matched: tuple[MatchedRecord, ...] = ()  # what a duplicate rule matched, when it refused the row
+    workspace_label: str = ""  # the record as people know it (a person's email, a company's domain)
+
+    @property
+    def retry(self) -> bool:
+        """A rejected or unknown row leaves its record a play entrant, so the next plan tries it again."""
+        return self.outcome == "unknown" or (self.outcome == "rejected" and self.error_code not in TERMINAL_CODES)
+
+
+@dataclass(frozen=True)
+class MatchedRecord:
+    """A record a duplicate rule matched: its object, its normalised key and `SystemModstamp` as read."""
+
+    sf_id: str
+    sobject: str
+    key: str | None = None
+    stamp: str | None = None
