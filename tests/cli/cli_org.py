@@ -33,6 +33,27 @@ store: sqlite:///sfsync.db
 """
 
 
+def initech_leads(*, write: str = "true", extra: str = "") -> str:
+    """A Leads config writing everyone at initech.example; `extra` adds lines to the Lead mapping."""
+    return (
+        PASSWORD_LOGIN
+        + f"""\
+sync: {{write: {write}, person_object: leads}}
+mappings:
+  Lead:
+    Email: {{from: person.email, direction: read_write}}
+    LastName: person.last_name
+    Company: company.name
+{extra}defaults:
+  Lead: {{Company: "{{{{ company.name or '[not provided]' }}}}"}}
+plays:
+  - name: everyone
+    audience: {{object: person, where: {{field: person.email, op: ends_with, value: initech.example}}}}
+    sync_to_salesforce: {{}}
+"""
+    )
+
+
 @pytest.fixture
 def org_workdir(local_org: LocalOrgHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """`tmp_path` as the working directory, the `SF_*` variables set for the org, no colour."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_org import PASSWORD_LOGIN
+from cli_org import initech_leads
 
 from sfsync.catalogue import Kind
 from sfsync.cli import run
@@ -26,24 +26,7 @@ from sfsync.store import open_store
 
 pytestmark = pytest.mark.org
 
-CONFIG = (
-    PASSWORD_LOGIN
-    + """\
-sync: {write: true, person_object: leads}
-mappings:
-  Lead:
-    Email: {from: person.email, direction: read_write}
-    LastName: person.last_name
-    Company: company.name
-    Title: person.title
-defaults:
-  Lead: {Company: "{{ company.name or '[not provided]' }}"}
-plays:
-  - name: everyone
-    audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
-    sync_to_salesforce: {}
-"""
-)
+CONFIG = initech_leads(extra="    Title: person.title\n")
 PEOPLE = "email,last_name,title\npeter@initech.example,Gibbons,Engineer\nmilton@initech.example,Waddams,\n"
 REFUSED_SEAL = "error: the plan was not made by this store or was edited: its seal does not match its content"
 REFUSED_CHANGE = "error: the plan holds a change sfsync does not make from this config: "

@@ -10,30 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_org import PASSWORD_LOGIN
+from cli_org import initech_leads
 
 from sfsync.cli import run
 from sfsync.errors import ExitCode
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
-CONFIG = (
-    PASSWORD_LOGIN
-    + """\
-sync: {write: true, person_object: leads}
-mappings:
-  Lead:
-    Email: {from: person.email, direction: read_write}
-    LastName: person.last_name
-    Company: company.name
-    Title: person.title
-defaults:
-  Lead: {Company: "{{ company.name or '[not provided]' }}"}
-plays:
-  - name: everyone
-    audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
-    sync_to_salesforce: {}
-"""
-)
+CONFIG = initech_leads(extra="    Title: person.title\n")
 PEOPLE = "email,last_name\npeter@initech.example,Gibbons\nmilton@initech.example,Waddams\n"
 
 

@@ -7,30 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_org import PASSWORD_LOGIN
+from cli_org import initech_leads
 
 from sfsync.cli import run
 
 pytestmark = pytest.mark.org
 
-CONFIG = (
-    PASSWORD_LOGIN
-    + """\
-sync: {write: true, person_object: leads}
-mappings:
-  Lead:
-    Email: {from: person.email, direction: read_write}
-    LastName: person.last_name
-    Company: company.name
-    Description: {from: SOURCE, truncate: true}
-defaults:
-  Lead: {Company: "{{ company.name or '[not provided]' }}"}
-plays:
-  - name: everyone
-    audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
-    sync_to_salesforce: {}
-"""
-)
+CONFIG = initech_leads(extra="    Description: {from: SOURCE, truncate: true}\n")
 PEOPLE = "email,last_name,Notes\npeter@initech.example,Gibbons,Hates his job\nmilton@initech.example,Waddams,\n"
 
 

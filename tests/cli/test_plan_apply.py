@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_org import PASSWORD_LOGIN
+from cli_org import PASSWORD_LOGIN, initech_leads
 
 from sfsync.cli import run
 from sfsync.localorg import seeding
@@ -15,23 +15,7 @@ from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - th
 
 pytestmark = pytest.mark.org
 
-CONFIG = (
-    PASSWORD_LOGIN
-    + """\
-sync: {write: WRITE, person_object: leads}
-mappings:
-  Lead:
-    Email: {from: person.email, direction: read_write}
-    LastName: person.last_name
-    Company: company.name
-defaults:
-  Lead: {Company: "{{ company.name or '[not provided]' }}"}
-plays:
-  - name: everyone
-    audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
-    sync_to_salesforce: {}
-"""
-)
+CONFIG = initech_leads(write="WRITE")
 PEOPLE = "email,last_name\npeter@initech.example,Gibbons\nmilton@initech.example,Waddams\n"
 
 

@@ -5,29 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_org import PASSWORD_LOGIN
+from cli_org import initech_leads
 
 from sfsync.cli import run
 
 pytestmark = pytest.mark.org
 
-CONFIG = (
-    PASSWORD_LOGIN
-    + """\
-sync: {write: true, person_object: leads}
-mappings:
-  Lead:
-    Email: {from: person.email, direction: read_write}
-    LastName: person.last_name
-    Company: company.name
-defaults:
-  Lead: {Company: "{{ company.name or '[not provided]' }}"}
-plays:
-  - name: everyone
-    audience: {object: person, where: {field: person.email, op: ends_with, value: initech.example}}
-    sync_to_salesforce: {}
-"""
-)
+CONFIG = initech_leads()
 
 
 def _load(workdir: Path, config: str, people: int) -> None:
