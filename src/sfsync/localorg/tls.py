@@ -60,14 +60,10 @@ def write_certificate(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def write_jwt_key(directory: Path) -> tuple[Path, str]:
-    """Write `private-key.pem` (owner-only) and return it with the PEM certificate that verifies its signatures.
-
-    What a Salesforce admin does by uploading a certificate to a connected app ("Use digital
-    signatures"); the private key stays with the client, here in the data directory.
-    """
+def signing_key(common_name: str) -> tuple[bytes, str]:
+    """A new RSA private key (PKCS#8 PEM) and the self-signed PEM certificate that verifies its signatures."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sfsync local org JWT bearer")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
     certificate = (
         x509.CertificateBuilder()
@@ -79,11 +75,20 @@ def write_jwt_key(directory: Path) -> tuple[Path, str]:
         .not_valid_after(now + dt.timedelta(days=30))
         .sign(key, hashes.SHA256())
     )
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return pem, certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def write_jwt_key(directory: Path) -> tuple[Path, str]:
+    """Write `private-key.pem` (owner-only) and return it with the PEM certificate that verifies its signatures.
+
+    What a Salesforce admin does by uploading a certificate to a connected app ("Use digital
+    signatures"); the private key stays with the client, here in the data directory.
+    """
+    pem, certificate = signing_key("sfsync local org JWT bearer")
     directory.mkdir(parents=True, exist_ok=True)
     key_path = directory / "private-key.pem"
     key_path.unlink(missing_ok=True)
     key_path.touch(mode=0o600)
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return key_path, certificate.public_bytes(serialization.Encoding.PEM).decode()
+    key_path.write_bytes(pem)
+    return key_path, certificate

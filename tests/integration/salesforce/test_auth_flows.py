@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from sf_org import RunningOrg
 
 from sfsync.localorg.permissions import User
 from sfsync.localorg.seed import ConnectedApp
+from sfsync.localorg.tls import signing_key
 from sfsync.salesforce.adapter import SalesforceAdapter
 from sfsync.salesforce.errors import AuthenticationError
 
@@ -50,25 +46,9 @@ def test_password_oauth_flow_without_the_token_is_refused_outside_trusted_ranges
 
 
 def test_jwt_bearer(org: RunningOrg) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sfsync-test")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    private, pem = signing_key("sfsync-test")
     org.app.org.connected_apps["jwt-app"] = ConnectedApp("jwt", "jwt-app", "", pem)
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    assert_connected(org.adapter(method="jwt", client_id="jwt-app", private_key=private, password=""))
+    assert_connected(org.adapter(method="jwt", client_id="jwt-app", private_key=private.decode(), password=""))
 
 
 def test_jwt_bearer_with_the_key_the_local_org_writes(org: RunningOrg) -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import jwt
 import pytest
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceExpiredSession
 
 from sfsync.errors import UsageError
 from sfsync.localorg.network import IpRange
 from sfsync.localorg.seed import load_seed, parse_seed
 from sfsync.localorg.testing import LocalOrgHandle
+from sfsync.localorg.tls import signing_key
 
 pytestmark = pytest.mark.org
 
@@ -54,28 +50,8 @@ def test_oauth_password_grant_with_bad_credentials_is_invalid_grant(org: LocalOr
     assert "authentication failure" in str(caught.value)
 
 
-def _key_and_certificate() -> tuple[bytes, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jwt app")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    pem_key = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return pem_key, certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-
 def test_jwt_bearer_with_the_registered_certificate(org: LocalOrgHandle) -> None:
-    key, certificate = _key_and_certificate()
+    key, certificate = signing_key("jwt app")
     org.control("connected-apps", "POST", {"name": "jwt", "consumer_key": "jwt-key", "certificate": certificate})
     sf = org.simple_salesforce(
         "jwt",
@@ -88,8 +64,8 @@ def test_jwt_bearer_with_the_registered_certificate(org: LocalOrgHandle) -> None
 
 
 def test_jwt_signed_by_another_key_is_refused(org: LocalOrgHandle) -> None:
-    _, certificate = _key_and_certificate()
-    other_key, _ = _key_and_certificate()
+    _, certificate = signing_key("jwt app")
+    other_key, _ = signing_key("jwt app")
     org.control("connected-apps", "POST", {"name": "jwt", "consumer_key": "jwt-key2", "certificate": certificate})
     with pytest.raises(SalesforceAuthenticationFailed) as caught:
         org.simple_salesforce(
@@ -178,7 +154,7 @@ def test_a_session_past_its_lifetime_expires(org: LocalOrgHandle) -> None:
 
 
 def test_jwt_claims_are_checked_for_expiry(org: LocalOrgHandle) -> None:
-    key, certificate = _key_and_certificate()
+    key, certificate = signing_key("jwt app")
     org.control("connected-apps", "POST", {"name": "jwt", "consumer_key": "jwt-key3", "certificate": certificate})
     expired = jwt.encode({"iss": "jwt-key3", "sub": org.username, "exp": 1}, key, algorithm="RS256")
     response = org.session().post(
