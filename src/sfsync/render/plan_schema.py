@@ -21,7 +21,7 @@ import fastjsonschema
 from fastjsonschema import JsonSchemaValueException
 
 from sfsync.engine.plans import plan as plan_module
-from sfsync.engine.plans.plan import FORMAT_VERSION, Plan
+from sfsync.engine.plans.plan import FORMAT_VERSION, KNOWN_AFTER_APPLY, KnownAfterApply, Plan
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Keys `plan_to_json` adds to the dataclass fields: derived, for readers that do not recompute them.
@@ -120,6 +120,8 @@ def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"type": "array", "items": _type_schema(args[0], definitions)}
     if origin is dict:
         return {"type": "object", "additionalProperties": _type_schema(args[1], definitions)}
+    if hint is KnownAfterApply:  # a value only apply knows: text in JSON, its change named by `ref`
+        return {"description": _description(hint), "const": KNOWN_AFTER_APPLY}
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return {"type": "string", "enum": [str(member.value) for member in hint]}
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):

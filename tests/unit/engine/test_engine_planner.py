@@ -6,7 +6,7 @@ from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.plan import Action, SkipCode
+from sfsync.engine.plans.plan import Action, KnownAfterApply, SkipCode, plan_from_json, plan_to_json
 
 
 def _skip(plan, label):
@@ -20,8 +20,11 @@ def test_contacts_mode_creates_account_before_its_contact(store, port, write_con
     assert [(c.sobject, c.action) for c in plan.changes] == [("Account", Action.CREATE), ("Contact", Action.CREATE)]
     account, contact = plan.changes
     fields = {f.field: f for f in contact.fields}
-    assert fields["AccountId"].after == "(known after apply)"
+    assert fields["AccountId"].after == KnownAfterApply(account.key)
     assert fields["AccountId"].ref == account.key
+    shown = {f["field"]: f for f in plan_to_json(plan)["changes"][1]["fields"]}["AccountId"]
+    assert (shown["after"], shown["ref"]) == ("(known after apply)", account.key)
+    assert plan_from_json(plan_to_json(plan)) == plan  # the marker comes back as the marker
     assert fields["LeadSource"].after == "Web"  # the play default beats the global one
     assert plan.play_entries[0].play == "everyone"
 

@@ -12,6 +12,7 @@ from sfsync.engine.plans.plan import (
     FieldChange,
     FieldSkip,
     Fingerprint,
+    KnownAfterApply,
     ObjectEstimate,
     Plan,
     PlanDiagnostic,
@@ -100,7 +101,9 @@ def first_apply() -> Plan:
             FieldChange("Email", None, "ada@acme.example", "person.email", "if_empty", "new record"),
             FieldChange("LastName", None, "Lovelace", "person.last_name", "if_empty", "new record"),
             FieldChange("LeadSource", None, "Web", "play:everyone", "if_empty", "new record"),
-            FieldChange("AccountId", None, "(known after apply)", "company", "if_empty", "new record", account.key),
+            FieldChange(
+                "AccountId", None, KnownAfterApply(account.key), "company", "if_empty", "new record", account.key
+            ),
         ),
         batch=1,
         plays=("everyone",),

@@ -29,7 +29,7 @@ from sfsync.catalogue import Kind
 from sfsync.config.models import Config, PersonObject, Policy
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, EXTERNAL_ID_SOURCE, field_sources
-from sfsync.engine.plans.plan import KNOWN_AFTER_APPLY, Action, FieldChange, Plan, RecordChange
+from sfsync.engine.plans.plan import Action, FieldChange, KnownAfterApply, Plan, RecordChange
 from sfsync.engine.sensitive import ValueDigests
 from sfsync.engine.values import OWNER_FIELD, is_empty
 from sfsync.errors import ForeignPlanError
@@ -139,10 +139,10 @@ def _check_field(
 def _check_value(change: RecordChange, item: FieldChange, account_creates: set[str]) -> None:
     """The value itself is the plan's (the seal vouches for it): here only what no sfsync plan holds."""
     if item.ref is not None:
-        if item.field != ACCOUNT_FIELD or item.ref not in account_creates or item.after != KNOWN_AFTER_APPLY:
+        if item.field != ACCOUNT_FIELD or item.ref not in account_creates or item.after != KnownAfterApply(item.ref):
             raise _refuse(change, f"it refers to {item.ref!r}, not an Account this plan creates", item.field)
         return
-    if is_empty(item.after) or item.after == KNOWN_AFTER_APPLY:
+    if is_empty(item.after) or isinstance(item.after, KnownAfterApply):
         raise _refuse(change, "sfsync never writes an empty value", item.field)
     if item.source == EXTERNAL_ID_SOURCE and item.after != change.workspace.id:
         raise _refuse(change, f"the external id is not the workspace id {change.workspace.id}", item.field)

@@ -24,6 +24,7 @@ from sfsync.engine.plans.plan import (
     Action,
     FieldChange,
     FieldSkip,
+    KnownAfterApply,
     PlanDiagnostic,
     PlayEntry,
     RecordChange,
@@ -63,7 +64,7 @@ class WriteSet:
         self.skips: list[Skip] = []
         self.entries: list[PlayEntry] = []
         self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
-        self._accounts: dict[str, str | None] = {}
+        self._accounts: dict[str, str | KnownAfterApply | None] = {}
         self._no_account: dict[str, str] = {}  # company id -> why its people's Contacts have no Account
         self.digests = ValueDigests(store.plan_key.key())
 
@@ -136,7 +137,7 @@ class WriteSet:
         creating = target.sobject == "Contact" and target.sf_id is None and not self.leads_mode
         return creating and self.config.sync.contacts_without_account is ContactsWithoutAccount.SKIP
 
-    def _account_of(self, person: Subject, plays: Sequence[str]) -> str | None:
+    def _account_of(self, person: Subject, plays: Sequence[str]) -> str | KnownAfterApply | None:
         """The AccountId for a person's Contact: a linked Account, or the key of one this apply creates."""
         company = person.company
         if company is None or not company.id:
@@ -158,14 +159,14 @@ class WriteSet:
             why = f"{company.label}: {self._no_account.get(company.id, 'no Account')}"
         return f"{why}; a Contact without an Account is private to its owner (sync.contacts_without_account)"
 
-    def _account(self, company: Subject, target: Target, plays: Sequence[str]) -> str | None:
+    def _account(self, company: Subject, target: Target, plays: Sequence[str]) -> str | KnownAfterApply | None:
         key = f"Account/{company.id}"
         if company.id in self._accounts:
             return self._accounts[company.id]
         change = self._change(key, company, target, plays, ACCOUNT_BATCH, [])
         if change is not None:  # written for its people after all: no longer "not in a play"
             self.skips = [s for s in self.skips if not (s.workspace.id == company.id and s.sobject == "Account")]
-        value = target.sf_id or (KNOWN_AFTER_APPLY + key if change is not None else None)
+        value = target.sf_id or (KnownAfterApply(key) if change is not None else None)
         self._accounts[company.id] = value
         if value is None:
             self._no_account[company.id] = "its Account would not be created (see the company's skip)"
@@ -225,18 +226,17 @@ class WriteSet:
             info = describe.field(item.field) if describe else None
             if info is None or not (info.createable if create else info.updateable):
                 continue  # reported once by the metadata checks, not per record
-            pending = str(item.value).startswith(KNOWN_AFTER_APPLY)  # an Id only apply knows: no type to check yet
+            pending = item.value if isinstance(item.value, KnownAfterApply) else None
             try:
-                decided = decide(
-                    item, target.current.get(item.field), ledger.get(item.field), create=create,
-                    info=None if pending else info,
+                decided = decide(  # an Id only apply knows has no type to check yet: decided as its text
+                    replace(item, value=KNOWN_AFTER_APPLY) if pending else item, target.current.get(item.field),
+                    ledger.get(item.field), create=create, info=None if pending else info,
                 )  # fmt: skip
             except InvalidFieldValue as failure:
                 invalid.append(failure)
                 continue
             if isinstance(decided, FieldChange) and pending:
-                ref = str(decided.after).removeprefix(KNOWN_AFTER_APPLY)
-                decided = replace(decided, after=KNOWN_AFTER_APPLY, ref=ref, reason="the Account this apply creates")
+                decided = replace(decided, after=pending, ref=pending.ref, reason="the Account this apply creates")
             if decided is not None:
                 result.append(self._hidden(key, target.sobject, decided, info))
         return result, invalid

@@ -18,7 +18,7 @@ from sfsync.engine.plans.identity import WorkspaceRef as WorkspaceRef
 from sfsync.errors import UsageError
 
 FORMAT_VERSION = 1
-# An Id only apply knows (the Account this apply creates): shown so, never compared as a value.
+# How the plan's JSON form (and so every view) shows an Id only apply knows.
 KNOWN_AFTER_APPLY = "(known after apply)"
 
 JSONValue = Any
@@ -55,15 +55,30 @@ class SkipCode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class KnownAfterApply:
+    """A value only apply knows: the Id of the record that change `ref` creates (a Contact's new Account).
+
+    It is never compared as a value and never sent as one: apply sends the Id its create got back. In
+    JSON it is the text `(known after apply)` beside the field change's `ref`.
+    """
+
+    ref: str
+
+    def __str__(self) -> str:
+        return KNOWN_AFTER_APPLY
+
+
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     """One field apply sends. `ref` names the change whose created Id becomes the value (AccountId).
 
     A `sensitive` field's `after` (and `before`, unless it was empty) is a `ValueDigest`: apply takes the
-    value from the store and sends it only when its digest is the plan's."""
+    value from the store and sends it only when its digest is the plan's. With `ref`, `after` is a
+    `KnownAfterApply` naming the same change."""
 
     field: str
     before: JSONValue | ValueDigest
-    after: JSONValue | ValueDigest
+    after: JSONValue | ValueDigest | KnownAfterApply
     source: str
     policy: str
     reason: str
@@ -229,6 +244,8 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind in _LEAVES:
         return value
+    if kind is KnownAfterApply:
+        return KNOWN_AFTER_APPLY
     names = _FIELD_NAMES.get(kind)
     if names is None and is_dataclass(value) and not isinstance(value, type):
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
@@ -288,7 +305,9 @@ def _change(d: dict[str, Any]) -> RecordChange:
 
 
 def _field_change(d: dict[str, Any]) -> FieldChange:
-    return FieldChange(**{**d, "before": value_from_json(d["before"]), "after": value_from_json(d["after"])})
+    ref = d.get("ref")
+    after = KnownAfterApply(ref) if ref is not None and d["after"] == KNOWN_AFTER_APPLY else value_from_json(d["after"])
+    return FieldChange(**{**d, "before": value_from_json(d["before"]), "after": after})
 
 
 def _field_skip(d: dict[str, Any]) -> FieldSkip:
