@@ -11,17 +11,8 @@ import pytest
 
 from sfsync.cli import run
 from sfsync.engine.plans.file import plan_to_text
-from sfsync.engine.plans.plan import (
-    Action,
-    FieldChange,
-    Fingerprint,
-    Plan,
-    RecordChange,
-    Skip,
-    SkipCode,
-    WorkspaceRef,
-    plan_to_json,
-)
+from sfsync.engine.plans.json_form import plan_to_json
+from sfsync.engine.plans.plan import Action, FieldChange, Fingerprint, Plan, RecordChange, Skip, SkipCode, WorkspaceRef
 from sfsync.render.redact import redact_plan
 from sfsync.render.text import render_text
 

@@ -14,7 +14,8 @@ from sfsync.commands.options import DEFAULT_MAX_RECORDS, config_option, max_reco
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.plan import Plan, plan_to_json
+from sfsync.engine.plans.json_form import plan_to_json
+from sfsync.engine.plans.plan import Plan
 from sfsync.engine.plans.seal import sealed
 from sfsync.errors import ExitCode
 from sfsync.render.events import NdjsonSink, emit_plan

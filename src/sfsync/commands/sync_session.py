@@ -15,7 +15,8 @@ from rich.console import Console
 from sfsync.commands.store_option import open_command_store
 from sfsync.config import LoadedConfig, load_config
 from sfsync.engine.plans.file import plan_document, plan_file_chunks
-from sfsync.engine.plans.plan import Plan, plan_from_json
+from sfsync.engine.plans.json_form import plan_from_json
+from sfsync.engine.plans.plan import Plan
 from sfsync.engine.plans.seal import check_seal
 from sfsync.engine.progress import Progress
 from sfsync.errors import UsageError

@@ -8,6 +8,7 @@ schema. Enumerations are listed, so a new skip code is visible in the schema's d
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import enum
 import functools
@@ -118,7 +119,7 @@ def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [_type_schema(arg, definitions) for arg in args]}
     if origin is tuple:
         return {"type": "array", "items": _type_schema(args[0], definitions)}
-    if origin is dict:
+    if origin in (dict, collections.abc.Mapping):
         return {"type": "object", "additionalProperties": _type_schema(args[1], definitions)}
     if hint is KnownAfterApply:  # a value only apply knows: text in JSON, its change named by `ref`
         return {"description": _description(hint), "const": KNOWN_AFTER_APPLY}

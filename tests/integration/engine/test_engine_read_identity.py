@@ -10,7 +10,8 @@ from sfsync.catalogue import Kind
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.identity import IdentityKind
-from sfsync.engine.plans.plan import Plan, SkipCode, plan_to_json
+from sfsync.engine.plans.json_form import plan_to_json
+from sfsync.engine.plans.plan import Plan, SkipCode
 from sfsync.render.views import render_plan_view
 from sfsync.salesforce.soql import literal, select
 

@@ -10,7 +10,8 @@ from engine_support import CONTACTS, add_companies, add_people
 
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.file import plan_file_chunks, plan_from_text, plan_to_text
-from sfsync.engine.plans.plan import Plan, plan_to_json
+from sfsync.engine.plans.json_form import plan_to_json
+from sfsync.engine.plans.plan import Plan
 from sfsync.errors import UsageError
 
 

@@ -9,7 +9,7 @@ from engine_support import CONTACTS, add_companies, add_people
 
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.file import plan_from_text, plan_to_text
-from sfsync.engine.plans.plan import plan_from_json, plan_to_json
+from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
 from sfsync.errors import UsageError
 from sfsync.render.views import render_plan_view
 

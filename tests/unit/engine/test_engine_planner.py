@@ -6,7 +6,8 @@ from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.plan import Action, KnownAfterApply, SkipCode, plan_from_json, plan_to_json
+from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
+from sfsync.engine.plans.plan import Action, KnownAfterApply, SkipCode
 
 
 def _skip(plan, label):

@@ -14,7 +14,8 @@ from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.digest import ValueDigest
 from sfsync.engine.plans.file import plan_from_text, plan_to_text
-from sfsync.engine.plans.plan import FieldChange, Plan, plan_to_json
+from sfsync.engine.plans.json_form import plan_to_json
+from sfsync.engine.plans.plan import FieldChange, Plan
 from sfsync.engine.sensitive import ValueDigests
 from sfsync.render.plan_schema import plan_problems
 from sfsync.render.views import FORMATS, render_plan_view

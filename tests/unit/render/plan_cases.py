@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sfsync.engine.plans.identity import IdentityChange, IdentityKind
+from sfsync.engine.plans.json_form import plan_to_json
 from sfsync.engine.plans.plan import (
     Action,
     ConfigChange,
@@ -21,7 +22,6 @@ from sfsync.engine.plans.plan import (
     Skip,
     SkipCode,
     WorkspaceRef,
-    plan_to_json,
 )
 
 FINGERPRINT = Fingerprint(

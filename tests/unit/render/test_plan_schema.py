@@ -15,7 +15,7 @@ from plan_cases import CASES, case_json
 from sfsync.catalogue import Kind
 from sfsync.config import load_config
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.plan import plan_to_json
+from sfsync.engine.plans.json_form import plan_to_json
 from sfsync.render.plan_schema import plan_schema, schema_text
 from sfsync.store import open_store
 from sfsync.store.workspace import RecordUpdate

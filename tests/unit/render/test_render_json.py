@@ -10,7 +10,7 @@ import pytest
 from plan_cases import CASES, ENCRYPTED, case_json, many_changes
 from syrupy.assertion import SnapshotAssertion
 
-from sfsync.engine.plans.plan import plan_from_json
+from sfsync.engine.plans.json_form import plan_from_json
 from sfsync.render.redact import redact_plan
 from sfsync.render.views import FORMATS, json_chunks, render_json, render_plan_view, write_plan_view
 

@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from sfsync.engine.plans.plan import Plan, plan_from_json, plan_to_json
+from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
+from sfsync.engine.plans.plan import Plan
 from sfsync.errors import UsageError
 
 # One shot and no `indent`: only then does `encode` run the C encoder (`json.dump` and `indent` run Python).

@@ -7,21 +7,23 @@ decides anything from a reason string.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
-from sfsync.engine.plans.digest import ValueDigest, value_from_json
-from sfsync.engine.plans.identity import IdentityChange, identity_from_json
+from sfsync.engine.plans.digest import ValueDigest
+from sfsync.engine.plans.identity import IdentityChange
 from sfsync.engine.plans.identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
 from sfsync.engine.plans.identity import WorkspaceRef as WorkspaceRef
-from sfsync.errors import UsageError
 
 FORMAT_VERSION = 1
 # How the plan's JSON form (and so every view) shows an Id only apply knows.
 KNOWN_AFTER_APPLY = "(known after apply)"
 
 JSONValue = Any
+_V = TypeVar("_V")
 
 
 class Action(StrEnum):
@@ -177,9 +179,13 @@ class Fingerprint:
     lineage: str
     serial: int
     org_id: str
-    describes: dict[str, str]
+    describes: Mapping[str, str]
     config_digest: str
-    watermarks: dict[str, str] = field(default_factory=dict)
+    watermarks: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:  # frozen all the way down: no caller's dict is kept
+        object.__setattr__(self, "describes", frozen_mapping(self.describes))
+        object.__setattr__(self, "watermarks", frozen_mapping(self.watermarks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +205,15 @@ class Plan:
     skips: tuple[Skip, ...]
     play_entries: tuple[PlayEntry, ...]
     estimates: tuple[ObjectEstimate, ...]
-    refresh: dict[str, dict[str, int]] = field(default_factory=dict)
+    refresh: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     identity: tuple[IdentityChange, ...] = ()
     recorded: bool = True
     format_version: int = FORMAT_VERSION
     tool_version: str = ""
+
+    def __post_init__(self) -> None:  # frozen all the way down: no caller's dict is kept
+        refresh = {name: frozen_mapping(counts) for name, counts in self.refresh.items()}
+        object.__setattr__(self, "refresh", frozen_mapping(refresh))
 
     @property
     def appliable(self) -> bool:
@@ -225,95 +235,6 @@ class Plan:
         return dict(sorted(result.items()))
 
 
-def plan_to_json(plan: Plan) -> dict[str, Any]:
-    """The plan's JSON form: stable key order, `counts` derived for readers that do not recompute."""
-    body = _plain(plan)
-    body["counts"] = plan.counts()
-    body["appliable"] = plan.appliable
-    ordered = {"format_version": body.pop("format_version"), "tool_version": body.pop("tool_version")}
-    ordered.update(body)
-    return ordered
-
-
-_LEAVES = frozenset({str, int, float, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # per dataclass; `fields()` per value was most of the time
-
-
-def _plain(value: Any) -> Any:
-    """What `dataclasses.asdict` gives, without its deep copy of every leaf (plan values are immutable)."""
-    kind = type(value)
-    if kind in _LEAVES:
-        return value
-    if kind is KnownAfterApply:
-        return KNOWN_AFTER_APPLY
-    names = _FIELD_NAMES.get(kind)
-    if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, tuple | list):
-        return type(value)([_plain(item) for item in value])
-    if isinstance(value, dict):
-        return {_plain(key): _plain(item) for key, item in value.items()}
-    return value
-
-
-def plan_from_json(data: dict[str, Any]) -> Plan:
-    """Rebuild a plan; a different `format_version` or a malformed document is a usage error."""
-    version = data.get("format_version") if isinstance(data, dict) else None
-    if version != FORMAT_VERSION:
-        raise UsageError(f"unsupported plan format_version {version!r} (this sfsync reads {FORMAT_VERSION})")
-    try:
-        return _plan(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:  # a list or object of the wrong shape
-        raise UsageError(f"malformed plan: {error}") from error
-
-
-def _plan(d: dict[str, Any]) -> Plan:
-    return Plan(
-        fingerprint=Fingerprint(**d["fingerprint"]),
-        mode=d["mode"],
-        write_enabled=d["write_enabled"],
-        config_diff=tuple(ConfigChange(**c) for c in d["config_diff"]),
-        diagnostics=tuple(PlanDiagnostic(**x) for x in d["diagnostics"]),
-        changes=tuple(_change(c) for c in d["changes"]),
-        skips=tuple(_skip(s) for s in d["skips"]),
-        play_entries=tuple(PlayEntry(**p) for p in d["play_entries"]),
-        estimates=tuple(ObjectEstimate(**e) for e in d["estimates"]),
-        refresh=d.get("refresh", {}),
-        identity=tuple(identity_from_json(i) for i in d.get("identity", ())),
-        recorded=d.get("recorded", True),
-        format_version=d["format_version"],
-        tool_version=d.get("tool_version", ""),
-    )
-
-
-def _change(d: dict[str, Any]) -> RecordChange:
-    return RecordChange(
-        key=d["key"],
-        sobject=d["sobject"],
-        action=Action(d["action"]),
-        workspace=WorkspaceRef(**d["workspace"]),
-        sf_id=d["sf_id"],
-        match=d["match"],
-        fields=tuple(_field_change(f) for f in d["fields"]),
-        skipped_fields=tuple(_field_skip(f) for f in d.get("skipped_fields", ())),
-        batch=d.get("batch", 0),
-        plays=tuple(d.get("plays", ())),
-        intent=d.get("intent", ""),
-    )
-
-
-def _field_change(d: dict[str, Any]) -> FieldChange:
-    ref = d.get("ref")
-    after = KnownAfterApply(ref) if ref is not None and d["after"] == KNOWN_AFTER_APPLY else value_from_json(d["after"])
-    return FieldChange(**{**d, "before": value_from_json(d["before"]), "after": after})
-
-
-def _field_skip(d: dict[str, Any]) -> FieldSkip:
-    before, wanted = value_from_json(d["before"]), value_from_json(d["wanted"])
-    return FieldSkip(d["field"], before, wanted, SkipCode(d["code"]), d["reason"], d.get("sensitive", False))
-
-
-def _skip(d: dict[str, Any]) -> Skip:
-    return Skip(WorkspaceRef(**d["workspace"]), d["sobject"], SkipCode(d["code"]), d["reason"], d.get("sf_id"))
+def frozen_mapping(items: Mapping[str, _V]) -> Mapping[str, _V]:
+    """A read-only copy of `items` (equal to a dict of the same items)."""
+    return MappingProxyType(dict(items))
