@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Column, Connection, inspect, select, text
 from sqlalchemy.schema import CreateColumn
 
-from sfsync.store import schema
+from sfsync.store import derivation_schema, schema
+from sfsync.store.change_triggers import create_triggers
 from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
 
@@ -77,12 +78,24 @@ def _plan_key(conn: Connection) -> None:
         conn.execute(schema.plan_key.insert().values(id=1, key=secrets.token_bytes(32), created_at=utc_now()))
 
 
+def _change_tracking(conn: Connection) -> None:
+    """The change log and derivation cache of incremental planning, and the triggers that fill the log.
+
+    A brand-new store already has the tables from step 1; triggers exist only from here on. The cache
+    starts empty: the first plan after this step derives every record.
+    """
+    for table in derivation_schema.DERIVATION_TABLES:
+        table.create(conn, checkfirst=True)
+    create_triggers(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "standing rejections", _standing_rejections),
     Migration(3, "record origins, merge masters and followed links", _identity_columns),
     Migration(4, "match keys by IDNA 2008, email-validator and the Public Suffix List", rekey),
     Migration(5, "plan seal key", _plan_key),
+    Migration(6, "change log and derivation cache for incremental plans", _change_tracking),
 )
 
 
