@@ -63,6 +63,18 @@ def create_triggers(conn: Connection) -> None:
             conn.execute(text(statement))
 
 
+def drop_triggers(conn: Connection) -> None:
+    """Drop the change triggers (an earlier migration step may alter the columns they name)."""
+    for tracked in TRACKED:
+        name = tracked.table
+        if conn.dialect.name == "postgresql":
+            for trigger in (f"track_{name}_write", f"track_{name}_update"):
+                conn.execute(text(f'DROP TRIGGER IF EXISTS {trigger} ON "{name}"'))
+        else:
+            for operation in ("insert", "update", "delete"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS track_{name}_{operation}"))
+
+
 def _compared(table: str) -> list[str]:
     return [c.name for c in schema.metadata.tables[table].columns if c.name not in IGNORED]
 

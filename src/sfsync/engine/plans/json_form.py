@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from typing import Any
 
+from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.engine.plans.digest import value_from_json
 from sfsync.engine.plans.identity import WorkspaceRef, identity_from_json
 from sfsync.engine.plans.plan import (
@@ -93,6 +94,7 @@ def _plan(d: dict[str, Any]) -> Plan:
         recorded=d.get("recorded", True),
         format_version=d["format_version"],
         tool_version=d.get("tool_version", ""),
+        derivation=DerivationSummary(**d["derivation"]) if d.get("derivation") else None,
     )
 
 
