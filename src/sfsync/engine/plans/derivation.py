@@ -16,10 +16,19 @@ class DerivationSummary:
     everything: str = ""
 
     def __str__(self) -> str:
+        people, companies = _people(self.people), _companies(self.companies)
         if self.everything:
-            return f"derived all {self.people:,} people and {self.companies:,} companies ({self.everything})"
-        unchanged = self.people - self.people_derived, self.companies - self.companies_derived
+            return f"all {people} and {companies} ({self.everything})"
+        unchanged = _people(self.people - self.people_derived), _companies(self.companies - self.companies_derived)
         return (
-            f"re-derived {self.people_derived:,} of {self.people:,} people and {self.companies_derived:,} of "
-            f"{self.companies:,} companies; {unchanged[0]:,} people and {unchanged[1]:,} companies unchanged"
+            f"{self.people_derived:,} of {people} and {self.companies_derived:,} of {companies} again; "
+            f"{unchanged[0]} and {unchanged[1]} unchanged"
         )
+
+
+def _people(count: int) -> str:
+    return f"{count:,} {'person' if count == 1 else 'people'}"
+
+
+def _companies(count: int) -> str:
+    return f"{count:,} {'company' if count == 1 else 'companies'}"
