@@ -86,6 +86,10 @@ def derive(
         assert state is not None
         gone = set(cached) - present  # a removed record's cluster derives again without it
         dirty = store.derivations.dirty(state.seq) | (present - set(cached)) | set(held) | gone
+        if not dirty:  # nothing moved: every record's output is the cached one
+            if seq != state.seq and not store.session.speculating:
+                store.derivations.commit(seq, digest)
+            return _assemble(loaded, order, {}, cached), _summary(order, set(), why)
         write_set, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
     derived = write_set.derived()
     output = _assemble(loaded, order, derived, cached)
