@@ -22,19 +22,20 @@ from engine_support import (
     LEADS,
     PRIVATE_CONTACTS,
     SFSYNC_FIELDS,
-    add_companies,
-    add_people,
     config_applied,
 )
 from fake_port import FakePort
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.plan import Plan
 from sfsync.store import Store, open_store
+from sfsync.store.normalise import normalise_domain, normalise_email
+from sfsync.store.workspace import RecordUpdate
 
 EXAMPLES = 400 if os.environ.get("HYPOTHESIS_PROFILE") == "full" else 12
 
@@ -94,13 +95,15 @@ class History:
 
     def step(self, step: tuple[Any, ...]) -> None:
         name, *args = step
-        if name == "person":
+        if name == "person":  # a row the load refuses (its key taken by a record the read made) is left out
             email, title, domain = args
-            add_people(
-                self.store, {"email": email, "last_name": email.split("@")[0], "title": title, "company_domain": domain}
-            )
+            values = {"email": email, "last_name": email.split("@")[0], "title": title, "company_domain": domain}
+            update = RecordUpdate(Kind.PERSON, 2, None, normalise_email(email).value, values, {})
+            self.store.workspace.upsert(Kind.PERSON, [update])
         elif name == "company":
-            add_companies(self.store, {"domain": args[0], "name": args[1]})
+            domain = normalise_domain(args[0]).value
+            update = RecordUpdate(Kind.COMPANY, 2, None, domain, {"domain": domain, "name": args[1]}, {})
+            self.store.workspace.upsert(Kind.COMPANY, [update])
         elif name == "config":
             self.loaded = _write(self.folder, args[0])
         elif name == "apply":

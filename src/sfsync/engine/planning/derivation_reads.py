@@ -5,8 +5,9 @@ same way and notes a token naming what the answer depends on, in the vocabulary 
 log (`store/change_triggers.py`): a workspace row by id or key, mirror rows on a key column, a
 record's links, a linked record's link and ledger. A question about a key with no answer yet (no
 Contact has this email) is noted too: the row that later appears with that key logs the same token.
-Tokens are collected between `begin` and `end` of one record (its subject is built lazily, just
-before its visit, so what building it reads is its own).
+Tokens are collected from the end of one record's visit to the end of the next (a subject is built
+lazily, just before its visit, so what building it reads is its own; what loading a chunk asks
+before its first record is noted for that record: more than it read, never less).
 """
 
 from __future__ import annotations
@@ -28,17 +29,14 @@ def own_tokens(kind: Kind, workspace_id: str) -> tuple[str, ...]:
 
 
 class RecordingReads(SubjectReads):
-    """`SubjectReads` that notes the tokens of every answer given since `begin`."""
+    """`SubjectReads` that notes the tokens of every answer given since the last `end`."""
 
     def __init__(self, session: Session, *, registrable: bool = False) -> None:
         self._noted: set[str] = set()
         super().__init__(session, registrable=registrable)
 
-    def begin(self) -> None:
-        self._noted = set()
-
     def end(self, kind: Kind, workspace_id: str) -> frozenset[str]:
-        """The tokens noted since `begin`, with the record's own (then noting starts afresh)."""
+        """The tokens noted since the last `end`, with the record's own (then noting starts afresh)."""
         noted = frozenset((*self._noted, *own_tokens(kind, workspace_id)))
         self._noted = set()
         return noted
