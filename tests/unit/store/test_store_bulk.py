@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import event
+import pytest
+from sqlalchemy import Connection, event
 
 from sfsync.catalogue import Kind
-from sfsync.store import Store
+from sfsync.store import Store, backend, bulk
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
@@ -22,26 +24,35 @@ def lead(number: int, stamp: int = 0) -> MirrorRecord:
 
 
 class Statements:
-    """Counts the statements the store sends while it is attached (an executemany counts once)."""
+    """Counts the statements the store sends while it is attached (an executemany counts once), and the
+    `COPY`s into its tables (not into a staging table: the set statement that reads it counts)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
         self.sent: list[str] = []
         event.listen(store.session.engine, "before_cursor_execute", self._seen)
         self._engine = store.session.engine
+        copy = backend.copy_rows
+
+        def copied(conn: Connection, name: str, *args: Any) -> None:
+            self.sent += [] if name.startswith("sfsync_staged_") else ["COPY"]
+            copy(conn, name, *args)
+
+        monkeypatch.setattr(backend, "copy_rows", copied)
+        monkeypatch.setattr(bulk, "copy_rows", copied)
 
     def _seen(self, _conn: object, _cursor: object, statement: str, *_args: object) -> None:
         self.sent.append(statement.split()[0].upper())
 
     def writes(self) -> int:
         event.remove(self._engine, "before_cursor_execute", self._seen)
-        return sum(1 for s in self.sent if s in ("INSERT", "UPDATE", "DELETE"))
+        return sum(1 for s in self.sent if s in ("INSERT", "UPDATE", "DELETE", "COPY"))
 
 
-def test_many_rows_are_written_with_one_statement_per_table(store: Store) -> None:
+def test_many_rows_are_written_with_one_statement_per_table(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     records = [lead(n, stamp=n % 3) for n in range(1500)]
     entries = [LedgerEntry("Lead", r.sf_id, "Title", "CTO", T0, "run-1") for r in records]
     links = [Link(Kind.PERSON, f"p_{n}", "Lead", r.sf_id, True, T0) for n, r in enumerate(records)]
-    counter = Statements(store)
+    counter = Statements(store, monkeypatch)
     with store.transaction():
         store.mirror.upsert(records)
         store.ledger.record(entries)
