@@ -106,11 +106,23 @@ def _processor(dialect: Dialect, bind: Any) -> _Processor:
 def _processed(
     rows: Sequence[Mapping[str, Any]], names: Sequence[str], processors: Sequence[_Processor]
 ) -> list[tuple[Any, ...]]:
-    """Each row's values in `names` order, as the driver takes them (a column without a processor as is)."""
-    pairs = list(zip(names, processors, strict=True))
-    if not any(p for _n, p in pairs):
-        return [tuple(row[n] for n in names) for row in rows]
-    return [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]
+    """Each row's values in `names` order, as the driver takes them (a column without a processor as is).
+
+    Processed column by column: one comprehension per column instead of a generator per row, and a value
+    every row shares (the chunk's timestamp, its run) processed once.
+    """
+    pairs = zip(names, processors, strict=True)
+    columns = [_column([row[name] for row in rows], processor) for name, processor in pairs]
+    return list(zip(*columns, strict=True))
+
+
+def _column(values: list[Any], processor: _Processor) -> list[Any]:
+    if processor is None:
+        return values
+    first = values[0]
+    if all(value is first for value in values):
+        return [processor(first)] * len(values)
+    return [processor(value) for value in values]
 
 
 @lru_cache(maxsize=128)
