@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Executable, Table, column, select, table
@@ -75,14 +76,9 @@ def execute_many(
         return 0
     keys = tuple(names if names is not None else rows[0])
     compiled = _compiled(conn.dialect, stmt, keys)
-    processors = [_processor(conn.dialect, compiled.binds[k]) for k in keys]
-    values = _processed(rows, keys, processors)
-    order = compiled.positiontup
-    if order is None:
-        params: list[Any] = [dict(zip(keys, row, strict=True)) for row in values]
-    else:
-        at = [keys.index(name) for name in order]
-        params = [tuple(row[i] for i in at) for row in values]
+    order = tuple(compiled.positiontup or keys)  # a positional driver takes each row's values in this order
+    values = _processed(rows, order, [_processor(conn.dialect, compiled.binds[k]) for k in order])
+    params: list[Any] = values if compiled.positiontup else [dict(zip(order, row, strict=True)) for row in values]
     return int(conn.exec_driver_sql(compiled.string, params).rowcount)
 
 
@@ -108,11 +104,15 @@ def _processed(
 ) -> list[tuple[Any, ...]]:
     """Each row's values in `names` order, as the driver takes them (a column without a processor as is).
 
-    Processed column by column: one comprehension per column instead of a generator per row, and a value
-    every row shares (the chunk's timestamp, its run) processed once.
+    Each row's values are picked with one `itemgetter` call, then processed column by column (one
+    comprehension per column rather than a generator per row); a value every row shares (the chunk's
+    timestamp, its run) is processed once.
     """
-    pairs = zip(names, processors, strict=True)
-    columns = [_column([row[name] for row in rows], processor) for name, processor in pairs]
+    picked = itemgetter(*names)
+    raw = [picked(row) for row in rows] if len(names) > 1 else [(row[names[0]],) for row in rows]
+    if not any(processors):
+        return raw
+    columns = [_column(list(values), p) for values, p in zip(zip(*raw, strict=True), processors, strict=True)]
     return list(zip(*columns, strict=True))
 
 
@@ -155,7 +155,8 @@ def _on_conflict(stmt: Any, keys: tuple[str, ...], columns: tuple[str, ...]) -> 
 
 def _last_per_key(rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> Sequence[Mapping[str, Any]]:
     """One row per key, the last given (one statement may not touch a row twice)."""
-    by_key = {tuple(row[k] for k in keys): row for row in rows}
+    key_of = itemgetter(*keys)
+    by_key = {key_of(row): row for row in rows}
     return list(by_key.values()) if len(by_key) < len(rows) else rows
 
 
