@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import (
+    UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
+    UNSAFE_COROUTINE_ATTRIBUTES,
+    UNSAFE_FUNCTION_ATTRIBUTES,
+    UNSAFE_GENERATOR_ATTRIBUTES,
+    UNSAFE_METHOD_ATTRIBUTES,
+    SandboxedEnvironment,
+)
 
 from sfsync.errors import SfsyncError
 
@@ -53,6 +60,34 @@ def referenced_fields(source: str) -> frozenset[str]:
     return frozenset(
         f"{node.node.name}.{node.attr}" for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)
     )
+
+
+# What the sandbox refuses at render time, found before: a name starting with "_" reaches Python internals.
+_UNSAFE = frozenset().union(
+    UNSAFE_FUNCTION_ATTRIBUTES,
+    UNSAFE_METHOD_ATTRIBUTES,
+    UNSAFE_GENERATOR_ATTRIBUTES,
+    UNSAFE_COROUTINE_ATTRIBUTES,
+    UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
+)
+
+
+def unsafe_attribute(source: str) -> str | None:
+    """The first attribute a syntactically valid template reaches that the sandbox refuses, or None.
+
+    `''.__class__` parses, and fails only when rendered: offline validation names it instead."""
+    tree = environment().parse(source)
+    names = [_attribute_name(node) for node in tree.find_all((nodes.Getattr, nodes.Getitem))]
+    unsafe = [name for name in names if name is not None and (name.startswith("_") or name in _UNSAFE)]
+    return min(unsafe, key=source.find, default=None)  # the one written first (the tree lists outer ones first)
+
+
+def _attribute_name(node: nodes.Node) -> str | None:
+    """`x.name` or `x['name']`; None for an index that is not a constant text."""
+    if isinstance(node, nodes.Getattr):
+        return str(node.attr)
+    arg = getattr(node, "arg", None)
+    return arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else None
 
 
 def render(source: str, context: Mapping[str, object]) -> str:

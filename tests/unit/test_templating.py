@@ -37,3 +37,18 @@ def test_referenced_names_and_fields() -> None:
     source = "{% if person.title %}{{ person.title }} at {% endif %}{{ company.name | upper }}"
     assert templating.referenced_names(source) == {"person", "company"}
     assert templating.referenced_fields(source) == {"person.title", "company.name"}
+
+
+@pytest.mark.parametrize(
+    ("source", "unsafe"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "__class__"),
+        ("{{ person.title['_private'] }}", "_private"),
+        ("{{ cycler.next.__func__ }}", "__func__"),
+        ("{{ range(3).gi_frame }}", "gi_frame"),
+        ("{{ person.title.upper() }}", None),
+        ("{{ person.attributes['score'] }}", None),
+    ],
+)
+def test_unsafe_attributes_are_found_without_rendering(source: str, unsafe: str | None) -> None:
+    assert templating.unsafe_attribute(source) == unsafe

@@ -104,6 +104,11 @@ class Checker:
         if problem is not None:
             self.error(f"template syntax error: {problem}", path)
             return
+        unsafe = templating.unsafe_attribute(source)
+        if unsafe is not None:
+            hint = "templates run sandboxed: they read workspace fields, never Python internals"
+            self.error(f'template reaches the unsafe attribute "{unsafe}"', path, hint)
+            return
         unknown = sorted(templating.referenced_names(source) - set(kinds))
         if unknown:
             hint = f"templates here can read {', '.join(kinds)}"
