@@ -29,6 +29,7 @@ MAX_DEPTH = 64
 # Values an alias may repeat, in all: enough to share a few blocks of mappings, far too few for an alias
 # bomb (nine aliases of nine aliases... expands to hundreds of millions of values from a few lines).
 ALIAS_BUDGET = 10_000
+COMPLEX_KEY = "a key must be plain text, not a YAML mapping or list (a `?` complex key)"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 
@@ -106,6 +107,10 @@ class _Walk:
     ) -> dict[str, object]:
         result: dict[str, object] = {}
         for raw_key in node:
+            if isinstance(raw_key, tuple | Mapping):  # `? [..]` or `? {..}`: never echoed, it may hold a secret
+                where = self._lc(node.lc.key, raw_key, path)
+                self.problems.append(_error(COMPLEX_KEY, where, "write the key as plain text: `name: value`"))
+                continue
             key = _key_text(raw_key)
             child = (*path, key)
             self.keys[child] = self._lc(node.lc.key, raw_key, path)

@@ -44,13 +44,20 @@ def parse_store_url(url: str) -> URL:
     raise StoreError(f"unsupported store URL {redact(url)!r}: use sqlite:///PATH or postgresql://…")
 
 
+# Query parameters that carry a credential (libpq reads `password` and `sslpassword` from the URL too).
+SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pass", "pwd", "sslpassword", "secret", "token", "api_key"})
+
+
 def redact(url: str | URL) -> str:
-    """The URL with its password hidden, for messages."""
+    """The URL with its password hidden, in the user part and in the query string, for messages."""
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except ArgumentError:
         return "<invalid URL>"
-    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+    hidden = {key: "***" for key in parsed.query if key.lower() in SECRET_QUERY_KEYS}
+    shown = parsed.update_query_dict(hidden) if hidden else parsed
+    text = shown.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+    return text.replace("%2A%2A%2A", "***")  # the query mask, as the user part's is shown
 
 
 # Both backends write and read JSON through one codec, so they keep the same values (U+0000 included).
