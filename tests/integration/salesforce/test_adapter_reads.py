@@ -11,6 +11,7 @@ from sfsync.errors import RemoteError
 from sfsync.salesforce.adapter import SalesforceAdapter
 from sfsync.salesforce.describe_cache import FileDescribeCache
 from sfsync.salesforce.port import WriteOperation
+from sfsync.salesforce.query import Eq, Query
 
 
 def test_describe_reflects_field_level_security(org: RunningOrg) -> None:
@@ -43,7 +44,7 @@ def test_describe_cache_revalidates_with_if_modified_since(org: RunningOrg, tmp_
 
 def test_query_streams_plain_records(org: RunningOrg) -> None:
     port = org.adapter()
-    rows = list(port.query("SELECT Id, Email, Account.Name FROM Contact WHERE Email = 'grace@acme.example'"))
+    rows = list(port.query(Query("Contact", ("Id", "Email", "Account.Name"), Eq("Email", "grace@acme.example"))))
     assert len(rows) == 1
     assert "attributes" not in rows[0] and rows[0]["Account"] == {"Name": "Acme Corp"}
     assert port.call_counts().by_kind["query"] == 1
@@ -51,7 +52,7 @@ def test_query_streams_plain_records(org: RunningOrg) -> None:
 
 def test_retrieve_aligns_with_ids(org: RunningOrg) -> None:
     port = org.adapter()
-    ids = [r["Id"] for r in port.query("SELECT Id FROM Lead ORDER BY Email")]
+    ids = [r["Id"] for r in port.query(Query("Lead", ("Id",)))]
     missing = "00Q" + "0" * 12 + "AAA"
     found = port.retrieve("Lead", [ids[0], missing, ids[1]], ["Id", "Email"])
     assert [r["Id"] if r else None for r in found] == [ids[0], None, ids[1]]
@@ -59,7 +60,7 @@ def test_retrieve_aligns_with_ids(org: RunningOrg) -> None:
 
 def test_limits_come_from_the_response_header(org: RunningOrg) -> None:
     port = org.adapter()
-    list(port.query("SELECT Id FROM Lead"))
+    list(port.query(Query("Lead", ("Id",))))
     limits = port.limits()
     assert limits.maximum == org.app.org.api_limit and 0 < limits.used <= limits.maximum
     assert "limits" not in port.call_counts().by_kind
@@ -67,8 +68,8 @@ def test_limits_come_from_the_response_header(org: RunningOrg) -> None:
 
 def test_bulk_query_returns_strings_or_none(org: RunningOrg) -> None:
     port = org.adapter()
-    rows = list(port.bulk_query("SELECT Id, Email, Phone FROM Lead"))
-    assert len(rows) == len(list(port.query("SELECT Id FROM Lead")))
+    rows = list(port.bulk_query(Query("Lead", ("Id", "Email", "Phone"))))
+    assert len(rows) == len(list(port.query(Query("Lead", ("Id",)))))
     assert all(isinstance(r["Email"], str) for r in rows) and any(r["Phone"] is None for r in rows)
     assert port.call_counts().by_kind["bulk_query"] == 1
 
@@ -77,6 +78,6 @@ def test_query_follows_next_records_url_page_by_page(org: RunningOrg) -> None:
     port = org.adapter()
     rows = [{"LastName": f"P{i}", "Company": "Paging", "Email": f"p{i}@paging.example"} for i in range(2100)]
     assert {r.outcome.value for r in port.bulk_write("Lead", WriteOperation.INSERT, rows)} == {"ok"}
-    found = list(port.query("SELECT Id, Email FROM Lead WHERE Company = 'Paging'"))
+    found = list(port.query(Query("Lead", ("Id", "Email"), Eq("Company", "Paging"))))
     assert len(found) == 2100 and len({r["Id"] for r in found}) == 2100
     assert port.call_counts().by_kind["query_more"] >= 1
