@@ -8,6 +8,8 @@ import pytest
 from sf_org import RunningOrg
 
 from sfsync.errors import RemoteError
+from sfsync.salesforce import adapter as adapter_module
+from sfsync.salesforce import reads
 from sfsync.salesforce.adapter import SalesforceAdapter
 from sfsync.salesforce.describe_cache import FileDescribeCache
 from sfsync.salesforce.port import WriteOperation
@@ -42,6 +44,24 @@ def test_describe_cache_revalidates_with_if_modified_since(org: RunningOrg, tmp_
     assert second.call_counts().by_kind["describe"] == 1
 
 
+def test_a_describe_the_caller_holds_is_not_asked_again_while_fresh(
+    org: RunningOrg, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = FileDescribeCache(tmp_path)
+    lead = SalesforceAdapter(org.credentials(), describe_cache=cache).describe("Lead")  # the plan's describe
+    apply = SalesforceAdapter(org.credentials(), describe_cache=cache)
+    assert apply.describe("Lead", known=lead.digest).digest == lead.digest
+    assert "describe" not in apply.call_counts().by_kind
+    apply.describe("Lead", known="sha256:another")  # a plan made with another describe: asked
+    assert apply.call_counts().by_kind["describe"] == 1
+    monkeypatch.setattr(adapter_module, "DESCRIBE_REUSE_SECONDS", 0.0)  # confirmed too long ago: asked
+    apply.describe("Lead", known=lead.digest)
+    assert apply.call_counts().by_kind["describe"] == 2
+    uncached = org.adapter()
+    uncached.describe("Lead", known=lead.digest)  # no cache (doctor): always asked
+    assert uncached.call_counts().by_kind["describe"] == 1
+
+
 def test_query_streams_plain_records(org: RunningOrg) -> None:
     port = org.adapter()
     rows = list(port.query(Query("Contact", ("Id", "Email", "Account.Name"), Eq("Email", "grace@acme.example"))))
@@ -72,6 +92,17 @@ def test_bulk_query_returns_strings_or_none(org: RunningOrg) -> None:
     assert len(rows) == len(list(port.query(Query("Lead", ("Id",)))))
     assert all(isinstance(r["Email"], str) for r in rows) and any(r["Phone"] is None for r in rows)
     assert port.call_counts().by_kind["bulk_query"] == 1
+
+
+def test_bulk_results_come_in_pages_of_max_records(org: RunningOrg, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = org.adapter()
+    everyone = [r["Id"] for r in port.query(Query("Lead", ("Id",)))]
+    assert len(everyone) >= 3
+    monkeypatch.setattr(reads, "BULK_PAGE_RECORDS", 2)
+    org.app.org.calls.clear()
+    rows = list(port.bulk_query(Query("Lead", ("Id",))))
+    assert sorted(r["Id"] for r in rows) == sorted(everyone)
+    assert org.app.org.calls["bulk.query.results"] == -(-len(everyone) // 2)  # one call per page of 2
 
 
 def test_query_follows_next_records_url_page_by_page(org: RunningOrg) -> None:
