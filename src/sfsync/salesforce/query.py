@@ -143,7 +143,7 @@ class Query:
 
     `since`: only records stamped (`SystemModstamp`) at or after it, AND-ed with `where`.
     `include_deleted`: deleted and merged records too (`queryAll`), with `IsDeleted` true.
-    A record comes back once, even when the compiler split the query in several.
+    A record comes back once (told by `Id`, when `fields` has it), even when the compiler split the query.
     """
 
     sobject: str
