@@ -1,4 +1,4 @@
-"""The Salesforce adapter: `SalesforcePort` over simple-salesforce, the only code that imports it.
+"""The Salesforce adapter: `SalesforcePort` over simple-salesforce, which nothing outside `salesforce/` imports.
 
 By concern: `api_calls` (login; every call counted, translated, retried), `reads` (typed queries
 compiled by `soql`, REST or Bulk; retrieves), `writes` (Collections and Bulk ingest). This module

@@ -13,7 +13,8 @@ from sfsync.salesforce import reads
 from sfsync.salesforce.adapter import SalesforceAdapter
 from sfsync.salesforce.describe_cache import FileDescribeCache
 from sfsync.salesforce.port import WriteOperation
-from sfsync.salesforce.query import Eq, Query
+from sfsync.salesforce.query import Eq, Like, Or, Query
+from sfsync.salesforce.soql import soql_texts
 
 
 def test_describe_reflects_field_level_security(org: RunningOrg) -> None:
@@ -112,3 +113,13 @@ def test_query_follows_next_records_url_page_by_page(org: RunningOrg) -> None:
     found = list(port.query(Query("Lead", ("Id", "Email"), Eq("Company", "Paging"))))
     assert len(found) == 2100 and len({r["Id"] for r in found}) == 2100
     assert port.call_counts().by_kind["query_more"] >= 1
+
+
+def test_a_query_too_long_for_one_soql_is_sent_in_parts_each_record_once(org: RunningOrg) -> None:
+    port = org.adapter()
+    everyone = sorted(r["Id"] for r in port.query(Query("Lead", ("Id",))))
+    padding = tuple(Like("Email", f"nobody-{n:04}@nowhere.example") for n in range(1000))
+    request = Query("Lead", ("Id", "Email"), Or((Like("Email", "@"), *padding, Like("Email", "."))))
+    assert len(soql_texts(request)) > 1  # every Lead matches the first part and the last one
+    assert sorted(r["Id"] for r in port.query(request)) == everyone
+    assert sorted(r["Id"] for r in port.bulk_query(request)) == everyone
