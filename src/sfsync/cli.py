@@ -56,7 +56,10 @@ def run(argv: list[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except Exception:  # the boundary: anything unexpected is a bug, reported without a traceback
         log = _write_crash_log()
-        click.echo(f"sfsync: internal error ({sys.exc_info()[1].__class__.__name__}); details in {log}", err=True)
+        where = (
+            f"details in {log}" if log else "no crash log could be written (set SFSYNC_LOG_DIR to a writable directory)"
+        )
+        click.echo(f"sfsync: internal error ({sys.exc_info()[1].__class__.__name__}); {where}", err=True)
         return ExitCode.INTERNAL
     return result if isinstance(result, int) else ExitCode.OK
 
@@ -71,13 +74,16 @@ def _report(error: SfsyncError) -> None:
     click.echo(f"error: {error}", err=True)
 
 
-def _write_crash_log() -> Path:
-    directory = Path(os.environ.get("SFSYNC_LOG_DIR", ".sfsync/logs"))
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        directory = Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108 - last resort for a crash log
+def _write_crash_log() -> Path | None:
+    """The crash log's path, in the log directory or else the temporary one; None when neither takes it."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    path = directory / f"crash-{stamp}-{os.getpid()}.log"
-    path.write_text(f"sfsync {__version__}\n{traceback.format_exc()}", encoding="utf-8")
-    return path
+    name = f"crash-{stamp}-{os.getpid()}.log"
+    last_resort = os.environ.get("TMPDIR", "/tmp")  # noqa: S108 - last resort for a crash log
+    for directory in (Path(os.environ.get("SFSYNC_LOG_DIR", ".sfsync/logs")), Path(last_resort)):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_text(f"sfsync {__version__}\n{traceback.format_exc()}", encoding="utf-8")
+        except OSError:  # unwritable, full or missing: the user still gets the one line, never a traceback
+            continue
+        return directory / name
+    return None

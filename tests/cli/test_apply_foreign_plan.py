@@ -21,7 +21,8 @@ from sfsync.cli import run
 from sfsync.engine.plans.seal import sealed
 from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Eq
+from sfsync.salesforce.soql import select
 from sfsync.store import open_store
 
 pytestmark = pytest.mark.org
@@ -62,7 +63,7 @@ def _as_person(org: LocalOrgHandle, **values: Any) -> str:
 
 
 def _lead(org: LocalOrgHandle, email: str) -> dict[str, Any] | None:
-    soql = select(["Id", "Title", "OwnerId", "Description"], "Lead", f"Email = {literal(email)}")
+    soql = select(["Id", "Title", "OwnerId", "Description"], "Lead", Eq("Email", email))
     found = org.simple_salesforce().query(soql)["records"]
     return dict(found[0]) if found else None
 

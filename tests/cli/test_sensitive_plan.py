@@ -19,7 +19,8 @@ from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Ne
+from sfsync.salesforce.soql import select
 
 pytestmark = pytest.mark.org
 
@@ -69,7 +70,7 @@ def _before() -> dict[str, str]:
 
 
 def _mobiles(org: LocalOrgHandle) -> dict[str, Any]:
-    rows = org.simple_salesforce().query(select(["Email", "MobilePhone"], "Lead", f"Company != {literal('x')}"))
+    rows = org.simple_salesforce().query(select(["Email", "MobilePhone"], "Lead", Ne("Company", "x")))
     return {row["Email"]: row["MobilePhone"] for row in rows["records"]}
 
 

@@ -48,10 +48,10 @@ class SyncSession:
 def sync_session(config_path: Path, store_url: str | None, operation: str) -> Iterator[SyncSession]:
     """Load the config, open the store, hold its lock for `operation`, and connect to the org."""
     loaded = load_config(config_path)
-    from sfsync.salesforce.connect import connect
+    from sfsync.commands.org_connection import connect_config
 
     with open_command_store(store_url, config_path) as store, store.locks.acquire(operation):
-        yield SyncSession(loaded, store, connect(loaded, os.environ))
+        yield SyncSession(loaded, store, connect_config(loaded, os.environ))
 
 
 def console(*, err: bool = False) -> Console:

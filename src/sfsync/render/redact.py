@@ -20,23 +20,12 @@ from typing import Any
 from sfsync.config.secrets import is_reference, is_secret_key
 from sfsync.engine.plans.digest import ValueDigest, value_from_json
 from sfsync.engine.sensitive import SENSITIVE, Quoted, looks_secret
-from sfsync.salesforce.port import ObjectDescribe
 
 URL_PASSWORD = re.compile(r"(?P<head>://[^/@:\s]+:)(?P<value>[^@/\s]+)(?=@)")
 # The plan's keys whose strings are prose that may quote a value.
 FREE_TEXT = frozenset({"match", "reason", "label", "summary", "detail", "message", "intent"})
 
-FieldKey = tuple[str, str]
-
-
-def encrypted_fields(describes: Mapping[str, ObjectDescribe]) -> frozenset[FieldKey]:
-    """(object, field) pairs Salesforce encrypts (encrypted-string fields), for `redact_plan`."""
-    return frozenset(
-        (sobject, name)
-        for sobject, describe in describes.items()
-        for name, info in describe.fields.items()
-        if info.encrypted
-    )
+FieldKey = tuple[str, str]  # (object, field); the encrypted ones come from `engine.sensitive.encrypted_fields`
 
 
 def redact_plan(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()) -> dict[str, Any]:

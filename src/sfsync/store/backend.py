@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
+from sfsync.store import json_text
 from sfsync.store.errors import StoreError
 
 DEFAULT_STORE_URL = "sqlite:///.sfsync/sfsync.db"
@@ -46,28 +47,39 @@ def parse_store_url(url: str) -> URL:
     raise StoreError(f"unsupported store URL {redact(url)!r}: use sqlite:///PATH or postgresql://…")
 
 
+# Query parameters that carry a credential (libpq reads `password` and `sslpassword` from the URL too).
+SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pass", "pwd", "sslpassword", "secret", "token", "api_key"})
+
+
 def redact(url: str | URL) -> str:
-    """The URL with its password hidden, for messages."""
+    """The URL with its password hidden, in the user part and in the query string, for messages."""
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except ArgumentError:
         return "<invalid URL>"
-    return parsed.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+    hidden = {key: "***" for key in parsed.query if key.lower() in SECRET_QUERY_KEYS}
+    shown = parsed.update_query_dict(hidden) if hidden else parsed
+    text = shown.set(drivername=parsed.get_backend_name()).render_as_string(hide_password=True)
+    return text.replace("%2A%2A%2A", "***")  # the query mask, as the user part's is shown
+
+
+# Both backends write and read JSON through one codec, so they keep the same values (U+0000 included).
+_JSON_TEXT: dict[str, Any] = {"json_serializer": json_text.dumps, "json_deserializer": json_text.loads}
 
 
 def build_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **_JSON_TEXT)
 
 
 def _sqlite_engine(url: URL) -> Engine:
     database = url.database or ""
     if database in ("", ":memory:"):
-        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False}, **_JSON_TEXT)
     else:
         _create_private_file(Path(database))
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **_JSON_TEXT)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine

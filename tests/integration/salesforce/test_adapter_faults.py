@@ -9,6 +9,9 @@ from sf_org import RunningOrg
 
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import Outcome, WriteOperation, WriteOptions
+from sfsync.salesforce.query import Eq, Query
+
+LEADS = Query("Lead", ("Id",))
 
 
 @pytest.fixture
@@ -26,8 +29,8 @@ def fired(org: RunningOrg) -> list[int]:
 def test_a_failed_read_is_retried_and_succeeds(org: RunningOrg, action: str) -> None:
     port = org.adapter()
     org.faults({"match": {"endpoint": "rest.query"}, "action": action, "every_nth": 2})
-    first = list(port.query("SELECT Id FROM Lead"))  # matched once: passes
-    second = list(port.query("SELECT Id FROM Lead"))  # matched twice: fails, then the retry passes
+    first = list(port.query(LEADS))  # matched once: passes
+    second = list(port.query(LEADS))  # matched twice: fails, then the retry passes
     assert first == second and fired(org) == [1]
     assert port.call_counts().by_kind["query"] == 3
 
@@ -54,7 +57,7 @@ def test_limit_exhaustion_stops_without_retrying(limited: RunningOrg) -> None:
     port = limited.adapter()
     limited.app.org.api_limit = limited.app.org.api_usage
     with pytest.raises(RemoteError) as caught:
-        list(port.query("SELECT Id FROM Lead"))
+        list(port.query(LEADS))
     assert caught.value.code == "REQUEST_LIMIT_EXCEEDED"
     assert port.call_counts().by_kind["query"] == 1
     with pytest.raises(RemoteError) as caught:
@@ -70,7 +73,7 @@ def test_a_dropped_collections_write_is_unknown_but_was_committed(org: RunningOr
     assert result.outcome is Outcome.UNKNOWN
     assert port.call_counts().by_kind["collections_insert"] == 1
     org.faults()
-    found = list(port.query("SELECT Id FROM Lead WHERE Email = 'dropped@unknown.example'"))
+    found = list(port.query(Query("Lead", ("Id",), Eq("Email", "dropped@unknown.example"))))
     assert len(found) == 1  # committed once, never re-sent
 
 

@@ -308,3 +308,22 @@ def test_two_records_carrying_the_external_id_are_ambiguous_and_nothing_is_sent(
     held = make_plan(port, store, loaded)
     assert [s.code for s in held.skips if s.workspace.id == ada.id] == ["rejected"]
     assert [c for c in held.changes if c.workspace.id == ada.id] == []
+
+
+def test_bulk_apply_checks_an_object_once_for_its_creates_and_its_updates(store, port, write_config):
+    lead = port.seed("Lead", LastName="Lovelace", Company="Acme", Email="ada@acme.example")
+    add_people(
+        store,
+        {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"},
+        {"email": "bob@acme.example", "last_name": "Builder"},
+    )
+    loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk,"))
+    plan = make_plan(port, store, loaded)
+    assert {(c.sobject, str(c.action)) for c in plan.changes} == {("Lead", "create"), ("Lead", "update")}
+    port.edit("Lead", lead, Title="Chief Scientist")
+    port.queries.clear()
+    report = apply_plan(port, store, loaded, plan)
+    assert [q.sobject for q in port.queries if q.include_deleted] == ["Lead"]  # one check, before both jobs
+    assert port.calls["bulk"] == 2  # the creates' job and the updates' job
+    assert port.records["Lead"][lead]["Title"] == "Chief Scientist"  # the check still caught the edit
+    assert {r.outcome for r in report.rows} == {"written"} and any("Title" in r.dropped for r in report.rows)

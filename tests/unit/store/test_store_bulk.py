@@ -103,7 +103,7 @@ def test_links_and_mirror_read_for_many_keys_at_once(store: Store) -> None:
     assert found["00Q01100"] == store.mirror.get("Lead", "00Q01100")
 
 
-VALUES: list[object] = ["CTO", None, 3, 2.5, True, ["a", "b"], {"k": "ü"}, ""]
+VALUES: list[object] = ["CTO", None, 3, 2.5, True, ["a", "b"], {"k": "ü"}, "", "nul \x00 and \ufffe kept"]
 
 
 def _bookkeeping(store: Store, size: int) -> None:

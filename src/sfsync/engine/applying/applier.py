@@ -58,11 +58,15 @@ class ApplyReport:
 
 
 def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
-    """The describes the plan was made with, as they are now; an object no longer visible is left out (moved)."""
+    """The describes the plan was made with, as they are now; an object no longer visible is left out (moved).
+
+    The port is given the plan's digest of each: a describe it confirmed with that digest a moment ago
+    (the plan's own) is not asked for again.
+    """
     found = {}
-    for name in plan.fingerprint.describes:
+    for name, planned in plan.fingerprint.describes.items():
         try:
-            found[name] = port.describe(name)
+            found[name] = port.describe(name, known=planned)
         except RemoteError as error:
             if error.code != "NOT_FOUND":
                 raise
