@@ -139,15 +139,17 @@ def temporary_copy(
     conn: Connection, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Iterator[str]:
     """PostgreSQL: `rows` copied into a temporary table shaped like `table_name` (named by the context), dropped
-    on exit: the source of one set statement, such as an `INSERT … SELECT … ON CONFLICT`."""
+    on exit: the source of one set statement, such as an `INSERT … SELECT … ON CONFLICT`.
+
+    On an error the table is left to the transaction's end (`ON COMMIT DROP`; a rollback undoes its creation):
+    dropping it in a failed transaction would only hide the error that failed it.
+    """
     quote = conn.dialect.identifier_preparer.quote
     staged = f"sfsync_staged_{table_name}"
     names = ", ".join(quote(c) for c in columns)
     conn.exec_driver_sql(
         f"CREATE TEMPORARY TABLE {quote(staged)} ON COMMIT DROP AS SELECT {names} FROM {quote(table_name)} WITH NO DATA"  # noqa: S608 - quoted names of the store's own tables
     )
-    try:
-        copy_rows(conn, staged, columns, rows)
-        yield staged
-    finally:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quote(staged)}")
+    copy_rows(conn, staged, columns, rows)
+    yield staged
+    conn.exec_driver_sql(f"DROP TABLE {quote(staged)}")
