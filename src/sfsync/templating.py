@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING
 
 from sfsync.errors import SfsyncError
+
+if TYPE_CHECKING:  # jinja2 is imported on first use: a config without templates never needs it
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
 
 # The markers that make a string a template rather than a literal value.
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
@@ -24,6 +26,9 @@ class TemplateRenderError(SfsyncError):
 
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
@@ -34,6 +39,8 @@ def is_template(value: str) -> bool:
 
 def check_syntax(source: str) -> str | None:
     """The syntax error in `source` as one line (with its template line when it has several), or None."""
+    from jinja2 import TemplateSyntaxError
+
     try:
         environment().parse(source)
     except TemplateSyntaxError as error:
@@ -44,11 +51,15 @@ def check_syntax(source: str) -> str | None:
 
 def referenced_names(source: str) -> frozenset[str]:
     """The top-level names a syntactically valid template reads (`person`, `company`, …)."""
+    from jinja2 import meta
+
     return frozenset(meta.find_undeclared_variables(environment().parse(source)))
 
 
 def referenced_fields(source: str) -> frozenset[str]:
     """`name.attribute` pairs a syntactically valid template reads, e.g. `company.name`."""
+    from jinja2 import nodes
+
     tree = environment().parse(source)
     return frozenset(
         f"{node.node.name}.{node.attr}" for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)
@@ -57,6 +68,8 @@ def referenced_fields(source: str) -> frozenset[str]:
 
 def render(source: str, context: Mapping[str, object]) -> str:
     """Render `source` with `context`; any failure becomes a `TemplateRenderError`."""
+    from jinja2 import TemplateError
+
     try:
         return _compiled(source).render(dict(context))
     except TemplateError as error:
