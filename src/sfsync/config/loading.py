@@ -84,7 +84,6 @@ def _validate(document: Document, problems: Diagnostics) -> Config | None:
     from sfsync.config.checks import semantic_problems
     from sfsync.config.models import Config
     from sfsync.config.secrets import secret_problems
-    from sfsync.config.translate import translate
 
     value, source = document.value, document.source
     if not isinstance(value, dict):
@@ -98,5 +97,7 @@ def _validate(document: Document, problems: Diagnostics) -> Config | None:
     try:
         return Config.model_validate(value)
     except ValidationError as error:
+        from sfsync.config.translate import translate  # only a config with errors needs them said
+
         problems.extend(translate(error, value, source))
         return None
