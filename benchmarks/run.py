@@ -1,10 +1,12 @@
 """sfsync side by side with the Salesforce floor and the usual alternatives: API calls, time, memory.
 
-    python benchmarks/run.py [--sizes 1000,10000,100000] [--huge] [--markdown FILE] [--json FILE]
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--huge] [--no-startup] [--markdown FILE] [--json FILE]
 
-For each size: generate a dataset, start a local org seeded with it, then run (each from the same
-org state) sfsync `plan` + `apply` + no-op `plan` on the REST and the Bulk path, a per-record sync
-and a blind Bulk upsert written with simple-salesforce. Prints the runs and the goals as tables.
+First the CLI's start-up cost (`benchmarks/startup.py`: `--help` and the pre-commit hook's `validate`
+beside the interpreter floor). Then, for each size: generate a dataset, start a local org seeded with
+it, then run (each from the same org state) sfsync `plan` + `apply` + no-op `plan` on the REST and the
+Bulk path, a per-record sync and a blind Bulk upsert written with simple-salesforce. Prints the runs
+and the goals as tables.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import datasets
+import startup
 from rich.console import Console
 from sfsync_bench.org import running_org
 from sfsync_bench.report import markdown, print_tables
@@ -32,6 +35,9 @@ def main() -> int:
     args = parse_arguments()
     console = Console(highlight=False, width=max(Console().width, WIDTH))
     console.print(machine())
+    timings = [] if args.no_startup else startup.measure(args.startup_runs)
+    if timings:
+        startup.print_tables(timings, console)
     results: list[SizeResult] = []
     for size in args.sizes + ([HUGE] if args.huge and HUGE not in args.sizes else []):
         console.print(f"[bold]size {size:,}[/]: generating, seeding the local org, running side by side …")
@@ -40,9 +46,11 @@ def main() -> int:
     if len(results) > 1:
         print_tables(results, console)
     if args.markdown:
-        args.markdown.write_text(f"{machine()}\n\n{markdown(results)}", "utf-8")
+        startup_tables = f"{startup.markdown(timings)}\n" if timings else ""
+        args.markdown.write_text(f"{machine()}\n\n{startup_tables}{markdown(results)}", "utf-8")
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2, default=str) + "\n", "utf-8")
+        document = {"startup": startup.as_json(timings), "sizes": [asdict(r) for r in results]}
+        args.json.write_text(json.dumps(document, indent=2, default=str) + "\n", "utf-8")
     return 0
 
 
@@ -52,6 +60,10 @@ def parse_arguments() -> argparse.Namespace:
         "--sizes", type=sizes, default=[1_000, 10_000, 100_000], help="people per dataset, comma-separated"
     )
     parser.add_argument("--huge", action="store_true", help="also run 1,000,000 people")
+    parser.add_argument("--no-startup", action="store_true", help="skip the CLI start-up benchmark")
+    parser.add_argument(
+        "--startup-runs", type=startup.runs_count, default=startup.DEFAULT_RUNS, help="start-up rounds (medians)"
+    )
     parser.add_argument("--seed", type=int, default=7, help="the dataset generator's seed")
     parser.add_argument(
         "--per-record-sample",

@@ -5,6 +5,7 @@ No timing is asserted here: benchmark results are ratios from runs side by side 
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import importlib
 import sys
@@ -28,6 +29,7 @@ floor = _bench("sfsync_bench.floor")
 measure = _bench("sfsync_bench.measure")
 report = _bench("sfsync_bench.report")
 runs = _bench("sfsync_bench.runs")
+startup = _bench("startup")
 
 
 def test_rest_floor_counts_describes_query_pages_and_collections() -> None:
@@ -138,3 +140,56 @@ def test_a_bulk_apply_that_stopped_half_way_judges_no_bulk_goal() -> None:
     assert by_name["Bulk apply time / blind upsert time"].met is None
     assert by_name["Bulk path: calls (plan + apply)"].met is None
     assert by_name["REST path: calls / floor"].met is True
+
+
+def _timing(label: str, samples: tuple[float, ...], goal: float | None = None) -> Any:
+    return startup.Timing(startup.Contender(label, ("cmd",), goal), samples)
+
+
+def test_startup_goals_judge_the_whole_process_median() -> None:
+    timings = [
+        _timing(startup.FLOOR, (0.01, 0.01, 0.02)),
+        _timing("sfsync --help", (0.15, 0.9, 0.18), goal=0.2),  # one slow run does not move the median
+        _timing("sfsync validate x.yaml (pre-commit)", (0.31, 0.25, 0.35), goal=0.3),
+        _timing("sfsync fmt", (0.5, 0.5, 0.5)),
+    ]
+    by_name = {goal.name: goal for goal in startup.goals(timings)}
+    assert set(by_name) == {"sfsync --help: CPU s", "sfsync validate x.yaml: CPU s"}
+    assert by_name["sfsync --help: CPU s"].value == pytest.approx(0.18)
+    assert by_name["sfsync --help: CPU s"].met is True
+    assert by_name["sfsync validate x.yaml: CPU s"].value == pytest.approx(0.31)
+    assert by_name["sfsync validate x.yaml: CPU s"].met is False
+    above = {row[0]: row[-1] for row in startup.rows(timings)}
+    assert above == {
+        startup.FLOOR: "",
+        "sfsync --help": "0.170",
+        "sfsync validate x.yaml (pre-commit)": "0.300",
+        "sfsync fmt": "0.490",
+    }
+
+
+def test_startup_runs_every_contender_once_per_round_after_a_warm_up() -> None:
+    measured = startup.contenders("python", "sfsync")
+    seen: list[tuple[str, ...]] = []
+
+    def timer(argv: Any) -> float:
+        seen.append(tuple(argv))
+        return float(len(seen))
+
+    timings = startup.measure(15, measured, timer)
+    argvs = [c.argv for c in measured]
+    assert seen == argvs * 16  # the warm-up round, then 15 rounds side by side
+    assert [t.contender for t in timings] == measured
+    assert all(len(t.samples) == 15 for t in timings)
+    assert timings[0].samples[:2] == (len(argvs) + 1, 2 * len(argvs) + 1)  # the warm-up is not counted
+    assert {c.label: c.goal for c in measured if c.goal} == {
+        "sfsync --help": 0.2,
+        f"sfsync validate {startup.QUICKSTART} (pre-commit)": 0.3,
+    }
+    assert measured[0].argv == ("python", "-c", "pass")
+
+
+def test_startup_refuses_a_median_of_fewer_than_15_runs() -> None:
+    assert startup.runs_count("15") == 15
+    with pytest.raises(argparse.ArgumentTypeError):
+        startup.runs_count("5")
