@@ -36,6 +36,7 @@ from sfsync.localorg.versions import known_version, versions
 log = logging.getLogger("sfsync.localorg")
 EXTENSIONS = (
     "sfsync.localorg.rest",
+    "sfsync.localorg.record_count",
     "sfsync.localorg.collections",
     "sfsync.localorg.composite",
     "sfsync.localorg.bulk",
