@@ -1,10 +1,12 @@
 """sfsync side by side with the Salesforce floor and the usual alternatives: API calls, time, memory.
 
-    python benchmarks/run.py [--sizes 1000,10000,100000] [--huge] [--markdown FILE] [--json FILE]
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--huge] [--peer] [--markdown FILE] [--json FILE]
 
 For each size: generate a dataset, start a local org seeded with it, then run (each from the same
 org state) sfsync `plan` + `apply` + no-op `plan` on the REST and the Bulk path, a per-record sync
 and a blind Bulk upsert written with simple-salesforce. Prints the runs and the goals as tables.
+With `--peer`, also sfsync side by side with CumulusCI's `load_dataset` (installed on first use into
+`benchmarks/.peers/`), counting the human values each overwrote and the duplicates each created.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from pathlib import Path
 import datasets
 from rich.console import Console
 from sfsync_bench.org import running_org
+from sfsync_bench.peer import PeerComparison, run_peer
+from sfsync_bench.peer_install import PeerUnavailable
+from sfsync_bench.peer_report import peer_markdown, print_peer
 from sfsync_bench.report import markdown, print_tables
 from sfsync_bench.runs import SizeResult, Workspace, run_size
 
@@ -33,16 +38,27 @@ def main() -> int:
     console = Console(highlight=False, width=max(Console().width, WIDTH))
     console.print(machine())
     results: list[SizeResult] = []
+    peers: list[tuple[int, PeerComparison]] = []
     for size in args.sizes + ([HUGE] if args.huge and HUGE not in args.sizes else []):
         console.print(f"[bold]size {size:,}[/]: generating, seeding the local org, running side by side …")
-        results.append(measure_size(size, args.seed, args.per_record_sample))
+        try:
+            result, peer = measure_size(size, args.seed, args.per_record_sample, args.peer)
+        except PeerUnavailable as error:
+            console.print(f"[red]{error}[/]", markup=False)
+            return 2
+        results.append(result)
         print_tables(results[-1:], console)
+        if peer is not None:
+            peers.append((size, peer))
+            print_peer(size, peer, console)
     if len(results) > 1:
         print_tables(results, console)
     if args.markdown:
-        args.markdown.write_text(f"{machine()}\n\n{markdown(results)}", "utf-8")
+        peer_text = f"\n{peer_markdown(peers)}" if peers else ""
+        args.markdown.write_text(f"{machine()}\n\n{markdown(results)}{peer_text}", "utf-8")
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2, default=str) + "\n", "utf-8")
+        measured = {"sizes": [asdict(r) for r in results], "peer": [{"size": s, **asdict(p)} for s, p in peers]}
+        args.json.write_text(json.dumps(measured, indent=2, default=str) + "\n", "utf-8")
     return 0
 
 
@@ -59,6 +75,9 @@ def parse_arguments() -> argparse.Namespace:
         default=2_000,
         help="run the per-record sync over this many rows at most and scale its calls and times linearly",
     )
+    parser.add_argument(
+        "--peer", action="store_true", help="also run sfsync side by side with CumulusCI's load_dataset"
+    )
     parser.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
     parser.add_argument("--json", type=Path, help="also write every measurement as JSON to this file")
     return parser.parse_args()
@@ -68,14 +87,16 @@ def sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
-def measure_size(size: int, seed: int, per_record_sample: int) -> SizeResult:
+def measure_size(size: int, seed: int, per_record_sample: int, peer: bool) -> tuple[SizeResult, PeerComparison | None]:
     dataset = datasets.generate(size, seed)
     with tempfile.TemporaryDirectory(prefix=f"sfsync-bench-{size}-") as scratch:
         root = Path(scratch)
         companies, people = datasets.write_workspace(dataset, root / "workspace")
         rows = sum(1 for _ in people.open(encoding="utf-8")) - 1
+        workspace = Workspace(companies, people, rows)
         with running_org(root / "org", dataset.org_records()) as org:
-            return run_size(org, size, Workspace(companies, people, rows), root, per_record_sample)
+            compared = run_peer(org, workspace, root / "peer") if peer else None
+            return run_size(org, size, workspace, root, per_record_sample), compared
 
 
 def machine() -> str:

@@ -27,15 +27,17 @@ def client(org: BenchOrg) -> Salesforce:
     return Salesforce(instance_url=c.instance_url, session_id=c.access_token, session=session)
 
 
-def integration_user_id(sf: Salesforce) -> str:
-    info = sf.session.get(f"https://{sf.sf_instance}/services/oauth2/userinfo", headers=sf.headers).json()
-    return str(info["user_id"])
+def userinfo(sf: Salesforce) -> dict[str, str]:
+    """The session's user and org (`user_id`, `organization_id`, `sub`: the identity URL)."""
+    url = f"https://{sf.sf_instance}/services/oauth2/userinfo"
+    answer: dict[str, str] = sf.session.get(url, headers=sf.headers, timeout=60).json()
+    return answer
 
 
 def people(org: BenchOrg) -> list[PersonRecord]:
     """Every Lead and Contact with the fields the contenders write."""
     sf = client(org)
-    integration = integration_user_id(sf)
+    integration = userinfo(sf)["user_id"]
     return [
         *_records(sf, "Lead", WRITTEN_FIELDS, integration),
         *_records(sf, "Contact", CONTACT_FIELDS, integration),
