@@ -27,7 +27,7 @@ from sfsync_bench.org import BenchOrg
 from sfsync_bench.runs import SfsyncRuns, Workspace, run_sfsync
 
 CCI_EXIT_CODES = (0, 1)  # 1: the task stopped on an error (recorded as the outcome); the run still measures
-OUTCOME_CHARACTERS = 90
+OUTCOME_CHARACTERS = 80
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,8 @@ def _cci_run(state: str, m: Measurement, done: Effects) -> ContenderRun:
 
 
 def cli_outcome(output: str, exit_code: int) -> str:
-    """How a `cci` run ended: `completed`, or its `Error:` message on one line (cut short: some list rows)."""
+    """How a `cci` run ended: `completed`, or its `Error:` message on one line, without the rows some
+    messages list (`Duplicate values for upsert key: (('00Q…', 'a@b.example'), …)`), cut short."""
     if exit_code == 0:
         return "completed"
     lines = output.splitlines()
@@ -143,5 +144,6 @@ def cli_outcome(output: str, exit_code: int) -> str:
         if line.startswith("Run this command for more information"):
             break
         message.append(line.strip())
-    text = re.sub(r"\s+", " ", " ".join(message)).strip()
+    text = re.sub(r"\s+", " ", " ".join(message)).removeprefix("Error:").strip()
+    text = re.split(r" \(\(| \[\(", text, maxsplit=1)[0]
     return text if len(text) <= OUTCOME_CHARACTERS else text[: OUTCOME_CHARACTERS - 1].rstrip() + "…"
