@@ -24,7 +24,7 @@ import datasets
 from rich.console import Console
 from sfsync_bench.org import running_org
 from sfsync_bench.peer import PeerComparison, run_peer
-from sfsync_bench.peer_install import PeerUnavailable
+from sfsync_bench.peer_install import PeerUnavailable, cumulusci
 from sfsync_bench.peer_report import peer_markdown, print_peer
 from sfsync_bench.report import markdown, print_tables
 from sfsync_bench.runs import SizeResult, Workspace, run_size
@@ -37,15 +37,17 @@ def main() -> int:
     args = parse_arguments()
     console = Console(highlight=False, width=max(Console().width, WIDTH))
     console.print(machine())
+    if args.peer:
+        try:
+            cumulusci()  # installed (once) before any dataset is made: a missing peer fails fast
+        except PeerUnavailable as error:
+            console.print(str(error), style="red", markup=False)
+            return 2
     results: list[SizeResult] = []
     peers: list[tuple[int, PeerComparison]] = []
     for size in args.sizes + ([HUGE] if args.huge and HUGE not in args.sizes else []):
         console.print(f"[bold]size {size:,}[/]: generating, seeding the local org, running side by side …")
-        try:
-            result, peer = measure_size(size, args.seed, args.per_record_sample, args.peer)
-        except PeerUnavailable as error:
-            console.print(f"[red]{error}[/]", markup=False)
-            return 2
+        result, peer = measure_size(size, args.seed, args.per_record_sample, args.peer)
         results.append(result)
         print_tables(results[-1:], console)
         if peer is not None:
@@ -57,7 +59,8 @@ def main() -> int:
         peer_text = f"\n{peer_markdown(peers)}" if peers else ""
         args.markdown.write_text(f"{machine()}\n\n{markdown(results)}{peer_text}", "utf-8")
     if args.json:
-        measured = {"sizes": [asdict(r) for r in results], "peer": [{"size": s, **asdict(p)} for s, p in peers]}
+        compared = dict(peers)
+        measured = [asdict(r) | ({"peer": asdict(compared[r.size])} if r.size in compared else {}) for r in results]
         args.json.write_text(json.dumps(measured, indent=2, default=str) + "\n", "utf-8")
     return 0
 

@@ -207,3 +207,24 @@ def test_the_dataset_script_loads_every_row_with_a_local_id() -> None:
     db.executescript(peer_project.dataset_sql(rows))
     loaded = db.execute('SELECT id, "Email", "LastName", "Company", "Title" FROM "Lead" ORDER BY id').fetchall()
     assert loaded == [(1, "ada@x.example", "Lovelace", "O'Brien & Co", None), (2, "b@x.example", None, None, None)]
+
+
+peer_install = _bench("sfsync_bench.peer_install")
+
+
+def test_the_pinned_peer_already_installed_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cci = tmp_path / "venv" / "bin" / "cci"
+    cci.parent.mkdir(parents=True)
+    cci.write_text("#!/bin/sh\n")
+    (tmp_path / "venv" / "installed-version").write_text(peer_install.CUMULUSCI_VERSION + "\n")
+    monkeypatch.setattr(peer_install, "PEER_DIR", tmp_path)
+    monkeypatch.setattr(peer_install, "_run", lambda argv, what: pytest.fail(f"installed again: {argv}"))
+    assert peer_install.cumulusci() == cci
+
+
+def test_a_peer_that_cannot_be_installed_says_what_failed_and_how_to_install_it() -> None:
+    with pytest.raises(peer_install.PeerUnavailable) as caught:
+        peer_install._run([sys.executable, "-c", "import sys; sys.exit('no index reachable')"], "pip install it")
+    message = str(caught.value)
+    assert "could not pip install it" in message and "no index reachable" in message
+    assert f"cumulusci=={peer_install.CUMULUSCI_VERSION}" in message and "without --peer" in message
