@@ -27,7 +27,8 @@ def cumulusci() -> Path:
     cci, marker = venv / "bin" / "cci", venv / "installed-version"
     if cci.exists() and marker.exists() and marker.read_text("utf-8").strip() == CUMULUSCI_VERSION:
         return cci
-    print(f"installing CumulusCI {CUMULUSCI_VERSION} into {venv.relative_to(ROOT)} (once) …", flush=True)
+    where = venv.relative_to(ROOT) if venv.is_relative_to(ROOT) else venv
+    print(f"installing CumulusCI {CUMULUSCI_VERSION} into {where} (once) …", flush=True)
     _run([sys.executable, "-m", "venv", "--clear", str(venv)], "create its virtualenv")
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     _run([*pip, f"cumulusci=={CUMULUSCI_VERSION}"], f"pip install cumulusci=={CUMULUSCI_VERSION}")
