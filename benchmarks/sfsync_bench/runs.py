@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -76,8 +76,13 @@ def run_size(org: BenchOrg, size: int, workspace: Workspace, scratch: Path, per_
     return SizeResult(size, rest, bulk, per_record, blind)
 
 
-def run_sfsync(org: BenchOrg, api: str, workspace: Workspace, work: Path) -> SfsyncRuns:
+def run_sfsync(
+    org: BenchOrg, api: str, workspace: Workspace, work: Path, prepare: Callable[[BenchOrg], object] | None = None
+) -> SfsyncRuns:
+    """`prepare` runs on the reset org before sfsync starts (a change to the org's state, a snapshot)."""
     org.reset()
+    if prepare is not None:
+        prepare(org)
     work.mkdir(parents=True)
     (work / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", f"api: {api}"), "utf-8")
     env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160"}

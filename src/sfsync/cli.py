@@ -1,6 +1,8 @@
 """The `sfsync` command line and its single error boundary.
 
-Commands live in `sfsync.commands.<verb>`; this module only assembles them and decides how every
+Commands live in `sfsync.commands.<verb>` and are imported only when they run (`sfsync.commands.lazy`),
+so that `--help` and the pre-commit hook start without the engine, the store or the Salesforce client.
+This module only assembles them and decides how every
 failure reaches the user: expected errors as messages with exit 1, usage errors with exit 1 (2 is
 reserved for "changes present"), interruptions with 130, and anything unexpected with one line, a
 log file and exit 3. No traceback ever reaches the terminal.
@@ -8,31 +10,29 @@ log file and exit 3. No traceback ever reaches the terminal.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from sfsync import __version__
-from sfsync.commands import registered_commands
-from sfsync.commands.summaries import SummaryGroup
+from sfsync.commands import COMMANDS
+from sfsync.commands.lazy import LazyGroup
 from sfsync.errors import ConfigError, ExitCode, SfsyncError
 
 
-@click.group(cls=SummaryGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="sfsync")
 def cli() -> None:
     """Keep a go-to-market workspace in sync with Salesforce, as code.
 
     sfsync never overwrites a value someone else owns and never creates a duplicate.
     """
-
-
-for _command in registered_commands():
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -76,6 +76,9 @@ def _report(error: SfsyncError) -> None:
 
 def _write_crash_log() -> Path | None:
     """The crash log's path, in the log directory or else the temporary one; None when neither takes it."""
+    import datetime as dt  # only a crash needs these
+    import traceback
+
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     name = f"crash-{stamp}-{os.getpid()}.log"
     last_resort = os.environ.get("TMPDIR", "/tmp")  # noqa: S108 - last resort for a crash log

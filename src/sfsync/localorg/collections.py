@@ -9,6 +9,7 @@ share one transaction, so a call commits once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -126,6 +127,11 @@ def upsert(call: ApiCall) -> Response:
     def one(index: int) -> DmlResult:
         record = records[index]
         value = next((v for k, v in record.items() if k.lower() == field.lower()), None)
+        if (value is None or value == "") and field.lower() == "id":
+            # Salesforce's way to force a create in an upsert: the key field is Id and the record has none.
+            values = {k: v for k, v in record.items() if k.lower() != "id"}
+            created = call.org.dml.create(call.user, spec.name, values, options=options)
+            return dataclasses.replace(created, created=True) if created.success else created
         if value is None or value == "":
             message = f"Field name provided, {field} is not an External ID or indexed field for {spec.name}"
             return DmlResult(None, False, (DmlError("MISSING_ARGUMENT", message, (field,)),))

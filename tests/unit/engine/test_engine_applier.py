@@ -310,7 +310,7 @@ def test_two_records_carrying_the_external_id_are_ambiguous_and_nothing_is_sent(
     assert [c for c in held.changes if c.workspace.id == ada.id] == []
 
 
-def test_bulk_apply_checks_an_object_once_for_its_creates_and_its_updates(store, port, write_config):
+def test_bulk_apply_checks_each_operation_right_before_its_job(store, port, write_config, monkeypatch):
     lead = port.seed("Lead", LastName="Lovelace", Company="Acme", Email="ada@acme.example")
     add_people(
         store,
@@ -320,10 +320,17 @@ def test_bulk_apply_checks_an_object_once_for_its_creates_and_its_updates(store,
     loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk,"))
     plan = make_plan(port, store, loaded)
     assert {(c.sobject, str(c.action)) for c in plan.changes} == {("Lead", "create"), ("Lead", "update")}
-    port.edit("Lead", lead, Title="Chief Scientist")
+    write = port.bulk_write
+
+    def a_person_edits_while_the_creates_job_runs(sobject, operation, records, external_id_field=None):
+        if str(operation) == "insert":
+            port.edit("Lead", lead, Title="Chief Scientist")
+        return write(sobject, operation, records, external_id_field)
+
+    monkeypatch.setattr(port, "bulk_write", a_person_edits_while_the_creates_job_runs)
     port.queries.clear()
     report = apply_plan(port, store, loaded, plan)
-    assert [q.sobject for q in port.queries if q.include_deleted] == ["Lead"]  # one check, before both jobs
+    assert [q.sobject for q in port.queries if q.include_deleted] == ["Lead", "Lead"]  # one check per job
     assert port.calls["bulk"] == 2  # the creates' job and the updates' job
-    assert port.records["Lead"][lead]["Title"] == "Chief Scientist"  # the check still caught the edit
+    assert port.records["Lead"][lead]["Title"] == "Chief Scientist"  # the edit made during the first job is kept
     assert {r.outcome for r in report.rows} == {"written"} and any("Title" in r.dropped for r in report.rows)

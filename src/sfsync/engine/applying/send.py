@@ -66,28 +66,18 @@ def apply_chunk(
     intents: dict[str, Intent] = {}
     sent: list[tuple[Prepared, WriteResult]] = []
     failure: RemoteError | None = None
-    checked_once: list[Prepared] | None = None
-    if bulk and since is not None:
-        # One Bulk check query for the object, creates and updates alike (a query job is three calls or
-        # more). The price: the updates' window between check and write also spans the creates' job.
-        try:
-            checked_once = prepare(
-                port, describe, chunk, refs, since, also_read, ext, registrable=registrable, sensitive=sensitive
-            )
-        except RemoteError as error:  # nothing was sent
-            failure = error
     for action, send in ((Action.CREATE, _send_creates), (Action.UPDATE, _send_updates)):
         changes = [c for c in chunk if c.action is action]
         if not changes or failure is not None:
             continue
-        try:  # on the REST path, re-read right before this group is sent: nothing sent before it widens the window
-            prepared = (
-                [p for p in checked_once if p.change.action is action]
-                if checked_once is not None
-                else prepare(
-                    port, describe, changes, refs, None, also_read, ext, registrable=registrable, sensitive=sensitive
-                )
-            )
+        # Each group is re-read right before it is sent, on both paths, so nothing sent before it (the
+        # creates' job, minutes long on Bulk) widens the window in which a person's edit goes unseen.
+        # One check per object would save a query job (three calls) and let that job's minutes in.
+        try:
+            prepared = prepare(
+                port, describe, changes, refs, since if bulk else None, also_read, ext,
+                registrable=registrable, sensitive=sensitive,
+            )  # fmt: skip
         except RemoteError as error:  # nothing of this group was sent
             failure = error
             continue

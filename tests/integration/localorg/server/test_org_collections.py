@@ -174,3 +174,17 @@ def test_composite_batch_runs_independently(org: LocalOrgHandle) -> None:
     assert response["hasErrors"] is True
     assert [r["statusCode"] for r in response["results"]] == [204, 200, 400]
     assert response["results"][1]["result"]["Name"] == "Batched"
+
+
+def test_upsert_keyed_on_id_creates_the_records_without_one_and_updates_the_others(org: LocalOrgHandle) -> None:
+    sf = org.simple_salesforce()
+    existing = sf.Lead.create({"LastName": "Old", "Company": "C"})["id"]
+    records = [
+        {"attributes": {"type": "Lead"}, "Id": existing, "Title": "Updated"},
+        {"attributes": {"type": "Lead"}, "Id": None, "LastName": "New", "Company": "C"},
+    ]
+    results = sf.restful("composite/sobjects/Lead/Id", method="PATCH", json={"allOrNone": False, "records": records})
+    assert [(r["success"], r["created"]) for r in results] == [(True, False), (True, True)]
+    assert results[0]["id"] == existing
+    assert sf.Lead.get(existing)["Title"] == "Updated"
+    assert sf.Lead.get(results[1]["id"])["LastName"] == "New"

@@ -1,7 +1,8 @@
-"""Value templates: the one jinja2 environment sfsync uses for default values.
+"""The one jinja2 environment sfsync renders with: sandboxed, strict, and within budgets.
 
-Templates run sandboxed with `StrictUndefined`, so a template can neither reach Python internals nor
-silently render a missing value as an empty string.
+`StrictUndefined` makes a missing name an error rather than an empty string; the sandbox keeps a
+template from reaching Python internals; the budgets stop a template that would build without bound
+before it does the work.
 """
 
 from __future__ import annotations
@@ -12,29 +13,10 @@ from contextvars import ContextVar
 from functools import lru_cache, wraps
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import (
-    UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
-    UNSAFE_COROUTINE_ATTRIBUTES,
-    UNSAFE_FUNCTION_ATTRIBUTES,
-    UNSAFE_GENERATOR_ATTRIBUTES,
-    UNSAFE_METHOD_ATTRIBUTES,
-    SandboxedEnvironment,
-)
+from jinja2 import StrictUndefined, Template, TemplateError, nodes
+from jinja2.sandbox import SandboxedEnvironment
 
-from sfsync.errors import SfsyncError
-
-# The markers that make a string a template rather than a literal value.
-TEMPLATE_MARKERS = ("{{", "{%", "{#")
-
-
-class TemplateRenderError(SfsyncError):
-    """A template failed while rendering (an undefined name, a type error, a budget passed)."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"template {source!r} failed: {reason}")
-        self.reason = reason
-
+from sfsync.templating import TemplateRenderError
 
 # Budgets of one render. A value is at most Salesforce's longest text field (131,072), so any template
 # that needs more is a mistake or an attack: `{{ 'A' * 10000000000 }}` once took 23.5 GB to fail.
@@ -143,78 +125,6 @@ def environment() -> SandboxedEnvironment:
     env.filters = {name: _checked_filter(function) for name, function in env.filters.items()}
     env.globals = {"range": _budgeted_range, "dict": dict, "joiner": env.globals["joiner"]}
     return env
-
-
-@lru_cache(maxsize=1024)
-def is_template(value: str) -> bool:
-    """True when `value` contains template syntax; anything else is a literal.
-
-    Asked for each default of each record planned, of the handful of texts a config holds: answered once each.
-    """
-    return any(marker in value for marker in TEMPLATE_MARKERS)
-
-
-def check_syntax(source: str) -> str | None:
-    """The syntax error in `source` as one line (with its template line when it has several), or None."""
-    try:
-        environment().parse(source)
-    except TemplateSyntaxError as error:
-        where = f" (template line {error.lineno})" if "\n" in source.strip() else ""
-        return f"{error.message}{where}"
-    return None
-
-
-def referenced_names(source: str) -> frozenset[str]:
-    """The top-level names a syntactically valid template reads (`person`, `company`, …)."""
-    return frozenset(meta.find_undeclared_variables(environment().parse(source)))
-
-
-def referenced_fields(source: str) -> frozenset[str]:
-    """`name.attribute` pairs a syntactically valid template reads, e.g. `company.name`."""
-    tree = environment().parse(source)
-    return frozenset(
-        f"{node.node.name}.{node.attr}" for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)
-    )
-
-
-# What the sandbox refuses at render time, found before: a name starting with "_" reaches Python internals.
-_UNSAFE = frozenset().union(
-    UNSAFE_FUNCTION_ATTRIBUTES,
-    UNSAFE_METHOD_ATTRIBUTES,
-    UNSAFE_GENERATOR_ATTRIBUTES,
-    UNSAFE_COROUTINE_ATTRIBUTES,
-    UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
-)
-
-
-def unsafe_attribute(source: str) -> str | None:
-    """The first attribute a syntactically valid template reaches that the sandbox refuses, or None.
-
-    `''.__class__` parses, and fails only when rendered: offline validation names it instead."""
-    tree = environment().parse(source)
-    names = [_attribute_name(node) for node in tree.find_all((nodes.Getattr, nodes.Getitem))]
-    unsafe = [name for name in names if name is not None and (name.startswith("_") or name in _UNSAFE)]
-    return min(unsafe, key=source.find, default=None)  # the one written first (the tree lists outer ones first)
-
-
-def _attribute_name(node: nodes.Node) -> str | None:
-    """`x.name` or `x['name']`; None for an index that is not a constant text."""
-    if isinstance(node, nodes.Getattr):
-        return str(node.attr)
-    arg = getattr(node, "arg", None)
-    return arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else None
-
-
-def unsupported_statement(source: str) -> str | None:
-    """The first statement a syntactically valid template uses that value templates do not allow, or None."""
-    tree = environment().parse(source)
-    for node in tree.find_all((*STATEMENTS, nodes.For)):
-        if isinstance(node, nodes.For):
-            if node.recursive:
-                return "for … recursive"
-            continue
-        return STATEMENTS[type(node)]
-    return None
 
 
 def render(source: str, context: Mapping[str, object]) -> str:
