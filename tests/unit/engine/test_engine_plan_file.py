@@ -13,7 +13,7 @@ from engine_support import CONTACTS, add_companies, add_people
 from plan_file_support import file_lines
 
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.file import PlanFile, open_plan, plan_from_file, save_plan
+from sfsync.engine.plans.file import PlanFile, PlanSpool, open_plan, plan_from_file, save_plan, write_plan_file
 from sfsync.engine.plans.json_form import plan_head_json, plan_to_json
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan, PlayEntry, Skip, SkipCode, WorkspaceRef
 from sfsync.engine.plans.records import FileRecords
@@ -127,3 +127,27 @@ class _Bytes:
 
     def read_at(self, offset: int, size: int) -> bytes:
         return self.data[offset : offset + size]
+
+
+def test_a_plan_made_into_a_spool_is_read_back_from_it(
+    store: Any, port: Any, write_config: Any, tmp_path: Path
+) -> None:
+    add_companies(store, {"domain": "acme.example", "name": "Acme", "intent_level": "High"})
+    add_people(
+        store,
+        *({"email": f"p{n}@acme.example", "last_name": f"P{n}", "company_domain": "acme.example"} for n in range(30)),
+    )
+    loaded = write_config(CONTACTS)
+    held = make_plan(port, store, loaded)
+    spool = PlanSpool(tmp_path)
+    try:
+        spooled = make_plan(port, store, loaded, spool=spool)
+        assert isinstance(spooled.changes, FileRecords) and isinstance(spooled.skips, FileRecords)
+        assert spooled == held and spooled.counts() == held.counts() and spooled.estimates == held.estimates
+        assert [c.key for c in spooled.changes][:1] == ["Account/" + held.changes[0].workspace.id]
+        path = tmp_path / "plan.json"
+        with path.open("wb") as out:
+            write_plan_file(out, spooled, spool, bytes(32))  # the spooled bytes, copied as they are
+        assert plan_from_file(path) == held
+    finally:
+        spool.discard()
