@@ -13,11 +13,12 @@ from engine_support import CONTACTS, add_companies, add_people
 from plan_file_support import file_lines
 
 from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans import sections
 from sfsync.engine.plans.file import PlanFile, PlanSpool, open_plan, plan_from_file, save_plan, write_plan_file
 from sfsync.engine.plans.json_form import plan_head_json, plan_to_json
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan, PlayEntry, Skip, SkipCode, WorkspaceRef
 from sfsync.engine.plans.records import FileRecords
-from sfsync.engine.plans.sections import Section, first_member
+from sfsync.engine.plans.sections import Section, first_member, record_line
 from sfsync.errors import UsageError
 
 
@@ -151,3 +152,17 @@ def test_a_plan_made_into_a_spool_is_read_back_from_it(
         assert plan_from_file(path) == held
     finally:
         spool.discard()
+
+
+def test_sections_are_read_in_small_pieces_across_gzip_members(
+    plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sections, "CHUNK", 7)  # every read, and every piece decompressed, cut short
+    path = tmp_path / "plan.json"
+    save_plan(plan, path, bytes(32))
+    assert plan_from_file(path) == plan
+    lines = [record_line("skip", {"n": n}) for n in range(40)]
+    blob = sections.compressed(b"".join(lines[:25])) + sections.compressed(b"".join(lines[25:]))
+    section = Section(_Bytes(blob), "skip", 0, len(blob), 40, "")
+    assert max(len(piece) for piece in section.text()) <= 7
+    assert list(section.values()) == [{"n": n} for n in range(40)]

@@ -56,19 +56,22 @@ class Section:
     sha256: str
 
     def text(self) -> Iterator[bytes]:
-        """The section's decompressed bytes, a chunk at a time, across gzip members."""
+        """The section's decompressed bytes, at most `CHUNK` a piece (JSON compresses tenfold and more),
+        across gzip members."""
         inflate = zlib.decompressobj(_GZIP)
-        done = 0
-        while done < self.length:
-            raw = self.source.read_at(self.offset + done, min(CHUNK, self.length - done))
-            if not raw:
-                raise ValueError("the file ends inside a section")
-            done += len(raw)
-            while raw:
-                yield inflate.decompress(raw)
-                raw = b""
-                if inflate.eof:  # the next gzip member starts in what is left
-                    raw, inflate = inflate.unused_data, zlib.decompressobj(_GZIP)
+        done, pending = 0, b""
+        while pending or done < self.length:
+            if not pending:
+                pending = self.source.read_at(self.offset + done, min(CHUNK, self.length - done))
+                if not pending:
+                    raise ValueError("the file ends inside a section")
+                done += len(pending)
+            piece = inflate.decompress(pending, CHUNK)
+            pending = inflate.unconsumed_tail
+            if piece:
+                yield piece
+            if inflate.eof:  # the next gzip member starts in what is left
+                pending, inflate = inflate.unused_data + pending, zlib.decompressobj(_GZIP)
         yield inflate.flush()
 
     def lines(self) -> Iterator[bytes]:
