@@ -166,3 +166,15 @@ def test_sections_are_read_in_small_pieces_across_gzip_members(
     section = Section(_Bytes(blob), "skip", 0, len(blob), 40, "")
     assert max(len(piece) for piece in section.text()) <= 7
     assert list(section.values()) == [{"n": n} for n in range(40)]
+
+
+def test_records_are_checked_on_the_first_whole_pass_only(saved: Path) -> None:
+    seen: list[str] = []
+    opened = open_plan(saved)
+    assert isinstance(opened, PlanFile)
+    plan = opened.plan(check=lambda tag, _value: seen.append(tag))
+    count = len(plan.changes)
+    assert plan.changes[0] is not None and seen == ["change"]  # a partial pass: checked so far, not done
+    list(plan.changes)
+    list(plan.changes)
+    assert seen.count("change") == 1 + count

@@ -33,6 +33,7 @@ from sfsync.engine.plans.json_form import (
     plan_from_json,
     plan_from_parts,
     plan_head_json,
+    plan_to_json,
 )
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan
 from sfsync.engine.plans.records import FileRecords
@@ -196,11 +197,17 @@ def _legacy(path: Path, check: RecordCheck | None, allowed: bool) -> Plan:
 
 
 def _records(section: Section, read: Callable[[dict[str, Any]], Any], check: RecordCheck | None) -> FileRecords[Any]:
+    """The section's records, each `check`ed until one pass has read them all (the file does not change
+    under a plan: apply's seal check proves it), then only parsed."""
+    checked = [check is None]
+
     def records() -> Iterator[Any]:
+        checking = not checked[0]
         try:
             for number, value in enumerate(section.values(), start=1):
-                if check is not None:
+                if checking and check is not None:
                     check(section.tag, value)
+                    checked[0] = number >= section.count  # the last one checked: every later pass only parses
                 try:
                     yield read(value)
                 except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -251,7 +258,5 @@ def plan_from_file(path: Path) -> Plan:
 
 def plan_document(path: Path) -> dict[str, Any]:
     """The JSON form of the plan saved at `path`, whole (for small plans: scripts and tests)."""
-    from sfsync.engine.plans.json_form import plan_to_json
-
     document: dict[str, Any] = json.loads(json.dumps(plan_to_json(plan_from_file(path)), ensure_ascii=False))
     return document
