@@ -71,7 +71,7 @@ def _sections(plan: Mapping[str, Any], summary: PlanSummary, limit: int | None) 
     yield from _config_diff(plan.get("config_diff", []))
     yield from _diagnostics(plan.get("diagnostics", []))
     yield from _identity(plan.get("identity", []), limit)
-    yield from _changes(plan.get("changes", []), limit)
+    yield from _changes(plan.get("changes", []), limit, summary)
     yield from _skips(plan.get("skips", []), limit)
 
 
@@ -193,30 +193,32 @@ def _identity(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterat
     yield BLANK
 
 
-def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Line]:
-    """The first `limit` changes in plan order, grouped by object (sorted): one pass per object over them."""
+def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None, summary: PlanSummary) -> Iterator[Line]:
+    """The first `limit` changes in plan order, grouped by object (sorted): one pass per object over them.
+
+    What is not shown is counted from the summary: the rest of the plan is not read again."""
     if not changes:
         yield from (_plain("No record changes."), BLANK)
         return
     yield ((f"Record changes ({len(changes)}):", "bold"),)
     count = len(changes) if limit is None else min(max(limit, 0), len(changes))
-    objects = sorted({str(c["sobject"]) for c in itertools.islice(changes, count)})
-    for sobject in objects:
+    shown_by_object = Counter(str(c["sobject"]) for c in itertools.islice(changes, count))
+    for sobject in sorted(shown_by_object):
         yield ("  ", ""), (sobject, "bold")
         for change in itertools.islice(changes, count):
             if change["sobject"] == sobject:
                 yield from _change(change)
     hidden = len(changes) - count
     if hidden:
-        by_object = _hidden_by_object(changes, count)
+        totals = {item.name: item.records for item in summary.objects}
+        by_object = ", ".join(
+            f"{name} {totals[name] - shown_by_object[name]}"
+            for name in sorted(totals)
+            if totals[name] > shown_by_object[name]
+        )
         yield _plain(f"  … {plural(hidden, 'more record change')} not shown (--max-records {limit}): {by_object}")
         yield _plain(f"    {SHOW_ALL}")
     yield BLANK
-
-
-def _hidden_by_object(changes: Sequence[Mapping[str, Any]], shown_count: int) -> str:
-    counts = Counter(str(c["sobject"]) for c in itertools.islice(changes, shown_count, None))
-    return ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
 
 
 def _change(change: Mapping[str, Any]) -> Iterator[Line]:
