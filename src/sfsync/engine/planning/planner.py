@@ -119,16 +119,13 @@ def _plan(
         identity=refreshed.identity,
         tool_version=__version__,
     )
-    return plan if spool is None else _spooled(plan, spool, write_set)
+    return plan if spool is None else _spooled(plan, spool)
 
 
-def _spooled(plan: Plan, spool: PlanSpool, write_set: WriteSet) -> Plan:
-    """`plan` with its records written to `spool`, in plan order, and read back from it.
-
-    The write set's changes are let go first, so once the plan is made nothing holds its records
-    but the spool (the counts come with it: the views' summary reads no record).
-    """
-    write_set.changes.clear()
+def _spooled(plan: Plan, spool: PlanSpool) -> Plan:
+    """`plan` with its records written to `spool`, in plan order, and read back from it: once the write
+    set is let go, nothing holds the records but the spool (the counts come with it: the views' summary
+    reads no record)."""
     for name in ("changes", "skips", "play_entries"):
         for record in getattr(plan, name):
             spool.add(name, record)
