@@ -178,3 +178,9 @@ def test_records_are_checked_on_the_first_whole_pass_only(saved: Path) -> None:
     list(plan.changes)
     list(plan.changes)
     assert seen.count("change") == 1 + count
+
+
+def test_a_plan_file_compressed_again_as_one_member_is_refused_saying_so(saved: Path) -> None:
+    saved.write_bytes(gzip.compress(gzip.decompress(saved.read_bytes())))
+    with pytest.raises(UsageError, match="not a plan file: .*the file was compressed again"):
+        plan_from_file(saved)

@@ -161,7 +161,10 @@ def compressed(data: bytes) -> bytes:
 
 
 def first_member(source: ByteSource) -> tuple[bytes, int]:
-    """The decompressed bytes of the gzip member at the start of `source`, and where the next one starts."""
+    """The decompressed line of the gzip member at the start of `source`, and where the next member starts.
+
+    A member holding more than one line is refused as soon as its second line starts: the file was
+    compressed again as one member (sfsync reads its sections by where it wrote them)."""
     inflate = zlib.decompressobj(_GZIP)
     pieces: list[bytes] = []
     done = 0
@@ -171,4 +174,12 @@ def first_member(source: ByteSource) -> tuple[bytes, int]:
             raise ValueError("the file ends inside its header")
         done += len(raw)
         pieces.append(inflate.decompress(raw))
+        if b"\n" in pieces[-1].rstrip(b"\n") or (len(pieces) > 1 and pieces[-2].endswith(b"\n") and pieces[-1]):
+            raise ValueError(RECOMPRESSED)
     return b"".join(pieces), done - len(inflate.unused_data)
+
+
+RECOMPRESSED = (
+    "its first gzip member holds more than the header line: the file was compressed again after sfsync "
+    "wrote it (`zcat` still reads it; sfsync reads only plan files as it wrote them)"
+)
