@@ -60,10 +60,11 @@ def console(*, err: bool = False) -> Console:
 def read_plan(path: Path, *, store: Store | None = None) -> Plan:
     """A saved plan, its records read from the file as they are used, each checked against the schema.
 
-    With `store` (apply): refused unless the store sealed it and it is, byte for byte, what was saved
-    (one pass over the file, before anything is sent), and refused when it is of format 1.
+    With `store` (apply): read from a private copy, refused unless the store sealed it and it is, byte
+    for byte, what was saved (one pass over the copy, before anything is sent), and refused when it is
+    of format 1.
     """
-    opened = open_plan(path, check_head=_checked(path), legacy=store is None)
+    opened = open_plan(path, check_head=_checked(path), legacy=store is None, held=store is not None)
     if isinstance(opened, Plan):
         return opened
     if store is not None:

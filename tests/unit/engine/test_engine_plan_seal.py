@@ -95,3 +95,14 @@ def test_a_plan_of_another_store_is_named_so(tmp_path: Path) -> None:
         opened.check_sealed(KEY, "L2")
     with pytest.raises(ForeignPlanError, match="its seal does not match its content"):
         opened.check_sealed(KEY, lineage)  # same lineage: edited, or re-sealed elsewhere
+
+
+def test_apply_reads_a_private_copy_so_the_file_changed_after_the_check_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(plan_from_json(case_json("updates_and_kept_fields")), path, KEY)
+    held = open_plan(path, held=True)
+    assert isinstance(held, PlanFile)
+    held.check_sealed(KEY)
+    before = list(held.plan().changes)
+    save_plan(plan_from_json(case_json("first_apply")), path, KEY)  # another plan where the checked one was
+    assert list(held.plan().changes) == before and open_plan(path) != held

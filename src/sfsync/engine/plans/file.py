@@ -38,7 +38,15 @@ from sfsync.engine.plans.json_form import (
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan
 from sfsync.engine.plans.records import FileRecords
 from sfsync.engine.plans.seal import SEAL_KEY, check_seal, refuse_edited, seal_of
-from sfsync.engine.plans.sections import ByteSource, FileBytes, Section, Spool, compressed, first_member
+from sfsync.engine.plans.sections import (
+    ByteSource,
+    FileBytes,
+    HeldBytes,
+    Section,
+    Spool,
+    compressed,
+    first_member,
+)
 from sfsync.errors import UsageError
 
 TAGS: Mapping[str, str] = {"changes": "change", "skips": "skip", "play_entries": "play_entry"}
@@ -122,6 +130,7 @@ class PlanFile:
     head: Mapping[str, Any]
     sections: Mapping[str, Section]
     trailer: int  # where the seal's member starts
+    source: ByteSource  # the file, or apply's private copy of it
 
     def plan(self, check: RecordCheck | None = None) -> Plan:
         """The plan, its records read from the file one at a time on each pass (`check`ed as read)."""
@@ -137,7 +146,7 @@ class PlanFile:
         Reads the whole file once, a chunk at a time.
         """
         try:
-            trailer, _end = first_member(_From(FileBytes(self.path), self.trailer))
+            trailer, _end = first_member(_From(self.source, self.trailer))
             seal = json.loads(trailer).get(SEAL_KEY)
         except (ValueError, AttributeError, zlib.error):
             seal = None
@@ -147,13 +156,19 @@ class PlanFile:
                 raise refuse_edited(f"its {name.replace('_', ' ')}")
 
 
-def open_plan(path: Path, *, check_head: RecordCheck | None = None, legacy: bool = True) -> PlanFile | Plan:
+def open_plan(
+    path: Path, *, check_head: RecordCheck | None = None, legacy: bool = True, held: bool = False
+) -> PlanFile | Plan:
     """The plan file at `path`: a `PlanFile` (format 2), or with `legacy` a format 1 file's plan, read whole.
 
-    Without `legacy` (apply), a format 1 file is refused with what to do instead.
+    Without `legacy` (apply), a format 1 file is refused with what to do instead. With `held` (apply),
+    the file is first copied to an unnamed temporary file and read only from there: what the seal
+    check reads is then what every later pass reads, whatever happens to the file meanwhile.
     """
-    source = FileBytes(path)
+    source: ByteSource = FileBytes(path)
     try:
+        if held:
+            source = HeldBytes.copy_of(path)
         start = source.read_at(0, len(GZIP_MAGIC))
     except OSError as error:
         raise UsageError(f"cannot read the plan {path}: {error.strerror}") from error
@@ -177,7 +192,7 @@ def open_plan(path: Path, *, check_head: RecordCheck | None = None, legacy: bool
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"malformed plan {path}: its header has no valid {RECORDS_KEY!r}: {error}") from error
     trailer = max(s.offset + s.length for s in sections.values())
-    return PlanFile(path, header, head, sections, trailer)
+    return PlanFile(path, header, head, sections, trailer, source)
 
 
 def _legacy(path: Path, check: RecordCheck | None, allowed: bool) -> Plan:

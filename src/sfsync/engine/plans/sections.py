@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -42,6 +43,24 @@ class FileBytes:
         with self.path.open("rb") as file:
             file.seek(offset)
             return file.read(size)
+
+
+class HeldBytes:
+    """A private copy of a file, in an unnamed temporary file no other process can open or change."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+
+    @classmethod
+    def copy_of(cls, path: Path) -> HeldBytes:
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the plan read from it)
+        with path.open("rb") as original:
+            shutil.copyfileobj(original, copy, CHUNK)
+        copy.flush()
+        return cls(copy)
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        return os.pread(self._file.fileno(), size, offset)
 
 
 @dataclass(frozen=True)
