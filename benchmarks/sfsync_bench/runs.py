@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sfsync.engine.plans.file import PlanFile, open_plan
+from sfsync.engine.plans.json_form import plan_to_json
 from sfsync_bench.floor import Workload
 from sfsync_bench.measure import Measurement, run_measured, scaled
 from sfsync_bench.org import ROOT, BenchOrg
@@ -125,8 +127,9 @@ def workload_of(plan: Mapping[str, Any]) -> Workload:
 
 
 def _read_plan(path: Path) -> dict[str, Any]:
-    plan: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return plan
+    """The saved plan's header: its counts and refresh, read without its records."""
+    opened = open_plan(path)
+    return dict(opened.head) if isinstance(opened, PlanFile) else plan_to_json(opened)
 
 
 def _with_tail(apply: Measurement) -> Measurement:

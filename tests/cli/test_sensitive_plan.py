@@ -8,7 +8,7 @@ field, never the value.
 
 from __future__ import annotations
 
-import json
+import gzip
 import sqlite3
 import stat
 from pathlib import Path
@@ -18,6 +18,7 @@ import pytest
 from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 from sfsync.salesforce.query import Ne
 from sfsync.salesforce.soql import select
@@ -88,10 +89,10 @@ def test_a_saved_plan_holds_digests_only_is_private_and_applies_the_values(
     (workdir / "plan.json").chmod(0o644)  # a file already there is made private too
     assert run(["plan", "-o", "plan.json"]) == 0
     printed = capsys.readouterr().out
-    saved = (workdir / "plan.json").read_bytes()
+    saved = gzip.decompress((workdir / "plan.json").read_bytes())
     assert [s for s in SECRETS if s.encode() in saved or s in printed] == []
     assert stat.S_IMODE((workdir / "plan.json").stat().st_mode) == 0o600
-    plan = json.loads(saved)
+    plan = plan_document(workdir / "plan.json")
     created, updated = (
         _field(plan, "peter@initech.example", "MobilePhone"),
         _field(plan, "milton@initech.example", "MobilePhone"),

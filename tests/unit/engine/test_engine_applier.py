@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 from fake_port import FakeRule
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.records import FileRecords
 from sfsync.errors import StalePlanError
 
 
@@ -334,3 +337,29 @@ def test_bulk_apply_checks_each_operation_right_before_its_job(store, port, writ
     assert port.calls["bulk"] == 2  # the creates' job and the updates' job
     assert port.records["Lead"][lead]["Title"] == "Chief Scientist"  # the edit made during the first job is kept
     assert {r.outcome for r in report.rows} == {"written"} and any("Title" in r.dropped for r in report.rows)
+
+
+def test_apply_reads_the_plan_a_chunk_at_a_time(store, port, write_config, monkeypatch):
+    add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}"} for n in range(450)))
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    assert len(plan.changes) == 450
+    passes: list[list[int]] = []  # per pass over the changes, how many it has read so far
+
+    def read():
+        passes.append(read_so_far := [0])
+        for change in plan.changes:
+            read_so_far[0] += 1
+            yield change
+
+    read_at_sends: list[int] = []
+    insert = port.insert
+
+    def counted_insert(*args, **kwargs):
+        read_at_sends.append(passes[-1][0])
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(port, "insert", counted_insert)
+    report = apply_plan(port, store, loaded, replace(plan, changes=FileRecords(450, read)))
+    assert report.counts() == {"written": 450} and len(port.live("Lead")) == 450
+    assert read_at_sends == [200, 400, 450]  # each collection sent once read, before the next is read
