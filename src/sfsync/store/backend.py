@@ -5,18 +5,21 @@ and the file are created on first use, the file readable by its owner only (0600
 runs in WAL mode with foreign keys on and a busy timeout, and transactions are begun explicitly so a
 writer can take the database with `BEGIN IMMEDIATE`.
 
-`postgresql://…` (or `postgres://…`) is rewritten to use psycopg 3.
+`postgresql://…` (or `postgres://…`) is rewritten to use psycopg 3, whose `COPY` the store's bulk writes use
+for large batches (`copy_rows`, `temporary_copy`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from sfsync.store import json_text
@@ -108,3 +111,45 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     mode = connection.get_execution_options().get(SQLITE_BEGIN, "")
     connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def copy_rows(conn: Connection, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """PostgreSQL: stream `rows` (driver values, in `columns` order) into a table with `COPY … FROM STDIN`.
+
+    It runs on the connection's own DB-API connection, so inside its open transaction.
+    """
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    import psycopg  # only a PostgreSQL store needs it loaded
+
+    statement = f"COPY {quote(table_name)} ({names}) FROM STDIN"
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as error:  # as SQLAlchemy raises it for its own statements (IntegrityError, …)
+        raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def temporary_copy(
+    conn: Connection, table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Iterator[str]:
+    """PostgreSQL: `rows` copied into a temporary table shaped like `table_name` (named by the context), dropped
+    on exit: the source of one set statement, such as an `INSERT … SELECT … ON CONFLICT`.
+
+    On an error the table is left to the transaction's end (`ON COMMIT DROP`; a rollback undoes its creation):
+    dropping it in a failed transaction would only hide the error that failed it.
+    """
+    quote = conn.dialect.identifier_preparer.quote
+    staged = f"sfsync_staged_{table_name}"
+    names = ", ".join(quote(c) for c in columns)
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE {quote(staged)} ON COMMIT DROP AS SELECT {names} FROM {quote(table_name)} WITH NO DATA"  # noqa: S608 - quoted names of the store's own tables
+    )
+    copy_rows(conn, staged, columns, rows)
+    yield staged
+    conn.exec_driver_sql(f"DROP TABLE {quote(staged)}")

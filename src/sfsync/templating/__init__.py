@@ -9,6 +9,7 @@ value as an empty string, nor build without bound.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from sfsync.errors import SfsyncError
 
@@ -24,8 +25,12 @@ class TemplateRenderError(SfsyncError):
         self.reason = reason
 
 
+@lru_cache(maxsize=1024)
 def is_template(value: str) -> bool:
-    """True when `value` contains template syntax; anything else is a literal."""
+    """True when `value` contains template syntax; anything else is a literal.
+
+    Asked for each default of each record planned, of the handful of texts a config holds: answered once each.
+    """
     return any(marker in value for marker in TEMPLATE_MARKERS)
 
 
