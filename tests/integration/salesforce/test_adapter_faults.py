@@ -47,9 +47,13 @@ def test_a_dropped_write_comes_back_unknown_and_is_not_sent_again(org: RunningOr
     port = org.adapter()
     org.faults({"match": {"endpoint": "bulk.ingest.patch"}, "action": "commit_then_drop"})
     records = [{"LastName": "Dropped", "Company": "Z", "Email": f"drop{i}@unknown.example"} for i in range(2)]
+    jobs_before = org.app.org.calls.get("bulk.ingest.create", 0)
     results = port.bulk_write("Lead", WriteOperation.INSERT, records)
     assert [r.outcome for r in results] == [Outcome.UNKNOWN, Outcome.UNKNOWN]
-    assert fired(org) == [1]
+    # The close was dropped; simple-salesforce then aborts a job it finds still running (a second PATCH,
+    # dropped too), so the rule fires once or twice with the machine's speed. What matters: one job, sent once.
+    assert fired(org)[0] in (1, 2)
+    assert org.app.org.calls.get("bulk.ingest.create", 0) - jobs_before == 1
     assert port.call_counts().by_kind["bulk_insert"] == 1
 
 
