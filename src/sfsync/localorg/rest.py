@@ -156,7 +156,15 @@ def _batch_size(call: ApiCall) -> int:
 def query(call: ApiCall) -> Response:
     from sfsync.localorg.soql import SoqlError
 
+    explained = call.request.args.get("explain")
+    if explained is not None and call.endpoint == "rest.query":
+        return _explain(call, explained)
     soql = call.request.args.get("q")
+    if soql and call.request.args.get("columns", "").lower() == "true":
+        try:
+            return json_response(call.org.queries.columns(soql, access=call.access))
+        except SoqlError as error:
+            raise ApiError(400, [{"message": error.message, "errorCode": error.error_code}]) from error
     if not soql:
         raise ApiError(400, [{"errorCode": "MALFORMED_QUERY", "message": "A query string has to be specified"}])
     try:
@@ -170,6 +178,19 @@ def query(call: ApiCall) -> Response:
     except SoqlError as error:
         raise ApiError(400, [{"message": error.message, "errorCode": error.error_code}]) from error
     return json_response(page.to_json())
+
+
+def _explain(call: ApiCall, soql: str) -> Response:
+    """`explain=` with a query; a report or list view id (which Salesforce also takes) is refused."""
+    from sfsync.localorg.soql import SoqlError
+
+    if not soql.lstrip().upper().startswith("SELECT"):
+        message = "explain is only supported for SOQL queries on this org"
+        raise ApiError(400, [{"message": message, "errorCode": "MALFORMED_QUERY"}])
+    try:
+        return json_response(call.org.queries.explain(soql, access=call.access))
+    except SoqlError as error:
+        raise ApiError(400, [{"message": error.message, "errorCode": error.error_code}]) from error
 
 
 def query_more(call: ApiCall) -> Response:

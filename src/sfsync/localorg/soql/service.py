@@ -10,6 +10,7 @@ from typing import Any
 
 from sfsync.localorg.catalog import Catalog
 from sfsync.localorg.soql.children import attach_children
+from sfsync.localorg.soql.columns import column_metadata
 from sfsync.localorg.soql.cursors import Cursor, CursorStore, locator_text
 from sfsync.localorg.soql.dates import utc_now
 from sfsync.localorg.soql.errors import SoqlError
@@ -77,6 +78,27 @@ class QueryService:
         cursor, offset = self._cursors.find(locator)
         locator_id = locator.rpartition("-")[0]
         return self._page(self._connect(), cursor, locator_id, offset, api_version)
+
+    def columns(self, soql: str, *, access: Access) -> dict[str, Any]:
+        """The query's column metadata (`columns=true`), without running it."""
+        query = parse(soql)
+        plan = Compiler(soql, self._catalog, access, self._now().date(), False).compile(query)
+        return column_metadata(plan, query, self._catalog)
+
+    def explain(self, soql: str, *, access: Access) -> dict[str, Any]:
+        """The query plan (`explain=`): one table scan of the FROM object, costed by its size."""
+        plan = self._plan(soql, access, False)
+        table = f'"{plan.sobject}"'  # a catalog name, never query text
+        size = int(self._connect().execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608
+        note = {"description": "Not considering filter for optimization because unindexed", "fields": ["IsDeleted"]}
+        return {
+            "plans": [{
+                "cardinality": _total(plan, self._connect()), "fields": [], "leadingOperationType": "TableScan",
+                "notes": [note | {"tableEnumOrId": plan.sobject}], "relativeCost": round(size / 1000 + 0.1, 4),
+                "sobjectCardinality": size, "sobjectType": plan.sobject,
+            }],
+            "sourceQuery": soql,
+        }  # fmt: skip
 
     def bulk_rows(
         self, soql: str, *, access: Access, include_deleted: bool = False
