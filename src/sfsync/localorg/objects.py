@@ -216,15 +216,18 @@ def org_catalog(custom_fields: Iterable[CustomField]) -> Catalog:
 
 
 def global_entries(catalog: Catalog) -> list[dict[str, Any]]:
-    """Global describe items: the recorded entry where there is one, otherwise one built from the describe."""
+    """Global describe items: the recorded entry where there is one, otherwise one built from the describe;
+    either way with the key prefix of the object's ids."""
     recorded = {s["name"]: s for s in recorded_describe("global")["sobjects"]}
     keys = list(recorded["Lead"].keys())
     entries = []
     for spec in catalog.objects.values():
         if spec.name in recorded:
-            entries.append(dict(recorded[spec.name]))
+            # The key prefix is the one the org's ids carry (a recording may lack it, as Lead's does).
+            entries.append(dict(recorded[spec.name]) | {"keyPrefix": spec.key_prefix})
             continue
         entry = {k: spec.describe.get(k) for k in keys}
         entry["urls"] = dict(spec.describe["urls"])
+        entry["keyPrefix"] = spec.key_prefix
         entries.append(entry)
     return entries
