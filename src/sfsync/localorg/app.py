@@ -38,6 +38,7 @@ EXTENSIONS = (
     "sfsync.localorg.rest",
     "sfsync.localorg.collections",
     "sfsync.localorg.composite",
+    "sfsync.localorg.tree",
     "sfsync.localorg.bulk",
 )
 CONTROL_PREFIX = "/_localorg/"

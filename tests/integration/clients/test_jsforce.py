@@ -87,3 +87,45 @@ def test_error_shapes_jsforce_parses(seen: Any) -> None:
 
 def test_invalid_session_is_a_401_that_makes_jsforce_refresh(seen: Any) -> None:
     assert seen["refreshOn401"] == {"refreshed": 1, "sameAnswer": True}
+
+
+BULK = 2_500
+
+
+@pytest.fixture(scope="module")
+def bulk_seen(clients: NodeClients, local_org: LocalOrgHandle) -> Any:
+    local_org.reset()
+    payload = {
+        "instanceUrl": local_org.instance_url,
+        "accessToken": local_org.access_token,
+        "version": local_org.api_version,
+        "many": BULK,
+    }
+    try:
+        yield clients.script("jsforce_bulk", payload)
+    finally:
+        local_org.reset()
+
+
+def test_bulk2_load_and_wait_for_results(bulk_seen: Any) -> None:
+    load = bulk_seen["load"]
+    assert (load["successful"], load["created"], load["unprocessed"]) == (BULK, BULK, 0)
+    assert load["failed"] == [["bulk2-bad", "INVALID_TYPE_ON_FIELD_IN_RECORD"]]
+
+
+def test_bulk2_query_reads_every_row_as_csv_values(bulk_seen: Any) -> None:
+    query = bulk_seen["query"]
+    assert query["count"] == BULK
+    first, last = query["first"], query["last"]
+    assert first["Id"] == bulk_seen["load"]["firstId"] and len(first["Id"]) == 18
+    assert (first["Name"], first["NumberOfEmployees"], first["Industry"], first["IsDeleted"]) == (
+        "Bulk2 00000",
+        "0",
+        "",
+        "false",
+    )
+    assert (last["Name"], last["Industry"], last["Owner.Name"]) == (
+        f"Bulk2 {BULK - 1:05d}",
+        "Energy",
+        "Sfsync Integration",
+    )
