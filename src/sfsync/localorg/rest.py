@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from sfsync.localorg import describe, replication
+from sfsync.localorg import describe, preconditions, replication
 from sfsync.localorg.api import ApiCall, ApiError, dml_error, json_response
 from sfsync.localorg.catalog import ObjectSpec
 from sfsync.localorg.ids import normalize
@@ -56,7 +56,14 @@ def create(call: ApiCall) -> Response:
 
 
 def update(call: ApiCall) -> Response:
-    sobject = describe.readable_spec(call, call.args["sobject"]).name
+    spec = describe.readable_spec(call, call.args["sobject"])
+    sobject = spec.name
+    record_id = normalize(call.args["record_id"])
+    row = fetch_rows(call.org.connect(), spec, [record_id]).get(record_id) if record_id else None
+    if row is not None and not row["IsDeleted"]:
+        refused = preconditions.failed(call.request, sobject, row, _etag(call, spec, row))
+        if refused is not None:
+            return refused
     result = call.org.dml.update(call.user, sobject, call.args["record_id"], _body(call), options=call.dml_options())
     if not result.success:
         raise dml_error(result.errors, call.api_version, sobject)
@@ -103,7 +110,20 @@ def _record_response(call: ApiCall, spec: ObjectSpec, record_id: str) -> Respons
         raise ApiError(404, NOT_FOUND)
     if row["IsDeleted"]:
         raise ApiError(404, [{"errorCode": "ENTITY_IS_DELETED", "message": "entity is deleted", "fields": []}])
-    return json_response(record_json(spec, row, _fields(call, spec), call.api_version))
+    tag = _etag(call, spec, row)
+    refused = preconditions.failed(call.request, spec.name, row, tag)
+    if refused is not None:
+        return refused
+    headers = {"ETag": tag} if tag is not None else {}
+    return json_response(record_json(spec, row, _fields(call, spec), call.api_version), headers=headers)
+
+
+def _etag(call: ApiCall, spec: ObjectSpec, row: dict[str, Any]) -> str | None:
+    """The record's ETag on the objects that carry one (Account), from every field the user may read."""
+    if spec.name not in preconditions.ETAG_OBJECTS:
+        return None
+    visible = call.access.readable_fields(spec.name)
+    return preconditions.etag(record_json(spec, row, [n for n in spec.fields if n in visible], call.api_version))
 
 
 def get(call: ApiCall) -> Response:
