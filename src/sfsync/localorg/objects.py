@@ -108,6 +108,18 @@ def _extra_fields(t: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             field_entry(t, "OrganizationType", "picklist", length=40),
             field_entry(t, "InstanceName", "string", length=5),
             field_entry(t, "NamespacePrefix", "string", length=15),
+            # More of Organization's standard fields, which connecting clients read (CumulusCI, the CLI).
+            field_entry(t, "Division", "string", length=80),
+            field_entry(t, "City", "string", length=40),
+            field_entry(t, "Country", "string", length=80),
+            field_entry(t, "Phone", "phone", length=40),
+            field_entry(t, "PrimaryContact", "string", length=80),
+            field_entry(t, "DefaultLocaleSidKey", "picklist", length=40),
+            field_entry(t, "LanguageLocaleKey", "picklist", length=40),
+            field_entry(t, "TimeZoneSidKey", "picklist", length=40),
+            field_entry(t, "FiscalYearStartMonth", "int"),
+            field_entry(t, "IsReadOnly", "boolean"),
+            field_entry(t, "TrialExpirationDate", "datetime"),
         ],
         "Profile": [field_entry(t, "Name", "string", length=255, nameField=True), *perms],
         "PermissionSet": [

@@ -71,3 +71,14 @@ def test_versions_list_and_limit_header(org: LocalOrgHandle) -> None:
     sf = org.simple_salesforce()
     sf.limits()
     assert sf.api_usage["api-usage"].used >= 1
+
+
+def test_organization_answers_what_connecting_clients_read(org: LocalOrgHandle) -> None:
+    soql = (
+        "SELECT Id, Name, OrganizationType, IsSandbox, InstanceName, NamespacePrefix, TrialExpirationDate, "
+        "LanguageLocaleKey, DefaultLocaleSidKey, TimeZoneSidKey, FiscalYearStartMonth, IsReadOnly FROM Organization"
+    )
+    [row] = org.simple_salesforce().query(soql)["records"]
+    assert row["Id"].startswith("00D") and row["OrganizationType"] == "Developer Edition"
+    assert (row["IsSandbox"], row["TrialExpirationDate"], row["TimeZoneSidKey"]) == (False, None, "GMT")
+    assert (row["LanguageLocaleKey"], row["FiscalYearStartMonth"], row["IsReadOnly"]) == ("en_US", 1, False)
