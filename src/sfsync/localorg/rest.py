@@ -81,11 +81,27 @@ def delete(call: ApiCall) -> Response:
 def upsert(call: ApiCall) -> Response:
     sobject = describe.readable_spec(call, call.args["sobject"]).name
     field, value = call.args["field"], call.args["value"]
+    if _update_only(call):
+        spec = call.org.catalog.objects[sobject]
+        known = spec.field(field)
+        usable = known is not None and known.name != "Id" and (known.flag("externalId") or known.flag("idLookup"))
+        if known is not None and usable and not _matching_ids(call, spec, known.name, value):
+            raise ApiError(404, NOT_FOUND)  # updateOnly: a key that matches nothing creates nothing
     result = call.org.dml.upsert(call.user, sobject, field, value, _body(call), options=call.dml_options())
     if not result.success:
         raise dml_error(result.errors, call.api_version, sobject)
     body: dict[str, Any] = {"id": result.id, "success": True, "errors": [], "created": bool(result.created)}
     return json_response(body, 201 if result.created else 200)
+
+
+def _update_only(call: ApiCall) -> bool:
+    raw = call.request.args.get("updateOnly")
+    if raw is None or raw.lower() == "false":
+        return False
+    if raw.lower() == "true":
+        return True
+    message = f"Invalid value for the updateOnly parameter: {raw}"
+    raise ApiError(400, [{"errorCode": "INVALID_QUERY_PARAMETER_VALUE", "message": message}])
 
 
 def _fields(call: ApiCall, spec: ObjectSpec) -> list[str]:
