@@ -78,6 +78,7 @@ class NodeClients:
             "SF_ORG_INSTANCE_URL": self.instance_url,
             "SF_DISABLE_TELEMETRY": "true",
             "SF_AUTOUPDATE_DISABLE": "true",
+            "SF_DISABLE_AUTOUPDATE": "true",  # oclif's name: without it the CLI spawns `sf update` in the background
             "SF_SKIP_NEW_VERSION_CHECK": "true",
             "SF_HIDE_RELEASE_NOTES": "true",
             "SF_USE_PROGRESS_BAR": "false",
