@@ -12,8 +12,6 @@ from node_clients import NodeClients, install, missing_tools
 
 from sfsync.localorg.testing import LocalOrgHandle
 
-pytestmark = pytest.mark.org
-
 
 @pytest.fixture(scope="session")
 def clients(local_org: LocalOrgHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeClients]:
