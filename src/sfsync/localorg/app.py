@@ -39,6 +39,7 @@ EXTENSIONS = (
     "sfsync.localorg.record_count",
     "sfsync.localorg.collections",
     "sfsync.localorg.composite",
+    "sfsync.localorg.tree",
     "sfsync.localorg.bulk",
 )
 CONTROL_PREFIX = "/_localorg/"
