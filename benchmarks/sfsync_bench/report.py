@@ -143,23 +143,25 @@ def _fmt(value: float | None) -> str:
 
 
 def goal_rows(result: SizeResult) -> list[tuple[str, ...]]:
-    rows = []
-    for goal in goals(result):
-        status = {True: "met", False: "NOT MET", None: ""}[goal.met]
-        if goal.void:
-            status = f"not judged: {goal.void}"
-        elif goal.judged_at and goal.met is not None:
-            status += f" (goal stated at {goal.judged_at})"
-        rows.append((f"{result.size:,}", goal.name, _fmt(goal.value), goal.target, status))
-    return rows
+    return [(f"{result.size:,}", goal.name, _fmt(goal.value), goal.target, goal_status(goal)) for goal in goals(result)]
+
+
+def goal_status(goal: Goal) -> str:
+    """met / NOT MET, or why the goal was not judged."""
+    if goal.void:
+        return f"not judged: {goal.void}"
+    status = {True: "met", False: "NOT MET", None: ""}[goal.met]
+    if goal.judged_at and goal.met is not None:
+        status += f" (goal stated at {goal.judged_at})"
+    return status
 
 
 def print_tables(results: Sequence[SizeResult], console: Console) -> None:
-    console.print(_table("Runs", RUN_COLUMNS, [r for result in results for r in run_rows(result)]))
-    console.print(_table("Goals", GOAL_COLUMNS, [r for result in results for r in goal_rows(result)]))
+    console.print(rich_table("Runs", RUN_COLUMNS, [r for result in results for r in run_rows(result)]))
+    console.print(rich_table("Goals", GOAL_COLUMNS, [r for result in results for r in goal_rows(result)]))
 
 
-def _table(title: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]]) -> Table:
+def rich_table(title: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]]) -> Table:
     table = Table(title=title, show_lines=False, expand=False)
     for number, column in enumerate(columns):
         table.add_column(column, justify="right" if 1 < number < len(columns) - 1 else "left", overflow="fold")
@@ -173,14 +175,14 @@ def markdown(results: Sequence[SizeResult]) -> str:
     goal_list = [r for result in results for r in goal_rows(result)]
     endpoints = [r for result in results for r in endpoint_rows(result)]
     tables = (
-        _markdown_table(RUN_COLUMNS, runs),
-        _markdown_table(GOAL_COLUMNS, goal_list),
-        _markdown_table(("size", "command", "API calls by endpoint"), endpoints),
+        markdown_table(RUN_COLUMNS, runs),
+        markdown_table(GOAL_COLUMNS, goal_list),
+        markdown_table(("size", "command", "API calls by endpoint"), endpoints),
     )
     return "\n".join(tables)
 
 
-def _markdown_table(columns: Sequence[str], rows: Sequence[tuple[str, ...]]) -> str:
+def markdown_table(columns: Sequence[str], rows: Sequence[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sfsync.engine.plans.file import PlanFile, open_plan
+from sfsync.engine.plans.json_form import plan_to_json
 from sfsync_bench.floor import Workload
 from sfsync_bench.measure import Measurement, run_measured, scaled
 from sfsync_bench.org import ROOT, BenchOrg
@@ -76,8 +78,13 @@ def run_size(org: BenchOrg, size: int, workspace: Workspace, scratch: Path, per_
     return SizeResult(size, rest, bulk, per_record, blind)
 
 
-def run_sfsync(org: BenchOrg, api: str, workspace: Workspace, work: Path) -> SfsyncRuns:
+def run_sfsync(
+    org: BenchOrg, api: str, workspace: Workspace, work: Path, prepare: Callable[[BenchOrg], object] | None = None
+) -> SfsyncRuns:
+    """`prepare` runs on the reset org before sfsync starts (a change to the org's state, a snapshot)."""
     org.reset()
+    if prepare is not None:
+        prepare(org)
     work.mkdir(parents=True)
     (work / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", f"api: {api}"), "utf-8")
     env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160"}
@@ -120,8 +127,9 @@ def workload_of(plan: Mapping[str, Any]) -> Workload:
 
 
 def _read_plan(path: Path) -> dict[str, Any]:
-    plan: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return plan
+    """The saved plan's header: its counts and refresh, read without its records."""
+    opened = open_plan(path)
+    return dict(opened.head) if isinstance(opened, PlanFile) else plan_to_json(opened)
 
 
 def _with_tail(apply: Measurement) -> Measurement:

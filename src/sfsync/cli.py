@@ -1,6 +1,8 @@
 """The `sfsync` command line and its single error boundary.
 
-Commands live in `sfsync.commands.<verb>`; this module only assembles them and decides how every
+Commands live in `sfsync.commands.<verb>` and are imported only when they run (`sfsync.commands.lazy`),
+so that `--help` and the pre-commit hook start without the engine, the store or the Salesforce client.
+This module only assembles them and decides how every
 failure reaches the user: expected errors as messages with exit 1, usage errors with exit 1 (2 is
 reserved for "changes present"), interruptions with 130, and anything unexpected with one line, a
 log file and exit 3. No traceback ever reaches the terminal.
@@ -8,31 +10,29 @@ log file and exit 3. No traceback ever reaches the terminal.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from sfsync import __version__
-from sfsync.commands import registered_commands
-from sfsync.commands.summaries import SummaryGroup
+from sfsync.commands import COMMANDS
+from sfsync.commands.lazy import LazyGroup
 from sfsync.errors import ConfigError, ExitCode, SfsyncError
 
 
-@click.group(cls=SummaryGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="sfsync")
 def cli() -> None:
     """Keep a go-to-market workspace in sync with Salesforce, as code.
 
     sfsync never overwrites a value someone else owns and never creates a duplicate.
     """
-
-
-for _command in registered_commands():
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -56,7 +56,10 @@ def run(argv: list[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except Exception:  # the boundary: anything unexpected is a bug, reported without a traceback
         log = _write_crash_log()
-        click.echo(f"sfsync: internal error ({sys.exc_info()[1].__class__.__name__}); details in {log}", err=True)
+        where = (
+            f"details in {log}" if log else "no crash log could be written (set SFSYNC_LOG_DIR to a writable directory)"
+        )
+        click.echo(f"sfsync: internal error ({sys.exc_info()[1].__class__.__name__}); {where}", err=True)
         return ExitCode.INTERNAL
     return result if isinstance(result, int) else ExitCode.OK
 
@@ -71,13 +74,19 @@ def _report(error: SfsyncError) -> None:
     click.echo(f"error: {error}", err=True)
 
 
-def _write_crash_log() -> Path:
-    directory = Path(os.environ.get("SFSYNC_LOG_DIR", ".sfsync/logs"))
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        directory = Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108 - last resort for a crash log
+def _write_crash_log() -> Path | None:
+    """The crash log's path, in the log directory or else the temporary one; None when neither takes it."""
+    import datetime as dt  # only a crash needs these
+    import traceback
+
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    path = directory / f"crash-{stamp}-{os.getpid()}.log"
-    path.write_text(f"sfsync {__version__}\n{traceback.format_exc()}", encoding="utf-8")
-    return path
+    name = f"crash-{stamp}-{os.getpid()}.log"
+    last_resort = os.environ.get("TMPDIR", "/tmp")  # noqa: S108 - last resort for a crash log
+    for directory in (Path(os.environ.get("SFSYNC_LOG_DIR", ".sfsync/logs")), Path(last_resort)):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_text(f"sfsync {__version__}\n{traceback.format_exc()}", encoding="utf-8")
+        except OSError:  # unwritable, full or missing: the user still gets the one line, never a traceback
+            continue
+        return directory / name
+    return None

@@ -8,6 +8,7 @@ carry this store's seal is still checked change by change against the config and
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,10 +19,13 @@ from cli_org import initech_leads
 
 from sfsync.catalogue import Kind
 from sfsync.cli import run
-from sfsync.engine.plans.seal import sealed
+from sfsync.engine.plans.file import PlanFile, open_plan, plan_from_file, save_plan
+from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
+from sfsync.engine.plans.sections import compressed
 from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Eq
+from sfsync.salesforce.soql import select
 from sfsync.store import open_store
 
 pytestmark = pytest.mark.org
@@ -49,9 +53,10 @@ def planned(
     (tmp_path / "people.csv").write_text(PEOPLE, encoding="utf-8")
     assert run(["workspace", "load", "people.csv", "--object", "person"]) == 0
     assert run(["plan", "-o", "plan.json"]) == 0
-    document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    document = json.loads(json.dumps(plan_to_json(plan_from_file(tmp_path / "plan.json"))))
     assert [(c["sobject"], c["action"]) for c in document["changes"]] == [("Lead", "create")]
-    yield {"document": document, "org": local_org, "dir": tmp_path}
+    seal = json.loads(gzip.decompress((tmp_path / "plan.json").read_bytes()).splitlines()[-1])["seal"]
+    yield {"document": document, "seal": seal, "org": local_org, "dir": tmp_path}
     seeding.reset(local_org.running.app.org)
 
 
@@ -62,7 +67,7 @@ def _as_person(org: LocalOrgHandle, **values: Any) -> str:
 
 
 def _lead(org: LocalOrgHandle, email: str) -> dict[str, Any] | None:
-    soql = select(["Id", "Title", "OwnerId", "Description"], "Lead", f"Email = {literal(email)}")
+    soql = select(["Id", "Title", "OwnerId", "Description"], "Lead", Eq("Email", email))
     found = org.simple_salesforce().query(soql)["records"]
     return dict(found[0]) if found else None
 
@@ -105,8 +110,15 @@ def _owner_and_unmapped(planned: dict[str, Any]) -> dict[str, Any]:
     return _change("Lead/p_0000000000000000", "Lead", bob["Id"], "p_0000000000000000", owner, description)
 
 
-def _save(planned: dict[str, Any], document: dict[str, Any]) -> None:
-    (planned["dir"] / "plan.json").write_text(json.dumps(document), encoding="utf-8")
+def _save(planned: dict[str, Any], document: dict[str, Any], key: bytes | None = None, seal: str = "") -> None:
+    """The plan saved again, sealed with `key`, or ending with `seal` (a seal kept from another plan)."""
+    path = planned["dir"] / "plan.json"
+    save_plan(plan_from_json(document), path, key)
+    if seal:
+        opened = open_plan(path)
+        assert isinstance(opened, PlanFile)
+        kept = path.read_bytes()[: opened.trailer] + compressed((json.dumps({"seal": seal}) + "\n").encode())
+        path.write_bytes(kept)
 
 
 def _store_key() -> bytes:
@@ -127,7 +139,7 @@ def test_an_edited_plan_is_refused_by_its_seal(
     planned: dict[str, Any], edit: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     document = planned["document"]
-    _save(planned, {**document, "changes": [*document["changes"], edit(planned)]})
+    _save(planned, {**document, "changes": [*document["changes"], edit(planned)]}, seal=planned["seal"])
     capsys.readouterr()
     assert run(["apply", "plan.json"]) == 1
     assert REFUSED_SEAL in capsys.readouterr().err
@@ -139,7 +151,7 @@ def test_an_edited_plan_resealed_with_another_key_is_refused(
     planned: dict[str, Any], edit: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     document = planned["document"]
-    _save(planned, sealed({**document, "changes": [*document["changes"], edit(planned)]}, b"\x00" * 32))
+    _save(planned, {**document, "changes": [*document["changes"], edit(planned)]}, b"\x00" * 32)
     capsys.readouterr()
     assert run(["apply", "plan.json"]) == 1
     assert REFUSED_SEAL in capsys.readouterr().err
@@ -147,7 +159,7 @@ def test_an_edited_plan_resealed_with_another_key_is_refused(
 
 
 def test_a_plan_without_a_seal_is_refused(planned: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    _save(planned, {k: v for k, v in planned["document"].items() if k != "seal"})
+    _save(planned, planned["document"])
     capsys.readouterr()
     assert run(["apply", "plan.json"]) == 1
     assert "error: the plan was not made by this store or was edited: it has no seal" in capsys.readouterr().err
@@ -165,7 +177,7 @@ def test_a_change_sfsync_does_not_make_is_refused_even_with_the_store_seal(
         (_owner_and_unmapped(planned), "Lead/p_0000000000000000, field OwnerId: the config does not map or default it"),
     ]
     for change, message in cases:
-        _save(planned, sealed({**document, "changes": [*document["changes"], change]}, key))
+        _save(planned, {**document, "changes": [*document["changes"], change]}, key)
         capsys.readouterr()
         assert run(["apply", "plan.json"]) == 1
         err = capsys.readouterr().err
@@ -174,17 +186,18 @@ def test_a_change_sfsync_does_not_make_is_refused_even_with_the_store_seal(
 
 
 def test_an_untouched_plan_applies(planned: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    assert planned["document"]["seal"].startswith("hmac-sha256:")
+    assert planned["seal"].startswith("hmac-sha256:")
     capsys.readouterr()
     assert run(["apply", "plan.json"]) == 0
     assert "Apply complete: 1 written." in capsys.readouterr().out
     assert _lead(planned["org"], "milton@initech.example") is not None
-    # The same content in another layout is the same plan (the seal covers the content, not the bytes).
+    # A plan of format 1 (one JSON text, as an earlier sfsync saved) is refused, saying what to do.
     assert run(["plan", "-o", "again.json"]) == 0
-    again = json.loads((planned["dir"] / "again.json").read_text(encoding="utf-8"))
+    again = {**plan_to_json(plan_from_file(planned["dir"] / "again.json")), "format_version": 1}
     (planned["dir"] / "again.json").write_text(json.dumps(again, indent=4, sort_keys=True), encoding="utf-8")
     capsys.readouterr()
-    assert run(["apply", "again.json"]) == 0
+    assert run(["apply", "again.json"]) == 1
+    assert "is a plan file of format 1" in capsys.readouterr().err
 
 
 def test_the_store_key_is_never_printed_nor_in_a_plan(
@@ -197,5 +210,6 @@ def test_the_store_key_is_never_printed_nor_in_a_plan(
     assert run(["state", "show", "--format", "json"]) == 0
     assert run(["show", "again.json", "--format", "json"]) == 0
     printed = capsys.readouterr()
-    texts = [printed.out, printed.err, *(p.read_text(encoding="utf-8") for p in planned["dir"].glob("*.json"))]
+    saved = (gzip.decompress(p.read_bytes()).decode() for p in planned["dir"].glob("*.json"))
+    texts = [printed.out, printed.err, *saved]
     assert not [form for form in forms for text in texts if form in text]

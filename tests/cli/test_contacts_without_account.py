@@ -6,13 +6,13 @@ through the CLI against the local org.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.org
@@ -61,7 +61,7 @@ def _plan(sync: str, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
     _configure(sync)
     assert run(["plan", "-o", "plan.json"]) == 0
     capsys.readouterr()
-    return dict(json.loads(Path("plan.json").read_text(encoding="utf-8")))
+    return dict(plan_document(Path("plan.json")))
 
 
 def _contacts(org: LocalOrgHandle, email: str) -> list[tuple[str | None]]:

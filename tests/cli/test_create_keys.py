@@ -9,6 +9,7 @@ import pytest
 from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.org
@@ -53,7 +54,7 @@ def test_validate_online_refuses_creates_without_their_key(workdir: Path, capsys
 def test_plan_refuses_creates_without_their_key(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["plan", "--format", "json", "--out", "plan.json"]) == 1
     capsys.readouterr()
-    plan = json.loads((workdir / "plan.json").read_text(encoding="utf-8"))
+    plan = plan_document(workdir / "plan.json")
     assert _found(plan) == EXPECTED
 
 

@@ -11,9 +11,16 @@ from sfsync.cli import cli, run
 from sfsync.errors import ExitCode
 
 
+def _subcommands(group: click.Group) -> dict[str, click.Command]:
+    """The group's commands through click's own interface (the CLI loads its commands on use)."""
+    ctx = click.Context(group)
+    found = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
+
+
 def _commands(group: click.Group, path: tuple[str, ...] = ("sfsync",)) -> list[tuple[tuple[str, ...], click.Command]]:
     found: list[tuple[tuple[str, ...], click.Command]] = [(path, group)]
-    for name, command in sorted(group.commands.items()):
+    for name, command in sorted(_subcommands(group).items()):
         if isinstance(command, click.Group):
             found.extend(_commands(command, (*path, name)))
         else:
@@ -36,9 +43,9 @@ def test_help_lists_each_command_with_its_whole_summary(
     listing = capsys.readouterr().out.partition("Commands:")[2]
     assert "..." not in listing
     flat = " ".join(listing.split())
-    parent = cli if not group else cli.commands[group[0]]
+    parent = cli if not group else _subcommands(cli)[group[0]]
     assert isinstance(parent, click.Group)
-    for name, command in parent.commands.items():
+    for name, command in _subcommands(parent).items():
         assert f"{name} {_first_sentence(command)}" in flat
 
 

@@ -3,13 +3,13 @@ source empty in every record is a warning in `validate --online` and in the plan
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from cli_org import initech_leads
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 
 pytestmark = pytest.mark.org
 
@@ -30,7 +30,7 @@ def test_an_attribute_is_read_whatever_the_case_of_its_column(
     capsys.readouterr()
     assert run(["plan", "-o", "plan.json"]) == 0
     peter = next(
-        c for c in json.loads((org_workdir / "plan.json").read_text("utf-8"))["changes"]
+        c for c in plan_document(org_workdir / "plan.json")["changes"]
         if c["workspace"]["label"] == "peter@initech.example"
     )  # fmt: skip
     assert {f["field"]: f["after"] for f in peter["fields"]}["Description"] == "Hates his job"

@@ -10,6 +10,7 @@ import pytest
 from cli_org import PASSWORD_LOGIN, initech_leads
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
@@ -157,7 +158,7 @@ def test_a_workspace_date_goes_out_as_an_iso_date(workdir: Path, capsys: pytest.
     assert run(["workspace", "load", "dated.csv", "--object", "person"]) == 0
     capsys.readouterr()
     assert run(["plan", "-o", "plan.json", "--detailed-exitcode"]) == 2
-    (change,) = json.loads((workdir / "plan.json").read_text("utf-8"))["changes"]
+    (change,) = plan_document(workdir / "plan.json")["changes"]
     after = {f["field"]: f["after"] for f in change["fields"]}
     assert after["Birthdate"] == "2024-01-31" and after["EmailBouncedDate"] == "2024-01-31T00:00:00.000+0000"
     assert run(["apply", "plan.json"]) == 0
@@ -174,9 +175,7 @@ def test_a_date_for_a_datetime_field_without_date_as_is_an_invalid_value(
     assert run(["workspace", "load", "dated.csv", "--object", "person"]) == 0
     capsys.readouterr()
     assert run(["plan", "-o", "plan.json", "--detailed-exitcode"]) == 0
-    (skip,) = [
-        s for s in json.loads((workdir / "plan.json").read_text("utf-8"))["skips"] if s["code"] == "invalid_value"
-    ]
+    (skip,) = [s for s in plan_document(workdir / "plan.json")["skips"] if s["code"] == "invalid_value"]
     assert skip["reason"] == (
         "invalid value: EmailBouncedDate (from person.last_activity_date): 2024-01-31 is a date without a time "
         "(`date_as: midnight_utc` on the mapping sends it as midnight UTC)"

@@ -19,7 +19,7 @@ from sfsync.catalogue import Kind
 from sfsync.cli import run
 from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
-from sfsync.salesforce.soql import literal
+from sfsync.salesforce.query import Eq
 from sfsync.salesforce.soql import select as soql_select
 from sfsync.store import Store, open_store
 from sfsync.store.intents import Intent, IntentState
@@ -112,9 +112,7 @@ def _person(org: LocalOrgHandle, method: str, path: str, **values: Any) -> None:
 
 
 def _lead(org: LocalOrgHandle, email: str) -> dict[str, Any]:
-    found = org.simple_salesforce().query(soql_select(["Id", "Title", "Email"], "Lead", f"Email = {literal(email)}"))[
-        "records"
-    ]
+    found = org.simple_salesforce().query(soql_select(["Id", "Title", "Email"], "Lead", Eq("Email", email)))["records"]
     assert len(found) == 1, found
     return dict(found[0])
 

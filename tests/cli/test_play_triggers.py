@@ -6,13 +6,13 @@ once their record was written (or linked), or their skip is final by rule.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.org
@@ -58,7 +58,7 @@ def _planned(capsys: pytest.CaptureFixture[str]) -> dict[str, list[str]]:
     capsys.readouterr()
     assert run(["plan", "-o", "plan.json"]) == 0
     capsys.readouterr()
-    document = json.loads(Path("plan.json").read_text(encoding="utf-8"))
+    document = plan_document(Path("plan.json"))
     found: dict[str, list[str]] = {}
     for change in document["changes"]:
         found.setdefault(change["workspace"]["label"], []).append(change["action"])

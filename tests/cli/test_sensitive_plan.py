@@ -8,7 +8,7 @@ field, never the value.
 
 from __future__ import annotations
 
-import json
+import gzip
 import sqlite3
 import stat
 from pathlib import Path
@@ -18,8 +18,10 @@ import pytest
 from cli_org import PASSWORD_LOGIN
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Ne
+from sfsync.salesforce.soql import select
 
 pytestmark = pytest.mark.org
 
@@ -69,7 +71,7 @@ def _before() -> dict[str, str]:
 
 
 def _mobiles(org: LocalOrgHandle) -> dict[str, Any]:
-    rows = org.simple_salesforce().query(select(["Email", "MobilePhone"], "Lead", f"Company != {literal('x')}"))
+    rows = org.simple_salesforce().query(select(["Email", "MobilePhone"], "Lead", Ne("Company", "x")))
     return {row["Email"]: row["MobilePhone"] for row in rows["records"]}
 
 
@@ -87,10 +89,10 @@ def test_a_saved_plan_holds_digests_only_is_private_and_applies_the_values(
     (workdir / "plan.json").chmod(0o644)  # a file already there is made private too
     assert run(["plan", "-o", "plan.json"]) == 0
     printed = capsys.readouterr().out
-    saved = (workdir / "plan.json").read_bytes()
+    saved = gzip.decompress((workdir / "plan.json").read_bytes())
     assert [s for s in SECRETS if s.encode() in saved or s in printed] == []
     assert stat.S_IMODE((workdir / "plan.json").stat().st_mode) == 0o600
-    plan = json.loads(saved)
+    plan = plan_document(workdir / "plan.json")
     created, updated = (
         _field(plan, "peter@initech.example", "MobilePhone"),
         _field(plan, "milton@initech.example", "MobilePhone"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sfsync.cli import run
-from sfsync.engine.plans.file import plan_to_text
+from sfsync.engine.plans.file import save_plan
 from sfsync.engine.plans.json_form import plan_to_json
 from sfsync.engine.plans.plan import Action, FieldChange, Fingerprint, Plan, RecordChange, Skip, SkipCode, WorkspaceRef
 from sfsync.render.redact import redact_plan
@@ -53,7 +53,7 @@ def saved_plan(label: str = "ada@acme.example") -> Plan:
 def plan_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("NO_COLOR", raising=False)
     path = tmp_path / "plan.json"
-    path.write_text(plan_to_text(saved_plan()), encoding="utf-8")
+    save_plan(saved_plan(), path)
     return path
 
 
@@ -82,17 +82,18 @@ def test_a_file_or_pipe_gets_plain_text_even_from_escape_codes_in_values(
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     path = tmp_path / "plan.json"
-    path.write_text(plan_to_text(saved_plan(label="\x1b[31mada@acme.example")), encoding="utf-8")
+    save_plan(saved_plan(label="\x1b[31mada@acme.example"), path)
     assert run(["show", str(path)]) == 0
     out = capsys.readouterr().out
     assert ANSI not in out and "for person ada@acme.example\n" in out
 
 
-def test_a_plan_saved_indented_shows_the_same(
+def test_a_plan_of_format_1_saved_indented_by_an_older_sfsync_shows_the_same(
     plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     indented = tmp_path / "indented.json"
-    indented.write_text(json.dumps(plan_to_json(saved_plan()), indent=2), encoding="utf-8")
+    document = {**plan_to_json(saved_plan()), "format_version": 1}
+    indented.write_text(json.dumps(document, indent=2), encoding="utf-8")
     for output in ("text", "json", "markdown"):
         assert run(["show", str(plan_file), "--format", output]) == 0
         saved = capsys.readouterr().out

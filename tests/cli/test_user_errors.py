@@ -75,3 +75,30 @@ def test_a_connection_error_names_the_url(
         f"✗ could not connect (CONNECTION_ERROR): identity: no answer from Salesforce at https://127.0.0.1:{port}"
         in out
     )
+
+
+def _a_bug(**_: object) -> None:
+    raise RuntimeError("a bug in sfsync")
+
+
+@pytest.mark.parametrize("temporary_writable", [True, False])
+def test_an_internal_error_with_an_unwritable_log_directory_is_still_one_line(
+    temporary_writable: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sfsync.cli
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("SFSYNC_LOG_DIR", str(blocker / "logs"))  # cannot be made: its parent is a file
+    temporary = tmp_path / "tmp" if temporary_writable else blocker / "tmp"
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(sfsync.cli.cli, "main", _a_bug)
+    assert run(["validate"]) == ExitCode.INTERNAL
+    err = capsys.readouterr().err
+    assert err.startswith("sfsync: internal error (RuntimeError); ") and err.count("\n") == 1
+    assert "Traceback" not in err
+    if temporary_writable:
+        [log] = temporary.glob("crash-*.log")
+        assert f"details in {log}" in err and "a bug in sfsync" in log.read_text(encoding="utf-8")
+    else:
+        assert "no crash log could be written (set SFSYNC_LOG_DIR to a writable directory)" in err

@@ -57,7 +57,7 @@ def test_bad_rows_are_reported_by_line_and_exit_1(store_url: str, capsys: pytest
     assert out.out == "loaded 2, updated 0, unchanged 0, rejected 7\n"
     lines = out.err.splitlines()
     assert [line.split(": error: ")[0] for line in lines] == [f"{path}:{n}" for n in range(3, 10)]
-    assert lines[3] == f"{path}:6: error: invalid UTF-8"
+    assert lines[3].startswith(f"{path}:6: error: invalid UTF-8; the file looks like ")
 
 
 def test_without_a_config_the_default_store_is_a_private_sqlite_file(tmp_path: Path) -> None:

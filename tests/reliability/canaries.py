@@ -7,6 +7,7 @@ PostgreSQL store, raw or URL-encoded.
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 import secrets
 import sqlite3
@@ -37,7 +38,10 @@ def found_in_files(directory: Path, values: Iterable[str], skip: re.Pattern[str]
     wanted = list(values)
     files = (p for p in directory.rglob("*") if p.is_file())
     for path in sorted(p for p in files if skip is None or not skip.match(p.relative_to(directory).as_posix())):
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":  # gzip (a plan file): what it holds, not its compressed bytes
+            data = gzip.decompress(data)
+        text = data.decode("utf-8", errors="replace")
         hits += [f"{path.relative_to(directory)}: {value}" for value in found_in_text(text, wanted)]
     return hits
 

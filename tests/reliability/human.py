@@ -5,11 +5,12 @@ Every value set here is remembered in the world: sfsync must never change it.
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 from pathlib import Path
 from typing import Any
+
+from sfsync.engine.plans.file import plan_document
 
 from .org_process import OrgProcess
 from .world import World
@@ -50,7 +51,7 @@ def _create(org: OrgProcess, world: World, sobject: str, values: dict[str, Any])
 
 def edit_between_plan_and_apply(org: OrgProcess, world: World, rng: random.Random, plan_file: Path) -> int:
     """Fill fields the plan means to fill, and make records the plan means to create; how many edits."""
-    changes = json.loads(plan_file.read_text("utf-8"))["changes"]
+    changes = plan_document(plan_file)["changes"]
     edits = set_accounts_first(org, world, changes) if world.variant.twist == "account-set" else 0
     for change in rng.sample(changes, min(len(changes), rng.randint(0, 6))):
         if change["action"] == "update":

@@ -19,7 +19,8 @@ from cryptography.x509.oid import NameOID
 from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 from sfsync.localorg.server import RunningOrg, start_in_background
 from sfsync.localorg.testing import LocalOrgHandle
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Eq
+from sfsync.salesforce.soql import select
 
 from .canaries import canary
 
@@ -58,7 +59,7 @@ class SecretOrg:
     def lead(self, email: str) -> dict[str, Any]:
         """The Lead with `email`, read through the API as the integration user."""
         handle = LocalOrgHandle(self.running)
-        query = select(["Id", "MobilePhone"], "Lead", f"Email = {literal(email)}")
+        query = select(["Id", "MobilePhone"], "Lead", Eq("Email", email))
         (record,) = handle.simple_salesforce(as_user=handle.username).query(query)["records"]
         return dict(record)
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from sfsync.cli import run
-from sfsync.engine.plans.seal import sealed
+from sfsync.engine.plans.file import plan_from_file, save_plan
+from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
 from sfsync.localorg.testing import LocalOrgHandle, local_org
 from sfsync.store import open_store
 
@@ -115,11 +116,10 @@ def test_a_workspace_load_after_the_plan_moves_the_store(work: Workdir) -> None:
 
 def test_another_org_is_named(work: Workdir) -> None:
     # Every local org has the same id, so the plan is made to come from another org instead.
-    plan = json.loads((work.path / "plan.json").read_text("utf-8"))
+    plan = json.loads(json.dumps(plan_to_json(plan_from_file(work.path / "plan.json"))))
     plan["fingerprint"]["org_id"] = "00D000000000099AAA"
     with open_store(work.env["SFSYNC_STORE"]) as store:  # sealed again by the store, as its own plan would be
-        plan = sealed(plan, store.plan_key.key())
-    (work.path / "plan.json").write_text(json.dumps(plan), "utf-8")
+        save_plan(plan_from_json(plan), work.path / "plan.json", store.plan_key.key())
     work.refused("the org is a different one (00D000000000099AAA → ")
 
 

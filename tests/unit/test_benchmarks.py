@@ -5,6 +5,7 @@ No timing is asserted here: benchmark results are ratios from runs side by side 
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import importlib
 import sys
@@ -28,6 +29,7 @@ floor = _bench("sfsync_bench.floor")
 measure = _bench("sfsync_bench.measure")
 report = _bench("sfsync_bench.report")
 runs = _bench("sfsync_bench.runs")
+startup = _bench("startup")
 
 
 def test_rest_floor_counts_describes_query_pages_and_collections() -> None:
@@ -138,3 +140,146 @@ def test_a_bulk_apply_that_stopped_half_way_judges_no_bulk_goal() -> None:
     assert by_name["Bulk apply time / blind upsert time"].met is None
     assert by_name["Bulk path: calls (plan + apply)"].met is None
     assert by_name["REST path: calls / floor"].met is True
+
+
+def _timing(label: str, samples: tuple[float, ...], goal: float | None = None) -> Any:
+    return startup.Timing(startup.Contender(label, ("cmd",), goal), samples)
+
+
+def test_startup_goals_judge_the_whole_process_median() -> None:
+    timings = [
+        _timing(startup.FLOOR, (0.01, 0.01, 0.02)),
+        _timing("sfsync --help", (0.15, 0.9, 0.18), goal=0.2),  # one slow run does not move the median
+        _timing("sfsync validate x.yaml (pre-commit)", (0.31, 0.25, 0.35), goal=0.3),
+        _timing("sfsync fmt", (0.5, 0.5, 0.5)),
+    ]
+    by_name = {goal.name: goal for goal in startup.goals(timings)}
+    assert set(by_name) == {"sfsync --help: CPU s", "sfsync validate x.yaml: CPU s"}
+    assert by_name["sfsync --help: CPU s"].value == pytest.approx(0.18)
+    assert by_name["sfsync --help: CPU s"].met is True
+    assert by_name["sfsync validate x.yaml: CPU s"].value == pytest.approx(0.31)
+    assert by_name["sfsync validate x.yaml: CPU s"].met is False
+    above = {row[0]: row[-1] for row in startup.rows(timings)}
+    assert above == {
+        startup.FLOOR: "",
+        "sfsync --help": "0.170",
+        "sfsync validate x.yaml (pre-commit)": "0.300",
+        "sfsync fmt": "0.490",
+    }
+
+
+def test_startup_runs_every_contender_once_per_round_after_a_warm_up() -> None:
+    measured = startup.contenders("python", "sfsync")
+    seen: list[tuple[str, ...]] = []
+
+    def timer(argv: Any) -> float:
+        seen.append(tuple(argv))
+        return float(len(seen))
+
+    timings = startup.measure(15, measured, timer)
+    argvs = [c.argv for c in measured]
+    assert seen == argvs * 16  # the warm-up round, then 15 rounds side by side
+    assert [t.contender for t in timings] == measured
+    assert all(len(t.samples) == 15 for t in timings)
+    assert timings[0].samples[:2] == (len(argvs) + 1, 2 * len(argvs) + 1)  # the warm-up is not counted
+    assert {c.label: c.goal for c in measured if c.goal} == {
+        "sfsync --help": 0.2,
+        f"sfsync validate {startup.QUICKSTART} (pre-commit)": 0.3,
+    }
+    assert measured[0].argv == ("python", "-c", "pass")
+
+
+def test_startup_refuses_a_median_of_fewer_than_15_runs() -> None:
+    assert startup.runs_count("15") == 15
+    with pytest.raises(argparse.ArgumentTypeError):
+        startup.runs_count("5")
+
+
+effects = _bench("sfsync_bench.effects")
+peer = _bench("sfsync_bench.peer")
+peer_project = _bench("sfsync_bench.peer_project")
+
+
+def _person(record_id: str, email: str | None, by_person: bool = True, sobject: str = "Lead", **values: str) -> Any:
+    return effects.PersonRecord(record_id, sobject, email, {"Email": email, **values}, by_person)
+
+
+def test_effects_count_human_values_overwritten_and_updates() -> None:
+    before = [
+        _person("00Q1", "ada@x.example", Title="Senior CFO", Phone=""),  # a person's Title; no Phone yet
+        _person("00Q2", "bob@x.example", by_person=False, Title="CTO"),  # sfsync's own value: not a human one
+        _person("00Q3", "cy@x.example", Title="VP"),
+    ]
+    after = [
+        _person("00Q1", "ada@x.example", Title="CFO", Phone="+1 555"),  # Title overwritten; Phone filled in
+        _person("00Q2", "bob@x.example", by_person=False, Title="Head of RevOps"),
+        _person("00Q3", "cy@x.example", Title="VP"),
+    ]
+    done = effects.effects(before, after)
+    assert (done.human_values, done.overwritten) == (4, 1)  # ada's Email and Title, cy's Email and Title
+    assert (done.updated, done.created, done.duplicates) == (2, 0, 0)
+
+
+def test_a_created_record_is_a_duplicate_when_its_email_was_held_before_or_by_an_earlier_creation() -> None:
+    before = [_person("00Q1", "ada@x.example"), _person("0031", "cy@x.example", sobject="Contact")]
+    after = [
+        *before,
+        _person("00Q2", "ADA@x.example"),  # a second Lead for ada (emails compare case-insensitively)
+        _person("00Q3", "cy@x.example"),  # a Lead for someone who is a Contact
+        _person("00Q4", "dee@x.example"),  # new
+        _person("00Q5", "dee@x.example"),  # created twice in one run
+        _person("00Q6", None),
+    ]
+    done = effects.effects(before, after)
+    assert (done.created, done.duplicates) == (5, 3)
+
+
+def test_cli_outcome_is_the_error_line_without_the_rows_it_lists() -> None:
+    output = (
+        "[12/03/26 06:26:57] Running step: Upsert Leads\n\n"
+        "Error: Duplicate values for upsert key:\n (('00Q5g00000008gEAA', 'alan@x.example'),\n"
+        "('00Q5g00000008gFAA', 'alan@x.example'))\n"
+        "Run this command for more information about debugging errors: cci error --help\n"
+    )
+    assert peer.cli_outcome(output, 1) == "Duplicate values for upsert key:"
+    wrapped = "Error: Error on record with id 23: CANNOT_UPDATE_CONVERTED_LEAD: cannot \nreference converted lead ()\n"
+    assert (
+        peer.cli_outcome(wrapped, 1)
+        == ("Error on record with id 23: CANNOT_UPDATE_CONVERTED_LEAD: cannot reference converted lead ()")[
+            : peer.OUTCOME_CHARACTERS - 1
+        ]
+        + "…"
+    )
+    assert peer.cli_outcome("anything", 0) == "completed"
+    assert peer.cli_outcome("Traceback …", 2) == "exited 2"
+
+
+def test_the_dataset_script_loads_every_row_with_a_local_id() -> None:
+    import sqlite3
+
+    rows = [{"Email": "ada@x.example", "LastName": "Lovelace", "Company": "O'Brien & Co"}, {"Email": "b@x.example"}]
+    db = sqlite3.connect(":memory:")
+    db.executescript(peer_project.dataset_sql(rows))
+    loaded = db.execute('SELECT id, "Email", "LastName", "Company", "Title" FROM "Lead" ORDER BY id').fetchall()
+    assert loaded == [(1, "ada@x.example", "Lovelace", "O'Brien & Co", None), (2, "b@x.example", None, None, None)]
+
+
+peer_install = _bench("sfsync_bench.peer_install")
+
+
+def test_the_pinned_peer_already_installed_is_used_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cci = tmp_path / "venv" / "bin" / "cci"
+    cci.parent.mkdir(parents=True)
+    cci.write_text("#!/bin/sh\n")
+    (tmp_path / "venv" / "installed-version").write_text(peer_install.CUMULUSCI_VERSION + "\n")
+    monkeypatch.setattr(peer_install, "PEER_DIR", tmp_path)
+    monkeypatch.setattr(peer_install, "_run", lambda argv, what: pytest.fail(f"installed again: {argv}"))
+    assert peer_install.cumulusci() == cci
+
+
+def test_a_peer_that_cannot_be_installed_says_what_failed_and_how_to_install_it() -> None:
+    with pytest.raises(peer_install.PeerUnavailable) as caught:
+        peer_install._run([sys.executable, "-c", "import sys; sys.exit('no index reachable')"], "pip install it")
+    message = str(caught.value)
+    assert "could not pip install it" in message and "no index reachable" in message
+    assert f"cumulusci=={peer_install.CUMULUSCI_VERSION}" in message and "without --peer" in message

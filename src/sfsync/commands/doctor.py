@@ -31,10 +31,10 @@ def command(output: str, config_path: Path) -> int:
     """
     loaded = load_config(config_path)
     integration_user = str(loaded.config.connection.integration_user)
-    from sfsync.salesforce.connect import connect
+    from sfsync.commands.org_connection import connect_config
 
     try:
-        port = connect(loaded, os.environ, cached_describes=False)
+        port = connect_config(loaded, os.environ, cached_describes=False)
         port.identity()  # a session login makes its first call here: an unreachable org is said as such
     except RemoteError as error:
         readiness = unreachable(error, integration_user)

@@ -11,8 +11,6 @@ from pathlib import Path
 import click
 
 from sfsync.commands.summaries import SummaryGroup
-from sfsync.localorg.faults import load_fault_file
-from sfsync.localorg.seed import DEFAULT_SEED, load_seed
 
 
 @click.group(name="localorg", cls=SummaryGroup)
@@ -53,6 +51,8 @@ def command() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")
 def serve(port: int, seed_path: Path | None, faults_path: Path | None, data_dir: Path | None, verbose: bool) -> None:
     """Serve the org until interrupted; connection details go to DATA/connection.json."""
+    from sfsync.localorg.faults import load_fault_file
+    from sfsync.localorg.seed import DEFAULT_SEED, load_seed
     from sfsync.localorg.server import create
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s")

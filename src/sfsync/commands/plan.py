@@ -14,9 +14,9 @@ from sfsync.commands.options import DEFAULT_MAX_RECORDS, config_option, max_reco
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.json_form import plan_to_json
+from sfsync.engine.plans.file import PlanSpool
+from sfsync.engine.plans.json_form import plan_json
 from sfsync.engine.plans.plan import Plan
-from sfsync.engine.plans.seal import sealed
 from sfsync.errors import ExitCode
 from sfsync.render.events import NdjsonSink, emit_plan
 from sfsync.render.redact import redact_plan
@@ -69,16 +69,23 @@ def command(
     sink = NdjsonSink(sys.stdout, "plan", tool_version=__version__) if output == "json" else None
     if sink is not None:
         sink.started("plan")
-    with sync_session(config_path, store_url, "plan") as session, progress_for(sink) as progress:
-        plan = make_plan(session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress)
-        key = session.store.plan_key.key() if out is not None else b""
-    document = plan_to_json(plan)  # once: the file and the view are both this one document
-    if out is not None:
-        write_plan(sealed(document, key), out)  # only the saved file carries the seal: it is what apply reads
-    if sink is not None:
-        emit_plan(sink, redact_plan(document), plan_file=str(out) if out else None)
-    else:
-        show_document(document, output, plan_file=str(out) if out else "plan.json", max_records=max_records)
+    near = out.parent if out is not None and out.parent.is_dir() else None  # big spools beside the file
+    spool = PlanSpool(near)  # the records, written as they are ordered
+    try:
+        with sync_session(config_path, store_url, "plan") as session, progress_for(sink) as progress:
+            plan = make_plan(
+                session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress, spool=spool
+            )
+            key = session.store.plan_key.key() if out is not None else b""
+        if out is not None:
+            write_plan(plan, out, key, spool)  # only the saved file carries the seal: it is what apply reads
+        document = plan_json(plan)  # the file and every view are this one value, read record by record
+        if sink is not None:
+            emit_plan(sink, redact_plan(document), plan_file=str(out) if out else None)
+        else:
+            show_document(document, output, plan_file=str(out) if out else "plan.json", max_records=max_records)
+    finally:
+        spool.discard()
     if out is not None and output == "text":
         console().print(_saved(out, plan))
     return plan_exit_code(plan, detailed_exitcode)
@@ -88,13 +95,13 @@ def show(
     plan: Plan, output: str, *, plan_file: str = "plan.json", max_records: int | None = DEFAULT_MAX_RECORDS
 ) -> None:
     """Print a plan in one of its views; every view is redacted before it is rendered."""
-    show_document(plan_to_json(plan), output, plan_file=plan_file, max_records=max_records)
+    show_document(plan_json(plan), output, plan_file=plan_file, max_records=max_records)
 
 
 def show_document(
     document: Mapping[str, Any], output: str, *, plan_file: str = "plan.json", max_records: int | None = None
 ) -> None:
-    """`show` for a plan already in its JSON form (`plan_to_json`), written to stdout as it is rendered."""
+    """`show` for a plan already in its JSON form (`plan_json`), written to stdout as it is rendered."""
     color = wants_color(sys.stdout)
     write_plan_view(document, output, _Echo(), max_records=max_records, color=color, plan_file=plan_file)
 

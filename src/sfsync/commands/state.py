@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,7 +12,9 @@ from sfsync.catalogue import Kind
 from sfsync.commands.options import config_option, format_option
 from sfsync.commands.store_option import open_command_store, store_option
 from sfsync.commands.summaries import SummaryGroup
-from sfsync.store import Store
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a subcommand opens it
+    from sfsync.store import Store
 
 
 @click.group("state", cls=SummaryGroup)

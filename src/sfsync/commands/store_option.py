@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.core import ParameterSource
 
-from sfsync.store import DEFAULT_STORE_URL, Store, open_store
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by a command that opens one
+    from sfsync.store import Store
 
 store_option = click.option(
     "--store",
@@ -22,6 +24,8 @@ store_option = click.option(
 
 def store_url_for(store_url: str | None, config_path: Path) -> str:
     """The store a command uses. Without a config file (and no explicit -c) it is the default SQLite file."""
+    from sfsync.store import DEFAULT_STORE_URL
+
     if store_url:
         return store_url
     explicit = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
@@ -34,4 +38,6 @@ def store_url_for(store_url: str | None, config_path: Path) -> str:
 
 def open_command_store(store_url: str | None, config_path: Path, *, create: bool = True) -> Store:
     """The command's store; `create=False` for commands that only look at one (a typo creates nothing)."""
+    from sfsync.store import open_store
+
     return open_store(store_url_for(store_url, config_path), create=create)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sfsync.commands.options import config_option, format_option
 from sfsync.commands.store_option import store_option
-from sfsync.config import LoadedConfig, load_config
-from sfsync.config.discovery import config_files
 from sfsync.errors import ConfigError, Diagnostics, ExitCode
-from sfsync.render.diagnostics import render_diagnostics
-from sfsync.render.text import wants_color
+
+if TYPE_CHECKING:
+    from sfsync.config import LoadedConfig
 
 
 @click.command("validate")
@@ -33,6 +33,10 @@ def command(files: tuple[Path, ...], output: str, config_path: Path, online: boo
     Offline by default: `${VAR}` references are not resolved, so this runs without secrets (for
     example as a pre-commit hook). Exits 1 when any file has an error.
     """
+    # imported here, not with the module: `validate --help` needs none of it (and validate no store)
+    from sfsync.config.discovery import config_files
+    from sfsync.config.loading import load_config
+
     diagnostics = Diagnostics()
     valid: list[Path] = []
     for path in config_files(files, config_path):
@@ -53,6 +57,9 @@ def command(files: tuple[Path, ...], output: str, config_path: Path, online: boo
     if diagnostics.has_errors():
         raise ConfigError(diagnostics)
     if diagnostics.warnings:
+        from sfsync.render.diagnostics import render_diagnostics
+        from sfsync.render.text import wants_color
+
         click.echo(render_diagnostics(diagnostics, color=wants_color(sys.stderr)), err=True, nl=False)
     for path in valid:
         click.echo(f"{path}: valid")
@@ -64,10 +71,10 @@ def _online(loaded: LoadedConfig, store_url: str | None) -> Diagnostics:
     mappings no record of the config's store fills (when it has one: validate never creates a store)."""
     import os
 
+    from sfsync.commands.org_connection import connect_config
     from sfsync.engine.planning.metadata import check_online
-    from sfsync.salesforce.connect import connect
 
-    found = check_online(loaded, connect(loaded, os.environ))
+    found = check_online(loaded, connect_config(loaded, os.environ))
     found.extend(_empty_sources(loaded, store_url))
     return found
 

@@ -6,18 +6,20 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from sfsync.catalogue import Kind
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import open_command_store, store_option
 from sfsync.commands.summaries import SummaryGroup
 from sfsync.errors import ExitCode
-from sfsync.store.loader import LoadSummary, Rejection, load_workspace
 
-Progress = Callable[[LoadSummary], None]
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when `load` runs
+    from sfsync.store.loader import LoadSummary, Rejection
+
+Progress = Callable[["LoadSummary"], None]
 
 
 @click.group("workspace", cls=SummaryGroup)
@@ -44,6 +46,8 @@ def load(file: Path, kind: str, config_path: Path, store_url: str | None) -> int
     column. Every rejected row is reported as FILE:LINE; the good rows are loaded all the same, and
     the command exits 1 if any row was rejected.
     """
+    from sfsync.store.loader import load_workspace
+
     with open_command_store(store_url, config_path) as store, _reporting(file) as (report, progress):
         summary = load_workspace(store, file, Kind(kind), report, on_progress=progress)
     click.echo(str(summary))
@@ -56,6 +60,8 @@ def _reporting(file: Path) -> Iterator[tuple[Callable[[Rejection], None], Progre
     if not sys.stderr.isatty():
         yield (lambda rejection: click.echo(str(rejection), err=True)), None
         return
+    from rich.console import Console
+
     console = Console(file=sys.stderr, highlight=False, soft_wrap=True)
     with console.status(f"loading {file}…") as status:
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sfsync.config.models import Config
+if TYPE_CHECKING:
+    from sfsync.config.models import Config
 
 
 def canonical(config: Config) -> dict[str, Any]:

@@ -104,6 +104,16 @@ class Checker:
         if problem is not None:
             self.error(f"template syntax error: {problem}", path)
             return
+        statement = templating.unsupported_statement(source)
+        if statement is not None:
+            hint = "a value template is an expression, with {% if %} and {% for %}: it builds one value"
+            self.error(f"templates here do not allow `{{% {statement} %}}`", path, hint)
+            return
+        unsafe = templating.unsafe_attribute(source)
+        if unsafe is not None:
+            hint = "templates run sandboxed: they read workspace fields, never Python internals"
+            self.error(f'template reaches the unsafe attribute "{unsafe}"', path, hint)
+            return
         unknown = sorted(templating.referenced_names(source) - set(kinds))
         if unknown:
             hint = f"templates here can read {', '.join(kinds)}"
@@ -112,6 +122,11 @@ class Checker:
         for ref in sorted(templating.referenced_fields(source)):
             if not ref.endswith(".attributes"):
                 self.workspace_field(ref, kinds, path, "this template")
+        if not templating.referenced_names(source):  # a constant: rendered now, within the render budgets
+            try:
+                templating.render(source, {})
+            except templating.TemplateRenderError as error:
+                self.error(f"template cannot render: {error.reason}", path, "write the value out, or make it smaller")
 
     def exclusions(self) -> None:
         for index, item in self.named_items("exclusions"):

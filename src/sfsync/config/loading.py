@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from sfsync.config.checks import semantic_problems
-from sfsync.config.models import Config
-from sfsync.config.secrets import secret_problems
 from sfsync.config.source import Document, SourceMap, parse
-from sfsync.config.translate import translate
 from sfsync.errors import ConfigError, Diagnostic, Diagnostics, Position, Severity, UsageError
+
+if TYPE_CHECKING:
+    from sfsync.config.models import Config
 
 
 @dataclass(frozen=True)
@@ -80,6 +78,13 @@ def _checked(document: Document, path: Path) -> LoadedConfig:
 
 
 def _validate(document: Document, problems: Diagnostics) -> Config | None:
+    # the models (pydantic) and the checks are imported here: `sfsync fmt` reads and parses files only
+    from pydantic import ValidationError
+
+    from sfsync.config.checks import semantic_problems
+    from sfsync.config.models import Config
+    from sfsync.config.secrets import secret_problems
+
     value, source = document.value, document.source
     if not isinstance(value, dict):
         got = "an empty file" if value is None else "not a mapping"
@@ -92,5 +97,7 @@ def _validate(document: Document, problems: Diagnostics) -> Config | None:
     try:
         return Config.model_validate(value)
     except ValidationError as error:
+        from sfsync.config.translate import translate  # only a config with errors needs them said
+
         problems.extend(translate(error, value, source))
         return None

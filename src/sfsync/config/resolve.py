@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from sfsync.config.connection import AuthMethod, IntegrationUser
 from sfsync.config.loading import LoadedConfig
@@ -47,13 +48,19 @@ class _Resolver:
         self.environ = environ
         self.problems: list[Diagnostic] = []
 
-    def text(self, value: str | None, path: tuple[str, ...]) -> str | None:
+    def text(self, value: str | None, path: tuple[str, ...], *, encode: bool = False) -> str | None:
+        """`value` with its references replaced; with `encode`, each replacement inside a longer text is
+        percent-encoded (a password holding `@` or `/` stays one part of a URL)."""
         if value is None:
             return None
         missing = [name for name in REFERENCE.findall(value) if name not in self.environ]
         for name in missing:
             self.fail(f"environment variable {name} is not set", path, f"export {name}=… before running sfsync")
-        return REFERENCE.sub(lambda m: self.environ.get(m.group(1), ""), value) if not missing else None
+        if missing:
+            return None
+        whole = REFERENCE.fullmatch(value) is not None  # `store: ${DATABASE_URL}` is a URL already
+        encoded = encode and not whole
+        return REFERENCE.sub(lambda m: _substituted(self.environ[m.group(1)], encoded), value)
 
     def file(self, value: str | None, path: tuple[str, ...]) -> str | None:
         location = self.path(value, path)
@@ -105,10 +112,14 @@ def resolve_connection(loaded: LoadedConfig, environ: Mapping[str, str]) -> Reso
     return resolved
 
 
+def _substituted(value: str, encoded: bool) -> str:
+    return quote(value, safe="") if encoded else value
+
+
 def resolve_store_url(loaded: LoadedConfig, environ: Mapping[str, str]) -> str:
-    """The store URL with its `${VAR}` references resolved."""
+    """The store URL with its `${VAR}` references resolved, each percent-encoded inside the URL."""
     resolver = _Resolver(loaded, environ)
-    url = resolver.text(loaded.config.store, ("store",))
+    url = resolver.text(loaded.config.store, ("store",), encode=True)
     if resolver.problems or url is None:
         raise ConfigError(resolver.problems)
     return url

@@ -44,9 +44,24 @@ def secret_problems(document: object, source: SourceMap) -> list[Diagnostic]:
     store = document.get("store")
     if isinstance(store, str):
         found.extend(_malformed(store, ("store",), source))
-        if re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", store):
+        if re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", store) or _literal_query_secret(store):
             found.append(_literal(("store",), source, "the store URL holds a literal password"))
+    url = document.get("connection", {}).get("instance_url") if isinstance(document.get("connection"), dict) else None
+    if isinstance(url, str) and re.match(r"[a-z][a-z0-9+.-]*://[^/?#]*@", url, re.IGNORECASE):
+        hint = "instance_url is the org's address only, e.g. https://acme.my.salesforce.com; log in with `auth`"
+        summary = "instance_url holds credentials (user or password before `@`)"
+        found.append(
+            Diagnostic(Severity.ERROR, summary, position=source.position(("connection", "instance_url")), hint=hint)
+        )
     return found
+
+
+# Query parameters that carry a credential in a database URL (libpq reads `password` from the query).
+_QUERY_SECRETS = re.compile(r"[?&](password|passwd|pwd|sslpassword)=(?!\$\{)[^&#]+", re.IGNORECASE)
+
+
+def _literal_query_secret(url: str) -> bool:
+    return _QUERY_SECRETS.search(url) is not None
 
 
 def _walk(node: object, path: tuple[str | int, ...], source: SourceMap) -> list[Diagnostic]:

@@ -26,6 +26,10 @@ Path = tuple[str | int, ...]
 # Model attribute names that differ from their YAML keys.
 ALIASES = {"from_": "from", "not_": "not"}
 MAX_DEPTH = 64
+# Values an alias may repeat, in all: enough to share a few blocks of mappings, far too few for an alias
+# bomb (nine aliases of nine aliases... expands to hundreds of millions of values from a few lines).
+ALIAS_BUDGET = 10_000
+COMPLEX_KEY = "a key must be plain text, not a YAML mapping or list (a `?` complex key)"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 
@@ -52,43 +56,76 @@ class SourceMap:
         return path in self.values
 
 
+class AliasBomb(Exception):
+    """Aliases repeat more than `ALIAS_BUDGET` values; carries where the walk stopped."""
+
+    def __init__(self, position: Position) -> None:
+        super().__init__(position)
+        self.position = position
+
+
 @dataclass
 class _Walk:
+    """One pass over the loaded document: plain values, their positions, and the problems met.
+
+    ruamel shares one object for an anchor and each of its aliases; the walk copies it at every use, so
+    the values it makes through a reused object are counted against `ALIAS_BUDGET`.
+    """
+
     file: str
     keys: dict[Path, Position] = field(default_factory=dict)
     values: dict[Path, Position] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    expanded: set[int] = field(default_factory=set)
+    repeated: int = 0
 
     def at(self, line: int, column: int) -> Position:
         return Position(self.file, line + 1, column + 1)
 
-    def plain(self, value: Any, path: Path, active: frozenset[int]) -> object:
-        if isinstance(value, CommentedMap | CommentedSeq):
+    def plain(self, value: Any, path: Path, active: frozenset[int], aliased: Position | None = None) -> object:
+        """`value` as plain data; `aliased` is where the alias being copied is used, if it is one."""
+        container = isinstance(value, CommentedMap | CommentedSeq)
+        if aliased is None and container and id(value) in self.expanded:
+            aliased = self.values[path]
+        if aliased is not None:
+            self.repeated += 1
+            if self.repeated > ALIAS_BUDGET:
+                raise AliasBomb(aliased)
+        if container:
             if id(value) in active or len(path) > MAX_DEPTH:
                 self.problems.append(_error("document nests too deeply (or refers to itself)", self.values[path]))
                 return None
+            self.expanded.add(id(value))
             active = active | {id(value)}
             if isinstance(value, CommentedMap):
-                return self.mapping(value, path, active)
-            return self.sequence(value, path, active)
+                return self.mapping(value, path, active, aliased)
+            return self.sequence(value, path, active, aliased)
         return _scalar(value)
 
-    def mapping(self, node: CommentedMap, path: Path, active: frozenset[int]) -> dict[str, object]:
+    def mapping(
+        self, node: CommentedMap, path: Path, active: frozenset[int], aliased: Position | None
+    ) -> dict[str, object]:
         result: dict[str, object] = {}
         for raw_key in node:
+            if isinstance(raw_key, tuple | Mapping):  # `? [..]` or `? {..}`: never echoed, it may hold a secret
+                where = self._lc(node.lc.key, raw_key, path)
+                self.problems.append(_error(COMPLEX_KEY, where, "write the key as plain text: `name: value`"))
+                continue
             key = _key_text(raw_key)
             child = (*path, key)
             self.keys[child] = self._lc(node.lc.key, raw_key, path)
             self.values[child] = self._lc(node.lc.value, raw_key, path)
-            result[key] = self.plain(node[raw_key], child, active)
+            result[key] = self.plain(node[raw_key], child, active, aliased)
         return result
 
-    def sequence(self, node: CommentedSeq, path: Path, active: frozenset[int]) -> list[object]:
+    def sequence(
+        self, node: CommentedSeq, path: Path, active: frozenset[int], aliased: Position | None
+    ) -> list[object]:
         result: list[object] = []
         for index, item in enumerate(node):
             child = (*path, index)
             self.values[child] = self._lc(node.lc.item, index, path)
-            result.append(self.plain(item, child, active))
+            result.append(self.plain(item, child, active, aliased))
         return result
 
     def _lc(self, lookup: Any, key: object, parent: Path) -> Position:
@@ -148,7 +185,13 @@ def parse(text: str, file: str) -> Document:
         problem = _syntax_error(error, text, file)
         return Document(None, SourceMap(file, text, {}, {(): problem.position or root}), (problem,))
     walk.values[()] = walk.at(loaded.lc.line, loaded.lc.col) if isinstance(loaded, CommentedMap) else root
-    value = walk.plain(loaded, (), frozenset())
+    try:
+        value = walk.plain(loaded, (), frozenset())
+    except AliasBomb as bomb:
+        summary = f"aliases of this anchored block repeat more than {ALIAS_BUDGET:,} values in all"
+        hint = "a config needs only a few aliases; write the repeated parts out, or remove aliases of aliases"
+        problem = _error(summary, bomb.position, hint)
+        return Document(None, SourceMap(file, text, {}, {(): bomb.position}), (problem,))
     source = SourceMap(file, text, MappingProxyType(walk.keys), MappingProxyType(walk.values))
     return Document(value, source, (*duplicates, *walk.problems))
 

@@ -8,19 +8,16 @@ was found instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from sfsync.engine.plans.plan import RecordChange
 from sfsync.salesforce.port import Record, SalesforcePort
-from sfsync.salesforce.soql import like_pattern, literal_list, select
+from sfsync.salesforce.query import Filter, In, Like, Or, Query
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email, unicode_email, unicode_host
 from sfsync.store.public_suffix import registrable_domain
 
 KEY_FIELD = {"Contact": "Email", "Lead": "Email", "Account": "Website"}
 _NORMALISE: dict[str, Callable[[str], Normalised]] = {"Email": normalise_email, "Website": normalise_domain}
-# Salesforce takes SOQL up to 100,000 characters; staying far below leaves room for any proxy or log line.
-MAX_QUERY_LENGTH = 20_000
-_SEPARATOR = len(" OR ")  # counted for every key: the longest separator between two keys' conditions
 
 
 def create_key(change: RecordChange, *, registrable: bool = False) -> str | None:
@@ -56,38 +53,25 @@ def records_with_keys(
     field = KEY_FIELD[sobject]
     fields = ["Id", field, *also]
     keys = sorted({key for change in creates if (key := create_key(change, registrable=registrable))})
+    if not keys:
+        return []
     found: list[tuple[str, Record]] = []
-    for chunk in packed(keys, lambda part: select(fields, sobject, _where(field, part))):
-        asked = set(chunk)
-        for row in port.query(select(fields, sobject, _where(field, chunk))):
-            key = key_of(sobject, row.get(field), registrable=registrable)
-            if key in asked:
-                found.append((key, row))
+    asked = set(keys)
+    for row in port.query(Query(sobject, tuple(dict.fromkeys(fields)), _where(field, keys))):
+        key = key_of(sobject, row.get(field), registrable=registrable)
+        if key in asked:
+            found.append((key, row))
     return found
 
 
-def packed(keys: list[str], soql: Callable[[list[str]], str]) -> Iterator[list[str]]:
-    """Consecutive runs of keys, each as long as its query stays within `MAX_QUERY_LENGTH` (at least one key)."""
-    chunk: list[str] = []
-    length = 0
-    base = len(soql([]))
-    for key in keys:
-        size = len(soql([key])) - base + _SEPARATOR
-        if chunk and length + size > MAX_QUERY_LENGTH - base:
-            yield chunk
-            chunk, length = [], 0
-        chunk.append(key)
-        length += size
-    if chunk:
-        yield chunk
+def _where(field: str, keys: list[str]) -> Filter:
+    """Each key in both forms Salesforce may hold: A-label (`xn--…`) and Unicode (as EAI stores emails).
 
-
-def _where(field: str, keys: list[str]) -> str:
-    """Each key in both forms Salesforce may hold: A-label (`xn--…`) and Unicode (as EAI stores emails)."""
+    One filter for every key: the adapter splits the query where its SOQL would be too long.
+    """
     if field == "Email":
-        return f"Email IN {literal_list([form for key in keys for form in _forms(key, unicode_email)])}"
-    patterns = [like_pattern(form, "%{}%") for key in keys for form in _forms(key, unicode_host)]
-    return " OR ".join(f"Website LIKE {pattern}" for pattern in patterns)
+        return In("Email", tuple(form for key in keys for form in _forms(key, unicode_email)))
+    return Or(tuple(Like("Website", form) for key in keys for form in _forms(key, unicode_host)))
 
 
 def _forms(key: str, unicode_form: Callable[[str], str]) -> list[str]:

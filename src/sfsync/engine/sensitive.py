@@ -19,12 +19,12 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sfsync.engine.field_values import for_field
 from sfsync.engine.plans.digest import ValueDigest
-from sfsync.salesforce.port import FieldInfo
+from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 
 SENSITIVE = "(sensitive)"
 ALGORITHM = "hmac-sha256"
@@ -49,6 +49,16 @@ def looks_secret(field: str) -> bool:
 def sensitive_field(info: FieldInfo | None, field: str, marked: bool) -> bool:
     """Whether a field's values are sensitive: marked by its mapping, encrypted, or named like a secret."""
     return marked or (info is not None and info.encrypted) or looks_secret(field)
+
+
+def encrypted_fields(describes: Mapping[str, ObjectDescribe]) -> frozenset[tuple[str, str]]:
+    """(object, field) pairs Salesforce encrypts (encrypted-string fields), for the views' redaction."""
+    return frozenset(
+        (sobject, name)
+        for sobject, describe in describes.items()
+        for name, info in describe.fields.items()
+        if info.encrypted
+    )
 
 
 class ValueDigests:

@@ -133,5 +133,11 @@ def _moved(state: tuple[Mapping[str, Any], bool]) -> bool:
 
 
 def _normalised(records: Iterable[WorkspaceRecord], field: str, normalise: Callable[[str], Normalised]) -> list[str]:
-    values = (normalise(str(r.values[field])).value for r in records if r.values.get(field))
+    """The keys `normalise` makes of the records' `field`, for those whose value is not their key already.
+
+    A value equal to the record's key is its own normal form (the key was made by the same rule, which
+    leaves a normal form as it is): the key is among the keys looked up anyway, so it is not normalised again,
+    which email and domain validation make costly per record.
+    """
+    values = (normalise(str(value)).value for r in records if (value := r.values.get(field)) and value != r.key)
     return [value for value in values if value]

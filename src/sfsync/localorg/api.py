@@ -39,6 +39,9 @@ class ApiCall:
             return json.loads(self.request.get_data(as_text=True) or "null")
         except ValueError as error:
             raise ApiError(400, [{"errorCode": "JSON_PARSER_ERROR", "message": str(error)}]) from error
+        except RecursionError as error:  # nested deeper than the decoder follows: still the client's bad JSON
+            message = "The JSON is nested too deeply to parse"
+            raise ApiError(400, [{"errorCode": "JSON_PARSER_ERROR", "message": message}]) from error
 
     def dml_options(self, *, all_or_none: bool = False) -> DmlOptions:
         header = self.request.headers.get("Sforce-Duplicate-Rule-Header", "")

@@ -25,7 +25,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sfsync.localorg import auth, soap
+from sfsync.localorg import auth, bulk_v1, soap
 from sfsync.localorg.api import ApiCall, ApiError, error_response, json_response
 from sfsync.localorg.faults import FaultPlan, RequestFacts
 from sfsync.localorg.merge import UnsupportedObject, merge, mergeable
@@ -36,8 +36,10 @@ from sfsync.localorg.versions import known_version, versions
 log = logging.getLogger("sfsync.localorg")
 EXTENSIONS = (
     "sfsync.localorg.rest",
+    "sfsync.localorg.record_count",
     "sfsync.localorg.collections",
     "sfsync.localorg.composite",
+    "sfsync.localorg.tree",
     "sfsync.localorg.bulk",
 )
 CONTROL_PREFIX = "/_localorg/"
@@ -69,6 +71,7 @@ class LocalOrgApp:
         for name in EXTENSIONS:
             _mount(self.router, name)
         self.api_map = self.router.url_map()
+        self.bulk_v1 = bulk_v1.BulkV1(org, self.sessions)
         from sfsync.localorg.control import Control
 
         self.control = Control(self)
@@ -83,6 +86,8 @@ class LocalOrgApp:
         return response(environ, start_response)
 
     def _dispatch(self, request: Request, path: str, environ: dict[str, Any]) -> Response:
+        if path.startswith(bulk_v1.PREFIX):
+            return self._with_usage(self.bulk_v1.dispatch(request, path))
         try:
             endpoint, args = _AUTH_MAP.bind("").match(path, method=request.method)
         except NotFound:

@@ -72,7 +72,7 @@ def request_json(request: Request) -> dict[str, Any] | None:
     """The request's JSON object, or None when the body is not one."""
     try:
         body = json.loads(request.get_data(as_text=True) or "null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder follows
         return None
     return body if isinstance(body, dict) else None
 

@@ -9,6 +9,8 @@ share one transaction, so a call commits once.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from sfsync.localorg import describe
 from sfsync.localorg.api import ApiCall, ApiError, json_response
+from sfsync.localorg.catalog import FieldSpec
 from sfsync.localorg.ids import normalize
 from sfsync.localorg.outcomes import ROLLED_BACK, DmlError, DmlResult
 from sfsync.localorg.router import Router
@@ -123,15 +126,39 @@ def upsert(call: ApiCall) -> Response:
     options = call.dml_options(all_or_none=all_or_none)
     field = call.args["field"]
 
+    def key(record: Any) -> str | None:
+        value = next((v for k, v in record.items() if k.lower() == field.lower()), None)
+        return None if value is None or value == "" else str(value)
+
+    repeated = _repeated([key(record) for record in records], spec.field(field))
+
     def one(index: int) -> DmlResult:
         record = records[index]
-        value = next((v for k, v in record.items() if k.lower() == field.lower()), None)
-        if value is None or value == "":
+        value = key(record)
+        if value is None and field.lower() == "id":
+            # Salesforce's way to force a create in an upsert: the key field is Id and the record has none.
+            values = {k: v for k, v in record.items() if k.lower() != "id"}
+            created = call.org.dml.create(call.user, spec.name, values, options=options)
+            return dataclasses.replace(created, created=True) if created.success else created
+        if value is None:
             message = f"Field name provided, {field} is not an External ID or indexed field for {spec.name}"
             return DmlResult(None, False, (DmlError("MISSING_ARGUMENT", message, (field,)),))
+        if _folded(value, spec.field(field)) in repeated:  # Salesforce fails every row of a repeated key
+            message = f"Duplicate external id specified: {value}"
+            return DmlResult(None, False, (DmlError("DUPLICATE_VALUE", message, ()),))
         return call.org.dml.upsert(call.user, spec.name, field, str(value), record, options=options)
 
     return _run(call, len(records), all_or_none, one)
+
+
+def _folded(value: str, field: FieldSpec | None) -> str:
+    return value if field is not None and field.flag("caseSensitive") else value.lower()
+
+
+def _repeated(keys: list[str | None], field: FieldSpec | None) -> frozenset[str]:
+    """External id values given more than once in one request (compared as the field compares them)."""
+    counts = Counter(_folded(k, field) for k in keys if k is not None)
+    return frozenset(k for k, n in counts.items() if n > 1)
 
 
 def delete(call: ApiCall) -> Response:

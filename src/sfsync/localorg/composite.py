@@ -31,6 +31,7 @@ HALTED = [
 
 
 _BODY_HEADERS = frozenset({"content-length", "content-type", "transfer-encoding"})
+_ANSWER_HEADERS = ("Location", "ETag", "Last-Modified")  # what a subresponse's httpHeaders carry
 
 
 class _RolledBack(Exception):
@@ -43,16 +44,28 @@ def routes(router: Router) -> None:
 
 
 def _run_subrequest(
-    router: Router, call: ApiCall, method: str, url: str, body: Any, *, all_or_none: bool = False
+    router: Router,
+    call: ApiCall,
+    method: str,
+    url: str,
+    body: Any,
+    *,
+    all_or_none: bool = False,
+    own_headers: Any = None,
 ) -> tuple[int, Any, dict[str, str]]:
+    """One subrequest through its handler; `own_headers` (its `httpHeaders`) override the outer request's."""
     parts = urlsplit(url if url.startswith("/") else f"/services/data/{url}")
+    if own_headers is not None and not isinstance(own_headers, dict):
+        raise ApiError(400, [{"errorCode": "JSON_PARSER_ERROR", "message": "httpHeaders must be a JSON object"}])
+    overrides = {str(k).lower(): str(v) for k, v in (own_headers or {}).items()}
+    inherited = [(k, v) for k, v in call.request.headers.items() if k.lower() not in _BODY_HEADERS | overrides.keys()]
     builder = EnvironBuilder(
         path=parts.path,
         query_string=parts.query,
         method=method.upper(),
         data=None if body is None else json.dumps(body),
         content_type="application/json",
-        headers=[(k, v) for k, v in call.request.headers.items() if k.lower() not in _BODY_HEADERS],
+        headers=inherited + [(k, v) for k, v in (own_headers or {}).items() if k.lower() not in _BODY_HEADERS],
     )
     environ = builder.get_environ()
     environ[FORCE_ALL_OR_NONE] = all_or_none
@@ -69,7 +82,7 @@ def _run_subrequest(
     except ApiError as error:
         return error.status, error.errors, {}
     data = response.get_data(as_text=True)
-    headers = {"Location": response.headers["Location"]} if "Location" in response.headers else {}
+    headers = {name: response.headers[name] for name in _ANSWER_HEADERS if name in response.headers}
     return response.status_code, json.loads(data) if data else None, headers
 
 
@@ -134,6 +147,7 @@ def composite(router: Router, call: ApiCall) -> Response:
                         url,
                         _resolve(sub.get("body"), bodies),
                         all_or_none=all_or_none,
+                        own_headers=sub.get("httpHeaders"),
                     )
                 except ApiError as error:
                     status, result, headers = error.status, error.errors, {}

@@ -108,6 +108,18 @@ def _extra_fields(t: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             field_entry(t, "OrganizationType", "picklist", length=40),
             field_entry(t, "InstanceName", "string", length=5),
             field_entry(t, "NamespacePrefix", "string", length=15),
+            # More of Organization's standard fields, which connecting clients read (CumulusCI, the CLI).
+            field_entry(t, "Division", "string", length=80),
+            field_entry(t, "City", "string", length=40),
+            field_entry(t, "Country", "string", length=80),
+            field_entry(t, "Phone", "phone", length=40),
+            field_entry(t, "PrimaryContact", "string", length=80),
+            field_entry(t, "DefaultLocaleSidKey", "picklist", length=40),
+            field_entry(t, "LanguageLocaleKey", "picklist", length=40),
+            field_entry(t, "TimeZoneSidKey", "picklist", length=40),
+            field_entry(t, "FiscalYearStartMonth", "int"),
+            field_entry(t, "IsReadOnly", "boolean"),
+            field_entry(t, "TrialExpirationDate", "datetime"),
         ],
         "Profile": [field_entry(t, "Name", "string", length=255, nameField=True), *perms],
         "PermissionSet": [
@@ -216,15 +228,18 @@ def org_catalog(custom_fields: Iterable[CustomField]) -> Catalog:
 
 
 def global_entries(catalog: Catalog) -> list[dict[str, Any]]:
-    """Global describe items: the recorded entry where there is one, otherwise one built from the describe."""
+    """Global describe items: the recorded entry where there is one, otherwise one built from the describe;
+    either way with the key prefix of the object's ids."""
     recorded = {s["name"]: s for s in recorded_describe("global")["sobjects"]}
     keys = list(recorded["Lead"].keys())
     entries = []
     for spec in catalog.objects.values():
         if spec.name in recorded:
-            entries.append(dict(recorded[spec.name]))
+            # The key prefix is the one the org's ids carry (a recording may lack it, as Lead's does).
+            entries.append(dict(recorded[spec.name]) | {"keyPrefix": spec.key_prefix})
             continue
         entry = {k: spec.describe.get(k) for k in keys}
         entry["urls"] = dict(spec.describe["urls"])
+        entry["keyPrefix"] = spec.key_prefix
         entries.append(entry)
     return entries

@@ -105,6 +105,11 @@ def insert_people(org: Org, seed: Seed) -> None:
             "IsSandbox": 0,
             "OrganizationType": "Developer Edition",
             "InstanceName": "LOCAL",
+            "DefaultLocaleSidKey": "en_US",
+            "LanguageLocaleKey": "en_US",
+            "TimeZoneSidKey": "GMT",  # the local org keeps every time in UTC
+            "FiscalYearStartMonth": 1,
+            "IsReadOnly": 0,
         },
         first,
     )

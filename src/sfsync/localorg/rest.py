@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from sfsync.localorg import describe, replication
+from sfsync.localorg import describe, preconditions, replication
 from sfsync.localorg.api import ApiCall, ApiError, dml_error, json_response
 from sfsync.localorg.catalog import ObjectSpec
 from sfsync.localorg.ids import normalize
@@ -56,7 +56,14 @@ def create(call: ApiCall) -> Response:
 
 
 def update(call: ApiCall) -> Response:
-    sobject = describe.readable_spec(call, call.args["sobject"]).name
+    spec = describe.readable_spec(call, call.args["sobject"])
+    sobject = spec.name
+    record_id = normalize(call.args["record_id"])
+    row = fetch_rows(call.org.connect(), spec, [record_id]).get(record_id) if record_id else None
+    if row is not None and not row["IsDeleted"]:
+        refused = preconditions.failed(call.request, sobject, row, _etag(call, spec, row))
+        if refused is not None:
+            return refused
     result = call.org.dml.update(call.user, sobject, call.args["record_id"], _body(call), options=call.dml_options())
     if not result.success:
         raise dml_error(result.errors, call.api_version, sobject)
@@ -74,11 +81,27 @@ def delete(call: ApiCall) -> Response:
 def upsert(call: ApiCall) -> Response:
     sobject = describe.readable_spec(call, call.args["sobject"]).name
     field, value = call.args["field"], call.args["value"]
+    if _update_only(call):
+        spec = call.org.catalog.objects[sobject]
+        known = spec.field(field)
+        usable = known is not None and known.name != "Id" and (known.flag("externalId") or known.flag("idLookup"))
+        if known is not None and usable and not _matching_ids(call, spec, known.name, value):
+            raise ApiError(404, NOT_FOUND)  # updateOnly: a key that matches nothing creates nothing
     result = call.org.dml.upsert(call.user, sobject, field, value, _body(call), options=call.dml_options())
     if not result.success:
         raise dml_error(result.errors, call.api_version, sobject)
     body: dict[str, Any] = {"id": result.id, "success": True, "errors": [], "created": bool(result.created)}
     return json_response(body, 201 if result.created else 200)
+
+
+def _update_only(call: ApiCall) -> bool:
+    raw = call.request.args.get("updateOnly")
+    if raw is None or raw.lower() == "false":
+        return False
+    if raw.lower() == "true":
+        return True
+    message = f"Invalid value for the updateOnly parameter: {raw}"
+    raise ApiError(400, [{"errorCode": "INVALID_QUERY_PARAMETER_VALUE", "message": message}])
 
 
 def _fields(call: ApiCall, spec: ObjectSpec) -> list[str]:
@@ -103,7 +126,20 @@ def _record_response(call: ApiCall, spec: ObjectSpec, record_id: str) -> Respons
         raise ApiError(404, NOT_FOUND)
     if row["IsDeleted"]:
         raise ApiError(404, [{"errorCode": "ENTITY_IS_DELETED", "message": "entity is deleted", "fields": []}])
-    return json_response(record_json(spec, row, _fields(call, spec), call.api_version))
+    tag = _etag(call, spec, row)
+    refused = preconditions.failed(call.request, spec.name, row, tag)
+    if refused is not None:
+        return refused
+    headers = {"ETag": tag} if tag is not None else {}
+    return json_response(record_json(spec, row, _fields(call, spec), call.api_version), headers=headers)
+
+
+def _etag(call: ApiCall, spec: ObjectSpec, row: dict[str, Any]) -> str | None:
+    """The record's ETag on the objects that carry one (Account), from every field the user may read."""
+    if spec.name not in preconditions.ETAG_OBJECTS:
+        return None
+    visible = call.access.readable_fields(spec.name)
+    return preconditions.etag(record_json(spec, row, [n for n in spec.fields if n in visible], call.api_version))
 
 
 def get(call: ApiCall) -> Response:
@@ -156,7 +192,15 @@ def _batch_size(call: ApiCall) -> int:
 def query(call: ApiCall) -> Response:
     from sfsync.localorg.soql import SoqlError
 
+    explained = call.request.args.get("explain")
+    if explained is not None and call.endpoint == "rest.query":
+        return _explain(call, explained)
     soql = call.request.args.get("q")
+    if soql and call.request.args.get("columns", "").lower() == "true":
+        try:
+            return json_response(call.org.queries.columns(soql, access=call.access))
+        except SoqlError as error:
+            raise ApiError(400, [{"message": error.message, "errorCode": error.error_code}]) from error
     if not soql:
         raise ApiError(400, [{"errorCode": "MALFORMED_QUERY", "message": "A query string has to be specified"}])
     try:
@@ -170,6 +214,19 @@ def query(call: ApiCall) -> Response:
     except SoqlError as error:
         raise ApiError(400, [{"message": error.message, "errorCode": error.error_code}]) from error
     return json_response(page.to_json())
+
+
+def _explain(call: ApiCall, soql: str) -> Response:
+    """`explain=` with a query; a report or list view id (which Salesforce also takes) is refused."""
+    from sfsync.localorg.soql import SoqlError
+
+    if not soql.lstrip().upper().startswith("SELECT"):
+        message = "explain is only supported for SOQL queries on this org"
+        raise ApiError(400, [{"message": message, "errorCode": "MALFORMED_QUERY"}])
+    try:
+        return json_response(call.org.queries.explain(soql, access=call.access))
+    except SoqlError as error:
+        raise ApiError(400, [{"message": error.message, "errorCode": error.error_code}]) from error
 
 
 def query_more(call: ApiCall) -> Response:

@@ -7,6 +7,7 @@ sfsync serves it from any directory) is the reference. Records may point at othe
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,7 @@ class SeedRecord:
     ref: str | None = None
     created_by: str | None = None  # a username; the integration user when absent
     converted: Mapping[str, str] | None = None  # Lead only: {"contact": "@ref", "account": "@ref"}
+    line: int | None = None  # where the record starts in the seed file, for errors about it
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class Seed:
     custom_fields: tuple[CustomField, ...] = ()
     duplicate_rules: tuple[DuplicateRule, ...] = ()
     records: tuple[SeedRecord, ...] = ()
+    source: str = ""  # the seed file's name, for errors about its records
 
     @property
     def integration_user(self) -> SeedUser:
@@ -137,10 +140,30 @@ class Seed:
         return self.users[0]
 
 
+class Located(dict[Any, Any]):
+    """A YAML mapping that knows the line it starts on (1-based)."""
+
+    line: int | None = None
+
+
+class _LocatingLoader(yaml.SafeLoader):
+    """The safe loader, with every mapping a `Located`."""
+
+
+def _located_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Any:
+    mapping = Located()
+    yield mapping  # first, so that anchors and aliases resolve to this object (as the safe loader does)
+    mapping.update(loader.construct_mapping(node))
+    mapping.line = node.start_mark.line + 1
+
+
+_LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _located_mapping)
+
+
 def read_yaml(path: Path, what: str) -> Any:
-    """A YAML (or JSON) document; the local org's only YAML reader."""
+    """A YAML (or JSON) document; the local org's only YAML reader. Mappings know their line."""
     try:
-        return yaml.safe_load(path.read_text("utf-8"))
+        return yaml.load(path.read_text("utf-8"), Loader=_LocatingLoader)  # noqa: S506 - a subclass of SafeLoader
     except (OSError, yaml.YAMLError) as error:
         raise UsageError(f"cannot read the {what} {path}: {error}") from error
 
@@ -148,7 +171,7 @@ def read_yaml(path: Path, what: str) -> Any:
 def load_seed(path: Path) -> Seed:
     document = read_yaml(path, "seed file")
     try:
-        return parse_seed(document or {}, path.parent)
+        return dataclasses.replace(parse_seed(document or {}, path.parent), source=str(path))
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"invalid seed file {path}: {error!r}") from error
 
@@ -238,4 +261,5 @@ def _record(obj: str, raw: Mapping[str, Any]) -> SeedRecord:
         ref=raw.get("ref"),
         created_by=raw.get("created_by"),
         converted=raw.get("converted"),
+        line=getattr(raw, "line", None),
     )

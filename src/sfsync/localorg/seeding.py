@@ -10,10 +10,11 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 
+from sfsync.errors import UsageError
 from sfsync.localorg.catalog import ObjectSpec
 from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.org import Org
-from sfsync.localorg.outcomes import DmlOptions
+from sfsync.localorg.outcomes import DmlError, DmlOptions
 from sfsync.localorg.people import insert_people
 from sfsync.localorg.seed import SeedRecord
 from sfsync.localorg.values import format_datetime
@@ -105,6 +106,13 @@ def reset(org: Org) -> None:
     org.duplicate_rules = checked_rules(org.catalog, org.seed.duplicate_rules)
 
 
+def _rejected(org: Org, record: SeedRecord, error: DmlError) -> UsageError:
+    """A seed record the org refuses (a blocking duplicate rule, a bad value…): the seed's error, at its line."""
+    where = f"{org.seed.source or 'the seed'}:{record.line}" if record.line else (org.seed.source or "the seed")
+    name = f" {record.ref!r}" if record.ref else ""
+    return UsageError(f"{where}: the {record.object} record{name} is rejected: {error.status_code}: {error.message}")
+
+
 def _insert_records(org: Org, records: tuple[SeedRecord, ...]) -> None:
     refs: dict[str, str] = {}
     options = DmlOptions(allow_save_duplicates=True, enforce_access=False)
@@ -117,7 +125,7 @@ def _insert_records(org: Org, records: tuple[SeedRecord, ...]) -> None:
         }
         result = org.dml.create(actor, record.object, values, options=options)
         if not result.success or result.id is None:
-            raise ValueError(f"seed record {record.ref or values} rejected: {result.errors[0].message}")
+            raise _rejected(org, record, result.errors[0])
         if record.ref:
             refs[record.ref] = result.id
         if record.converted is not None:

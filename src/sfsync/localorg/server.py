@@ -100,9 +100,10 @@ def create(
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     try:
-        server = make_server(host, port, app, threaded=True, request_handler=_Handler, ssl_context=context)
+        server = make_server(host, port, app, threaded=True, request_handler=_Handler)
     except SystemExit as exit_:  # werkzeug has already said why (e.g. the port is in use)
         raise UsageError(f"the local org cannot listen on {host}:{port}") from exit_
+    _serve_tls(server, context)
     instance_url = f"https://{host}:{server.server_port}"
     integration = seed.integration_user
     app_credentials = next(iter(seed.connected_apps), None)
@@ -123,6 +124,16 @@ def create(
     )
     _write_private(data_dir / "connection.json", json.dumps(asdict(connection), indent=2) + "\n")
     return RunningOrg(server, app, connection)
+
+
+def _serve_tls(server: BaseWSGIServer, context: ssl.SSLContext) -> None:
+    """TLS on the listening socket, each handshake done by its connection's own thread.
+
+    The handshake is left to the first read (in the request thread) rather than done in accept():
+    otherwise one client that connects and never sends a ClientHello stalls every other connection.
+    """
+    server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    server.ssl_context = context  # werkzeug reads it for wsgi.url_scheme and its TLS error handling
 
 
 def _jwt_ready(org: Org, data_dir: Path) -> str:

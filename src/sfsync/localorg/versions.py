@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-LATEST = 62
+LATEST = 66  # the newest version accepted in URLs is also the last one listed, as in Salesforce
 OLDEST_LISTED = 31
+OLDEST_ACCEPTED = 20
 _SEASONS = ("Winter", "Spring", "Summer")
 
 
@@ -24,4 +25,4 @@ def versions() -> list[dict[str, str]]:
 
 def known_version(text: str) -> bool:
     match = re.fullmatch(r"(\d{2})\.0", text)
-    return match is not None and 20 <= int(match.group(1)) <= 66
+    return match is not None and OLDEST_ACCEPTED <= int(match.group(1)) <= LATEST

@@ -22,6 +22,10 @@ KEY_VALUE = re.compile(
     r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P<sep>\s*:\s+)(?P<value>\"[^\"]*\"|'[^']*'|\$\{[^}]*\}|[^\s,}\]#][^,}\]#]*?)(?=\s*(?:[,}\]]|\s#|$))"
 )
 URL_PASSWORD = re.compile(r"(?P<head>://[^/@:\s]+:)(?!\$\{)(?P<value>[^@/\s]+)(?=@)")
+COMPLEX_KEY = re.compile(r"(?P<head>^\s*(?:-\s+)?\?\s+)\S.*$")
+QUERY_PASSWORD = re.compile(
+    r"(?P<head>[?&](?:password|passwd|pwd|pass|sslpassword|secret|token)=)(?!\$\{)(?P<value>[^&#\s\"']+)", re.IGNORECASE
+)
 
 
 def render_diagnostics(diagnostics: Diagnostics, *, color: bool = False) -> str:
@@ -72,7 +76,10 @@ def redact(line: str) -> str:
             return match.group(0)
         return f"{match.group('key')}{match.group('sep')}{MASK}"
 
-    return URL_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}", KEY_VALUE.sub(mask, line))
+    if COMPLEX_KEY.match(line):  # a `?` key is refused unread: what it holds may be a secret in any shape
+        return COMPLEX_KEY.sub(lambda m: f"{m.group('head')}{MASK}", line)
+    masked = URL_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}", KEY_VALUE.sub(mask, line))
+    return QUERY_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}", masked)
 
 
 def _snippet(d: Diagnostic) -> list[str]:

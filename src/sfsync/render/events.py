@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol, TextIO
 
+from sfsync.engine.plans.records import FileRecords
+from sfsync.render.lines import write_batched
 from sfsync.render.summary import summarise
 
 EVENT_KEYS: Mapping[str, frozenset[str]] = {
@@ -134,8 +136,28 @@ class NdjsonSink:
                 for key, value in keys.items()
             }
         )
-        self.stream.write(json.dumps(event, ensure_ascii=False, separators=(",", ":"), default=str) + "\n")
+        write_batched(_chunks(event, 3), self.stream)  # a plan's records are read and written one at a time
+        self.stream.write("\n")
         self.stream.flush()
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
+def _chunks(value: Any, depth: int) -> Iterator[str]:
+    """`value` as compact JSON, in pieces: objects `depth` levels deep are opened, lists there streamed."""
+    if depth and isinstance(value, Mapping):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield f"{',' if index else ''}{_ENCODE(str(key))}:"
+            yield from _chunks(item, depth - 1)
+        yield "}"
+    elif depth and isinstance(value, list | tuple | FileRecords):
+        yield "["
+        yield from (f"{',' if index else ''}{_ENCODE(item)}" for index, item in enumerate(value))
+        yield "]"
+    else:
+        yield _ENCODE(value)
 
 
 def emit_plan(sink: EventSink, plan_json: Mapping[str, Any], *, plan_file: str | None = None) -> None:
@@ -147,7 +169,7 @@ def emit_plan(sink: EventSink, plan_json: Mapping[str, Any], *, plan_file: str |
         item.name: {"create": item.creates, "update": item.updates, "skip": item.skipped, "conflict": item.conflicts}
         for item in summary.objects
     }
-    extra: dict[str, Any] = {"plan": dict(plan_json), "has_changes": bool(plan_json.get("changes"))}
+    extra: dict[str, Any] = {"plan": plan_json, "has_changes": bool(plan_json.get("changes"))}
     if plan_file is not None:
         extra["plan_file"] = plan_file
     sink.summary(counts, ok=summary.errors == 0, **extra)

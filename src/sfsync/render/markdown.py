@@ -9,7 +9,8 @@ object keeping a fair share, and a note says how many are hidden and how to see 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from sfsync.render.summary import PlanSummary, group_by_object, is_overwrite, plural, shown, summarise
+from sfsync.engine.plans.records import FileRecords
+from sfsync.render.summary import PlanSummary, is_overwrite, plural, shown, summarise
 
 LIMIT = 65_536
 # Kept free for what is rendered after the records are cut: the note, the footer, closing tags.
@@ -53,7 +55,7 @@ class CutSection:
 def render_markdown(plan_json: Mapping[str, Any], *, plan_file: str = "plan.json", limit: int = LIMIT) -> str:
     """The Markdown view, at most `limit` characters; pass the plan through `redact_plan` first."""
     summary = summarise(plan_json)
-    sections = _sections(plan_json)
+    sections = _sections(plan_json, summary)
     context = _context(plan_json, summary, plan_file, limit)
     frame = _template("plan.md.j2").render(**context, sections=[_cut(s, 0) for s in sections], hidden=True)
     cut = _fit(sections, limit - len(frame) - RESERVE)
@@ -98,7 +100,7 @@ def _config_line(change: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _sections(plan: Mapping[str, Any]) -> list[Section]:
+def _sections(plan: Mapping[str, Any], summary: PlanSummary) -> list[Section]:
     record = _template("record.md.j2")
     identity = list(plan.get("identity", []))
     sections = []
@@ -106,11 +108,13 @@ def _sections(plan: Mapping[str, Any]) -> list[Section]:
         row = _template("identity.md.j2")
         title = f"Identity changes ({len(identity)})"
         sections.append(Section(title, "identity change", IDENTITY_HEADER, identity, lambda i: row.render(identity=i)))
-    sections += [
-        Section(f"{sobject}: {_counts(items)}", "record change", RECORD_HEADER, items, lambda c: _record(record, c))
-        for sobject, items in group_by_object(plan.get("changes", [])).items()
-    ]
-    skips = sorted(plan.get("skips", []), key=lambda s: (str(s["code"]), str(s.get("sobject") or "")))
+    changes = plan.get("changes", [])
+    for item in summary.objects:
+        if item.records:
+            title = f"{item.name}: {item.creates} to create, {item.updates} to update"
+            records = _matching(changes, item.records, item.name)
+            sections.append(Section(title, "record change", RECORD_HEADER, records, lambda c: _record(record, c)))
+    skips = _sorted_skips(plan.get("skips", []))
     if skips:
         skip = _template("skip.md.j2")
         sections.append(
@@ -121,9 +125,27 @@ def _sections(plan: Mapping[str, Any]) -> list[Section]:
     return sections
 
 
-def _counts(changes: Iterable[Mapping[str, Any]]) -> str:
-    actions = [str(c["action"]) for c in changes]
-    return f"{actions.count('create')} to create, {actions.count('update')} to update"
+Item = Mapping[str, Any]
+
+
+def _matching(changes: Sequence[Item], count: int, sobject: str) -> Sequence[Item]:
+    """The `count` changes to `sobject`, in plan order, read afresh on each pass."""
+    return FileRecords(count, lambda: (change for change in changes if change["sobject"] == sobject))
+
+
+def _sort_key(skip: Mapping[str, Any]) -> tuple[str, str]:
+    return (str(skip["code"]), str(skip.get("sobject") or ""))
+
+
+def _sorted_skips(skips: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
+    """Skips sorted by code and object (plan order within one), a pass per pair: never all held."""
+    keys = sorted(Counter(_sort_key(s) for s in skips).items())
+
+    def ordered() -> Iterator[Mapping[str, Any]]:
+        for key, _count in keys:
+            yield from (s for s in skips if _sort_key(s) == key)
+
+    return FileRecords(sum(n for _key, n in keys), ordered)
 
 
 def _record(template: Template, change: Mapping[str, Any]) -> str:

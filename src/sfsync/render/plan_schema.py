@@ -1,4 +1,7 @@
-"""The JSON Schema (2020-12) of the plan's JSON form, generated from the plan's dataclasses.
+"""The JSON Schema (2020-12) of the plan's JSON form and of a plan file's lines, from the plan's dataclasses.
+
+The root is the plan's JSON form (what `show --format json` prints); `$defs.PlanFileHeader` is a
+plan file's first line and `$defs.PlanFileLine` any later one (a record, or the seal).
 
 `schema/plan.schema.json` is this output, committed; a test fails when it is stale. Regenerate it
 with `python -m sfsync.render.plan_schema > schema/plan.schema.json`. Objects do not forbid unknown
@@ -39,18 +42,29 @@ DERIVED: dict[str, dict[str, Any]] = {
     "appliable": {"description": "False when any diagnostic is an error: apply refuses the plan.", "type": "boolean"},
 }
 
-# Keys only a saved plan file carries (`sfsync plan -o`); optional, so views and events validate too.
-SAVED: dict[str, dict[str, Any]] = {
-    "seal": {
-        "description": (
-            "HMAC-SHA256, keyed by a secret only the store that made the plan holds, over the plan's "
-            "canonical JSON (every key but `seal`, sorted, no blanks); apply refuses a plan whose seal "
-            "is missing or does not match."
-        ),
-        "type": "string",
-        "pattern": "^hmac-sha256:[0-9a-f]{64}$",
+RECORD_LISTS = {"changes": "RecordChange", "skips": "Skip", "play_entries": "PlayEntry"}
+TAGS = {"change": "RecordChange", "skip": "Skip", "play_entry": "PlayEntry"}
+SECTION = {
+    "description": "One list of records in the file: its line count, where its gzip members lie (bytes "
+    "after the header's member) and the SHA-256 of its decompressed lines, which the seal covers.",
+    "type": "object",
+    "properties": {
+        "count": {"type": "integer", "minimum": 0},
+        "offset": {"type": "integer", "minimum": 0},
+        "length": {"type": "integer", "minimum": 0},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
     },
+    "required": ["count", "length", "offset", "sha256"],
 }
+SEAL = {
+    "description": (
+        "The plan file's last line: HMAC-SHA256, keyed by a secret only the store that made the plan "
+        "holds, over the header line (which holds every section's SHA-256); null when saved without a "
+        "store. Apply refuses a plan whose seal is missing or does not match."
+    ),
+    "anyOf": [{"type": "string", "pattern": "^hmac-sha256:[0-9a-f]{64}$"}, {"type": "null"}],
+}
+_NOT_IN_JSON = frozenset({"tally"})
 
 
 # Plan keys added to format 1 after plans were already saved without them: a reader takes their default.
@@ -65,9 +79,10 @@ def plan_schema() -> dict[str, Any]:
         "const": FORMAT_VERSION,
     }
     root["properties"].update(DERIVED)
-    root["properties"].update(SAVED)
     root["required"] = sorted({*root["required"], *DERIVED} - ADDED_LATER)
     definitions.pop(Plan.__name__, None)
+    definitions["PlanFileHeader"] = _header_schema(root)
+    definitions["PlanFileLine"] = _line_schema()
     return {
         "$schema": DIALECT,
         "title": "sfsync plan",
@@ -76,24 +91,58 @@ def plan_schema() -> dict[str, Any]:
     }
 
 
-def plan_problems(document: Any) -> list[str]:
-    """Where a plan document departs from this schema, as `$.path: message` (empty when it conforms).
+def _header_schema(root: dict[str, Any]) -> dict[str, Any]:
+    properties = {k: v for k, v in root["properties"].items() if k not in RECORD_LISTS}
+    properties["records"] = {
+        "description": "Per list of records, the section of the file that holds it.",
+        "type": "object",
+        "properties": {name: SECTION for name in RECORD_LISTS},
+        "required": sorted(RECORD_LISTS),
+    }
+    required = sorted({*(k for k in root["required"] if k not in RECORD_LISTS), "records"})
+    return {
+        "description": "A plan file's first line (its first gzip member): the plan's JSON form but its records.",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+    }
+
+
+def _line_schema() -> dict[str, Any]:
+    one = [
+        {"type": "object", "properties": {tag: {"$ref": f"#/$defs/{name}"}}, "required": [tag]}
+        for tag, name in TAGS.items()
+    ]
+    seal = {"type": "object", "properties": {"seal": SEAL}, "required": ["seal"]}
+    return {
+        "description": "A later line of a plan file: one record, tagged by its kind, or the seal.",
+        "anyOf": [*one, seal],
+    }
+
+
+def plan_problems(document: Any, part: str = "document") -> list[str]:
+    """Where a plan document (or `part`: "header", or a record's tag) departs from this schema, as
+    `$.path: message` (empty when it conforms).
 
     Stops at the first problem: a damaged plan is refused whole, and one precise place is enough to say why.
     """
     try:
-        _validator()(document)
+        _validator(part)(document)
     except JsonSchemaValueException as error:
         where = "".join(f".{p}" for p in error.path[1:])
         return [f"${where}: {error.message.removeprefix(str(error.name)).strip()[:160]}"]
     return []
 
 
-@functools.lru_cache(maxsize=1)
-def _validator() -> Callable[[Any], Any]:
+@functools.cache
+def _validator(part: str) -> Callable[[Any], Any]:
     # A generic validator walks a 100k-change plan for minutes; this one is compiled to Python code once.
     # fastjsonschema implements drafts 4 to 7: the schema uses only keywords those drafts share with 2020-12.
-    return fastjsonschema.compile({**plan_schema(), "$schema": "http://json-schema.org/draft-07/schema#"})
+    schema = {**plan_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    name = "PlanFileHeader" if part == "header" else TAGS.get(part)
+    if name is not None:  # one definition, the others beside it for its references
+        schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], **schema["$defs"][name]}
+    return fastjsonschema.compile(schema)
 
 
 def schema_text() -> str:
@@ -102,7 +151,11 @@ def schema_text() -> str:
 
 def _object_schema(cls: type[Any], definitions: dict[str, Any]) -> dict[str, Any]:
     hints = typing.get_type_hints(cls, vars(plan_module))
-    properties = {field.name: _type_schema(hints[field.name], definitions) for field in dataclasses.fields(cls)}
+    properties = {
+        field.name: _type_schema(hints[field.name], definitions)
+        for field in dataclasses.fields(cls)
+        if field.name not in _NOT_IN_JSON
+    }
     return {
         "description": _description(cls),
         "type": "object",
@@ -117,7 +170,7 @@ def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
         return {"description": "any JSON value"}
     if origin in (types.UnionType, typing.Union):
         return {"anyOf": [_type_schema(arg, definitions) for arg in args]}
-    if origin is tuple:
+    if origin in (tuple, collections.abc.Sequence):
         return {"type": "array", "items": _type_schema(args[0], definitions)}
     if origin in (dict, collections.abc.Mapping):
         return {"type": "object", "additionalProperties": _type_schema(args[1], definitions)}

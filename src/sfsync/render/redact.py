@@ -19,50 +19,43 @@ from typing import Any
 
 from sfsync.config.secrets import is_reference, is_secret_key
 from sfsync.engine.plans.digest import ValueDigest, value_from_json
+from sfsync.engine.plans.records import mapped
 from sfsync.engine.sensitive import SENSITIVE, Quoted, looks_secret
-from sfsync.salesforce.port import ObjectDescribe
 
 URL_PASSWORD = re.compile(r"(?P<head>://[^/@:\s]+:)(?P<value>[^@/\s]+)(?=@)")
 # The plan's keys whose strings are prose that may quote a value.
 FREE_TEXT = frozenset({"match", "reason", "label", "summary", "detail", "message", "intent"})
 
-FieldKey = tuple[str, str]
-
-
-def encrypted_fields(describes: Mapping[str, ObjectDescribe]) -> frozenset[FieldKey]:
-    """(object, field) pairs Salesforce encrypts (encrypted-string fields), for `redact_plan`."""
-    return frozenset(
-        (sobject, name)
-        for sobject, describe in describes.items()
-        for name, info in describe.fields.items()
-        if info.encrypted
-    )
+FieldKey = tuple[str, str]  # (object, field); the encrypted ones come from `engine.sensitive.encrypted_fields`
 
 
 def redact_plan(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()) -> dict[str, Any]:
     """A copy of the plan's JSON form with no sensitive value left in it; the input is not changed.
 
-    Only the parts that change are copied (plans can hold many thousands of record changes).
+    The record lists are redacted one record at a time as they are read (a plan may hold a million
+    changes): a first pass finds the sensitive fields, a second the values each record quotes, and
+    only a record that holds one is copied.
     """
     result = dict(plan)
     sensitive = _sensitive_fields(plan, frozenset(encrypted))
     everywhere: set[str] = set()
     by_record: dict[tuple[str, str], set[str]] = {}
-    changes = []
-    for change in plan.get("changes", []):
-        if any((str(change["sobject"]), str(f["field"])) in sensitive for f in _all_fields(change)):
-            change = _copy(change)
-            found: set[str] = set()
-            _redact_change(change, sensitive, found)
-            _scrub_text(change, Quoted(found))
-            by_record.setdefault(_record_of(change), set()).update(found)
-            everywhere |= found
-        changes.append(change)
-    result["changes"] = changes
+    changes = plan.get("changes", [])
+    touched = False
+    if sensitive:
+        for change in changes:
+            redacted, found = _redacted(change, sensitive)
+            touched = touched or redacted is not change
+            if found:
+                by_record.setdefault(_record_of(change), set()).update(found)
+                everywhere |= found
+    if touched:
+        result["changes"] = mapped(changes, lambda change: _redacted(change, sensitive)[0])
+    if by_record:
+        result["skips"] = mapped(plan.get("skips", []), lambda skip: _scrubbed_skip(skip, by_record))
     result["config_diff"] = [_copy(entry) for entry in plan.get("config_diff", [])]
     for entry in result["config_diff"]:
         _redact_config_change(entry, sensitive, everywhere)
-    result["skips"] = [_scrubbed_skip(skip, by_record) for skip in plan.get("skips", [])]
     result["diagnostics"] = [_copy(item) for item in plan.get("diagnostics", [])]
     if everywhere:
         quoted = Quoted(everywhere)
@@ -70,6 +63,17 @@ def redact_plan(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()
             for item in result[key]:
                 _scrub_text(item, quoted)
     return result
+
+
+def _redacted(change: Mapping[str, Any], sensitive: frozenset[FieldKey]) -> tuple[Mapping[str, Any], set[str]]:
+    """`change` with its sensitive values hidden (a copy, when it has any), and the values hidden."""
+    if not any((str(change["sobject"]), str(f["field"])) in sensitive for f in _all_fields(change)):
+        return change, set()
+    copied = _copy(change)
+    found: set[str] = set()
+    _redact_change(copied, sensitive, found)
+    _scrub_text(copied, Quoted(found))
+    return copied, found
 
 
 def _copy(item: Mapping[str, Any]) -> dict[str, Any]:

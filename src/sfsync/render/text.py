@@ -13,7 +13,9 @@ The header and the summary table are printed by rich; every other line is plain 
 from __future__ import annotations
 
 import io
+import itertools
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
@@ -23,7 +25,7 @@ from rich.table import Table
 
 from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.render.lines import Line, Stream, printed, text_console, write_lines
-from sfsync.render.summary import PlanSummary, group_by_object, plural, shown, summarise
+from sfsync.render.summary import PlanSummary, plural, shown, summarise
 
 _SYMBOL = {"create": ("+", "green"), "update": ("~", "yellow")}
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
@@ -70,7 +72,7 @@ def _sections(plan: Mapping[str, Any], summary: PlanSummary, limit: int | None) 
     yield from _config_diff(plan.get("config_diff", []))
     yield from _diagnostics(plan.get("diagnostics", []))
     yield from _identity(plan.get("identity", []), limit)
-    yield from _changes(plan.get("changes", []), limit)
+    yield from _changes(plan.get("changes", []), limit, summary)
     yield from _skips(plan.get("skips", []), limit)
 
 
@@ -194,27 +196,32 @@ def _identity(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterat
     yield BLANK
 
 
-def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Line]:
+def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None, summary: PlanSummary) -> Iterator[Line]:
+    """The first `limit` changes in plan order, grouped by object (sorted): one pass per object over them.
+
+    What is not shown is counted from the summary: the rest of the plan is not read again."""
     if not changes:
         yield from (_plain("No record changes."), BLANK)
         return
     yield ((f"Record changes ({len(changes)}):", "bold"),)
-    shown_changes = changes if limit is None else changes[: max(limit, 0)]
-    for sobject, items in group_by_object(shown_changes).items():
+    count = len(changes) if limit is None else min(max(limit, 0), len(changes))
+    shown_by_object = Counter(str(c["sobject"]) for c in itertools.islice(changes, count))
+    for sobject in sorted(shown_by_object):
         yield ("  ", ""), (sobject, "bold")
-        for change in items:
-            yield from _change(change)
-    hidden = len(changes) - len(shown_changes)
+        for change in itertools.islice(changes, count):
+            if change["sobject"] == sobject:
+                yield from _change(change)
+    hidden = len(changes) - count
     if hidden:
-        by_object = _hidden_by_object(changes, len(shown_changes))
+        totals = {item.name: item.records for item in summary.objects}
+        by_object = ", ".join(
+            f"{name} {totals[name] - shown_by_object[name]}"
+            for name in sorted(totals)
+            if totals[name] > shown_by_object[name]
+        )
         yield _plain(f"  … {plural(hidden, 'more record change')} not shown (--max-records {limit}): {by_object}")
         yield _plain(f"    {SHOW_ALL}")
     yield BLANK
-
-
-def _hidden_by_object(changes: Sequence[Mapping[str, Any]], shown_count: int) -> str:
-    counts = {name: len(items) for name, items in group_by_object(changes[shown_count:]).items()}
-    return ", ".join(f"{name} {n}" for name, n in counts.items())
 
 
 def _change(change: Mapping[str, Any]) -> Iterator[Line]:
@@ -250,20 +257,19 @@ def _why(item: Mapping[str, Any], label: str) -> tuple[str, str]:
 
 
 def _skips(skips: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Line]:
+    """Skipped records grouped by code (sorted), in plan order within one: a pass per code, none held."""
     if not skips:
         return
     yield ((f"Skipped records ({len(skips)}):", "bold"),)
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for skip in skips:
-        groups.setdefault(str(skip["code"]), []).append(skip)
+    groups = Counter(str(skip["code"]) for skip in skips)
     for code in sorted(groups):
-        items = groups[code]
-        yield _plain(f"  {code.replace('_', ' ')} ({len(items)})")
-        visible = items if limit is None else items[: max(limit, 0)]
-        for skip in visible:
+        total = groups[code]
+        yield _plain(f"  {code.replace('_', ' ')} ({total})")
+        visible = total if limit is None else min(max(limit, 0), total)
+        for skip in itertools.islice((s for s in skips if s["code"] == code), visible):
             ws = skip["workspace"]
             what = f"{skip['sobject']} " if skip.get("sobject") else ""
             yield _plain(f"    - {what}{ws['kind']} {ws.get('label') or ws['id']}: {skip['reason']}")
-        if len(items) > len(visible):
-            yield _plain(f"    … {len(items) - len(visible)} more not shown ({SHOW_ALL})")
+        if total > visible:
+            yield _plain(f"    … {total - visible} more not shown ({SHOW_ALL})")
     yield BLANK

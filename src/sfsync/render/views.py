@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
-from sfsync.engine.plans.file import document_chunks
+from sfsync.engine.plans.records import FileRecords
 from sfsync.render.lines import Stream, write_batched
 from sfsync.render.markdown import render_markdown
 from sfsync.render.redact import FieldKey, redact_plan
@@ -34,8 +34,33 @@ def json_chunks(plan_json: Mapping[str, Any]) -> Iterator[str]:
     return document_chunks(plan_json, _dumps)
 
 
+_OUTER, _INNER = "\n  ", "\n    "
+
+
+def document_chunks(document: Mapping[str, Any], encode: Callable[[Any, str], str]) -> Iterator[str]:
+    """`document` a line per top-level key and per entry of a non-empty top-level list, a newline at the end.
+
+    `encode(value, newline)` writes one value; a value on several lines starts each later one with `newline`.
+    A list may be a plan's records read one at a time (`FileRecords`): each is encoded as it is read.
+    """
+    if not document:
+        yield "{}\n"
+        return
+    for index, (key, value) in enumerate(document.items()):
+        yield f"{',' if index else '{'}{_OUTER}{encode(str(key), _OUTER)}: "
+        if isinstance(value, list | tuple | FileRecords) and value:
+            yield "["
+            yield from (f"{',' if i else ''}{_INNER}{encode(item, _INNER)}" for i, item in enumerate(value))
+            yield f"{_OUTER}]"
+        else:
+            yield encode(value, _OUTER)
+    yield "\n}\n"
+
+
 def _dumps(value: Any, newline: str) -> str:
     """`value` as indented JSON, every line after the first starting with `newline`'s indentation."""
+    if isinstance(value, FileRecords):  # an empty list of records
+        value = list(value)
     return json.dumps(value, indent=INDENT, ensure_ascii=False).replace("\n", newline)
 
 

@@ -19,10 +19,14 @@ _SAFE = re.compile(r"^[A-Za-z0-9_]+$")
 
 @dataclass(frozen=True)
 class CachedDescribe:
-    """A describe response and the `Last-Modified` (or `Date`) it came with, sent back as `If-Modified-Since`."""
+    """A describe response and the `Last-Modified` (or `Date`) it came with, sent back as `If-Modified-Since`.
+
+    `checked_at` (seconds since the epoch) is when Salesforce last confirmed it: fetched, or answered 304.
+    """
 
     raw: Mapping[str, Any]
     last_modified: str
+    checked_at: float = 0.0
 
 
 class DescribeCache(Protocol):
@@ -48,7 +52,8 @@ class FileDescribeCache:
             return None
         try:
             document = json.loads(path.read_text("utf-8"))
-            return CachedDescribe(dict(document["describe"]), str(document["last_modified"]))
+            checked_at = float(document.get("checked_at") or 0.0)
+            return CachedDescribe(dict(document["describe"]), str(document["last_modified"]), checked_at)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -57,7 +62,7 @@ class FileDescribeCache:
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        document = {"last_modified": entry.last_modified, "describe": entry.raw}
+        document = {"last_modified": entry.last_modified, "checked_at": entry.checked_at, "describe": entry.raw}
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(document, sort_keys=True), "utf-8")
         temporary.replace(path)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sfsync.errors import RemoteError
+from sfsync.salesforce.filter_trees import filter_fields
 from sfsync.salesforce.port import FieldInfo, Identity, ObjectDescribe, SalesforcePort
-from sfsync.salesforce.soql import filter_fields, literal_list, quote, select
+from sfsync.salesforce.query import Eq, In, Query
 
 SYSTEM_PERMISSIONS = (
     ("API Enabled", "PermissionsApiEnabled"),
@@ -114,7 +115,7 @@ def fields_out_of_sight(
     if not missing:
         return FieldSight()
     try:
-        rows = port.query(select(["Field"], "FieldPermissions", f"Field IN {literal_list(missing)}"))
+        rows = port.query(Query("FieldPermissions", ("Field",), In("Field", tuple(missing))))
         granted = {str(row.get("Field") or "").lower() for row in rows}
     except RemoteError:
         return FieldSight(known=False)
@@ -162,12 +163,12 @@ def _system_grants(port: SalesforcePort, user_id: str) -> dict[str, bool | None]
     """Column → granted by any assigned set; None for a permission this org does not expose."""
     exposed = port.describe("PermissionSet")
     columns = [c for _, c in SYSTEM_PERMISSIONS if exposed.field(c) is not None]
-    assigned = select(["PermissionSetId"], "PermissionSetAssignment", f"AssigneeId = {quote(user_id)}")
+    assigned = Query("PermissionSetAssignment", ("PermissionSetId",), Eq("AssigneeId", user_id))
     set_ids = [str(row["PermissionSetId"]) for row in port.query(assigned)]
     granted: dict[str, bool | None] = {c: None for _, c in SYSTEM_PERMISSIONS}
     granted.update({c: False for c in columns})
     if set_ids and columns:
-        for row in port.query(select(["Id", *columns], "PermissionSet", f"Id IN {literal_list(set_ids)}")):
+        for row in port.query(Query("PermissionSet", ("Id", *columns), In("Id", tuple(set_ids)))):
             granted.update({c: True for c in columns if row.get(c) is True})
     return granted
 

@@ -2,7 +2,8 @@
 
 The engine sees only this `Protocol` and these values; the adapter behind it is the only code that
 knows simple-salesforce. Records cross the port as plain mappings of field API name to JSON value
-(dates and datetimes as Salesforce's strings), without the `attributes` envelope.
+(dates and datetimes as Salesforce's strings), without the `attributes` envelope. Reads are asked
+as typed `Query` values (`salesforce/query`), never as SOQL text: only the adapter writes SOQL.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+
+from sfsync.salesforce.query import Query
 
 Record = Mapping[str, Any]
 
@@ -180,16 +183,20 @@ class SalesforcePort(Protocol):
         """The connected org and user."""
         ...
 
-    def describe(self, sobject: str) -> ObjectDescribe:
-        """The object's describe as the running user sees it (cached; refreshed when it changed)."""
+    def describe(self, sobject: str, *, known: str | None = None) -> ObjectDescribe:
+        """The object's describe as the running user sees it (cached; refreshed when it changed).
+
+        `known`: the digest of a describe the caller already holds (apply: the plan's fingerprint). When
+        the cached describe has that digest and Salesforce confirmed it recently, no call is made.
+        """
         ...
 
-    def query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
-        """Stream every row of a SOQL query, following `nextRecordsUrl` page by page."""
+    def query(self, request: Query) -> Iterator[Record]:
+        """Stream every record the query reads through REST, page by page."""
         ...
 
-    def bulk_query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
-        """The same rows through a Bulk API 2.0 query job (values are strings or None)."""
+    def bulk_query(self, request: Query) -> Iterator[Record]:
+        """The same records through Bulk API 2.0 query jobs (values are strings or None)."""
         ...
 
     def retrieve(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[Record | None]:

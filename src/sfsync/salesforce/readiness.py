@@ -18,7 +18,7 @@ from sfsync.salesforce.permissions import (
     system_checks,
 )
 from sfsync.salesforce.port import Identity, ObjectDescribe, SalesforcePort
-from sfsync.salesforce.soql import quote, select
+from sfsync.salesforce.query import Eq, Query
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,10 @@ class Readiness:
 
 def profile_name(port: SalesforcePort, user_id: str) -> str:
     try:
-        users = list(port.query(select(["ProfileId"], "User", f"Id = {quote(user_id)}")))
+        users = list(port.query(Query("User", ("ProfileId",), Eq("Id", user_id))))
         if not users or not users[0].get("ProfileId"):
             return ""
-        profiles = list(port.query(select(["Name"], "Profile", f"Id = {quote(str(users[0]['ProfileId']))}")))
+        profiles = list(port.query(Query("Profile", ("Name",), Eq("Id", str(users[0]["ProfileId"])))))
         return str(profiles[0].get("Name") or "") if profiles else ""
     except RemoteError:
         return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from sfsync.salesforce.errors import bulk_error, error_details
@@ -89,9 +89,11 @@ def _lines(texts: Sequence[str] | str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text))) if text.strip() else []
 
 
-def csv_records(text: str) -> list[dict[str, str | None]]:
-    """Bulk query CSV → records (empty strings become None: Bulk cannot tell them apart)."""
-    return [{k: (v if v != "" else None) for k, v in row.items()} for row in _lines(text)]
+def csv_records(text: str) -> Iterator[dict[str, str | None]]:
+    """Bulk query CSV → records, one at a time (a page may hold 100,000s): empty strings become None, as
+    Bulk cannot tell them apart."""
+    for row in csv.DictReader(io.StringIO(text)):
+        yield {k: (v if v != "" else None) for k, v in row.items()}
 
 
 def typed_row(sobject: str, values: Record) -> dict[str, Any]:

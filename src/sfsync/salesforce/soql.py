@@ -1,8 +1,9 @@
-"""SOQL text from values: escaped literals, checked names, and the config's filter tree.
+"""The compiler from the port's typed `Query` to SOQL text: checked names, values quoted by `format_soql`.
 
-Nothing here concatenates a raw string into SOQL: every value goes through `literal`, every name
-through `name`. The filter tree is read structurally (`Condition(field, op, value, salesforce)`,
-`All`, `Any`, `Not`), so this module does not import the config models.
+Nothing here concatenates a raw value into SOQL: every value goes through simple-salesforce's
+`format_soql` (its quoting and `:like` escapes), every name through `name`. A query whose text would
+pass `MAX_QUERY_LENGTH` is split along its long list (an `In`'s values, an `Or`'s items, alone or
+inside the top `And`): each part is a query of its own, and together they read the same records.
 """
 
 from __future__ import annotations
@@ -10,23 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-from sfsync.salesforce.port import ObjectDescribe
+from simple_salesforce.format import format_soql
+
+from sfsync.salesforce.query import And, Compare, Filter, In, IsNull, Like, Not, Or, Query, Value
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
-_ESCAPES = {"\\": "\\\\", "'": "\\'", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-_UNQUOTED_TYPES = {"date": _DATE, "datetime": _DATETIME}
-_NUMBER_TYPES = frozenset({"double", "currency", "percent", "int", "long"})
-
-COMPARISONS = {"eq": "=", "ne": "!=", "neq": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-SET_OPS = {"in": "IN", "not_in": "NOT IN"}
-LIKE_OPS = {"contains": "%{}%", "starts_with": "{}%", "ends_with": "%{}"}
-NULL_OPS = {"is_null": "=", "is_not_null": "!="}
+# Salesforce takes SOQL up to 100,000 characters; a REST query travels in the URL, so stay far below.
+MAX_QUERY_LENGTH = 20_000
+_ALWAYS, _NEVER = "Id != null", "Id = null"
 
 
 class SoqlError(ValueError):
@@ -40,135 +35,103 @@ def name(text: str) -> str:
     return text
 
 
-def quote(text: str) -> str:
-    """A SOQL string literal: every character SOQL treats specially is backslash-escaped."""
-    return "'" + "".join(_ESCAPES.get(ch, ch) for ch in text) + "'"
-
-
-def literal(value: Any, field_type: str = "") -> str:
-    """A SOQL literal for a JSON-ish value; `field_type` (from describe) lets strings become dates/numbers."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return _number(value)
-    if isinstance(value, dt.datetime):
-        return _datetime(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return _typed_string(value, field_type)
-    raise SoqlError(f"cannot use {type(value).__name__} as a SOQL value")
-
-
-def _number(value: int | float) -> str:
+def literal(value: Value) -> str:
+    """A SOQL literal for a value, quoted and escaped by `format_soql`; datetimes in UTC, to the second."""
     if isinstance(value, float) and not math.isfinite(value):
         raise SoqlError(f"not a finite number: {value!r}")
-    return repr(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)  # a naive stamp is UTC here, never the machine's zone
+    if not isinstance(value, str | int | float | bool | dt.date | None):
+        raise SoqlError(f"cannot use {type(value).__name__} as a SOQL value")
+    return str(format_soql("{}", value))
 
 
-def _datetime(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def where_text(node: Filter) -> str:
+    """The SOQL boolean expression (without `WHERE`) of a filter tree."""
+    if isinstance(node, Compare):
+        return f"{name(node.field)} {node.op} {literal(node.value)}"
+    if isinstance(node, In):
+        if not node.values:
+            return _ALWAYS if node.negated else _NEVER
+        listed = "(" + ",".join(literal(v) for v in node.values) + ")"
+        return f"{name(node.field)} {'NOT IN' if node.negated else 'IN'} {listed}"
+    if isinstance(node, Like):
+        pattern = "'" + node.at.value.replace("{}", "{:like}") + "'"
+        return f"{name(node.field)} LIKE {format_soql(pattern, node.text)}"
+    if isinstance(node, IsNull):
+        return f"{name(node.field)} {'!=' if node.negated else '='} null"
+    if isinstance(node, Not):
+        return f"(NOT {where_text(node.item)})"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    if not node.items:
+        return _ALWAYS if isinstance(node, And) else _NEVER
+    return "(" + joiner.join(where_text(item) for item in node.items) + ")"
 
 
-def _typed_string(value: str, field_type: str) -> str:
-    pattern = _UNQUOTED_TYPES.get(field_type)
-    if pattern is not None and pattern.match(value):
-        return value
-    if field_type == "boolean" and value.lower() in ("true", "false"):
-        return value.lower()
-    if field_type in _NUMBER_TYPES:
-        try:
-            return _number(float(value) if any(c in value for c in ".eE") else int(value))
-        except ValueError:
-            pass
-    return quote(value)
+def select(fields: Sequence[str], sobject: str, where: Filter | None = None) -> str:
+    """`SELECT … FROM …[ WHERE …]` with every name checked."""
+    text = f"SELECT {', '.join(name(f) for f in fields)} FROM {name(sobject)}"  # noqa: S608 - names are checked
+    return f"{text} WHERE {where_text(where)}" if where is not None else text
 
 
-def literal_list(values: Sequence[Any], field_type: str = "") -> str:
-    return "(" + ", ".join(literal(v, field_type) for v in values) + ")"
+def compile_query(query: Query) -> str:
+    """The one SOQL text of a query, however long."""
+    return select(query.fields, query.sobject, query.condition())
 
 
-def like_pattern(text: str, template: str) -> str:
-    """A LIKE literal matching `text` literally (its `%` and `_` escaped) inside `template`."""
-    like_escapes = {**_ESCAPES, "%": "\\%", "_": "\\_"}
-    return "'" + template.format("".join(like_escapes.get(ch, ch) for ch in text)) + "'"
+def soql_texts(query: Query, max_length: int = MAX_QUERY_LENGTH) -> list[str]:
+    """The SOQL texts that together read `query`: one, or its long list split so each stays within `max_length`.
+
+    A list item longer than the budget alone still goes in a text of its own (Salesforce then says so).
+    """
+    whole = compile_query(query)
+    if len(whole) <= max_length:
+        return [whole]
+    found = _long_list(query.condition())
+    if found is None:
+        return [whole]
+    return [select(query.fields, query.sobject, found.rebuild(part)) for part in _packed(query, found, max_length)]
 
 
 @dataclass(frozen=True)
-class FilterField:
-    """A Salesforce field a filter reads: `path` is where it sits in the tree (for positions)."""
+class _LongList:
+    """The list a query is split along: its units (values or items), their text sizes and how to rebuild."""
 
-    sobject: str
-    field: str
-    path: tuple[str | int, ...]
+    units: tuple[object, ...]
+    sizes: tuple[int, ...]
+    rebuild: Callable[[tuple[object, ...]], Filter]
 
 
-def children(node: Any) -> tuple[str, list[Any]] | None:
-    """('AND'|'OR'|'NOT', nodes) for a combinator node (`All`, `Any`, `Not`); None for a condition."""
-    if isinstance(getattr(node, "all", None), list):
-        return "AND", list(node.all)
-    if isinstance(getattr(node, "any", None), list):
-        return "OR", list(node.any)
-    if getattr(node, "not_", None) is not None:
-        return "NOT", [node.not_]
+def _long_list(node: Filter | None) -> _LongList | None:
+    if isinstance(node, In) and not node.negated:
+        sizes = tuple(len(literal(v)) + 1 for v in node.values)  # each value and its comma
+        return _LongList(node.values, sizes, lambda part: replace(node, values=part))  # type: ignore[arg-type]
+    if isinstance(node, Or):
+        sizes = tuple(len(where_text(item)) + len(" OR ") for item in node.items)
+        return _LongList(node.items, sizes, lambda part: Or(part))  # type: ignore[arg-type]
+    if isinstance(node, And):
+        candidates = [(i, found) for i, item in enumerate(node.items) if (found := _long_list(item)) is not None]
+        if not candidates:
+            return None
+        index, inner = max(candidates, key=lambda c: sum(c[1].sizes))
+        items = node.items
+
+        def rebuild(part: tuple[object, ...]) -> Filter:
+            return And((*items[:index], inner.rebuild(part), *items[index + 1 :]))
+
+        return _LongList(inner.units, inner.sizes, rebuild)
     return None
 
 
-_KEYS = {"AND": "all", "OR": "any", "NOT": "not"}
-
-
-def filter_fields(node: Any, path: tuple[str | int, ...] = (), sobject: str | None = None) -> Iterator[FilterField]:
-    """Every (Salesforce object, field) a filter tree reads through `salesforce:` nodes."""
-    sobject = getattr(node, "salesforce", None) or sobject
-    nested = children(node)
-    if nested is None:
-        if sobject:
-            yield FilterField(str(sobject), str(node.field), (*path, "field"))
-        return
-    joiner, items = nested
-    key = _KEYS[joiner]
-    for index, item in enumerate(items):
-        yield from filter_fields(item, (*path, key, index) if joiner != "NOT" else (*path, key), sobject)
-
-
-def compile_where(node: Any, describe: ObjectDescribe | None = None) -> str:
-    """The SOQL WHERE expression (without `WHERE`) of a `salesforce:` filter tree."""
-    nested = children(node)
-    if nested is None:
-        return _condition(node, describe)
-    joiner, items = nested
-    if joiner == "NOT":
-        return f"(NOT {compile_where(items[0], describe)})"
-    if not items:
-        return "Id != null" if joiner == "AND" else "Id = null"
-    return "(" + f" {joiner} ".join(compile_where(item, describe) for item in items) + ")"
-
-
-def _condition(node: Any, describe: ObjectDescribe | None) -> str:
-    field = name(str(node.field))
-    op = str(node.op)
-    info = describe.field(field) if describe is not None else None
-    ftype = info.type if info is not None else ""
-    value = getattr(node, "value", None)
-    if op in COMPARISONS:
-        return f"{field} {COMPARISONS[op]} {literal(value, ftype)}"
-    if op in SET_OPS:
-        values = list(value) if isinstance(value, list | tuple) else [value]
-        if not values:
-            return "Id = null" if op == "in" else "Id != null"
-        return f"{field} {SET_OPS[op]} {literal_list(values, ftype)}"
-    if op in LIKE_OPS:
-        return f"{field} LIKE {like_pattern(str(value), LIKE_OPS[op])}"
-    if op in NULL_OPS:
-        return f"{field} {NULL_OPS[op]} null"
-    raise SoqlError(f"unsupported filter operator for SOQL: {op!r}")
-
-
-def select(fields: Sequence[str], sobject: str, where: str = "") -> str:
-    """`SELECT … FROM …[ WHERE …]` with every name checked."""
-    text = f"SELECT {', '.join(name(f) for f in fields)} FROM {name(sobject)}"  # noqa: S608 - names are checked
-    return f"{text} WHERE {where}" if where else text
+def _packed(query: Query, found: _LongList, max_length: int) -> list[tuple[object, ...]]:
+    """Consecutive runs of units, each as long as its query text stays within `max_length` (at least one)."""
+    base = len(select(query.fields, query.sobject, found.rebuild(found.units[:1]))) - found.sizes[0]
+    parts: list[tuple[object, ...]] = []
+    start, length = 0, base
+    for index, size in enumerate(found.sizes):
+        if index > start and length + size > max_length:
+            parts.append(found.units[start:index])
+            start, length = index, base
+        length += size
+    parts.append(found.units[start:])
+    return parts

@@ -109,6 +109,11 @@ def open_store(url: str = DEFAULT_STORE_URL, *, create: bool = True) -> Store:
     parsed = parse_store_url(url)
     if not create and not _sqlite_file_exists(parsed):
         raise StoreError(_no_store(parsed))
+    if _sqlite_file_is_empty(parsed):  # SQLite would take it as a new database: a store lost, silently
+        raise StoreError(
+            f"cannot open the store {redact(parsed)}: the file is empty (0 bytes), as a full disk or a failed "
+            "copy leaves it; restore it from a backup, or delete the file to start a new store"
+        )
     engine = build_engine(parsed)
     session = Session(engine)
     try:
@@ -127,6 +132,14 @@ def _sqlite_file_exists(url: URL) -> bool:
     if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return True
     return Path(database).is_file()
+
+
+def _sqlite_file_is_empty(url: URL) -> bool:
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return False
+    path = Path(database)
+    return path.is_file() and path.stat().st_size == 0
 
 
 def _no_store(url: URL) -> str:

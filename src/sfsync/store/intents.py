@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import Connection, RowMapping, bindparam, select
 
 from sfsync.catalogue import Kind
-from sfsync.store.bulk import chunks
+from sfsync.store.bulk import chunks, execute_many, insert
 from sfsync.store.errors import StoreError
 from sfsync.store.schema import intent
 from sfsync.store.session import Session, utc_now
@@ -44,6 +44,33 @@ class Intent:
     resolved_at: dt.datetime | None
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A create about to be sent, for `open_many`."""
+
+    kind: Kind
+    workspace_id: str
+    object: str
+    payload_digest: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A create's outcome, for `resolve_many`."""
+
+    intent_id: str
+    state: IntentState
+    sf_id: str | None = None
+
+
+# One UPDATE for every resolution of a batch (bound names differ from the columns they set).
+_RESOLVE = (
+    intent.update()
+    .where(intent.c.id == bindparam("intent_id"))
+    .values(state=bindparam("new_state"), sf_id=bindparam("new_sf_id"), resolved_at=bindparam("at"))
+)
+
+
 class IntentsSection:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -60,17 +87,38 @@ class IntentsSection:
             conn.execute(intent.insert().values(**_values(item)))
         return item
 
+    def open_many(self, openings: Sequence[Opening], run_id: str | None = None) -> list[Intent]:
+        """`open` for a batch of creates: one insert for all of them, in the order given."""
+        now = utc_now()
+        items = [
+            Intent(str(uuid.uuid4()), o.kind, o.workspace_id, o.object, o.payload_digest,
+                   IntentState.PENDING, None, run_id, now, None)
+            for o in openings
+        ]  # fmt: skip
+        with self._session.write() as conn:
+            insert(conn, intent, [_values(item) for item in items])
+        return items
+
     def resolve(self, intent_id: str, state: IntentState, sf_id: str | None = None) -> None:
         """Record the create's outcome (`created` with its Id, `failed`, or `unknown`)."""
-        resolved_at = None if state is IntentState.PENDING else utc_now()
-        stmt = (
-            intent.update()
-            .where(intent.c.id == intent_id)
-            .values(state=str(state), sf_id=sf_id, resolved_at=resolved_at)
-        )
+        self.resolve_many([Resolution(intent_id, state, sf_id)])
+
+    def resolve_many(self, resolutions: Sequence[Resolution]) -> None:
+        """`resolve` for many intents with one statement, as if one after another (the last of an id wins);
+        refuses (StoreError) an id with no intent."""
+        if not resolutions:
+            return
+        now = utc_now()
+        rows = [
+            {"intent_id": r.intent_id, "new_state": str(r.state), "new_sf_id": r.sf_id,
+             "at": None if r.state is IntentState.PENDING else now}
+            for r in resolutions
+        ]  # fmt: skip
         with self._session.write() as conn:
-            if conn.execute(stmt).rowcount != 1:
-                raise StoreError(f"no create intent {intent_id}")
+            touched = execute_many(conn, _RESOLVE, rows)
+            if touched != len(rows):
+                missing = sorted({r.intent_id for r in resolutions} - _known(conn, resolutions))
+                raise StoreError(f"no create intent {', '.join(missing) or resolutions[0].intent_id}")
 
     def get(self, intent_id: str) -> Intent | None:
         with self._session.read() as conn:
@@ -102,6 +150,14 @@ class IntentsSection:
                 )
                 found += [_intent(row) for row in conn.execute(stmt.order_by(intent.c.created_at)).mappings()]
         return found
+
+
+def _known(conn: Connection, resolutions: Sequence[Resolution]) -> set[str]:
+    ids = sorted({r.intent_id for r in resolutions})
+    found: set[str] = set()
+    for part in chunks(ids, _IN_SIZE):
+        found.update(conn.execute(select(intent.c.id).where(intent.c.id.in_(part))).scalars())
+    return found
 
 
 def _values(item: Intent) -> dict[str, object]:

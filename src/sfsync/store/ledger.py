@@ -34,7 +34,7 @@ class LedgerSection:
     def record(self, entries: Sequence[LedgerEntry]) -> None:
         """Remember written values, replacing what was recorded for the same record and field."""
         with self._session.write() as conn:
-            upsert(conn, ledger, [e.__dict__ for e in entries], ["object", "sf_id", "field"])
+            upsert(conn, ledger, [vars(e) for e in entries], ["object", "sf_id", "field"])
 
     def values(self, object_name: str, sf_id: str) -> dict[str, Any]:
         stmt = select(ledger.c.field, ledger.c.value).where(ledger.c.object == object_name, ledger.c.sf_id == sf_id)

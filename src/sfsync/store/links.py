@@ -17,7 +17,7 @@ from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sfsync.catalogue import Kind
-from sfsync.store.bulk import chunks
+from sfsync.store.bulk import chunks, insert
 from sfsync.store.errors import StoreError
 from sfsync.store.schema import link, mirror
 from sfsync.store.session import Session, utc_now
@@ -55,7 +55,7 @@ class LinksSection:
             return
         try:
             with self._session.write() as conn:
-                conn.execute(link.insert(), [_values(item) for item in links])
+                insert(conn, link, [_values(item) for item in links])
         except IntegrityError as error:
             raise StoreError(f"a record is already linked: {error.orig}") from error
 

@@ -128,8 +128,10 @@ class LocksSection:
             conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
             with conn.begin():
                 current = _holder(conn, scope)
-                if current is not None:
+                if current is not None and not _dead_here(current):
                     raise _locked(current)
+                if current is not None:  # its process is gone: a crash or a full disk kept it from releasing
+                    conn.execute(lock.delete().where(lock.c.id == current.id))
                 conn.execute(lock.insert().values(**holder.__dict__))
         return Lock(holder, None, self._session.engine)
 
@@ -161,6 +163,19 @@ class LocksSection:
                 raise StoreError(f"no lock with id {lock_id}")
             conn.execute(lock.delete().where(lock.c.id == lock_id))
         return LockHolder(**row)
+
+
+def _dead_here(holder: LockHolder) -> bool:
+    """Whether the holder ran on this host and its process no longer exists (another host cannot tell)."""
+    if holder.host != socket.gethostname() or holder.pid <= 0:
+        return False
+    try:
+        os.kill(holder.pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, as another user's process
+        return False
+    return False
 
 
 def _recorded_holder(conn: Connection, scope: str) -> LockHolder | None:

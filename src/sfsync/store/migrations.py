@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import Column, Connection, inspect, select, text
 from sqlalchemy.schema import CreateColumn
 
+from sfsync import __version__
 from sfsync.store import derivation_schema, schema
 from sfsync.store.change_triggers import create_triggers, drop_triggers
+from sfsync.store.errors import StoreError
 from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
 
@@ -107,6 +109,12 @@ def migrate(session: Session) -> list[int]:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         schema.schema_migrations.create(conn, checkfirst=True)
         done = set(conn.scalars(select(schema.schema_migrations.c.version)))
+        known = max(m.version for m in MIGRATIONS)
+        if done and max(done) > known:  # migrating "down" would lose what the newer sfsync keeps there
+            raise StoreError(
+                f"store: its schema is version {max(done)}, newer than this sfsync ({__version__}) knows "
+                f"(version {known}); upgrade sfsync to the version that last wrote this store"
+            )
         pending = [m for m in MIGRATIONS if m.version not in done]
         if pending and done:  # the change triggers name columns a pending step may alter: made again after
             drop_triggers(conn)

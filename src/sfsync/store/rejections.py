@@ -13,14 +13,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, RowMapping, and_, delete, or_, select
+from sqlalchemy import RowMapping, bindparam, delete, select
 
 from sfsync.catalogue import Kind
-from sfsync.store.bulk import chunks, upsert
+from sfsync.store.bulk import execute_many, upsert
 from sfsync.store.schema import standing_rejection
 from sfsync.store.session import Session
 
 RecordKey = tuple[str, str, str]  # workspace kind, workspace id, object
+_c = standing_rejection.c
+# One DELETE for every key of a batch (an executemany), bound by names that are not the columns'.
+_CLEAR = delete(standing_rejection).where(
+    _c.kind == bindparam("key_kind"), _c.workspace_id == bindparam("key_id"), _c.object == bindparam("key_object")
+)
 
 
 @dataclass(frozen=True)
@@ -63,20 +68,15 @@ class RejectionsSection:
             upsert(conn, standing_rejection, [_row(item) for item in items], ["kind", "workspace_id", "object"])
 
     def clear(self, keys: Iterable[RecordKey]) -> None:
+        rows = [{"key_kind": k, "key_id": i, "key_object": o} for k, i, o in sorted(set(keys))]
         with self._session.write() as conn:
-            for chunk in chunks(sorted(set(keys)), 200):
-                conn.execute(delete(standing_rejection).where(or_(*(_is(key) for key in chunk))))
+            execute_many(conn, _CLEAR, rows)
 
     def all(self) -> dict[RecordKey, StandingRejection]:
         with self._session.read() as conn:
             rows = conn.execute(select(standing_rejection)).mappings()
             found = [_item(row) for row in rows]
         return {item.key: item for item in found}
-
-
-def _is(key: RecordKey) -> ColumnElement[bool]:
-    c = standing_rejection.c
-    return and_(c.kind == key[0], c.workspace_id == key[1], c.object == key[2])
 
 
 def _row(item: StandingRejection) -> dict[str, object]:

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy import RowMapping, func, select
 
+from sfsync.store.bulk import insert
 from sfsync.store.errors import StoreError
 from sfsync.store.schema import row_result, run
 from sfsync.store.session import Session, utc_now
@@ -72,7 +73,7 @@ class RunsSection:
             return
         rows = [{**r.__dict__, "outcome": str(r.outcome), "fields": list(r.fields)} for r in results]
         with self._session.write() as conn:
-            conn.execute(row_result.insert(), rows)
+            insert(conn, row_result, rows)
 
     def last(self, operation: str | None = None) -> Run | None:
         stmt = select(run).order_by(run.c.started_at.desc(), run.c.id.desc()).limit(1)

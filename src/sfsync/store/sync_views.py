@@ -1,7 +1,8 @@
 """Set-based reads the engine needs on top of the store's sections.
 
 Matching candidates come from equality joins on the mirror's normalised columns; results stream
-(ordered, then grouped in Python) instead of loading tables.
+(ordered, then grouped in Python) instead of loading tables. Each takes the store's public
+`Store.session`, the connection discipline its sections share.
 """
 
 from __future__ import annotations
@@ -213,9 +214,3 @@ def mirror_state(session: Session, sobject: str, sf_id: str) -> tuple[Mapping[st
     with session.read() as conn:
         row = conn.execute(stmt).first()
     return (dict(row.fields), bool(row.is_deleted)) if row else None
-
-
-def session_of(store: Any) -> Session:
-    """The session behind a `Store`, for the set-based reads above."""
-    session: Session = store._session
-    return session

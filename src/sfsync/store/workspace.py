@@ -31,6 +31,10 @@ _TABLES: dict[Kind, tuple[Table, str, str]] = {
     Kind.PERSON: (person, "email_norm", "p_"),
 }
 _META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "domain_reg", "email_norm", "origin"})
+# The value columns of each kind, named once: a plan makes a record from a row for every record it visits.
+_VALUE_COLUMNS = {
+    kind: tuple(c.name for c in table.columns if c.name not in _META_COLUMNS) for kind, (table, *_) in _TABLES.items()
+}
 
 
 class Origin(StrEnum):
@@ -266,7 +270,7 @@ class _Batch:
 
 def record_from_row(kind: Kind, row: Mapping[Any, Any]) -> WorkspaceRecord:
     """A record from a result row holding (at least) the kind's table columns."""
-    table, key_col, _ = _TABLES[kind]
-    values = {c.name: row[c.name] for c in table.columns if c.name not in _META_COLUMNS}
+    key_col = _TABLES[kind][1]
+    values = {name: row[name] for name in _VALUE_COLUMNS[kind]}
     origin = Origin(row.get("origin") or Origin.LOAD)
     return WorkspaceRecord(kind, row["id"], row[key_col], values, dict(row["attributes"]), row["updated_at"], origin)

@@ -23,7 +23,7 @@ from engine_support import (  # noqa: F401 - re-exported for the tests, and the 
 from sfsync.localorg import seeding
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 from sfsync.salesforce.adapter import SalesforceAdapter
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Eq, Query
 
 
 @dataclass
@@ -49,8 +49,8 @@ class Org(RunningOrg):
 
     def records(self, sobject: str, email: str) -> list[dict[str, Any]]:
         fields = ["Id", "Email", "Title", "LastName"] + (["AccountId"] if sobject == "Contact" else [])
-        soql = select(fields, sobject, f"Email = {literal(email)}")
-        return [dict(r) for r in self.port().query(soql)]
+        request = Query(sobject, tuple(fields), Eq("Email", email))
+        return [dict(r) for r in self.port().query(request)]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from engine_support import CONTACTS, PRIVATE_CONTACTS, add_companies, add_people
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
+from sfsync.salesforce.query import And, Eq, Like, Query
 
 pytestmark = pytest.mark.org
 
@@ -22,7 +23,7 @@ def test_an_idn_account_a_person_created_after_the_plan_is_not_created_again(org
     account = org.create("Account", Name="Faß", Website="https://www.faß.de")
     report = apply_plan(port, store, loaded, plan)
     assert ("Account", "create", "conflict") in {(r.sobject, r.action, r.outcome) for r in report.rows}
-    accounts = list(port.query("SELECT Id FROM Account WHERE Website LIKE '%fa%.de%'"))
+    accounts = list(port.query(Query("Account", ("Id",), And((Like("Website", "fa"), Like("Website", ".de"))))))
     assert [a["Id"] for a in accounts] == [account]
 
 
@@ -35,4 +36,4 @@ def test_an_eai_contact_a_person_created_after_the_plan_is_not_created_again(org
     contact = org.create("Contact", LastName="Núñez", Email="josé@faß.de")
     report = apply_plan(port, store, loaded, plan)
     assert [r.outcome for r in report.rows if r.action == "create"] == ["conflict"]
-    assert [c["Id"] for c in port.query("SELECT Id FROM Contact WHERE LastName = 'Núñez'")] == [contact]
+    assert [c["Id"] for c in port.query(Query("Contact", ("Id",), Eq("LastName", "Núñez")))] == [contact]

@@ -15,7 +15,7 @@ from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Eq, Query
 
 pytestmark = pytest.mark.org
 
@@ -153,8 +153,8 @@ def _ada_workspace(target_store) -> str:
 
 
 def _lead_by_ext(org, ext_id: str) -> list[dict[str, Any]]:
-    soql = select(["Id", "Email", "Title", "Company", "Sfsync_Id__c"], "Lead", f"Sfsync_Id__c = {literal(ext_id)}")
-    return [dict(r) for r in org.port().query(soql)]
+    request = Query("Lead", ("Id", "Email", "Title", "Company", "Sfsync_Id__c"), Eq("Sfsync_Id__c", ext_id))
+    return [dict(r) for r in org.port().query(request)]
 
 
 @pytest.mark.parametrize("api", ["rest", "bulk"])

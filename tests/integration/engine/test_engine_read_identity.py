@@ -13,7 +13,7 @@ from sfsync.engine.plans.identity import IdentityKind
 from sfsync.engine.plans.json_form import plan_to_json
 from sfsync.engine.plans.plan import Plan, SkipCode
 from sfsync.render.views import render_plan_view
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Eq, Query
 
 pytestmark = pytest.mark.org
 
@@ -78,7 +78,7 @@ def test_an_email_changed_in_salesforce_moves_the_person_and_the_plan_says_so(or
     assert len(org.records("Contact", "peter.gibbons@initech.example")) == 1
     assert org.records("Contact", "peter@initech.example") == []
     if config is EXT_CONTACTS:
-        rows = list(org.port().query(select(["Sfsync_Id__c"], "Contact", f"Id = {literal(contact)}")))
+        rows = list(org.port().query(Query("Contact", ("Sfsync_Id__c",), Eq("Id", contact))))
         assert rows[0]["Sfsync_Id__c"] == person_id
 
 

@@ -9,6 +9,7 @@ from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.plan import SkipCode
 from sfsync.errors import StalePlanError
+from sfsync.salesforce.query import Eq, Query
 
 pytestmark = pytest.mark.org
 
@@ -46,7 +47,7 @@ def test_contacts_mode_links_new_contact_to_new_account(org, store, write_config
     port, loaded = org.port(), write_config(CONTACTS)
     apply_plan(port, store, loaded, make_plan(port, store, loaded))
     (peter,) = org.records("Contact", "peter@initech.example")
-    (initech,) = list(port.query("SELECT Id FROM Account WHERE Website = 'initech.example'"))
+    (initech,) = list(port.query(Query("Account", ("Id",), Eq("Website", "initech.example"))))
     assert peter["AccountId"] == initech["Id"]
 
 
@@ -117,7 +118,7 @@ def test_rest_and_bulk_write_the_same(org, store, write_config, tmp_path):
         port, loaded = org.port(), write_config(config)
         apply_plan(port, target_store, loaded, make_plan(port, target_store, loaded))
         assert make_plan(port, target_store, loaded).changes == ()
-        rows = port.query("SELECT Email, LastName, Title, Company, LeadSource, Sfsync_Intent__c FROM Lead")
+        rows = port.query(Query("Lead", ("Email", "LastName", "Title", "Company", "LeadSource", "Sfsync_Intent__c")))
         return sorted(tuple(sorted(dict(r).items())) for r in rows), port.call_counts().by_kind
 
     rest, rest_calls = written(store, LEADS)

@@ -19,7 +19,7 @@ from sfsync.engine.plans.plan import Action, SkipCode
 from sfsync.localorg.seed import CustomField, load_seed
 from sfsync.localorg.server import start_in_background
 from sfsync.localorg.testing import EXAMPLE_SEED, LocalOrgHandle
-from sfsync.salesforce.soql import literal, select
+from sfsync.salesforce.query import Eq, Query
 
 pytestmark = pytest.mark.org
 
@@ -69,8 +69,7 @@ def _config(write_config, bounced_policy: str = "owned", extra: str = ""):
 
 
 def _contact(org, email: str, *fields: str) -> dict:
-    soql = select(["Id", *fields], "Contact", f"Email = {literal(email)}")
-    (record,) = org.port().query(soql)
+    (record,) = org.port().query(Query("Contact", ("Id", *fields), Eq("Email", email)))
     return dict(record)
 
 
@@ -96,7 +95,7 @@ def test_values_in_salesforce_form_are_not_written_again(org, store, write_confi
     jared = _contact(org, "jared@aviato.example", "Channels__c", "ReportsToId", "EmailBouncedDate", "AccountId")
     assert (jared["Channels__c"], jared["ReportsToId"]) == ("Email;Events", manager)
     assert jared["EmailBouncedDate"] == "2024-01-31T10:00:00.000+0000"
-    (account,) = port.query(select(["Id", "AnnualRevenue"], "Account", f"Id = {literal(jared['AccountId'])}"))
+    (account,) = port.query(Query("Account", ("Id", "AnnualRevenue"), Eq("Id", jared["AccountId"])))
     assert account["AnnualRevenue"] == 1234567.891  # more decimals than the field's scale of 0, kept as sent
     assert make_plan(port, store, loaded).changes == ()
     org.edit("Account", account["Id"], AnnualRevenue=1234568)  # as the UI rounds it to the scale
@@ -149,7 +148,7 @@ def test_fill_empty_raises_a_false_checkbox_and_never_clears_a_true_one(org, sto
 
 
 def test_an_owner_exclusion_with_a_15_character_id_matches_the_mirror(org, store, write_config):
-    (ada,) = org.port().query(select(["Id"], "User", "Username = 'ada@acme.local'"))
+    (ada,) = org.port().query(Query("User", ("Id",), Eq("Username", "ada@acme.local")))
     org.create("Contact", LastName="Bighetti", Email="nelson@hooli.example")  # ada owns what ada creates
     add_people(store, {"email": "nelson@hooli.example", "last_name": "Bighetti", "title": "Big Head"})
     exclusion = (

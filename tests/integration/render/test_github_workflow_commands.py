@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from sfsync.cli import run
+from sfsync.engine.plans.file import plan_document
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 from sfsync.render.markdown import LIMIT
 from sfsync.render.views import render_plan_view
@@ -72,7 +72,7 @@ def test_validate_plan_show_and_apply_as_the_workflow_does(
         assert run(["validate", "--online"]) == 0
         assert run(["plan", "-o", "plan.json"]) == 0
         capsys.readouterr()
-        saved = json.loads((workspace / "plan.json").read_text(encoding="utf-8"))
+        saved = plan_document(workspace / "plan.json")
         comment = render_plan_view(saved, "markdown")
         assert len(comment) <= LIMIT
         assert "| Lead |" in comment and "**create**" in comment

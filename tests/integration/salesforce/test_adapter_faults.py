@@ -9,6 +9,9 @@ from sf_org import RunningOrg
 
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import Outcome, WriteOperation, WriteOptions
+from sfsync.salesforce.query import Eq, Query
+
+LEADS = Query("Lead", ("Id",))
 
 
 @pytest.fixture
@@ -26,8 +29,8 @@ def fired(org: RunningOrg) -> list[int]:
 def test_a_failed_read_is_retried_and_succeeds(org: RunningOrg, action: str) -> None:
     port = org.adapter()
     org.faults({"match": {"endpoint": "rest.query"}, "action": action, "every_nth": 2})
-    first = list(port.query("SELECT Id FROM Lead"))  # matched once: passes
-    second = list(port.query("SELECT Id FROM Lead"))  # matched twice: fails, then the retry passes
+    first = list(port.query(LEADS))  # matched once: passes
+    second = list(port.query(LEADS))  # matched twice: fails, then the retry passes
     assert first == second and fired(org) == [1]
     assert port.call_counts().by_kind["query"] == 3
 
@@ -44,9 +47,13 @@ def test_a_dropped_write_comes_back_unknown_and_is_not_sent_again(org: RunningOr
     port = org.adapter()
     org.faults({"match": {"endpoint": "bulk.ingest.patch"}, "action": "commit_then_drop"})
     records = [{"LastName": "Dropped", "Company": "Z", "Email": f"drop{i}@unknown.example"} for i in range(2)]
+    jobs_before = org.app.org.calls.get("bulk.ingest.create", 0)
     results = port.bulk_write("Lead", WriteOperation.INSERT, records)
     assert [r.outcome for r in results] == [Outcome.UNKNOWN, Outcome.UNKNOWN]
-    assert fired(org) == [1]
+    # The close was dropped; simple-salesforce then aborts a job it finds still running (a second PATCH,
+    # dropped too), so the rule fires once or twice with the machine's speed. What matters: one job, sent once.
+    assert fired(org)[0] in (1, 2)
+    assert org.app.org.calls.get("bulk.ingest.create", 0) - jobs_before == 1
     assert port.call_counts().by_kind["bulk_insert"] == 1
 
 
@@ -54,7 +61,7 @@ def test_limit_exhaustion_stops_without_retrying(limited: RunningOrg) -> None:
     port = limited.adapter()
     limited.app.org.api_limit = limited.app.org.api_usage
     with pytest.raises(RemoteError) as caught:
-        list(port.query("SELECT Id FROM Lead"))
+        list(port.query(LEADS))
     assert caught.value.code == "REQUEST_LIMIT_EXCEEDED"
     assert port.call_counts().by_kind["query"] == 1
     with pytest.raises(RemoteError) as caught:
@@ -70,7 +77,7 @@ def test_a_dropped_collections_write_is_unknown_but_was_committed(org: RunningOr
     assert result.outcome is Outcome.UNKNOWN
     assert port.call_counts().by_kind["collections_insert"] == 1
     org.faults()
-    found = list(port.query("SELECT Id FROM Lead WHERE Email = 'dropped@unknown.example'"))
+    found = list(port.query(Query("Lead", ("Id",), Eq("Email", "dropped@unknown.example"))))
     assert len(found) == 1  # committed once, never re-sent
 
 

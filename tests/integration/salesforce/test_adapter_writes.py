@@ -5,6 +5,7 @@ from __future__ import annotations
 from sf_org import RunningOrg
 
 from sfsync.salesforce.port import Outcome, Update, WriteOperation, WriteOptions
+from sfsync.salesforce.query import Like, LikeAt, Query
 
 RESPECT = WriteOptions()
 
@@ -63,7 +64,10 @@ def test_bulk_insert_maps_results_back_to_rows(org: RunningOrg) -> None:
     results = port.bulk_write("Lead", WriteOperation.INSERT, records)
     assert [r.outcome for r in results] == [Outcome.OK, Outcome.REJECTED, Outcome.OK]
     assert results[1].errors[0].code == "REQUIRED_FIELD_MISSING"
-    emails = {r["Id"]: r["Email"] for r in port.query("SELECT Id, Email FROM Lead WHERE Email LIKE '%@bulk.example'")}
+    emails = {
+        r["Id"]: r["Email"]
+        for r in port.query(Query("Lead", ("Id", "Email"), Like("Email", "@bulk.example", LikeAt.ENDS)))
+    }
     assert emails[results[0].id] == "b1@bulk.example" and emails[results[2].id] == "b3@bulk.example"
 
 

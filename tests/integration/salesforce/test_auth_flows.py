@@ -12,6 +12,9 @@ from sfsync.localorg.seed import ConnectedApp
 from sfsync.localorg.tls import signing_key
 from sfsync.salesforce.adapter import SalesforceAdapter
 from sfsync.salesforce.errors import AuthenticationError
+from sfsync.salesforce.query import Query
+
+LEADS = Query("Lead", ("Id",))
 
 KEY, SECRET = "sfsync-local-consumer-key", "sfsync-local-consumer-secret"
 
@@ -24,7 +27,7 @@ def integration_user(org: RunningOrg) -> User:
 
 def assert_connected(port: SalesforceAdapter) -> None:
     assert port.identity().username == "integration@acme.local"
-    assert next(iter(port.query("SELECT Id FROM Account LIMIT 1")))["Id"].startswith("001")
+    assert next(iter(port.query(Query("Account", ("Id",)))))["Id"].startswith("001")
 
 
 def test_password_soap(org: RunningOrg) -> None:
@@ -77,7 +80,7 @@ def test_session_token_and_its_expiry(org: RunningOrg) -> None:
     assert_connected(port)
     org.app.sessions.expire(token)
     with pytest.raises(AuthenticationError) as caught:
-        list(port.query("SELECT Id FROM Lead"))
+        list(port.query(LEADS))
     assert caught.value.code == "INVALID_SESSION_ID" and "fresh" in str(caught.value)
 
 
@@ -85,7 +88,7 @@ def test_expired_session_logs_in_again(org: RunningOrg) -> None:
     port = org.adapter()
     assert_connected(port)
     org.app.sessions.expire_all()
-    assert len(list(port.query("SELECT Id FROM Lead"))) >= 1
+    assert len(list(port.query(LEADS))) >= 1
     refreshed = org.adapter(
         method="refresh_token",
         client_id=KEY,
@@ -93,7 +96,7 @@ def test_expired_session_logs_in_again(org: RunningOrg) -> None:
         refresh_token=org.app.sessions.refresh_token(integration_user(org)),
     )
     org.app.sessions.expire_all()
-    assert len(list(refreshed.query("SELECT Id FROM Lead"))) >= 1
+    assert len(list(refreshed.query(LEADS))) >= 1
     assert refreshed.call_counts().by_kind["login"] == 2
 
 

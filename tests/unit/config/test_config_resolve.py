@@ -60,3 +60,18 @@ def test_ca_bundle_and_store_resolve(write_config: Callable[[str], Path], valid_
     assert resolved.ca_bundle == Path("/etc/ssl/ca.pem")
     assert resolve_store_url(loaded, {"PGPASSWORD": "pg"}) == "postgresql://sfsync:pg@db/sfsync"
     assert resolve_connection(loaded, {**ENVIRON, "CA": ""}).ca_bundle is None
+
+
+def test_a_value_substituted_inside_the_store_url_is_percent_encoded(
+    write_config: Callable[[str], Path], valid_text: str
+) -> None:
+    loaded = load_config(write_config(valid_text + "store: postgresql://sfsync:${PGPASSWORD}@db/sfsync\n"))
+    assert resolve_store_url(loaded, {"PGPASSWORD": "p@ss/w:rd"}) == "postgresql://sfsync:p%40ss%2Fw%3Ard@db/sfsync"
+
+
+def test_a_whole_store_url_from_the_environment_is_taken_as_it_is(
+    write_config: Callable[[str], Path], valid_text: str
+) -> None:
+    loaded = load_config(write_config(valid_text + "store: ${DATABASE_URL}\n"))
+    url = "postgresql://sfsync:p%40ss@db/sfsync?sslmode=require"
+    assert resolve_store_url(loaded, {"DATABASE_URL": url}) == url

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sfsync.config import load_config
-from sfsync.config.source import parse
+from sfsync.config.source import ALIAS_BUDGET, parse
 from sfsync.errors import Position
 
 TEXT = """\
@@ -77,3 +77,23 @@ def test_values_are_plain_python() -> None:
     document = parse("a: 1.5\nb: true\nc: 2024-01-02\nd: [x, 2]\n", "f.yaml")
     assert document.value == {"a": 1.5, "b": True, "c": "2024-01-02", "d": ["x", 2]}
     assert type(document.value["a"]) is float  # type: ignore[index]
+
+
+def _aliases_repeating(count: int) -> str:
+    """A document whose one alias-shared list of `count - 1` scalars is copied once: `count` repeated values."""
+    items = ", ".join(["x"] * (count - 1))
+    return f"a: &shared [{items}]\nb: *shared\n"
+
+
+def test_aliases_may_repeat_up_to_the_budget() -> None:
+    document = parse(_aliases_repeating(ALIAS_BUDGET), "c.yaml")
+    assert document.problems == ()
+    assert document.value == {"a": ["x"] * (ALIAS_BUDGET - 1), "b": ["x"] * (ALIAS_BUDGET - 1)}
+
+
+def test_aliases_that_repeat_more_than_the_budget_are_one_positioned_error() -> None:
+    document = parse(_aliases_repeating(ALIAS_BUDGET + 1), "c.yaml")
+    assert document.value is None
+    [problem] = document.problems
+    assert problem.position == Position("c.yaml", 1, 4)  # the anchored block that is copied
+    assert f"more than {ALIAS_BUDGET:,} values" in problem.summary

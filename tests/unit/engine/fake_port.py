@@ -5,18 +5,21 @@
   rules (`DUPLICATES_DETECTED` with the matched ids) unless `allow_save`;
 - a converted Lead refuses updates; `SystemModstamp` moves on every write;
 - `drop_next_writes` commits a write and then reports its outcome as unknown (a lost response);
-- queries understand the SOQL the engine sends: `SELECT … FROM X [WHERE SystemModstamp >= T]`.
+- queries are typed (`salesforce/query`): the fake evaluates their whole filter tree (`fake_filters`),
+  after compiling them as the adapter would, so a name SOQL refuses fails here too; every query is kept
+  in `queries`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+from fake_filters import holds
 
 from sfsync.localorg.catalog import recorded_describe
 from sfsync.salesforce.describe import describe_digest, object_describe
@@ -34,9 +37,10 @@ from sfsync.salesforce.port import (
     WriteOptions,
     WriteResult,
 )
+from sfsync.salesforce.query import Query
+from sfsync.salesforce.soql import soql_texts
 
 PREFIXES = {"Account": "001", "Contact": "003", "Lead": "00Q", "Opportunity": "006"}
-_SELECT = re.compile(r"SELECT (?P<fields>.+?) FROM (?P<object>\w+)(?: WHERE SystemModstamp >= (?P<stamp>\S+))?", re.I)
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
@@ -68,6 +72,7 @@ class FakePort:
         self.reject_next: dict[str, ErrorDetail] = {}  # object -> error for the next write of it
         self.calls: Counter[str] = Counter()
         self.written: list[tuple[str, str, list[dict[str, Any]]]] = []
+        self.queries: list[Query] = []
         self._ids = itertools.count(1)
         self._clock = itertools.count(1)
 
@@ -102,17 +107,17 @@ class FakePort:
     def identity(self) -> Identity:
         return Identity("00D000000000001AAA", "005000000000001AAA", "sync@example.com", "https://fake", "62.0")
 
-    def describe(self, sobject: str) -> ObjectDescribe:
+    def describe(self, sobject: str, *, known: str | None = None) -> ObjectDescribe:
         self.calls["describe"] += 1
         return self.describes[sobject]
 
-    def query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
+    def query(self, request: Query) -> Iterator[Record]:
         self.calls["query"] += 1
-        return iter(self._select(soql, include_deleted))
+        return iter(self._select(request))
 
-    def bulk_query(self, soql: str, *, include_deleted: bool = False) -> Iterator[Record]:
+    def bulk_query(self, request: Query) -> Iterator[Record]:
         self.calls["bulk_query"] += 1
-        return iter(self._select(soql, include_deleted))
+        return iter(self._select(request))
 
     def retrieve(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[Record | None]:
         self.calls["retrieve"] += 1
@@ -151,16 +156,15 @@ class FakePort:
         return CallCounts(dict(self.calls))
 
     # --- rules -------------------------------------------------------------------------------------------
-    def _select(self, soql: str, include_deleted: bool) -> list[dict[str, Any]]:
-        match = _SELECT.match(soql.strip())
-        assert match, f"the fake does not understand {soql!r}"
-        fields = [f.strip() for f in match["fields"].split(",")]
-        since = match["stamp"]
-        rows = sorted(self.records[match["object"]].values(), key=lambda r: (r["SystemModstamp"], r["Id"]))
+    def _select(self, request: Query) -> list[dict[str, Any]]:
+        soql_texts(request)  # what the adapter would send: names checked, values quoted
+        self.queries.append(request)
+        condition = request.condition()
+        rows = sorted(self.records[request.sobject].values(), key=lambda r: (r["SystemModstamp"], r["Id"]))
         return [
-            {f: r.get(f) for f in fields}
+            {f: r.get(f) for f in request.fields}
             for r in rows
-            if (include_deleted or not r["IsDeleted"]) and (since is None or r["SystemModstamp"] >= _stamp(since))
+            if (request.include_deleted or not r["IsDeleted"]) and holds(condition, r)
         ]
 
     def _write(
@@ -260,11 +264,6 @@ class FakePort:
     def _touch(self, sobject: str, record_id: str) -> None:
         stamp = (EPOCH + dt.timedelta(seconds=next(self._clock))).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
         self.records[sobject][record_id].update(SystemModstamp=stamp, LastModifiedDate=stamp)
-
-
-def _stamp(text: str) -> str:
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
 
 
 def _describe(name: str, extra: Sequence[FieldInfo]) -> ObjectDescribe:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add_people, config_applied
 from fake_port import FakeRule
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.records import FileRecords
 from sfsync.errors import StalePlanError
 
 
@@ -308,3 +311,55 @@ def test_two_records_carrying_the_external_id_are_ambiguous_and_nothing_is_sent(
     held = make_plan(port, store, loaded)
     assert [s.code for s in held.skips if s.workspace.id == ada.id] == ["rejected"]
     assert [c for c in held.changes if c.workspace.id == ada.id] == []
+
+
+def test_bulk_apply_checks_each_operation_right_before_its_job(store, port, write_config, monkeypatch):
+    lead = port.seed("Lead", LastName="Lovelace", Company="Acme", Email="ada@acme.example")
+    add_people(
+        store,
+        {"email": "ada@acme.example", "last_name": "Lovelace", "title": "CTO"},
+        {"email": "bob@acme.example", "last_name": "Builder"},
+    )
+    loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk,"))
+    plan = make_plan(port, store, loaded)
+    assert {(c.sobject, str(c.action)) for c in plan.changes} == {("Lead", "create"), ("Lead", "update")}
+    write = port.bulk_write
+
+    def a_person_edits_while_the_creates_job_runs(sobject, operation, records, external_id_field=None):
+        if str(operation) == "insert":
+            port.edit("Lead", lead, Title="Chief Scientist")
+        return write(sobject, operation, records, external_id_field)
+
+    monkeypatch.setattr(port, "bulk_write", a_person_edits_while_the_creates_job_runs)
+    port.queries.clear()
+    report = apply_plan(port, store, loaded, plan)
+    assert [q.sobject for q in port.queries if q.include_deleted] == ["Lead", "Lead"]  # one check per job
+    assert port.calls["bulk"] == 2  # the creates' job and the updates' job
+    assert port.records["Lead"][lead]["Title"] == "Chief Scientist"  # the edit made during the first job is kept
+    assert {r.outcome for r in report.rows} == {"written"} and any("Title" in r.dropped for r in report.rows)
+
+
+def test_apply_reads_the_plan_a_chunk_at_a_time(store, port, write_config, monkeypatch):
+    add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}"} for n in range(450)))
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    assert len(plan.changes) == 450
+    passes: list[list[int]] = []  # per pass over the changes, how many it has read so far
+
+    def read():
+        passes.append(read_so_far := [0])
+        for change in plan.changes:
+            read_so_far[0] += 1
+            yield change
+
+    read_at_sends: list[int] = []
+    insert = port.insert
+
+    def counted_insert(*args, **kwargs):
+        read_at_sends.append(passes[-1][0])
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(port, "insert", counted_insert)
+    report = apply_plan(port, store, loaded, replace(plan, changes=FileRecords(450, read)))
+    assert report.counts() == {"written": 450} and len(port.live("Lead")) == 450
+    assert read_at_sends == [200, 400, 450]  # each collection sent once read, before the next is read

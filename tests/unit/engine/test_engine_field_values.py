@@ -238,3 +238,16 @@ def test_stored_form_is_stable_and_equal_to_what_was_sent(field, value):
     except InvalidValue:
         return
     assert semantics.same(value, sent)
+
+
+@pytest.mark.parametrize("value", [";", " ; ", ";;", [], [";"], [" ", ";"]])
+def test_a_multi_select_value_of_separators_only_is_empty(value):
+    semantics = kind("multipicklist")
+    assert semantics.is_empty(value) and semantics.to_salesforce(value) is None
+    assert semantics.same(value, None) and semantics.stored(value) is None
+
+
+def test_a_listed_multi_select_value_holding_a_separator_is_several_values():
+    semantics = kind("multipicklist")
+    assert semantics.same(["a;b", "b"], "b;a")
+    assert semantics.stored(semantics.stored(["a;b"])) == semantics.stored("a;b")

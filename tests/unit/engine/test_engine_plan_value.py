@@ -8,7 +8,7 @@ import pytest
 from engine_support import CONTACTS, add_companies, add_people
 
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.file import plan_from_text, plan_to_text
+from sfsync.engine.plans.file import plan_from_file, save_plan
 from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
 from sfsync.errors import UsageError
 from sfsync.render.views import render_plan_view
@@ -38,8 +38,9 @@ def _stable(document: dict) -> dict:
     return document
 
 
-def test_json_round_trip_is_lossless(plan):
-    assert plan_from_text(plan_to_text(plan)) == plan
+def test_json_round_trip_is_lossless(plan, tmp_path):
+    save_plan(plan, tmp_path / "plan.json")
+    assert plan_from_file(tmp_path / "plan.json") == plan
     assert plan_from_json(json.loads(json.dumps(plan_to_json(plan)))) == plan
 
 
@@ -53,13 +54,14 @@ def test_plan_text_snapshot(plan, snapshot):
     assert text == snapshot
 
 
-def test_unknown_format_version_is_refused(plan):
+def test_unknown_format_version_is_refused(plan, tmp_path):
     document = plan_to_json(plan)
     document["format_version"] = 99
     with pytest.raises(UsageError, match="format_version 99"):
         plan_from_json(document)
     with pytest.raises(UsageError, match="not a plan file"):
-        plan_from_text("{not json")
+        (tmp_path / "plan.json").write_text("{not json", encoding="utf-8")
+        plan_from_file(tmp_path / "plan.json")
 
 
 def test_a_plan_saved_before_identity_changes_existed_still_reads(plan):

@@ -1,12 +1,12 @@
 """The read pass leaves sfsync's own writes out (dedicated login), and apply's mirror makes that safe.
 
 Over a fake that records `LastModifiedById`: the port's writes are sfsync's, `seed`/`edit` a person's.
+The fake evaluates the read's whole filter, `LastModifiedById != …` included.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -19,14 +19,14 @@ from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.reading.refresh import incremental_where, own_writes_user
+from sfsync.engine.reading.refresh import own_writes_user, read_query
+from sfsync.salesforce.query import Ne, Query
+from sfsync.salesforce.soql import compile_query
 from sfsync.store.mirror import Watermark
 from sfsync.store.runs import Outcome, RowResult
 
 SFSYNC_USER = FakePort().identity().user_id
 PERSON = "005000000000002AAA"
-_NOT_BY = re.compile(r" AND LastModifiedById != '(?P<user>\w+)'")
-_FROM = re.compile(r" FROM (?P<object>\w+)")
 
 
 class AuditedPort(FakePort):
@@ -35,7 +35,11 @@ class AuditedPort(FakePort):
     def __init__(self) -> None:
         super().__init__({name: SFSYNC_FIELDS for name in ("Account", "Contact", "Lead")})
         self.actor = PERSON
-        self.soql: list[str] = []
+
+    @property
+    def soql(self) -> list[str]:
+        """What the adapter would have sent for each query so far."""
+        return [compile_query(query) for query in self.queries]
 
     def _write(self, *args: Any, **kwargs: Any) -> Any:
         self.actor = SFSYNC_USER
@@ -47,15 +51,6 @@ class AuditedPort(FakePort):
     def _touch(self, sobject: str, record_id: str) -> None:
         super()._touch(sobject, record_id)
         self.records[sobject][record_id]["LastModifiedById"] = self.actor
-
-    def _select(self, soql: str, include_deleted: bool) -> list[dict[str, Any]]:
-        self.soql.append(soql)
-        rows = super()._select(_NOT_BY.sub("", soql), include_deleted)
-        found, sobject = _NOT_BY.search(soql), _FROM.search(soql)
-        if found is None or sobject is None:
-            return rows
-        records = self.records[sobject["object"]]
-        return [r for r in rows if records[r["Id"]]["LastModifiedById"] != found["user"]]
 
 
 @pytest.fixture
@@ -94,7 +89,7 @@ def test_the_next_plan_reads_none_of_sfsync_own_writes(port, store, write_config
     )
     loaded = write_config(LEADS)
     _apply_fresh_plan(port, store, loaded)
-    port.soql.clear()
+    port.queries.clear()
     again = make_plan(port, store, loaded)
     assert again.changes == ()
     assert {name: counts["read"] for name, counts in again.refresh.items()} == dict.fromkeys(
@@ -120,7 +115,7 @@ def test_bulk_reads_leave_own_writes_out_too(port, store, write_config):
     add_people(store, {"email": "marie@radium.example", "title": "Physicist"})
     loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk,"))
     _apply_fresh_plan(port, store, loaded)
-    port.soql.clear()
+    port.queries.clear()
     before = port.calls["bulk_query"]
     again = make_plan(port, store, loaded)
     assert port.calls["bulk_query"] - before == 4
@@ -137,7 +132,7 @@ def test_a_shared_login_reads_own_writes_back(port, store, tmp_path):
     )
     shared = with_login(tmp_path, LEADS, "shared")
     _apply_fresh_plan(port, store, shared)
-    port.soql.clear()
+    port.queries.clear()
     again = make_plan(port, store, shared)
     assert again.refresh["Lead"]["read"] == 2
     assert port.soql and not [soql for soql in port.soql if "LastModifiedById" in soql]
@@ -151,7 +146,7 @@ def test_a_lost_create_answer_is_read_back_and_linked(port, store, write_config)
     port.drop_next_writes = 1  # the creates' call: Salesforce saved the Lead, the answer was lost
     report = apply_plan(port, store, loaded, make_plan(port, store, loaded))
     assert [r.outcome for r in report.rows if r.workspace_id == person] == ["unknown"]
-    port.soql.clear()
+    port.queries.clear()
     second = make_plan(port, store, loaded)
     assert port.soql and not [soql for soql in port.soql if "LastModifiedById" in soql]
     assert second.refresh["Lead"]["linked"] == 1
@@ -180,11 +175,16 @@ def test_only_a_dedicated_login_leaves_own_writes_out(port, store, tmp_path, log
     assert own_writes_user(port, store, with_login(tmp_path, LEADS, login).config) is None
 
 
-def test_the_incremental_condition():
-    mark = Watermark("Lead", dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC), frozenset())
-    assert incremental_where(mark) == "SystemModstamp >= 2026-01-02T03:04:05Z"
-    assert incremental_where(mark, "005x'y") == (
-        "SystemModstamp >= 2026-01-02T03:04:05Z AND LastModifiedById != '005x\\'y'"
+def test_the_incremental_query():
+    stamp = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    mark = Watermark("Lead", stamp, frozenset())
+    assert read_query("Lead", ["Id"], None) == Query("Lead", ("Id",), include_deleted=True)
+    assert read_query("Lead", ["Id"], mark) == Query("Lead", ("Id",), since=stamp, include_deleted=True)
+    assert read_query("Lead", ["Id"], mark, "005x'y") == Query(
+        "Lead", ("Id",), Ne("LastModifiedById", "005x'y"), since=stamp, include_deleted=True
+    )
+    assert compile_query(read_query("Lead", ["Id"], mark, "005x'y")) == (
+        "SELECT Id FROM Lead WHERE (SystemModstamp >= 2026-01-02T03:04:05+00:00 AND LastModifiedById != '005x\\'y')"
     )
 
 

@@ -47,6 +47,14 @@ def test_templates_render_and_failures_name_the_default():
     assert ok[0].value == "[not provided]"
 
 
+def test_a_template_that_grows_with_a_records_data_fails_within_its_budget_naming_the_default():
+    defaults = [("default", {"Description": "{{ person.title * 1000000000 }}"})]
+    with pytest.raises(TemplateFailure) as failure:
+        wanted_values("Lead", {}, defaults, CONTEXT, "S_")
+    assert failure.value.path == ("defaults", "Lead", "Description")
+    assert "longer than 131,072" in str(failure.value)
+
+
 @pytest.mark.parametrize(
     ("policy", "before", "ledger", "expected"),
     [

@@ -19,6 +19,13 @@ from sfsync.render.diagnostics import redact, render_diagnostics
         ("store: postgresql://sfsync:pw@db/sfsync", "store: postgresql://sfsync:********@db/sfsync"),
         ("store: postgresql://sfsync:${PG}@db/sfsync", "store: postgresql://sfsync:${PG}@db/sfsync"),
         ("    username: ops@example.com", "    username: ops@example.com"),
+        (
+            "store: postgresql://u@db/s?sslmode=require&password=pw",
+            "store: postgresql://u@db/s?sslmode=require&password=********",
+        ),
+        ("store: postgresql://u@db/s?password=${PG}", "store: postgresql://u@db/s?password=${PG}"),
+        ("    ? [client_secret, abc123]", "    ? ********"),
+        ("    ? {password: abc123}", "    ? ********"),
     ],
 )
 def test_redact(line: str, expected: str) -> None:

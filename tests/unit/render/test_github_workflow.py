@@ -49,7 +49,7 @@ def resolve(words: list[str]) -> tuple[click.Command, list[str]]:
     command: click.Command = cli
     rest = list(words)
     while isinstance(command, click.Group) and rest and not rest[0].startswith("-"):
-        found = command.commands.get(rest[0])
+        found = command.get_command(click.Context(command), rest[0])  # the CLI loads its commands on use
         assert found is not None, f"`sfsync {' '.join(words)}`: no command {rest[0]!r}"
         command, rest = found, rest[1:]
     return command, rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ from plan_cases import CASES, case_json
 from sfsync.catalogue import Kind
 from sfsync.config import load_config
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.json_form import plan_to_json
-from sfsync.render.plan_schema import plan_schema, schema_text
+from sfsync.engine.plans.file import save_plan
+from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
+from sfsync.render.plan_schema import plan_problems, plan_schema, schema_text
 from sfsync.store import open_store
 from sfsync.store.workspace import RecordUpdate
 
@@ -98,7 +100,8 @@ def test_the_schema_refuses_another_major_version_and_unknown_codes() -> None:
     validator = Draft202012Validator(plan_schema())
     body = json.loads(json.dumps(case_json("every_skip")))
     assert validator.is_valid(body)
-    assert not validator.is_valid({**body, "format_version": 2})
+    assert not validator.is_valid({**body, "format_version": 1})
+    assert not validator.is_valid({**body, "format_version": 3})
     body["skips"][0]["code"] = "because"
     assert not validator.is_valid(body)
 
@@ -113,7 +116,7 @@ def test_additive_keys_do_not_break_readers_of_the_published_schema() -> None:
 def schema_keys(schema: dict[str, Any]) -> set[str]:
     keys = set(schema["properties"])
     for definition in schema["$defs"].values():
-        keys |= set(definition["properties"])
+        keys |= set(definition.get("properties", {}))
     return keys
 
 
@@ -121,3 +124,16 @@ def test_the_format_document_describes_every_key() -> None:
     document = (ROOT / "docs" / "plan-format.md").read_text(encoding="utf-8")
     missing = sorted(key for key in schema_keys(plan_schema()) if f"`{key}`" not in document)
     assert not missing, f"docs/plan-format.md does not describe {missing}"
+
+
+def test_every_line_of_a_saved_plan_file_matches_its_definition(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    save_plan(plan_from_json(case_json("every_skip")), path, bytes(32))
+    schema = plan_schema()
+    header, *lines = (json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines())
+    definitions = schema["$defs"]
+    Draft202012Validator({"$defs": definitions, **definitions["PlanFileHeader"]}).validate(header)
+    line_schema = Draft202012Validator({"$defs": definitions, **definitions["PlanFileLine"]})
+    assert len(lines) > 2 and all(line_schema.is_valid(line) for line in lines)
+    assert not line_schema.is_valid({"change": {"key": 1}}) and not line_schema.is_valid({"seal": "edited"})
+    assert plan_problems(header, "header") == [] and plan_problems({**header, "records": {}}, "header") != []

@@ -9,10 +9,10 @@ import pytest
 from plan_cases import ENCRYPTED, SECRET_VALUES, case_json
 
 from sfsync.engine.row_report import RowReport
+from sfsync.engine.sensitive import encrypted_fields
 from sfsync.render.events import NdjsonSink, emit_plan
 from sfsync.render.redact import (
     SENSITIVE,
-    encrypted_fields,
     looks_secret,
     redact_plan,
     scrubber,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from sfsync.salesforce.adapter import BULK_MAX_POLL_SECONDS, SalesforceAdapter
+from sfsync.salesforce.writes import BULK_MAX_POLL_SECONDS, poll_interval
 
 
 def interval(rows: int, bulk_wait: float = 1.0) -> float:
-    return SalesforceAdapter._poll_interval(SimpleNamespace(bulk_wait=bulk_wait), rows)  # type: ignore[arg-type]
+    return poll_interval(bulk_wait, rows)
 
 
 def test_a_small_job_is_polled_at_the_configured_pause():

@@ -1,12 +1,31 @@
+"""The compiler from typed queries to SOQL: one test per operator against the exact text, and the splitting."""
+
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sfsync.config.filters import All, Any, Condition, Not, Op
-from sfsync.salesforce.describe import object_describe
-from sfsync.salesforce.soql import SoqlError, compile_where, filter_fields, literal, name, quote, select
+from sfsync.salesforce.query import (
+    And,
+    Eq,
+    Gt,
+    Gte,
+    In,
+    IsNull,
+    Like,
+    LikeAt,
+    Lt,
+    Lte,
+    Ne,
+    Not,
+    Or,
+    Query,
+)
+from sfsync.salesforce.soql import MAX_QUERY_LENGTH, SoqlError, compile_query, literal, name, soql_texts, where_text
 
 
 @pytest.mark.parametrize(
@@ -19,8 +38,8 @@ from sfsync.salesforce.soql import SoqlError, compile_where, filter_fields, lite
         ("x' OR Name != '", r"'x\' OR Name != \''"),
     ],
 )
-def test_quote_escapes_every_special_character(text: str, expected: str) -> None:
-    assert quote(text) == expected
+def test_text_is_quoted_with_every_special_character_escaped(text: str, expected: str) -> None:
+    assert literal(text) == expected
 
 
 def test_literals_by_python_type() -> None:
@@ -29,16 +48,11 @@ def test_literals_by_python_type() -> None:
     assert literal(12) == "12"
     assert literal(1.5) == "1.5"
     assert literal(dt.date(2024, 1, 31)) == "2024-01-31"
-    assert literal(dt.datetime(2024, 1, 31, 10, 0, tzinfo=dt.UTC)) == "2024-01-31T10:00:00Z"
-
-
-def test_strings_become_typed_literals_only_for_matching_field_types() -> None:
-    assert literal("2024-01-31", "date") == "2024-01-31"
-    assert literal("2024-01-31", "string") == "'2024-01-31'"
-    assert literal("2024-01-31; DELETE", "date") == "'2024-01-31; DELETE'"
-    assert literal("TRUE", "boolean") == "true"
-    assert literal("42", "int") == "42"
-    assert literal("4x", "double") == "'4x'"
+    assert literal(dt.datetime(2024, 1, 31, 10, 0, 7, 500_000, tzinfo=dt.UTC)) == "2024-01-31T10:00:07+00:00"
+    assert literal(dt.datetime(2024, 1, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))) == (
+        "2024-01-31T10:00:00+00:00"
+    )
+    assert literal(dt.datetime(2024, 1, 31, 10, 0)) == "2024-01-31T10:00:00+00:00"  # naive: UTC
 
 
 def test_non_finite_numbers_and_bad_names_are_refused() -> None:
@@ -49,66 +63,98 @@ def test_non_finite_numbers_and_bad_names_are_refused() -> None:
     assert name("Account.Owner.Name") == "Account.Owner.Name"
 
 
-def _lead_describe():  # a reduced describe with typed fields
-    return object_describe(
-        {
-            "name": "Lead",
-            "fields": [
-                {"name": "IsConverted", "type": "boolean", "filterable": True},
-                {"name": "CreatedDate", "type": "datetime", "filterable": True},
-                {"name": "NumberOfEmployees", "type": "int", "filterable": True},
-            ],
-        }
+@pytest.mark.parametrize(
+    ("node", "expected"),
+    [
+        (Eq("Email", "a@b.example"), "Email = 'a@b.example'"),
+        (Ne("LastModifiedById", "005x'y"), "LastModifiedById != '005x\\'y'"),
+        (Gt("NumberOfEmployees", 50), "NumberOfEmployees > 50"),
+        (
+            Gte("SystemModstamp", dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)),
+            "SystemModstamp >= 2026-01-02T03:04:05+00:00",
+        ),
+        (Lt("CloseDate", dt.date(2026, 3, 1)), "CloseDate < 2026-03-01"),
+        (Lte("AnnualRevenue", 1.5), "AnnualRevenue <= 1.5"),
+        (Eq("IsConverted", False), "IsConverted = false"),
+        (In("Rating", ("Hot", "Warm")), "Rating IN ('Hot','Warm')"),
+        (In("Rating", ("Hot",), negated=True), "Rating NOT IN ('Hot')"),
+        (In("Rating", ()), "Id = null"),
+        (In("Rating", (), negated=True), "Id != null"),
+        (Like("Website", "50%_off"), "Website LIKE '%50\\%\\_off%'"),
+        (Like("Name", "Ac'me", LikeAt.STARTS), "Name LIKE 'Ac\\'me%'"),
+        (Like("Name", "Inc", LikeAt.ENDS), "Name LIKE '%Inc'"),
+        (IsNull("Industry"), "Industry = null"),
+        (IsNull("Sfsync_Id__c", negated=True), "Sfsync_Id__c != null"),
+        (Not(Eq("Type", "Customer")), "(NOT Type = 'Customer')"),
+        (And((Eq("Type", "A"), Eq("Rating", "Hot"))), "(Type = 'A' AND Rating = 'Hot')"),
+        (Or((Eq("Type", "A"), IsNull("Type"))), "(Type = 'A' OR Type = null)"),
+        (And(()), "Id != null"),
+        (Or(()), "Id = null"),
+    ],
+)
+def test_each_operator_compiles_to_its_soql(node, expected) -> None:
+    assert where_text(node) == expected
+
+
+def test_a_query_with_since_and_a_nested_tree() -> None:
+    since = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    tree = And((Eq("Type", "Customer"), Or((Like("Name", "acme"), Not(In("Rating", ("Hot",)))))))
+    query = Query("Account", ("Id", "Name"), tree, since=since, include_deleted=True)
+    assert compile_query(query) == (
+        "SELECT Id, Name FROM Account WHERE (SystemModstamp >= 2026-01-02T03:04:05+00:00 AND "
+        "(Type = 'Customer' AND (Name LIKE '%acme%' OR (NOT Rating IN ('Hot')))))"
     )
-
-
-def test_compile_filter_tree() -> None:
-    tree = All(
-        all=[
-            Condition(field="Type", op=Op.EQ, value="Customer"),
-            Any(
-                any=[
-                    Condition(field="Name", op=Op.CONTAINS, value="50%_off"),
-                    Condition(field="Industry", op=Op.IS_NULL),
-                ]
-            ),
-            Not(**{"not": Condition(field="Rating", op=Op.IN, value=["Hot", "Warm"])}),
-        ],
-        salesforce="Account",
-    )
-    assert compile_where(tree) == (
-        "(Type = 'Customer' AND (Name LIKE '%50\\%\\_off%' OR Industry = null) AND (NOT Rating IN ('Hot', 'Warm')))"
-    )
-
-
-def test_compile_uses_the_describe_for_literal_types() -> None:
-    describe = _lead_describe()
-    assert compile_where(Condition(field="IsConverted", op=Op.EQ, value="false"), describe) == "IsConverted = false"
-    assert (
-        compile_where(Condition(field="NumberOfEmployees", op=Op.GTE, value=50), describe) == "NumberOfEmployees >= 50"
-    )
-
-
-def test_injection_through_a_value_stays_inside_the_literal() -> None:
-    where = compile_where(Condition(field="Name", op=Op.EQ, value="a' OR Name != 'b"))
-    assert where == "Name = 'a\\' OR Name != \\'b'"
-    with pytest.raises(SoqlError):
-        compile_where(Condition(field="Name = 'x' OR Id", op=Op.EQ, value="b"))
-
-
-def test_filter_fields_inherit_the_salesforce_object_and_keep_their_path() -> None:
-    tree = All(
-        all=[Condition(field="IsClosed", op=Op.EQ, value=False), Condition(field="company.name", op=Op.EQ, value="x")],
-        salesforce="Opportunity",
-    )
-    found = list(filter_fields(tree, ("exclusions", 0, "where")))
-    assert [(f.sobject, f.field, f.path) for f in found] == [
-        ("Opportunity", "IsClosed", ("exclusions", 0, "where", "all", 0, "field")),
-        ("Opportunity", "company.name", ("exclusions", 0, "where", "all", 1, "field")),
+    assert compile_query(Query("Lead", ("Id",))) == "SELECT Id FROM Lead"
+    assert soql_texts(Query("Lead", ("Id",), Eq("Email", "a@b.example"))) == [
+        "SELECT Id FROM Lead WHERE Email = 'a@b.example'"
     ]
-    workspace_only = Condition(field="company.intent_level", op=Op.IN, value=["High"])
-    assert list(filter_fields(workspace_only)) == []
 
 
-def test_select_checks_names() -> None:
-    assert select(["Id", "Email"], "Lead", "Email = 'a@b.c'") == "SELECT Id, Email FROM Lead WHERE Email = 'a@b.c'"
+def test_injection_through_a_value_stays_inside_the_literal_and_bad_names_are_refused() -> None:
+    assert where_text(Eq("Name", "a' OR Name != 'b")) == "Name = 'a\\' OR Name != \\'b'"
+    with pytest.raises(SoqlError):
+        where_text(Eq("Name = 'x' OR Id", "b"))
+    with pytest.raises(SoqlError):
+        compile_query(Query("Lead; DELETE", ("Id",)))
+    with pytest.raises(SoqlError):
+        compile_query(Query("Lead", ("Id, (SELECT Id FROM Contacts)",)))
+
+
+def _values_in(texts: list[str]) -> list[str]:
+    return [v for text in texts for v in re.findall(r"'([^']*)'", text)]
+
+
+def test_a_long_in_list_is_split_into_texts_within_the_length() -> None:
+    emails = tuple(f"person.number{n:05}@example-company-{n % 97}.com" for n in range(3000))
+    texts = soql_texts(Query("Lead", ("Id", "Email"), In("Email", emails)))
+    assert len(texts) > 1 and all(len(t) <= MAX_QUERY_LENGTH for t in texts)
+    assert 3000 * 40 // MAX_QUERY_LENGTH < len(texts) <= 3000 * 50 // MAX_QUERY_LENGTH + 1
+    assert _values_in(texts) == list(emails)  # every value once, in order
+    assert all(t.startswith("SELECT Id, Email FROM Lead WHERE Email IN (") for t in texts)
+
+
+def test_a_long_or_inside_the_since_and_is_split_keeping_the_rest() -> None:
+    since = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+    likes = tuple(Like("Website", f"company{n}.example") for n in range(1500))
+    query = Query("Account", ("Id", "Website"), And((Ne("OwnerId", "005A"), Or(likes))), since=since)
+    texts = soql_texts(query, max_length=5_000)
+    assert len(texts) > 1 and all(len(t) <= 5_000 for t in texts)
+    assert all(
+        "SystemModstamp >= 2026-01-02T00:00:00+00:00 AND (OwnerId != '005A' AND (Website LIKE" in t for t in texts
+    )
+    assert [v for v in _values_in(texts) if v.startswith("%")] == [f"%company{n}.example%" for n in range(1500)]
+
+
+def test_a_list_that_cannot_be_split_goes_whole() -> None:
+    query = Query("Lead", ("Id",), Not(In("Email", tuple(f"e{n}@x.example" for n in range(3000)))))
+    assert soql_texts(query) == [compile_query(query)]
+
+
+@given(st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=300), st.integers(400, 3000))
+def test_splitting_keeps_every_value_once_and_each_text_within_the_budget(values, budget) -> None:
+    texts = soql_texts(Query("Contact", ("Id",), In("LastName", tuple(values))), max_length=budget)
+    head = len("SELECT Id FROM Contact WHERE LastName IN ()")
+    fits_alone = all(head + len(literal(v)) <= budget for v in values)
+    assert not fits_alone or all(len(t) <= budget for t in texts)
+    parts = [re.sub(r"^SELECT Id FROM Contact WHERE LastName IN \(|\)$", "", t) for t in texts]
+    assert ",".join(parts) == ",".join(literal(v) for v in values)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def test_every_broken_csv_row_is_rejected_by_line_and_the_good_ones_load(store: 
     assert reasons[3].startswith("bad email")
     assert reasons[4] == "missing key: email (or id)"
     assert reasons[5] == "wrong column count: expected 6, found 3"
-    assert reasons[6] == "invalid UTF-8"
+    assert reasons[6].startswith("invalid UTF-8; the file looks like ")
     assert reasons[7].startswith("bad boolean 'maybe'")
     assert reasons[8].startswith("bad date '01/02/2024'")
     assert reasons[9].startswith("bad domain") and "'company_domain'" in reasons[9]
@@ -89,7 +90,7 @@ def test_every_broken_jsonl_row_is_rejected_by_line(store: Store) -> None:
     assert reasons[4].startswith("bad number 'many'") and reasons[5].startswith("bad number '1e400'")
     assert reasons[6].startswith("bad currency code") and reasons[7].startswith("bad intent level")
     assert reasons[8].startswith("invalid JSON") and reasons[9] == "expected a JSON object"
-    assert reasons[10] == "invalid UTF-8"
+    assert reasons[10].startswith("invalid UTF-8; the file looks like ")
 
 
 def test_line_numbers_count_physical_lines_across_quoted_newlines(store: Store, tmp_path: Path) -> None:
@@ -169,3 +170,39 @@ def test_an_attribute_loaded_again_in_another_case_replaces_it(store: Store, tmp
     load(store, tmp_path / "again.csv", Kind.PERSON)
     ada = store.workspace.find(Kind.PERSON, "ada@example.com")
     assert ada is not None and ada.attributes == {"notes": "again"}
+
+
+def test_hostile_jsonl_rows_are_rejected_by_line_and_every_good_row_loads(store: Store, tmp_path: Path) -> None:
+    lines = [
+        '{"email": "a@initech.example"}',
+        '{"email": "b@initech.example", "first_name": "\\ud800"}',
+        '{"email": "c@initech.example", "first_name": ' + "[" * 3000 + "]" * 3000 + "}",
+        '{"email": "d@initech.example", "score": ' + "9" * 5000 + "}",
+        '{"email": "e@initech.example", "first_name": "nul\\u0000here"}',
+        '{"email": "f@initech.example", "score": Infinity}',
+        '{"email": "g@initech.example", "x": {"\\udfff": 1}}',
+        '{"email": "h@initech.example"}',
+    ]
+    path = tmp_path / "people.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary, rejections = load(store, path, Kind.PERSON, batch_size=2)  # a bad row inside every batch
+    reasons = {r.line: r.reason for r in rejections}
+    assert summary == LoadSummary(loaded=2, rejected=6)
+    assert sorted(reasons) == [2, 3, 4, 5, 6, 7]
+    assert "lone surrogate" in reasons[2] and "lone surrogate" in reasons[7]
+    assert reasons[3] == "invalid JSON: nested too deeply"
+    assert reasons[4] == f"invalid JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
+    assert "U+0000" in reasons[5] and reasons[6] == "invalid JSON: Infinity is not a JSON value"
+    assert store.workspace.find(Kind.PERSON, "h@initech.example") is not None
+
+
+def test_a_csv_in_another_encoding_says_which_and_how_to_convert_it(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    rows = ["email,first_name,title"] + [f"p{n}@initech.example,João,Diretor de Operações" for n in range(20)]
+    path.write_bytes("\n".join(rows).encode("cp1252"))
+    summary, rejections = load(store, path, Kind.PERSON)
+    assert summary.rejected == 20
+    first, *rest = rejections
+    assert first.line == 2 and first.reason.startswith("invalid UTF-8; the file looks like CP1252")
+    assert f"iconv -f CP1252 -t UTF-8 {path} > {tmp_path / 'people-utf8.csv'}" in first.reason
+    assert {r.reason for r in rest} == {"invalid UTF-8"}  # said once, not on every line

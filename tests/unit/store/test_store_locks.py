@@ -115,3 +115,23 @@ def test_two_processes_racing_for_the_lock_exactly_one_wins(store_url: str, tmp_
 def test_holder_info_describes_this_process() -> None:
     info = HolderInfo.current()
     assert info.pid == os.getpid() and info.host == socket.gethostname() and info.user
+
+
+def _dead_pid() -> int:
+    """The pid of a process of this host that has exited (and been reaped)."""
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    return int(child.stdout)
+
+
+def test_a_lock_whose_process_died_on_this_host_is_taken_over(store: Store) -> None:
+    dead = store.locks.acquire("plan", HolderInfo(socket.gethostname(), _dead_pid(), "ci"))
+    if dead._conn is not None:
+        dead._conn.invalidate()  # PostgreSQL: the process's session ended with it
+    with store.locks.acquire("apply") as lock:
+        assert [h.id for h in store.locks.holders()] == [lock.holder.id]
+
+
+def test_a_lock_of_a_live_process_or_another_host_is_not_taken_over(store: Store) -> None:
+    for holder in (HolderInfo(socket.gethostname(), os.getpid(), "ci"), HolderInfo("other-host", _dead_pid(), "ci")):
+        with store.locks.acquire("plan", holder), pytest.raises(LockedError):
+            store.locks.acquire("apply")

@@ -126,3 +126,22 @@ def test_a_store_made_before_plan_seals_gets_a_key_when_opened(store_url: str) -
     with open_store(store_url) as upgraded:
         assert len(upgraded.plan_key.key()) == 32
         assert upgraded.schema_version() == MIGRATIONS[-1].version
+
+
+def test_a_store_of_a_newer_schema_is_refused_with_both_versions(store_url: str) -> None:
+    with open_store(store_url) as store, store.transaction() as conn:
+        conn.execute(
+            text("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', CURRENT_TIMESTAMP)")
+        )
+    latest = max(m.version for m in MIGRATIONS)
+    with pytest.raises(StoreError, match=f"schema is version 999, newer than .* knows \\(version {latest}\\)"):
+        open_store(store_url)
+
+
+def test_an_empty_store_file_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "sfsync.db"
+    path.touch()
+    for create in (True, False):
+        with pytest.raises(StoreError, match=r"the file is empty \(0 bytes\)"):
+            open_store(f"sqlite:///{path}", create=create)
+    assert path.stat().st_size == 0

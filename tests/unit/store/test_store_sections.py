@@ -6,6 +6,7 @@ import pytest
 
 from sfsync.catalogue import Kind
 from sfsync.store import Store, StoreError
+from sfsync.store.backend import redact
 from sfsync.store.intents import IntentState
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
@@ -218,3 +219,19 @@ def test_a_failed_transaction_leaves_no_trace(store: Store) -> None:
         store.meta.bump_serial()
     assert store.links.by_sf_id("Contact", "003A") is not None
     assert store.meta.version().serial == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://sfsync:pw@db/s", "postgresql://sfsync:***@db/s"),
+        (
+            "postgresql://sfsync@db/s?sslmode=require&password=pw",
+            "postgresql://sfsync@db/s?password=***&sslmode=require",  # the query in key order
+        ),
+        ("postgresql+psycopg://sfsync@db/s?PassWord=pw", "postgresql://sfsync@db/s?PassWord=***"),
+        ("sqlite:///state/sfsync.db", "sqlite:///state/sfsync.db"),
+    ],
+)
+def test_a_store_url_is_shown_without_its_password(url: str, shown: str) -> None:
+    assert redact(url) == shown

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
@@ -25,7 +25,7 @@ from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
-from sfsync.engine.plans.plan import Plan, RecordChange, SkipCode
+from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS, reread_fields
 from sfsync.engine.row_report import RowReport
@@ -59,11 +59,15 @@ class ApplyReport:
 
 
 def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
-    """The describes the plan was made with, as they are now; an object no longer visible is left out (moved)."""
+    """The describes the plan was made with, as they are now; an object no longer visible is left out (moved).
+
+    The port is given the plan's digest of each: a describe it confirmed with that digest a moment ago
+    (the plan's own) is not asked for again.
+    """
     found = {}
-    for name in plan.fingerprint.describes:
+    for name, planned in plan.fingerprint.describes.items():
         try:
-            found[name] = port.describe(name)
+            found[name] = port.describe(name, known=planned)
         except RemoteError as error:
             if error.code != "NOT_FOUND":
                 raise
@@ -103,12 +107,13 @@ def apply_plan(
     refs: dict[str, str] = {}
     interrupted, error = False, ""
     try:
-        for (_, sobject), group in itertools.groupby(plan.changes, key=lambda c: (c.batch, c.sobject)):
-            changes = list(group)
+        runs = _object_runs(plan.changes)  # one pass first: how many changes each object's run holds
+        groups = itertools.groupby(plan.changes, key=_object_of)
+        for ((_, sobject), group), total in zip(groups, runs, strict=True):
             describe = describes.get(sobject) or port.describe(sobject)
             since = _watermark(plan, sobject)
             sent = _send_object(
-                port, store, loaded, describe, changes, refs, rows, run.id, since, stop, progress, sensitive
+                port, store, loaded, describe, (group, total), refs, rows, run.id, since, stop, progress, sensitive
             )
             if not sent:
                 interrupted = True
@@ -129,12 +134,25 @@ def apply_plan(
     return report
 
 
+def _object_of(change: RecordChange) -> tuple[int, str]:
+    return (change.batch, change.sobject)
+
+
+def _action_of(change: RecordChange) -> Action:
+    return change.action
+
+
+def _object_runs(changes: Iterable[RecordChange]) -> list[int]:
+    """The length of each run of changes to one object (batch, sobject), in plan order."""
+    return [sum(1 for _ in run) for _key, run in itertools.groupby(changes, key=_object_of)]
+
+
 def _send_object(
     port: SalesforcePort,
     store: Store,
     loaded: LoadedConfig,
     describe: ObjectDescribe,
-    changes: Sequence[RecordChange],
+    counted: tuple[Iterable[RecordChange], int],
     refs: dict[str, str],
     rows: list[RowReport],
     run_id: str,
@@ -143,13 +161,19 @@ def _send_object(
     progress: Progress,
     sensitive: SensitiveValues,
 ) -> bool:
-    """Send one object's changes chunk by chunk; False when a stop was requested."""
+    """Send one object's changes (`counted`: read once, and how many) chunk by chunk; False when a stop
+    was requested. A chunk is a collection's worth, or on the Bulk path all of the object's creates,
+    then all its updates. Only the chunk being sent is held, whatever the plan's size."""
+    changes, total = counted
     sobject = describe.name
-    api = choose_api(loaded.config, len(changes))
-    size = max(len(changes), 1) if api == "bulk" else COLLECTION_SIZE
+    api = choose_api(loaded.config, total)
     also_read = reread_fields(sobject, loaded.config, describe)
-    progress.start("apply", sobject, len(changes))
-    for chunk in chunks(changes, size):
+    progress.start("apply", sobject, total)
+    if api == "bulk":  # a job per action, as before when the chunk held both: one action's changes held
+        runs: Iterable[list[RecordChange]] = (list(run) for _, run in itertools.groupby(changes, _action_of))
+    else:
+        runs = chunks(changes, COLLECTION_SIZE)
+    for chunk in runs:
         if stop():
             return False
         bulk = api == "bulk"

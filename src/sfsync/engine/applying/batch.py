@@ -28,7 +28,7 @@ from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.engine.row_report import MatchedRecord, RowReport
 from sfsync.salesforce.port import ErrorDetail, ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
 from sfsync.store import Store
-from sfsync.store.intents import Intent
+from sfsync.store.intents import Intent, Opening
 
 
 @dataclass
@@ -165,15 +165,19 @@ def _checked(
 
 
 def open_intents(store: Store, prepared: Sequence[Prepared], run_id: str) -> dict[str, Intent]:
-    """Write a create intent per create, committed before the call (no external id to upsert on)."""
-    intents = {}
+    """Write a create intent per create, all with one insert committed before the call (no external id
+    to upsert on)."""
+    openings = [
+        Opening(Kind(p.change.workspace.kind), p.change.workspace.id, p.change.sobject, _payload_digest(p.values))
+        for p in prepared
+    ]
     with store.transaction():
-        for item in prepared:
-            change = item.change
-            digest = hashlib.sha256(json.dumps(item.values, sort_keys=True, default=str).encode()).hexdigest()
-            kind = Kind(change.workspace.kind)
-            intents[change.key] = store.intents.open(kind, change.workspace.id, change.sobject, digest, run_id)
-    return intents
+        opened = store.intents.open_many(openings, run_id)
+    return {item.change.key: intent for item, intent in zip(prepared, opened, strict=True)}
+
+
+def _payload_digest(values: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def report_for(item: Prepared, result: WriteResult, match: RuleMatch | None = None) -> RowReport:

@@ -3,18 +3,17 @@
 With `sync.external_id_field`, creates are upserts on the workspace id. When a record in Salesforce
 already carries that id (a rebuilt store, a second store, a person who set it), the upsert would
 overwrite a record sfsync does not know, bypassing the policies and the re-check. So the planned ids
-are looked up right before sending (`WHERE <ext> IN (…)`, packed like the key check): a hit is not
-sent but linked, and the next plan updates it under the normal policies.
+are looked up right before sending (one `In` query, which the adapter splits to SOQL's length): a hit
+is not sent but linked, and the next plan updates it under the normal policies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from sfsync.engine.appeared import packed
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.salesforce.port import SalesforcePort
-from sfsync.salesforce.soql import literal_list, select
+from sfsync.salesforce.query import In, Query
 
 
 def planned_id(change: RecordChange, ext: str | None) -> str | None:
@@ -30,13 +29,8 @@ def carried_ids(port: SalesforcePort, creates: Sequence[RecordChange], ext: str 
     ids = sorted({value for value in (planned_id(c, ext) for c in creates) if value})
     if not ids or not ext:
         return {}
-    sobject = creates[0].sobject
-    found: dict[str, list[str]] = {}
-    for chunk in packed(ids, lambda part: select(["Id", ext], sobject, f"{ext} IN {literal_list(part)}")):
-        rows = port.query(select(["Id", ext], sobject, f"{ext} IN {literal_list(chunk)}"))
-        for value, records in hits_in(rows, ext, set(chunk)).items():
-            found.setdefault(value, []).extend(records)
-    return {value: tuple(sorted(set(records))) for value, records in found.items()}
+    rows = port.query(Query(creates[0].sobject, ("Id", ext), In(ext, tuple(ids))))
+    return hits_in(rows, ext, set(ids))
 
 
 def hits_in(rows: Iterable[Mapping[str, object]], ext: str, wanted: set[str]) -> dict[str, tuple[str, ...]]:

@@ -1,7 +1,8 @@
 """What apply accepts of a plan: only changes sfsync itself plans from this config and these links.
 
 Every change is checked before anything is sent; the first one that fails refuses the whole apply,
-naming the change and the field (`ForeignPlanError`). The seal already proves a saved plan is what
+naming the change and the field (`ForeignPlanError`). The changes are read a few passes over, a
+chunk at a time: a plan read from its file is never held whole. The seal already proves a saved plan is what
 this store's sfsync wrote; these rules hold whatever a plan's origin:
 
 - the change is sfsync's shape: key `<object>/<workspace id>`, once in the plan; a company's Account,
@@ -35,6 +36,7 @@ from sfsync.engine.values import OWNER_FIELD, is_empty
 from sfsync.errors import ForeignPlanError
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 from sfsync.store import Store
+from sfsync.store.bulk import chunks
 
 _KIND_OF = {"Account": str(Kind.COMPANY), "Contact": str(Kind.PERSON), "Lead": str(Kind.PERSON)}
 
@@ -172,14 +174,27 @@ def _check_ledger(store: Store, overwrites: Sequence[tuple[RecordChange, FieldCh
             raise _refuse(change, "if_unchanged, but Salesforce held a value sfsync did not write", item.field)
 
 
-def _check_targets(store: Store, changes: Sequence[RecordChange]) -> None:
-    """Updates go to the workspace record's own (or an unlinked) record, once; creates never duplicate a link."""
+TARGETS_CHUNK = 1_000  # changes whose targets are looked up together: the store is asked per chunk
+
+
+def _check_targets(store: Store, changes: Iterable[RecordChange]) -> None:
+    """Updates go to the workspace record's own (or an unlinked) record, once; creates never duplicate a link.
+
+    A chunk of changes at a time, so a plan read from its file is never held whole: only the targets
+    seen so far are kept, to refuse a second change to one of them."""
+    written: set[tuple[str, str]] = set()
+    for chunk in chunks(changes, TARGETS_CHUNK):
+        _check_chunk_targets(store, chunk, written)
+
+
+def _check_chunk_targets(store: Store, changes: Sequence[RecordChange], written: set[tuple[str, str]]) -> None:
     by_object: dict[str, dict[str, RecordChange]] = defaultdict(dict)
     for change in changes:
         if change.sf_id is None:
             continue
-        if change.sf_id in by_object[change.sobject]:
+        if (change.sobject, change.sf_id) in written:
             raise _refuse(change, f"{change.sobject} {change.sf_id} is written by two changes")
+        written.add((change.sobject, change.sf_id))
         by_object[change.sobject][change.sf_id] = change
     for sobject, targets in sorted(by_object.items()):
         for sf_id, link in store.links.by_sf_ids(sobject, list(targets)).items():

@@ -20,7 +20,7 @@ from sfsync.engine.applying.external_ids import hits_in, planned_id
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.engine.reading.readback import read_values
 from sfsync.salesforce.port import ObjectDescribe, Record, SalesforcePort
-from sfsync.salesforce.soql import literal, quote, select
+from sfsync.salesforce.query import MODSTAMP, Eq, Filter, Gte, IsNull, Query, any_of
 
 LOOKBACK = dt.timedelta(minutes=10)
 
@@ -59,14 +59,13 @@ def changed_since(
     fields = [
         name for name in dict.fromkeys([*wanted, *([ext_field.name] if ext_field else [])]) if describe.field(name)
     ]
-    where = _changed(since, port.identity().user_id)
-    if ext_field is not None:
-        where = f"{where} OR {ext_field.name} != null"
-    soql = select(fields, describe.name, where)
+    carries = IsNull(ext_field.name, negated=True) if ext_field is not None else None
+    where = any_of(_changed(since, port.identity().user_id), carries)
+    request = Query(describe.name, tuple(fields), where, include_deleted=True)
     current: dict[str, Record | None] = {}
     appeared: set[str] = set()
     carrying: list[Record] = []
-    for row in port.bulk_query(soql, include_deleted=True):
+    for row in port.bulk_query(request):
         values = read_values(row, describe)
         if ext_field is not None and values.get(ext_field.name):
             carrying.append(values)
@@ -82,14 +81,13 @@ def changed_since(
     return Recheck({**unchanged, **current}, frozenset(appeared), carried)
 
 
-def _changed(since: dt.datetime, own_user: str) -> str:
+def _changed(since: dt.datetime, own_user: str) -> Filter | None:
     """Stamped since the plan's read, or last modified by sfsync itself whenever that was.
 
     Incremental reads leave out records whose last change is sfsync's own write (a dedicated login), so the
     mirror may lack what automation set in that same save: such records are checked whatever their stamp.
     """
-    stamped = f"SystemModstamp >= {literal(since - LOOKBACK)}"
-    return f"{stamped} OR LastModifiedById = {quote(own_user)}" if own_user else stamped
+    return any_of(Gte(MODSTAMP, since - LOOKBACK), Eq("LastModifiedById", own_user) if own_user else None)
 
 
 def _written(updates: Iterable[RecordChange]) -> list[str]:

@@ -28,7 +28,7 @@ from sfsync.salesforce.port import (
     WriteResult,
 )
 from sfsync.store import Store
-from sfsync.store.intents import Intent, IntentState
+from sfsync.store.intents import Intent, IntentState, Resolution
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
@@ -70,7 +70,10 @@ def apply_chunk(
         changes = [c for c in chunk if c.action is action]
         if not changes or failure is not None:
             continue
-        try:  # re-read right before this group is sent, so nothing sent before it widens the window
+        # Each group is re-read right before it is sent, on both paths, so nothing sent before it (the
+        # creates' job, minutes long on Bulk) widens the window in which a person's edit goes unseen.
+        # One check per object would save a query job (three calls) and let that job's minutes in.
+        try:
             prepared = prepare(
                 port, describe, changes, refs, since if bulk else None, also_read, ext,
                 registrable=registrable, sensitive=sensitive,
@@ -176,9 +179,10 @@ def _commit(
         # A value someone set since the plan (a conflict) must reach the mirror here: once sfsync has
         # written the record, incremental reads leave it out until someone else modifies it.
         written = {(p.change.sobject, str(p.change.sf_id)): dict(p.current) for p in checked if p.current}
+        opened = [(intents[i.change.key], by_key[i.change.key]) for i, _r in sent if i.change.key in intents]
+        resolutions = [_resolution(intent, report) for intent, report in opened]
         for item, _result in sent:
             report = by_key[item.change.key]
-            _resolve_intent(store, intents.get(item.change.key), report)
             if report.outcome in ("written", "linked") and report.sf_id:
                 refs[item.change.key] = report.sf_id
                 linking.link(item.change, report.sf_id, created=report.outcome == "written")
@@ -188,7 +192,8 @@ def _commit(
                 entries += [LedgerEntry(sobject, report.sf_id, f, v, now, run_id) for f, v in values.items()]
                 written.setdefault((sobject, report.sf_id), {}).update(values)
         store.links.add(linking.new)
-        _settle_earlier_intents(store, sent, by_key, {i.id for i in intents.values()})
+        resolutions += _earlier_intents(store, sent, by_key, {i.id for i in intents.values()})
+        store.intents.resolve_many(resolutions)
         store.ledger.record(entries)
         _mirror(store, written)
         store.runs.record([_row_result(r, run_id) for r in reports])
@@ -196,21 +201,16 @@ def _commit(
         store.meta.bump_serial()
 
 
-def _resolve_intent(store: Store, intent: Intent | None, report: RowReport) -> None:
-    if intent is None:
-        return
+def _resolution(intent: Intent, report: RowReport) -> Resolution:
     if report.outcome in ("written", "linked"):
-        store.intents.resolve(intent.id, IntentState.CREATED, report.sf_id)
-    elif report.outcome == "unknown":
-        store.intents.resolve(intent.id, IntentState.UNKNOWN)
-    else:
-        store.intents.resolve(intent.id, IntentState.FAILED)
+        return Resolution(intent.id, IntentState.CREATED, report.sf_id)
+    return Resolution(intent.id, IntentState.UNKNOWN if report.outcome == "unknown" else IntentState.FAILED)
 
 
-def _settle_earlier_intents(
+def _earlier_intents(
     store: Store, sent: Sequence[tuple[Prepared, WriteResult]], by_key: Mapping[str, RowReport], opened: set[str]
-) -> None:
-    """Resolve create intents an earlier run left open for the records this chunk wrote or linked.
+) -> list[Resolution]:
+    """How to resolve the create intents an earlier run left open for the records this chunk wrote or linked.
 
     A plan made with a config not applied yet resolves them only in its rolled-back read, so apply does
     it for what it wrote: a create sent now (its key was just checked absent from Salesforce) means the
@@ -221,6 +221,7 @@ def _settle_earlier_intents(
         report = by_key[item.change.key]
         if report.outcome in ("written", "linked") and report.sf_id:
             done[(item.change.workspace.kind, item.change.workspace.id, item.change.sobject)] = report
+    resolutions = []
     for kind in sorted({key[0] for key in done}):
         ids = [key[1] for key in done if key[0] == kind]
         for earlier in store.intents.unresolved_for(Kind(kind), ids):
@@ -228,9 +229,10 @@ def _settle_earlier_intents(
             if found is None or earlier.id in opened:
                 continue
             if found.action == str(Action.CREATE) and found.outcome == "written":
-                store.intents.resolve(earlier.id, IntentState.FAILED)
+                resolutions.append(Resolution(earlier.id, IntentState.FAILED))
             else:
-                store.intents.resolve(earlier.id, IntentState.CREATED, found.sf_id)
+                resolutions.append(Resolution(earlier.id, IntentState.CREATED, found.sf_id))
+    return resolutions
 
 
 class _Linking:

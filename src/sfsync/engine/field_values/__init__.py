@@ -54,11 +54,25 @@ _WORKSPACE: dict[FieldType, FieldValues] = {
 _TEXT = Text()
 
 
+# A kind holds nothing but its field's describe: one per describe object, not one per value compared.
+# Keyed by identity (hashing a describe would cost more than making the kind); the describe is kept
+# with it, so an id is never taken for another describe's.
+_KINDS: dict[int, tuple[FieldInfo, FieldValues]] = {}
+_KINDS_HELD = 4096
+
+
 def for_field(info: FieldInfo | None) -> FieldValues:
     """The kind of a Salesforce field; text for string, textarea, phone, picklist and any other type."""
     if info is None:
         return _TEXT
-    return _BY_TYPE.get(info.type, Text)(info)
+    held = _KINDS.get(id(info))
+    if held is not None and held[0] is info:
+        return held[1]
+    kind = _BY_TYPE.get(info.type, Text)(info)
+    if len(_KINDS) >= _KINDS_HELD:
+        _KINDS.clear()
+    _KINDS[id(info)] = (info, kind)
+    return kind
 
 
 def for_workspace(field_type: FieldType | None) -> FieldValues:

@@ -56,6 +56,8 @@ PLAIN = Options()
 
 def blank(value: Any) -> bool:
     """No value at all: None, blank text or an empty list. sfsync never sends one."""
+    if type(value) is str:  # the common case first: this runs for every field of every record
+        return not value.strip()
     if value is None:
         return True
     if isinstance(value, str):
@@ -65,6 +67,8 @@ def blank(value: Any) -> bool:
 
 def scalar_text(value: Any) -> str:
     """The text of one scalar, as a person would write it (`true`, `42`, `1.5`, `2024-01-31`)."""
+    if type(value) is str:  # most values are text already: no other check can apply to them
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

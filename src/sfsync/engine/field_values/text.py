@@ -98,16 +98,24 @@ class MultiPicklist(Text):
     """
 
     def _convert(self, value: Any, options: Options) -> Any:
-        return ";".join(self._ordered(self._items(value)))
+        return ";".join(self._ordered(self._items(value))) or None  # `;` alone selects nothing: no value
+
+    def is_empty(self, value: Any) -> bool:
+        if blank(value):
+            return True
+        try:
+            return not self._items(value)
+        except InvalidValue:  # a nested list is a value, if a bad one
+            return False
 
     def _items(self, value: Any) -> list[str]:
         raw = value if isinstance(value, list | tuple | set | frozenset) else scalar_text(value).split(";")
-        items = []
+        items: list[str] = []
         for item in raw:
             if isinstance(item, list | tuple | dict | set | frozenset):
                 raise InvalidValue("a nested list; a multi-select picklist takes a list of values")
-            if not blank(item):
-                items.append(scalar_text(item).strip())
+            if not blank(item):  # a listed value holding `;` is several values, as Salesforce reads it
+                items.extend(part.strip() for part in scalar_text(item).split(";") if part.strip())
         return list(dict.fromkeys(items))
 
     def _ordered(self, items: list[str]) -> list[str]:

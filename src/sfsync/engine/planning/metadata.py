@@ -16,9 +16,9 @@ from sfsync.config.write_scope import PlayShape, writing_gap
 from sfsync.engine.planning.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
+from sfsync.salesforce.filter_trees import filter_fields
 from sfsync.salesforce.permissions import FieldSight, fields_out_of_sight
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe, SalesforcePort
-from sfsync.salesforce.soql import filter_fields
 from sfsync.templating import is_template
 
 Path = tuple[str | int, ...]

@@ -27,6 +27,7 @@ from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
 from sfsync.engine.planning.source_coverage import empty_sources
+from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.fingerprint import take_fingerprint
 from sfsync.engine.plans.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
 from sfsync.engine.progress import SILENT, Progress
@@ -55,13 +56,16 @@ def make_plan(
     *,
     full_refresh: bool = False,
     progress: Progress = SILENT,
+    spool: PlanSpool | None = None,
 ) -> Plan:
+    """The plan; with `spool`, its records are written there, in plan order, as they are ordered, and
+    the plan reads them back from it (a plan of any size is then held nowhere whole once made)."""
     last = store.meta.last_applied_config()
     if last is not None and last.digest == digest(loaded.config):
-        return _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress)
+        return _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress, spool=spool)
     version = store.meta.version()  # what the store is once the speculative pass is rolled back
     with store.speculative():
-        plan = _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress)
+        plan = _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress, spool=spool)
     fingerprint = replace(plan.fingerprint, lineage=version.lineage, serial=version.serial)
     return replace(plan, fingerprint=fingerprint, recorded=False)
 
@@ -74,6 +78,7 @@ def _plan(
     *,
     full_refresh: bool,
     progress: Progress,
+    spool: PlanSpool | None,
 ) -> Plan:
     config = loaded.config
     identity = port.identity()
@@ -94,27 +99,39 @@ def _plan(
     ordered, held = _ordered(write_set.changes.values()), list[Skip]()
     if not full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
         ordered, held = hold_back(store, ordered, str(config.sync.duplicate_rules))
-    changes = tuple(_note_retry(c, retried) for c in note_retries(ordered, rejected))
+    noted = [_note_retry(c, retried) for c in note_retries(ordered, rejected)]
+    del ordered
     waiting = {(s.workspace.kind, s.workspace.id) for s in held}  # still entrants: tried again once lifted
-    entries = tuple(e for e in write_set.entries if not (e.entered and (e.kind, e.workspace_id) in waiting))
+    entries = [e for e in write_set.entries if not (e.entered and (e.kind, e.workspace_id) in waiting)]
     touched = {
-        name: describes[name] for name in sorted({*READ_OBJECTS, *(c.sobject for c in changes)}) if name in describes
+        name: describes[name] for name in sorted({*READ_OBJECTS, *(c.sobject for c in noted)}) if name in describes
     }
-    return Plan(
+    plan = Plan(
         fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
         mode=str(config.sync.person_object),
         write_enabled=config.sync.write,
         config_diff=diff,
         diagnostics=(*diagnostics, *write_set.diagnostics.values()),
-        changes=changes,
+        changes=noted,
         skips=(*note_terminal(write_set.skips, rejected), *held),
         play_entries=entries,
-        estimates=estimates(config, changes),
+        estimates=estimates(config, noted),
         refresh=refreshed.summary(),
         identity=refreshed.identity,
         tool_version=__version__,
         derivation=derivation,
     )
+    return plan if spool is None else _spooled(plan, spool)
+
+
+def _spooled(plan: Plan, spool: PlanSpool) -> Plan:
+    """`plan` with its records written to `spool`, in plan order, and read back from it: once the write
+    set is let go, nothing holds the records but the spool (the counts come with it: the views' summary
+    reads no record)."""
+    for name in ("changes", "skips", "play_entries"):
+        for record in getattr(plan, name):
+            spool.add(name, record)
+    return replace(spool.spooled(plan), tally=plan.counts())
 
 
 def _visit(

@@ -7,7 +7,7 @@ decides anything from a reason string.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -19,7 +19,8 @@ from sfsync.engine.plans.identity import IdentityChange
 from sfsync.engine.plans.identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
 from sfsync.engine.plans.identity import WorkspaceRef as WorkspaceRef
 
-FORMAT_VERSION = 1
+# 2: the plan file is a compressed stream of NDJSON records (docs/plan-format.md); 1 was one JSON text.
+FORMAT_VERSION = 2
 # How the plan's JSON form (and so every view) shows an Id only apply knows.
 KNOWN_AFTER_APPLY = "(known after apply)"
 
@@ -195,6 +196,11 @@ class Plan:
 
     `recorded` is false when the plan was made with a config that is not the applied one: its read
     was rolled back, so the store holds nothing of it (no workspace value, link or intent changed).
+
+    `changes`, `skips` and `play_entries` are frozen, re-iterable sequences: a tuple for a plan held in
+    memory, or records read back one at a time from the plan file (engine/plans/records) for a plan of
+    any size. Either way the plan is the same value: equal when its records are equal, in order.
+    `tally`, when known without reading every record (a plan file's header), is what `counts()` gives.
     """
 
     fingerprint: Fingerprint
@@ -202,9 +208,9 @@ class Plan:
     write_enabled: bool
     config_diff: tuple[ConfigChange, ...]
     diagnostics: tuple[PlanDiagnostic, ...]
-    changes: tuple[RecordChange, ...]
-    skips: tuple[Skip, ...]
-    play_entries: tuple[PlayEntry, ...]
+    changes: Sequence[RecordChange]
+    skips: Sequence[Skip]
+    play_entries: Sequence[PlayEntry]
     estimates: tuple[ObjectEstimate, ...]
     refresh: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     identity: tuple[IdentityChange, ...] = ()
@@ -212,10 +218,14 @@ class Plan:
     format_version: int = FORMAT_VERSION
     tool_version: str = ""
     derivation: DerivationSummary | None = None  # how much was derived afresh (None: not said)
+    tally: Mapping[str, Mapping[str, int]] | None = field(default=None, compare=False, repr=False)
 
-    def __post_init__(self) -> None:  # frozen all the way down: no caller's dict is kept
+    def __post_init__(self) -> None:  # frozen all the way down: no caller's dict or list is kept
         refresh = {name: frozen_mapping(counts) for name, counts in self.refresh.items()}
         object.__setattr__(self, "refresh", frozen_mapping(refresh))
+        for name in ("changes", "skips", "play_entries"):
+            if isinstance(getattr(self, name), list):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def appliable(self) -> bool:
@@ -227,6 +237,8 @@ class Plan:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per object: creates, updates and skips."""
+        if self.tally is not None:
+            return {name: dict(counts) for name, counts in sorted(self.tally.items())}
         result: dict[str, dict[str, int]] = {}
         for change in self.changes:
             entry = result.setdefault(change.sobject, {"create": 0, "update": 0, "skip": 0})

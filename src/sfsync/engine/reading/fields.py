@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sfsync.config.models import Config
+from sfsync.salesforce.filter_trees import filter_fields as filter_tree_fields
 from sfsync.salesforce.port import ObjectDescribe
-from sfsync.salesforce.soql import filter_fields as filter_tree_fields
 
 READ_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 SYSTEM_FIELDS = ("Id", "SystemModstamp", "LastModifiedDate", "IsDeleted")

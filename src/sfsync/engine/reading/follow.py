@@ -24,7 +24,7 @@ from sfsync.engine.reading.identity import KEY_FIELD, SF_KEY, record_key, worksp
 from sfsync.store import Store
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
-from sfsync.store.sync_views import Conversion, conversions_elsewhere, merged_links, session_of
+from sfsync.store.sync_views import Conversion, conversions_elsewhere, merged_links
 from sfsync.store.workspace import Origin, RecordUpdate, WorkspaceRecord
 
 _HOPS = 3  # a chain of merges is short; a loop in the data must not hang the plan
@@ -44,10 +44,10 @@ def follow_salesforce(store: Store, *, keys: bool = True) -> Followed:
     changes: list[IdentityChange] = []
     held: dict[tuple[str, str], str] = {}
     following = _Following(store, changes, keys)
-    for link, master_id in list(merged_links(session_of(store))):
+    for link, master_id in list(merged_links(store.session)):
         with store.transaction():
             _follow_merge(following, link, master_id, held)
-    for conversion in conversions_elsewhere(session_of(store)):
+    for conversion in conversions_elsewhere(store.session):
         with store.transaction():
             _follow_conversion(following, conversion)
     return Followed(tuple(changes), held)

@@ -30,14 +30,14 @@ from sfsync.engine.reading.follow import follow_salesforce
 from sfsync.engine.reading.identity import previous_keys, read_updates
 from sfsync.engine.reading.readback import onto_registrable, read_values
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
-from sfsync.salesforce.soql import literal, quote, select
+from sfsync.salesforce.query import Ne, Query
 from sfsync.store import Store
 from sfsync.store.bulk import chunks
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord, Watermark
 from sfsync.store.runs import Outcome
 from sfsync.store.session import utc_now
-from sfsync.store.sync_views import mirror_count, session_of, unlinked_by_external_id, unlinked_matches
+from sfsync.store.sync_views import mirror_count, unlinked_by_external_id, unlinked_matches
 
 KEY_OF = {"Account": Kind.COMPANY, "Contact": Kind.PERSON, "Lead": Kind.PERSON}
 _CHUNK = 500
@@ -135,9 +135,9 @@ def _read_object(
 ) -> ObjectRefresh:
     sobject = describe.name
     mark = None if full else store.mirror.watermark(sobject)
-    soql = select(fields, sobject, incremental_where(mark, own_writer) if mark else "")
+    request = read_query(sobject, fields, mark, own_writer)
     bulk = _use_bulk(store, config, sobject)
-    rows = port.bulk_query(soql, include_deleted=True) if bulk else port.query(soql, include_deleted=True)
+    rows = port.bulk_query(request) if bulk else port.query(request)
     counts: Counter[str] = Counter()
     identity: list[IdentityChange] = []
     into_workspace = config.sync.read and sobject in KEY_OF
@@ -154,21 +154,24 @@ def _read_object(
     return ObjectRefresh(sobject, mark is None, api, counts["read"], counts["deleted"], 0, skipped, tuple(identity))
 
 
-def incremental_where(mark: Watermark, own_writer: str | None = None) -> str:
-    """Records modified at or after the watermark's stamp, and not last by `own_writer` when given.
+def read_query(sobject: str, fields: list[str], mark: Watermark | None, own_writer: str | None = None) -> Query:
+    """Every record, deleted ones included; with a watermark, those stamped at or after it, and not last
+    modified by `own_writer` when given.
 
     The watermark still moves only over what was read: a record sfsync wrote after it is read again
     once someone else modifies it (its `LastModifiedById` changes, its stamp is past the watermark).
     """
-    since = f"SystemModstamp >= {literal(mark.system_modstamp)}"
-    return f"{since} AND LastModifiedById != {quote(own_writer)}" if own_writer else since
+    if mark is None:
+        return Query(sobject, tuple(fields), include_deleted=True)
+    not_own = Ne("LastModifiedById", own_writer) if own_writer else None
+    return Query(sobject, tuple(fields), not_own, since=mark.system_modstamp, include_deleted=True)
 
 
 def _use_bulk(store: Store, config: Config, sobject: str) -> bool:
     api = str(config.sync.api)
     if api != "auto":
         return api == "bulk"
-    return mirror_count(session_of(store), sobject) > config.sync.bulk_threshold
+    return mirror_count(store.session, sobject) > config.sync.bulk_threshold
 
 
 def _fresh(
@@ -227,7 +230,7 @@ def _link_read(store: Store, config: Config) -> Counter[str]:
     ext = config.sync.external_id_field
     if ext:
         for sobject, kind in KEY_OF.items():
-            for chunk in chunks(unlinked_by_external_id(session_of(store), kind, sobject, ext), _CHUNK):
+            for chunk in chunks(unlinked_by_external_id(store.session, kind, sobject, ext), _CHUNK):
                 store.links.add([Link(kind, c.workspace_id, sobject, c.sf_id, False, now) for c in chunk])
                 linked[sobject] += len(chunk)
     passes = [(sobject, kind, False) for sobject, kind in KEY_OF.items()]
@@ -235,7 +238,7 @@ def _link_read(store: Store, config: Config) -> Counter[str]:
         passes.append(("Account", Kind.COMPANY, True))
     for sobject, kind, registrable in passes:
         taken: set[str] = set()
-        for chunk in chunks(unlinked_matches(session_of(store), kind, sobject, registrable=registrable), _CHUNK):
+        for chunk in chunks(unlinked_matches(store.session, kind, sobject, registrable=registrable), _CHUNK):
             links = []
             for candidate in chunk:  # the best candidate no earlier record took
                 sf_id = next((i for i in candidate.ranked if i not in taken), None)

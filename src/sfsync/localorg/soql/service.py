@@ -10,8 +10,10 @@ from typing import Any
 
 from sfsync.localorg.catalog import Catalog
 from sfsync.localorg.soql.children import attach_children
+from sfsync.localorg.soql.columns import column_metadata
 from sfsync.localorg.soql.cursors import Cursor, CursorStore, locator_text
 from sfsync.localorg.soql.dates import utc_now
+from sfsync.localorg.soql.depth import bounded_depth
 from sfsync.localorg.soql.errors import SoqlError
 from sfsync.localorg.soql.parser import parse
 from sfsync.localorg.soql.plan import Compiler, Plan
@@ -65,18 +67,43 @@ class QueryService:
         include_deleted: bool = False,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> QueryPage:
-        plan = self._plan(soql, access, include_deleted)
-        connection = self._connect()
-        total = _total(plan, connection)
-        if plan.count_only:
-            return QueryPage(total, True, None, [])
-        size = max(MIN_BATCH_SIZE, min(DEFAULT_BATCH_SIZE, batch_size))
-        return self._page(connection, Cursor(plan, total, size), None, 0, api_version)
+        with bounded_depth():
+            plan = self._plan(soql, access, include_deleted)
+            connection = self._connect()
+            total = _total(plan, connection)
+            if plan.count_only:
+                return QueryPage(total, True, None, [])
+            size = max(MIN_BATCH_SIZE, min(DEFAULT_BATCH_SIZE, batch_size))
+            return self._page(connection, Cursor(plan, total, size), None, 0, api_version)
 
     def query_more(self, locator: str, *, access: Access, api_version: str) -> QueryPage:
         cursor, offset = self._cursors.find(locator)
         locator_id = locator.rpartition("-")[0]
         return self._page(self._connect(), cursor, locator_id, offset, api_version)
+
+    def columns(self, soql: str, *, access: Access) -> dict[str, Any]:
+        """The query's column metadata (`columns=true`), without running it."""
+        with bounded_depth():
+            query = parse(soql)
+            plan = Compiler(soql, self._catalog, access, self._now().date(), False).compile(query)
+        return column_metadata(plan, query, self._catalog)
+
+    def explain(self, soql: str, *, access: Access) -> dict[str, Any]:
+        """The query plan (`explain=`): one table scan of the FROM object, costed by its size."""
+        with bounded_depth():
+            plan = self._plan(soql, access, False)
+            cardinality = _total(plan, self._connect())
+        table = f'"{plan.sobject}"'  # a catalog name, never query text
+        size = int(self._connect().execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608
+        note = {"description": "Not considering filter for optimization because unindexed", "fields": ["IsDeleted"]}
+        return {
+            "plans": [{
+                "cardinality": cardinality, "fields": [], "leadingOperationType": "TableScan",
+                "notes": [note | {"tableEnumOrId": plan.sobject}], "relativeCost": round(size / 1000 + 0.1, 4),
+                "sobjectCardinality": size, "sobjectType": plan.sobject,
+            }],
+            "sourceQuery": soql,
+        }  # fmt: skip
 
     def bulk_rows(
         self, soql: str, *, access: Access, include_deleted: bool = False
@@ -92,9 +119,10 @@ class QueryService:
         return [column.label for column in plan.csv], self._csv_rows(plan)
 
     def _plan(self, soql: str, access: Access, include_deleted: bool) -> Plan:
-        query = parse(soql)
-        compiler = Compiler(soql, self._catalog, access, self._now().date(), include_deleted)
-        return compiler.compile(query)
+        with bounded_depth():
+            query = parse(soql)
+            compiler = Compiler(soql, self._catalog, access, self._now().date(), include_deleted)
+            return compiler.compile(query)
 
     def _page(
         self, connection: sqlite3.Connection, cursor: Cursor, locator_id: str | None, position: int, api_version: str

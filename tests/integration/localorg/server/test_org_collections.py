@@ -174,3 +174,35 @@ def test_composite_batch_runs_independently(org: LocalOrgHandle) -> None:
     assert response["hasErrors"] is True
     assert [r["statusCode"] for r in response["results"]] == [204, 200, 400]
     assert response["results"][1]["result"]["Name"] == "Batched"
+
+
+def test_upsert_keyed_on_id_creates_the_records_without_one_and_updates_the_others(org: LocalOrgHandle) -> None:
+    sf = org.simple_salesforce()
+    existing = sf.Lead.create({"LastName": "Old", "Company": "C"})["id"]
+    records = [
+        {"attributes": {"type": "Lead"}, "Id": existing, "Title": "Updated"},
+        {"attributes": {"type": "Lead"}, "Id": None, "LastName": "New", "Company": "C"},
+    ]
+    results = sf.restful("composite/sobjects/Lead/Id", method="PATCH", json={"allOrNone": False, "records": records})
+    assert [(r["success"], r["created"]) for r in results] == [(True, False), (True, True)]
+    assert results[0]["id"] == existing
+    assert sf.Lead.get(existing)["Title"] == "Updated"
+    assert sf.Lead.get(results[1]["id"])["LastName"] == "New"
+
+
+def test_the_same_external_id_twice_in_one_upsert_fails_both_rows(org: LocalOrgHandle) -> None:
+    session = org.session()
+    session.headers["Authorization"] = f"Bearer {org.access_token}"
+    url = f"{org.instance_url}/services/data/v{org.api_version}/composite/sobjects/Account/Sfsync_Id__c"
+    records = [
+        {"attributes": {"type": "Account"}, "Sfsync_Id__c": "twice", "Name": "First"},
+        {"attributes": {"type": "Account"}, "Sfsync_Id__c": "TWICE", "Name": "Second"},
+        {"attributes": {"type": "Account"}, "Sfsync_Id__c": "once", "Name": "Alone"},
+    ]
+    results = session.patch(url, json={"allOrNone": False, "records": records}).json()
+    assert [r["success"] for r in results] == [False, False, True]
+    assert [r["errors"][0]["statusCode"] for r in results[:2]] == ["DUPLICATE_VALUE", "DUPLICATE_VALUE"]
+    assert results[0]["errors"][0]["message"] == "Duplicate external id specified: twice"
+    query = f"{org.instance_url}/services/data/v{org.api_version}/query"
+    names = session.get(query, params={"q": "SELECT Name FROM Account WHERE Sfsync_Id__c != null"}).json()
+    assert [r["Name"] for r in names["records"]] == ["Alone"]

@@ -64,6 +64,21 @@ def test_unknown_object_is_not_found(org: LocalOrgHandle) -> None:
 def test_versions_list_and_limit_header(org: LocalOrgHandle) -> None:
     versions = org.session().get(f"{org.instance_url}/services/data").json()
     assert {"label": "Winter '24", "url": "/services/data/v59.0", "version": "59.0"} in versions
+    newest = versions[-1]["version"]  # the newest version listed is the newest one accepted
+    assert org.session().get(f"{org.instance_url}/services/data/v{newest}").status_code == 401
+    next_major = f"{int(float(newest)) + 1}.0"
+    assert org.session().get(f"{org.instance_url}/services/data/v{next_major}").status_code == 404
     sf = org.simple_salesforce()
     sf.limits()
     assert sf.api_usage["api-usage"].used >= 1
+
+
+def test_organization_answers_what_connecting_clients_read(org: LocalOrgHandle) -> None:
+    soql = (
+        "SELECT Id, Name, OrganizationType, IsSandbox, InstanceName, NamespacePrefix, TrialExpirationDate, "
+        "LanguageLocaleKey, DefaultLocaleSidKey, TimeZoneSidKey, FiscalYearStartMonth, IsReadOnly FROM Organization"
+    )
+    [row] = org.simple_salesforce().query(soql)["records"]
+    assert row["Id"].startswith("00D") and row["OrganizationType"] == "Developer Edition"
+    assert (row["IsSandbox"], row["TrialExpirationDate"], row["TimeZoneSidKey"]) == (False, None, "GMT")
+    assert (row["LanguageLocaleKey"], row["FiscalYearStartMonth"], row["IsReadOnly"]) == ("en_US", 1, False)

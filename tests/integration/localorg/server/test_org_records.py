@@ -127,3 +127,16 @@ def test_version_root_lists_resources(org: LocalOrgHandle) -> None:
     resources = org.simple_salesforce().restful("")
     assert resources["sobjects"] == "/services/data/v59.0/sobjects"
     assert resources["query"] == "/services/data/v59.0/query"
+
+
+def test_an_update_only_upsert_creates_nothing(org: LocalOrgHandle) -> None:
+    session = org.session()
+    session.headers["Authorization"] = f"Bearer {org.access_token}"
+    url = f"{org.instance_url}/services/data/v{org.api_version}/sobjects/Account/Sfsync_Id__c"
+    missing = session.patch(f"{url}/only-update", params={"updateOnly": "true"}, json={"Name": "Never"})
+    assert missing.status_code == 404 and missing.json()[0]["errorCode"] == "NOT_FOUND"
+    assert session.patch(f"{url}/only-update", json={"Name": "Created"}).status_code == 201
+    updated = session.patch(f"{url}/only-update", params={"updateOnly": "true"}, json={"Name": "Updated"})
+    assert updated.status_code == 200 and updated.json()["created"] is False
+    bad = session.patch(f"{url}/only-update", params={"updateOnly": "maybe"}, json={"Name": "X"})
+    assert bad.status_code == 400

@@ -1,0 +1,93 @@
+"""Two versions of sfsync side by side on the Bulk path, and the blind Bulk upsert, in one run.
+
+    python benchmarks/compare.py --size 20000 before=/path/to/old/src after=src [--profile DIR]
+
+Each `LABEL=SRC` is a source tree (the `src` directory of a checkout, or of `git archive REV src`),
+run with this environment's Python and dependencies. For each, from the same org state (reset
+between runs) and a fresh store loaded with the same workspace files: `plan -o plan.json`, then
+`apply plan.json`. Then the blind upsert (`baselines.py blind-bulk`). With `--profile`, each apply is
+run once more under cProfile from the same store and org state, and its profile written to DIR.
+Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, and apply / blind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import datasets
+from sfsync_bench.measure import Measurement, run_measured
+from sfsync_bench.org import BenchOrg, running_org
+from sfsync_bench.runs import APPLY_EXIT_CODES, BASELINES, CONFIG
+
+
+def main() -> int:
+    args = parse_arguments()
+    dataset = datasets.generate(args.size, args.seed)
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix=f"sfsync-compare-{args.size}-") as scratch:
+        root = Path(scratch)
+        companies, people = datasets.write_workspace(dataset, root / "workspace")
+        with running_org(root / "org", dataset.org_records()) as org:
+            for label, src in args.versions:
+                results[label] = run_version(org, label, src, (companies, people), root / label, args.profile)
+            org.reset()
+            argv = [sys.executable, str(BASELINES), "blind-bulk", "--people", str(people)]
+            blind = run_measured(org, "blind", [*argv, "--companies", str(companies)], root, org.environment())
+    results["blind"] = {"wall_s": blind.seconds, "cpu_s": blind.cpu_seconds}
+    for label, _src in args.versions:
+        results[label]["apply_over_blind"] = results[label]["apply_wall_s"] / blind.seconds
+    sys.stdout.write(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("versions", nargs="+", type=version, help="LABEL=SRC: a label and a source tree")
+    parser.add_argument("--size", type=int, default=20_000, help="people in the dataset")
+    parser.add_argument("--seed", type=int, default=7, help="the dataset generator's seed")
+    parser.add_argument("--profile", type=Path, help="also profile each apply (cProfile) into this directory")
+    return parser.parse_args()
+
+
+def version(text: str) -> tuple[str, Path]:
+    label, _, src = text.partition("=")
+    if not label or not src:
+        raise argparse.ArgumentTypeError(f"expected LABEL=SRC, got {text!r}")
+    return label, Path(src).resolve()
+
+
+def run_version(
+    org: BenchOrg, label: str, src: Path, workspace: tuple[Path, Path], work: Path, profile: Path | None
+) -> dict[str, Any]:
+    org.reset()
+    work.mkdir(parents=True)
+    (work / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", "api: bulk"), "utf-8")
+    env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
+    sfsync = [sys.executable, "-m", "sfsync"]
+    for path, kind in zip(workspace, ("company", "person"), strict=True):
+        run_measured(org, f"load {kind}", [*sfsync, "workspace", "load", str(path), "--object", kind], work, env)
+    plan = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], work, env)
+    shutil.copytree(work / ".sfsync", work / "store-as-planned")
+    apply = run_measured(org, "apply", [*sfsync, "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
+    if profile is not None:
+        org.reset()
+        shutil.rmtree(work / ".sfsync")
+        shutil.copytree(work / "store-as-planned", work / ".sfsync")
+        profile.mkdir(parents=True, exist_ok=True)
+        profiled = [sys.executable, "-m", "cProfile", "-o", str(profile / f"apply-{label}.prof"), "-m", "sfsync"]
+        run_measured(org, "apply profiled", [*profiled, "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
+    return {**figures("plan", plan), **figures("apply", apply), "apply_calls": apply.total_calls}
+
+
+def figures(name: str, run: Measurement) -> dict[str, float]:
+    return {f"{name}_wall_s": run.seconds, f"{name}_cpu_s": run.cpu_seconds, f"{name}_peak_rss_mib": run.peak_rss_mib}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Imports point downward: SOQL is written only in `salesforce/`, which knows nothing of the config; views
+know nothing of Salesforce; set-based store reads go through the store's public API."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import sfsync
+
+SOURCE = Path(sfsync.__file__).parent
+
+
+def _modules(*packages: str) -> Iterator[Path]:
+    for package in packages:
+        yield from sorted((SOURCE / package).rglob("*.py"))
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_the_engine_writes_no_soql() -> None:
+    offending = [str(p) for p in _modules("engine", "commands") if "SELECT " in p.read_text("utf-8")]
+    assert offending == []
+    compiling = [
+        str(p) for p in _modules("engine", "commands", "render", "store") if "sfsync.salesforce.soql" in _imports(p)
+    ]
+    assert compiling == []
+
+
+def test_salesforce_does_not_import_the_config() -> None:
+    leaks = [str(p) for p in _modules("salesforce") if any(m.startswith("sfsync.config") for m in _imports(p))]
+    assert leaks == []
+
+
+def test_views_do_not_import_salesforce() -> None:
+    leaks = [str(p) for p in _modules("render") if any(m.startswith("sfsync.salesforce") for m in _imports(p))]
+    assert leaks == []
+
+
+def test_only_the_store_reaches_into_its_session() -> None:
+    assert [str(p) for p in _modules("engine", "commands", "render") if "._session" in p.read_text("utf-8")] == []
+    assert "._session" not in (SOURCE / "store" / "sync_views.py").read_text("utf-8")
