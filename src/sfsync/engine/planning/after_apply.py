@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
-from sfsync.engine.planning.incremental import derive
+from sfsync.engine.planning.incremental import derivation_digest, derive
 from sfsync.engine.planning.metadata import objects_needed
 from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.subject import Subject
@@ -28,12 +28,15 @@ from sfsync.store import Store
 def rederive_after_apply(
     port: SalesforcePort, store: Store, loaded: LoadedConfig, known: Mapping[str, ObjectDescribe]
 ) -> None:
-    """Derive again what apply moved (everything when there is no cache for this config yet)."""
+    """Derive again what apply moved; nothing when there is no cache for this config yet (the next plan
+    derives every record then anyway, after its read)."""
     names = list(dict.fromkeys([*READ_OBJECTS, *objects_needed(loaded.config)]))
     found: dict[str, ObjectDescribe | None] = {name: known[name] for name in names if name in known}
     found.update(describe_objects(port, [name for name in names if name not in found]))
     describes = {name: d for name, d in found.items() if d is not None}
-    derive(store, loaded, describes, {}, _quietly)
+    state = store.derivations.state()
+    if state is not None and state.digest == derivation_digest(store, loaded, describes):
+        derive(store, loaded, describes, {}, _quietly)
 
 
 def _quietly(_kind: Kind, _total: int, subjects: Iterable[Subject], visit: Callable[[Subject], None]) -> None:
