@@ -127,8 +127,7 @@ def apply_plan(
     status = "interrupted" if interrupted else "failed" if error or report.rejected else "succeeded"
     store.runs.finish(run.id, status, report.counts())
     if not interrupted and not error:  # the next plan derives only what changes after this apply
-        clean = not report.rejected and not report.unknown  # else the next plan reads, and says what it found
-        rederive_after_apply(port, store, loaded, describes, read=clean and not plan.recorded)
+        rederive_after_apply(port, store, loaded, describes)
     if error:
         raise RemoteError(f"apply stopped: {error}; what was written is recorded (run {run.id})")
     return report

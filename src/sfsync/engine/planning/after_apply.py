@@ -5,10 +5,9 @@ membership moved): deriving those again here, with the config just applied and t
 wrote with, leaves the next plan only what changed after apply. Apply's describes are the plan's
 (its fingerprint); an object the config needs that the plan did not touch is described here.
 
-A plan made with a config that was not applied yet (the first plan of a store, a pull request's)
-recorded nothing of its read: once such a plan applied cleanly (every row written), the read is done
-here, as the next plan would do it first, so that plan reads only what changed since and derives only
-what that moved. After a rejection or an unknown outcome the next plan reads, and reports, it.
+Apply reads nothing here: a plan made with a config not applied yet recorded nothing of its read, and
+the next plan reads (and reports what it found: identity changes, links); what that read moves is then
+derived again like any other change.
 """
 
 from __future__ import annotations
@@ -17,10 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
-from sfsync.engine.planning.incremental import derive
+from sfsync.engine.planning.incremental import derivation_digest, derive
 from sfsync.engine.planning.metadata import objects_needed
 from sfsync.engine.reading.fields import READ_OBJECTS
-from sfsync.engine.reading.refresh import refresh
 from sfsync.engine.subject import Subject
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
@@ -28,16 +26,17 @@ from sfsync.store import Store
 
 
 def rederive_after_apply(
-    port: SalesforcePort, store: Store, loaded: LoadedConfig, known: Mapping[str, ObjectDescribe], *, read: bool
+    port: SalesforcePort, store: Store, loaded: LoadedConfig, known: Mapping[str, ObjectDescribe]
 ) -> None:
-    """Derive again what apply moved (everything when there is no cache for this config yet); with
-    `read`, read Salesforce first (the plan's read was rolled back)."""
+    """Derive again what apply moved; nothing when there is no cache for this config yet (the next plan
+    derives every record then anyway, after its read)."""
     names = list(dict.fromkeys([*READ_OBJECTS, *objects_needed(loaded.config)]))
     found: dict[str, ObjectDescribe | None] = {name: known[name] for name in names if name in known}
     found.update(describe_objects(port, [name for name in names if name not in found]))
     describes = {name: d for name, d in found.items() if d is not None}
-    held = refresh(port, store, loaded.config, describes).held if read else {}
-    derive(store, loaded, describes, held, _quietly)
+    state = store.derivations.state()
+    if state is not None and state.digest == derivation_digest(store, loaded, describes):
+        derive(store, loaded, describes, {}, _quietly)
 
 
 def _quietly(_kind: Kind, _total: int, subjects: Iterable[Subject], visit: Callable[[Subject], None]) -> None:
