@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from sfsync.localorg.api import ApiCall, ApiError, json_response
 from sfsync.localorg.collections import FORCE_ALL_OR_NONE
+from sfsync.localorg.composite_headers import subrequest_headers
 from sfsync.localorg.router import Router
 
 MAX_SUBREQUESTS = 25
@@ -43,7 +44,14 @@ def routes(router: Router) -> None:
 
 
 def _run_subrequest(
-    router: Router, call: ApiCall, method: str, url: str, body: Any, *, all_or_none: bool = False
+    router: Router,
+    call: ApiCall,
+    method: str,
+    url: str,
+    body: Any,
+    *,
+    all_or_none: bool = False,
+    own_headers: Any = None,
 ) -> tuple[int, Any, dict[str, str]]:
     parts = urlsplit(url if url.startswith("/") else f"/services/data/{url}")
     builder = EnvironBuilder(
@@ -52,7 +60,7 @@ def _run_subrequest(
         method=method.upper(),
         data=None if body is None else json.dumps(body),
         content_type="application/json",
-        headers=[(k, v) for k, v in call.request.headers.items() if k.lower() not in _BODY_HEADERS],
+        headers=subrequest_headers(call.request.headers.items(), own_headers, _BODY_HEADERS),
     )
     environ = builder.get_environ()
     environ[FORCE_ALL_OR_NONE] = all_or_none
@@ -134,6 +142,7 @@ def composite(router: Router, call: ApiCall) -> Response:
                         url,
                         _resolve(sub.get("body"), bodies),
                         all_or_none=all_or_none,
+                        own_headers=sub.get("httpHeaders"),
                     )
                 except ApiError as error:
                     status, result, headers = error.status, error.errors, {}

@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from sfsync.localorg import describe, replication
+from sfsync.localorg import conditional, describe, replication
 from sfsync.localorg.api import ApiCall, ApiError, dml_error, json_response
 from sfsync.localorg.catalog import ObjectSpec
 from sfsync.localorg.ids import normalize
@@ -23,8 +23,9 @@ def routes(router: Router) -> None:
     router.add("sobjects/<sobject>/describe", "rest.describe", describe.sobject_describe, ["GET"])
     router.add("sobjects/<sobject>/updated", "rest.updated", replication.updated, ["GET"])
     router.add("sobjects/<sobject>/deleted", "rest.deleted", replication.deleted, ["GET"])
-    router.add("sobjects/<sobject>/<record_id>", "rest.sobject.get", get, ["GET"])
-    router.add("sobjects/<sobject>/<record_id>", "rest.sobject.update", update, ["PATCH"])
+    rows = "sobjects/<sobject>/<record_id>"  # sObject Rows honour the conditional request headers
+    router.add(rows, "rest.sobject.get", conditional.on_rows(get, writing=False), ["GET"])
+    router.add(rows, "rest.sobject.update", conditional.on_rows(update, writing=True), ["PATCH"])
     router.add("sobjects/<sobject>/<record_id>", "rest.sobject.delete", delete, ["DELETE"])
     router.add("sobjects/<sobject>/<field>/<value>", "rest.sobject.get_by_external_id", get_by_external_id, ["GET"])
     router.add("sobjects/<sobject>/<field>/<value>", "rest.sobject.upsert", upsert, ["PATCH", "POST"])
