@@ -45,6 +45,15 @@ MENU: dict[str, Callable[[random.Random], Rule]] = {
 LATENCY: Rule = {"match": {"endpoint": CREATES}, "action": "latency_ms:40"}
 
 
+# Widens the window between sfsync's re-check of an update's target and Salesforce's commit of the write, so a
+# person's edit lands in it: the race a write guard must close (`--update-latency-ms`).
+GUARDED_UPDATES = r"rest\.(collections\.update|sobject\.update|composite)"
+
+
+def update_latency(milliseconds: int) -> list[Rule]:
+    return [{"match": {"endpoint": GUARDED_UPDATES}, "action": f"latency_ms:{milliseconds}"}] if milliseconds else []
+
+
 def choose(rng: random.Random) -> tuple[list[str], list[Rule]]:
     """One to three faults of the menu, their rules, and (often) latency on creates."""
     names = rng.sample(sorted(MENU), rng.randint(1, 3))
