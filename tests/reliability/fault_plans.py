@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 Rule = dict[str, Any]
-WRITES = r"rest\.(collections|sobject)\.(create|update|upsert)"
+# Guarded updates (`write_guard: conditional`) are composite requests of sObject Rows PATCH subrequests.
+WRITES = r"rest\.((collections|sobject)\.(create|update|upsert)|composite)"
 CREATES = r"rest\.(collections|sobject)\.(create|upsert)"
-UPDATES = r"rest\.(collections|sobject)\.update"
+UPDATES = r"rest\.((collections|sobject)\.update|composite)"
 BULK_WRITES = r"bulk\.ingest\.(create|upload|patch)"
 READS = r"rest\.(query|query_more|collections\.retrieve)"
 
