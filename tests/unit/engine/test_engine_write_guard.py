@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from engine_support import LEADS, add_people
 from fake_port import FakePort
 
 from sfsync.config.models import Config
+from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.applying.settle import guarded_retrieve
-from sfsync.engine.planning.planner import estimates
+from sfsync.engine.planning.planner import estimates, make_plan
 from sfsync.engine.plans.plan import Action
 
 
@@ -65,3 +67,18 @@ def test_the_estimate_counts_one_composite_call_per_25_guarded_updates(write_con
     assert (rechecked.calls, rechecked.guard) == (2 + 4, "recheck")
     (bulk,) = estimates(_config(write_config, "conditional", "bulk"), changes)  # type: ignore[arg-type]
     assert bulk.guard == "none"
+
+
+def test_an_update_refused_by_its_guard_is_a_conflict_and_its_record_is_read_into_the_mirror(store, port, write_config):
+    lead = port.seed("Lead", LastName="Curie", Company="Radium", Email="marie@radium.example")
+    add_people(store, {"email": "marie@radium.example", "last_name": "Curie", "title": "Physicist"})
+    loaded = write_config(LEADS)
+    plan = make_plan(port, store, loaded)
+    port.before_next_write = lambda: port.edit("Lead", lead, Title="Director")  # after the check, before the write
+    report = apply_plan(port, store, loaded, plan)
+    (row,) = [r for r in report.rows if r.sf_id == lead]
+    assert row.outcome == "conflict" and "Title" in row.dropped
+    assert port.records["Lead"][lead]["Title"] == "Director"
+    mirrored = store.mirror.get("Lead", lead)
+    assert mirrored is not None and mirrored.fields["Title"] == "Director"
+    assert port.calls["composite"] == 1 and port.calls["collections"] == 0
