@@ -31,9 +31,11 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
-# The full reliability run: 200 seeded chaos runs (prints the figures), then 5,000 fuzzed inputs per kind.
+# The full reliability run: 200 seeded chaos runs (prints the figures); 200 REST runs with updates delayed 500 ms
+# at the org while a person races them (the write guard must leave 0 raced in flight); 5,000 fuzzed inputs per kind.
 chaos: $(STAMP)
 	$(BIN)/python -m tests.reliability.chaos --runs 200 --workers 3
+	$(BIN)/python -m tests.reliability.chaos --runs 200 --workers 3 --paths rest --update-latency-ms 500 --large-every 0
 	HYPOTHESIS_PROFILE=full $(BIN)/pytest -p no:cacheprovider -q tests/reliability/test_fuzz.py
 
 clean:

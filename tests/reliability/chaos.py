@@ -2,8 +2,9 @@
 
 Starts one local org, plays `--runs` seeded scenarios (see `scenario.py`) one after the other and
 prints the figures: runs, faults injected, kills, human edits, duplicates, overwritten human values,
-unwritten records and the re-runs needed to converge. Exits 1 when any run broke a promise, crashed
-or did not converge. The same `--first-seed` and `--runs` replay the same scenarios.
+edits raced in flight per path, unwritten records and the re-runs needed to converge. Exits 1 when any
+run broke a promise (a race on REST with `--write-guard conditional` included), crashed or did not
+converge. The same `--first-seed` and `--runs` replay the same scenarios.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from .invariants import Findings
 from .org_process import OrgProcess
-from .scenario import RunResult, run_scenario
+from .scenario import Campaign, RunResult, run_scenario
 
 POSTGRES_ADMIN = os.environ.get("SFSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -44,8 +45,18 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write every run's result to this file")
     parser.add_argument("--keep", action="store_true", help="keep the run directories (printed at the end)")
     parser.add_argument("--workers", type=int, default=1, help="campaigns in parallel, each with its own org")
+    parser.add_argument("--write-guard", choices=("conditional", "recheck"), default="conditional")
+    parser.add_argument(
+        "--update-latency-ms", type=int, default=0, help="delay every update request by this much (the race's window)"
+    )
+    parser.add_argument("--paths", default="rest,bulk", help="the write paths played: rest, bulk or both")
     parser.add_argument("--stride", type=int, default=1, help=argparse.SUPPRESS)  # a worker's step between seeds
     return parser.parse_args(argv)
+
+
+def campaign_of(options: argparse.Namespace) -> Campaign:
+    paths = tuple(p.strip() for p in str(options.paths).split(",") if p.strip())
+    return Campaign(options.write_guard, options.update_latency_ms, paths)
 
 
 def one_in(n: int, key: str) -> bool:
@@ -115,7 +126,7 @@ def campaign(options: argparse.Namespace, base: Path) -> list[RunResult]:
                 large = options.large_every and one_in(options.large_every, f"size-{seed}")
                 people = options.large_people if large else options.people
                 try:
-                    result = run_scenario(org, base, seed, people, stores.for_run(seed))
+                    result = run_scenario(org, base, seed, people, stores.for_run(seed), campaign_of(options))
                 except Exception as error:  # a run that cannot even be set up is reported, not fatal
                     result = RunResult(seed, "?", "?", people, 0, [], crashes=[f"harness: {error!r}"[:2000]])
                 results.append(result)
@@ -134,7 +145,7 @@ def line(result: RunResult) -> str:
     return (
         f"seed {result.seed:>4} {result.variant:<27} {result.store:<10} people {result.people:>5} "
         f"faults {result.faults_fired:>3} kills {result.kills} edits {result.human_edits:>3} "
-        f"re-runs {result.reruns} {result.seconds:>6.1f}s {status}"
+        f"raced {len(result.findings.raced)} re-runs {result.reruns} {result.seconds:>6.1f}s {status}"
     )
 
 
@@ -154,7 +165,9 @@ def figures(results: Sequence[RunResult]) -> dict[str, object]:
         "human_edits_between_and_during_apply": sum(r.human_edits for r in results),
         "duplicates": sum(len(r.findings.duplicates) for r in results),
         "overwritten_human_values": sum(len(r.findings.overwrites) for r in results),
-        "raced_in_flight": sum(len(r.findings.raced) for r in results),
+        "raced_in_flight": {
+            path: sum(len(r.findings.raced) for r in results if r.path == path) for path in _paths(results)
+        },
         "unwritten_in_scope_records": sum(len(r.findings.unwritten) for r in results),
         "internal_errors": sum(len(r.crashes) for r in results),
         "not_converged": sum(not r.converged for r in results),
@@ -164,8 +177,13 @@ def figures(results: Sequence[RunResult]) -> dict[str, object]:
     }
 
 
+def _paths(results: Sequence[RunResult]) -> list[str]:
+    return sorted({r.path for r in results if r.path} | {"rest"})
+
+
 def problems(result: RunResult) -> list[str]:
-    found = [*result.crashes, *result.notes, *result.findings.duplicates]
+    raced = [f"raced past the write guard: {found}" for found in result.findings.raced] if result.guarded else []
+    found = [*result.crashes, *result.notes, *raced, *result.findings.duplicates]
     return [*found, *result.findings.overwrites, *result.findings.unwritten]
 
 

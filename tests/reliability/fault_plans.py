@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 Rule = dict[str, Any]
-WRITES = r"rest\.(collections|sobject)\.(create|update|upsert)"
+# Guarded updates (`write_guard: conditional`) are composite requests of sObject Rows PATCH subrequests.
+WRITES = r"rest\.((collections|sobject)\.(create|update|upsert)|composite)"
 CREATES = r"rest\.(collections|sobject)\.(create|upsert)"
-UPDATES = r"rest\.(collections|sobject)\.update"
+UPDATES = r"rest\.((collections|sobject)\.update|composite)"
 BULK_WRITES = r"bulk\.ingest\.(create|upload|patch)"
 READS = r"rest\.(query|query_more|collections\.retrieve)"
 
@@ -43,6 +44,15 @@ MENU: dict[str, Callable[[random.Random], Rule]] = {
 # Gives a SIGKILL time to land mid-create. Not on updates: a delay between sfsync's re-check and Salesforce's
 # commit would only widen the window in which a person's edit and sfsync's write to the same field race.
 LATENCY: Rule = {"match": {"endpoint": CREATES}, "action": "latency_ms:40"}
+
+
+# Widens the window between sfsync's re-check of an update's target and Salesforce's commit of the write, so a
+# person's edit lands in it: the race a write guard must close (`--update-latency-ms`).
+GUARDED_UPDATES = r"rest\.(collections\.update|sobject\.update|composite)"
+
+
+def update_latency(milliseconds: int) -> list[Rule]:
+    return [{"match": {"endpoint": GUARDED_UPDATES}, "action": f"latency_ms:{milliseconds}"}] if milliseconds else []
 
 
 def choose(rng: random.Random) -> tuple[list[str], list[Rule]]:

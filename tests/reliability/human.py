@@ -78,15 +78,30 @@ def edit_between_plan_and_apply(org: OrgProcess, world: World, rng: random.Rando
 class Editor(threading.Thread):
     """Edits records at random moments while apply runs; stop it with `finish()`, which returns the count."""
 
-    def __init__(self, org: OrgProcess, world: World, seed: int) -> None:
+    def __init__(
+        self, org: OrgProcess, world: World, seed: int, targets: list[tuple[str, str, str]] | None = None
+    ) -> None:
         super().__init__(name="human-editor", daemon=True)
         self.org, self.world, self.rng = org, world, random.Random(seed)
         self.stopped = threading.Event()
         self.edits = 0
+        # (object, id, field) the plan updates: with them the person races sfsync's writes, fast, on purpose.
+        self.targets = targets or []
 
     def run(self) -> None:
-        while not self.stopped.wait(self.rng.uniform(0.05, 0.4)):
-            self._edit_one()
+        pace = (0.01, 0.05) if self.targets else (0.05, 0.4)
+        while not self.stopped.wait(self.rng.uniform(*pace)):
+            if self.targets and self.rng.random() < 0.8:
+                self._edit_target()
+            else:
+                self._edit_one()
+
+    def _edit_target(self) -> None:
+        sobject, record_id, name = self.rng.choice(self.targets)
+        value = f"Racing {self.edits}" if name != "Phone" else f"+1 877 {self.edits:04d}"
+        if self.org.edit_as_human(sobject, record_id, {name: value}):
+            self.world.remember(sobject, record_id, {name: value})
+            self.edits += 1
 
     def _edit_one(self) -> None:
         objects = [o for o in EDITABLE if o != "Account" or self.world.variant.mode == "contacts"]
@@ -105,6 +120,18 @@ class Editor(threading.Thread):
         self.stopped.set()
         self.join(timeout=60)
         return self.edits
+
+
+def update_targets(plan_file: Path) -> list[tuple[str, str, str]]:
+    """The fields the plan updates that a person may edit: where a person's edit can race sfsync's write."""
+    changes = plan_document(plan_file)["changes"]  # a plan file is compressed NDJSON: read through its reader
+    return [
+        (c["sobject"], c["sf_id"], f["field"])
+        for c in changes
+        if c["action"] == "update" and c.get("sf_id")
+        for f in c["fields"]
+        if f["field"] in EDITABLE.get(c["sobject"], ())
+    ]
 
 
 def set_accounts_first(org: OrgProcess, world: World, changes: list[dict[str, Any]]) -> int:

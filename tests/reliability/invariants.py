@@ -31,8 +31,9 @@ class Findings:
     duplicates: list[str] = field(default_factory=list)
     overwrites: list[str] = field(default_factory=list)
     unwritten: list[str] = field(default_factory=list)
-    # The documented limit, not a broken promise: a person's edit committed after sfsync's re-check of the
-    # record and before sfsync's write to the same field (Collections and Bulk have no conditional update).
+    # A person's edit committed after sfsync's re-check of the record and before sfsync's write to the same
+    # field: the documented limit of `write_guard: recheck` and of Bulk (no conditional update there); on REST
+    # under the conditional guard, a broken promise (`RunResult.ok`).
     raced: list[str] = field(default_factory=list)
 
     @property

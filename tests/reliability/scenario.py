@@ -17,7 +17,7 @@ import random
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fault_plans, forked_cli, human, invariants
@@ -49,9 +49,22 @@ VARIANTS = (
 CLEAN_FIRST_APPLY = frozenset({"account-set"})
 
 
+@dataclass(frozen=True)
+class Campaign:
+    """What every run of a campaign shares: the write guard, latency on the update path, the paths played."""
+
+    write_guard: str = "conditional"
+    update_latency_ms: int = 0
+    paths: tuple[str, ...] = ("rest", "bulk")
+
+    def variant(self, seed: int) -> Variant:
+        played = [v for v in VARIANTS if v.api in self.paths]
+        return replace(played[seed % len(played)], write_guard=self.write_guard)
+
+
 @dataclass
 class RunResult:
-    """What one run did and found."""
+    """What one run did and found; `path` is the variant's API (rest | bulk)."""
 
     seed: int
     variant: str
@@ -70,10 +83,18 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     findings: invariants.Findings = field(default_factory=invariants.Findings)
     seconds: float = 0.0
+    path: str = ""
+    write_guard: str = ""
+
+    @property
+    def guarded(self) -> bool:
+        """A run whose updates Salesforce refuses once a person moved the record: no race may be left."""
+        return self.path == "rest" and self.write_guard == "conditional"
 
     @property
     def ok(self) -> bool:
-        return self.converged and not self.crashes and self.findings.ok
+        raced = self.guarded and bool(self.findings.raced)
+        return self.converged and not self.crashes and self.findings.ok and not raced
 
 
 class Commands:
@@ -97,16 +118,25 @@ class Commands:
         return finished
 
 
-def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url: Callable[[Path], str]) -> RunResult:
+def run_scenario(
+    org: OrgProcess,
+    base: Path,
+    seed: int,
+    people: int,
+    store_url: Callable[[Path], str],
+    campaign: Campaign = Campaign(),  # noqa: B008 - frozen
+) -> RunResult:
     started = time.monotonic()
     rng = random.Random(seed)
-    variant = VARIANTS[seed % len(VARIANTS)]
+    variant = campaign.variant(seed)
     world = build_world(rng, variant, people)
     work = base / f"run-{seed}"
     work.mkdir(parents=True)
     url = store_url(work)
     names, rules = fault_plans.choose(rng)
+    rules += fault_plans.update_latency(campaign.update_latency_ms)
     result = RunResult(seed, variant.describe(), url.split(":", 1)[0], people, len(world.in_scope), names)
+    result.path, result.write_guard = variant.api, variant.write_guard
     org.reset()
     org.control("trace", "PUT")  # the checker tells an in-flight race from an overwrite by it
     human.make_records_first(org, world, rng)
@@ -123,9 +153,17 @@ def run_scenario(org: OrgProcess, base: Path, seed: int, people: int, store_url:
     plan_seconds = time.monotonic() - planned
     result.human_edits += human.edit_between_plan_and_apply(org, world, rng, work / "plan.json")
     clean = variant.twist in CLEAN_FIRST_APPLY
-    if not clean:
+    racing = bool(campaign.update_latency_ms)
+    if racing:  # the first apply's updates must reach the org, slowly, while the person races them
+        org.set_faults(fault_plans.update_latency(campaign.update_latency_ms))
+    elif not clean:
         org.set_faults(rules)
-    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds, kill=not clean)
+    # With latency on the update path the person races the plan's updates themselves (the write guard's test).
+    targets = human.update_targets(work / "plan.json") if campaign.update_latency_ms else []
+    kill = not (clean or racing)
+    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds, kill=kill, targets=targets)
+    if racing and not clean:
+        org.set_faults(rules)
     if variant.twist == "email-changed":
         result.human_edits += human.rename_written(org, world, rng, 4)
     if rng.random() < 0.4:
@@ -179,12 +217,13 @@ def _chaos_apply(
     scale: float,
     *,
     kill: bool = True,
+    targets: list[tuple[str, str, str]] | None = None,
 ) -> None:
     """`sfsync ARGS` under the fault plan, maybe killed (`scale`: how long a plan took), while the person edits."""
     kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.6 else None
     kill_after = kill_after if kill else None
     child = forked_cli.start(args, commands.work, commands.env, commands.work / "logs")
-    editor = human.Editor(org, world, rng.randrange(1 << 30))
+    editor = human.Editor(org, world, rng.randrange(1 << 30), targets)
     editor.start()
     try:
         if kill_after is not None:

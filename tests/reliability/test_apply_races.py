@@ -61,7 +61,8 @@ class PersonDuringBackoff(PersonAtTheKeyboard):
 
         def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
             response = send(method, url, *args, **kwargs)
-            if method.upper() == "PATCH" and response.status_code == 503 and not self.edited:
+            # A Collections update is a PATCH, a composite request of guarded updates a POST.
+            if method.upper() in ("PATCH", "POST") and response.status_code == 503 and not self.edited:
                 self.edited = True
                 self._edit()
             return response
@@ -106,7 +107,10 @@ def _alan(org: LocalOrgHandle) -> dict[str, Any]:
     return dict(record)
 
 
-REFUSE_UPDATES = [{"match": {"endpoint": r"rest\.collections\.update"}, "action": "http_503", "every_nth": 1}]
+# Guarded updates go as composite requests, `write_guard: recheck` ones as Collections: both refused.
+REFUSE_UPDATES = [
+    {"match": {"endpoint": r"rest\.(collections\.update|composite)"}, "action": "http_503", "every_nth": 1}
+]
 
 
 @pytest.mark.parametrize(
@@ -169,7 +173,7 @@ def test_a_value_set_while_an_earlier_chunk_is_sent_is_kept(local_org: LocalOrgH
             body = {"as": "ada@acme.local", "values": {"Title": "Set by hand"}}
             assert local_org.control(f"records/Lead/{last}", "PATCH", body)["success"]
 
-        person = PersonAtTheKeyboard(port, "update", edit)
+        person = PersonAtTheKeyboard(port, "update_guarded", edit)
         apply_plan(person, store, loaded, plan)  # type: ignore[arg-type]
     assert person.edited
     soql = "SELECT Title FROM Lead WHERE Id = '{}'"

@@ -135,6 +135,7 @@ class Variant:
     api: str  # rest | bulk
     external_id: bool = False
     twist: str = ""
+    write_guard: str = "conditional"  # sync.write_guard: conditional | recheck
 
     def describe(self) -> str:
         extra = "+external-id" if self.external_id else ""
@@ -147,6 +148,7 @@ class Variant:
         else:
             external_id = "  external_id_field: Sfsync_Id__c\n" if self.external_id else ""
             body = CONTACTS.format(api=self.api, external_id=external_id)
+        body = body.replace("sync:\n", f"sync:\n  write_guard: {self.write_guard}\n", 1)
         return CONNECTION + (body if write else body.replace("  write: true\n", "  write: false\n", 1))
 
     @property

@@ -110,6 +110,13 @@ class CompanyMatch(StrEnum):
     REGISTRABLE_DOMAIN = "registrable_domain"
 
 
+class WriteGuard(StrEnum):
+    """How apply keeps an update from overwriting an edit made after its check read the record."""
+
+    CONDITIONAL = "conditional"
+    RECHECK = "recheck"
+
+
 class DuplicateRules(StrEnum):
     RESPECT = "respect"
     ALLOW_SAVE = "allow_save"
@@ -134,6 +141,10 @@ class Sync(Model):
     api: ApiChoice = ApiChoice.AUTO
     """`auto` uses Bulk API 2.0 above `bulk_threshold` records per object, REST below."""
     bulk_threshold: int = Field(default=2000, ge=1)
+    write_guard: WriteGuard = WriteGuard.CONDITIONAL
+    """`conditional` sends each REST update with `If-Unmodified-Since` from its check's read (Salesforce refuses
+    it when the record moved since: a conflict); `recheck` sends updates through sObject Collections, 8 times
+    fewer write calls, with an edit made between the check and the write overwritten."""
     duplicate_rules: DuplicateRules = DuplicateRules.RESPECT
     """`allow_save` saves records that Salesforce duplicate rules flag (explicit opt-in)."""
     match_leads_in_contacts_mode: bool = False

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from sfsync.localorg.api import ApiCall, ApiError, json_response
 from sfsync.localorg.collections import FORCE_ALL_OR_NONE
+from sfsync.localorg.composite_headers import subrequest_headers
 from sfsync.localorg.router import Router
 
 MAX_SUBREQUESTS = 25
@@ -55,17 +56,13 @@ def _run_subrequest(
 ) -> tuple[int, Any, dict[str, str]]:
     """One subrequest through its handler; `own_headers` (its `httpHeaders`) override the outer request's."""
     parts = urlsplit(url if url.startswith("/") else f"/services/data/{url}")
-    if own_headers is not None and not isinstance(own_headers, dict):
-        raise ApiError(400, [{"errorCode": "JSON_PARSER_ERROR", "message": "httpHeaders must be a JSON object"}])
-    overrides = {str(k).lower(): str(v) for k, v in (own_headers or {}).items()}
-    inherited = [(k, v) for k, v in call.request.headers.items() if k.lower() not in _BODY_HEADERS | overrides.keys()]
     builder = EnvironBuilder(
         path=parts.path,
         query_string=parts.query,
         method=method.upper(),
         data=None if body is None else json.dumps(body),
         content_type="application/json",
-        headers=inherited + [(k, v) for k, v in (own_headers or {}).items() if k.lower() not in _BODY_HEADERS],
+        headers=subrequest_headers(call.request.headers.items(), own_headers, _BODY_HEADERS),
     )
     environ = builder.get_environ()
     environ[FORCE_ALL_OR_NONE] = all_or_none

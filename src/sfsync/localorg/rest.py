@@ -56,6 +56,13 @@ def create(call: ApiCall) -> Response:
 
 
 def update(call: ApiCall) -> Response:
+    """A record's update; its preconditions are checked and the update made in one transaction, under the
+    org's write lock, so no write slips in between (what makes `If-Unmodified-Since` a guard)."""
+    with call.org.dml.transaction():
+        return _update(call)
+
+
+def _update(call: ApiCall) -> Response:
     spec = describe.readable_spec(call, call.args["sobject"])
     sobject = spec.name
     record_id = normalize(call.args["record_id"])

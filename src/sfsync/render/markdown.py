@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from sfsync.engine.plans.records import FileRecords
+from sfsync.render.estimates import estimates_phrase
 from sfsync.render.summary import PlanSummary, is_overwrite, plural, shown, summarise
 
 LIMIT = 65_536
@@ -68,9 +69,7 @@ def render_markdown(plan_json: Mapping[str, Any], *, plan_file: str = "plan.json
 def _context(plan: Mapping[str, Any], summary: PlanSummary, plan_file: str, limit: int) -> dict[str, Any]:
     diff = list(plan.get("config_diff", []))
     first_apply = bool(diff) and diff[0].get("kind") == "initial"
-    estimates = ", ".join(
-        f"{e['sobject']} {str(e['api']).upper()} ~{plural(int(e['calls']), 'call')}" for e in plan.get("estimates", [])
-    )
+    estimates = estimates_phrase(plan)
     return {
         "plan": plan,
         "summary": summary,

@@ -69,6 +69,8 @@ _NOT_IN_JSON = frozenset({"tally"})
 
 # Plan keys added to format 1 after plans were already saved without them: a reader takes their default.
 ADDED_LATER = frozenset({"identity"})
+# The same, for keys of a plan's parts: (the part, the key).
+PART_KEYS_ADDED_LATER = frozenset({("ObjectEstimate", "guard")})
 
 
 def plan_schema() -> dict[str, Any]:
@@ -160,7 +162,7 @@ def _object_schema(cls: type[Any], definitions: dict[str, Any]) -> dict[str, Any
         "description": _description(cls),
         "type": "object",
         "properties": properties,
-        "required": sorted(properties),
+        "required": sorted(name for name in properties if (cls.__name__, name) not in PART_KEYS_ADDED_LATER),
     }
 
 

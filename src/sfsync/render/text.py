@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sfsync.engine.plans.derivation import DerivationSummary
+from sfsync.render.estimates import estimates_phrase
 from sfsync.render.lines import Line, Stream, printed, text_console, write_lines
 from sfsync.render.summary import PlanSummary, plural, shown, summarise
 
@@ -115,9 +116,7 @@ def _totals(plan: Mapping[str, Any], summary: PlanSummary) -> Iterator[Line]:
         f"({plural(summary.total('field_writes'), 'field write')}), {summary.total('skipped')} skipped, "
         f"{plural(summary.total('conflicts'), 'conflict')}."
     )
-    calls = ", ".join(
-        f"{e['sobject']} {str(e['api']).upper()} ~{plural(int(e['calls']), 'call')}" for e in plan.get("estimates", [])
-    )
+    calls = estimates_phrase(plan)
     yield from _skips_by_reason(summary)
     yield ("Plan:", "bold"), (line + (f" API: {calls}." if calls else ""), "")
     if not plan.get("changes"):

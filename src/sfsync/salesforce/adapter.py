@@ -15,13 +15,14 @@ from typing import Any
 
 from simple_salesforce import exceptions as sfe
 
-from sfsync.salesforce import reads, results, writes
+from sfsync.salesforce import composite_writes, reads, results, writes
 from sfsync.salesforce.api_calls import ApiCalls
 from sfsync.salesforce.auth import Credentials
 from sfsync.salesforce.describe import object_describe
 from sfsync.salesforce.describe_cache import CachedDescribe, DescribeCache, NoDescribeCache
 from sfsync.salesforce.port import (
     CallCounts,
+    GuardedUpdate,
     Identity,
     Limits,
     ObjectDescribe,
@@ -143,6 +144,14 @@ class SalesforceAdapter:
         return writes.collections(
             self.api, "collections_update", "PATCH", "composite/sobjects", rows, options, retry=False
         )
+
+    def update_guarded(
+        self, sobject: str, updates: Sequence[GuardedUpdate], options: WriteOptions
+    ) -> list[WriteResult]:
+        bodies = [(u, results.typed_row(sobject, u.values)) for u in updates]
+        # The subrequest's url names the object: the body's `attributes` would be refused there.
+        plain = [(u, {k: v for k, v in body.items() if k != "attributes"}) for u, body in bodies]
+        return composite_writes.guarded_updates(self.api, sobject, plain, options)
 
     def upsert(
         self, sobject: str, external_id_field: str, records: Sequence[Record], options: WriteOptions

@@ -114,6 +114,8 @@ class Outcome(StrEnum):
     OK = "ok"
     REJECTED = "rejected"
     UNKNOWN = "unknown"
+    # A conditional update refused because the record was modified after its guard (412): nothing written.
+    MODIFIED = "modified"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,18 @@ class Update:
 
     id: str
     values: Record
+
+
+@dataclass(frozen=True)
+class GuardedUpdate:
+    """An update applied only if the record was not modified after `unmodified_since`.
+
+    `unmodified_since` is the record's `LastModifiedDate` as the check read it (Salesforce's string).
+    """
+
+    id: str
+    values: Record
+    unmodified_since: str
 
 
 class WriteOperation(StrEnum):
@@ -209,6 +223,13 @@ class SalesforcePort(Protocol):
 
     def update(self, sobject: str, updates: Sequence[Update], options: WriteOptions) -> list[WriteResult]:
         """Update records through sObject Collections."""
+        ...
+
+    def update_guarded(
+        self, sobject: str, updates: Sequence[GuardedUpdate], options: WriteOptions
+    ) -> list[WriteResult]:
+        """Update records through sObject Rows PATCH subrequests of composite requests, each with
+        `If-Unmodified-Since`; a record modified after its guard comes back `MODIFIED`, unwritten."""
         ...
 
     def upsert(

@@ -27,6 +27,7 @@ from sfsync.salesforce.port import (
     CallCounts,
     ErrorDetail,
     FieldInfo,
+    GuardedUpdate,
     Identity,
     Limits,
     ObjectDescribe,
@@ -132,6 +133,23 @@ class FakePort:
         self.calls["collections"] += 1
         rows = [{"Id": u.id, **u.values} for u in updates]
         return self._write(sobject, WriteOperation.UPDATE, rows, options, None)
+
+    def update_guarded(
+        self, sobject: str, updates: Sequence[GuardedUpdate], options: WriteOptions
+    ) -> list[WriteResult]:
+        """Each update only if the record's `LastModifiedDate` is not after its guard (stamps sort as text)."""
+        self.calls["composite"] += -(-len(updates) // 25)
+        if self.before_next_write is not None:  # a person's save landing between apply's check and its write
+            hook, self.before_next_write = self.before_next_write, None
+            hook()
+        results: list[WriteResult] = []
+        for update in updates:
+            current = self.records[sobject].get(update.id)
+            if current is not None and str(current.get("LastModifiedDate") or "") > update.unmodified_since:
+                results.append(WriteResult(Outcome.MODIFIED, errors=(ErrorDetail("PRECONDITION_FAILED", "modified"),)))
+                continue
+            results += self._write(sobject, WriteOperation.UPDATE, [{"Id": update.id, **update.values}], options, None)
+        return results
 
     def upsert(
         self, sobject: str, external_id_field: str, records: Sequence[Record], options: WriteOptions

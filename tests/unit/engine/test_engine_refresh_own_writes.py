@@ -19,7 +19,7 @@ from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig, load_config
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.reading.refresh import own_writes_user, read_query
+from sfsync.engine.reading.refresh import TRAILING_WINDOW, own_writes_user, read_query
 from sfsync.salesforce.query import Ne, Query
 from sfsync.salesforce.soql import compile_query
 from sfsync.store.mirror import Watermark
@@ -179,12 +179,13 @@ def test_the_incremental_query():
     stamp = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     mark = Watermark("Lead", stamp, frozenset())
     assert read_query("Lead", ["Id"], None) == Query("Lead", ("Id",), include_deleted=True)
-    assert read_query("Lead", ["Id"], mark) == Query("Lead", ("Id",), since=stamp, include_deleted=True)
+    since = stamp - TRAILING_WINDOW  # the trailing window: late commits and the watermark's own second
+    assert read_query("Lead", ["Id"], mark) == Query("Lead", ("Id",), since=since, include_deleted=True)
     assert read_query("Lead", ["Id"], mark, "005x'y") == Query(
-        "Lead", ("Id",), Ne("LastModifiedById", "005x'y"), since=stamp, include_deleted=True
+        "Lead", ("Id",), Ne("LastModifiedById", "005x'y"), since=since, include_deleted=True
     )
     assert compile_query(read_query("Lead", ["Id"], mark, "005x'y")) == (
-        "SELECT Id FROM Lead WHERE (SystemModstamp >= 2026-01-02T03:04:05+00:00 AND LastModifiedById != '005x\\'y')"
+        "SELECT Id FROM Lead WHERE (SystemModstamp >= 2026-01-02T02:54:05+00:00 AND LastModifiedById != '005x\\'y')"
     )
 
 

@@ -23,6 +23,7 @@ from sfsync.engine.applying.duplicates import RuleMatch, duplicate_error, not_li
 from sfsync.engine.applying.external_ids import carried_ids, planned_id
 from sfsync.engine.applying.recheck import changed_since
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
+from sfsync.engine.applying.settle import STAMP, guarded_retrieve
 from sfsync.engine.plans.digest import ValueDigest
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.engine.row_report import MatchedRecord, RowReport
@@ -36,6 +37,7 @@ class Prepared:
     """A change ready to send: the values left after the re-check, or a report saying why not.
 
     `current`: an update target's fields as the re-check read them (empty for creates), for the mirror.
+    `stamp`: its `LastModifiedDate` as read, when the write guard asked for it (engine/applying/guard).
     """
 
     change: RecordChange
@@ -43,6 +45,7 @@ class Prepared:
     dropped: tuple[str, ...] = ()
     report: RowReport | None = None
     current: dict[str, Any] = field(default_factory=dict)
+    stamp: str = ""
 
 
 Sender = Callable[[str, Action, Sequence[Record]], list[WriteResult]]
@@ -59,6 +62,7 @@ def prepare(
     *,
     registrable: bool = False,
     sensitive: SensitiveValues = NONE,
+    guarded: bool = False,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
@@ -66,6 +70,7 @@ def prepare(
     Either re-read also takes `also_read`; each prepared update keeps what was read (`current`).
     With `ext`, a create whose external id some record already carries is linked to it, not sent.
     `sensitive`: the values apply took from the store for the plan's digests (engine/sensitive_apply).
+    `guarded` (REST only): each target is read with its stamp, settled (engine/applying/settle), for the guard.
     """
     creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
@@ -74,7 +79,7 @@ def prepare(
         return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe, registrable, sensitive) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
-    current = dict(zip([c.key for c in updates], _retrieve(port, updates, names), strict=True))
+    current = dict(zip([c.key for c in updates], _retrieve(port, updates, names, guarded), strict=True))
     seen = _Seen(
         appeared_keys(port, creates, registrable=registrable), _by_change(creates, ext, carried_ids(port, creates, ext))
     )
@@ -96,10 +101,15 @@ def _by_change(
     return {key: ids for key, ids in found.items() if ids}
 
 
-def _retrieve(port: SalesforcePort, updates: Sequence[RecordChange], names: list[str]) -> list[Record | None]:
+def _retrieve(
+    port: SalesforcePort, updates: Sequence[RecordChange], names: list[str], guarded: bool
+) -> list[Record | None]:
     if not updates:
         return []
-    return port.retrieve(updates[0].sobject, [str(c.sf_id) for c in updates], names)
+    ids = [str(c.sf_id) for c in updates]
+    if guarded:
+        return guarded_retrieve(port, updates[0].sobject, ids, names)
+    return port.retrieve(updates[0].sobject, ids, names)
 
 
 def _prepare(
@@ -115,7 +125,8 @@ def _prepare(
     if change.action is Action.UPDATE and current is not None:
         # A target the Bulk check did not see holds what the plan read: a digest there is no value to mirror.
         read = {name: value for name, value in current.items() if not isinstance(value, ValueDigest)}
-        prepared.current = {name: value for name, value in read.items() if name != "attributes"}
+        prepared.current = {name: value for name, value in read.items() if name not in ("attributes", STAMP)}
+        prepared.stamp = str(current.get(STAMP) or "")
     return prepared
 
 
@@ -189,6 +200,9 @@ def report_for(item: Prepared, result: WriteResult, match: RuleMatch | None = No
             why = f"the upsert found {result.id}, a record sfsync did not create, by its external id: linked"
             return _report(change, "linked", result.id, message=why, fields=sent)
         return _report(change, "written", result.id or change.sf_id, fields=sent, dropped=item.dropped)
+    if result.outcome is Outcome.MODIFIED:
+        why = "modified in Salesforce after apply's check (refused by its If-Unmodified-Since): not written"
+        return _report(change, "conflict", change.sf_id, "", why, dropped=sent)
     if result.outcome is Outcome.UNKNOWN:
         why = "no answer from Salesforce; the next plan re-matches before creating anything"
         return _report(change, "unknown", change.sf_id, message=why, fields=sent)

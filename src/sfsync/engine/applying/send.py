@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from sfsync.catalogue import Kind
-from sfsync.config.models import CompanyMatch, Config, DuplicateRules
+from sfsync.config.models import CompanyMatch, Config, DuplicateRules, WriteGuard
 from sfsync.engine.applying.batch import Prepared, open_intents, prepare, report_for
 from sfsync.engine.applying.duplicates import rule_matches
+from sfsync.engine.applying.guard import send_guarded
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.engine.row_report import RowReport
@@ -66,7 +68,9 @@ def apply_chunk(
     intents: dict[str, Intent] = {}
     sent: list[tuple[Prepared, WriteResult]] = []
     failure: RemoteError | None = None
-    for action, send in ((Action.CREATE, _send_creates), (Action.UPDATE, _send_updates)):
+    guarded = not bulk and config.sync.write_guard is WriteGuard.CONDITIONAL
+    send_updates = partial(_send_updates, guarded=guarded)
+    for action, send in ((Action.CREATE, _send_creates), (Action.UPDATE, send_updates)):
         changes = [c for c in chunk if c.action is action]
         if not changes or failure is not None:
             continue
@@ -76,7 +80,7 @@ def apply_chunk(
         try:
             prepared = prepare(
                 port, describe, changes, refs, since if bulk else None, also_read, ext,
-                registrable=registrable, sensitive=sensitive,
+                registrable=registrable, sensitive=sensitive, guarded=guarded and action is Action.UPDATE,
             )  # fmt: skip
         except RemoteError as error:  # nothing of this group was sent
             failure = error
@@ -141,8 +145,17 @@ def _send_creates(
 
 
 def _send_updates(
-    port: SalesforcePort, sobject: str, group: Sequence[Prepared], _ext: str | None, options: WriteOptions, bulk: bool
+    port: SalesforcePort,
+    sobject: str,
+    group: Sequence[Prepared],
+    _ext: str | None,
+    options: WriteOptions,
+    bulk: bool,
+    *,
+    guarded: bool,
 ) -> list[WriteResult]:
+    if guarded:  # each update refused by Salesforce if the record moved after its check (engine/applying/guard)
+        return send_guarded(port, sobject, group, options)
     if bulk:
         return port.bulk_write(sobject, WriteOperation.UPDATE, [{"Id": p.change.sf_id, **p.values} for p in group])
     return port.update(sobject, [Update(str(p.change.sf_id), p.values) for p in group], options)

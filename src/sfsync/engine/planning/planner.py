@@ -21,7 +21,7 @@ from sfsync import __version__
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
-from sfsync.config.models import Config
+from sfsync.config.models import Config, WriteGuard
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
@@ -46,6 +46,7 @@ from sfsync.store.meta import AppliedConfig
 COLLECTION_SIZE = 200
 BULK_JOB_CALLS = 5  # create, upload, close, poll, results
 BULK_QUERY_CALLS = 3  # create, poll, results
+GUARDED_PER_CALL = 25  # sObject Rows subrequests in one composite request
 PLAN_PROGRESS_STEP = 500  # records visited between progress reports (bars and events stay cheap)
 
 
@@ -183,14 +184,27 @@ def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEs
         entry = counts.setdefault(change.sobject, [0, 0])
         entry[0 if change.action is Action.CREATE else 1] += 1
     result = []
+    conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
         if api == "bulk":  # per operation: a check query job, then the ingest job
             calls = ((creates > 0) + (updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+            guard = "none"
         else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
-            calls = 2 * (math.ceil(creates / COLLECTION_SIZE) + math.ceil(updates / COLLECTION_SIZE))
-        result.append(ObjectEstimate(sobject, creates, updates, api, calls))
+            calls = 2 * math.ceil(creates / COLLECTION_SIZE) + _update_calls(updates, conditional=conditional)
+            guard = str(config.sync.write_guard)
+        result.append(ObjectEstimate(sobject, creates, updates, api, calls, guard if updates else ""))
     return tuple(result)
+
+
+def _update_calls(updates: int, *, conditional: bool) -> int:
+    """Per chunk the targets' re-read, then one Collections request, or one composite request per
+    `GUARDED_PER_CALL` guarded updates (sObject Rows subrequests)."""
+    chunks = math.ceil(updates / COLLECTION_SIZE)
+    if not conditional:
+        return 2 * chunks
+    full, rest = divmod(updates, COLLECTION_SIZE)
+    return chunks + full * math.ceil(COLLECTION_SIZE / GUARDED_PER_CALL) + math.ceil(rest / GUARDED_PER_CALL)
 
 
 def choose_api(config: Config, writes: int) -> str:

@@ -165,13 +165,18 @@ class PlanDiagnostic:
 
 @dataclass(frozen=True, slots=True)
 class ObjectEstimate:
-    """How apply will write one object: `api` rest|bulk and the API calls it expects to make."""
+    """How apply will write one object: `api` rest|bulk and the API calls it expects to make.
+
+    `guard`: how its updates are kept from overwriting an edit made after apply's check: `conditional`
+    (REST, `If-Unmodified-Since`), `recheck` (REST, re-read only) or `none` (Bulk cannot be guarded).
+    """
 
     sobject: str
     creates: int
     updates: int
     api: str
     calls: int
+    guard: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,10 @@
 """The read pass: Salesforce → mirror (a cache) → workspace, then links for what was read.
 
-Each object is read by `SystemModstamp` watermark (`>=`, dropping the ids already seen at that exact
-stamp), fully on the first run or on demand, with deleted rows (`queryAll`) so deletions are seen.
+Each object is read from its `SystemModstamp` watermark less `TRAILING_WINDOW`, fully on the first run or
+on demand, with deleted rows (`queryAll`) so deletions are seen. Stamps have whole seconds and are taken
+inside the writing transaction, which may commit after a read already passed that stamp: the window
+reads such late commits and every edit made in the watermark's own second. A record read again is
+skipped only when its stamp and fields equal the mirror's copy.
 With a dedicated integration user, incremental reads leave out the records sfsync itself modified
 last: apply already put what it wrote in the mirror. They are read back while a write may have
 happened unrecorded (an open create intent, an unknown outcome, an apply that never finished).
@@ -41,6 +44,9 @@ from sfsync.store.sync_views import mirror_count, unlinked_by_external_id, unlin
 
 KEY_OF = {"Account": Kind.COMPANY, "Contact": Kind.PERSON, "Lead": Kind.PERSON}
 _CHUNK = 500
+# As long as apply's Bulk check looks back (engine/applying/recheck): a save's transaction, automation
+# included, rarely stays open that long before it commits.
+TRAILING_WINDOW = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,10 @@ def _read_object(
     counts: Counter[str] = Counter()
     identity: list[IdentityChange] = []
     into_workspace = config.sync.read and sobject in KEY_OF
-    for chunk in chunks(_fresh(rows, describe, mark), _CHUNK):
+    for read_chunk in chunks(_records(rows, describe), _CHUNK):
+        chunk = _changed(store, sobject, read_chunk) if mark is not None else read_chunk
+        if not chunk:
+            continue
         previous = previous_keys(store, sobject, chunk) if into_workspace else {}  # before the mirror has the read
         store.mirror.upsert(chunk)
         counts["read"] += len(chunk)
@@ -164,7 +173,8 @@ def read_query(sobject: str, fields: list[str], mark: Watermark | None, own_writ
     if mark is None:
         return Query(sobject, tuple(fields), include_deleted=True)
     not_own = Ne("LastModifiedById", own_writer) if own_writer else None
-    return Query(sobject, tuple(fields), not_own, since=mark.system_modstamp, include_deleted=True)
+    since = mark.system_modstamp - TRAILING_WINDOW
+    return Query(sobject, tuple(fields), not_own, since=since, include_deleted=True)
 
 
 def _use_bulk(store: Store, config: Config, sobject: str) -> bool:
@@ -174,24 +184,31 @@ def _use_bulk(store: Store, config: Config, sobject: str) -> bool:
     return mirror_count(store.session, sobject) > config.sync.bulk_threshold
 
 
-def _fresh(
-    rows: Iterator[Mapping[str, Any]], describe: ObjectDescribe, mark: Watermark | None
-) -> Iterator[MirrorRecord]:
-    """Read rows as mirror records, without those already read at exactly the watermark's stamp."""
+def _records(rows: Iterator[Mapping[str, Any]], describe: ObjectDescribe) -> Iterator[MirrorRecord]:
+    """Read rows as mirror records."""
     for row in rows:
         values = read_values(row, describe)
-        stamp = _parse_datetime(values.get("SystemModstamp"))
-        record_id = str(values["Id"])
-        if mark is not None and stamp == mark.system_modstamp and record_id in mark.ids_at_stamp:
-            continue
         yield MirrorRecord(
             describe.name,
-            record_id,
+            str(values["Id"]),
             values,
-            stamp,
+            _parse_datetime(values.get("SystemModstamp")),
             _parse_datetime(values.get("LastModifiedDate")),
             bool(values.get("IsDeleted")),
         )
+
+
+def _changed(store: Store, sobject: str, chunk: list[MirrorRecord]) -> list[MirrorRecord]:
+    """The records of an incremental read the mirror does not already hold as read: the trailing window
+    brings back records read before, and only a stamp and fields both equal to the mirror's are the same read."""
+    known = store.mirror.get_many(sobject, [r.sf_id for r in chunk])
+    return [r for r in chunk if not _same(known.get(r.sf_id), r)]
+
+
+def _same(known: MirrorRecord | None, read: MirrorRecord) -> bool:
+    if known is None or known.system_modstamp != read.system_modstamp or known.is_deleted != read.is_deleted:
+        return False
+    return all(known.fields.get(name) == value for name, value in read.fields.items())
 
 
 def _into_workspace(

@@ -1,0 +1,70 @@
+"""Re-reading update targets for the write guard: none left stamped in a second that is not over.
+
+Stamps have whole seconds, so an edit made later in the very second the check read a record carries
+the same stamp and would pass `If-Unmodified-Since`. A target whose stamp is that recent is suspect:
+apply waits that second out (plus `CLOCK_MARGIN` for the distance between this clock and the org's) and
+re-reads it, so its fields are compared after any such edit and its guard covers everything later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sfsync.salesforce.port import Record, SalesforcePort
+from sfsync.store.session import utc_now
+
+STAMP = "LastModifiedDate"
+SAME_SECOND = dt.timedelta(seconds=1)
+CLOCK_MARGIN = dt.timedelta(seconds=1)
+SETTLE_ROUNDS = 3
+
+Clock = Callable[[], dt.datetime]
+
+
+def guarded_retrieve(
+    port: SalesforcePort,
+    sobject: str,
+    ids: Sequence[str],
+    names: Sequence[str],
+    *,
+    clock: Clock = utc_now,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Record | None]:
+    """The targets as now, each with its `LastModifiedDate`, none of them stamped in a second not yet over."""
+    fields = list(dict.fromkeys([*names, STAMP]))
+    asked = clock()
+    rows = port.retrieve(sobject, ids, fields)
+    for _round in range(SETTLE_ROUNDS):
+        suspect = [i for i, row in enumerate(rows) if row is not None and _recent(row, asked)]
+        if not suspect:
+            break
+        latest = max(_stamp(rows[i]) or asked for i in suspect)
+        wait = (latest + SAME_SECOND + CLOCK_MARGIN - clock()).total_seconds()
+        if wait > 0:
+            sleep(wait)
+        asked = clock()
+        for index, row in zip(suspect, port.retrieve(sobject, [ids[i] for i in suspect], fields), strict=True):
+            rows[index] = row
+    return rows
+
+
+def _recent(row: Record, asked: dt.datetime) -> bool:
+    stamp = _stamp(row)
+    return stamp is not None and stamp + SAME_SECOND + CLOCK_MARGIN > asked
+
+
+def _stamp(row: Record | None) -> dt.datetime | None:
+    value: Any = row.get(STAMP) if row is not None else None
+    if not value:
+        return None
+    text = str(value).replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
+        text = f"{text[:-2]}:{text[-2:]}"
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
