@@ -43,10 +43,12 @@ def people(store: Store, reads: SubjectReads) -> Iterator[Subject]:
 
 
 def subjects_of(store: Store, reads: SubjectReads, kind: Kind, ids: Sequence[str]) -> Iterator[Subject]:
-    """The subjects of the given workspace records (those still in the store), built as planning builds them."""
+    """The subjects of the given workspace records (those still in the store), built as planning builds them,
+    one at a time as they are asked for, in the order of `ids`."""
     build = company_subject if kind is Kind.COMPANY else person_subject
     for part in chunks(list(ids), CHUNK):
-        records = list(store.workspace.get_many(kind, part).values())
+        found = store.workspace.get_many(kind, part)
+        records = [found[i] for i in part if i in found]  # in the order given (planning's visit order)
         reads.clear()
         with store.session.read() as conn:
             if kind is Kind.COMPANY:

@@ -23,6 +23,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.render.estimates import estimates_phrase
 from sfsync.render.lines import Line, Stream, printed, text_console, write_lines
 from sfsync.render.summary import PlanSummary, plural, shown, summarise
@@ -81,6 +82,8 @@ def _header(plan: Mapping[str, Any]) -> str:
     line = f"[bold]sfsync plan[/] — mode {escape(str(plan.get('mode')))}, {writing}"
     refresh = ", ".join(f"{name} {counts.get('read', 0)} read" for name, counts in plan.get("refresh", {}).items())
     line += f"\nRefreshed: {escape(refresh)}" if refresh else ""
+    derivation = plan.get("derivation")
+    line += f"\nDerived: {escape(str(DerivationSummary(**derivation)))}" if derivation else ""
     return line + (f"\n[yellow]{NOT_RECORDED}[/]" if plan.get("recorded") is False else "")
 
 

@@ -1,5 +1,5 @@
-"""The sync state: workspace records, the Salesforce mirror, links, ledger, intents, runs, standing rejections
-and locks.
+"""The sync state: workspace records, the Salesforce mirror, links, ledger, intents, runs, standing rejections,
+locks and the derivation cache of incremental plans.
 
 `open_store(url)` connects, applies pending migrations and returns a `Store` whose sections group the
 API by concern (`store.workspace`, `store.mirror`, …). Values in and out are frozen dataclasses;
@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import URL
 
 from sfsync.store.backend import DEFAULT_STORE_URL, build_engine, parse_store_url, redact
+from sfsync.store.derivations import DerivationsSection
 from sfsync.store.describes import DescribesSection
 from sfsync.store.errors import StoreError
 from sfsync.store.intents import IntentsSection
@@ -56,6 +57,7 @@ class Store:
         self.matching = MatchingSection(session)
         self.rejections = RejectionsSection(session)
         self.plan_key = PlanKeySection(session)
+        self.derivations = DerivationsSection(session)
 
     @property
     def session(self) -> Session:

@@ -18,7 +18,8 @@ from sqlalchemy import Column, Connection, inspect, select, text
 from sqlalchemy.schema import CreateColumn
 
 from sfsync import __version__
-from sfsync.store import schema
+from sfsync.store import derivation_schema, schema
+from sfsync.store.change_triggers import create_triggers, drop_triggers
 from sfsync.store.errors import StoreError
 from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
@@ -79,12 +80,25 @@ def _plan_key(conn: Connection) -> None:
         conn.execute(schema.plan_key.insert().values(id=1, key=secrets.token_bytes(32), created_at=utc_now()))
 
 
+def _change_tracking(conn: Connection) -> None:
+    """The change log and derivation cache of incremental planning, and the triggers that fill the log.
+
+    A brand-new store already has the tables from step 1; `migrate` makes the triggers once every pending
+    step ran. The cache starts empty: the first plan after this step derives every record.
+    """
+    for table in derivation_schema.DERIVATION_TABLES:
+        table.create(conn, checkfirst=True)
+
+
+CHANGE_TRACKING = 6
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial),
     Migration(2, "standing rejections", _standing_rejections),
     Migration(3, "record origins, merge masters and followed links", _identity_columns),
     Migration(4, "match keys by IDNA 2008, email-validator and the Public Suffix List", rekey),
     Migration(5, "plan seal key", _plan_key),
+    Migration(CHANGE_TRACKING, "change log and derivation cache for incremental plans", _change_tracking),
 )
 
 
@@ -101,10 +115,11 @@ def migrate(session: Session) -> list[int]:
                 f"store: its schema is version {max(done)}, newer than this sfsync ({__version__}) knows "
                 f"(version {known}); upgrade sfsync to the version that last wrote this store"
             )
+        pending = [m for m in MIGRATIONS if m.version not in done]
+        if pending and done:  # the change triggers name columns a pending step may alter: made again after
+            drop_triggers(conn)
         applied = []
-        for migration in MIGRATIONS:
-            if migration.version in done:
-                continue
+        for migration in pending:
             migration.apply(conn)
             conn.execute(
                 schema.schema_migrations.insert().values(
@@ -112,6 +127,10 @@ def migrate(session: Session) -> list[int]:
                 )
             )
             applied.append(migration.version)
+        if pending and CHANGE_TRACKING in done | set(applied):
+            create_triggers(conn)
+        if pending and CHANGE_TRACKING in done:  # what an earlier step rewrote was not logged: derive all
+            conn.execute(derivation_schema.derivation_state.delete())
         return applied
 
 

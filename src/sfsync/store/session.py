@@ -30,6 +30,7 @@ class Session:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._active: Connection | None = None
+        self.speculating = False  # inside `rolled_back`: nothing written now outlives it
 
     @property
     def dialect(self) -> str:
@@ -59,11 +60,11 @@ class Session:
             # SQLite: take the write lock at once, as `write` does, so no other writer interleaves.
             conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
             transaction = conn.begin()
-            self._active = conn
+            self._active, self.speculating = conn, True
             try:
                 yield conn
             finally:
-                self._active = None
+                self._active, self.speculating = None, False
                 transaction.rollback()
 
     @contextmanager

@@ -155,6 +155,12 @@ class WorkspaceSection:
             finally:
                 rows.close()
 
+    def ids(self, kind: Kind) -> list[str]:
+        """Every record's id of `kind`, in the order `records` gives them."""
+        table = _TABLES[kind][0]
+        with self._session.read() as conn:
+            return list(conn.scalars(select(table.c.id).order_by(table.c.id)))
+
     def count(self, kind: Kind) -> int:
         table = _TABLES[kind][0]
         with self._session.read() as conn:

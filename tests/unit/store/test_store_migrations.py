@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 
 from sfsync.store import Store, StoreError, open_store
 from sfsync.store.backend import parse_store_url
+from sfsync.store.change_triggers import drop_triggers
 from sfsync.store.migrations import MIGRATIONS, migrate
 from sfsync.store.schema import metadata
 
@@ -95,6 +96,7 @@ def test_a_store_made_before_origins_gets_them_and_its_records_count_as_loaded(s
     with open_store(store_url) as old:
         old.workspace.upsert(Kind.PERSON, [RecordUpdate(Kind.PERSON, 2, None, "ada@x.com", {"email": "ada@x.com"})])
         with old.transaction() as conn:  # back to the tables as they were before step 3
+            drop_triggers(conn)  # they name the columns dropped here
             for table, column in (("person", "origin"), ("company", "origin"), ("mirror", "master_record_id")):
                 conn.execute(text(f'ALTER TABLE "{table}" DROP COLUMN "{column}"'))
             conn.execute(text('ALTER TABLE "link" DROP COLUMN "written_before"'))

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from sfsync.catalogue import Kind
 from sfsync.store import open_store
+from sfsync.store.change_triggers import drop_triggers
 from sfsync.store.migrations import MIGRATIONS
 from sfsync.store.schema import company, link, mirror, person
 
@@ -69,6 +70,7 @@ def _old_store(url: str) -> None:
             )
         )
         conn.execute(text("DELETE FROM schema_migrations WHERE version = 4"))
+        drop_triggers(conn)  # they name the columns dropped here
         conn.execute(text("DROP INDEX ix_company_domain_reg"))
         conn.execute(text("DROP INDEX ix_mirror_domain_reg"))
         conn.execute(text("ALTER TABLE company DROP COLUMN domain_reg"))

@@ -21,6 +21,7 @@ from sfsync.config.canonical import canonical, canonical_json, digest
 from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
+from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
@@ -125,6 +126,8 @@ def apply_plan(
     report = ApplyReport(run.id, tuple(rows), plan.write_enabled, interrupted, error)
     status = "interrupted" if interrupted else "failed" if error or report.rejected else "succeeded"
     store.runs.finish(run.id, status, report.counts())
+    if not interrupted and not error:  # the next plan derives only what changes after this apply
+        rederive_after_apply(port, store, loaded, describes)
     if error:
         raise RemoteError(f"apply stopped: {error}; what was written is recorded (run {run.id})")
     return report

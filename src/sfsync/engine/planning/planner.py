@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 
 from sfsync import __version__
 from sfsync.catalogue import Kind
@@ -22,10 +23,10 @@ from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
 from sfsync.config.models import Config, WriteGuard
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
 from sfsync.engine.planning.source_coverage import empty_sources
-from sfsync.engine.planning.write_set import WriteSet
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.fingerprint import take_fingerprint
 from sfsync.engine.plans.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
@@ -34,11 +35,10 @@ from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
 from sfsync.engine.standing import hold_back
 from sfsync.engine.subject import Subject
-from sfsync.engine.subjects import companies, people
 from sfsync.errors import Diagnostic
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import fields_out_of_sight
-from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
+from sfsync.salesforce.port import SalesforcePort
 from sfsync.store import Store
 from sfsync.store.intents import IntentState
 from sfsync.store.meta import AppliedConfig
@@ -93,7 +93,8 @@ def _plan(
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
-    write_set = _build(store, loaded, describes, refreshed.held, progress)
+    visiting = partial(_visit, progress)
+    write_set, derivation = derive(store, loaded, describes, refreshed.held, visiting, full=full_refresh)
     standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
     rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
     ordered, held = _ordered(write_set.changes.values()), list[Skip]()
@@ -119,6 +120,7 @@ def _plan(
         refresh=refreshed.summary(),
         identity=refreshed.identity,
         tool_version=__version__,
+        derivation=derivation,
     )
     return plan if spool is None else _spooled(plan, spool)
 
@@ -131,36 +133,6 @@ def _spooled(plan: Plan, spool: PlanSpool) -> Plan:
         for record in getattr(plan, name):
             spool.add(name, record)
     return replace(spool.spooled(plan), tally=plan.counts())
-
-
-def _build(
-    store: Store,
-    loaded: LoadedConfig,
-    describes: Mapping[str, ObjectDescribe],
-    held: Mapping[tuple[str, str], str],
-    progress: Progress,
-) -> WriteSet:
-    config = loaded.config
-    members = {
-        play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
-        for play in config.plays
-    }
-    write_set = WriteSet(store, loaded, describes, members, held)
-    _visit(
-        progress,
-        Kind.COMPANY,
-        store.workspace.count(Kind.COMPANY),
-        companies(store, write_set.reads),
-        write_set.visit_company,
-    )
-    _visit(
-        progress,
-        Kind.PERSON,
-        store.workspace.count(Kind.PERSON),
-        people(store, write_set.reads),
-        write_set.visit_person,
-    )
-    return write_set
 
 
 def _visit(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from typing import Any
 
+from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.engine.plans.digest import value_from_json
 from sfsync.engine.plans.identity import WorkspaceRef, identity_from_json
 from sfsync.engine.plans.plan import (
@@ -148,6 +149,7 @@ def plan_from_parts(head: Mapping[str, Any], records: Mapping[str, Sequence[Any]
         recorded=d.get("recorded", True),
         format_version=FORMAT_VERSION,
         tool_version=d.get("tool_version", ""),
+        derivation=DerivationSummary(**d["derivation"]) if d.get("derivation") else None,
         tally=d["counts"] if counted else None,
     )
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.engine.plans.digest import ValueDigest
 from sfsync.engine.plans.identity import IdentityChange
 from sfsync.engine.plans.identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
@@ -221,6 +222,7 @@ class Plan:
     recorded: bool = True
     format_version: int = FORMAT_VERSION
     tool_version: str = ""
+    derivation: DerivationSummary | None = None  # how much was derived afresh (None: not said)
     tally: Mapping[str, Mapping[str, int]] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:  # frozen all the way down: no caller's dict or list is kept

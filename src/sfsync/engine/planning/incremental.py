@@ -1,0 +1,223 @@
+"""Incremental derivation: visit only the records whose inputs moved, reuse the cache for the rest.
+
+A record's derivation (its changes, skips, play entries, template failures) is a function of what its
+visit read from the store, of the config parts and describes it was derived with, and of the plan's
+held records. The store logs every change to what a visit may read (`store/change_triggers.py`); the
+cache (`store/derivations.py`) keeps each record's output and the tokens its visit read. A plan with
+the cache's digest derives again: the records whose tokens changed since the cache's sequence, new
+records, held records, and every record of the clusters of those (a company and its people derive
+together, in visit order); every other record's cached output is reused as it is. Any change to the
+config parts or describes a derivation reads (or `--full-refresh`, or no cache) derives everything,
+and the plan says so. The output is assembled in visit order, so it equals a derivation from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sfsync import __version__
+from sfsync.catalogue import Kind
+from sfsync.config import LoadedConfig
+from sfsync.config.canonical import canonical
+from sfsync.engine.planning.derived_form import Derived, from_json, to_json
+from sfsync.engine.planning.deriving import DerivingWriteSet, Key
+from sfsync.engine.planning.template_diagnostics import template_diagnostic
+from sfsync.engine.plans.derivation import DerivationSummary
+from sfsync.engine.plans.plan import PlanDiagnostic, PlayEntry, RecordChange, Skip
+from sfsync.engine.subject import Subject
+from sfsync.engine.subjects import companies, people, subjects_of
+from sfsync.engine.values import TemplateFailure
+from sfsync.salesforce.describe import combined_digest
+from sfsync.salesforce.port import ObjectDescribe
+from sfsync.store import Store
+from sfsync.store.derivations import Cached
+from sfsync.store.derivations import Derived as CacheRow
+
+CACHE_FORMAT = 1  # bump when what a derivation reads or yields changes shape
+KINDS = (Kind.COMPANY, Kind.PERSON)  # visit order: Accounts before the Contacts that need them
+NOT_DERIVATION_INPUTS = ("connection", "store")  # config parts no visit reads
+
+
+@dataclass
+class WriteOutput:
+    """The write set as planning continues with it: equal to a from-scratch `WriteSet`'s."""
+
+    changes: dict[str, RecordChange] = field(default_factory=dict)
+    skips: list[Skip] = field(default_factory=list)
+    entries: list[PlayEntry] = field(default_factory=list)
+    diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = field(default_factory=dict)
+
+
+Visiting = Callable[[Kind, int, Iterable[Subject], Callable[[Subject], None]], None]
+
+
+def derivation_digest(store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe]) -> str:
+    """What every record's derivation depends on besides its store inputs."""
+    parts = {k: v for k, v in canonical(loaded.config).items() if k not in NOT_DERIVATION_INPUTS}
+    # The plan key seals sensitive values' digests in changes; only a digest of it is kept here.
+    key = hashlib.sha256(b"sfsync derivation cache\0" + store.plan_key.key()).hexdigest()
+    body = json.dumps([CACHE_FORMAT, __version__, parts, combined_digest(describes), key], sort_keys=True)
+    return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def derive(
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    visiting: Visiting,
+    *,
+    full: bool = False,
+) -> tuple[WriteOutput, DerivationSummary]:
+    """The write set, deriving again only what moved; records the cache unless the store is speculating."""
+    digest = derivation_digest(store, loaded, describes)
+    seq = store.derivations.current_seq()
+    state = store.derivations.state()
+    order = {kind: store.workspace.ids(kind) for kind in KINDS}
+    why = "--full-refresh" if full else _why_everything(state.digest if state else None, digest)
+    cached = {} if why else store.derivations.cached()
+    present = {(str(kind), i) for kind, ids in order.items() for i in ids}
+    if why:
+        write_set, redo = _derive_all(store, loaded, describes, held, order, visiting), present
+    else:
+        assert state is not None
+        gone = set(cached) - present  # a removed record's cluster derives again without it
+        dirty = store.derivations.dirty(state.seq) | (present - set(cached)) | set(held) | gone
+        if not dirty:  # nothing moved: every record's output is the cached one
+            if seq != state.seq and not store.session.speculating:
+                store.derivations.commit(seq, digest)
+            return _assemble(loaded, order, {}, cached), _summary(order, set(), why)
+        write_set, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
+    derived = write_set.derived()
+    output = _assemble(loaded, order, derived, cached)
+    if not store.session.speculating:  # a rolled-back plan keeps nothing: no use writing the cache
+        _record(store, write_set, derived, held, cached, present, seq, digest, everything=bool(why))
+    return output, _summary(order, redo, why)
+
+
+def _why_everything(cached: str | None, digest: str) -> str:
+    if cached is None:
+        return "no derivation cache yet"
+    if cached != digest:
+        return "the config's sync, mappings, defaults, exclusions or plays, the describes or sfsync changed"
+    return ""
+
+
+def _write_set(
+    store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], held: Mapping[tuple[str, str], str]
+) -> DerivingWriteSet:
+    members = {
+        play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
+        for play in loaded.config.plays
+    }
+    return DerivingWriteSet(store, loaded, describes, members, held)
+
+
+def _derive_all(
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    order: Mapping[Kind, list[str]],
+    visiting: Visiting,
+) -> DerivingWriteSet:
+    write_set = _write_set(store, loaded, describes, held)
+    visiting(Kind.COMPANY, len(order[Kind.COMPANY]), companies(store, write_set.reads), write_set.visit)
+    visiting(Kind.PERSON, len(order[Kind.PERSON]), people(store, write_set.reads), write_set.visit)
+    return write_set
+
+
+def _derive_some(
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    order: Mapping[Kind, list[str]],
+    visiting: Visiting,
+    cached: Mapping[Key, Cached],
+    dirty: set[Key],
+) -> tuple[DerivingWriteSet, set[Key]]:
+    """Derive the dirty records with their whole clusters, old and new (a person may change company)."""
+    present = {(str(kind), i) for kind, ids in order.items() for i in ids}
+    clusters = {c.cluster for key, c in cached.items() if key in dirty and c.cluster} | {
+        i for kind, i in dirty if kind == str(Kind.COMPANY)
+    }
+    while True:
+        redo = set(dirty)
+        redo.update(key for key, c in cached.items() if c.cluster in clusters)
+        redo.update((str(Kind.COMPANY), c) for c in clusters)
+        redo &= present
+        write_set = _write_set(store, loaded, describes, held)
+        for kind in KINDS:
+            ids = [i for i in order[kind] if (str(kind), i) in redo]
+            visiting(kind, len(ids), subjects_of(store, write_set.reads, kind, ids), write_set.visit)
+        moved = {c for c in write_set.clusters.values() if c} - clusters
+        if not moved:  # a record that joined another company: that company's people derive again with it
+            return write_set, redo
+        clusters |= moved
+
+
+def _assemble(
+    loaded: LoadedConfig,
+    order: Mapping[Kind, list[str]],
+    derived: Mapping[Key, Derived],
+    cached: Mapping[Key, Cached],
+) -> WriteOutput:
+    output = WriteOutput()
+    for kind in KINDS:
+        for workspace_id in order[kind]:
+            key = (str(kind), workspace_id)
+            found = derived.get(key)
+            if found is None:
+                entry = cached.get(key)
+                found = from_json(entry.output) if entry is not None and entry.output else None
+            if found:
+                _add(output, loaded, found)
+    return output
+
+
+def _add(output: WriteOutput, loaded: LoadedConfig, derived: Derived) -> None:
+    output.changes.update((change.key, change) for change in derived.changes)
+    output.skips.extend(derived.skips)
+    output.entries.extend(derived.entries)
+    for path, message in derived.failures:  # the first failure at a place names it, as in one pass
+        if path not in output.diagnostics:
+            output.diagnostics[path] = template_diagnostic(loaded, TemplateFailure(path, message))
+
+
+def _record(
+    store: Store,
+    write_set: DerivingWriteSet,
+    derived: Mapping[Key, Derived],
+    held: Mapping[tuple[str, str], str],
+    cached: Mapping[Key, Cached],
+    present: set[Key],
+    seq: int,
+    digest: str,
+    *,
+    everything: bool,
+) -> None:
+    """Write back what was derived; a held record's cluster is not kept (held is this plan's only)."""
+    unkept = {write_set.clusters.get(key) for key in held} - {None}
+    keep = [key for key in derived if key not in held and write_set.clusters[key] not in unkept]
+    rows = (
+        CacheRow(key[0], key[1], write_set.clusters[key], to_json(derived[key]), write_set.tokens[key]) for key in keep
+    )
+    if everything:
+        store.derivations.invalidate()
+        store.derivations.replace(rows, everything=True)
+    else:
+        store.derivations.replace(rows)
+        gone = {key for key in cached if key not in present}
+        store.derivations.forget(gone | (set(derived) - set(keep)))
+    store.derivations.commit(seq, digest)
+
+
+def _summary(order: Mapping[Kind, list[str]], redo: set[Key], why: str) -> DerivationSummary:
+    counts = {kind: sum(1 for key in redo if key[0] == str(kind)) for kind in KINDS}
+    return DerivationSummary(
+        len(order[Kind.PERSON]), counts[Kind.PERSON], len(order[Kind.COMPANY]), counts[Kind.COMPANY], why
+    )

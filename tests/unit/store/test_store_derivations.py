@@ -1,0 +1,106 @@
+"""Change detection for incremental plans, on both backends: the triggers' log and the cache's dirty set."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from sfsync.catalogue import Kind
+from sfsync.store import Store
+from sfsync.store.derivation_schema import change_log
+from sfsync.store.derivations import Derived
+from sfsync.store.ledger import LedgerEntry
+from sfsync.store.links import Link
+from sfsync.store.mirror import MirrorRecord
+from sfsync.store.workspace import RecordUpdate
+
+NOW = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+
+
+def _logged(store: Store) -> set[str]:
+    with store.session.read() as conn:
+        return set(conn.scalars(select(change_log.c.token)))
+
+
+def _person(store: Store, email: str, **values: object) -> str:
+    update = RecordUpdate(Kind.PERSON, 2, None, email, {"email": email, **values})
+    store.workspace.upsert(Kind.PERSON, [update])
+    record = store.workspace.find(Kind.PERSON, email)
+    assert record is not None
+    return record.id
+
+
+def _contact(sf_id: str, email: str, title: str = "CTO") -> MirrorRecord:
+    return MirrorRecord("Contact", sf_id, {"Id": sf_id, "Email": email, "Title": title}, NOW, NOW)
+
+
+def test_nothing_is_logged_while_there_is_no_cache(store: Store) -> None:
+    _person(store, "ada@x.example", last_name="Lovelace")
+    store.mirror.upsert([_contact("003A", "ada@x.example")])
+    assert _logged(store) == set()
+
+
+def test_a_write_that_changes_only_bookkeeping_logs_nothing(store: Store) -> None:
+    store.derivations.commit(0, "sha256:x")
+    person = _person(store, "ada@x.example", last_name="Lovelace")
+    assert _logged(store) == {f"w|person|id|{person}"}
+    store.derivations.commit(store.derivations.current_seq(), "sha256:x")
+    _person(store, "ada@x.example", last_name="Lovelace")  # the same file loaded again: updated_at moves
+    store.mirror.upsert([_contact("003A", "ada@x.example")])
+    assert "m|Contact|sf_id|003A" in _logged(store)
+    store.derivations.commit(store.derivations.current_seq(), "sha256:x")
+    store.mirror.upsert([_contact("003A", "ada@x.example")])  # read again, unchanged: refreshed_at moves
+    assert _logged(store) == set()
+
+
+def test_a_mirror_row_moving_key_logs_the_old_key_and_the_new(store: Store) -> None:
+    store.mirror.upsert([_contact("003A", "ada@x.example")])
+    store.derivations.commit(0, "sha256:x")
+    store.mirror.upsert([_contact("003A", "bob@x.example")])
+    logged = _logged(store)
+    assert {"m|Contact|email_norm|ada@x.example", "m|Contact|email_norm|bob@x.example"} <= logged
+    assert "m|Contact|sf_id|003A" in logged
+
+
+def test_links_ledger_and_play_membership_are_logged(store: Store) -> None:
+    person = _person(store, "ada@x.example")
+    store.derivations.commit(0, "sha256:x")
+    store.links.add([Link(Kind.PERSON, person, "Contact", "003A", True, NOW)])
+    store.ledger.record([LedgerEntry("Contact", "003A", "Title", "CTO", NOW)])
+    store.plays.enter("everyone", Kind.PERSON, [person])
+    assert {
+        f"l|person|{person}",
+        "ls|Contact|003A",
+        "g|Contact|003A",
+        f"p|person|{person}",
+    } <= _logged(store)
+
+
+def test_dirty_records_are_those_whose_inputs_moved_since_the_cache(store: Store) -> None:
+    ada, bob = _person(store, "ada@x.example"), _person(store, "bob@x.example")
+    store.derivations.commit(0, "sha256:x")
+    reads_ada = {f"w|person|id|{ada}", "m|Contact|email_norm|ada@x.example"}
+    reads_bob = {f"w|person|id|{bob}", "m|Contact|email_norm|bob@x.example"}
+    store.derivations.replace(
+        [Derived("person", ada, None, None, reads_ada), Derived("person", bob, None, {"skips": []}, reads_bob)]
+    )
+    seq = store.derivations.current_seq()
+    store.derivations.commit(seq, "sha256:x")
+    assert store.derivations.dirty(seq) == set()
+    store.mirror.upsert([_contact("003A", "bob@x.example")])  # a Contact appears on bob's email
+    assert store.derivations.dirty(seq) == {("person", bob)}
+    assert store.derivations.cached()[("person", bob)].output == {"skips": []}
+    later = store.derivations.current_seq()
+    store.derivations.commit(later, "sha256:x")
+    assert _logged(store) == set()  # the log is pruned up to the cache
+    assert store.derivations.dirty(later) == set()
+    store.derivations.forget([("person", bob)])
+    assert set(store.derivations.cached()) == {("person", ada)}
+
+
+def test_removing_a_record_logs_it(store: Store) -> None:
+    ada = _person(store, "ada@x.example")
+    store.derivations.commit(0, "sha256:x")
+    store.workspace.remove(Kind.PERSON, ada)
+    assert _logged(store) == {f"w|person|id|{ada}"}
