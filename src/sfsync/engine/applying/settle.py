@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from sfsync.engine.reading.refresh import salesforce_moment
 from sfsync.salesforce.port import Record, SalesforcePort
 from sfsync.store.session import utc_now
 
@@ -57,14 +57,4 @@ def _recent(row: Record, asked: dt.datetime) -> bool:
 
 
 def _stamp(row: Record | None) -> dt.datetime | None:
-    value: Any = row.get(STAMP) if row is not None else None
-    if not value:
-        return None
-    text = str(value).replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
-        text = f"{text[:-2]}:{text[-2:]}"
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return salesforce_moment(row.get(STAMP)) if row is not None else None

@@ -192,8 +192,8 @@ def _records(rows: Iterator[Mapping[str, Any]], describe: ObjectDescribe) -> Ite
             describe.name,
             str(values["Id"]),
             values,
-            _parse_datetime(values.get("SystemModstamp")),
-            _parse_datetime(values.get("LastModifiedDate")),
+            salesforce_moment(values.get("SystemModstamp")),
+            salesforce_moment(values.get("LastModifiedDate")),
             bool(values.get("IsDeleted")),
         )
 
@@ -276,7 +276,8 @@ def _watermarks(store: Store) -> dict[str, str]:
     return result
 
 
-def _parse_datetime(value: Any) -> dt.datetime | None:
+def salesforce_moment(value: Any) -> dt.datetime | None:
+    """A datetime as Salesforce writes it (`2024-01-31T10:00:00.000+0000`, or with `Z`), aware; None if not one."""
     if not value:
         return None
     text = str(value).replace("Z", "+00:00")
