@@ -16,10 +16,11 @@ from typing import Any
 
 from sfsync.salesforce import results
 from sfsync.salesforce.api_calls import ApiCalls
-from sfsync.salesforce.errors import SalesforceRequestError, TransportError, error_details
+from sfsync.salesforce.errors import error_details
+from sfsync.salesforce.moments import salesforce_moment
 from sfsync.salesforce.port import ErrorDetail, GuardedUpdate, Outcome, WriteOptions, WriteResult
-from sfsync.salesforce.retry import is_retryable_write
 from sfsync.salesforce.soql import name as api_name
+from sfsync.salesforce.writes import send_once
 
 SUBREQUESTS = 25
 _PRECONDITION_FAILED = 412
@@ -28,10 +29,9 @@ _DUPLICATE_HEADER = "Sforce-Duplicate-Rule-Header"
 
 def http_date(stamp: str) -> str:
     """A Salesforce datetime (`2026-01-02T03:04:05.000+0000`) as an HTTP date (`Fri, 02 Jan 2026 03:04:05 GMT`)."""
-    text = stamp.strip().replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
-        text = f"{text[:-2]}:{text[-2:]}"
-    moment = dt.datetime.fromisoformat(text)
+    moment = salesforce_moment(stamp)
+    if moment is None:
+        raise ValueError(f"not a Salesforce datetime: {stamp!r}")
     return format_datetime(moment.astimezone(dt.UTC), usegmt=True)
 
 
@@ -50,7 +50,7 @@ def guarded_updates(
             "compositeRequest": [_subrequest(api, sobject, i, u, b, options) for i, (u, b) in enumerate(chunk)],
         }
         send = partial(api.sf.restful, "composite", method="POST", json=body)
-        out.extend(_sent(api, send, len(chunk)))
+        out.extend(send_once(api, "composite_update", send, len(chunk), _composite_results))
     return out
 
 
@@ -64,17 +64,7 @@ def _subrequest(
     return {"method": "PATCH", "url": url, "referenceId": f"u{index}", "body": dict(body), "httpHeaders": headers}
 
 
-def _sent(api: ApiCalls, send: Any, size: int) -> list[WriteResult]:
-    try:
-        answer = api.call("composite_update", send, retryable=lambda _error: False)
-    except TransportError:
-        return results.unknown(size)  # it may have been committed: never re-sent
-    except SalesforceRequestError as error:
-        if is_retryable_write(error):
-            return results.rejected(size, ErrorDetail(error.code, str(error)))
-        if error.status >= 500:
-            return results.unknown(size)
-        raise
+def _composite_results(answer: Any, size: int) -> list[WriteResult]:
     answers = answer.get("compositeResponse") if isinstance(answer, Mapping) else None
     found = [subrequest_result(item) for item in answers or [] if isinstance(item, Mapping)]
     return found[:size] + results.unknown(size - len(found[:size]))

@@ -54,17 +54,34 @@ def collections(
 
 
 def _send_chunk(api: ApiCalls, kind: str, send: Callable[[], Any], size: int, retry: bool) -> list[WriteResult]:
+    return send_once(api, kind, send, size, results.collection_results, retry=retry)
+
+
+def send_once(
+    api: ApiCalls,
+    kind: str,
+    send: Callable[[], Any],
+    size: int,
+    read: Callable[[Any, int], list[WriteResult]],
+    *,
+    retry: bool = False,
+) -> list[WriteResult]:
+    """One write request of `size` rows, `read` turning its answer into their results.
+
+    A lost connection or a 5xx may have been committed: its rows are unknown, never re-sent here. A
+    refusal of the whole request that a retry could lift (a lock, a limit) rejects every row.
+    """
     try:
         answer = api.call(kind, send, retryable=is_retryable_write if retry else lambda _error: False)
     except TransportError:
-        return results.unknown(size)  # it may have been committed: never re-sent
+        return results.unknown(size)
     except SalesforceRequestError as error:
         if is_retryable_write(error):
             return results.rejected(size, ErrorDetail(error.code, str(error)))
         if error.status >= 500:
             return results.unknown(size)
         raise
-    return results.collection_results(answer, size)
+    return read(answer, size)
 
 
 def bulk_write(

@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 
-from sfsync.engine.reading.refresh import salesforce_moment
+from sfsync.salesforce.moments import salesforce_moment
 from sfsync.salesforce.port import Record, SalesforcePort
 from sfsync.store.session import utc_now
 

@@ -2,28 +2,18 @@
 
 What a record's visit added to the write set: its changes, skips, play entries and template failures
 (a failure, not its diagnostic: the diagnostic's position comes from the config file as it is now).
-The JSON form round-trips exactly: a cached output rebuilt equals the one derived.
+The JSON form is the plan file's own for each record (`plans/json_form.py`), so it round-trips exactly:
+a cached output rebuilt equals the one derived.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sfsync.engine.plans.digest import value_from_json
-from sfsync.engine.plans.identity import WorkspaceRef
-from sfsync.engine.plans.plan import (
-    KNOWN_AFTER_APPLY,
-    Action,
-    FieldChange,
-    FieldSkip,
-    KnownAfterApply,
-    PlayEntry,
-    RecordChange,
-    Skip,
-    SkipCode,
-)
+from sfsync.engine.plans.json_form import change_from_json, plain, skip_from_json
+from sfsync.engine.plans.plan import PlayEntry, RecordChange, Skip
 
 Failure = tuple[tuple[str | int, ...], str]  # a template failure: its config path and message
 
@@ -46,9 +36,9 @@ def to_json(derived: Derived) -> dict[str, Any] | None:
         return None
     body: dict[str, Any] = {}
     if derived.changes:
-        body["changes"] = [_plain(c) for c in derived.changes]
+        body["changes"] = [plain(c) for c in derived.changes]
     if derived.skips:
-        body["skips"] = [_plain(s) for s in derived.skips]
+        body["skips"] = [plain(s) for s in derived.skips]
     if derived.entries:
         body["entries"] = [[e.play, e.kind, e.workspace_id, e.entered] for e in derived.entries]
     if derived.failures:
@@ -60,55 +50,11 @@ def from_json(body: Mapping[str, Any] | None) -> Derived:
     if not body:
         return Derived()
     return Derived(
-        changes=[_change(c) for c in body.get("changes", ())],
-        skips=[_skip(s) for s in body.get("skips", ())],
+        changes=[change_from_json(c) for c in body.get("changes", ())],
+        skips=[skip_from_json(s) for s in body.get("skips", ())],
         entries=[
             PlayEntry(play, kind, workspace_id, entered)
             for play, kind, workspace_id, entered in body.get("entries", ())
         ],
         failures=[(tuple(path), message) for path, message in body.get("failures", ())],
     )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, KnownAfterApply):
-        return KNOWN_AFTER_APPLY
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
-
-
-def _change(d: dict[str, Any]) -> RecordChange:
-    return RecordChange(
-        key=d["key"],
-        sobject=d["sobject"],
-        action=Action(d["action"]),
-        workspace=WorkspaceRef(**d["workspace"]),
-        sf_id=d["sf_id"],
-        match=d["match"],
-        fields=tuple(_field_change(f) for f in d["fields"]),
-        skipped_fields=tuple(_field_skip(f) for f in d["skipped_fields"]),
-        batch=d["batch"],
-        plays=tuple(d["plays"]),
-        intent=d["intent"],
-    )
-
-
-def _field_change(d: dict[str, Any]) -> FieldChange:
-    ref = d["ref"]
-    pending = ref is not None and d["after"] == KNOWN_AFTER_APPLY
-    after = KnownAfterApply(ref) if pending else value_from_json(d["after"])
-    return FieldChange(**{**d, "before": value_from_json(d["before"]), "after": after})
-
-
-def _field_skip(d: dict[str, Any]) -> FieldSkip:
-    before, wanted = value_from_json(d["before"]), value_from_json(d["wanted"])
-    return FieldSkip(d["field"], before, wanted, SkipCode(d["code"]), d["reason"], d["sensitive"])
-
-
-def _skip(d: dict[str, Any]) -> Skip:
-    return Skip(WorkspaceRef(**d["workspace"]), d["sobject"], SkipCode(d["code"]), d["reason"], d["sf_id"])

@@ -32,6 +32,7 @@ from sfsync.engine.reading.fields import READ_OBJECTS, config_filter_fields, que
 from sfsync.engine.reading.follow import follow_salesforce
 from sfsync.engine.reading.identity import previous_keys, read_updates
 from sfsync.engine.reading.readback import onto_registrable, read_values
+from sfsync.salesforce.moments import salesforce_moment
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.salesforce.query import Ne, Query
 from sfsync.store import Store
@@ -274,17 +275,3 @@ def _watermarks(store: Store) -> dict[str, str]:
         if mark is not None:
             result[sobject] = mark.system_modstamp.isoformat()
     return result
-
-
-def salesforce_moment(value: Any) -> dt.datetime | None:
-    """A datetime as Salesforce writes it (`2024-01-31T10:00:00.000+0000`, or with `Z`), aware; None if not one."""
-    if not value:
-        return None
-    text = str(value).replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
-        text = f"{text[:-2]}:{text[-2:]}"
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
