@@ -103,6 +103,7 @@ def reset(org: Org) -> None:
     org.api_limit = org.seed.api_limit
     org.session_lifetime = org.seed.session_lifetime_seconds
     org.trusted_ip_ranges = org.seed.trusted_ip_ranges
+    org.enhanced_email = org.seed.enhanced_email
     org.duplicate_rules = checked_rules(org.catalog, org.seed.duplicate_rules)
 
 
