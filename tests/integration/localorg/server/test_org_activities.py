@@ -248,3 +248,16 @@ def test_bulk_ingest_of_email_messages(org: LocalOrgHandle) -> None:
     soql = "SELECT MessageIdentifier FROM EmailMessage WHERE Subject LIKE 'Bulk %' ORDER BY Subject"
     found = [r["MessageIdentifier"] for r in sf.query(soql)["records"]]
     assert found == [f"<bulk-{n}@mail.acme.example>" for n in range(3)]
+
+
+def test_merging_contacts_moves_their_email_activity_to_the_master(org: LocalOrgHandle) -> None:
+    sf = org.simple_salesforce()
+    email_id, _ = _email(sf)
+    master, victim = _contact(sf, "m@acme.example"), _contact(sf, "v@acme.example")
+    values = {"EmailMessageId": email_id, "RelationId": victim, "RelationType": "ToAddress"}
+    relation = sf.EmailMessageRelation.create(values)["id"]
+    task = sf.Task.create({"WhoId": victim, "Subject": "Email: hello", "TaskSubtype": "Email"})["id"]
+    result = org.control(f"records/Contact/{master}/merge", "POST", {"records": [victim]})
+    assert result["success"] is True and sorted(result["updatedRelatedIds"]) == sorted([relation, task])
+    assert sf.EmailMessageRelation.get(relation)["RelationId"] == master
+    assert sf.Task.get(task)["WhoId"] == master
