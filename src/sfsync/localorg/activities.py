@@ -10,6 +10,9 @@ What the Object Reference documents and a client can notice (EmailMessage, Email
 - A relation's `RelationObjectType` is the object of `RelationId`; its `RelationAddress`, when not
   given, "is auto-populated from RelationId" (the person's email).
 - Deleting an email message deletes its relations (their `EmailMessageId` is a cascade-delete child).
+- "When enhanced email is enabled, task records are generated for each EmailMessage record", their
+  Status "the first Closed-type Status field value" (Completed): an email message made outside a Case
+  gets a Task (`TaskSubtype` and `Type` Email), whose id is its `ActivityId`.
 
 Salesforce documents these rules but not the error codes it answers; the codes below are the local
 org's choice among its status codes. Task's `WhoId` (Contact or Lead) and a relation's `RelationId`
@@ -32,6 +35,7 @@ DRAFT, NEW, READ = "5", "0", "1"
 # Writable on an email message that is no longer a draft (custom fields too).
 _AFTER_SENDING = frozenset({"IsExternallyVisible"})
 _PERSON_EMAIL = {"Contact": "Email", "Lead": "Email", "User": "Email"}
+_STAMPS = ("CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp")
 
 NEEDS_PARENT = DmlError(
     "FIELD_INTEGRITY_EXCEPTION",
@@ -86,6 +90,31 @@ def _derive_relation(connection: sqlite3.Connection, org: Org, row: dict[str, An
             (relation_id,),
         ).fetchone()
         row["RelationAddress"] = found[0] if found else None
+
+
+def add_email_task(connection: sqlite3.Connection, org: Org, spec: ObjectSpec, email: dict[str, Any]) -> None:
+    """The Task Enhanced Email makes for a new email message outside a Case (`email`: the row about to be
+    inserted, with its stamps), owned and stamped like the email; its id becomes the email's ActivityId."""
+    if spec.name != "EmailMessage" or not org.enhanced_email or email.get("ParentId") or email.get("ActivityId"):
+        return
+    task_id = org.new_id("Task")
+    sent = email.get("MessageDate")
+    task = {
+        "Id": task_id,
+        "IsDeleted": 0,
+        "Subject": (email.get("Subject") or "")[:255] or None,
+        "Status": "Completed",
+        "Priority": "Normal",
+        "TaskSubtype": "Email",
+        "Type": "Email",
+        "ActivityDate": sent[:10] if sent else None,
+        "OwnerId": email["CreatedById"],
+        **{key: email[key] for key in _STAMPS},
+    }
+    columns = ", ".join(f'"{c}"' for c in task)
+    marks = ", ".join("?" * len(task))
+    connection.execute(f'INSERT INTO "Task" ({columns}) VALUES ({marks})', tuple(task.values()))  # noqa: S608 - identifiers are constants, values are bound
+    email["ActivityId"] = task_id
 
 
 def cascade_delete(connection: sqlite3.Connection, spec: ObjectSpec, record_id: str, user_id: str, stamp: str) -> None:

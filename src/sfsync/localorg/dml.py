@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sfsync.localorg.activities import cascade_delete, check_activity
+from sfsync.localorg.activities import add_email_task, cascade_delete, check_activity
 from sfsync.localorg.catalog import ObjectSpec
 from sfsync.localorg.duplicates import check_duplicates
 from sfsync.localorg.ids import normalize
@@ -216,6 +216,7 @@ class Dml:
         record_id = self._org.new_id(spec.name)
         row |= {"Id": record_id, "IsDeleted": 0, "CreatedDate": stamp, "CreatedById": user.id}
         row |= {"LastModifiedDate": stamp, "LastModifiedById": user.id, "SystemModstamp": stamp}
+        add_email_task(self._org.connect(), self._org, spec, row)
         columns = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" * len(row))
         self._org.connect().execute(f'INSERT INTO "{spec.name}" ({columns}) VALUES ({marks})', tuple(row.values()))  # noqa: S608 - identifiers come from the catalog, values are bound

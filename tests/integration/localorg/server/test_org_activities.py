@@ -236,7 +236,7 @@ def test_collections_create_an_email_and_its_relations(org: LocalOrgHandle) -> N
     assert [r["RelationId"] for r in sf.query(format_soql(soql, email_id))["records"]] == contacts
 
 
-def test_bulk_ingest_of_email_messages(org: LocalOrgHandle) -> None:
+def test_bulk_ingest_and_query_of_email_messages(org: LocalOrgHandle) -> None:
     sf = org.simple_salesforce()
     records = [
         {"Subject": f"Bulk {n}", "MessageIdentifier": f"<bulk-{n}@mail.acme.example>", "Status": SENT} for n in range(3)
@@ -248,6 +248,11 @@ def test_bulk_ingest_of_email_messages(org: LocalOrgHandle) -> None:
     soql = "SELECT MessageIdentifier FROM EmailMessage WHERE Subject LIKE 'Bulk %' ORDER BY Subject"
     found = [r["MessageIdentifier"] for r in sf.query(soql)["records"]]
     assert found == [f"<bulk-{n}@mail.acme.example>" for n in range(3)]
+    soql = "SELECT MessageIdentifier, Status, Activity.TaskSubtype FROM EmailMessage WHERE Subject LIKE 'Bulk %'"
+    [page] = list(sf.bulk2.EmailMessage.query(soql, wait=0))
+    lines = sorted(page.splitlines())
+    assert lines[-1] == '"MessageIdentifier","Status","Activity.TaskSubtype"'
+    assert lines[:-1] == [f'"<bulk-{n}@mail.acme.example>","3","Email"' for n in range(3)]
 
 
 def test_merging_contacts_moves_their_email_activity_to_the_master(org: LocalOrgHandle) -> None:
@@ -261,3 +266,24 @@ def test_merging_contacts_moves_their_email_activity_to_the_master(org: LocalOrg
     assert result["success"] is True and sorted(result["updatedRelatedIds"]) == sorted([relation, task])
     assert sf.EmailMessageRelation.get(relation)["RelationId"] == master
     assert sf.Task.get(task)["WhoId"] == master
+
+
+def test_enhanced_email_makes_a_completed_task_for_each_email_message(org: LocalOrgHandle) -> None:
+    sf = org.simple_salesforce()
+    email_id, _ = _email(sf)
+    email = sf.EmailMessage.get(email_id)
+    assert email["ActivityId"] is not None and email["ActivityId"].startswith("00T")
+    task = sf.Task.get(email["ActivityId"])
+    assert (task["Subject"], task["TaskSubtype"], task["Type"], task["Status"]) == (
+        "Quarterly numbers",
+        "Email",
+        "Email",
+        "Completed",
+    )
+    assert (task["ActivityDate"], task["OwnerId"], task["CreatedDate"]) == (
+        "2024-03-01",
+        email["CreatedById"],
+        email["CreatedDate"],
+    )
+    soql = "SELECT Id, Activity.TaskSubtype FROM EmailMessage WHERE Id = {}"
+    assert sf.query(format_soql(soql, email_id))["records"][0]["Activity"]["TaskSubtype"] == "Email"
