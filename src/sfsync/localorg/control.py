@@ -14,6 +14,7 @@ admin token is never a session. Routes (JSON bodies; `as` names the acting user 
 - `POST connected-apps` `{"name","consumer_key","consumer_secret","certificate"}`
 - `GET|PUT trusted-ip-ranges` `[{"start","end"}]`: Network Access (reset restores the seed's; none: every
   password login needs the security token)
+- `GET|PUT enhanced-email` `{"enabled"}`: Setup → Enhanced Email (reset restores the seed's)
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ _MAP = Map(
         Rule("/duplicate-rules", endpoint="duplicate_rules", methods=["GET", "PUT"]),
         Rule("/connected-apps", endpoint="connected_apps", methods=["POST"]),
         Rule("/trusted-ip-ranges", endpoint="trusted_ip_ranges", methods=["GET", "PUT"]),
+        Rule("/enhanced-email", endpoint="enhanced_email", methods=["GET", "PUT"]),
     ]
 )
 
@@ -239,6 +241,13 @@ class Control:
                 raise ValueError("trusted-ip-ranges takes a list of {start, end}")
             self.org.trusted_ip_ranges = parse_ranges(body)
         return json_response([{"start": r.start, "end": r.end} for r in self.org.trusted_ip_ranges])
+
+    def _enhanced_email(self, request: Request, body: Any) -> Response:
+        if request.method == "PUT":
+            if not isinstance(body, dict) or not isinstance(body.get("enabled"), bool):
+                raise ValueError('enhanced-email takes {"enabled": true|false}')
+            self.org.enhanced_email = body["enabled"]
+        return json_response({"enabled": self.org.enhanced_email})
 
 
 def _rule_body(rule: DuplicateRule) -> dict[str, Any]:

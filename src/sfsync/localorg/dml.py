@@ -13,10 +13,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from sfsync.localorg.activities import add_email_task, cascade_delete, check_activity
 from sfsync.localorg.catalog import ObjectSpec
 from sfsync.localorg.duplicates import check_duplicates
 from sfsync.localorg.ids import normalize
-from sfsync.localorg.layout import ObjectLayout, object_layout
+from sfsync.localorg.layout import ObjectLayout, object_layout, set_name
 from sfsync.localorg.outcomes import DmlError, DmlFailure, DmlOptions, DmlResult
 from sfsync.localorg.permissions import User, UserAccess
 from sfsync.localorg.rules import check_references, check_unique
@@ -186,6 +187,7 @@ class Dml:
         layout = self.layout(spec)
         check_references(connection, self._org, layout.references, row)
         check_unique(connection, spec, layout.unique, row, record_id)
+        check_activity(connection, self._org, spec, row, current)
         rules = self._org.duplicate_rules
         allow = options.allow_save_duplicates
         check_duplicates(connection, spec, rules, row, record_id, current=current, allow_save=allow)
@@ -208,12 +210,13 @@ class Dml:
             message = f"Required fields are missing: [{', '.join(missing)}]"
             raise DmlFailure(DmlError("REQUIRED_FIELD_MISSING", message, tuple(missing)))
         if layout.derived_name:
-            _set_name(row, {})
+            set_name(row, {})
         self._checks(spec, row, None, options)
         stamp = now_stamp()
         record_id = self._org.new_id(spec.name)
         row |= {"Id": record_id, "IsDeleted": 0, "CreatedDate": stamp, "CreatedById": user.id}
         row |= {"LastModifiedDate": stamp, "LastModifiedById": user.id, "SystemModstamp": stamp}
+        add_email_task(self._org.connect(), self._org, spec, row)
         columns = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" * len(row))
         self._org.connect().execute(f'INSERT INTO "{spec.name}" ({columns}) VALUES ({marks})', tuple(row.values()))  # noqa: S608 - identifiers come from the catalog, values are bound
@@ -243,7 +246,7 @@ class Dml:
             message = f"Required fields are missing: [{', '.join(missing)}]"
             raise DmlFailure(DmlError("REQUIRED_FIELD_MISSING", message, tuple(missing)))
         if self.layout(spec).derived_name:
-            _set_name(row, dict(current))
+            set_name(row, dict(current))
         changed_rules = {k: v for k, v in row.items() if str(v or "").lower() != str(current[k] or "").lower()}
         self._checks(spec, changed_rules, current["Id"], options, current)
         self._write_update(spec, current["Id"], row, user, now_stamp())
@@ -287,13 +290,7 @@ class Dml:
 
     def _delete(self, user: User, sobject: str, record_id: str, options: DmlOptions) -> str:
         spec, current = self._existing(user, sobject, record_id, options, "delete")
-        self._write_update(spec, current["Id"], {"IsDeleted": 1}, user, now_stamp())
+        stamp = now_stamp()
+        self._write_update(spec, current["Id"], {"IsDeleted": 1}, user, stamp)
+        cascade_delete(self._org.connect(), spec, current["Id"], user.id, stamp)
         return str(current["Id"])
-
-
-def _set_name(row: dict[str, Any], current: Mapping[str, Any]) -> None:
-    """Lead, Contact and User names are `FirstName LastName`, kept in step on every write."""
-    if "FirstName" in row or "LastName" in row or not current:
-        first = row.get("FirstName", current.get("FirstName"))
-        last = row.get("LastName", current.get("LastName"))
-        row["Name"] = " ".join(p for p in (first, last) if p)

@@ -50,3 +50,11 @@ def object_layout(spec: ObjectSpec) -> ObjectLayout:
         references=tuple(f for f in stored if f.type == "reference"),
         derived_name=name is not None and not name.flag("createable") and "LastName" in spec.fields,
     )
+
+
+def set_name(row: dict[str, Any], current: Mapping[str, Any]) -> None:
+    """Lead, Contact and User names are `FirstName LastName`, kept in step on every write."""
+    if "FirstName" in row or "LastName" in row or not current:
+        first = row.get("FirstName", current.get("FirstName"))
+        last = row.get("LastName", current.get("LastName"))
+        row["Name"] = " ".join(p for p in (first, last) if p)

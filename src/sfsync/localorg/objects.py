@@ -1,6 +1,8 @@
 """The org's catalogue: recorded describes, the describes of the permission objects, seed custom fields.
 
-Account, Contact, Lead and Opportunity are served from describes recorded from real orgs. User,
+Account, Contact, Lead and Opportunity are served from describes recorded from real orgs; EmailMessage,
+EmailMessageRelation and Task from describes built from the Object Reference's field lists (no recording
+of them is at hand), in the same shape. User,
 Organization and the permission objects are described here with the same 57 field keys and the same
 object-level keys, so that clients cannot tell them apart.
 """
@@ -15,6 +17,7 @@ from sfsync.localorg.catalog import Catalog, build_catalog, recorded_describe
 from sfsync.localorg.seed import CustomField
 
 RECORDED = ("Account", "Contact", "Lead", "Opportunity")
+FROM_REFERENCE = ("EmailMessage", "EmailMessageRelation", "Task")
 _SOAP_TYPES = {
     "id": "tns:ID",
     "reference": "tns:ID",
@@ -86,7 +89,7 @@ def _system_fields(template: Mapping[str, Any]) -> list[dict[str, Any]]:
 def _extra_fields(t: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     perms = [
         field_entry(t, f"Permissions{p}", "boolean")
-        for p in ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewAllUsers", "ViewSetup")
+        for p in ("ApiEnabled", "ViewAllData", "ModifyAllData", "ViewAllUsers", "ViewSetup", "EditTask")
     ]
     crud = ("Read", "Create", "Edit", "Delete", "ViewAllRecords", "ModifyAllRecords")
     return {
@@ -212,7 +215,7 @@ def org_describes(custom_fields: Iterable[CustomField]) -> list[dict[str, Any]]:
     """Every describe the org serves, before permissions are applied."""
     lead = recorded_describe("Lead")
     template = _template_field()
-    describes = {name: recorded_describe(name) for name in RECORDED}
+    describes = {name: recorded_describe(name) for name in (*RECORDED, *FROM_REFERENCE)}
     for name, fields in _extra_fields(template).items():
         system = _system_fields(template)
         describes[name] = _extra_describe(lead, name, [system[0], system[1], *fields, *system[2:]])

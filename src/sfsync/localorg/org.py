@@ -60,6 +60,7 @@ class Org:
         self.api_limit = seed.api_limit
         self.session_lifetime = seed.session_lifetime_seconds
         self.trusted_ip_ranges = seed.trusted_ip_ranges
+        self.enhanced_email = seed.enhanced_email
         try:
             self.duplicate_rules = checked_rules(self.catalog, seed.duplicate_rules)
         except ValueError as error:

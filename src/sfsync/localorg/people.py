@@ -39,6 +39,7 @@ def _grant_rows(org: Org, grant: Grant, set_id: str, profile_id: str | None, act
         "PermissionsModifyAllData": int(grant.modify_all_data),
         "PermissionsViewAllUsers": int(grant.view_all_users),
         "PermissionsViewSetup": int(grant.view_setup),
+        "PermissionsEditTask": int(grant.edit_tasks),
     }
     owned = profile_id is not None
     name = f"X00e{grant.name.replace(' ', '')}" if owned else grant.name
@@ -126,6 +127,7 @@ def insert_people(org: Org, seed: Seed) -> None:
                 "PermissionsModifyAllData": int(grant.modify_all_data),
                 "PermissionsViewAllUsers": int(grant.view_all_users),
                 "PermissionsViewSetup": int(grant.view_setup),
+                "PermissionsEditTask": int(grant.edit_tasks),
             },
             first,
         )

@@ -2,6 +2,7 @@
 
 A user's access is the union of their profile and permission sets. Fields a profile does not
 mention are editable (permission sets only grant); `none` hides a field, `read` makes it read-only.
+Creating, editing or deleting a Task or an EmailMessage also takes Edit Tasks (PermissionsEditTask).
 Only `permissionable` fields are subject to field-level security, as in a real org. The system
 objects (User, Profile, the permission objects) are readable by every user and writable by none.
 """
@@ -18,6 +19,8 @@ from sfsync.localorg.objects import EXTRA_PREFIXES
 from sfsync.localorg.seed import OBJECT_PERMISSIONS, Grant
 
 _LEVELS = {"none": 0, "read": 1, "edit": 2}
+# Writing these also takes the Edit Tasks system permission ("create and update tasks and email messages").
+EDIT_TASKS_OBJECTS = frozenset({"Task", "EmailMessage"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class User:
     @property
     def modify_all_data(self) -> bool:
         return any(g.modify_all_data for g in self.grants)
+
+    @property
+    def edit_tasks(self) -> bool:
+        return any(g.edit_tasks or g.modify_all_data for g in self.grants)
 
 
 def object_permissions(grant: Grant, sobject: str) -> frozenset[str]:
@@ -78,6 +85,8 @@ class UserAccess:
                 allowed = permission == "read"
             else:
                 allowed = any(permission in object_permissions(g, sobject) for g in self.user.grants)
+                if sobject in EDIT_TASKS_OBJECTS and permission != "read":
+                    allowed = allowed and self.user.edit_tasks
             self._allowed[key] = allowed
         return allowed
 

@@ -51,6 +51,7 @@ class Grant:
     modify_all_data: bool = False
     view_all_users: bool = False
     view_setup: bool = False
+    edit_tasks: bool = True  # PermissionsEditTask: create and edit tasks and email messages (on in standard profiles)
     objects: Mapping[str, frozenset[str]] = field(default_factory=dict)
     fields: Mapping[str, str] = field(default_factory=dict)
 
@@ -124,6 +125,8 @@ class Seed:
     history_days: int = 0
     # Setup → Network Access: logins from these addresses need no security token (none in a new org).
     trusted_ip_ranges: tuple[IpRange, ...] = ()
+    # Enhanced Email: EmailMessage records outside Cases, related to people by EmailMessageRelation (on in most orgs).
+    enhanced_email: bool = True
     profiles: tuple[Grant, ...] = ()
     permission_sets: tuple[Grant, ...] = ()
     users: tuple[SeedUser, ...] = ()
@@ -184,6 +187,7 @@ def parse_seed(document: Mapping[str, Any], base: Path) -> Seed:
         session_lifetime_seconds=int(org.get("session_lifetime_seconds", 7200)),
         history_days=int(org.get("history_days", 0)),
         trusted_ip_ranges=parse_ranges(org.get("trusted_ip_ranges") or ()),
+        enhanced_email=bool(org.get("enhanced_email", True)),
         profiles=tuple(_grant(g) for g in document.get("profiles") or ()),
         permission_sets=tuple(_grant(g) for g in document.get("permission_sets") or ()),
         users=tuple(_user(u) for u in document.get("users") or ()),
@@ -226,6 +230,7 @@ def _grant(raw: Mapping[str, Any]) -> Grant:
         modify_all_data=bool(raw.get("modify_all_data", False)),
         view_all_users=bool(raw.get("view_all_users", False)),
         view_setup=bool(raw.get("view_setup", False)),
+        edit_tasks=bool(raw.get("edit_tasks", True)),
         objects=objects,
         fields=fields,
     )

@@ -21,19 +21,25 @@ from sfsync.localorg.values import format_datetime
 
 SEED_FILE = "seed.db"
 _INDEXED_TYPES = frozenset({"email", "url"})  # text `=` is case-insensitive in SOQL: NOCASE indexes serve it
+_INDEXED_TEXT = frozenset({"MessageIdentifier"})  # an email is looked up by it before it is written
+_INDEXED_REFERENCES = frozenset({"ConvertedContactId", "AccountId", "Username", "ParentId"}) | {
+    "EmailMessageId",  # an email's relations
+    "RelationId",  # a person's emails
+    "WhoId",  # a person's tasks
+}
 
 
 def index_statements(spec: ObjectSpec) -> Iterator[str]:
     table = spec.name
     for field in spec.stored_fields:
         name = field.name
-        if field.type in _INDEXED_TYPES or field.flag("externalId") or field.flag("unique"):
+        if field.type in _INDEXED_TYPES or name in _INDEXED_TEXT or field.flag("externalId") or field.flag("unique"):
             yield f'CREATE INDEX IF NOT EXISTS "ix_{table}_{name}" ON "{table}" ("{name}" COLLATE NOCASE)'
         elif name == "SystemModstamp":
             # Incremental reads (`IsDeleted = 0 AND SystemModstamp > x ORDER BY SystemModstamp, Id`) and their
             # COUNT for totalSize are answered from this index alone.
             yield f'CREATE INDEX IF NOT EXISTS "ix_{table}_{name}" ON "{table}" ("{name}", "Id", "IsDeleted")'
-        elif name in ("ConvertedContactId", "AccountId", "Username", "ParentId"):
+        elif name in _INDEXED_REFERENCES:
             yield f'CREATE INDEX IF NOT EXISTS "ix_{table}_{name}" ON "{table}" ("{name}")'
 
 
@@ -103,6 +109,7 @@ def reset(org: Org) -> None:
     org.api_limit = org.seed.api_limit
     org.session_lifetime = org.seed.session_lifetime_seconds
     org.trusted_ip_ranges = org.seed.trusted_ip_ranges
+    org.enhanced_email = org.seed.enhanced_email
     org.duplicate_rules = checked_rules(org.catalog, org.seed.duplicate_rules)
 
 
