@@ -138,9 +138,12 @@ EMAIL_FIELDS: dict[str, EmailValue] = {
     "sent_at": EmailValue.MOMENT,
     "person_email": EmailValue.ADDRESS,  # the person the email concerns, normalised like person.email
     "incoming": EmailValue.BOOLEAN,  # direction is inbound
+    "status": EmailValue.TEXT,  # EmailMessage.Status by direction (`EMAIL_STATUS`)
 }
 # Fields a file never names: they follow from the others.
-DERIVED_EMAIL_FIELDS = frozenset({"incoming"})
+DERIVED_EMAIL_FIELDS = frozenset({"incoming", "status"})
+# EmailMessage.Status is a picklist of codes: "3" is Sent; a received email is logged as "1", Read.
+EMAIL_STATUS = {Direction.OUTBOUND: "3", Direction.INBOUND: "1"}
 # Other names a file may give an email column (compared as `column_key` folds them).
 EMAIL_COLUMN_ALIASES = {
     "universal_message_id": "message_id",

@@ -24,7 +24,7 @@ Progress = Callable[["LoadSummary"], None]
 
 @click.group("workspace", cls=SummaryGroup)
 def command() -> None:
-    """The workspace: the people and companies sfsync keeps in sync with Salesforce, and their emails."""
+    """The workspace: the people and companies sfsync keeps in sync with Salesforce."""
 
 
 @command.command("load")

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from sfsync.catalogue import Direction, Kind
+from sfsync.catalogue import EMAIL_STATUS, Direction, Kind
 from sfsync.store.bulk import insert
 from sfsync.store.email_schema import email_message
 from sfsync.store.schema import state_meta
@@ -77,6 +77,11 @@ class EmailMessage:
     @property
     def incoming(self) -> bool:
         return self.direction is Direction.INBOUND
+
+    @property
+    def status(self) -> str:
+        """The EmailMessage.Status code of its direction."""
+        return EMAIL_STATUS[self.direction]
 
 
 @dataclass(frozen=True)
