@@ -160,6 +160,12 @@ class EmailsSection:
         with self._session.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(email_message)) or 0)
 
+    def move_person(self, from_person: str, to_person: str) -> int:
+        """A person merged into another takes their emails along (an email never loses its person)."""
+        stmt = email_message.update().where(email_message.c.person_id == from_person).values(person_id=to_person)
+        with self._session.write() as conn:
+            return int(conn.execute(stmt).rowcount or 0)
+
     def record_written(self, email_id: str, sobject: str, sf_id: str) -> None:
         """The email now exists in Salesforce as `sobject` `sf_id`; set once, never moved."""
         stmt = (

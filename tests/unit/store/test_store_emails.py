@@ -59,3 +59,11 @@ def test_a_batch_adds_new_emails_once_and_refuses_unknown_people(store: Store) -
     assert (again.added, again.unchanged, [line for line, _ in again.kept]) == (0, 1, [5])
     assert store.meta.version().serial == serial + 1
     assert [e.subject for e in store.emails.records()] == ["Hi"]
+
+
+def test_a_merged_person_hands_their_emails_to_the_person_they_merge_into(store: Store) -> None:
+    ada = _person(store, "ada@x.example")
+    into = _person(store, "lovelace@x.example")
+    store.emails.add([_row(2, "<m.1@x.example>"), _row(3, "<m.2@x.example>")])
+    assert store.emails.move_person(ada, into) == 2 and store.emails.for_person(ada) == []
+    assert [e.message_id for e in store.emails.for_person(into)] == ["<m.1@x.example>", "<m.2@x.example>"]
