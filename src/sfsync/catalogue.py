@@ -1,8 +1,9 @@
-"""The workspace field catalogue: what `person.*` and `company.*` may name.
+"""The workspace field catalogue: what `person.*`, `company.*` and `email.*` may name.
 
 The workspace is the go-to-market side of the sync: the people and companies a sales team works
-with. These are its standard fields; anything else loaded from a file is kept as an attribute
-(`person.attributes.NAME`, `company.attributes.NAME`).
+with, and the emails it sent them and received from them. These are its standard fields; anything
+else loaded from a file is kept as an attribute (`person.attributes.NAME`, `company.attributes.NAME`,
+`email.attributes.NAME`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,66 @@ def lookup(path: str) -> WorkspaceField | None:
 
 
 def is_attribute(path: str) -> bool:
-    """`person.attributes.NAME` / `company.attributes.NAME`: extra loaded columns."""
+    """`person.attributes.NAME` / `company.attributes.NAME` / `email.attributes.NAME`: extra loaded columns."""
     parts = path.split(".")
-    return len(parts) == 3 and parts[0] in ("person", "company") and parts[1] == "attributes" and bool(parts[2])
+    return len(parts) == 3 and parts[0] in ("person", "company", EMAIL) and parts[1] == "attributes" and bool(parts[2])
+
+
+# --- email messages ---------------------------------------------------------------------------------
+# Emails are not a `Kind`: they are never matched, updated, excluded on their own or in a play's audience;
+# each belongs to one person and is written once. `email.*` names their fields in mappings and templates.
+EMAIL = "email"
+
+
+class EmailValue(StrEnum):
+    """What an email field holds once loaded."""
+
+    TEXT = "text"
+    MESSAGE_ID = "message_id"  # an RFC 5322 Message-ID, normalised (`normalise_message_id`)
+    ADDRESS = "address"  # one email address, as given
+    ADDRESSES = "addresses"  # a list of addresses, as given
+    MOMENT = "moment"  # a timezone-aware date and time
+    DIRECTION = "direction"
+    BOOLEAN = "boolean"  # derived on load, never a column of its own in a file
+
+
+class Direction(StrEnum):
+    """Whether the team sent the email (`outbound`) or received it (`inbound`)."""
+
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+EMAIL_FIELDS: dict[str, EmailValue] = {
+    "message_id": EmailValue.MESSAGE_ID,
+    "thread_id": EmailValue.TEXT,
+    "direction": EmailValue.DIRECTION,
+    "from_address": EmailValue.ADDRESS,
+    "to_addresses": EmailValue.ADDRESSES,
+    "cc_addresses": EmailValue.ADDRESSES,
+    "subject": EmailValue.TEXT,
+    "html_body": EmailValue.TEXT,
+    "text_body": EmailValue.TEXT,
+    "sent_at": EmailValue.MOMENT,
+    "person_email": EmailValue.ADDRESS,  # the person the email concerns, normalised like person.email
+    "incoming": EmailValue.BOOLEAN,  # direction is inbound
+    "status": EmailValue.TEXT,  # EmailMessage.Status by direction (`EMAIL_STATUS`)
+}
+# Fields a file never names: they follow from the others.
+DERIVED_EMAIL_FIELDS = frozenset({"incoming", "status"})
+# EmailMessage.Status is a picklist of codes: "3" is Sent; a received email is logged as "1", Read.
+EMAIL_STATUS = {Direction.OUTBOUND: "3", Direction.INBOUND: "1"}
+# Other names a file may give an email column (compared as `column_key` folds them).
+EMAIL_COLUMN_ALIASES = {
+    "universal_message_id": "message_id",
+    "from": "from_address",
+    "to": "to_addresses",
+    "cc": "cc_addresses",
+    "person": "person_email",
+}
+
+
+def is_email_field(path: str) -> bool:
+    """`email.NAME` for a standard email field."""
+    namespace, _, name = path.partition(".")
+    return namespace == EMAIL and name in EMAIL_FIELDS

@@ -3,7 +3,9 @@
 The default mappings follow the behaviour reference: standard Salesforce fields only, one mapping per
 workspace field. Given the org's describes, mappings of fields the integration user cannot see are
 left out (and listed in a comment), mappings it cannot write become `direction: read`, and the
-sfsync-owned custom fields are mapped when the org has them.
+sfsync-owned custom fields are mapped when the org has them. An org that has the EmailMessage object
+gets its standard email mappings written out (the fields the integration user can create), so they
+can be edited; without one, the section is left out and the defaults stand.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sfsync.config.email_mappings import DEFAULT_EMAIL_MAPPINGS, EMAIL_OBJECT
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.starter_auth import choose_auth
 
@@ -102,6 +105,10 @@ def starter_text(options: StarterOptions, describes: Mapping[str, ObjectDescribe
     for sobject in MODE_OBJECTS[options.mode]:
         lines.append(f"  {sobject}:")
         lines.extend(_mappings(sobject, describes, skipped))
+    emails = describes.get(EMAIL_OBJECT) if describes is not None else None
+    if emails is not None:
+        lines.append(f"  {EMAIL_OBJECT}:".ljust(42) + "# emails of people already in Salesforce: created once")
+        lines.extend(_email_mappings(emails, skipped))
     if skipped:
         lines.append("# left out (not in the org, or hidden from the integration user): " + ", ".join(skipped))
     lines.extend(_play())
@@ -165,6 +172,18 @@ def _mappings(sobject: str, describes: Mapping[str, ObjectDescribe | None] | Non
             if direction != READ and not (info.createable or info.updateable):
                 direction = READ
         lines.append(f"    {entry.field}: {_entry(entry.source, direction)}")
+    return lines
+
+
+def _email_mappings(describe: ObjectDescribe, skipped: list[str]) -> list[str]:
+    """Emails are only ever created: a field the integration user cannot create is left out."""
+    lines = []
+    for name, source in DEFAULT_EMAIL_MAPPINGS.items():
+        info = describe.field(name)
+        if info is None or not info.createable:
+            skipped.append(f"{EMAIL_OBJECT}.{name}")
+            continue
+        lines.append(f"    {name}: {source}")
     return lines
 
 

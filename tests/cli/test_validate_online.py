@@ -143,3 +143,20 @@ def test_a_field_hidden_by_field_level_security_is_not_answered_with_another_fie
     assert "Lead.Phone exists, but field-level security hides it from the integration user" in phone
     assert "did you mean" not in phone and "MobilePhone" not in phone
     assert "hint: did you mean Title?" in titel
+
+
+def test_the_email_message_section_is_checked_against_the_org(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = CONNECTION + "sync: {person_object: leads}\nmappings:\n  Lead:\n    LastName: person.last_name\n"
+    text += "    Company: company.name\n    Email: {from: person.email, direction: read_write}\n"
+    text += "  EmailMessage:\n    No_Such_Field__c: email.subject\n"
+    code, _ = validate(local_org, tmp_path, monkeypatch, text)
+    assert code == 1
+    [problem] = json.loads(capsys.readouterr().out)["diagnostics"]
+    # an org without the object says so; one with it has no such field: either way, at the field's line
+    assert (problem["line"], problem["severity"]) == (text.count("\n"), "error")
+    assert problem["path"] == "mappings.EmailMessage.No_Such_Field__c" and "EmailMessage" in problem["summary"]

@@ -13,6 +13,7 @@ import click
 
 from sfsync.commands.options import config_option
 from sfsync.config import load_config_text
+from sfsync.config.email_mappings import EMAIL_OBJECT
 from sfsync.errors import ConfigError, ExitCode, SfsyncError, UsageError
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.starter import MODE_OBJECTS, StarterOptions, starter_text
@@ -68,7 +69,7 @@ def command(from_org: bool, mode: str, auth_method: str | None, force: bool, con
 
 def _describes(options: StarterOptions, choice: AuthChoice, config_path: Path) -> dict[str, ObjectDescribe | None]:
     """Connect with the starter's own connection section (not written yet), then describe the objects the
-    mode writes. Every way this can fail is a `UsageError` saying that nothing was written."""
+    mode writes and EmailMessage. Every way this can fail is a `UsageError` saying that nothing was written."""
     from sfsync.commands.org_connection import connect_config
     from sfsync.salesforce.describe import describe_objects
 
@@ -80,7 +81,7 @@ def _describes(options: StarterOptions, choice: AuthChoice, config_path: Path) -
     loaded = load_config_text(starter_text(options), config_path)
     try:
         port = connect_config(loaded, os.environ, cached_describes=False)
-        describes = describe_objects(port, MODE_OBJECTS[options.mode])
+        describes = describe_objects(port, [*MODE_OBJECTS[options.mode], EMAIL_OBJECT])
     except ConfigError as error:  # positions would name a file that does not exist: say what, not where
         reasons = "; ".join(f"{d.summary} ({d.hint})" if d.hint else d.summary for d in error.diagnostics.errors)
         raise UsageError(f"cannot connect with {choice.method}: {reasons}; nothing was written") from error

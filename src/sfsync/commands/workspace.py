@@ -1,4 +1,4 @@
-"""`sfsync workspace load FILE --object person|company`: load workspace records from CSV or JSONL."""
+"""`sfsync workspace load FILE --object person|company|email`: load workspace records from CSV or JSONL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sfsync.catalogue import Kind
+from sfsync.catalogue import EMAIL, Kind
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import open_command_store, store_option
 from sfsync.commands.summaries import SummaryGroup
@@ -32,9 +32,9 @@ def command() -> None:
 @click.option(
     "--object",
     "kind",
-    type=click.Choice([k.value for k in Kind]),
+    type=click.Choice([*(k.value for k in Kind), EMAIL]),
     required=True,
-    help="What the file holds: people (keyed by email) or companies (keyed by domain).",
+    help="What the file holds: people (keyed by email), companies (keyed by domain) or emails (by message id).",
 )
 @config_option
 @store_option
@@ -45,11 +45,17 @@ def load(file: Path, kind: str, config_path: Path, store_url: str | None) -> int
     kept as attributes. Rows are matched by email (people) or domain (companies), or by an `id`
     column. Every rejected row is reported as FILE:LINE; the good rows are loaded all the same, and
     the command exits 1 if any row was rejected.
+
+    Emails (`--object email`) are added once by universal message id and never changed; each names the
+    person it concerns (`person`, their email), who must be loaded first.
     """
-    from sfsync.store.loader import load_workspace
+    from sfsync.store.loader import load_emails, load_workspace
 
     with open_command_store(store_url, config_path) as store, _reporting(file) as (report, progress):
-        summary = load_workspace(store, file, Kind(kind), report, on_progress=progress)
+        if kind == EMAIL:
+            summary = load_emails(store, file, report, on_progress=progress)
+        else:
+            summary = load_workspace(store, file, Kind(kind), report, on_progress=progress)
     click.echo(str(summary))
     return ExitCode.ERROR if summary.rejected else ExitCode.OK
 

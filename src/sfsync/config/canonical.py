@@ -15,8 +15,14 @@ if TYPE_CHECKING:
 
 
 def canonical(config: Config) -> dict[str, Any]:
-    """A JSON-able dict with every default filled and keys sorted."""
+    """A JSON-able dict with every default filled and keys sorted.
+
+    `sync.email` is left out while it holds its defaults: a config that does not write emails keeps the
+    digest it had before sfsync knew of emails, so upgrading never makes an applied config look changed.
+    """
     dumped = config.model_dump(mode="json", by_alias=True)
+    if config.sync.email == type(config.sync.email)():
+        del dumped["sync"]["email"]
     result: dict[str, Any] = json.loads(json.dumps(dumped, sort_keys=True))
     return result
 

@@ -12,16 +12,19 @@ import re
 from collections.abc import Iterator
 
 from sfsync import catalogue, templating
+from sfsync.config import email_checks
 from sfsync.config.create_keys import CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
+from sfsync.config.email_mappings import EMAIL_OBJECT
 from sfsync.config.source import SourceMap
 from sfsync.config.write_scope import PlayShape, writing_gap
 from sfsync.errors import Diagnostic, Severity
 
 Path = tuple[str | int, ...]
-MAPPED_OBJECTS = ("Account", "Contact", "Lead")
+MAPPED_OBJECTS = ("Account", "Contact", "Lead", EMAIL_OBJECT)
 FILTER_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-KINDS_FOR_OBJECT = {"Account": ("company",), "Contact": ("person", "company"), "Lead": ("person", "company")}
+_PEOPLE, _EMAIL = ("person", "company"), (catalogue.EMAIL, "person")  # an email with the person it concerns
+KINDS_FOR_OBJECT = {"Account": ("company",), "Contact": _PEOPLE, "Lead": _PEOPLE, EMAIL_OBJECT: _EMAIL}
 KINDS_FOR_AUDIENCE = {"company": ("company",), "person": ("person", "company")}
 EQUALITY_OPS = ("eq", "ne", "in", "not_in")
 
@@ -60,6 +63,7 @@ class Checker:
                 ref_path = (*path, name, "from") if isinstance(entry, dict) else (*path, name)
                 if isinstance(ref, str):
                     self.workspace_field(ref, KINDS_FOR_OBJECT.get(obj, ()), ref_path, f"{obj} mappings")
+                email_checks.mapping_direction(self, obj, entry, (*path, name))
                 if isinstance(entry, dict) and entry.get("direction") == "read" and "policy" in entry:
                     hint = "a policy decides when sfsync may write; remove it or use direction read_write"
                     self.warning("policy has no effect on a read-only mapping", (*path, name, "policy"), hint)
@@ -76,7 +80,7 @@ class Checker:
             return
         for obj, fields in node.items():
             if obj not in MAPPED_OBJECTS:
-                hint = _suggest(obj, MAPPED_OBJECTS, "sfsync maps Account, Contact and Lead")
+                hint = _suggest(obj, MAPPED_OBJECTS, "sfsync maps Account, Contact, Lead and EmailMessage")
                 self.error(f'unsupported Salesforce object "{obj}"', (*path, obj), hint, key=True)
             elif isinstance(fields, dict):
                 yield obj, fields, (*path, obj)
@@ -89,13 +93,15 @@ class Checker:
     def workspace_field(self, ref: str, kinds: tuple[str, ...], path: Path, where: str) -> None:
         if catalogue.is_attribute(ref) and ref.split(".")[0] in kinds:
             return
+        if email_checks.email_field(self, ref, kinds, path, where):
+            return
         field = catalogue.lookup(ref)
         if field is not None and field.kind in kinds:
             return
         if field is not None:
             self.error(f'{where} cannot use {field.kind} fields ("{ref}")', path, f"use {' or '.join(kinds)}.* here")
             return
-        names = [f.path for kind in kinds for f in catalogue.FIELDS[catalogue.Kind(kind)].values()]
+        names = [f"{kind}.{name}" for kind in kinds for name in email_checks.field_names(kind)]
         hint = _suggest(ref, names, f"workspace fields are {', '.join(f'{k}.*' for k in kinds)} (see docs/config.md)")
         self.error(f'unknown workspace field "{ref}"', path, hint)
 
@@ -145,6 +151,7 @@ class Checker:
                 self.defaults(action.get("defaults"), path)
                 if isinstance(audience, dict) and audience.get("object") == "company":
                     self.company_play_defaults(action.get("defaults"), path)
+                email_checks.play_defaults(self, action.get("defaults"), path)
 
     def company_play_defaults(self, node: object, path: Path) -> None:
         """A company play's entrants are companies: its Contact and Lead defaults reach no record."""
@@ -221,6 +228,7 @@ class Checker:
         prefix = sync.get("owned_prefix")
         if isinstance(prefix, str) and prefix and not API_NAME.fullmatch(prefix):
             self.error(f'owned_prefix "{prefix}" cannot start a Salesforce field name', ("sync", "owned_prefix"))
+        email_checks.email_sync(self, sync.get("email"))
 
     def create_keys(self) -> None:
         """A warning offline, on a writing config's mappings of an object it creates that leave out the key.

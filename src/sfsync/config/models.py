@@ -43,6 +43,8 @@ __all__ = [
     "DefaultValue",
     "Direction",
     "DuplicateRules",
+    "EmailObject",
+    "EmailSync",
     "Exclusion",
     "FieldMapping",
     "Filter",
@@ -122,7 +124,25 @@ class DuplicateRules(StrEnum):
     ALLOW_SAVE = "allow_save"
 
 
+class EmailObject(StrEnum):
+    """What an email is written to Salesforce as: an EmailMessage (with its EmailMessageRelation to the
+    person), a Task on the person (`WhoId`), or `auto`: EmailMessage when the org has Enhanced Email, else Task."""
+
+    AUTO = "auto"
+    EMAIL_MESSAGE = "email_message"
+    TASK = "task"
+
+
 DefaultValue = str | int | float | bool
+
+
+class EmailSync(Model):
+    """Writing the workspace's emails to Salesforce: each created once, never updated."""
+
+    write: bool = False
+    """Write emails (of people already in Salesforce); off until asked. Needs `sync.write` too."""
+    object: EmailObject = EmailObject.AUTO
+    """`email_message`, `task`, or `auto`: EmailMessage when the org has it, else Task."""
 
 
 class Sync(Model):
@@ -154,6 +174,8 @@ class Sync(Model):
     without an Account is private to its owner. `create` creates it anyway (explicit opt-in)."""
     company_match: CompanyMatch = CompanyMatch.HOST
     """`registrable_domain` makes `shop.acme.com` and `acme.com` one company key for matching."""
+    email: EmailSync = Field(default_factory=EmailSync)
+    """Writing the workspace's emails (`workspace load --object email`) to Salesforce."""
 
 
 def _mapping_shorthand(value: object) -> object:

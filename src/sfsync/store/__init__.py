@@ -1,5 +1,5 @@
-"""The sync state: workspace records, the Salesforce mirror, links, ledger, intents, runs, standing rejections,
-locks and the derivation cache of incremental plans.
+"""The sync state: workspace records and emails, the Salesforce mirror, links, ledger, intents, runs,
+standing rejections, locks and the derivation cache of incremental plans.
 
 `open_store(url)` connects, applies pending migrations and returns a `Store` whose sections group the
 API by concern (`store.workspace`, `store.mirror`, …). Values in and out are frozen dataclasses;
@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL
 from sfsync.store.backend import DEFAULT_STORE_URL, build_engine, parse_store_url, redact
 from sfsync.store.derivations import DerivationsSection
 from sfsync.store.describes import DescribesSection
+from sfsync.store.emails import EmailsSection
 from sfsync.store.errors import StoreError
 from sfsync.store.intents import IntentsSection
 from sfsync.store.ledger import LedgerSection
@@ -45,6 +46,7 @@ class Store:
         self.url = url
         self._session = session
         self.workspace = WorkspaceSection(session)
+        self.emails = EmailsSection(session)
         self.mirror = MirrorSection(session)
         self.links = LinksSection(session)
         self.ledger = LedgerSection(session)

@@ -3,13 +3,14 @@
 Triggers rather than calls in each write path: the store has many writers (loads, the read pass,
 follow-ups of merges, apply, rekeys, `workspace remove`), and a writer added later is covered without
 remembering to. An update that changes only bookkeeping columns (`updated_at`, `refreshed_at`,
-`linked_at`, `written_at`, `run_id`) logs nothing: re-reading a record unchanged, or loading the same
-file again, leaves the derivation cache current. Nothing is logged while there is no cache
+`linked_at`, `written_at`, `run_id`, `loaded_at`) logs nothing: re-reading a record unchanged, or
+loading the same file again, leaves the derivation cache current. Nothing is logged while there is no cache
 (`derivation_state` empty): everything is derived then anyway.
 
 A token names what a derivation may have read; an update logs the tokens of the row before and after
 (a Contact whose email moved concerns both emails' people). `derivation_reads.py` names the same
-tokens on the reading side.
+tokens on the reading side (emails' tokens, `w|email|person_id|…`, have no reader until emails are
+planned: logging them now means a store never misses an email loaded before that).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from sfsync.store import schema
 
-IGNORED = frozenset({"updated_at", "refreshed_at", "linked_at", "written_at", "run_id"})
+IGNORED = frozenset({"updated_at", "refreshed_at", "linked_at", "written_at", "run_id", "loaded_at"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("link", ("'l|' || {row}.kind || '|' || {row}.workspace_id", "'ls|' || {row}.object || '|' || {row}.sf_id")),
     Tracked("ledger", ("'g|' || {row}.object || '|' || {row}.sf_id",)),
     Tracked("play_member", ("'p|' || {row}.kind || '|' || {row}.workspace_id",)),
+    # an email concerns its person's derivation (written once that person is linked)
+    Tracked("email_message", ("'w|email|person_id|' || {row}.person_id",)),
 )
 
 

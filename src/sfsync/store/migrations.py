@@ -18,7 +18,7 @@ from sqlalchemy import Column, Connection, inspect, select, text
 from sqlalchemy.schema import CreateColumn
 
 from sfsync import __version__
-from sfsync.store import derivation_schema, schema
+from sfsync.store import derivation_schema, email_schema, schema
 from sfsync.store.change_triggers import create_triggers, drop_triggers
 from sfsync.store.errors import StoreError
 from sfsync.store.rekey import rekey
@@ -90,6 +90,12 @@ def _change_tracking(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _email_messages(conn: Connection) -> None:
+    """The workspace's email messages (a brand-new store already has the table from step 1); `migrate`
+    makes its change triggers with the others once every pending step ran."""
+    email_schema.email_message.create(conn, checkfirst=True)
+
+
 CHANGE_TRACKING = 6
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -99,6 +105,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "match keys by IDNA 2008, email-validator and the Public Suffix List", rekey),
     Migration(5, "plan seal key", _plan_key),
     Migration(CHANGE_TRACKING, "change log and derivation cache for incremental plans", _change_tracking),
+    Migration(7, "workspace email messages", _email_messages),
 )
 
 

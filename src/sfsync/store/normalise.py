@@ -136,3 +136,26 @@ def unicode_email(email_norm: str) -> str:
     """A normalised email with its domain in Unicode form, as Salesforce stores it."""
     local, _, domain = email_norm.rpartition("@")
     return f"{local}@{unicode_host(domain)}"
+
+
+MESSAGE_ID_MAX = 998  # an RFC 5322 line: no header holds a longer Message-ID
+
+
+def normalise_message_id(raw: str) -> Normalised:
+    """An email's universal message id (RFC 5322 `Message-ID`) as `<local@domain>`, angle brackets kept.
+
+    The brackets are added when missing, so `abc@Mail.Example.com` and `<abc@mail.example.com>` are one
+    message; the domain part is lower-cased (domains are case-blind), the local part is kept as given
+    (it may be case-sensitive). Salesforce's `MessageIdentifier` is compared in this same form.
+    """
+    text = raw.strip()
+    inner = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    local, at, domain = inner.rpartition("@")
+    if not at or not local or not domain:
+        return _invalid(f"not a message id: {text!r} (expected <local@domain>)")
+    if any(c.isspace() or c in "<>" for c in inner) or "\x00" in inner:
+        return _invalid(f"not a message id: {text!r} (no spaces or angle brackets inside)")
+    canonical = f"<{local}@{domain.lower()}>"
+    if len(canonical) > MESSAGE_ID_MAX:
+        return _invalid(f"message id longer than {MESSAGE_ID_MAX} characters")
+    return Normalised(canonical)

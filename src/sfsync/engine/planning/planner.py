@@ -21,6 +21,7 @@ from sfsync import __version__
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
+from sfsync.config.email_checks import pending_email_writes
 from sfsync.config.models import Config, WriteGuard
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.incremental import derive
@@ -88,6 +89,7 @@ def _plan(
     sight = fields_out_of_sight(port, config, found)
     problems = metadata_problems(loaded, found, sight)
     problems.extend(empty_sources(store, loaded))  # a mapping no loaded record fills is said, not silent
+    problems.extend(pending_email_writes(loaded, store.emails.count()))
     diagnostics = [_diagnostic(d) for d in problems.sorted()]
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)

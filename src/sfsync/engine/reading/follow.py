@@ -117,13 +117,15 @@ def _absorbable(store: Store, other: WorkspaceRecord, into: WorkspaceRecord, rep
 
 
 def _absorb(store: Store, other: WorkspaceRecord, into: WorkspaceRecord, *, skip: Link | None) -> None:
-    """Give `other`'s links to `into` (`skip`, the master's, is dropped: `into`'s own link follows), then
-    remove `other` and its play memberships."""
+    """Give `other`'s links and emails to `into` (`skip`, the master's, is dropped: `into`'s own link
+    follows), then remove `other` and its play memberships."""
     for item in store.links.for_record(other.kind, other.id):
         if skip is not None and item.object == skip.object:
             store.links.remove(item)
         else:
             store.links.reassign(item, into.id)
+    if other.kind is Kind.PERSON:
+        store.emails.move_person(other.id, into.id)
     store.plays.forget(other.kind, other.id)
     store.workspace.remove(other.kind, other.id)
 

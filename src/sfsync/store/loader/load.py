@@ -47,11 +47,14 @@ class LoadSummary:
     unchanged: int = 0
     rejected: int = 0
     repeated: int = 0  # rows whose key an earlier row of the same file had (merged into that record)
+    kept: int = 0  # emails whose message id was already loaded with other values (the first kept)
 
     def __str__(self) -> str:
         text = f"loaded {self.loaded}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
         if self.repeated:
             text += f", {self.repeated} repeated key{'s' if self.repeated != 1 else ''} (the later row won)"
+        if self.kept:
+            text += f", {self.kept} changed email{'s' if self.kept != 1 else ''} (the first loaded kept)"
         return text
 
 

@@ -1,0 +1,68 @@
+"""`mappings.EmailMessage` over the standard defaults, `sync.email`, and the config's digest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sfsync.config import load_config
+from sfsync.config.canonical import canonical, digest
+from sfsync.config.email_checks import pending_email_writes
+from sfsync.config.email_mappings import DEFAULT_EMAIL_MAPPINGS, email_mappings
+from sfsync.config.formatting import format_text
+from sfsync.config.models import EmailObject, Policy
+from sfsync.errors import Severity
+from unit.config.conftest import VALID
+
+EMAIL_SECTION = """\
+sync:
+  email: {write: true, object: task}
+mappings:
+  EmailMessage:
+    subject: email.attributes.headline   # Salesforce field names are compared ignoring case
+    Campaign__c: {from: email.attributes.campaign, policy: if_empty}
+"""
+
+
+def test_without_a_section_every_standard_field_is_mapped_create_only(write_config: Callable[[str], Path]) -> None:
+    config = load_config(write_config(VALID)).config
+    mappings = email_mappings(config)
+    assert {name: m.from_ for name, m in mappings.items()} == DEFAULT_EMAIL_MAPPINGS
+    assert mappings["MessageIdentifier"].from_ == "email.message_id"
+    assert mappings["MessageDate"].from_ == "email.sent_at" and mappings["Incoming"].from_ == "email.incoming"
+    assert {m.policy for m in mappings.values()} == {Policy.CREATE_ONLY}
+    assert config.sync.email.write is False and config.sync.email.object is EmailObject.AUTO
+
+
+def test_a_partial_section_replaces_only_the_fields_it_names(write_config: Callable[[str], Path]) -> None:
+    config = load_config(write_config(VALID + EMAIL_SECTION)).config
+    mappings = email_mappings(config)
+    assert "Subject" not in mappings and mappings["subject"].from_ == "email.attributes.headline"
+    assert mappings["Campaign__c"].policy is Policy.CREATE_ONLY  # emails are only ever created
+    assert mappings["HtmlBody"].from_ == "email.html_body"
+    assert config.sync.email.write is True and config.sync.email.object is EmailObject.TASK
+
+
+def test_default_email_settings_leave_the_digest_of_a_config_as_it_was(write_config: Callable[[str], Path]) -> None:
+    plain = load_config(write_config(VALID)).config
+    assert "email" not in canonical(plain)["sync"]
+    spelled = load_config(write_config(VALID + "sync:\n  email: {write: false, object: auto}\n")).config
+    assert digest(spelled) == digest(plain)
+    writing = load_config(write_config(VALID + EMAIL_SECTION)).config
+    assert canonical(writing)["sync"]["email"] == {"object": "task", "write": True}
+    assert digest(writing) != digest(plain)
+
+
+def test_plan_is_told_email_writes_are_pending_only_when_asked(write_config: Callable[[str], Path]) -> None:
+    assert pending_email_writes(load_config(write_config(VALID)), 3) == []
+    [diagnostic] = pending_email_writes(load_config(write_config(VALID + EMAIL_SECTION)), 3)
+    assert diagnostic.severity is Severity.WARNING
+    assert "this plan writes none of the 3 loaded emails" in diagnostic.summary
+    assert diagnostic.position is not None and diagnostic.position.line == VALID.count("\n") + 2
+
+
+def test_fmt_keeps_the_email_section_in_its_order() -> None:
+    text = VALID + "mappings:\n  EmailMessage:\n    Subject:   email.subject\n    MessageIdentifier: email.message_id\n"
+    formatted = format_text(text, "sfsync.yaml")
+    assert formatted.endswith("  EmailMessage:\n    Subject: email.subject\n    MessageIdentifier: email.message_id\n")
+    assert format_text(formatted, "sfsync.yaml") == formatted
