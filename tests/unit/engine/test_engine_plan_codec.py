@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sfsync.catalogue import Kind
+from sfsync.config.models import PersonObject, Policy
 from sfsync.engine.plans.codec import decode, encode
 from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.engine.plans.digest import ValueDigest
@@ -21,6 +23,7 @@ from sfsync.engine.plans.json_form import plan_from_json, plan_to_json
 from sfsync.engine.plans.plan import (
     KNOWN_AFTER_APPLY,
     Action,
+    Api,
     ConfigChange,
     FieldChange,
     FieldSkip,
@@ -34,6 +37,7 @@ from sfsync.engine.plans.plan import (
     Skip,
     SkipCode,
 )
+from sfsync.errors import Severity
 from sfsync.render.plan_schema import plan_problems
 
 TEXT = st.text(max_size=12)
@@ -42,14 +46,16 @@ SALESFORCE_VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), TEXT
 )
 HELD = st.one_of(SALESFORCE_VALUES, st.builds(ValueDigest, TEXT))
-WORKSPACE = st.builds(WorkspaceRef, st.sampled_from(["person", "company"]), NAMES, TEXT)
+WORKSPACE = st.builds(WorkspaceRef, st.sampled_from(Kind), NAMES, TEXT)
 
 
 @st.composite
 def field_changes(draw: st.DrawFn) -> FieldChange:
     ref = draw(st.none() | NAMES)
     after = KnownAfterApply(ref) if ref is not None else draw(HELD)
-    return FieldChange(draw(NAMES), draw(HELD), after, draw(TEXT), draw(TEXT), draw(TEXT), ref, draw(st.booleans()))
+    return FieldChange(
+        draw(NAMES), draw(HELD), after, draw(TEXT), draw(st.sampled_from(Policy)), draw(TEXT), ref, draw(st.booleans())
+    )
 
 
 FIELD_SKIPS = st.builds(FieldSkip, NAMES, HELD, HELD, st.sampled_from(SkipCode), TEXT, st.booleans())
@@ -68,7 +74,7 @@ RECORD_CHANGES = st.builds(
     TEXT,
 )
 SKIPS = st.builds(Skip, WORKSPACE, st.none() | NAMES, st.sampled_from(SkipCode), TEXT, st.none() | NAMES)
-ENTRIES = st.builds(PlayEntry, NAMES, st.sampled_from(["person", "company"]), NAMES, st.booleans())
+ENTRIES = st.builds(PlayEntry, NAMES, st.sampled_from(Kind), NAMES, st.booleans())
 IDENTITY = st.builds(
     IdentityChange,
     st.sampled_from(IdentityKind),
@@ -93,13 +99,13 @@ PLANS = st.builds(
         TEXT,
         st.dictionaries(NAMES, TEXT, max_size=2),
     ),  # fmt: skip
-    st.sampled_from(["leads", "contacts_and_accounts"]),
+    st.sampled_from(PersonObject),
     st.booleans(),
     st.lists(st.builds(ConfigChange, NAMES, TEXT, SALESFORCE_VALUES, SALESFORCE_VALUES), max_size=2).map(tuple),
     st.lists(
         st.builds(
             PlanDiagnostic,
-            st.sampled_from(["error", "warning"]),
+            st.sampled_from(Severity),
             TEXT,
             TEXT,
             st.none() | TEXT,
@@ -112,9 +118,9 @@ PLANS = st.builds(
     st.lists(RECORD_CHANGES, max_size=3).map(tuple),
     st.lists(SKIPS, max_size=3).map(tuple),
     st.lists(ENTRIES, max_size=2).map(tuple),
-    st.lists(
-        st.builds(ObjectEstimate, NAMES, COUNTS, COUNTS, st.sampled_from(["rest", "bulk"]), COUNTS, TEXT), max_size=2
-    ).map(tuple),
+    st.lists(st.builds(ObjectEstimate, NAMES, COUNTS, COUNTS, st.sampled_from(Api), COUNTS, TEXT), max_size=2).map(
+        tuple
+    ),
     st.dictionaries(NAMES, st.dictionaries(NAMES, COUNTS, max_size=2), max_size=2),
     st.lists(IDENTITY, max_size=2).map(tuple),
     st.booleans(),
@@ -156,7 +162,9 @@ def test_every_plan_survives_its_json_form_and_its_file(plan: Plan) -> None:
 
 
 def test_known_after_apply_is_its_text_in_json_and_the_marker_when_read() -> None:
-    change = FieldChange("AccountId", None, KnownAfterApply("Account/co-1"), "company", "owned", "", "Account/co-1")
+    change = FieldChange(
+        "AccountId", None, KnownAfterApply("Account/co-1"), "company", Policy.OWNED, "", "Account/co-1"
+    )
     written = _through_json(encode(change))
     assert written["after"] == KNOWN_AFTER_APPLY
     assert decode(FieldChange, written).after == KnownAfterApply("Account/co-1")
@@ -173,7 +181,7 @@ def test_read_back_mappings_are_read_only() -> None:
 
 
 def test_a_record_of_the_wrong_shape_says_where() -> None:
-    written = _through_json(encode(Skip(WorkspaceRef("person", "pe-1"), "Lead", SkipCode.EXCLUDED, "rule")))
+    written = _through_json(encode(Skip(WorkspaceRef(Kind.PERSON, "pe-1"), "Lead", SkipCode.EXCLUDED, "rule")))
     with pytest.raises(ValueError, match=r"^code: Input should be 'excluded'"):
         decode(Skip, {**written, "code": "no_such_code"})
     with pytest.raises(ValueError, match=r"^workspace\.id: "):
@@ -182,4 +190,4 @@ def test_a_record_of_the_wrong_shape_says_where() -> None:
 
 def _small_plan() -> Plan:
     fingerprint = Fingerprint("lineage", 1, "00D", {"Contact": "d1"}, "c1", {"Contact": "2026-01-01"})
-    return Plan(fingerprint, "leads", True, (), (), (), (), (), (), refresh={"Contact": {"read": 3}})
+    return Plan(fingerprint, PersonObject.LEADS, True, (), (), (), (), (), (), refresh={"Contact": {"read": 3}})

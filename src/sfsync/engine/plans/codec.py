@@ -5,7 +5,9 @@ JSON form (keys in field order, open values as plans/json_values says) and reads
 JSON Schema (render/plan_schema.py) is generated from the same adapters, so the form written, the form
 read and the schema published cannot drift apart. Reading keeps each field's default for a key a plan
 saved before it existed, and ignores keys it does not know (docs/plan-format.md, compatibility). A value
-of the wrong shape is a `ValueError` naming where it is, never pydantic's report.
+of the wrong shape is a `ValueError` naming where it is, never pydantic's report. Writing does not warn
+of a text where an enumeration is declared: a StrEnum member equals its text, so a part built with the
+text (`"error"` for `Severity.ERROR`) is the same value and is written the same.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def adapter(kind: type[_T]) -> TypeAdapter[_T]:
 
 def encode(value: Any) -> Any:
     """One part of the plan (a record change, a skip, …) in its JSON form."""
-    return adapter(type(value)).dump_python(value, mode="json")
+    return adapter(type(value)).dump_python(value, mode="json", warnings=False)
 
 
 def decode(kind: type[_T], data: Any) -> _T:
@@ -52,7 +54,7 @@ def decode(kind: type[_T], data: Any) -> _T:
 
 def head_json(plan: Plan) -> dict[str, Any]:
     """The plan's JSON form but its records: `format_version` and `tool_version` first, in field order."""
-    body: dict[str, Any] = adapter(Plan).dump_python(plan, mode="json", exclude=set(_NOT_IN_HEAD))
+    body: dict[str, Any] = adapter(Plan).dump_python(plan, mode="json", exclude=set(_NOT_IN_HEAD), warnings=False)
     return {"format_version": body.pop("format_version"), "tool_version": body.pop("tool_version"), **body}
 
 

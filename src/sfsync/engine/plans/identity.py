@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sfsync.catalogue import Kind
+
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceRef:
     """A workspace record: `kind` person|company, its id, and a label for people to read."""
 
-    kind: str
+    kind: Kind
     id: str
     label: str = ""
 

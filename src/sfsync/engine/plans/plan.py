@@ -13,6 +13,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
 
+from sfsync.catalogue import Kind
+from sfsync.config.models import PersonObject, Policy
 from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.engine.plans.identity import IdentityChange
 from sfsync.engine.plans.identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
@@ -20,6 +22,7 @@ from sfsync.engine.plans.identity import WorkspaceRef as WorkspaceRef
 from sfsync.engine.plans.json_values import AS_OBJECT, HeldValue, WrittenValue
 from sfsync.engine.plans.json_values import KNOWN_AFTER_APPLY as KNOWN_AFTER_APPLY
 from sfsync.engine.plans.json_values import KnownAfterApply as KnownAfterApply
+from sfsync.errors import Severity
 
 # 2: the plan file is a compressed stream of NDJSON records (docs/plan-format.md); 1 was one JSON text.
 FORMAT_VERSION = 2
@@ -33,6 +36,13 @@ class Action(StrEnum):
 
     CREATE = "create"
     UPDATE = "update"
+
+
+class Api(StrEnum):
+    """The Salesforce API an object is written (or read) through: the config's `auto` resolved."""
+
+    REST = "rest"
+    BULK = "bulk"
 
 
 class SkipCode(StrEnum):
@@ -70,7 +80,7 @@ class FieldChange:
     before: HeldValue
     after: WrittenValue
     source: str
-    policy: str
+    policy: Policy
     reason: str
     ref: str | None = None
     sensitive: bool = False
@@ -127,7 +137,7 @@ class PlayEntry:
     """A record that entered (or, `entered` false, left) a play's audience since the last apply."""
 
     play: str
-    kind: str
+    kind: Kind
     workspace_id: str
     entered: bool = True
 
@@ -146,7 +156,7 @@ class ConfigChange:
 class PlanDiagnostic:
     """A metadata check's finding against the org; an `error` makes the plan not appliable."""
 
-    severity: str
+    severity: Severity
     summary: str
     detail: str = ""
     file: str | None = None
@@ -166,7 +176,7 @@ class ObjectEstimate:
     sobject: str
     creates: int
     updates: int
-    api: str
+    api: Api
     calls: int
     guard: str = ""
 
@@ -201,7 +211,7 @@ class Plan:
     """
 
     fingerprint: Fingerprint
-    mode: str
+    mode: PersonObject
     write_enabled: bool
     config_diff: tuple[ConfigChange, ...]
     diagnostics: tuple[PlanDiagnostic, ...]
