@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from types import MappingProxyType
@@ -178,6 +179,14 @@ def test_read_back_mappings_are_read_only() -> None:
     assert isinstance(plan.refresh["Contact"], MappingProxyType)
     with pytest.raises(TypeError):
         plan.fingerprint.describes["Contact"] = "edited"  # type: ignore[index]
+
+
+def test_a_plan_file_header_counts_are_held_read_only(tmp_path: Path) -> None:
+    skip = Skip(WorkspaceRef(Kind.PERSON, "pe-1"), "Lead", SkipCode.EXCLUDED, "rule")
+    save_plan(replace(_small_plan(), skips=(skip,)), tmp_path / "plan")
+    tally = plan_from_file(tmp_path / "plan").tally
+    assert isinstance(tally, MappingProxyType) and isinstance(tally["Lead"], MappingProxyType)
+    assert tally["Lead"]["skip"] == 1
 
 
 def test_a_record_of_the_wrong_shape_says_where() -> None:

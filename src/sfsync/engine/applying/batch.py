@@ -75,13 +75,14 @@ def prepare(
     creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
         found = changed_since(port, describe, changes, since, also_read, ext, registrable=registrable)
-        by_id, seen = found.current, _Seen(set(found.appeared), _by_change(creates, ext, found.carried))
+        by_id, seen = found.current, _Seen(frozenset(found.appeared), _by_change(creates, ext, found.carried))
         return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe, registrable, sensitive) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names, guarded), strict=True))
     seen = _Seen(
-        appeared_keys(port, creates, registrable=registrable), _by_change(creates, ext, carried_ids(port, creates, ext))
+        frozenset(appeared_keys(port, creates, registrable=registrable)),
+        _by_change(creates, ext, carried_ids(port, creates, ext)),
     )
     return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
 
@@ -90,7 +91,7 @@ def prepare(
 class _Seen:
     """What the check found for creates: keys some record now has, records carrying each one's external id."""
 
-    appeared: set[str]
+    appeared: frozenset[str]
     carried: Mapping[str, tuple[str, ...]]
 
 

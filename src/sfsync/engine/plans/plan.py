@@ -230,6 +230,9 @@ class Plan:
     def __post_init__(self) -> None:  # frozen all the way down: no caller's dict or list is kept
         refresh = {name: frozen_mapping(counts) for name, counts in self.refresh.items()}
         object.__setattr__(self, "refresh", frozen_mapping(refresh))
+        if self.tally is not None:
+            tally = {name: frozen_mapping(counts) for name, counts in self.tally.items()}
+            object.__setattr__(self, "tally", frozen_mapping(tally))
         for name in ("changes", "skips", "play_entries"):
             if isinstance(getattr(self, name), list):
                 object.__setattr__(self, name, tuple(getattr(self, name)))
