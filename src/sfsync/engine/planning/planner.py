@@ -22,7 +22,7 @@ from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
 from sfsync.config.email_checks import pending_email_writes
-from sfsync.config.models import Config, WriteGuard
+from sfsync.config.models import ApiChoice, Config, WriteGuard
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
@@ -30,7 +30,7 @@ from sfsync.engine.planning.rejections import last_rejections, note_retries, not
 from sfsync.engine.planning.source_coverage import empty_sources
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.fingerprint import take_fingerprint
-from sfsync.engine.plans.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
+from sfsync.engine.plans.plan import Action, Api, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
@@ -111,7 +111,7 @@ def _plan(
     }
     plan = Plan(
         fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
-        mode=str(config.sync.person_object),
+        mode=config.sync.person_object,
         write_enabled=config.sync.write,
         config_diff=diff,
         diagnostics=(*diagnostics, *write_set.diagnostics.values()),
@@ -189,7 +189,7 @@ def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEs
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
-        if api == "bulk":  # per operation: a check query job, then the ingest job
+        if api is Api.BULK:  # per operation: a check query job, then the ingest job
             calls = ((creates > 0) + (updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
             guard = "none"
         else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
@@ -209,17 +209,16 @@ def _update_calls(updates: int, *, conditional: bool) -> int:
     return chunks + full * math.ceil(COLLECTION_SIZE / GUARDED_PER_CALL) + math.ceil(rest / GUARDED_PER_CALL)
 
 
-def choose_api(config: Config, writes: int) -> str:
-    api = str(config.sync.api)
-    if api != "auto":
-        return api
-    return "bulk" if writes > config.sync.bulk_threshold else "rest"
+def choose_api(config: Config, writes: int) -> Api:
+    if config.sync.api is not ApiChoice.AUTO:
+        return Api(config.sync.api)
+    return Api.BULK if writes > config.sync.bulk_threshold else Api.REST
 
 
 def _diagnostic(d: Diagnostic) -> PlanDiagnostic:
     pos = d.position
     return PlanDiagnostic(
-        str(d.severity),
+        d.severity,
         d.summary,
         d.detail,
         pos.file if pos else None,

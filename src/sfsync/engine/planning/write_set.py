@@ -105,8 +105,8 @@ class WriteSet:
         plays = [p for p in self.config.plays if p.audience.object is subject.kind]
         current = [name for name, ids in self.members.items() if subject.id in ids]
         member = membership(plays, subject, current, self.describes)
-        self.entries.extend(PlayEntry(name, str(subject.kind), subject.id) for name in member.entered)
-        self.entries.extend(PlayEntry(name, str(subject.kind), subject.id, False) for name in member.left)
+        self.entries.extend(PlayEntry(name, subject.kind, subject.id) for name in member.entered)
+        self.entries.extend(PlayEntry(name, subject.kind, subject.id, False) for name in member.left)
         return member.writing(plays)
 
     def _gate(self, subject: Subject, target: Target, writing: Sequence[str]) -> bool:
@@ -282,7 +282,7 @@ def _missing_reason(missing: Sequence[str], skipped: Sequence[FieldSkip]) -> str
 
 
 def _ref(subject: Subject) -> WorkspaceRef:
-    return WorkspaceRef(str(subject.kind), subject.id, subject.label)
+    return WorkspaceRef(subject.kind, subject.id, subject.label)
 
 
 def _domain(subject: Subject) -> str | None:

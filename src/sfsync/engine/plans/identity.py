@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+
+from sfsync.catalogue import Kind
 
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceRef:
     """A workspace record: `kind` person|company, its id, and a label for people to read."""
 
-    kind: str
+    kind: Kind
     id: str
     label: str = ""
 
@@ -50,18 +51,3 @@ class IdentityChange:
     from_sf_id: str | None = None
     other: WorkspaceRef | None = None
     reason: str = ""
-
-
-def identity_from_json(d: dict[str, Any]) -> IdentityChange:
-    other = d.get("other")
-    return IdentityChange(
-        kind=IdentityKind(d["kind"]),
-        workspace=WorkspaceRef(**d["workspace"]),
-        sobject=d["sobject"],
-        sf_id=d["sf_id"],
-        before=d.get("before"),
-        after=d.get("after"),
-        from_sf_id=d.get("from_sf_id"),
-        other=WorkspaceRef(**other) if other else None,
-        reason=d.get("reason", ""),
-    )
