@@ -23,6 +23,7 @@ from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
 from sfsync.config.email_checks import pending_email_writes
 from sfsync.config.models import ApiChoice, Config, WriteGuard
+from sfsync.engine.planning.api_choice import RECENT_EDIT_WINDOW, choose_api, rest_updates
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
@@ -36,7 +37,7 @@ from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
 from sfsync.engine.standing import hold_back
 from sfsync.engine.subject import Subject
-from sfsync.errors import Diagnostic
+from sfsync.errors import Diagnostic, Severity
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import fields_out_of_sight
 from sfsync.salesforce.port import SalesforcePort
@@ -109,16 +110,18 @@ def _plan(
     touched = {
         name: describes[name] for name in sorted({*READ_OBJECTS, *(c.sobject for c in noted)}) if name in describes
     }
+    on_rest = rest_updates(store, config, noted, identity.user_id, refreshed.watermarks)
+    estimated = estimates(config, noted, on_rest)
     plan = Plan(
         fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
         mode=config.sync.person_object,
         write_enabled=config.sync.write,
         config_diff=diff,
-        diagnostics=(*diagnostics, *write_set.diagnostics.values()),
+        diagnostics=(*diagnostics, *write_set.diagnostics.values(), *bulk_update_notes(estimated, on_rest, config)),
         changes=noted,
         skips=(*note_terminal(write_set.skips, rejected), *held),
         play_entries=entries,
-        estimates=estimates(config, noted),
+        estimates=estimated,
         refresh=refreshed.summary(),
         identity=refreshed.identity,
         tool_version=__version__,
@@ -179,8 +182,14 @@ def _note_retry(change: RecordChange, notes: Mapping[tuple[str, str, str], str])
     return replace(change, match=f"{note}; {change.match}") if note and change.action is Action.CREATE else change
 
 
-def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEstimate, ...]:
-    """The API choice per object (`sync.api`, Bulk above `bulk_threshold` writes) and calls expected."""
+def estimates(
+    config: Config, changes: Iterable[RecordChange], on_rest: Mapping[str, int] | None = None
+) -> tuple[ObjectEstimate, ...]:
+    """The API choice per object (`sync.api`, Bulk above `bulk_threshold` writes) and calls expected.
+
+    `on_rest`: per object written by Bulk, the updates kept on REST (`api_choice.rest_updates`), counted
+    with the REST path's calls, and under `auto` the query job apply finds them with; the object's guard
+    is `none` while any update is left to Bulk."""
     counts: dict[str, list[int]] = {}
     for change in changes:
         entry = counts.setdefault(change.sobject, [0, 0])
@@ -190,13 +199,45 @@ def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEs
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
         if api is Api.BULK:  # per operation: a check query job, then the ingest job
-            calls = ((creates > 0) + (updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
-            guard = "none"
+            guarded = min((on_rest or {}).get(sobject, 0), updates)
+            bulk_updates = updates - guarded
+            calls = ((creates > 0) + (bulk_updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+            calls += _update_calls(guarded, conditional=conditional)
+            if updates and config.sync.api is ApiChoice.AUTO:  # apply's query job for the recently edited
+                calls += BULK_QUERY_CALLS
+            guard = "none" if bulk_updates else str(config.sync.write_guard)
         else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
             calls = 2 * math.ceil(creates / COLLECTION_SIZE) + _update_calls(updates, conditional=conditional)
             guard = str(config.sync.write_guard)
         result.append(ObjectEstimate(sobject, creates, updates, api, calls, guard if updates else ""))
     return tuple(result)
+
+
+def bulk_update_notes(
+    estimated: Iterable[ObjectEstimate], on_rest: Mapping[str, int], config: Config
+) -> list[PlanDiagnostic]:
+    """A warning per object whose updates (some or all) go by Bulk, which cannot refuse a concurrent edit."""
+    notes = []
+    for estimate in estimated:
+        guarded = min(on_rest.get(estimate.sobject, 0), estimate.updates)
+        unguarded = estimate.updates - guarded
+        if estimate.api is not Api.BULK or not unguarded:
+            continue
+        goes = "goes" if guarded == 1 else "go"
+        kept = (
+            f" {guarded} of its {estimate.updates} updates, of records a person edited in the "
+            f"{RECENT_EDIT_WINDOW.days} days before the read, {goes} over REST with `sync.write_guard: "
+            f"{config.sync.write_guard}` instead."
+            if guarded
+            else ""
+        )
+        summary = f"{estimate.sobject}: {unguarded} Bulk update{'s are' if unguarded != 1 else ' is'} not guarded"
+        detail = (
+            "Bulk API has no conditional update: an edit a person makes to a field the job writes while it runs "
+            f"is overwritten.{kept} `sync.api: rest` guards every update."
+        )
+        notes.append(PlanDiagnostic(Severity.WARNING, summary, detail, path="sync.api"))
+    return notes
 
 
 def _update_calls(updates: int, *, conditional: bool) -> int:
@@ -207,12 +248,6 @@ def _update_calls(updates: int, *, conditional: bool) -> int:
         return 2 * chunks
     full, rest = divmod(updates, COLLECTION_SIZE)
     return chunks + full * math.ceil(COLLECTION_SIZE / GUARDED_PER_CALL) + math.ceil(rest / GUARDED_PER_CALL)
-
-
-def choose_api(config: Config, writes: int) -> Api:
-    if config.sync.api is not ApiChoice.AUTO:
-        return Api(config.sync.api)
-    return Api.BULK if writes > config.sync.bulk_threshold else Api.REST
 
 
 def _diagnostic(d: Diagnostic) -> PlanDiagnostic:
