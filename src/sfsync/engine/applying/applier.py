@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
@@ -161,29 +161,42 @@ def _send_object(
     sensitive: SensitiveValues,
 ) -> bool:
     """Send one object's changes (`counted`: read once, and how many) chunk by chunk; False when a stop
-    was requested. A chunk is a collection's worth, or on the Bulk path all of the object's creates,
-    then all its updates. Only the chunk being sent is held, whatever the plan's size."""
+    was requested. A chunk is a collection's worth, or on the Bulk path a job: the object's creates in
+    jobs of `sync.bulk_create_job_size`, then all its updates. Only the chunk being sent is held,
+    whatever the plan's size."""
     changes, total = counted
     sobject = describe.name
     api = choose_api(loaded.config, total)
     also_read = reread_fields(sobject, loaded.config, describe)
     progress.start("apply", sobject, total)
-    if api == "bulk":  # a job per action, as before when the chunk held both: one action's changes held
-        runs: Iterable[list[RecordChange]] = (list(run) for _, run in itertools.groupby(changes, _action_of))
-    else:
-        runs = chunks(changes, COLLECTION_SIZE)
+    bulk = api == "bulk"
+    jobs = loaded.config.sync.bulk_create_job_size
+    runs = _bulk_jobs(changes, jobs) if bulk else chunks(changes, COLLECTION_SIZE)
     for chunk in runs:
         if stop():
             return False
-        bulk = api == "bulk"
+        # A create job is checked by its own keys (one query, as a REST chunk is) right before it is sent:
+        # a record a person made while the jobs before it ran is linked, not created again. The object's
+        # changed-since query (a job of its own, and its wait) is for the updates' targets.
+        checked_since = since if chunk[0].action is Action.UPDATE else None
         done = apply_chunk(
             port, store, loaded.config, describe, chunk, refs, run_id,
-            bulk=bulk, since=since, also_read=also_read, sensitive=sensitive,
+            bulk=bulk, since=checked_since, also_read=also_read, sensitive=sensitive,
         )  # fmt: skip
         rows.extend(done)
         progress.advance("apply", sobject, len(chunk))
     progress.finish("apply", sobject)
     return True
+
+
+def _bulk_jobs(changes: Iterable[RecordChange], create_job_size: int) -> Iterator[list[RecordChange]]:
+    """The Bulk path's jobs: each run of creates in jobs of at most `create_job_size`, each run of updates
+    in one. A short create job keeps the time between its check and its insert to about one request."""
+    for action, run in itertools.groupby(changes, _action_of):
+        if action is Action.CREATE:
+            yield from chunks(run, create_job_size)
+        else:
+            yield list(run)
 
 
 def _record_config(store: Store, loaded: LoadedConfig) -> None:

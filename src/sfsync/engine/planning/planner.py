@@ -187,8 +187,9 @@ def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEs
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
-        if api == "bulk":  # per operation: a check query job, then the ingest job
-            calls = ((creates > 0) + (updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+        if api == "bulk":  # per create job: its keys' query, then the job; updates: a check query job, then one job
+            create_jobs = math.ceil(creates / config.sync.bulk_create_job_size)
+            calls = create_jobs * (1 + BULK_JOB_CALLS) + (updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
             guard = "none"
         else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
             calls = 2 * math.ceil(creates / COLLECTION_SIZE) + _update_calls(updates, conditional=conditional)
