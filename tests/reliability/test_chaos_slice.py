@@ -45,7 +45,7 @@ def test_the_bounded_slice_keeps_both_promises(tmp_path: Path) -> None:
     for run in runs:
         findings = run["findings"]
         assert isinstance(findings, dict)
-        assert {k: v for k, v in findings.items() if k != "raced"} == {
+        assert {k: v for k, v in findings.items() if k not in ("raced", "race_duplicates", "race_gaps")} == {
             "duplicates": [],
             "overwrites": [],
             "unwritten": [],
@@ -53,6 +53,11 @@ def test_the_bounded_slice_keeps_both_promises(tmp_path: Path) -> None:
         assert run["converged"] and run["crashes"] == [] and int(str(run["reruns"])) <= 3, run
     assert sum(int(str(run["faults_fired"])) for run in runs) > 0
     assert "duplicates: 0" in output and "overwritten_human_values: 0" in output
+    racing = [run for run in runs if run["duplicate_rule"]]
+    assert {(str(run["path"]), str(run["duplicate_rule"])) for run in racing} == {
+        (path, rule) for path in ("rest", "bulk") for rule in ("block", "none")
+    }
+    assert all(not run["findings"]["race_duplicates"] for run in racing if run["duplicate_rule"] == "block")  # type: ignore[index]
 
 
 @pytest.mark.slow
