@@ -160,7 +160,8 @@ def line(result: RunResult) -> str:
 
 def racing_figures(results: Sequence[RunResult]) -> dict[str, dict[str, object]]:
     """The `racing-creates` runs by duplicate rule: a blocking rule on Email must leave no duplicate at all;
-    without one, the duplicates the race created are the residual, per path, with the person-to-sfsync gaps."""
+    without one, the duplicates the race created are the residual, per path, with the person-to-sfsync gaps
+    (whole seconds, from `CreatedDate`)."""
     found: dict[str, dict[str, object]] = {}
     for rule, name in (("block", "blocking_rule_on_email"), ("none", "no_duplicate_rule")):
         runs = [r for r in results if r.duplicate_rule == rule]

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,8 +38,8 @@ class Findings:
     raced: list[str] = field(default_factory=list)
     # Without a blocking duplicate rule (`racing-creates-no-rule`): a person's create and sfsync's of the same
     # person, one committed between the other's check and its insert; and the seconds from the person's
-    # create to sfsync's (negative: sfsync's came first). Reported, not a broken promise: no client can make
-    # check-then-insert atomic without a rule on the server.
+    # create to sfsync's by their `CreatedDate` (whole seconds; negative: sfsync's came first). Reported, not a
+    # broken promise: no client can make check-then-insert atomic without a rule on the server.
     race_duplicates: list[str] = field(default_factory=list)
     race_gaps: list[float] = field(default_factory=list)
 
@@ -65,7 +66,7 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
         for row in rows:
             by_email.setdefault(str(row["Email"] or "").lower(), []).append((obj, row))
     _check_renamed(store_url, world, findings)
-    created = _created_at(org.control("trace"), world) if world.raced else {}
+    created = _created_at(org, world) if world.raced else {}
     for person in world.people:
         found = by_email.get(world.renamed.get(person.email, person.email), [])
         if person.email in world.blocked:
@@ -95,13 +96,13 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
     return findings
 
 
-def _created_at(trace: list[dict[str, Any]], world: World) -> dict[str, float]:
-    """When each record of the person objects was first written (created), from the org's trace."""
-    first: dict[str, float] = {}
-    for entry in trace:
-        if entry["kind"] == "write" and entry["sobject"] in world.variant.person_objects:
-            first.setdefault(str(entry["record_id"]), float(entry["at"]))
-    return first
+def _created_at(org: OrgProcess, world: World) -> dict[str, float]:
+    """When each live record of the person objects was created (its `CreatedDate`: whole seconds)."""
+    found: dict[str, float] = {}
+    for obj in world.variant.person_objects:
+        for row in org.live_records(obj, ["CreatedDate"]):
+            found[str(row["Id"])] = dt.datetime.strptime(str(row["CreatedDate"]), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+    return found
 
 
 def _created_by_race(

@@ -6,7 +6,7 @@ blocking duplicate rule on Email (`racing-creates`) the org refuses whichever of
 comes second: no run may end with a duplicate. Without one (`racing-creates-no-rule`) nothing on the
 server makes check-then-insert atomic, for sfsync or for the person: a record that lands between
 sfsync's check of a chunk's keys and that chunk's insert is a duplicate created by the race, counted
-apart (`Findings.race_duplicates`) with the seconds between the two creates.
+apart (`Findings.race_duplicates`) with the seconds between the two creates (`CreatedDate`).
 """
 
 from __future__ import annotations
