@@ -80,10 +80,8 @@ def prepare(
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names, guarded), strict=True))
-    seen = _Seen(
-        frozenset(appeared_keys(port, creates, registrable=registrable)),
-        _by_change(creates, ext, carried_ids(port, creates, ext)),
-    )
+    carried = carried_ids(port, creates, ext)  # first: a person's record has the key, not the id, so keys go last
+    seen = _Seen(frozenset(appeared_keys(port, creates, registrable=registrable)), _by_change(creates, ext, carried))
     return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
 
 

@@ -55,7 +55,7 @@ def apply_chunk(
     also_read: Sequence[str] = (),
     sensitive: SensitiveValues = NONE,
 ) -> list[RowReport]:
-    """Check, send and record one chunk; on the Bulk path, `since` is the plan's read watermark.
+    """Check, send and record one chunk; `since` (Bulk update jobs) is the plan's read watermark.
 
     `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
     `sensitive`: the values taken from the store for the plan's digests; what Salesforce says about a row

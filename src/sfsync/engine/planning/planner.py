@@ -198,10 +198,11 @@ def estimates(
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
-        if api is Api.BULK:  # per operation: a check query job, then the ingest job
+        if api is Api.BULK:  # per create job: its keys' query, then the job; updates: a check query job, then one job
             guarded = min((on_rest or {}).get(sobject, 0), updates)
             bulk_updates = updates - guarded
-            calls = ((creates > 0) + (bulk_updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+            create_jobs = math.ceil(creates / config.sync.bulk_create_job_size)
+            calls = create_jobs * (1 + BULK_JOB_CALLS) + (bulk_updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
             calls += _update_calls(guarded, conditional=conditional)
             if updates and config.sync.api is ApiChoice.AUTO:  # apply's query job for the recently edited
                 calls += BULK_QUERY_CALLS
