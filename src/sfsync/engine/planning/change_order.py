@@ -35,8 +35,8 @@ def order_key(value: dict[str, Any]) -> SortKey:
 class OrderedChanges:
     """Changes added in any order, read back (once) in plan order."""
 
-    def __init__(self, directory: Path | None = None, run_bytes: int = RUN_BYTES) -> None:
-        self._directory, self._run_bytes = directory, run_bytes
+    def __init__(self, directory: Path | None = None, run_bytes: int | None = None) -> None:
+        self._directory, self._run_bytes = directory, run_bytes or RUN_BYTES
         self._buffer: list[tuple[SortKey, bytes]] = []
         self._buffered = 0
         self._runs: list[Spool] = []
