@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from sfsync import __version__
 from sfsync.catalogue import Kind
@@ -36,7 +37,6 @@ from sfsync.engine.subjects import companies, people, subjects_of
 from sfsync.salesforce.describe import combined_digest
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
-from sfsync.store.derivations import Cached
 
 CACHE_FORMAT = 1  # bump when what a derivation reads or yields changes shape
 KINDS = (Kind.COMPANY, Kind.PERSON)  # visit order: Accounts before the Contacts that need them
@@ -83,17 +83,17 @@ def derive(
         return output, DerivationSummary(people_, people_, companies_, companies_, why)
     assert state is not None
     order = {kind: store.workspace.ids(kind) for kind in KINDS}
-    cached = store.derivations.cached()
+    cached = store.derivations.clusters()
     present = {(str(kind), i) for kind, ids in order.items() for i in ids}
     gone = set(cached) - present  # a removed record's cluster derives again without it
     dirty = store.derivations.dirty(state.seq) | (present - set(cached)) | set(held) | gone
     if not dirty:  # nothing moved: every record's output is the cached one
         if seq != state.seq and not store.session.speculating:
             store.derivations.commit(seq, digest)
-        _assemble(output, order, {}, cached)
+        _assemble(store, output, order, {})
         return output, _summary(order, set(), why)
     collected, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
-    _assemble(output, order, collected.derived, cached)
+    _assemble(store, output, order, collected.derived)
     if not store.session.speculating:
         _record(store, collected, held, cached, present, seq, digest)
     return output, _summary(order, redo, why)
@@ -144,17 +144,17 @@ def _derive_some(
     held: Mapping[tuple[str, str], str],
     order: Mapping[Kind, list[str]],
     visiting: Visiting,
-    cached: Mapping[Key, Cached],
+    cached: Mapping[Key, str | None],
     dirty: set[Key],
 ) -> tuple[Collected, set[Key]]:
     """Derive the dirty records with their whole clusters, old and new (a person may change company)."""
     present = {(str(kind), i) for kind, ids in order.items() for i in ids}
-    clusters = {c.cluster for key, c in cached.items() if key in dirty and c.cluster} | {
+    clusters = {c for key, c in cached.items() if key in dirty and c} | {
         i for kind, i in dirty if kind == str(Kind.COMPANY)
     }
     while True:
         redo = set(dirty)
-        redo.update(key for key, c in cached.items() if c.cluster in clusters)
+        redo.update(key for key, c in cached.items() if c in clusters)
         redo.update((str(Kind.COMPANY), c) for c in clusters)
         redo &= present
         collected = Collected()
@@ -169,27 +169,41 @@ def _derive_some(
 
 
 def _assemble(
-    output: PlanOutput,
-    order: Mapping[Kind, list[str]],
-    derived: Mapping[Key, Derived],
-    cached: Mapping[Key, Cached],
+    store: Store, output: PlanOutput, order: Mapping[Kind, list[str]], derived: Mapping[Key, Derived]
 ) -> None:
+    """Each record's share in visit order: derived again, or its cached output (read in id order beside it)."""
     for kind in KINDS:
-        for workspace_id in order[kind]:
-            key = (str(kind), workspace_id)
-            found = derived.get(key)
-            if found is None:
-                entry = cached.get(key)
-                found = from_json(entry.output) if entry is not None and entry.output else None
-            if found:
-                output.add(found)
+        outputs = store.derivations.outputs(str(kind))
+        passed: dict[str, Mapping[str, Any] | None] = {}  # rows read ahead: a removed record's, or another order's
+        try:
+            for workspace_id in order[kind]:
+                found = derived.get((str(kind), workspace_id))
+                if found is None:
+                    body = _cached_output(outputs, passed, workspace_id)
+                    found = from_json(body) if body else None
+                if found:
+                    output.add(found)
+        finally:
+            outputs.close()
+
+
+def _cached_output(
+    outputs: Iterator[tuple[str, Mapping[str, Any] | None]], passed: dict[str, Mapping[str, Any] | None], wanted: str
+) -> Mapping[str, Any] | None:
+    if wanted in passed:
+        return passed.pop(wanted)
+    for workspace_id, body in outputs:
+        if workspace_id == wanted:
+            return body
+        passed[workspace_id] = body
+    return None
 
 
 def _record(
     store: Store,
     collected: Collected,
     held: Mapping[tuple[str, str], str],
-    cached: Mapping[Key, Cached],
+    cached: Mapping[Key, str | None],
     present: set[Key],
     seq: int,
     digest: str,
