@@ -94,7 +94,9 @@ def _plan(
     retried = _resolve_unknown_creates(store)
     visiting = partial(_visit, progress)
     into = spool if spool is not None else PlanSpool()
-    output, derivation = derive(store, loaded, describes, refreshed.held, visiting, full=full_refresh)
+    output, derivation = derive(
+        store, loaded, describes, refreshed.held, visiting, full=full_refresh, directory=into.directory
+    )
     try:
         written = _spool_records(store, config, output, into, retried, full_refresh=full_refresh)
     finally:
