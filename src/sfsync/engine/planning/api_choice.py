@@ -19,7 +19,7 @@ yet keeps nothing), and a record a person edited since the plan is kept on REST 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sfsync.config.models import ApiChoice, Config, IntegrationUser
 from sfsync.engine.plans.plan import Action, Api, RecordChange
@@ -30,6 +30,7 @@ from sfsync.store.mirror import MirrorRecord
 from sfsync.store.session import utc_now
 
 RECENT_EDIT_WINDOW = dt.timedelta(days=7)
+_LOOKUP_BATCH = 2000  # update targets looked up in the mirror at a time
 _ID15 = 15  # a user id compared in its case-sensitive 15-character form (one side may have 18)
 
 
@@ -74,23 +75,39 @@ def _own(config: Config, user_id: str) -> str:
 def rest_updates(
     store: Store,
     config: Config,
-    changes: Iterable[RecordChange],
+    changes: Callable[[], Iterable[RecordChange]],
+    totals: Mapping[str, Sequence[int]],
     own_user: str,
     watermarks: Mapping[str, str],
 ) -> dict[str, int]:
-    """Per object written by Bulk, how many of its updates stay on REST (what `estimates` counts)."""
-    totals: dict[str, int] = {}
-    targets: dict[str, list[str]] = {}
-    for change in changes:
-        totals[change.sobject] = totals.get(change.sobject, 0) + 1
-        if change.action is Action.UPDATE and change.sf_id:
-            targets.setdefault(change.sobject, []).append(change.sf_id)
-    counts = {}
-    for sobject, ids in targets.items():
-        if choose_api(config, totals[sobject]) is Api.BULK:
-            stamp = watermarks.get(sobject)
-            mark = dt.datetime.fromisoformat(stamp) if stamp else None
-            counts[sobject] = len(recently_edited(store, config, sobject, ids, own_user, mark))
+    """Per object written by Bulk, how many of its updates stay on REST (what `estimates` counts).
+
+    `totals` holds each object's creates and updates; `changes` is read (once, and only when some object
+    with updates goes by Bulk under `auto`) in batches of `_LOOKUP_BATCH` targets, so memory stays bounded."""
+    if config.sync.api is not ApiChoice.AUTO:
+        return {}
+    bulk = {
+        name
+        for name, (creates, updates) in totals.items()
+        if updates and choose_api(config, creates + updates) is Api.BULK
+    }
+    if not bulk:
+        return {}
+    counts = dict.fromkeys(sorted(bulk), 0)
+    marks = {name: dt.datetime.fromisoformat(stamp) if (stamp := watermarks.get(name)) else None for name in bulk}
+    pending: dict[str, list[str]] = {name: [] for name in bulk}
+
+    def count(sobject: str) -> None:
+        ids, pending[sobject] = pending[sobject], []
+        counts[sobject] += len(recently_edited(store, config, sobject, ids, own_user, marks[sobject]))
+
+    for change in changes():
+        if change.sobject in bulk and change.action is Action.UPDATE and change.sf_id:
+            pending[change.sobject].append(change.sf_id)
+            if len(pending[change.sobject]) >= _LOOKUP_BATCH:
+                count(change.sobject)
+    for sobject in bulk:
+        count(sobject)
     return counts
 
 

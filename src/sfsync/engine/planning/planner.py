@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -27,15 +27,14 @@ from sfsync.engine.planning.api_choice import RECENT_EDIT_WINDOW, choose_api, re
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
-from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
+from sfsync.engine.planning.plan_records import spool_records as _spool_records
 from sfsync.engine.planning.source_coverage import empty_sources
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.fingerprint import take_fingerprint
-from sfsync.engine.plans.plan import Action, Api, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
+from sfsync.engine.plans.plan import Action, Api, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
-from sfsync.engine.standing import hold_back
 from sfsync.engine.subject import Subject
 from sfsync.errors import Diagnostic, Severity
 from sfsync.salesforce.describe import describe_objects
@@ -97,47 +96,43 @@ def _plan(
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
     visiting = partial(_visit, progress)
-    write_set, derivation = derive(store, loaded, describes, refreshed.held, visiting, full=full_refresh)
-    standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
-    rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
-    ordered, held = _ordered(write_set.changes.values()), list[Skip]()
-    if not full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
-        ordered, held = hold_back(store, ordered, str(config.sync.duplicate_rules))
-    noted = [_note_retry(c, retried) for c in note_retries(ordered, rejected)]
-    del ordered
-    waiting = {(s.workspace.kind, s.workspace.id) for s in held}  # still entrants: tried again once lifted
-    entries = [e for e in write_set.entries if not (e.entered and (e.kind, e.workspace_id) in waiting)]
-    touched = {
-        name: describes[name] for name in sorted({*READ_OBJECTS, *(c.sobject for c in noted)}) if name in describes
-    }
-    on_rest = rest_updates(store, config, noted, identity.user_id, refreshed.watermarks)
-    estimated = estimates(config, noted, on_rest)
+    into = spool if spool is not None else PlanSpool()
+    output, derivation = derive(
+        store, loaded, describes, refreshed.held, visiting, full=full_refresh, directory=into.directory
+    )
+    try:
+        written = _spool_records(store, config, output, into, retried, full_refresh=full_refresh)
+    finally:
+        output.discard()
+    touched = {name: describes[name] for name in sorted({*READ_OBJECTS, *written.objects}) if name in describes}
+    # Read back from the spool only when an object goes by Bulk under `auto` (a second pass, bounded).
+    on_rest = rest_updates(
+        store, config, lambda: into.records("changes"), written.writes, identity.user_id, refreshed.watermarks
+    )
+    estimated = estimates_of(config, written.writes, on_rest)
     plan = Plan(
         fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
         mode=config.sync.person_object,
         write_enabled=config.sync.write,
         config_diff=diff,
-        diagnostics=(*diagnostics, *write_set.diagnostics.values(), *bulk_update_notes(estimated, on_rest, config)),
-        changes=noted,
-        skips=(*note_terminal(write_set.skips, rejected), *held),
-        play_entries=entries,
+        diagnostics=(*diagnostics, *output.diagnostics.values(), *bulk_update_notes(estimated, on_rest, config)),
+        changes=(),
+        skips=(),
+        play_entries=(),
         estimates=estimated,
         refresh=refreshed.summary(),
         identity=refreshed.identity,
         tool_version=__version__,
         derivation=derivation,
     )
-    return plan if spool is None else _spooled(plan, spool)
-
-
-def _spooled(plan: Plan, spool: PlanSpool) -> Plan:
-    """`plan` with its records written to `spool`, in plan order, and read back from it: once the write
-    set is let go, nothing holds the records but the spool (the counts come with it: the views' summary
-    reads no record)."""
-    for name in ("changes", "skips", "play_entries"):
-        for record in getattr(plan, name):
-            spool.add(name, record)
-    return replace(spool.spooled(plan), tally=plan.counts())
+    spooled = replace(into.spooled(plan), tally=written.tally())
+    if spool is not None:  # read back from the caller's spool: nothing holds the records but the spool
+        return spooled
+    try:  # a plan asked for in memory holds its records
+        changes, skips, entries = tuple(spooled.changes), tuple(spooled.skips), tuple(spooled.play_entries)
+        return replace(spooled, changes=changes, skips=skips, play_entries=entries)
+    finally:
+        into.discard()
 
 
 def _visit(
@@ -157,10 +152,6 @@ def _visit(
     progress.finish("plan", str(kind))
 
 
-def _ordered(changes: Iterable[RecordChange]) -> list[RecordChange]:
-    return sorted(changes, key=lambda c: (c.batch, c.sobject, c.action != Action.CREATE, c.key))
-
-
 def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
     """Creates whose outcome was never known: linked now when reading found them, else created again."""
     notes: dict[tuple[str, str, str], str] = {}
@@ -177,11 +168,6 @@ def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
     return notes
 
 
-def _note_retry(change: RecordChange, notes: Mapping[tuple[str, str, str], str]) -> RecordChange:
-    note = notes.get((change.workspace.kind, change.workspace.id, change.sobject))
-    return replace(change, match=f"{note}; {change.match}") if note and change.action is Action.CREATE else change
-
-
 def estimates(
     config: Config, changes: Iterable[RecordChange], on_rest: Mapping[str, int] | None = None
 ) -> tuple[ObjectEstimate, ...]:
@@ -194,6 +180,13 @@ def estimates(
     for change in changes:
         entry = counts.setdefault(change.sobject, [0, 0])
         entry[0 if change.action is Action.CREATE else 1] += 1
+    return estimates_of(config, counts, on_rest)
+
+
+def estimates_of(
+    config: Config, counts: Mapping[str, Sequence[int]], on_rest: Mapping[str, int] | None = None
+) -> tuple[ObjectEstimate, ...]:
+    """`estimates` from the creates and updates per object."""
     result = []
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):

@@ -59,6 +59,7 @@ class PlanSpool:
     """The records of one plan, each list spooled compressed as it is derived, in `directory` (or /tmp)."""
 
     def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory  # where planning's own spools go too
         self._spools = {name: Spool(tag, directory) for name, tag in TAGS.items()}
 
     def add(self, name: str, record: Any) -> None:
