@@ -74,9 +74,9 @@ def test_a_recently_touched_record_is_updated_over_rest_and_the_rest_goes_bulk(o
     plan = make_plan(port, store, loaded)  # type: ignore[arg-type]
     (estimate,) = plan.estimates
     assert (estimate.api, estimate.creates, estimate.updates, estimate.guard) == ("bulk", 1, 4, "none")
-    # creates and the 3 untouched updates: a check query job and an ingest job each; the touched update: a re-read
-    # and a composite call; and the query job that finds the recently edited among the targets
-    assert estimate.calls == 2 * (3 + 5) + 2 + 3
+    # the create job: its keys' query and the job; the 3 untouched updates: a check query job and an ingest job;
+    # the touched update: a re-read and a composite call; and the query job that finds the recently edited
+    assert estimate.calls == (1 + 5) + (3 + 5) + 2 + 3
     (note,) = [d for d in plan.diagnostics if d.path == "sync.api"]
     assert (note.severity, note.summary) == ("warning", "Lead: 3 Bulk updates are not guarded")
     assert "1 of its 4 updates, of records a person edited in the 7 days before the read, goes over REST" in note.detail
@@ -104,7 +104,7 @@ def test_explicit_bulk_keeps_every_update_on_bulk(org, store, write_config):
     touched, quiet = _world(org, store)
     port, loaded = _Watching(org.port()), write_config(AUTO.replace("api: auto", "api: bulk"))
     plan = make_plan(port, store, loaded)  # type: ignore[arg-type]
-    assert plan.estimates[0].calls == 2 * (3 + 5)
+    assert plan.estimates[0].calls == (1 + 5) + (3 + 5)  # the create job and its keys' query; the updates' check, job
     apply_plan(port, store, loaded, plan)  # type: ignore[arg-type]
     assert port.guarded == []
     assert [sorted(ids) for op, ids in port.bulk if op == "update"] == [sorted([touched, *quiet])]
