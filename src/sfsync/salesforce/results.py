@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from sfsync.salesforce.errors import bulk_error, error_details
+from sfsync.salesforce.moments import rest_datetime
 from sfsync.salesforce.port import ErrorDetail, Outcome, Record, WriteResult
 
 
@@ -89,11 +90,33 @@ def _lines(texts: Sequence[str] | str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text))) if text.strip() else []
 
 
-def csv_records(text: str) -> Iterator[dict[str, str | None]]:
-    """Bulk query CSV → records, one at a time (a page may hold 100,000s): empty strings become None, as
-    Bulk cannot tell them apart."""
+def csv_records(text: str, datetimes: Collection[str] = ()) -> Iterator[dict[str, Any]]:
+    """Bulk query CSV → records shaped as REST returns them, one at a time (a page may hold 100,000s).
+
+    Empty cells become None (Salesforce stores no empty text, so Bulk's empty cell is null); the
+    `datetimes` columns (lower-cased names) move from Bulk's `…000Z` to REST's `…000+0000`, so a
+    record read either way holds the same text; `Account.Name` columns nest as `{"Account": {"Name"}}`,
+    None when every cell of that parent is empty, as REST gives a missing parent. Other values stay text.
+    """
     for row in csv.DictReader(io.StringIO(text)):
-        yield {k: (v if v != "" else None) for k, v in row.items()}
+        record: dict[str, Any] = {}
+        for column, cell in row.items():
+            value = rest_datetime(cell) if cell and column.lower() in datetimes else (cell or None)
+            _place(record, column.split("."), value)
+        yield record
+
+
+def _place(record: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    if len(path) == 1:
+        record[path[0]] = value
+        return
+    parent = record.get(path[0])
+    if value is None and not isinstance(parent, dict):
+        record[path[0]] = None
+        return
+    if not isinstance(parent, dict):
+        parent = record[path[0]] = {}
+    _place(parent, path[1:], value)
 
 
 def typed_row(sobject: str, values: Record) -> dict[str, Any]:
