@@ -1,7 +1,7 @@
 """The org's catalogue: recorded describes, the describes of the permission objects, seed custom fields.
 
 Account, Contact, Lead and Opportunity are served from describes recorded from real orgs. User,
-Organization and the permission objects are described here with the same 57 field keys and the same
+Organization, RecordType and the permission objects are described here with the same 57 field keys and the same
 object-level keys, so that clients cannot tell them apart.
 """
 
@@ -138,6 +138,12 @@ def _extra_fields(t: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             field_entry(t, "SobjectType", "picklist", length=40),
             *(field_entry(t, f"Permissions{p}", "boolean") for p in crud),
         ],
+        "RecordType": [  # rows from the recorded describes' recordTypeInfos (`record_types`)
+            field_entry(t, "Name", "string", length=80, nameField=True),
+            field_entry(t, "DeveloperName", "string", length=80),
+            field_entry(t, "SobjectType", "picklist", length=40),
+            field_entry(t, "IsActive", "boolean", label="Active"),
+        ],
         "FieldPermissions": [
             _reference(t, "ParentId", "PermissionSet", "Parent"),
             field_entry(t, "SobjectType", "picklist", length=40),
@@ -156,6 +162,7 @@ EXTRA_PREFIXES = {
     "PermissionSetAssignment": ("0Pa", "Permission Set Assignments"),
     "ObjectPermissions": ("110", "Object Permissions"),
     "FieldPermissions": ("01k", "Field Permissions"),
+    "RecordType": ("012", "Record Types"),
 }
 
 
