@@ -60,4 +60,3 @@ def record_type_rows(catalog: Catalog) -> Iterator[dict[str, Any]]:
                 "SobjectType": spec.name,
                 "IsActive": int(bool(info.get("active"))),
             }
-

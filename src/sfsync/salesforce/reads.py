@@ -30,9 +30,7 @@ def query_rows(api: ApiCalls, request: Query) -> Iterator[Record]:
     return _once(request, texts, (row for soql in texts for row in _rest_pages(api, soql, request.include_deleted)))
 
 
-def bulk_query_rows(
-    api: ApiCalls, request: Query, wait: float, datetimes: Collection[str] = ()
-) -> Iterator[Record]:
+def bulk_query_rows(api: ApiCalls, request: Query, wait: float, datetimes: Collection[str] = ()) -> Iterator[Record]:
     """The same rows through one Bulk API 2.0 query job per SOQL text, shaped as REST's (values are
     strings or None; the `datetimes` fields, lower-cased, in REST's form)."""
     texts = soql_texts(request)
@@ -53,9 +51,7 @@ def _rest_pages(api: ApiCalls, soql: str, include_deleted: bool) -> Iterator[Rec
         )
 
 
-def _bulk_pages(
-    api: ApiCalls, request: Query, soql: str, wait: float, datetimes: Collection[str]
-) -> Iterator[Record]:
+def _bulk_pages(api: ApiCalls, request: Query, soql: str, wait: float, datetimes: Collection[str]) -> Iterator[Record]:
     handler = getattr(api.sf.bulk2, api_name(request.sobject))
     method = handler.query_all if request.include_deleted else handler.query
     api.usage.count("bulk_query")

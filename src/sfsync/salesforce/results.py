@@ -12,6 +12,8 @@ from sfsync.salesforce.errors import bulk_error, error_details
 from sfsync.salesforce.moments import rest_datetime
 from sfsync.salesforce.port import ErrorDetail, Outcome, Record, WriteResult
 
+_BULK_MOMENT_LENGTH = len("2024-01-31T10:00:00.000Z")
+
 
 def collection_results(rows: Any, expected: int) -> list[WriteResult]:
     """One result per sent row; rows Salesforce did not answer for are UNKNOWN."""
@@ -98,12 +100,32 @@ def csv_records(text: str, datetimes: Collection[str] = ()) -> Iterator[dict[str
     record read either way holds the same text; `Account.Name` columns nest as `{"Account": {"Name"}}`,
     None when every cell of that parent is empty, as REST gives a missing parent. Other values stay text.
     """
-    for row in csv.DictReader(io.StringIO(text)):
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return
+    flat = all("." not in column for column in header)
+    moments = [column.lower() in datetimes for column in header]
+    paths = [column.split(".") for column in header]
+    for cells in reader:
+        values = [_cell(cell, moment) for cell, moment in zip(cells, moments, strict=False)]
+        if flat:
+            yield dict(zip(header, values, strict=False))
+            continue
         record: dict[str, Any] = {}
-        for column, cell in row.items():
-            value = rest_datetime(cell) if cell and column.lower() in datetimes else (cell or None)
-            _place(record, column.split("."), value)
+        for path, value in zip(paths, values, strict=False):
+            _place(record, path, value)
         yield record
+
+
+def _cell(cell: str, moment: bool) -> str | None:
+    if not cell:
+        return None
+    if not moment:
+        return cell
+    if len(cell) == _BULK_MOMENT_LENGTH and cell.endswith("Z"):  # `2024-01-31T10:00:00.000Z`, Bulk's own form
+        return cell[:-1] + "+0000"
+    return rest_datetime(cell)
 
 
 def _place(record: dict[str, Any], path: Sequence[str], value: Any) -> None:
