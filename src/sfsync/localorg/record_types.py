@@ -8,7 +8,8 @@ Invariants:
 - Only an object with a `RecordTypeId` field takes one. A value is accepted when an active info of that
   object that is `available` names it (the describe is the same for every profile here, so what it makes
   available is what each user's profile makes available); any other value is INVALID_CROSS_REFERENCE_KEY
-  with Salesforce's message. A create that gives none gets the `defaultRecordTypeMapping` one.
+  with Salesforce's message. A create that gives none leaves it empty: the `defaultRecordTypeMapping`
+  default is not applied (see docs/localorg.md).
 """
 
 from __future__ import annotations
@@ -31,12 +32,6 @@ def assignable_ids(spec: ObjectSpec) -> frozenset[str]:
     """The 18-character ids `RecordTypeId` may take on this object (none: it has no such field)."""
     ids = (normalize(str(i.get("recordTypeId"))) for i in _infos(spec) if i.get("active") and i.get("available"))
     return frozenset(i for i in ids if i)
-
-
-def default_id(spec: ObjectSpec) -> str | None:
-    """The record type a create without `RecordTypeId` gets: the user's default mapping."""
-    found = (i for i in _infos(spec) if i.get("defaultRecordTypeMapping") and i.get("available"))
-    return next((normalize(str(i.get("recordTypeId"))) for i in found), None)
 
 
 def check_record_type(assignable: frozenset[str], row: Mapping[str, Any]) -> None:

@@ -24,20 +24,14 @@ def test_record_types_are_queryable_as_the_describe_lists_them(org: LocalOrgHand
     assert restricted.query("SELECT Id FROM RecordType WHERE SobjectType = 'Account'")["totalSize"] == 1
 
 
-def test_a_create_without_a_record_type_gets_the_default_mapping(org: LocalOrgHandle) -> None:
-    sf = org.simple_salesforce()
-    account = sf.Account.create({"Name": "Defaulted"})["id"]
-    assert sf.Account.get(account)["RecordTypeId"] == HOUSEHOLD
-    rows = sf.query(f"SELECT RecordType.DeveloperName FROM Account WHERE Id = '{account}'")["records"]  # noqa: S608
-    assert rows[0]["RecordType"]["DeveloperName"] == "Household"
-
-
 def test_an_available_record_type_is_accepted_on_create_and_update(org: LocalOrgHandle) -> None:
     sf = org.simple_salesforce()
     account = sf.Account.create({"Name": "Typed", "RecordTypeId": MASTER[:15]})["id"]
     assert sf.Account.get(account)["RecordTypeId"] == MASTER
     assert sf.Account.update(account, {"RecordTypeId": HOUSEHOLD}) == 204
     assert sf.Account.get(account)["RecordTypeId"] == HOUSEHOLD
+    rows = sf.query(f"SELECT RecordType.DeveloperName FROM Account WHERE Id = '{account}'")["records"]  # noqa: S608
+    assert rows[0]["RecordType"]["DeveloperName"] == "Household"
 
 
 @pytest.mark.parametrize("other", ["unknown record type", "a lead's id"])
@@ -51,7 +45,7 @@ def test_any_other_record_type_is_an_invalid_cross_reference(org: LocalOrgHandle
     assert error["errorCode"] == "INVALID_CROSS_REFERENCE_KEY"
     assert error["message"].startswith("Record Type ID: this ID value isn't valid for the user: ")
     assert error["fields"] == ["RecordTypeId"]
-    account = sf.Account.create({"Name": "Right first"})["id"]
+    account = sf.Account.create({"Name": "Right first", "RecordTypeId": HOUSEHOLD})["id"]
     with pytest.raises(SalesforceMalformedRequest) as on_update:
         sf.Account.update(account, {"RecordTypeId": record_type})
     assert on_update.value.content[0]["errorCode"] == "INVALID_CROSS_REFERENCE_KEY"
