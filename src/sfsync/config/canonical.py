@@ -14,9 +14,13 @@ if TYPE_CHECKING:
     from sfsync.config.models import Config
 
 
+# How `sfsync run` schedules itself, not what a plan writes: changing them leaves the applied config as it is.
+RUN_ONLY = {"sync": {"auto_apply", "run"}}
+
+
 def canonical(config: Config) -> dict[str, Any]:
-    """A JSON-able dict with every default filled and keys sorted."""
-    dumped = config.model_dump(mode="json", by_alias=True)
+    """A JSON-able dict with every default filled and keys sorted (the settings of `run` left out)."""
+    dumped = config.model_dump(mode="json", by_alias=True, exclude=RUN_ONLY)
     result: dict[str, Any] = json.loads(json.dumps(dumped, sort_keys=True))
     return result
 

@@ -122,6 +122,22 @@ class DuplicateRules(StrEnum):
     ALLOW_SAVE = "allow_save"
 
 
+class AutoApply(StrEnum):
+    """What `sfsync run` applies by itself: nothing, only creates and writes into empty fields, or everything."""
+
+    NONE = "none"
+    FILL_EMPTY = "fill_empty"
+    ALL = "all"
+
+
+class RunSettings(Model):
+    """How `sfsync run` paces itself against the org's daily API budget."""
+
+    max_api_share: float = Field(default=0.5, gt=0, le=1)
+    """A cycle does not start, and stops applying between chunks, once this share of the org's daily API
+    requests (`Sforce-Limit-Info`) is used: the rest of the budget stays for other integrations and people."""
+
+
 DefaultValue = str | int | float | bool
 
 
@@ -154,6 +170,11 @@ class Sync(Model):
     without an Account is private to its owner. `create` creates it anyway (explicit opt-in)."""
     company_match: CompanyMatch = CompanyMatch.HOST
     """`registrable_domain` makes `shop.acme.com` and `acme.com` one company key for matching."""
+    auto_apply: AutoApply = AutoApply.NONE
+    """What `sfsync run` applies without a person: `none` (plan only), `fill_empty` (creates, and updates
+    that only write into empty Salesforce fields) or `all`. `plan` and `apply` ignore it."""
+    run: RunSettings = Field(default_factory=RunSettings)
+    """How `sfsync run` paces itself."""
 
 
 def _mapping_shorthand(value: object) -> object:
