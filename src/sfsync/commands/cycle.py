@@ -70,7 +70,8 @@ class CycleReport:
         api = f"; API {self.api_used}/{self.api_max}" if self.api_used is not None else ""
         parts = [f"cycle {self.number} {self.outcome}: {self.planned} planned, {self.pending} pending"]
         parts += [rows] if rows else []
-        tail = f" — {self.message}" if self.message else ""
+        code = f"{self.error_code}: " if self.error_code else ""
+        tail = f" — {code}{self.message}" if self.message else ""
         return ", ".join(parts) + f"{api}; {self.seconds:.1f}s{tail}"
 
 
