@@ -27,7 +27,7 @@ CREATES = r"rest\.(collections|sobject)\.(create|upsert)"
 
 
 @pytest.fixture
-def shared_store(org_workdir: Path, postgres_database: str, monkeypatch: pytest.MonkeyPatch) -> str:  # noqa: F811
+def shared_store(org_workdir: Path, postgres_database: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """One PostgreSQL store for every runner (SFSYNC_STORE), and a project writing Leads by itself."""
     url = empty_postgres(postgres_database)
     monkeypatch.setenv("SFSYNC_STORE", url)

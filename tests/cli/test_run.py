@@ -22,7 +22,8 @@ NOTES = "    Description: {from: person.attributes.Notes, policy: owned}\n"
 
 def _project(workdir: Path, auto_apply: str, extra: str = "") -> None:
     config = initech_leads(extra=extra).replace(
-        "sync: {write: true, person_object: leads}", f"sync: {{write: true, person_object: leads, auto_apply: {auto_apply}}}"
+        "sync: {write: true, person_object: leads}",
+        f"sync: {{write: true, person_object: leads, auto_apply: {auto_apply}}}",
     )
     (workdir / "sfsync.yaml").write_text(config, encoding="utf-8")
     (workdir / "people.csv").write_text(PEOPLE, encoding="utf-8")
@@ -86,7 +87,9 @@ def test_fill_empty_fills_an_empty_field_and_leaves_a_human_set_value(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     sf = local_org.simple_salesforce()
-    sf.Lead.create({"LastName": "Gibbons", "Company": "Initech", "Email": "peter@initech.example", "Description": "Ask Bill"})
+    sf.Lead.create(
+        {"LastName": "Gibbons", "Company": "Initech", "Email": "peter@initech.example", "Description": "Ask Bill"}
+    )
     sf.Lead.create({"LastName": "Waddams", "Company": "Initech", "Email": "milton@initech.example"})
     _project(org_workdir, "fill_empty", NOTES)
     event = _cycle(capsys)

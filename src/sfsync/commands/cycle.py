@@ -88,9 +88,8 @@ def run_cycle(settings: CycleSettings, number: int, stop: Callable[[], bool]) ->
     started = time.monotonic()
     try:
         loaded = load_config(settings.config_path)
-        with open_command_store(settings.store_url, settings.config_path) as store:
-            with store.locks.acquire("run"):
-                _locked_cycle(settings, loaded, store, report, stop)
+        with open_command_store(settings.store_url, settings.config_path) as store, store.locks.acquire("run"):
+            _locked_cycle(settings, loaded, store, report, stop)
     except SfsyncError as error:
         report.outcome = "locked" if isinstance(error, LockedError) else "failed"
         report.message, report.exit_code = str(error), error.exit_code

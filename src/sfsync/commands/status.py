@@ -41,7 +41,9 @@ def status_summary(store: Store) -> dict[str, Any]:
     cycles = store.runs.recent("cycle", HISTORY)
     last_apply = store.runs.last("apply")
     last = cycles[0] if cycles else None
-    rejected = store.runs.outcome_counts(last_apply.id).get(_rejected(), 0) if last_apply else 0
+    from sfsync.store.runs import Outcome
+
+    rejected = store.runs.outcome_counts(last_apply.id).get(Outcome.REJECTED, 0) if last_apply else 0
     return {
         "paused": None if pause is None else {"by": pause.by, "at": pause.at.isoformat(), "reason": pause.reason},
         "last_cycle": _run(last),
@@ -51,12 +53,6 @@ def status_summary(store: Store) -> dict[str, Any]:
         "api": None if last is None or "api_max" not in last.counts else _api(last),
         "cycles": [_run(c) for c in cycles],
     }
-
-
-def _rejected() -> Any:
-    from sfsync.store.runs import Outcome
-
-    return Outcome.REJECTED
 
 
 def _api(run: Run) -> dict[str, Any]:
