@@ -131,3 +131,32 @@ def test_a_paused_store_is_planned_not_written_and_every_view_says_so(
     assert "resumed by octocat (GitHub Actions)" in capsys.readouterr().out
     assert run(["apply", "plan.json"]) == 0  # made while paused, applied once resumed
     assert len(_leads(local_org)) == 2
+
+
+def test_a_cycle_past_the_api_share_does_not_start(
+    org_workdir: Path,
+    local_org: LocalOrgHandle,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _project(org_workdir, "all")
+    was = local_org.control("api-limit", "PUT", {})
+    local_org.control("api-limit", "PUT", {"max": 1000, "used": 600})  # past the default share of 0.5
+    try:
+        event = _cycle(capsys)
+    finally:
+        local_org.control("api-limit", "PUT", was)
+    assert (event["outcome"], event["planned"], event["rows"]) == ("over_budget", 0, {})
+    assert event["api_max"] == 1000 and event["api_used"] >= 600 and "max_api_share 0.5" in event["message"]
+    assert _leads(local_org) == {}
+    assert run(["status"]) == 0
+    assert "API budget: " in capsys.readouterr().out
+
+
+def test_a_config_error_is_shown_at_its_place_and_ends_the_run(
+    org_workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (org_workdir / "sfsync.yaml").write_text(initech_leads().replace("leads}", "leads, auto_apply: sometimes}"))
+    capsys.readouterr()
+    assert run(["run", "--once"]) == 1
+    err = capsys.readouterr().err
+    assert "sfsync.yaml:" in err and "auto_apply" in err and "Traceback" not in err

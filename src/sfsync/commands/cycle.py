@@ -29,7 +29,7 @@ from sfsync.config.models import AutoApply
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.plan import Plan
-from sfsync.errors import ExitCode, LockedError, RemoteError, SfsyncError
+from sfsync.errors import ConfigError, ExitCode, LockedError, RemoteError, SfsyncError
 from sfsync.salesforce.port import Limits, SalesforcePort
 from sfsync.store import Store
 
@@ -83,13 +83,18 @@ class CycleSettings:
 
 
 def run_cycle(settings: CycleSettings, number: int, stop: Callable[[], bool]) -> CycleReport:
-    """One cycle; never raises an expected error: a failed cycle is reported (and logged) like any other."""
+    """One cycle; a failed cycle is reported (and logged) like any other. Only a config error in the first
+    cycle is raised, to be shown at its place in the file."""
     report = CycleReport(number)
     started = time.monotonic()
     try:
         loaded = load_config(settings.config_path)
         with open_command_store(settings.store_url, settings.config_path) as store, store.locks.acquire("run"):
             _locked_cycle(settings, loaded, store, report, stop)
+    except ConfigError:
+        if number == 1:  # a config wrong from the start is shown at its file:line:col, and the run ends
+            raise
+        report.outcome, report.message, report.exit_code = "failed", "the config has errors: run `sfsync validate`", 1
     except SfsyncError as error:
         report.outcome = "locked" if isinstance(error, LockedError) else "failed"
         report.message, report.exit_code = str(error), error.exit_code
