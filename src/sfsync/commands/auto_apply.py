@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sfsync.config.models import AutoApply
+from sfsync.config.run_settings import AutoApply
 from sfsync.engine.plans.plan import Action, Plan, RecordChange
 
 

@@ -25,7 +25,7 @@ from sfsync.commands.plan import plan_exit_code
 from sfsync.commands.store_option import open_command_store
 from sfsync.commands.sync_session import write_plan
 from sfsync.config import LoadedConfig, load_config
-from sfsync.config.models import AutoApply
+from sfsync.config.run_settings import AutoApply
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.plan import Plan

@@ -27,6 +27,7 @@ from sfsync.config.connection import (
     SfdxUrlAuth,
 )
 from sfsync.config.filters import All, Any, Condition, Filter, Not, Op
+from sfsync.config.run_settings import AutoApply, RunSettings
 
 __all__ = [
     "All",
@@ -120,22 +121,6 @@ class WriteGuard(StrEnum):
 class DuplicateRules(StrEnum):
     RESPECT = "respect"
     ALLOW_SAVE = "allow_save"
-
-
-class AutoApply(StrEnum):
-    """What `sfsync run` applies by itself: nothing, only creates and writes into empty fields, or everything."""
-
-    NONE = "none"
-    FILL_EMPTY = "fill_empty"
-    ALL = "all"
-
-
-class RunSettings(Model):
-    """How `sfsync run` paces itself against the org's daily API budget."""
-
-    max_api_share: float = Field(default=0.5, gt=0, le=1)
-    """A cycle does not start, and stops applying between chunks, once this share of the org's daily API
-    requests (`Sforce-Limit-Info`) is used: the rest of the budget stays for other integrations and people."""
 
 
 DefaultValue = str | int | float | bool
