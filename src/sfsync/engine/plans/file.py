@@ -65,6 +65,10 @@ class PlanSpool:
     def add(self, name: str, record: Any) -> None:
         self._spools[name].add(encode(record))
 
+    def add_line(self, name: str, line: bytes) -> None:
+        """A record of list `name` encoded already (`sections.record_line` of its JSON form)."""
+        self._spools[name].add_line(line)
+
     def records(self, name: str) -> FileRecords[Any]:
         """The list `name` as written so far, read back from the spool (no more can be added to it)."""
         return _records(self._spools[name].close(), RECORD_TYPES[name], None)
