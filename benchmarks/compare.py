@@ -7,6 +7,8 @@ run with this environment's Python and dependencies. For each, from the same org
 between runs) and a fresh store loaded with the same workspace files: `plan -o plan.json`, then
 `apply plan.json`. Then the blind upsert (`baselines.py blind-bulk`). With `--profile`, each apply is
 run once more under cProfile from the same store and org state, and its profile written to DIR.
+With `--plan-only`, only the first plans (neither apply nor the blind upsert), each `--repeat` times
+from a fresh store (figures: the medians); `--profile` then profiles one more first plan of each.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
 and by endpoint), and apply / blind.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -36,7 +39,13 @@ def main() -> int:
         companies, people = datasets.write_workspace(dataset, root / "workspace")
         with running_org(root / "org", dataset.org_records()) as org:
             for label, src in args.versions:
+                if args.plan_only:
+                    results[label] = run_plans(org, label, src, (companies, people), root / label, args)
+                    continue
                 results[label] = run_version(org, label, src, (companies, people), root / label, args.profile)
+            if args.plan_only:
+                sys.stdout.write(json.dumps(results, indent=2) + "\n")
+                return 0
             org.reset()
             argv = [sys.executable, str(BASELINES), "blind-bulk", "--people", str(people)]
             blind = run_measured(org, "blind", [*argv, "--companies", str(companies)], root, org.environment())
@@ -53,6 +62,8 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=20_000, help="people in the dataset")
     parser.add_argument("--seed", type=int, default=7, help="the dataset generator's seed")
     parser.add_argument("--profile", type=Path, help="also profile each apply (cProfile) into this directory")
+    parser.add_argument("--plan-only", action="store_true", help="run only the first plans")
+    parser.add_argument("--repeat", type=int, default=1, help="first plans per version with --plan-only")
     return parser.parse_args()
 
 
@@ -85,6 +96,34 @@ def run_version(
         run_measured(org, "apply profiled", [*profiled, "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
     calls = {"apply_calls": apply.total_calls, "apply_calls_by_kind": dict(sorted(apply.calls.items()))}
     return {**figures("plan", plan), **figures("apply", apply), **calls}
+
+
+def run_plans(
+    org: BenchOrg, label: str, src: Path, workspace: tuple[Path, Path], work: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """First plans only, from a fresh store each: the medians of `--repeat` runs, then one profiled."""
+    env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
+    runs: list[Measurement] = []
+    for round_ in range(args.repeat + (args.profile is not None)):
+        here = work / str(round_)
+        here.mkdir(parents=True)
+        (here / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", "api: bulk"), "utf-8")
+        sfsync = [sys.executable, "-m", "sfsync"]
+        for path, kind in zip(workspace, ("company", "person"), strict=True):
+            run_measured(org, f"load {kind}", [*sfsync, "workspace", "load", str(path), "--object", kind], here, env)
+        if round_ == args.repeat:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            sfsync = [sys.executable, "-m", "cProfile", "-o", str(args.profile / f"plan-{label}.prof"), "-m", "sfsync"]
+        run = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], here, env)
+        if round_ < args.repeat:
+            runs.append(run)
+        shutil.rmtree(here)
+    return {
+        "plan_wall_s": statistics.median(run.seconds for run in runs),
+        "plan_cpu_s": statistics.median(run.cpu_seconds for run in runs),
+        "plan_cpu_s_each": [round(run.cpu_seconds, 2) for run in runs],
+        "plan_peak_rss_mib": statistics.median(run.peak_rss_mib for run in runs),
+    }
 
 
 def figures(name: str, run: Measurement) -> dict[str, float]:

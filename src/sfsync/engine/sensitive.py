@@ -20,6 +20,7 @@ import hmac
 import json
 import re
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 from typing import Any
 
 from sfsync.engine.field_values import for_field
@@ -40,6 +41,7 @@ SECRET_NAME = re.compile(
 MIN_QUOTED = 4
 
 
+@lru_cache(maxsize=1024)  # asked per field of every record compared: a config names few fields
 def looks_secret(field: str) -> bool:
     """True for Salesforce field names such as `Api_Token__c`, `Password__c`, `SSN__c`."""
     base = re.sub(r"__[a-z]+$", "", field, flags=re.IGNORECASE).replace("_", "")

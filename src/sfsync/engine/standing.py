@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from sfsync.catalogue import Kind
 from sfsync.engine.plans.plan import Action, RecordChange, Skip, SkipCode
@@ -83,18 +83,14 @@ def _mirror_stamp(store: Store, sobject: str, sf_id: str) -> dt.datetime | None:
     return found.system_modstamp if found else None
 
 
-def hold_back(
-    store: Store, changes: Iterable[RecordChange], duplicate_rules: str, held: list[Skip]
-) -> Iterator[RecordChange]:
-    """The changes to send, one at a time; a `rejected` skip appended to `held` for each one a standing
-    rejection still holds."""
-    standing = store.rejections.all()
-    for change in changes:
-        found = standing.get((change.workspace.kind, change.workspace.id, change.sobject))
-        if found is None or not _still_holds(store, found, change, duplicate_rules):
-            yield change
-            continue
-        held.append(Skip(change.workspace, change.sobject, SkipCode.REJECTED, _reason(found), change.sf_id))
+def held_by(
+    store: Store, standing: Mapping[RecordKey, StandingRejection], change: RecordChange, duplicate_rules: str
+) -> Skip | None:
+    """The `rejected` skip that holds `change` back, if a standing rejection (of `standing`) still holds it."""
+    found = standing.get((change.workspace.kind, change.workspace.id, change.sobject))
+    if found is None or not _still_holds(store, found, change, duplicate_rules):
+        return None
+    return Skip(change.workspace, change.sobject, SkipCode.REJECTED, _reason(found), change.sf_id)
 
 
 def _still_holds(store: Store, found: StandingRejection, change: RecordChange, duplicate_rules: str) -> bool:

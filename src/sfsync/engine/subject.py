@@ -18,7 +18,9 @@ class Subject:
 
     `related` holds mirrored Salesforce records by object: for a company, the Accounts on its domain
     (linked or not: the domain group) and their Opportunities; for a person, the Contacts and Leads
-    with their email, plus their company's. `company` is a person's company subject, if any.
+    with their email, plus their company's. `company` is a person's company subject, if any. `key` is
+    the workspace record's key as stored (a person's normalised email, a company's normalised domain),
+    when the subject is a stored record's.
     """
 
     kind: Kind
@@ -26,6 +28,7 @@ class Subject:
     values: Fields
     related: Mapping[str, Sequence[Fields]] = field(default_factory=dict)
     company: Subject | None = None
+    key: str | None = None
 
     @property
     def label(self) -> str:

@@ -61,17 +61,20 @@ def subjects_of(store: Store, reads: SubjectReads, kind: Kind, ids: Sequence[str
 
 def company_subject(reads: SubjectReads, record: WorkspaceRecord) -> Subject:
     """The company with the Accounts on its domain (its domain group) and their Opportunities."""
-    return _company(reads, record.id, {**record.values, "attributes": dict(record.attributes)}, record.key)
+    values = {**record.values, "attributes": dict(record.attributes)}
+    return _company(reads, record.id, values, record.key, key=record.key)
 
 
-def _company(reads: SubjectReads, company_id: str, values: dict[str, object], domain: str | None) -> Subject:
+def _company(
+    reads: SubjectReads, company_id: str, values: dict[str, object], domain: str | None, key: str | None = None
+) -> Subject:
     accounts = reads.mirror_fields("Account", reads.account_column, [reads.company_key(domain)] if domain else [])
     linked = [link.sf_id for link in reads.links_for(Kind.COMPANY, company_id) if link.object == "Account"]
     known = {str(a.get("Id")) for a in accounts}
     accounts += reads.mirror_fields("Account", "sf_id", [i for i in linked if i not in known])
     ids = [str(a.get("Id")) for a in accounts]
     opportunities = reads.mirror_fields("Opportunity", "account_id", ids)
-    return Subject(Kind.COMPANY, company_id, values, {"Account": accounts, "Opportunity": opportunities})
+    return Subject(Kind.COMPANY, company_id, values, {"Account": accounts, "Opportunity": opportunities}, key=key)
 
 
 def person_subject(reads: SubjectReads, record: WorkspaceRecord) -> Subject:
@@ -89,7 +92,7 @@ def person_subject(reads: SubjectReads, record: WorkspaceRecord) -> Subject:
             company_subject(reads, found) if found is not None else _company(reads, "", {"domain": domain}, domain)
         )
     values = {**record.values, "attributes": dict(record.attributes)}
-    return Subject(Kind.PERSON, record.id, values, related, company)
+    return Subject(Kind.PERSON, record.id, values, related, company, record.key)
 
 
 def _company_domain(record: WorkspaceRecord) -> str | None:

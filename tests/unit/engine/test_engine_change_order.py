@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from sfsync.engine.planning import change_order
 from sfsync.engine.planning.change_order import OrderedChanges
 from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.codec import RECORD_LISTS, encode
+from sfsync.engine.plans.file import PlanSpool
+from sfsync.engine.plans.json_form import plan_json, plan_to_json
 from sfsync.engine.plans.plan import Action, RecordChange, SkipCode, WorkspaceRef
+from sfsync.engine.plans.records import EncodedRecords
+from sfsync.engine.plans.sections import record_line
 
 CHANGES = st.lists(
     st.tuples(st.integers(0, 1), st.sampled_from(["Account", "Contact", "Lead"]), st.booleans(), st.text(max_size=6)),
@@ -72,3 +77,35 @@ def test_a_company_written_for_its_people_is_no_longer_skipped_as_out_of_play(st
         ("idle.example", "Account", SkipCode.NOT_IN_PLAY)
     ]
     assert plan.counts()["Account"] == {"create": 1, "update": 0, "skip": 1}
+
+
+@settings(max_examples=40, deadline=None)
+@given(items=CHANGES, run_bytes=st.integers(1, 2000))
+def test_each_line_handed_on_is_its_change_encoded_in_plan_order(items, run_bytes) -> None:
+    changes = [_change(*item) for item in items]
+    ordered = OrderedChanges(run_bytes=run_bytes)
+    for change in changes:
+        ordered.add(change)
+    lines = list(ordered.lines())
+    expected = sorted(changes, key=_plan_order)
+    assert [line.line for line in lines] == [record_line("change", encode(change)) for change in expected]
+    assert [(line.record, line.create) for line in lines] == [
+        ((c.workspace.kind, c.workspace.id, c.sobject), c.action is Action.CREATE) for c in expected
+    ]
+
+
+def test_a_plan_made_into_a_spool_has_the_json_form_of_the_plan_made_in_memory(store, port, write_config) -> None:
+    # The spooled plan's view takes each record's JSON as it was spooled, without decoding it.
+    add_companies(store, {"domain": "acme.example", "name": "Acme"}, {"domain": "idle.example", "name": "Idle"})
+    add_people(store, {"email": "ada@acme.example", "last_name": "Lovelace", "company_domain": "acme.example"})
+    loaded = write_config(CONTACTS)
+    in_memory = plan_to_json(make_plan(port, store, loaded))
+    spool = PlanSpool()
+    try:
+        spooled = make_plan(port, store, loaded, spool=spool)
+        assert isinstance(spooled.changes, EncodedRecords)
+        document = plan_json(spooled)
+        assert {name: list(document[name]) for name in RECORD_LISTS} == {name: in_memory[name] for name in RECORD_LISTS}
+        assert len(in_memory["changes"]) == 2 and len(in_memory["skips"]) == 1
+    finally:
+        spool.discard()

@@ -6,6 +6,8 @@ person's visit, so the order is only known once every record was visited. Each c
 its encoded line (a fraction of the value's size) in a buffer of at most `run_bytes`; a full buffer
 is sorted and written out as one run; reading merges the runs. Memory is one buffer and one line per
 run, whatever the plan's size; a plan that fits one buffer is sorted in memory and never spooled.
+`lines()` hands each change on as that encoded line, so a change nothing alters on its way to the
+plan is encoded once (decoding and encoding it again was a large part of a first plan's time).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from sfsync.engine.plans.sections import Spool, record_line
 RUN_BYTES = 32 << 20  # encoded changes per run: a run's buffer is the ordering's whole memory
 TAG = "change"
 SortKey = tuple[int, str, bool, str]
+RecordKey = tuple[str, str, str]  # workspace kind and id, object: what rejections and retries are keyed by
 _FIRST = itemgetter(0)
 
 
@@ -32,12 +36,35 @@ def order_key(value: dict[str, Any]) -> SortKey:
     return (int(value["batch"]), str(value["sobject"]), value["action"] != "create", str(value["key"]))
 
 
+def record_key(value: dict[str, Any]) -> RecordKey:
+    """The record a change writes, from its JSON form."""
+    workspace = value["workspace"]
+    return (str(workspace["kind"]), str(workspace["id"]), str(value["sobject"]))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedLine:
+    """A change in plan order as its encoded line (`record_line`, newline included), with what is
+    needed to count it and to tell whether anything on its way may alter it."""
+
+    record: RecordKey
+    create: bool
+    line: bytes
+
+    @property
+    def sobject(self) -> str:
+        return self.record[2]
+
+    def change(self) -> RecordChange:
+        return decode(RecordChange, json.loads(self.line)[TAG])
+
+
 class OrderedChanges:
     """Changes added in any order, read back (once) in plan order."""
 
     def __init__(self, directory: Path | None = None, run_bytes: int | None = None) -> None:
         self._directory, self._run_bytes = directory, run_bytes or RUN_BYTES
-        self._buffer: list[tuple[SortKey, bytes]] = []
+        self._buffer: list[tuple[SortKey, RecordKey, bytes]] = []
         self._buffered = 0
         self._runs: list[Spool] = []
         self.count = 0
@@ -45,7 +72,7 @@ class OrderedChanges:
     def add(self, change: RecordChange) -> None:
         value = encode(change)
         line = record_line(TAG, value)
-        self._buffer.append((order_key(value), line))
+        self._buffer.append((order_key(value), record_key(value), line))
         self._buffered += len(line)
         self.count += 1
         if self._buffered >= self._run_bytes:
@@ -57,16 +84,21 @@ class OrderedChanges:
         return len(self._runs)
 
     def __iter__(self) -> Iterator[RecordChange]:
+        for ordered in self.lines():
+            yield ordered.change()
+
+    def lines(self) -> Iterator[OrderedLine]:
+        """Each change's encoded line, in plan order (read once)."""
         if not self._runs:  # sorted where they are: nothing was spooled
             self._buffer.sort(key=_FIRST)
             buffer, self._buffer = self._buffer, []
-            for _key, line in buffer:
-                yield decode(RecordChange, json.loads(line)[TAG])
+            for key, record, line in buffer:
+                yield OrderedLine(record, not key[2], line)
             return
         self._spill()
         merged = heapq.merge(*(_keyed(run) for run in self._runs), key=_FIRST)
-        for _key, value in merged:
-            yield decode(RecordChange, value)
+        for key, record, line in merged:
+            yield OrderedLine(record, not key[2], line)
         self.discard()
 
     def discard(self) -> None:
@@ -79,13 +111,14 @@ class OrderedChanges:
             return
         self._buffer.sort(key=_FIRST)
         run = Spool(TAG, self._directory)
-        for _key, line in self._buffer:
+        for _key, _record, line in self._buffer:
             run.add_line(line)
         run.close()
         self._runs.append(run)
         self._buffer, self._buffered = [], 0
 
 
-def _keyed(run: Spool) -> Iterator[tuple[SortKey, dict[str, Any]]]:
-    for value in run.close().values():
-        yield order_key(value), value
+def _keyed(run: Spool) -> Iterator[tuple[SortKey, RecordKey, bytes]]:
+    for line in run.close().lines():
+        value = json.loads(line)[TAG]
+        yield order_key(value), record_key(value), line + b"\n"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sfsync.config import LoadedConfig
-from sfsync.engine.planning.change_order import OrderedChanges
+from sfsync.engine.planning.change_order import OrderedChanges, OrderedLine
 from sfsync.engine.planning.derived_form import Derived
 from sfsync.engine.planning.template_diagnostics import template_diagnostic
 from sfsync.engine.plans.codec import decode, encode
@@ -55,6 +55,9 @@ class PlanOutput:
 
     def ordered_changes(self) -> Iterator[RecordChange]:
         return iter(self.changes)
+
+    def ordered_lines(self) -> Iterator[OrderedLine]:
+        return self.changes.lines()
 
     def skips(self) -> Iterator[Skip]:
         for value in self._skips.close().values():

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field, replace
 
 from sfsync.config.models import Config
 from sfsync.engine.planning.plan_output import PlanOutput
-from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
+from sfsync.engine.planning.rejections import last_rejections, note_retry, note_terminal
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.plan import Action, RecordChange, Skip
-from sfsync.engine.standing import hold_back
+from sfsync.engine.standing import held_by
 from sfsync.store import Store
+from sfsync.store.rejections import RecordKey, StandingRejection
 
 
 @dataclass
@@ -33,8 +34,11 @@ class Written:
         return set(self.writes)
 
     def change(self, change: RecordChange) -> None:
-        entry = self.writes.setdefault(change.sobject, [0, 0])
-        entry[0 if change.action is Action.CREATE else 1] += 1
+        self.count(change.sobject, create=change.action is Action.CREATE)
+
+    def count(self, sobject: str, *, create: bool) -> None:
+        entry = self.writes.setdefault(sobject, [0, 0])
+        entry[0 if create else 1] += 1
 
     def skip(self, skip: Skip) -> None:
         name = skip.sobject or skip.workspace.kind
@@ -63,17 +67,24 @@ def spool_records(
     full_refresh: bool,
 ) -> Written:
     """Every record of the plan into `into`, in plan order; what was written, counted."""
-    standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
+    holding = store.rejections.all()
+    standing = {key: (item.error_code, item.message) for key, item in holding.items()}
     rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
     written = Written()
     held: list[Skip] = []
-    changes: Iterable[RecordChange] = output.ordered_changes()
-    if not full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
-        changes = hold_back(store, changes, str(config.sync.duplicate_rules), held)
-    for change in note_retries(changes, rejected):
-        change = _note_retry(change, retried)
-        written.change(change)
-        into.add("changes", change)
+    if full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
+        holding = {}
+    notes = _Notes(store, holding, rejected, retried, str(config.sync.duplicate_rules))
+    noted = notes.records
+    for ordered in output.ordered_lines():
+        if ordered.record not in noted:  # passed on as it was encoded: not decoded, not encoded again
+            written.count(ordered.sobject, create=ordered.create)
+            into.add_line("changes", ordered.line)
+            continue
+        change = notes.sent(ordered.change(), held)
+        if change is not None:
+            written.change(change)
+            into.add("changes", change)
     for skip in _then(note_terminal(output.skips(), rejected), held):
         written.skip(skip)
         into.add("skips", skip)
@@ -82,6 +93,30 @@ def spool_records(
         if not (entry.entered and (entry.kind, entry.workspace_id) in waiting):
             into.add("play_entries", entry)
     return written
+
+
+@dataclass(frozen=True)
+class _Notes:
+    """What may hold a change back or be said of it on its way: standing rejections (`holding`), last
+    apply's rejections, creates whose outcome was unknown (`retried`). Other records' changes pass as they are."""
+
+    store: Store
+    holding: Mapping[RecordKey, StandingRejection]
+    rejected: Mapping[RecordKey, tuple[str, str]]
+    retried: Mapping[RecordKey, str]
+    duplicate_rules: str
+
+    @property
+    def records(self) -> set[RecordKey]:
+        return {*self.rejected, *self.retried}  # holding's records are among the rejected
+
+    def sent(self, change: RecordChange, held: list[Skip]) -> RecordChange | None:
+        """`change` as it is sent, noted; None when a standing rejection holds it back (into `held`)."""
+        skip = held_by(self.store, self.holding, change, self.duplicate_rules)
+        if skip is not None:
+            held.append(skip)
+            return None
+        return _note_retry(note_retry(change, self.rejected), self.retried)
 
 
 def _then(first: Iterable[Skip], last: list[Skip]) -> Iterator[Skip]:

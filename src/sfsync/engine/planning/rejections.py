@@ -26,12 +26,10 @@ def last_rejections(store: Store) -> dict[RecordKey, tuple[str, str]]:
     return found
 
 
-def note_retries(
-    changes: Iterable[RecordChange], rejected: Mapping[RecordKey, tuple[str, str]]
-) -> Iterator[RecordChange]:
-    for change in changes:
-        found = rejected.get((change.workspace.kind, change.workspace.id, change.sobject))
-        yield replace(change, match=f"retrying: rejected last time ({found[0]}); {change.match}") if found else change
+def note_retry(change: RecordChange, rejected: Mapping[RecordKey, tuple[str, str]]) -> RecordChange:
+    """`change`, saying it is a retry when its record was rejected last time."""
+    found = rejected.get((change.workspace.kind, change.workspace.id, change.sobject))
+    return replace(change, match=f"retrying: rejected last time ({found[0]}); {change.match}") if found else change
 
 
 def note_terminal(skips: Iterable[Skip], rejected: Mapping[RecordKey, tuple[str, str]]) -> Iterator[Skip]:

@@ -290,10 +290,10 @@ def _ref(subject: Subject) -> WorkspaceRef:
 
 
 def _domain(subject: Subject) -> str | None:
-    raw = subject.values.get("domain")
-    return normalise_domain(str(raw)).value if raw else None
+    raw = subject.values.get("domain")  # the stored key is its own normal form: not validated again
+    return (subject.key if raw == subject.key else normalise_domain(str(raw)).value) if raw else None
 
 
 def _email(subject: Subject) -> str | None:
-    raw = subject.values.get("email")
-    return normalise_email(str(raw)).value if raw else None
+    raw = subject.values.get("email")  # the stored key is its own normal form: not validated again
+    return (subject.key if raw == subject.key else normalise_email(str(raw)).value) if raw else None

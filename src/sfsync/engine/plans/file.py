@@ -34,7 +34,7 @@ from sfsync.engine.plans.json_form import (
     plan_to_json,
 )
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan
-from sfsync.engine.plans.records import FileRecords
+from sfsync.engine.plans.records import EncodedRecords, FileRecords
 from sfsync.engine.plans.seal import SEAL_KEY, check_seal, refuse_edited, seal_of
 from sfsync.engine.plans.sections import (
     ByteSource,
@@ -65,9 +65,14 @@ class PlanSpool:
     def add(self, name: str, record: Any) -> None:
         self._spools[name].add(encode(record))
 
+    def add_line(self, name: str, line: bytes) -> None:
+        """A record of list `name` encoded already (`sections.record_line` of its JSON form)."""
+        self._spools[name].add_line(line)
+
     def records(self, name: str) -> FileRecords[Any]:
         """The list `name` as written so far, read back from the spool (no more can be added to it)."""
-        return _records(self._spools[name].close(), RECORD_TYPES[name], None)
+        section = self._spools[name].close()
+        return EncodedRecords(section.count, _reader(section, RECORD_TYPES[name], None), section.values)
 
     def spooled(self, plan: Plan) -> Plan:
         """`plan` with its record lists read from this spool (what `add` wrote, in that order)."""
@@ -213,6 +218,11 @@ def _legacy(path: Path, check: RecordCheck | None, allowed: bool) -> Plan:
 def _records(section: Section, kind: type[Any], check: RecordCheck | None) -> FileRecords[Any]:
     """The section's records, each `check`ed until one pass has read them all (the file does not change
     under a plan: apply's seal check proves it), then only parsed."""
+    return FileRecords(section.count, _reader(section, kind, check))
+
+
+def _reader(section: Section, kind: type[Any], check: RecordCheck | None) -> Callable[[], Iterator[Any]]:
+    """What reads the section's records afresh on each call (`_records`)."""
     checked = [check is None]
 
     def records() -> Iterator[Any]:
@@ -229,7 +239,7 @@ def _records(section: Section, kind: type[Any], check: RecordCheck | None) -> Fi
         except (ValueError, zlib.error) as error:
             raise UsageError(f"malformed plan: its {section.tag} records: {error}") from error
 
-    return FileRecords(section.count, records)
+    return records
 
 
 def _digest(section: Section) -> tuple[int, str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sfsync.engine.plans.codec import RECORD_LISTS, RECORD_TYPES, decode, encode, head_json, plan_from_head
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan
-from sfsync.engine.plans.records import mapped
+from sfsync.engine.plans.records import EncodedRecords, FileRecords, mapped
 from sfsync.errors import UsageError
 
 # Versions whose JSON form this sfsync reads: 1 differs from 2 only in the file that holds it.
@@ -24,8 +24,15 @@ READABLE_VERSIONS = (1, FORMAT_VERSION)
 def plan_json(plan: Plan) -> dict[str, Any]:
     """The plan's JSON form, its record lists read one record at a time (never all held)."""
     document = plan_head_json(plan)
-    lists = {name: mapped(getattr(plan, name), encode) for name in RECORD_LISTS}
+    lists = {name: _encoded(getattr(plan, name)) for name in RECORD_LISTS}
     return {**dict(_before_records(document)), **lists, **dict(_after_records(document))}
+
+
+def _encoded(records: Sequence[Any]) -> Sequence[Any]:
+    """The records' JSON forms, as spooled when they were (not decoded to be encoded again)."""
+    if isinstance(records, EncodedRecords):
+        return FileRecords(len(records), records.encoded)
+    return mapped(records, encode)
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:

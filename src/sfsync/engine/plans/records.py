@@ -61,6 +61,17 @@ class FileRecords(Sequence[_T]):
         return f"FileRecords({self._count} records)"
 
 
+class EncodedRecords(FileRecords[_T]):
+    """Records whose JSON form is at hand as it was encoded (`encoded()`): a plan's spool, written by this
+    process, whose lines are the codec's own form of each record, so a view need not decode and encode them."""
+
+    __slots__ = ("encoded",)
+
+    def __init__(self, count: int, read: Callable[[], Iterator[_T]], encoded: Callable[[], Iterator[Any]]) -> None:
+        super().__init__(count, read)
+        self.encoded = encoded
+
+
 def mapped(records: Sequence[Any], convert: Callable[[Any], _T]) -> Sequence[_T]:
     """`records` seen through `convert`, one at a time: a view's form of a plan's records, never all held."""
     return FileRecords(len(records), lambda: map(convert, records))
