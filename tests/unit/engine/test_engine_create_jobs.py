@@ -10,7 +10,13 @@ from engine_support import LEADS
 
 from sfsync.config import LoadedConfig
 from sfsync.config.models import Config
-from sfsync.engine.planning.create_jobs import ONE_JOB, SMALL_JOB, create_check_calls, create_job_sizes
+from sfsync.engine.planning.create_jobs import (
+    ONE_JOB,
+    SMALL_JOB,
+    create_check_calls,
+    create_job_sizes,
+    ingest_jobs,
+)
 from sfsync.errors import RemoteError
 from sfsync.salesforce.port import DuplicateRuleAction
 from sfsync.salesforce.query import Query
@@ -103,3 +109,9 @@ def test_the_check_calls_count_the_first_jobs_split_key_query_then_one_per_job()
     assert create_check_calls("Lead", 10_000, SMALL_JOB, guarded=False, external_ids=False) == 3 + 4
     assert create_check_calls("Lead", 1_000_000, ONE_JOB, guarded=True, external_ids=True) == 1
     assert create_check_calls("Lead", 0, SMALL_JOB, guarded=False, external_ids=True) == 0
+
+
+def test_one_job_is_counted_as_the_jobs_its_csv_splits_into_past_100_mb() -> None:
+    assert ingest_jobs(10_000, ONE_JOB) == 1
+    assert ingest_jobs(1_000_000, ONE_JOB) == 2  # about 200 MB of CSV
+    assert ingest_jobs(10_000, SMALL_JOB) == 5

@@ -124,6 +124,17 @@ def sizing_note(sizing: JobSizing) -> str:
     return f"creates in jobs of {sizing.size}: {sizing.why}"
 
 
+# Bulk's limit of CSV per ingest job, less the adapter's margin, and about what one create's row takes of it:
+# the one job of a guarded object is sent as one, and split into jobs where this much CSV ends.
+JOB_CSV_BYTES = 99 * 1024 * 1024
+ROW_BYTES = 200
+
+
+def ingest_jobs(creates: int, size: int) -> int:
+    """The insert jobs an object's `creates` go in, in jobs of `size` and of at most 100 MB of CSV each."""
+    return max(math.ceil(creates / size), math.ceil(creates * ROW_BYTES / JOB_CSV_BYTES))
+
+
 # About how much of a SOQL `WHERE` one key takes (`'ann.lee@example.com',`; a domain as `Website LIKE
 # '%example.com%' OR `), where SOQL's 20,000 characters split a job's key query.
 KEY_CHARS = {"Account": 40, "Contact": 30, "Lead": 30}

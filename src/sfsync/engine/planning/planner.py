@@ -29,6 +29,7 @@ from sfsync.engine.planning.create_jobs import (
     JobSizing,
     create_check_calls,
     create_job_sizes,
+    ingest_jobs,
     job_size,
     jobbed,
     sizing_note,
@@ -216,7 +217,7 @@ def estimates_of(
             checks = create_check_calls(
                 sobject, creates, size, guarded=bool(sizing and sizing.guarded), external_ids=ext
             )
-            calls = checks + math.ceil(creates / size) * BULK_JOB_CALLS
+            calls = checks + ingest_jobs(creates, size) * BULK_JOB_CALLS
             calls += (bulk_updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
             calls += _update_calls(guarded, conditional=conditional)
             if updates and config.sync.api is ApiChoice.AUTO:  # apply's query job for the recently edited
