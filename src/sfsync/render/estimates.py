@@ -17,4 +17,6 @@ def _one(estimate: Mapping[str, Any]) -> str:
     text = f"{estimate['sobject']} {str(estimate['api']).upper()} ~{plural(int(estimate['calls']), 'call')}"
     if estimate.get("guard") == "none":
         text += " (updates unguarded: Bulk cannot refuse an edit made after its check)"
+    if estimate.get("create_jobs"):
+        text += f" ({estimate['create_jobs']})"
     return text

@@ -133,7 +133,7 @@ class SalesforceAdapter:
         body = self.api.call("ui-api", lambda: self.api.sf.restful(path), retryable=is_retryable_read) or {}
         rules = body.get("duplicateRules") or []
         return [
-            DuplicateRuleAction(str(rule.get("name") or ""), str(rule.get("actionOnInsert") or ""))
+            DuplicateRuleAction(str(rule.get("name") or ""), str(rule.get("actionOnInsert") or ""), _matches(rule))
             for rule in rules
             if isinstance(rule, Mapping) and rule.get("active", True)
         ]
@@ -192,3 +192,13 @@ class SalesforceAdapter:
         external_id_field: str | None = None,
     ) -> list[WriteResult]:
         return writes.bulk_write(self.api, sobject, operation, records, external_id_field, self.bulk_wait)
+
+
+def _matches(rule: Mapping[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A duplicate rule's matching rules: the object each compares with, and its fields."""
+    found = []
+    for match in rule.get("matchRules") or []:
+        if isinstance(match, Mapping):
+            fields = tuple(str(name) for name in match.get("matchFields") or [])
+            found.append((str(match.get("objectApiName") or ""), fields))
+    return tuple(found)

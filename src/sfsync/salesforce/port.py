@@ -176,10 +176,12 @@ class Limits:
 @dataclass(frozen=True)
 class DuplicateRuleAction:
     """An active duplicate rule of an object and what it does when a record it matches is created:
-    `Block` refuses the create, `Allow` lets it through (after an alert, for a person)."""
+    `Block` refuses the create, `Allow` lets it through (after an alert, for a person). `matches`: per
+    matching rule, the object it compares with and the fields it matches on (all of them equal: a match)."""
 
     name: str
     action_on_insert: str
+    matches: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -349,7 +349,7 @@ def test_bulk_creates_go_in_jobs_of_the_configured_size_each_checked_right_befor
     loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk, bulk_create_job_size: 2,"))
     plan = make_plan(port, store, loaded)
     (estimate,) = plan.estimates
-    assert (estimate.creates, estimate.api, estimate.calls) == (5, "bulk", 3 * 6)  # per job: its keys' query, 5 calls
+    assert (estimate.creates, estimate.api, estimate.calls) == (5, "bulk", 3 * 6)  # per job: one check query, 5 calls
     write = port.bulk_write
     jobs: list[tuple[int, int]] = []  # per job: its rows, and the key queries made before it
 

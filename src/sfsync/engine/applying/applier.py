@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, canonical_json, digest
+from sfsync.engine.applying.create_check import CreateCheck
 from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
 from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.api_choice import choose_api, recently_edited_now
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.create_jobs import job_size, sizing_at_apply
 from sfsync.engine.planning.planner import COLLECTION_SIZE
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
 from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode
@@ -163,27 +165,32 @@ def _send_object(
 ) -> bool:
     """Send one object's changes (`counted`: read once, and how many) chunk by chunk; False when a stop
     was requested. A chunk is a collection's worth, or on the Bulk path a job: the object's creates in
-    jobs of `sync.bulk_create_job_size`, then all its updates. Only the chunk being sent is held,
+    jobs sized as `create_jobs` says (checked again here), then all its updates. Only the chunk being sent is held,
     whatever the plan's size."""
     changes, total = counted
     sobject = describe.name
     api = choose_api(loaded.config, total)
     also_read = reread_fields(sobject, loaded.config, describe)
     progress.start("apply", sobject, total)
+    create_check = None
     if api == "bulk":
-        runs = _bulk_runs(port, loaded, sobject, changes, since)
+        # Sized again right before the creates: a rule deactivated since the plan leaves small jobs.
+        sizing = sizing_at_apply(port, loaded.config, sobject, total)
+        size = job_size(loaded.config, sizing)
+        create_check = CreateCheck(since, port.identity().user_id, by_keys_first=not (sizing and sizing.guarded))
+        runs = _bulk_runs(port, loaded, sobject, changes, since, size)
     else:
         runs = ((chunk, False) for chunk in chunks(changes, COLLECTION_SIZE))
     for chunk, bulk in runs:
         if stop():
             return False
-        # A create job is checked by its own keys (one query, as a REST chunk is) right before it is sent:
-        # a record a person made while the jobs before it ran is linked, not created again. The object's
-        # changed-since query (a job of its own, and its wait) is for the updates' targets.
+        # A create job is checked right before it is sent (engine/applying/create_check): a record a person
+        # made while the jobs before it ran is linked, not created again. The object's changed-since Bulk
+        # query (a job of its own, and its wait) is for the updates' targets.
         checked_since = since if chunk[0].action is Action.UPDATE else None
         done = apply_chunk(
             port, store, loaded.config, describe, chunk, refs, run_id,
-            bulk=bulk, since=checked_since, also_read=also_read, sensitive=sensitive,
+            bulk=bulk, since=checked_since, also_read=also_read, sensitive=sensitive, create_check=create_check,
         )  # fmt: skip
         rows.extend(done)
         progress.advance("apply", sobject, len(chunk))
@@ -197,15 +204,16 @@ def _bulk_runs(
     sobject: str,
     changes: Iterable[RecordChange],
     since: dt.datetime | None,
+    job_size: int,
 ) -> Iterator[tuple[list[RecordChange], bool]]:
     """The Bulk path's chunks, each with whether it goes by Bulk: each run of creates in jobs of at most
-    `sync.bulk_create_job_size` (a short job keeps the time between its check and its insert to about one
-    request); each run of updates in one job (one action's changes held), but the updates of records a
-    person edited recently, sent first over REST chunk by chunk, guarded (`api_choice`; the plan's
-    estimate counted the same split and its query job)."""
+    `job_size` (`sync.bulk_create_job_size`, engine/planning/create_jobs: a short job keeps the time between
+    its check and its insert to about one request); each run of updates in one job (one action's changes
+    held), but the updates of records a person edited recently, sent first over REST chunk by chunk,
+    guarded (`api_choice`; the plan's estimate counted the same split and its query job)."""
     for action, run in itertools.groupby(changes, _action_of):
         if action is Action.CREATE:
-            yield from ((job, True) for job in chunks(run, loaded.config.sync.bulk_create_job_size))
+            yield from ((job, True) for job in chunks(run, job_size))
             continue
         held = list(run)
         targets = [c.sf_id for c in held if c.sf_id]

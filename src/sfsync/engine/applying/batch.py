@@ -19,6 +19,7 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.engine.appeared import appeared_keys, create_key
+from sfsync.engine.applying.create_check import CreateCheck
 from sfsync.engine.applying.duplicates import RuleMatch, duplicate_error, not_linked_message
 from sfsync.engine.applying.external_ids import carried_ids, planned_id
 from sfsync.engine.applying.recheck import changed_since
@@ -63,6 +64,7 @@ def prepare(
     registrable: bool = False,
     sensitive: SensitiveValues = NONE,
     guarded: bool = False,
+    create_check: CreateCheck | None = None,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
@@ -71,6 +73,7 @@ def prepare(
     With `ext`, a create whose external id some record already carries is linked to it, not sent.
     `sensitive`: the values apply took from the store for the plan's digests (engine/sensitive_apply).
     `guarded` (REST only): each target is read with its stamp, settled (engine/applying/settle), for the guard.
+    `create_check` (Bulk create jobs): the object's run of jobs, which checks each by keys or changed-since.
     """
     creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
@@ -80,6 +83,10 @@ def prepare(
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names, guarded), strict=True))
+    if create_check is not None and creates and describe is not None:
+        now = create_check.check(port, describe, creates, ext, registrable=registrable)
+        seen = _Seen(now.appeared, _by_change(creates, ext, now.carried))
+        return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
     carried = carried_ids(port, creates, ext)  # first: a person's record has the key, not the id, so keys go last
     seen = _Seen(frozenset(appeared_keys(port, creates, registrable=registrable)), _by_change(creates, ext, carried))
     return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]

@@ -11,6 +11,7 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.config.models import CompanyMatch, Config, DuplicateRules, WriteGuard
 from sfsync.engine.applying.batch import Prepared, open_intents, prepare, report_for
+from sfsync.engine.applying.create_check import CreateCheck
 from sfsync.engine.applying.duplicates import rule_matches
 from sfsync.engine.applying.guard import send_guarded
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
@@ -54,8 +55,10 @@ def apply_chunk(
     since: dt.datetime | None = None,
     also_read: Sequence[str] = (),
     sensitive: SensitiveValues = NONE,
+    create_check: CreateCheck | None = None,
 ) -> list[RowReport]:
-    """Check, send and record one chunk; `since` (Bulk update jobs) is the plan's read watermark.
+    """Check, send and record one chunk; `since` (Bulk update jobs) is the plan's read watermark;
+    `create_check` (Bulk create jobs) checks the job's creates (engine/applying/create_check).
 
     `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
     `sensitive`: the values taken from the store for the plan's digests; what Salesforce says about a row
@@ -81,6 +84,7 @@ def apply_chunk(
             prepared = prepare(
                 port, describe, changes, refs, since if bulk else None, also_read, ext,
                 registrable=registrable, sensitive=sensitive, guarded=guarded and action is Action.UPDATE,
+                create_check=create_check if bulk else None,
             )  # fmt: skip
         except RemoteError as error:  # nothing of this group was sent
             failure = error

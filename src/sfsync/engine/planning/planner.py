@@ -25,6 +25,15 @@ from sfsync.config.email_checks import pending_email_writes
 from sfsync.config.models import ApiChoice, Config, WriteGuard
 from sfsync.engine.planning.api_choice import RECENT_EDIT_WINDOW, choose_api, rest_updates
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.create_jobs import (
+    JobSizing,
+    create_check_calls,
+    create_job_sizes,
+    ingest_jobs,
+    job_size,
+    jobbed,
+    sizing_note,
+)
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.plan_records import spool_records as _spool_records
@@ -109,7 +118,9 @@ def _plan(
     on_rest = rest_updates(
         store, config, lambda: into.records("changes"), written.writes, identity.user_id, refreshed.watermarks
     )
-    estimated = estimates_of(config, written.writes, on_rest)
+    estimated = estimates_of(
+        config, written.writes, on_rest, create_job_sizes(port, config, jobbed(config, written.writes))
+    )
     plan = Plan(
         fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
         mode=config.sync.person_object,
@@ -184,18 +195,30 @@ def estimates(
 
 
 def estimates_of(
-    config: Config, counts: Mapping[str, Sequence[int]], on_rest: Mapping[str, int] | None = None
+    config: Config,
+    counts: Mapping[str, Sequence[int]],
+    on_rest: Mapping[str, int] | None = None,
+    sizes: Mapping[str, JobSizing] | None = None,
 ) -> tuple[ObjectEstimate, ...]:
-    """`estimates` from the creates and updates per object."""
+    """`estimates` from the creates and updates per object; `sizes`: how `create_jobs` sized the objects'
+    Bulk create jobs (an object left out goes in jobs of `sync.bulk_create_job_size`, or 2,000 under `auto`)."""
     result = []
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
-        if api is Api.BULK:  # per create job: its keys' query, then the job; updates: a check query job, then one job
+        note = ""
+        if api is Api.BULK:  # create jobs: each one's check, then the job; updates: a check query job, then one job
             guarded = min((on_rest or {}).get(sobject, 0), updates)
             bulk_updates = updates - guarded
-            create_jobs = math.ceil(creates / config.sync.bulk_create_job_size)
-            calls = create_jobs * (1 + BULK_JOB_CALLS) + (bulk_updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+            sizing = (sizes or {}).get(sobject)
+            size = job_size(config, sizing)
+            note = sizing_note(sizing) if (sizing and creates > size) or (sizing and sizing.guarded) else ""
+            ext = bool(config.sync.external_id_field)
+            checks = create_check_calls(
+                sobject, creates, size, guarded=bool(sizing and sizing.guarded), external_ids=ext
+            )
+            calls = checks + ingest_jobs(creates, size) * BULK_JOB_CALLS
+            calls += (bulk_updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
             calls += _update_calls(guarded, conditional=conditional)
             if updates and config.sync.api is ApiChoice.AUTO:  # apply's query job for the recently edited
                 calls += BULK_QUERY_CALLS
@@ -203,7 +226,7 @@ def estimates_of(
         else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
             calls = 2 * math.ceil(creates / COLLECTION_SIZE) + _update_calls(updates, conditional=conditional)
             guard = str(config.sync.write_guard)
-        result.append(ObjectEstimate(sobject, creates, updates, api, calls, guard if updates else ""))
+        result.append(ObjectEstimate(sobject, creates, updates, api, calls, guard if updates else "", note))
     return tuple(result)
 
 

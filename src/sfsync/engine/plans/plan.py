@@ -171,6 +171,7 @@ class ObjectEstimate:
 
     `guard`: how its updates are kept from overwriting an edit made after apply's check: `conditional`
     (REST, `If-Unmodified-Since`), `recheck` (REST, re-read only) or `none` (Bulk cannot be guarded).
+    `create_jobs`: on the Bulk path with more creates than one small job, how they are split into jobs, and why.
     """
 
     sobject: str
@@ -179,6 +180,7 @@ class ObjectEstimate:
     api: Api
     calls: int
     guard: str = ""
+    create_jobs: str = ""
 
 
 @dataclass(frozen=True, slots=True)
