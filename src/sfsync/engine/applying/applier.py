@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, canonical_json, digest
+from sfsync.config.email_mappings import EMAIL_OBJECT
+from sfsync.engine.applying.emails import send_emails
 from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
@@ -168,6 +170,14 @@ def _send_object(
     api = choose_api(loaded.config, total)
     also_read = reread_fields(sobject, loaded.config, describe)
     progress.start("apply", sobject, total)
+    if sobject == EMAIL_OBJECT:  # created once each, with its relation: the Collections path only
+        for chunk in chunks(changes, COLLECTION_SIZE):
+            if stop():
+                return False
+            rows.extend(send_emails(port, store, loaded.config, chunk, run_id))
+            progress.advance("apply", sobject, len(chunk))
+        progress.finish("apply", sobject)
+        return True
     if api == "bulk":  # a job per action, as before when the chunk held both: one action's changes held
         runs: Iterable[list[RecordChange]] = (list(run) for _, run in itertools.groupby(changes, _action_of))
     else:

@@ -21,9 +21,9 @@ from sfsync import __version__
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
-from sfsync.config.email_checks import pending_email_writes
 from sfsync.config.models import Config, WriteGuard
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.emails import plan_emails
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
@@ -89,7 +89,6 @@ def _plan(
     sight = fields_out_of_sight(port, config, found)
     problems = metadata_problems(loaded, found, sight)
     problems.extend(empty_sources(store, loaded))  # a mapping no loaded record fills is said, not silent
-    problems.extend(pending_email_writes(loaded, store.emails.count()))
     diagnostics = [_diagnostic(d) for d in problems.sorted()]
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
@@ -97,9 +96,10 @@ def _plan(
     retried = _resolve_unknown_creates(store)
     visiting = partial(_visit, progress)
     write_set, derivation = derive(store, loaded, describes, refreshed.held, visiting, full=full_refresh)
+    emails = plan_emails(store, config, describes, write_set.changes)  # after the people: their links are known
     standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
     rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
-    ordered, held = _ordered(write_set.changes.values()), list[Skip]()
+    ordered, held = _ordered([*write_set.changes.values(), *emails.changes]), list[Skip]()
     if not full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
         ordered, held = hold_back(store, ordered, str(config.sync.duplicate_rules))
     noted = [_note_retry(c, retried) for c in note_retries(ordered, rejected)]
@@ -116,7 +116,7 @@ def _plan(
         config_diff=diff,
         diagnostics=(*diagnostics, *write_set.diagnostics.values()),
         changes=noted,
-        skips=(*note_terminal(write_set.skips, rejected), *held),
+        skips=(*note_terminal([*write_set.skips, *emails.skips], rejected), *held),
         play_entries=entries,
         estimates=estimates(config, noted),
         refresh=refreshed.summary(),

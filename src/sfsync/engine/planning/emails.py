@@ -1,0 +1,202 @@
+"""Planning the workspace's emails: one EmailMessage create per email not yet in Salesforce.
+
+Rules (docs/sync-rules.md "Email messages"):
+- an email is planned only when `sync.write` and `sync.email.write` are on, and only once its person is
+  in Salesforce: linked to a Contact or Lead, or matched to one this plan updates. sfsync never creates
+  a person for an email; an email of a person not there yet is a skip (`no_person`), planned again by
+  every later plan until the person is;
+- an excluded person's emails are skipped (`excluded`), whatever the exclusion;
+- an email written once (`sf_id` in the store) is never planned again: created once, never updated;
+- emails come after every person (`EMAIL_BATCH`), so the person's Contact or Lead is linked when the
+  email's relation is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sfsync.catalogue import Kind
+from sfsync.config.email_mappings import EMAIL_OBJECT, email_mappings
+from sfsync.config.models import CompanyMatch, Config, PersonObject
+from sfsync.engine.planning.exclusions import exclusion_for
+from sfsync.engine.plans.plan import Action, FieldChange, FieldSkip, RecordChange, Skip, SkipCode, WorkspaceRef
+from sfsync.engine.subject import Subject
+from sfsync.engine.subjects import subjects_of
+from sfsync.engine.values import InvalidFieldValue, TemplateFailure, decide, wanted_values
+from sfsync.salesforce.port import ObjectDescribe
+from sfsync.store import Store
+from sfsync.store.emails import EmailMessage
+from sfsync.store.subject_reads import SubjectReads
+
+EMAIL_BATCH = 2  # after Accounts (0) and people (1)
+EMAIL_KIND = "email"  # the workspace kind of an email's changes and skips (emails are not a `Kind`)
+PERSON_OBJECTS = ("Contact", "Lead")
+ADDRESS_SEPARATOR = "; "  # how Salesforce's ToAddress and CcAddress list addresses
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """The Contact or Lead an email is related to."""
+
+    sobject: str
+    sf_id: str
+
+
+@dataclass
+class EmailPlan:
+    """What planning the emails gave: creates (in id order) and skips."""
+
+    changes: list[RecordChange]
+    skips: list[Skip]
+
+
+def plan_emails(
+    store: Store,
+    config: Config,
+    describes: Mapping[str, ObjectDescribe],
+    person_changes: Mapping[str, RecordChange],
+) -> EmailPlan:
+    """Every email not yet in Salesforce: a create when its person is there, else a skip with why."""
+    result = EmailPlan([], [])
+    if not config.sync.email.write:
+        return result
+    pending = [email for email in store.emails.records() if email.sf_id is None]
+    if not pending:
+        return result
+    reads = SubjectReads(store.session, registrable=config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN)
+    people = {s.id: s for s in subjects_of(store, reads, Kind.PERSON, sorted({e.person_id for e in pending}))}
+    links = store.links.for_records(Kind.PERSON, list(people))
+    describe = describes.get(EMAIL_OBJECT)
+    for email in pending:
+        person = people.get(email.person_id)
+        ref = email_ref(email, person)
+        if person is None:
+            continue  # the person left the workspace: their emails went with them
+        why = _not_written(config, person, describes)
+        if why is not None:
+            result.skips.append(Skip(ref, EMAIL_OBJECT, why[0], why[1]))
+            continue
+        found = person_record(config, [(link.object, link.sf_id) for link in links.get(person.id, [])])
+        found = found or _matched(person_changes, person.id)
+        if found is None:
+            why_not = f"{person.label} is not in Salesforce yet: the email is written once they are"
+            result.skips.append(Skip(ref, EMAIL_OBJECT, SkipCode.NO_PERSON, why_not))
+            continue
+        change = _create(config, describe, email, person, found, relation_type(email, _email_of(person)))
+        if isinstance(change, Skip):
+            result.skips.append(change)
+        else:
+            result.changes.append(change)
+    return result
+
+
+def email_ref(email: EmailMessage, person: Subject | None) -> WorkspaceRef:
+    """An email as the plan names it: its subject and its person."""
+    who = person.label if person is not None else email.person_id
+    return WorkspaceRef(EMAIL_KIND, email.id, f"{email.subject or '(no subject)'} · {who}")
+
+
+def person_record(config: Config, linked: Sequence[tuple[str, str]]) -> PersonRecord | None:
+    """The person's Contact or Lead among their links; the mode's object first."""
+    order = ("Lead", "Contact") if config.sync.person_object is PersonObject.LEADS else PERSON_OBJECTS
+    by_object = dict(linked)
+    return next((PersonRecord(name, by_object[name]) for name in order if name in by_object), None)
+
+
+def relation_type(email: EmailMessage, person_email: str | None) -> str:
+    """The person's role in the email: its sender when it came in, else the recipient they are (To or Cc)."""
+    if email.incoming:
+        return "FromAddress"
+    cc = {address.lower() for address in email.cc_addresses}
+    to = {address.lower() for address in email.to_addresses}
+    return "CcAddress" if person_email and person_email in cc and person_email not in to else "ToAddress"
+
+
+def email_context(email: EmailMessage) -> dict[str, Any]:
+    """The `email.*` values mappings and templates read; address lists joined as Salesforce holds them."""
+    values: dict[str, Any] = {
+        "message_id": email.message_id,
+        "thread_id": email.thread_id,
+        "direction": str(email.direction),
+        "from_address": email.from_address,
+        "to_addresses": ADDRESS_SEPARATOR.join(email.to_addresses) or None,
+        "cc_addresses": ADDRESS_SEPARATOR.join(email.cc_addresses) or None,
+        "subject": email.subject,
+        "html_body": email.html_body,
+        "text_body": email.text_body,
+        "sent_at": email.sent_at,
+        "incoming": email.incoming,
+        "status": email.status,
+        "attributes": dict(email.attributes),
+    }
+    return {EMAIL_KIND: values}
+
+
+def _not_written(
+    config: Config, person: Subject, describes: Mapping[str, ObjectDescribe]
+) -> tuple[SkipCode, str] | None:
+    excluded = exclusion_for(person, config.exclusions, describes)
+    if excluded is not None:
+        return SkipCode.EXCLUDED, f"{person.label} is excluded by {excluded}: their emails are not written"
+    if not config.sync.write:
+        return SkipCode.WRITE_DISABLED, "sync.write is false"
+    return None
+
+
+def _matched(person_changes: Mapping[str, RecordChange], person_id: str) -> PersonRecord | None:
+    """A person matched (not linked yet) to a record this plan updates: linked by this apply before the email."""
+    for sobject in PERSON_OBJECTS:
+        change = person_changes.get(f"{sobject}/{person_id}")
+        if change is not None and change.sf_id:
+            return PersonRecord(sobject, change.sf_id)
+    return None
+
+
+def _create(
+    config: Config,
+    describe: ObjectDescribe | None,
+    email: EmailMessage,
+    subject: Subject,
+    person: PersonRecord,
+    relation: str,
+) -> RecordChange | Skip:
+    """The email's create: its mapped values (templates see `email`, `person` and `company`)."""
+    ref = email_ref(email, subject)
+    mappings = email_mappings(config)
+    defaults = [("default", config.defaults.get(EMAIL_OBJECT, {}))]
+    context = {**subject.context(), **email_context(email)}
+    try:
+        wanted = wanted_values(EMAIL_OBJECT, mappings, defaults, context, config.sync.owned_prefix)
+    except TemplateFailure as failure:
+        return Skip(ref, EMAIL_OBJECT, SkipCode.UNAPPLIABLE, f"template failed: {failure}")
+    fields: list[FieldChange] = []
+    skipped: list[FieldSkip] = []
+    for item in wanted:
+        info = describe.field(item.field) if describe else None
+        if info is None or not info.createable:
+            continue  # reported once by the metadata checks, not per email
+        try:
+            decided = decide(item, None, None, create=True, info=info)
+        except InvalidFieldValue as failure:
+            return Skip(ref, EMAIL_OBJECT, SkipCode.INVALID_VALUE, f"invalid value: {failure.reason}")
+        if isinstance(decided, FieldChange):
+            fields.append(decided)
+        elif isinstance(decided, FieldSkip):
+            skipped.append(decided)
+    match = f"related to {person.sobject} {person.sf_id} as {relation}"
+    return RecordChange(
+        f"{EMAIL_OBJECT}/{email.id}", EMAIL_OBJECT, Action.CREATE, ref, None, match,
+        tuple(fields), tuple(skipped), EMAIL_BATCH,
+    )  # fmt: skip
+
+
+def _email_of(person: Subject) -> str | None:
+    raw = person.values.get("email")
+    return str(raw).lower() if raw else None
+
+
+def emails_in(changes: Sequence[RecordChange]) -> Iterator[RecordChange]:
+    """The email creates among a plan's changes."""
+    return (c for c in changes if c.workspace.kind == EMAIL_KIND)
