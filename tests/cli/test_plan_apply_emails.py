@@ -183,3 +183,57 @@ def test_a_body_longer_than_its_field_is_cut_visibly_when_asked(
     assert run(["apply", "plan.json", "--auto-approve"]) == 0
     [row] = local_org.simple_salesforce().query("SELECT Subject FROM EmailMessage")["records"]
     assert len(row["Subject"]) == 3000
+
+
+@pytest.mark.org
+def test_without_enhanced_email_auto_falls_back_to_completed_tasks_on_the_person(
+    org_workdir: Path, local_org: LocalOrgHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _workdir(org_workdir, _config().replace("object: email_message", "object: auto"))
+    assert run(["apply", "--auto-approve"]) == 0  # the people
+    local_org.control("enhanced-email", "PUT", {"enabled": False})
+    try:
+        capsys.readouterr()
+        assert run(["apply", "--auto-approve"]) != 0  # Salesforce refuses an EmailMessage without a Case
+        assert "Enhanced Email is off in this org" in capsys.readouterr().out
+        assert run(["plan", "-o", "plan.json"]) == 0
+        out = capsys.readouterr().out
+        assert "+ Task (new) for email TPS · peter@initech.example" in out
+        assert "EmailMessage (new)" not in out
+        assert run(["apply", "plan.json", "--auto-approve"]) == 0
+    finally:
+        local_org.control("enhanced-email", "PUT", {"enabled": True})
+    sf = local_org.simple_salesforce()
+    assert sf.query("SELECT COUNT() FROM EmailMessage")["totalSize"] == 0
+    leads = {r["Id"]: r["Email"] for r in sf.query_all("SELECT Id, Email FROM Lead")["records"]}
+    tasks = sf.query_all("SELECT Subject, Status, TaskSubtype, WhoId, ActivityDate FROM Task ORDER BY Subject")
+    found = [
+        (t["Subject"], t["Status"], t["TaskSubtype"], leads[t["WhoId"]], t["ActivityDate"]) for t in tasks["records"]
+    ]
+    assert found == [
+        ("Re: TPS", "Completed", "Email", "peter@initech.example", "2026-03-01"),
+        ("Stapler", "Completed", "Email", "milton@initech.example", "2026-03-02"),
+        ("TPS", "Completed", "Email", "peter@initech.example", "2026-03-01"),
+    ]
+    capsys.readouterr()
+    assert run(["plan", "--detailed-exitcode"]) == 0  # remembered: Tasks, and nothing more to write
+
+
+@pytest.mark.org
+def test_a_lost_answer_on_a_task_create_makes_no_second_task(
+    org_workdir: Path, local_org: LocalOrgHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _workdir(org_workdir, _config().replace("object: email_message", "object: task"))
+    assert run(["apply", "--auto-approve"]) == 0  # the people
+    local_org.control(
+        "faults", "PUT", [{"match": {"endpoint": "rest.collections.create"}, "action": "commit_then_drop"}]
+    )
+    try:
+        assert run(["apply", "--auto-approve"]) != 0
+    finally:
+        local_org.control("faults", "DELETE")
+    assert run(["apply", "--auto-approve"]) == 0
+    sf = local_org.simple_salesforce()
+    assert sf.query("SELECT COUNT() FROM Task WHERE TaskSubtype = 'Email'")["totalSize"] == 3
+    capsys.readouterr()
+    assert run(["plan", "--detailed-exitcode"]) == 0

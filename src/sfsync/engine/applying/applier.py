@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, canonical_json, digest
-from sfsync.config.email_mappings import EMAIL_OBJECT
-from sfsync.engine.applying.emails import send_emails
+from sfsync.engine.applying.emails import EMAILS_WRITTEN_AS, send_emails
 from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
@@ -170,7 +169,7 @@ def _send_object(
     api = choose_api(loaded.config, total)
     also_read = reread_fields(sobject, loaded.config, describe)
     progress.start("apply", sobject, total)
-    if sobject == EMAIL_OBJECT:  # created once each, with its relation: the Collections path only
+    if sobject in EMAILS_WRITTEN_AS:  # each created once (with its relation): the Collections path only
         for chunk in chunks(changes, COLLECTION_SIZE):
             if stop():
                 return False

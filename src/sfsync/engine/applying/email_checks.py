@@ -1,14 +1,16 @@
 """What apply accepts of a plan's email creates: only those sfsync plans from this config.
 
-An email change is a create (no Id) of `EmailMessage/<email id>` in the email batch, with `sync.write` and
-`sync.email.write` on, each field written once from the source `mappings.EmailMessage` (or its standard
-defaults) gives it, or from `defaults.EmailMessage`, always `create_only`.
+An email change is a create (no Id) of `EmailMessage/<email id>` (or `Task/<email id>`) in the email batch,
+with `sync.write` and `sync.email.write` on, each field written once from the source `mappings.EmailMessage`
+(or its standard defaults) gives it, or from `defaults.EmailMessage` (a Task: its fixed sources), always
+`create_only`.
 """
 
 from __future__ import annotations
 
 from sfsync.config.email_mappings import EMAIL_OBJECT, email_mappings
 from sfsync.config.models import Config, Policy
+from sfsync.engine.planning.email_objects import TASK, TASK_SOURCES
 from sfsync.engine.planning.emails import EMAIL_BATCH, EMAIL_KIND
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.errors import ForeignPlanError
@@ -21,14 +23,17 @@ def check_email_change(config: Config, change: RecordChange, keys: set[str]) -> 
     if change.key in keys:
         raise _refuse(change, "the key appears twice in the plan")
     keys.add(change.key)
-    if change.sobject != EMAIL_OBJECT or change.key != f"{EMAIL_OBJECT}/{change.workspace.id}":
-        raise _refuse(change, f"an email is written as {EMAIL_OBJECT}/{change.workspace.id}")
+    if change.sobject not in (EMAIL_OBJECT, TASK) or change.key != f"{change.sobject}/{change.workspace.id}":
+        raise _refuse(change, f"an email is written as {EMAIL_OBJECT}/{change.workspace.id} or Task/…")
     if not (config.sync.write and config.sync.email.write):
         raise _refuse(change, "sync.write or sync.email.write is false")
     if change.action is not Action.CREATE or change.sf_id is not None or change.batch != EMAIL_BATCH:
         raise _refuse(change, "an email is only ever created, after the people")
-    mapped = {name.lower(): m.from_ for name, m in email_mappings(config).items()}
-    defaulted = {name.lower() for name in config.defaults.get(EMAIL_OBJECT, {})}
+    if change.sobject == TASK:
+        mapped, defaulted = {name.lower(): source for name, source in TASK_SOURCES.items()}, set()
+    else:
+        mapped = {name.lower(): m.from_ for name, m in email_mappings(config).items()}
+        defaulted = {name.lower() for name in config.defaults.get(EMAIL_OBJECT, {})}
     seen: set[str] = set()
     for item in change.fields:
         name = item.field.lower()

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config
+from sfsync.engine.applying.email_tasks import existing_tasks
+from sfsync.engine.planning.email_objects import NEEDS_CASE_CODE, NEEDS_CASE_FIELD, NEEDS_CASE_NOTE
 from sfsync.engine.planning.emails import PersonRecord, person_record, relation_type
 from sfsync.engine.plans.plan import RecordChange
 from sfsync.engine.row_report import RowReport
@@ -31,6 +33,7 @@ from sfsync.store.runs import Outcome as RowOutcome
 from sfsync.store.runs import RowResult
 
 EMAIL, RELATION = "EmailMessage", "EmailMessageRelation"
+EMAILS_WRITTEN_AS = frozenset({EMAIL, "Task"})  # the objects sfsync writes only for emails
 
 
 @dataclass(frozen=True)
@@ -65,21 +68,28 @@ def send_emails(
             reports[change.key] = _report(change, "skipped", message=why)
             continue
         pending.append(_Pending(change, email, person, keys.get(email.person_id)))
-    made = _find_or_create(port, pending, reports)
-    related = _relate(port, [(p, made[p.change.key]) for p in pending if p.change.key in made], reports)
+    sobject = chunk[0].sobject if chunk else EMAIL
+    made = _find_or_create(port, sobject, pending, reports)
+    found = [(p, made[p.change.key]) for p in pending if p.change.key in made]
+    related = _relate(port, found, reports) if sobject == EMAIL else {p.change.key for p, _ in found}
     _record(store, pending, made, related, reports, run_id)
     return [reports[c.key] for c in chunk]
 
 
-def _find_or_create(port: SalesforcePort, pending: Sequence[_Pending], reports: dict[str, RowReport]) -> dict[str, str]:
-    """The EmailMessage Id of each email found or created, by change key; the rest reported."""
-    existing = existing_emails(port, [p.email.message_id for p in pending])
-    made = {p.change.key: existing[p.email.message_id] for p in pending if p.email.message_id in existing}
+def _find_or_create(
+    port: SalesforcePort, sobject: str, pending: Sequence[_Pending], reports: dict[str, RowReport]
+) -> dict[str, str]:
+    """The Id of each email found or created (an EmailMessage, or a Task), by change key; the rest reported."""
+    if sobject == EMAIL:
+        existing = existing_emails(port, [p.email.message_id for p in pending])
+        made = {p.change.key: existing[p.email.message_id] for p in pending if p.email.message_id in existing}
+    else:
+        made = existing_tasks(port, [p.change for p in pending])
     creating = [p for p in pending if p.change.key not in made]
     if not creating:
         return made
     values = [{f.field: f.after for f in p.change.fields} for p in creating]
-    results = port.insert(EMAIL, values, WriteOptions())
+    results = port.insert(sobject, values, WriteOptions())
     for item, result in zip(creating, results, strict=True):
         if result.outcome is Outcome.OK and result.id:
             made[item.change.key] = result.id
@@ -143,7 +153,7 @@ def _record(
         for item in pending:
             key = item.change.key
             if key in related:
-                store.emails.record_written(item.email.id, EMAIL, made[key])
+                store.emails.record_written(item.email.id, item.change.sobject, made[key])
                 created = key not in reports
                 reports[key] = _report(item.change, "written" if created else "linked", made[key])
         store.runs.record([_row_result(r, run_id) for r in reports.values()])
@@ -152,6 +162,9 @@ def _record(
 
 def _failed(change: RecordChange, result: WriteResult, what: str) -> RowReport:
     error = result.errors[0] if result.errors else None
+    if change.sobject == EMAIL and error and error.code == NEEDS_CASE_CODE and NEEDS_CASE_FIELD in error.fields:
+        why = f"{NEEDS_CASE_NOTE}: {error.message}; with sync.email.object auto, the next plan writes Tasks"
+        return _report(change, "rejected", error_code=error.code, message=why)
     if result.outcome is Outcome.UNKNOWN:
         why = f"{what} may or may not have been created (no answer): the next run checks before sending again"
         return _report(change, "unknown", error_code=error.code if error else "", message=why)

@@ -20,11 +20,12 @@ from typing import Any
 from sfsync.catalogue import Kind
 from sfsync.config.email_mappings import EMAIL_OBJECT, email_mappings
 from sfsync.config.models import CompanyMatch, Config, PersonObject
+from sfsync.engine.planning.email_objects import TASK, EmailObjectChoice, choose_email_object, task_wanted
 from sfsync.engine.planning.exclusions import exclusion_for
 from sfsync.engine.plans.plan import Action, FieldChange, FieldSkip, RecordChange, Skip, SkipCode, WorkspaceRef
 from sfsync.engine.subject import Subject
 from sfsync.engine.subjects import subjects_of
-from sfsync.engine.values import InvalidFieldValue, TemplateFailure, decide, wanted_values
+from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide, wanted_values
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.emails import EmailMessage
@@ -46,10 +47,11 @@ class PersonRecord:
 
 @dataclass
 class EmailPlan:
-    """What planning the emails gave: creates (in id order) and skips."""
+    """What planning the emails gave: creates (in id order), skips, and the object chosen."""
 
     changes: list[RecordChange]
     skips: list[Skip]
+    choice: EmailObjectChoice | None = None
 
 
 def plan_emails(
@@ -65,26 +67,28 @@ def plan_emails(
     pending = [email for email in store.emails.records() if email.sf_id is None]
     if not pending:
         return result
+    result.choice = choice = choose_email_object(config, describes, store)
+    sobject = choice.sobject or EMAIL_OBJECT
     reads = SubjectReads(store.session, registrable=config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN)
     people = {s.id: s for s in subjects_of(store, reads, Kind.PERSON, sorted({e.person_id for e in pending}))}
     links = store.links.for_records(Kind.PERSON, list(people))
-    describe = describes.get(EMAIL_OBJECT)
+    describe = describes.get(sobject)
     for email in pending:
         person = people.get(email.person_id)
         ref = email_ref(email, person)
         if person is None:
             continue  # the person left the workspace: their emails went with them
-        why = _not_written(config, person, describes)
+        why = _not_written(config, person, describes) or _no_object(choice)
         if why is not None:
-            result.skips.append(Skip(ref, EMAIL_OBJECT, why[0], why[1]))
+            result.skips.append(Skip(ref, sobject, why[0], why[1]))
             continue
         found = person_record(config, [(link.object, link.sf_id) for link in links.get(person.id, [])])
         found = found or _matched(person_changes, person.id)
         if found is None:
             why_not = f"{person.label} is not in Salesforce yet: the email is written once they are"
-            result.skips.append(Skip(ref, EMAIL_OBJECT, SkipCode.NO_PERSON, why_not))
+            result.skips.append(Skip(ref, sobject, SkipCode.NO_PERSON, why_not))
             continue
-        change = _create(config, describe, email, person, found, relation_type(email, _email_of(person)))
+        change = _create(config, describe, email, person, found)
         if isinstance(change, Skip):
             result.skips.append(change)
         else:
@@ -145,6 +149,12 @@ def _not_written(
     return None
 
 
+def _no_object(choice: EmailObjectChoice) -> tuple[SkipCode, str] | None:
+    if choice.sobject is not None:
+        return None
+    return SkipCode.UNAPPLIABLE, f"{choice.reason}: grant one of them (`sfsync doctor` says where)"
+
+
 def _matched(person_changes: Mapping[str, RecordChange], person_id: str) -> PersonRecord | None:
     """A person matched (not linked yet) to a record this plan updates: linked by this apply before the email."""
     for sobject in PERSON_OBJECTS:
@@ -160,17 +170,20 @@ def _create(
     email: EmailMessage,
     subject: Subject,
     person: PersonRecord,
-    relation: str,
 ) -> RecordChange | Skip:
-    """The email's create: its mapped values (templates see `email`, `person` and `company`)."""
+    """The email's create as `describe`'s object: an EmailMessage of its mapped values (templates see
+    `email`, `person` and `company`), or a completed Task on the person."""
     ref = email_ref(email, subject)
-    mappings = email_mappings(config)
-    defaults = [("default", config.defaults.get(EMAIL_OBJECT, {}))]
-    context = {**subject.context(), **email_context(email)}
-    try:
-        wanted = wanted_values(EMAIL_OBJECT, mappings, defaults, context, config.sync.owned_prefix)
-    except TemplateFailure as failure:
-        return Skip(ref, EMAIL_OBJECT, SkipCode.UNAPPLIABLE, f"template failed: {failure}")
+    sobject = describe.name if describe else EMAIL_OBJECT
+    if sobject == TASK:
+        wanted = task_wanted(email, person.sf_id)
+        match = f"a completed Task on {person.sobject} {person.sf_id} (WhoId)"
+    else:
+        try:
+            wanted = _email_wanted(config, email, subject)
+        except TemplateFailure as failure:
+            return Skip(ref, sobject, SkipCode.UNAPPLIABLE, f"template failed: {failure}")
+        match = f"related to {person.sobject} {person.sf_id} as {relation_type(email, _email_of(subject))}"
     fields: list[FieldChange] = []
     skipped: list[FieldSkip] = []
     for item in wanted:
@@ -180,16 +193,21 @@ def _create(
         try:
             decided = decide(item, None, None, create=True, info=info)
         except InvalidFieldValue as failure:
-            return Skip(ref, EMAIL_OBJECT, SkipCode.INVALID_VALUE, f"invalid value: {failure.reason}")
+            return Skip(ref, sobject, SkipCode.INVALID_VALUE, f"invalid value: {failure.reason}")
         if isinstance(decided, FieldChange):
             fields.append(decided)
         elif isinstance(decided, FieldSkip):
             skipped.append(decided)
-    match = f"related to {person.sobject} {person.sf_id} as {relation}"
     return RecordChange(
-        f"{EMAIL_OBJECT}/{email.id}", EMAIL_OBJECT, Action.CREATE, ref, None, match,
+        f"{sobject}/{email.id}", sobject, Action.CREATE, ref, None, match,
         tuple(fields), tuple(skipped), EMAIL_BATCH,
     )  # fmt: skip
+
+
+def _email_wanted(config: Config, email: EmailMessage, subject: Subject) -> list[Wanted]:
+    defaults = [("default", config.defaults.get(EMAIL_OBJECT, {}))]
+    context = {**subject.context(), **email_context(email)}
+    return wanted_values(EMAIL_OBJECT, email_mappings(config), defaults, context, config.sync.owned_prefix)
 
 
 def _email_of(person: Subject) -> str | None:

@@ -23,7 +23,7 @@ from sfsync.templating import is_template
 
 Path = tuple[str | int, ...]
 WRITTEN_OBJECTS = {"leads": ("Lead",), "contacts_and_accounts": ("Contact", "Account")}
-EMAIL_OBJECTS = ("EmailMessage", "EmailMessageRelation")
+EMAIL_OBJECTS = ("EmailMessage", "EmailMessageRelation", "Task")
 
 
 def objects_needed(config: Any) -> list[str]:
@@ -31,7 +31,7 @@ def objects_needed(config: Any) -> list[str]:
     names = [*WRITTEN_OBJECTS[str(config.sync.person_object)], *config.mappings, *config.defaults]
     names.extend(sobject for _, sobject, _ in _default_tables(config))
     names.extend(f.sobject for _, tree in _filter_trees(config) for f in filter_fields(tree))
-    if config.sync.email.write:  # an email is an EmailMessage related to its person
+    if config.sync.email.write:  # an email is an EmailMessage related to its person, or a Task on them
         names.extend(EMAIL_OBJECTS)
     return list(dict.fromkeys(names))
 
