@@ -18,14 +18,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sfsync.config.email_mappings import email_mappings
 from sfsync.config.models import Config, EmailObject, Policy
 from sfsync.engine.field_values.base import Options
 from sfsync.engine.values import Wanted
+from sfsync.salesforce.email_access import EmailAccess
+from sfsync.salesforce.permissions import FieldNeed
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.emails import EmailMessage
 
-EMAIL, TASK = "EmailMessage", "Task"
+EMAIL, TASK, RELATION = "EmailMessage", "Task", "EmailMessageRelation"
+RELATION_FIELDS = ("EmailMessageId", "RelationId", "RelationType")
 # What Salesforce answers an EmailMessage create outside a Case without Enhanced Email.
 NEEDS_CASE_CODE, NEEDS_CASE_FIELD = "FIELD_INTEGRITY_EXCEPTION", "ParentId"
 NEEDS_CASE_NOTE = "Enhanced Email is off in this org"  # starts the row result apply records for it
@@ -49,14 +53,17 @@ class EmailObjectChoice:
     reason: str
 
 
-def choose_email_object(config: Config, describes: Mapping[str, ObjectDescribe], store: Store) -> EmailObjectChoice:
-    """The object this plan writes emails as (None: neither can be created by the integration user)."""
+def choose_email_object(
+    config: Config, describes: Mapping[str, ObjectDescribe], store: Store | None
+) -> EmailObjectChoice:
+    """The object this plan writes emails as (None: neither can be created by the integration user);
+    without a store, what the describes alone say."""
     asked = config.sync.email.object
     if asked is EmailObject.EMAIL_MESSAGE:
         return EmailObjectChoice(EMAIL, "sync.email.object is email_message")
     if asked is EmailObject.TASK:
         return EmailObjectChoice(TASK, "sync.email.object is task")
-    if store.runs.refused(EMAIL, NEEDS_CASE_CODE, NEEDS_CASE_NOTE):
+    if store is not None and store.runs.refused(EMAIL, NEEDS_CASE_CODE, NEEDS_CASE_NOTE):
         why = "auto: an earlier EmailMessage create was refused without a Case (Enhanced Email is off)"
         return EmailObjectChoice(TASK, why)
     if _createable(describes, EMAIL):
@@ -86,3 +93,24 @@ def task_wanted(email: EmailMessage, who_id: str) -> list[Wanted]:
 def _createable(describes: Mapping[str, ObjectDescribe], sobject: str) -> bool:
     describe = describes.get(sobject)
     return bool(describe and describe.createable)
+
+
+def email_access(config: Config, describes: Mapping[str, ObjectDescribe | None]) -> EmailAccess:
+    """What writing emails needs of the integration user, for `doctor` and `validate --online`.
+
+    `auto` needs what EmailMessage needs and what its Task fallback needs. The store's memory of an
+    Enhanced Email refusal is not read here: `plan` says when it writes Tasks because of it.
+    """
+    choice = choose_email_object(config, {k: v for k, v in describes.items() if v is not None}, None)
+    asked = config.sync.email.object
+    objects: dict[str, tuple[str, ...]] = {}
+    fields: list[FieldNeed] = []
+    if asked is not EmailObject.TASK:
+        objects |= {EMAIL: ("Read", "Create"), RELATION: ("Read", "Create")}
+        defaulted = [name for name in config.defaults.get(EMAIL, {}) if name not in email_mappings(config)]
+        fields += [FieldNeed(EMAIL, name, True, "email mapping") for name in [*email_mappings(config), *defaulted]]
+        fields += [FieldNeed(RELATION, name, True, "email relation") for name in RELATION_FIELDS]
+    if asked is not EmailObject.EMAIL_MESSAGE:
+        objects[TASK] = ("Read", "Create")
+        fields += [FieldNeed(TASK, name, True, "email Task") for name in TASK_SOURCES]
+    return EmailAccess(objects, fields, choice.sobject or "nothing", choice.reason)
