@@ -13,6 +13,7 @@ from typing import Any
 from sfsync.config import LoadedConfig
 from sfsync.config.create_keys import CREATE_KEY, CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.config.write_scope import PlayShape, writing_gap
+from sfsync.engine.planning.email_metadata import email_permission_problems
 from sfsync.engine.planning.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
@@ -39,7 +40,10 @@ def objects_needed(config: Any) -> list[str]:
 def check_online(loaded: LoadedConfig, port: SalesforcePort) -> Diagnostics:
     """Fetch the describes the config needs and check the config against them."""
     describes = describe_objects(port, objects_needed(loaded.config))
-    return metadata_problems(loaded, describes, fields_out_of_sight(port, loaded.config, describes))
+    found = metadata_problems(loaded, describes, fields_out_of_sight(port, loaded.config, describes))
+    for problem in email_permission_problems(loaded, port, describes):
+        found.add(problem)
+    return found
 
 
 def metadata_problems(
