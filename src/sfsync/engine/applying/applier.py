@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, canonical_json, digest
-from sfsync.engine.applying.emails import EMAILS_WRITTEN_AS, send_emails
+from sfsync.engine.applying.emails import send_emails
 from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
 from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
+from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS
 from sfsync.engine.planning.planner import COLLECTION_SIZE, choose_api
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
 from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode

@@ -33,7 +33,6 @@ from sfsync.store.runs import Outcome as RowOutcome
 from sfsync.store.runs import RowResult
 
 EMAIL, RELATION = "EmailMessage", "EmailMessageRelation"
-EMAILS_WRITTEN_AS = frozenset({EMAIL, "Task"})  # the objects sfsync writes only for emails
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from sfsync.store.emails import EmailMessage
 from sfsync.store.subject_reads import SubjectReads
 
 EMAIL_BATCH = 2  # after Accounts (0) and people (1)
+EMAILS_WRITTEN_AS = frozenset({EMAIL_OBJECT, TASK})  # the objects sfsync writes only for emails
 EMAIL_KIND = "email"  # the workspace kind of an email's changes and skips (emails are not a `Kind`)
 PERSON_OBJECTS = ("Contact", "Lead")
 ADDRESS_SEPARATOR = "; "  # how Salesforce's ToAddress and CcAddress list addresses

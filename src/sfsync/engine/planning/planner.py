@@ -21,9 +21,10 @@ from sfsync import __version__
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
+from sfsync.config.email_mappings import EMAIL_OBJECT
 from sfsync.config.models import Config, WriteGuard
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
-from sfsync.engine.planning.emails import plan_emails
+from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS, plan_emails
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
@@ -189,6 +190,12 @@ def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEs
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
+        if sobject in EMAILS_WRITTEN_AS:  # per chunk: the look-up, the create; an EmailMessage's relation the same
+            per_chunk = 4 if sobject == EMAIL_OBJECT else 2
+            result.append(
+                ObjectEstimate(sobject, creates, 0, "rest", per_chunk * math.ceil(creates / COLLECTION_SIZE), "")
+            )
+            continue
         if api == "bulk":  # per operation: a check query job, then the ingest job
             calls = ((creates > 0) + (updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
             guard = "none"
