@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_org import initech_leads, org_workdir
+from cli_org import PASSWORD_LOGIN, initech_leads, org_workdir
 
 from sfsync.cli import run
 from sfsync.localorg.testing import LocalOrgHandle
@@ -237,3 +237,51 @@ def test_a_lost_answer_on_a_task_create_makes_no_second_task(
     assert sf.query("SELECT COUNT() FROM Task WHERE TaskSubtype = 'Email'")["totalSize"] == 3
     capsys.readouterr()
     assert run(["plan", "--detailed-exitcode"]) == 0
+
+
+CONTACTS = (
+    PASSWORD_LOGIN
+    + """\
+sync:
+  write: true
+  person_object: contacts_and_accounts
+  email: {write: true}
+mappings:
+  Account:
+    Name: company.name
+    Website: {from: company.domain, direction: read_write}
+  Contact:
+    Email: {from: person.email, direction: read_write}
+    LastName: person.last_name
+    Title: person.title
+plays:
+  - name: everyone
+    audience: {object: person}
+    sync_to_salesforce: {}
+"""
+)
+
+
+@pytest.mark.org
+def test_an_email_of_a_person_matched_to_a_contact_is_written_in_the_same_apply(
+    org_workdir: Path, local_org: LocalOrgHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sf = local_org.simple_salesforce()
+    contact = sf.Contact.create({"LastName": "Bolton", "Email": "michael@initech.example"})["id"]
+    (org_workdir / "sfsync.yaml").write_text(CONTACTS, encoding="utf-8")
+    (org_workdir / "people.csv").write_text("email,last_name,title\nmichael@initech.example,Bolton,Engineer\n")
+    (org_workdir / "emails.csv").write_text(
+        "message_id,direction,from,to,subject,sent_at,person\n"
+        "<printer.1@initech.example>,inbound,michael@initech.example,bill@initech.example,PC Load Letter,"
+        "2026-03-03T09:00:00Z,michael@initech.example\n"
+    )
+    assert run(["workspace", "load", "people.csv", "--object", "person"]) == 0
+    assert run(["workspace", "load", "emails.csv", "--object", "email"]) == 0
+    capsys.readouterr()
+    assert run(["plan", "-o", "plan.json"]) == 0
+    out = capsys.readouterr().out
+    assert f"related to Contact {contact} as FromAddress" in out
+    assert run(["apply", "plan.json", "--auto-approve"]) == 0
+    [relation] = sf.query_all("SELECT RelationId, RelationType FROM EmailMessageRelation")["records"]
+    assert (relation["RelationId"], relation["RelationType"]) == (contact, "FromAddress")
+    assert sf.query("SELECT COUNT() FROM Contact WHERE Email = 'michael@initech.example'")["totalSize"] == 1
