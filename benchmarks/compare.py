@@ -7,7 +7,8 @@ run with this environment's Python and dependencies. For each, from the same org
 between runs) and a fresh store loaded with the same workspace files: `plan -o plan.json`, then
 `apply plan.json`. Then the blind upsert (`baselines.py blind-bulk`). With `--profile`, each apply is
 run once more under cProfile from the same store and org state, and its profile written to DIR.
-Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, and apply / blind.
+Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
+and by endpoint), and apply / blind.
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def run_version(
         profile.mkdir(parents=True, exist_ok=True)
         profiled = [sys.executable, "-m", "cProfile", "-o", str(profile / f"apply-{label}.prof"), "-m", "sfsync"]
         run_measured(org, "apply profiled", [*profiled, "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
-    return {**figures("plan", plan), **figures("apply", apply), "apply_calls": apply.total_calls}
+    calls = {"apply_calls": apply.total_calls, "apply_calls_by_kind": dict(sorted(apply.calls.items()))}
+    return {**figures("plan", plan), **figures("apply", apply), **calls}
 
 
 def figures(name: str, run: Measurement) -> dict[str, float]:

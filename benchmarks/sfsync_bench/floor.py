@@ -3,8 +3,8 @@
 REST floor = describes + per object read ⌈rows / 2,000⌉ query pages (at least one: an empty answer is
 still a call) + per object written ⌈records / 200⌉ sObject Collections calls.
 Bulk floor = describes + per object read one Bulk 2.0 query job (create, one status poll,
-⌈rows / 50,000⌉ result pages) + per object and write operation one ingest job (create, upload,
-close, one status poll, results).
+⌈rows / 250,000⌉ result pages: the page size sfsync's adapter asks for with `maxRecords`) + per
+object and write operation one ingest job (create, upload, close, one status poll, results).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sfsync.salesforce.reads import BULK_PAGE_RECORDS
+
 QUERY_PAGE_ROWS = 2_000
 COLLECTION_RECORDS = 200
-BULK_RESULT_ROWS = 50_000
+BULK_RESULT_ROWS = BULK_PAGE_RECORDS  # a result page as large as the engine asks for
 BULK_QUERY_JOB_CALLS = 2  # create, one status poll; result pages on top
 BULK_INGEST_JOB_CALLS = 5  # create, upload, close, one status poll, results
 

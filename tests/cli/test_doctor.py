@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -142,6 +144,96 @@ def test_a_user_without_api_access(
     out = capsys.readouterr().out
     assert "✗ could not connect (API_CURRENTLY_DISABLED)" in out
     assert "✗ API Enabled" in out and "System Permissions → API Enabled" in out
+
+
+BLOCKING_LEAD = {"object": "Lead", "name": "Lead_Email_Block", "field": "Email", "action": "block"}
+INACTIVE_ACCOUNT = {
+    "object": "Account",
+    "name": "Account_Website",
+    "field": "Website",
+    "action": "block",
+    "active": False,
+}
+
+
+@pytest.fixture
+def rules_restored(local_org: LocalOrgHandle) -> Iterator[LocalOrgHandle]:  # noqa: F811
+    """The shared org, its seeded duplicate rules and fault plan back afterwards."""
+    yield local_org
+    local_org.reset()
+
+
+def _guards(out: str) -> dict[str, dict[str, Any]]:
+    return {g["object"]: g for g in json.loads(out)["duplicate_rules"]}
+
+
+def test_a_lead_rule_that_only_alerts_is_a_warning_not_an_error(
+    rules_restored: LocalOrgHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert doctor(rules_restored, tmp_path, monkeypatch, "integration") == 0  # warnings never fail doctor
+    out = capsys.readouterr().out
+    warning = out.split("Duplicate rules")[1]
+    assert (
+        '! Lead: active: "Standard Lead Duplicate Rule", but none blocks on create (Action On Create: Allow)' in warning
+    )
+    assert "→ in Setup → Duplicate Management → Duplicate Rules, set Action On Create to Block" in warning
+    assert "1 object sfsync creates is not confirmed guarded by a blocking duplicate rule" in out
+    rules_restored.control("duplicate-rules", "PUT", [BLOCKING_LEAD])
+    assert doctor(rules_restored, tmp_path, monkeypatch, "integration", "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["duplicate_rules"] == [
+        {"object": "Lead", "ok": True, "active_rules": ["Lead Email Block"],
+         "detail": "blocks a duplicate on create: Lead_Email_Block", "fix": None},
+    ]  # fmt: skip
+    assert report["warnings"] == 0 and report["ready"] is True
+
+
+def test_no_active_rule_is_named_with_where_to_add_one(
+    rules_restored: LocalOrgHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules_restored.control("duplicate-rules", "PUT", [])
+    assert doctor(rules_restored, tmp_path, monkeypatch, "integration") == 0
+    out = capsys.readouterr().out
+    assert "! Lead: no active duplicate rule: a person creating the same record at the moment sfsync does" in out
+    assert "activate a rule on Lead matching on Email, Action On Create: Block" in out
+    assert "✗" not in out and "Ready: every required permission is granted." in out
+
+
+def test_contacts_mode_checks_contact_and_account_rules(
+    rules_restored: LocalOrgHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeded = [r for r in rules_restored.control("duplicate-rules") if r["object"] == "Contact"]
+    rules_restored.control("duplicate-rules", "PUT", [*seeded, INACTIVE_ACCOUNT])
+    config = tmp_path / "sfsync.yaml"
+    contacts = CONFIG.replace("person_object: leads", "person_object: contacts_and_accounts").replace(
+        "  Lead:", "  Contact:"
+    )
+    config.write_text(
+        contacts.replace("INTEGRATION", "dedicated").replace("    Website: company.domain\n", ""), "utf-8"
+    )
+    rules_restored.use_password_login(monkeypatch, *USERS["integration"])
+    run(["doctor", "-c", str(config), "--format", "json"])  # (Contact has no Company field: a missing one)
+    guards = _guards(capsys.readouterr().out)
+    assert list(guards) == ["Contact", "Account"]
+    assert guards["Contact"]["ok"] is True and guards["Contact"]["active_rules"] == ["Standard Contact Duplicate Rule"]
+    assert guards["Account"]["ok"] is False and guards["Account"]["active_rules"] == []  # the inactive rule counts not
+    assert "matching on Website or Name" in guards["Account"]["fix"]
+
+
+def test_what_cannot_be_read_is_said_as_not_confirmed(
+    rules_restored: LocalOrgHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert doctor(rules_restored, tmp_path, monkeypatch, "restricted", "--format", "json") == 1  # for its permissions
+    lead = _guards(capsys.readouterr().out)["Lead"]
+    assert lead["ok"] is None and "could not read the org's duplicate rules (INVALID_TYPE)" in lead["detail"]
+    assert "needs View Setup and Configuration" in lead["detail"]
+    rules_restored.control("faults", "PUT", [{"match": {"endpoint": "rest\\.ui_api\\..*"}, "action": "http_500"}])
+    assert doctor(rules_restored, tmp_path, monkeypatch, "integration") == 0
+    out = capsys.readouterr().out
+    assert '? Lead: active: "Standard Lead Duplicate Rule"; whether one blocks on create could not be read' in out
+    assert (
+        "check in Setup → Duplicate Management → Duplicate Rules that a rule on Lead has Action On Create: Block" in out
+    )
 
 
 def test_email_writes_name_their_object_and_every_permission_they_need(

@@ -1,8 +1,9 @@
 """The chaos run: `python -m tests.reliability.chaos --runs 200` (what `make chaos` does).
 
 Starts one local org, plays `--runs` seeded scenarios (see `scenario.py`) one after the other and
-prints the figures: runs, faults injected, kills, human edits, duplicates, overwritten human values,
-edits raced in flight per path, unwritten records and the re-runs needed to converge. Exits 1 when any
+prints the figures: runs, faults injected, kills, human edits, duplicates, the `racing-creates` runs by
+duplicate rule (`racing.py`), overwritten human values, edits raced in flight per path, unwritten
+records and the re-runs needed to converge. Exits 1 when any
 run broke a promise (a race on REST with `--write-guard conditional` included), crashed or did not
 converge. The same `--first-seed` and `--runs` replay the same scenarios.
 """
@@ -50,13 +51,15 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         "--update-latency-ms", type=int, default=0, help="delay every update request by this much (the race's window)"
     )
     parser.add_argument("--paths", default="rest,bulk", help="the write paths played: rest, bulk or both")
+    parser.add_argument("--twists", default="", help="play only the variants with these twists (comma-separated)")
     parser.add_argument("--stride", type=int, default=1, help=argparse.SUPPRESS)  # a worker's step between seeds
     return parser.parse_args(argv)
 
 
 def campaign_of(options: argparse.Namespace) -> Campaign:
     paths = tuple(p.strip() for p in str(options.paths).split(",") if p.strip())
-    return Campaign(options.write_guard, options.update_latency_ms, paths)
+    twists = tuple(t.strip() for t in str(options.twists).split(",") if t.strip())
+    return Campaign(options.write_guard, options.update_latency_ms, paths, twists)
 
 
 def one_in(n: int, key: str) -> bool:
@@ -142,11 +145,39 @@ def campaign(options: argparse.Namespace, base: Path) -> list[RunResult]:
 
 def line(result: RunResult) -> str:
     status = "ok" if result.ok else "FAILED"
-    return (
-        f"seed {result.seed:>4} {result.variant:<27} {result.store:<10} people {result.people:>5} "
-        f"faults {result.faults_fired:>3} kills {result.kills} edits {result.human_edits:>3} "
-        f"raced {len(result.findings.raced)} re-runs {result.reruns} {result.seconds:>6.1f}s {status}"
+    racing = (
+        f" racing creates {result.racing_creates} (rule {result.duplicate_rule}) "
+        f"race duplicates {len(result.findings.race_duplicates)}"
+        if result.duplicate_rule
+        else ""
     )
+    return (
+        f"seed {result.seed:>4} {result.variant:<33} {result.store:<10} people {result.people:>5} "
+        f"faults {result.faults_fired:>3} kills {result.kills} edits {result.human_edits:>3} "
+        f"raced {len(result.findings.raced)} re-runs {result.reruns} {result.seconds:>6.1f}s {status}{racing}"
+    )
+
+
+def racing_figures(results: Sequence[RunResult]) -> dict[str, dict[str, object]]:
+    """The `racing-creates` runs by duplicate rule: a blocking rule on Email must leave no duplicate at all;
+    without one, the duplicates the race created are the residual, per path, with the person-to-sfsync gaps
+    (whole seconds, from `CreatedDate`)."""
+    found: dict[str, dict[str, object]] = {}
+    for rule, name in (("block", "blocking_rule_on_email"), ("none", "no_duplicate_rule")):
+        runs = [r for r in results if r.duplicate_rule == rule]
+        if not runs:
+            continue
+        gaps = [gap for r in runs for gap in r.findings.race_gaps]
+        found[name] = {
+            "runs": len(runs),
+            "person_creates_during_apply": sum(r.racing_creates for r in runs),
+            "duplicates": sum(len(r.findings.duplicates) for r in runs),
+            "duplicates_created_by_race": {
+                path: sum(len(r.findings.race_duplicates) for r in runs if r.path == path) for path in _paths(runs)
+            },
+            "race_gap_seconds": [min(gaps), max(gaps)] if gaps else [],
+        }
+    return found
 
 
 def figures(results: Sequence[RunResult]) -> dict[str, object]:
@@ -164,6 +195,7 @@ def figures(results: Sequence[RunResult]) -> dict[str, object]:
         "human_values_guarded": sum(r.human_values for r in results),
         "human_edits_between_and_during_apply": sum(r.human_edits for r in results),
         "duplicates": sum(len(r.findings.duplicates) for r in results),
+        "racing_creates": racing_figures(results),
         "overwritten_human_values": sum(len(r.findings.overwrites) for r in results),
         "raced_in_flight": {
             path: sum(len(r.findings.raced) for r in results if r.path == path) for path in _paths(results)

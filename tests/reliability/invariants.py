@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,12 @@ class Findings:
     # field: the documented limit of `write_guard: recheck` and of Bulk (no conditional update there); on REST
     # under the conditional guard, a broken promise (`RunResult.ok`).
     raced: list[str] = field(default_factory=list)
+    # Without a blocking duplicate rule (`racing-creates-no-rule`): a person's create and sfsync's of the same
+    # person, one committed between the other's check and its insert; and the seconds from the person's
+    # create to sfsync's by their `CreatedDate` (whole seconds; negative: sfsync's came first). Reported, not a
+    # broken promise: no client can make check-then-insert atomic without a rule on the server.
+    race_duplicates: list[str] = field(default_factory=list)
+    race_gaps: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -59,11 +66,14 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
         for row in rows:
             by_email.setdefault(str(row["Email"] or "").lower(), []).append((obj, row))
     _check_renamed(store_url, world, findings)
+    created = _created_at(org, world) if world.raced else {}
     for person in world.people:
         found = by_email.get(world.renamed.get(person.email, person.email), [])
         if person.email in world.blocked:
             if found or person.email in linked_people:
                 findings.duplicates.append(f"{person.email}, blocked by a duplicate rule, was written or linked")
+            continue
+        if len(found) > 1 and _created_by_race(world, person.email, found, created, findings):
             continue
         if len(found) > 1:
             findings.duplicates.append(f"{len(found)} records for {person.email}: {[r['Id'] for _, r in found]}")
@@ -85,6 +95,33 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
             if domains[company.domain] > 1:
                 findings.duplicates.append(f"{domains[company.domain]} accounts for {company.domain}")
     return findings
+
+
+def _created_at(org: OrgProcess, world: World) -> dict[str, float]:
+    """When each live record of the person objects was created (its `CreatedDate`: whole seconds)."""
+    found: dict[str, float] = {}
+    for obj in world.variant.person_objects:
+        for row in org.live_records(obj, ["CreatedDate"]):
+            found[str(row["Id"])] = dt.datetime.strptime(str(row["CreatedDate"]), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+    return found
+
+
+def _created_by_race(
+    world: World, email: str, found: list[tuple[str, dict[str, Any]]], created: dict[str, float], findings: Findings
+) -> bool:
+    """Two records for `email`, one the racing person's and one sfsync's, in an org with no rule to refuse either."""
+    raced = world.raced.get(email)
+    if world.variant.twist != "racing-creates-no-rule" or raced is None or len(found) != 2:
+        return False
+    ids = {(obj, str(row["Id"])) for obj, row in found}
+    others = [pair for pair in ids if pair != raced and pair not in world.human_made]
+    if raced not in ids or len(others) != 1:
+        return False
+    (obj, sfsync_id), person_id = others[0], raced[1]
+    gap = created.get(sfsync_id, 0.0) - created.get(person_id, 0.0)
+    findings.race_duplicates.append(f"{email}: the person's {obj} {person_id} and sfsync's {sfsync_id}, {gap:+.2f}s")
+    findings.race_gaps.append(round(gap, 3))
+    return True
 
 
 def _check_emails(

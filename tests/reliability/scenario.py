@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import fault_plans, forked_cli, human, invariants
 from .org_process import OrgProcess
+from .racing import RACING_TWISTS, Racer, planned_creates, set_duplicate_rules
 from .world import EMAILS_FILE, Variant, World, build_world, environment
 
 MAX_RERUNS = 3
@@ -42,6 +43,12 @@ VARIANTS = (
     Variant("contacts", "rest", external_id=True, twist="store-rebuilt"),
     # A fuzzy duplicate rule (name + company) blocks some creates with another person's Lead.
     Variant("leads", "rest", twist="fuzzy-duplicate-rule"),
+    # A person creates some of the people sfsync is creating (same emails) while apply runs, with a blocking
+    # duplicate rule on Email, then with none (`racing.py`): the race's residual is counted apart.
+    Variant("leads", "rest", twist="racing-creates"),
+    Variant("leads", "bulk", twist="racing-creates"),
+    Variant("leads", "rest", twist="racing-creates-no-rule"),
+    Variant("leads", "bulk", twist="racing-creates-no-rule"),
 )
 
 
@@ -51,14 +58,16 @@ CLEAN_FIRST_APPLY = frozenset({"account-set"})
 
 @dataclass(frozen=True)
 class Campaign:
-    """What every run of a campaign shares: the write guard, latency on the update path, the paths played."""
+    """What every run of a campaign shares: the write guard, latency on the update path, the paths played
+    and, when given, the only twists played."""
 
     write_guard: str = "conditional"
     update_latency_ms: int = 0
     paths: tuple[str, ...] = ("rest", "bulk")
+    twists: tuple[str, ...] = ()
 
     def variant(self, seed: int) -> Variant:
-        played = [v for v in VARIANTS if v.api in self.paths]
+        played = [v for v in VARIANTS if v.api in self.paths and (not self.twists or v.twist in self.twists)]
         return replace(played[seed % len(played)], write_guard=self.write_guard)
 
 
@@ -85,6 +94,9 @@ class RunResult:
     seconds: float = 0.0
     path: str = ""
     write_guard: str = ""
+    # `racing-creates` twists: "block" (a blocking rule on Email) or "none"; the person's creates during apply.
+    duplicate_rule: str = ""
+    racing_creates: int = 0
 
     @property
     def guarded(self) -> bool:
@@ -142,6 +154,9 @@ def run_scenario(
     human.make_records_first(org, world, rng)
     if variant.twist == "fuzzy-duplicate-rule":
         human.make_namesakes(org, world, rng, 3)
+    if variant.twist in RACING_TWISTS:
+        set_duplicate_rules(org, variant.twist)
+        result.duplicate_rule = "block" if variant.twist == "racing-creates" else "none"
     commands = Commands(work, environment(org.connection, url, {"PATH": os.environ.get("PATH", "")}), result)
     companies, persons = world.write_files(work)
     commands.expect(0, "workspace", "load", str(companies), "--object", "company")
@@ -161,8 +176,10 @@ def run_scenario(
         org.set_faults(rules)
     # With latency on the update path the person races the plan's updates themselves (the write guard's test).
     targets = human.update_targets(work / "plan.json") if campaign.update_latency_ms else []
-    kill = not (clean or racing)
-    _chaos_apply(org, world, rng, commands, ("apply", "plan.json"), plan_seconds, kill=kill, targets=targets)
+    kill = not (clean or racing or variant.twist in RACING_TWISTS)  # a person races this apply's creates: not cut short
+    creates = planned_creates(work / "plan.json") if variant.twist in RACING_TWISTS else []
+    first = ("apply", "plan.json")
+    _chaos_apply(org, world, rng, commands, first, plan_seconds, kill=kill, targets=targets, creates=creates)
     if racing and not clean:
         org.set_faults(rules)
     if variant.twist == "email-changed":
@@ -219,13 +236,18 @@ def _chaos_apply(
     *,
     kill: bool = True,
     targets: list[tuple[str, str, str]] | None = None,
+    creates: list[tuple[str, str]] | None = None,
 ) -> None:
-    """`sfsync ARGS` under the fault plan, maybe killed (`scale`: how long a plan took), while the person edits."""
+    """`sfsync ARGS` under the fault plan, maybe killed (`scale`: how long a plan took), while the person edits
+    (and, given `creates`, creates some of those people: `racing.Racer`)."""
     kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.6 else None
     kill_after = kill_after if kill else None
     child = forked_cli.start(args, commands.work, commands.env, commands.work / "logs")
     editor = human.Editor(org, world, rng.randrange(1 << 30), targets)
     editor.start()
+    racer = Racer(org, world, rng.randrange(1 << 30), creates, scale) if creates else None
+    if racer is not None:
+        racer.start()
     try:
         if kill_after is not None:
             deadline = time.monotonic() + kill_after
@@ -237,6 +259,7 @@ def _chaos_apply(
         commands.note(child.wait())
     finally:
         commands.result.human_edits += editor.finish()
+        commands.result.racing_creates += racer.finish() if racer is not None else 0
 
 
 def _break_dead_locks(commands: Commands) -> int:

@@ -45,7 +45,7 @@ def test_the_bounded_slice_keeps_both_promises(tmp_path: Path) -> None:
     for run in runs:
         findings = run["findings"]
         assert isinstance(findings, dict)
-        assert {k: v for k, v in findings.items() if k != "raced"} == {
+        assert {k: v for k, v in findings.items() if k not in ("raced", "race_duplicates", "race_gaps")} == {
             "duplicates": [],
             "overwrites": [],
             "unwritten": [],
@@ -53,6 +53,11 @@ def test_the_bounded_slice_keeps_both_promises(tmp_path: Path) -> None:
         assert run["converged"] and run["crashes"] == [] and int(str(run["reruns"])) <= 3, run
     assert sum(int(str(run["faults_fired"])) for run in runs) > 0
     assert "duplicates: 0" in output and "overwritten_human_values: 0" in output
+    racing = [run for run in runs if run["duplicate_rule"]]
+    assert {(str(run["path"]), str(run["duplicate_rule"])) for run in racing} == {
+        (path, rule) for path in ("rest", "bulk") for rule in ("block", "none")
+    }
+    assert all(not run["findings"]["race_duplicates"] for run in racing if run["duplicate_rule"] == "block")  # type: ignore[index]
 
 
 @pytest.mark.slow
@@ -82,6 +87,29 @@ def test_the_checker_sees_duplicates_overwrites_and_unwritten_records(tmp_path: 
     assert findings.duplicates == [f"2 records for {person.email}: " + findings.duplicates[0].split(": ", 1)[1]]
     assert findings.overwrites == [f"Lead {first}: Title 'Set by hand' became 'Changed by sync'"]
     assert any(f"no record for in-scope {p.email}" in findings.unwritten for p in world.in_scope[1:])
+
+
+def test_a_duplicate_of_a_racing_persons_create_is_counted_apart_only_without_a_blocking_rule(tmp_path: Path) -> None:
+    org = OrgProcess(tmp_path / "org")
+    found = {}
+    try:
+        for twist in ("racing-creates-no-rule", "racing-creates"):
+            org.reset()
+            org.control("trace", "PUT")
+            world = build_world(random.Random(7), Variant("leads", "bulk", twist=twist), 12)
+            person = world.in_scope[0]
+            values = {"Email": person.email, "LastName": "Racer 0", "Company": "Racer Co"}
+            mine = org.create_as_human("Lead", values)
+            world.human_made.add(("Lead", mine))
+            world.raced[person.email] = ("Lead", mine)
+            org.control("records/Lead", "POST", {"values": {"Email": person.email, "LastName": "Sync", "Company": "X"}})
+            found[twist] = check(org, f"sqlite:///{tmp_path / twist}.db", world)
+    finally:
+        org.stop()
+    unruled, ruled = found["racing-creates-no-rule"], found["racing-creates"]
+    assert unruled.duplicates == [] and len(unruled.race_duplicates) == 1 and person.email in unruled.race_duplicates[0]
+    assert len(unruled.race_gaps) == 1 and unruled.race_gaps[0] >= 0  # the person's Lead was there first
+    assert ruled.race_duplicates == [] and ruled.duplicates[0].startswith(f"2 records for {person.email}")
 
 
 def _entry(at: float, kind: str, user: str, fields: tuple[str, ...] = (), record_id: str = "00Q1") -> dict[str, object]:

@@ -102,6 +102,8 @@ joan@bletchley.example,Joan,Clarke,Cryptanalyst,+1 555 0102,bletchley.example
 """
 COMPANIES = '{"domain": "bletchley.example", "name": "Bletchley Park", "intent_level": "High"}\n'
 
+RACING_JOB_SIZE = 5  # creates per Bulk job in the `racing-creates` runs
+
 TITLES = ("VP Sales", "CFO", "Engineer", "Analyst", "Head of Ops", "Director", "", "")
 
 
@@ -152,6 +154,8 @@ class Variant:
             external_id = "  external_id_field: Sfsync_Id__c\n" if self.external_id else ""
             body = CONTACTS.format(api=self.api, external_id=external_id)
         body = body.replace("sync:\n", f"sync:\n  write_guard: {self.write_guard}\n", 1)
+        if self.twist.startswith("racing-creates"):  # several create jobs even in a small world, as at 10,000
+            body = body.replace("sync:\n", f"sync:\n  bulk_create_job_size: {RACING_JOB_SIZE}\n", 1)
         return CONNECTION + (body if write else body.replace("  write: true\n", "  write: false\n", 1))
 
     @property
@@ -172,6 +176,8 @@ class World:
     renamed: dict[str, str] = field(default_factory=dict)
     # People whose create a duplicate rule blocks with another person's record: never written, never linked.
     blocked: set[str] = field(default_factory=set)
+    # People a person created while apply ran, racing sfsync's create (`racing`): email -> (object, id).
+    raced: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def remember(self, sobject: str, record_id: str, values: dict[str, Any]) -> None:
         """A value set by hand: sfsync must never change it."""

@@ -39,9 +39,15 @@ def test_rest_floor_counts_describes_query_pages_and_collections() -> None:
 
 
 def test_bulk_floor_counts_one_query_job_per_object_and_one_ingest_job_per_operation() -> None:
-    work = floor.Workload(2, {"Lead": 120_000, "Contact": 0}, {"Lead": 5}, {"Lead": 2, "Contact": 1})
-    # 2 describes + Lead (2 + 3 result pages) + Contact (2 + 1) + Lead 2 jobs x 5; Contact writes nothing
+    work = floor.Workload(2, {"Lead": 600_000, "Contact": 0}, {"Lead": 5}, {"Lead": 2, "Contact": 1})
+    # 2 describes + Lead (2 + 3 result pages of 250,000) + Contact (2 + 1) + Lead 2 jobs x 5; Contact writes nothing
     assert floor.bulk_floor(work) == 2 + 5 + 3 + 10
+
+
+def test_bulk_floor_counts_result_pages_of_the_size_the_engine_asks_for() -> None:
+    work = floor.Workload(0, {"Lead": 250_000, "Account": 250_001}, {}, {})
+    assert floor.BULK_RESULT_ROWS == 250_000
+    assert floor.bulk_floor(work) == (2 + 1) + (2 + 2)
 
 
 def test_ratio_is_none_without_a_denominator() -> None:

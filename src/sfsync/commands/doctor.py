@@ -1,4 +1,5 @@
-"""`sfsync doctor`: the connection and every permission sfsync needs, each ✓ or ✗ with where to grant it."""
+"""`sfsync doctor`: the connection and every permission sfsync needs, each ✓ or ✗ with where to grant it;
+then whether the org's duplicate rules guard what sfsync creates, a warning (`!`) where they do not."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import click
 from sfsync.commands.options import config_option, format_option
 from sfsync.config import load_config
 from sfsync.errors import ExitCode, RemoteError
+from sfsync.salesforce.duplicate_guards import DuplicateGuard
 from sfsync.salesforce.permissions import Check
 from sfsync.salesforce.readiness import Readiness, assess, unreachable
 
 SECTIONS = (("system", "System permissions"), ("object", "Object permissions"), ("field", "Field-level security"))
 MARKS = {True: "✓", False: "✗", None: "?"}
+WARNING_MARKS = {True: "✓", False: "!", None: "?"}
 
 
 @click.command("doctor")
@@ -28,7 +31,8 @@ def command(output: str, config_path: Path) -> int:
     Lists system permissions, object access (Read on Account, Contact, Lead and Opportunity; Create
     and Edit on the objects the mode writes) and field-level access for every mapped field and every
     field an exclusion or play filters on; for each one missing, says where to grant it. Exits 1 when
-    anything required is missing.
+    anything required is missing. Then warns, for each object the mode creates, when no active duplicate
+    rule blocks a duplicate on create (Setup → Duplicate Management → Duplicate Rules).
     """
     loaded = load_config(config_path)
     integration_user = str(loaded.config.connection.integration_user)
@@ -58,6 +62,9 @@ def render(readiness: Readiness) -> str:
         if checks:
             lines.append(title)
             lines.extend(line for check in checks for line in _check(check))
+    if readiness.guards:
+        lines.append("Duplicate rules (warnings: what only the org can refuse)")
+        lines.extend(line for guard in readiness.guards for line in _guard(guard))
     missing = len(readiness.missing)
     if readiness.ready:
         unknown = sum(1 for c in readiness.checks if c.ok is None)
@@ -70,6 +77,12 @@ def render(readiness: Readiness) -> str:
         lines.append("Not connected: fix the connection, then run `sfsync doctor` again.")
     else:
         lines.append(f"{missing} required permission{'s are' if missing != 1 else ' is'} missing.")
+    if readiness.warnings:
+        count = len(readiness.warnings)
+        lines.append(
+            f"{count} object{'s' if count != 1 else ''} sfsync creates {'are' if count != 1 else 'is'} not "
+            "confirmed guarded by a blocking duplicate rule (see docs/reliability.md)."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -83,6 +96,13 @@ def _connection(readiness: Readiness) -> list[str]:
         f"  ✓ connected to {who.instance_url} as {who.username}",
         f"  ✓ org {who.org_id}, user {who.user_id}{profile}, API v{who.api_version}",
     ]
+
+
+def _guard(guard: DuplicateGuard) -> list[str]:
+    lines = [f"  {WARNING_MARKS[guard.ok]} {guard.sobject}: {guard.detail}"]
+    if guard.fix:
+        lines.append(f"      → {guard.fix}")
+    return lines
 
 
 def _check(check: Check) -> list[str]:

@@ -159,8 +159,12 @@ class Sync(Model):
     external_id_field: str | None = None
     """An external-id field on every written object; makes creates idempotent server-side (upsert)."""
     api: ApiChoice = ApiChoice.AUTO
-    """`auto` uses Bulk API 2.0 above `bulk_threshold` records per object, REST below."""
+    """`auto` uses Bulk API 2.0 above `bulk_threshold` records per object, REST below; even above it, updates
+    of records a person edited in the 7 days before the read stay on REST, where `write_guard` guards them."""
     bulk_threshold: int = Field(default=2000, ge=1)
+    bulk_create_job_size: int = Field(default=2000, ge=1)
+    """Creates per Bulk API 2.0 insert (or upsert) job; each job's keys are checked right before it is sent,
+    so a record a person makes meanwhile is linked, not duplicated, unless it lands inside that one job."""
     write_guard: WriteGuard = WriteGuard.CONDITIONAL
     """`conditional` sends each REST update with `If-Unmodified-Since` from its check's read (Salesforce refuses
     it when the record moved since: a conflict); `recheck` sends updates through sObject Collections, 8 times

@@ -7,6 +7,7 @@ them to say "not retried", applying to decide which rows stay entrants.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 TERMINAL_CODES = frozenset(
     {
@@ -17,14 +18,26 @@ TERMINAL_CODES = frozenset(
 )  # fmt: skip
 
 
+class RowOutcome(StrEnum):
+    """What became of one change: `linked` is a create found already made (by an earlier apply or a person)
+    and linked instead; the store records it as skipped."""
+
+    WRITTEN = "written"
+    LINKED = "linked"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+    SKIPPED = "skipped"
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class RowReport:
-    """What apply did with one change: `outcome` written|linked|rejected|conflict|skipped|unknown."""
+    """What apply did with one change, and its `outcome`."""
 
     key: str
     sobject: str
     action: str
-    outcome: str
+    outcome: RowOutcome
     sf_id: str | None = None
     workspace_kind: str = ""
     workspace_id: str = ""
@@ -38,7 +51,9 @@ class RowReport:
     @property
     def retry(self) -> bool:
         """A rejected or unknown row leaves its record a play entrant, so the next plan tries it again."""
-        return self.outcome == "unknown" or (self.outcome == "rejected" and self.error_code not in TERMINAL_CODES)
+        return self.outcome == RowOutcome.UNKNOWN or (
+            self.outcome == RowOutcome.REJECTED and self.error_code not in TERMINAL_CODES
+        )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from sfsync.catalogue import Kind
 from sfsync.engine.plans.plan import Action, RecordChange, Skip, SkipCode
@@ -84,19 +84,17 @@ def _mirror_stamp(store: Store, sobject: str, sf_id: str) -> dt.datetime | None:
 
 
 def hold_back(
-    store: Store, changes: Iterable[RecordChange], duplicate_rules: str
-) -> tuple[list[RecordChange], list[Skip]]:
-    """The changes to send, and a `rejected` skip for each one a standing rejection still holds."""
+    store: Store, changes: Iterable[RecordChange], duplicate_rules: str, held: list[Skip]
+) -> Iterator[RecordChange]:
+    """The changes to send, one at a time; a `rejected` skip appended to `held` for each one a standing
+    rejection still holds."""
     standing = store.rejections.all()
-    kept: list[RecordChange] = []
-    held: list[Skip] = []
     for change in changes:
         found = standing.get((change.workspace.kind, change.workspace.id, change.sobject))
         if found is None or not _still_holds(store, found, change, duplicate_rules):
-            kept.append(change)
+            yield change
             continue
         held.append(Skip(change.workspace, change.sobject, SkipCode.REJECTED, _reason(found), change.sf_id))
-    return kept, held
 
 
 def _still_holds(store: Store, found: StandingRejection, change: RecordChange, duplicate_rules: str) -> bool:

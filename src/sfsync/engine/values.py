@@ -245,7 +245,7 @@ def _mapped(wanted: Wanted) -> bool:
 
 
 def _change(wanted: Wanted, before: Any, after: Any, why: str) -> FieldChange:
-    return FieldChange(wanted.field, before, after, wanted.source, str(wanted.policy), why, None, wanted.sensitive)
+    return FieldChange(wanted.field, before, after, wanted.source, wanted.policy, why, None, wanted.sensitive)
 
 
 def _skip(wanted: Wanted, before: Any, after: Any, code: SkipCode, why: str) -> FieldSkip:

@@ -37,6 +37,7 @@ log = logging.getLogger("sfsync.localorg")
 EXTENSIONS = (
     "sfsync.localorg.rest",
     "sfsync.localorg.record_count",
+    "sfsync.localorg.duplicate_setup",
     "sfsync.localorg.collections",
     "sfsync.localorg.composite",
     "sfsync.localorg.tree",

@@ -27,6 +27,9 @@ from sfsync.localorg.network import trusted
 from sfsync.localorg.org import Org
 from sfsync.localorg.permissions import User
 
+# Salesforce takes a JWT bearer assertion whose `exp` lies within 3 minutes of its clock, past as well
+# as ahead: CumulusCI, for one, signs `exp` as the current second and logs in to real orgs so.
+JWT_CLOCK_SKEW_SECONDS = 180
 INVALID_LOGIN = "Invalid username, password, security token; or user locked out."
 
 
@@ -218,7 +221,13 @@ def _jwt_grant(org: Org, sessions: Sessions, request: Request) -> Response:
     if not isinstance(key, rsa.RSAPublicKey):
         return oauth_error("invalid_client", "invalid client credentials")
     try:
-        claims = jwt.decode(assertion, key, algorithms=["RS256"], options={"verify_aud": False, "require": ["exp"]})
+        claims = jwt.decode(
+            assertion,
+            key,
+            algorithms=["RS256"],
+            leeway=JWT_CLOCK_SKEW_SECONDS,
+            options={"verify_aud": False, "require": ["exp"]},
+        )
     except jwt.PyJWTError:
         return oauth_error("invalid_grant", "invalid assertion")
     user = org.user_named(str(claims.get("sub", "")))

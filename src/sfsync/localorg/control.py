@@ -31,6 +31,7 @@ from sfsync.errors import UsageError
 from sfsync.localorg import seeding
 from sfsync.localorg.api import json_response
 from sfsync.localorg.auth import bearer
+from sfsync.localorg.duplicate_setup import write_rule_rows
 from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.faults import parse_rules
 from sfsync.localorg.merge import MergeRequest, UnsupportedObject, merge
@@ -222,7 +223,10 @@ class Control:
         if request.method == "PUT":
             if not isinstance(body, list):
                 raise ValueError("duplicate-rules takes a list of rules")
-            self.org.duplicate_rules = checked_rules(self.org.catalog, parse_duplicate_rules(body))
+            rules = checked_rules(self.org.catalog, parse_duplicate_rules(body))
+            with self.org.dml.transaction():  # Setup's DuplicateRule rows change with the rules
+                self.org.duplicate_rules = rules
+                write_rule_rows(self.org)
         return json_response([_rule_body(rule) for rule in self.org.duplicate_rules])
 
     def _connected_apps(self, request: Request, body: dict[str, Any]) -> Response:
@@ -253,5 +257,5 @@ class Control:
 def _rule_body(rule: DuplicateRule) -> dict[str, Any]:
     return {
         "object": rule.object, "name": rule.name, "fields": list(rule.match_fields), "compare_with": rule.match_object,
-        "action": rule.action, "message": rule.message, "match_rule": rule.match_rule,
+        "action": rule.action, "message": rule.message, "match_rule": rule.match_rule, "active": rule.active,
     }  # fmt: skip

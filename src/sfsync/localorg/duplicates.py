@@ -4,7 +4,7 @@ A rule on one object compares the saved record's `match_fields` with the records
 (its own object, or another one: a Contact rule comparing with Leads), every field set on both and equal
 case-insensitively (the saved record's values trimmed). On edit a rule runs only when one of its fields
 changes, and then with the record's values after the edit, as Salesforce does. `block` refuses; `alert` refuses unless
-the request sends `allowSave=true`.
+the request sends `allowSave=true`. An inactive rule refuses nothing.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def check_duplicates(
 ) -> None:
     """Refuse the save when a rule of the object matches; `current` is the record before an edit."""
     for rule in rules:
-        if rule.object != spec.name or (rule.action == "alert" and allow_save):
+        if rule.object != spec.name or not rule.active or (rule.action == "alert" and allow_save):
             continue
         if current is not None and not any(_changed(name, changes, current) for name in rule.match_fields):
             continue

@@ -2,9 +2,9 @@
 
 Account, Contact, Lead and Opportunity are served from describes recorded from real orgs; EmailMessage,
 EmailMessageRelation and Task from describes built from the Object Reference's field lists (no recording
-of them is at hand), in the same shape. User,
-Organization and the permission objects are described here with the same 57 field keys and the same
-object-level keys, so that clients cannot tell them apart.
+of them is at hand), in the same shape. User, Organization, the permission objects and DuplicateRule are
+described here with the same 57 field keys and the same object-level keys, so that clients cannot tell
+them apart; their fields are those the Salesforce Object Reference lists (not recorded).
 """
 
 from __future__ import annotations
@@ -148,6 +148,16 @@ def _extra_fields(t: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             field_entry(t, "PermissionsRead", "boolean"),
             field_entry(t, "PermissionsEdit", "boolean"),
         ],
+        "DuplicateRule": [  # the Object Reference's fields (API 35.0 and later); read-only, as in Salesforce
+            field_entry(t, "DeveloperName", "string", length=80, label="Object Name"),
+            field_entry(t, "MasterLabel", "string", length=80, label="Rule Name", nameField=True),
+            field_entry(t, "Language", "picklist", length=40, label="Master Language", restrictedPicklist=True),
+            field_entry(t, "NamespacePrefix", "string", length=15, label="Namespace Prefix"),
+            field_entry(t, "SobjectType", "picklist", length=40, restrictedPicklist=True),
+            field_entry(t, "SobjectSubtype", "picklist", length=255, label="Object Subtype"),
+            field_entry(t, "IsActive", "boolean", label="Active"),
+            field_entry(t, "LastViewedDate", "datetime", label="Last Viewed Date"),
+        ],
     }
 
 
@@ -159,7 +169,10 @@ EXTRA_PREFIXES = {
     "PermissionSetAssignment": ("0Pa", "Permission Set Assignments"),
     "ObjectPermissions": ("110", "Object Permissions"),
     "FieldPermissions": ("01k", "Field Permissions"),
+    "DuplicateRule": ("0Bm", "Duplicate Rules"),
 }
+# Readable only with View Setup and Configuration (Salesforce's access rule since Summer '20).
+SETUP_OBJECTS = frozenset({"DuplicateRule"})
 
 
 def _extra_describe(lead: Mapping[str, Any], name: str, fields: list[dict[str, Any]]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ A user's access is the union of their profile and permission sets. Fields a prof
 mention are editable (permission sets only grant); `none` hides a field, `read` makes it read-only.
 Creating, editing or deleting a Task or an EmailMessage also takes Edit Tasks (PermissionsEditTask).
 Only `permissionable` fields are subject to field-level security, as in a real org. The system
-objects (User, Profile, the permission objects) are readable by every user and writable by none.
+objects (User, Profile, the permission objects) are readable by every user and writable by none;
+DuplicateRule only by users with View Setup and Configuration, as in Salesforce.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sfsync.localorg.catalog import Catalog
-from sfsync.localorg.objects import EXTRA_PREFIXES
+from sfsync.localorg.objects import EXTRA_PREFIXES, SETUP_OBJECTS
 from sfsync.localorg.seed import OBJECT_PERMISSIONS, Grant
 
 _LEVELS = {"none": 0, "read": 1, "edit": 2}
@@ -81,7 +82,9 @@ class UserAccess:
         key = (sobject, permission)
         allowed = self._allowed.get(key)
         if allowed is None:
-            if sobject in EXTRA_PREFIXES:
+            if sobject in SETUP_OBJECTS:
+                allowed = permission == "read" and any(g.view_setup for g in self.user.grants)
+            elif sobject in EXTRA_PREFIXES:
                 allowed = permission == "read"
             else:
                 allowed = any(permission in object_permissions(g, sobject) for g in self.user.grants)

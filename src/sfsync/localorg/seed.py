@@ -84,7 +84,7 @@ class DuplicateRule:
     A record matches when every one of the fields is set on both and equal, compared case-insensitively
     (the saved record's values trimmed; the local org's stand-in for Salesforce's fuzzy matching).
     `field` is the one-field form; `compare_with` defaults to the rule's own object (a Contact rule may
-    compare with Leads).
+    compare with Leads). An inactive rule (`active: false`) is listed in Setup and refuses nothing.
     """
 
     object: str
@@ -95,6 +95,7 @@ class DuplicateRule:
     match_rule: str = ""
     fields: tuple[str, ...] = ()
     compare_with: str = ""
+    active: bool = True
 
     @property
     def match_fields(self) -> tuple[str, ...]:
@@ -209,6 +210,8 @@ def parse_duplicate_rules(raw: Any) -> tuple[DuplicateRule, ...]:
         values = dict(item)
         if "fields" in values:
             values["fields"] = tuple(str(f) for f in values["fields"] or ())
+        if "active" in values:
+            values["active"] = bool(values["active"])
         rules.append(DuplicateRule(**values))
     return tuple(rules)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from sfsync.errors import UsageError
 from sfsync.localorg.catalog import ObjectSpec
+from sfsync.localorg.duplicate_setup import write_rule_rows
 from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.org import Org
 from sfsync.localorg.outcomes import DmlError, DmlOptions
@@ -61,6 +62,7 @@ def build(org: Org) -> None:
     create_schema(org)
     with org.dml.transaction():
         insert_people(org, org.seed)
+        write_rule_rows(org)
         _insert_records(org, org.seed.records)
         if org.seed.history_days:
             _spread_history(org, org.seed.history_days)

@@ -1,4 +1,4 @@
-"""The JSON Schema (2020-12) of the plan's JSON form and of a plan file's lines, from the plan's dataclasses.
+"""The JSON Schema (2020-12) of the plan's JSON form and of a plan file's lines, from the plan's codec.
 
 The root is the plan's JSON form (what `show --format json` prints); `$defs.PlanFileHeader` is a
 plan file's first line and `$defs.PlanFileLine` any later one (a record, or the seal).
@@ -6,26 +6,22 @@ plan file's first line and `$defs.PlanFileLine` any later one (a record, or the 
 `schema/plan.schema.json` is this output, committed; a test fails when it is stale. Regenerate it
 with `python -m sfsync.render.plan_schema > schema/plan.schema.json`. Objects do not forbid unknown
 properties: a minor (additive) change to the format must not break a reader validating with an older
-schema. Enumerations are listed, so a new skip code is visible in the schema's diff.
+schema. Enumerations are listed, so a new skip code is visible in the schema's diff. The parts' schemas
+are the plan codec's own (engine/plans/codec.py, pydantic), so the schema describes what is read.
 """
 
 from __future__ import annotations
 
-import collections.abc
-import dataclasses
-import enum
 import functools
 import json
-import types
-import typing
 from collections.abc import Callable
 from typing import Any
 
 import fastjsonschema
 from fastjsonschema import JsonSchemaValueException
 
-from sfsync.engine.plans import plan as plan_module
-from sfsync.engine.plans.plan import FORMAT_VERSION, KNOWN_AFTER_APPLY, KnownAfterApply, Plan
+from sfsync.engine.plans.codec import adapter
+from sfsync.engine.plans.plan import FORMAT_VERSION, Plan
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Keys `plan_to_json` adds to the dataclass fields: derived, for readers that do not recompute them.
@@ -64,7 +60,7 @@ SEAL = {
     ),
     "anyOf": [{"type": "string", "pattern": "^hmac-sha256:[0-9a-f]{64}$"}, {"type": "null"}],
 }
-_NOT_IN_JSON = frozenset({"tally"})
+_NOT_IN_JSON = frozenset({"tally"})  # the plan value's cache of `counts`, which the JSON form derives
 
 
 # Plan keys added to format 1 after plans were already saved without them: a reader takes their default.
@@ -74,15 +70,22 @@ PART_KEYS_ADDED_LATER = frozenset({("ObjectEstimate", "guard")})
 
 
 def plan_schema() -> dict[str, Any]:
-    definitions: dict[str, Any] = {}
-    root = _object_schema(Plan, definitions)
+    """The schema of what the plan's codec reads (and so of what it writes): every key it writes is required."""
+    generated = adapter(Plan).json_schema(ref_template="#/$defs/{model}")
+    definitions: dict[str, Any] = generated.pop("$defs")
+    for name, definition in definitions.items():
+        if "properties" in definition:
+            keys = (key for key in definition["properties"] if (name, key) not in PART_KEYS_ADDED_LATER)
+            definition["required"] = sorted(keys)
+    root = {key: generated[key] for key in ("description", "type", "properties")}
+    for name in _NOT_IN_JSON:
+        root["properties"].pop(name)
     root["properties"]["format_version"] = {
         "description": "The major version of this format; it changes only when a change would break readers.",
         "const": FORMAT_VERSION,
     }
     root["properties"].update(DERIVED)
-    root["required"] = sorted({*root["required"], *DERIVED} - ADDED_LATER)
-    definitions.pop(Plan.__name__, None)
+    root["required"] = sorted({*root["properties"]} - ADDED_LATER)
     definitions["PlanFileHeader"] = _header_schema(root)
     definitions["PlanFileLine"] = _line_schema()
     return {
@@ -149,57 +152,6 @@ def _validator(part: str) -> Callable[[Any], Any]:
 
 def schema_text() -> str:
     return json.dumps(plan_schema(), indent=2, ensure_ascii=False) + "\n"
-
-
-def _object_schema(cls: type[Any], definitions: dict[str, Any]) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls, vars(plan_module))
-    properties = {
-        field.name: _type_schema(hints[field.name], definitions)
-        for field in dataclasses.fields(cls)
-        if field.name not in _NOT_IN_JSON
-    }
-    return {
-        "description": _description(cls),
-        "type": "object",
-        "properties": properties,
-        "required": sorted(name for name in properties if (cls.__name__, name) not in PART_KEYS_ADDED_LATER),
-    }
-
-
-def _type_schema(hint: Any, definitions: dict[str, Any]) -> dict[str, Any]:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if hint is Any:
-        return {"description": "any JSON value"}
-    if origin in (types.UnionType, typing.Union):
-        return {"anyOf": [_type_schema(arg, definitions) for arg in args]}
-    if origin in (tuple, collections.abc.Sequence):
-        return {"type": "array", "items": _type_schema(args[0], definitions)}
-    if origin in (dict, collections.abc.Mapping):
-        return {"type": "object", "additionalProperties": _type_schema(args[1], definitions)}
-    if hint is KnownAfterApply:  # a value only apply knows: text in JSON, its change named by `ref`
-        return {"description": _description(hint), "const": KNOWN_AFTER_APPLY}
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return {"type": "string", "enum": [str(member.value) for member in hint]}
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        if hint.__name__ not in definitions:
-            definitions[hint.__name__] = {}  # placeholder first: a dataclass may refer to itself
-            definitions[hint.__name__] = _object_schema(hint, definitions)
-        return {"$ref": f"#/$defs/{hint.__name__}"}
-    return _scalar(hint)
-
-
-def _scalar(hint: Any) -> dict[str, Any]:
-    scalars = {str: "string", int: "integer", bool: "boolean", float: "number", type(None): "null"}
-    if hint not in scalars:
-        raise TypeError(f"no JSON Schema for {hint!r}")
-    return {"type": scalars[hint]}
-
-
-def _description(cls: type[Any]) -> str:
-    doc = cls.__doc__ or ""
-    if doc.startswith(f"{cls.__name__}("):  # the dataclass default, not a description
-        return cls.__name__
-    return " ".join(doc.split())
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from sfsync.salesforce.describe import object_describe
 from sfsync.salesforce.describe_cache import CachedDescribe, DescribeCache, NoDescribeCache
 from sfsync.salesforce.port import (
     CallCounts,
+    DuplicateRuleAction,
     GuardedUpdate,
     Identity,
     Limits,
@@ -119,6 +120,16 @@ class SalesforceAdapter:
 
     def call_counts(self) -> CallCounts:
         return self.usage.call_counts()
+
+    def duplicate_rule_actions(self, sobject: str) -> list[DuplicateRuleAction]:
+        path = f"ui-api/duplicates/{api_name(sobject)}"
+        body = self.api.call("ui-api", lambda: self.api.sf.restful(path), retryable=is_retryable_read) or {}
+        rules = body.get("duplicateRules") or []
+        return [
+            DuplicateRuleAction(str(rule.get("name") or ""), str(rule.get("actionOnInsert") or ""))
+            for rule in rules
+            if isinstance(rule, Mapping) and rule.get("active", True)
+        ]
 
     # -- reads ------------------------------------------------------------------------------
 

@@ -174,6 +174,15 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class DuplicateRuleAction:
+    """An active duplicate rule of an object and what it does when a record it matches is created:
+    `Block` refuses the create, `Allow` lets it through (after an alert, for a person)."""
+
+    name: str
+    action_on_insert: str
+
+
+@dataclass(frozen=True)
 class CallCounts:
     """API calls made through the port, per kind (`describe`, `query`, `collections`, `bulk`, …)."""
 
@@ -246,6 +255,10 @@ class SalesforcePort(Protocol):
         external_id_field: str | None = None,
     ) -> list[WriteResult]:
         """The same writes through one Bulk API 2.0 ingest job; results aligned with `records`."""
+        ...
+
+    def duplicate_rule_actions(self, sobject: str) -> list[DuplicateRuleAction]:
+        """The object's active duplicate rules and their action on create (UI API's duplicates configuration)."""
         ...
 
     def limits(self) -> Limits:

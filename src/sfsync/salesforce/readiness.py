@@ -1,4 +1,5 @@
-"""Is this org ready for this config? Connection facts plus every required permission, checked."""
+"""Is this org ready for this config? Connection facts plus every required permission, checked, and
+whether the org's duplicate rules guard what sfsync creates (warnings only)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 
 from sfsync.errors import RemoteError
 from sfsync.salesforce.describe import describe_objects
+from sfsync.salesforce.duplicate_guards import DuplicateGuard, duplicate_guards
 from sfsync.salesforce.email_access import EMAIL_OBJECTS, EmailAccess, email_checks
 from sfsync.salesforce.permissions import (
     READ_OBJECTS,
+    WRITTEN_OBJECTS,
     Check,
     Grantee,
     field_checks,
@@ -25,18 +28,25 @@ from sfsync.salesforce.query import Eq, Query
 
 @dataclass(frozen=True)
 class Readiness:
-    """What `doctor` found: who we are connected as, and each check (✓, ✗, or ? when unreadable)."""
+    """What `doctor` found: who we are connected as, and each check (✓, ✗, or ? when unreadable).
+
+    `guards` (duplicate rules) only warn: a gap there never makes the org not ready."""
 
     identity: Identity | None
     profile: str = ""
     checks: tuple[Check, ...] = ()
     connection_error: str = ""
     connection_code: str = ""
+    guards: tuple[DuplicateGuard, ...] = ()
     describes: dict[str, ObjectDescribe | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def missing(self) -> list[Check]:
         return [c for c in self.checks if c.ok is False]
+
+    @property
+    def warnings(self) -> list[DuplicateGuard]:
+        return [g for g in self.guards if g.ok is not True]
 
     @property
     def ready(self) -> bool:
@@ -62,6 +72,8 @@ class Readiness:
                 for c in self.checks
             ],
             "missing": len(self.missing),
+            "duplicate_rules": [g.to_json() for g in self.guards],
+            "warnings": len(self.warnings),
         }
 
 
@@ -98,7 +110,8 @@ def assess(port: SalesforcePort, config: Any, integration_user: str, emails: Ema
         named = {(n.sobject, n.field.lower()) for n in needs}
         fields = [n for n in access.fields if (n.sobject, n.field.lower()) not in named]
         checks.extend(email_checks(port, identity, describes, grantee, replace(access, fields=fields)))
-    return Readiness(identity, profile, tuple(checks), describes=describes)
+    guards = duplicate_guards(port, WRITTEN_OBJECTS.get(str(config.sync.person_object), ()))
+    return Readiness(identity, profile, tuple(checks), guards=tuple(guards), describes=describes)
 
 
 def unreachable(error: RemoteError, integration_user: str) -> Readiness:

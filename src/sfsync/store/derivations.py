@@ -8,7 +8,7 @@ derived again; one without a row was never derived. Rows are replaced cluster by
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +82,28 @@ class DerivationsSection:
         with self._session.read() as conn:
             rows = conn.execute(stmt.execution_options(yield_per=5000))
             return {(str(r.kind), str(r.workspace_id)): Cached(r.cluster, r.output) for r in rows}
+
+    def clusters(self) -> dict[Key, str | None]:
+        """Every cached record's cluster, without its output (read those with `outputs`)."""
+        stmt = select(derivation.c.kind, derivation.c.workspace_id, derivation.c.cluster)
+        with self._session.read() as conn:
+            rows = conn.execute(stmt.execution_options(yield_per=5000))
+            return {(str(r.kind), str(r.workspace_id)): r.cluster for r in rows}
+
+    def outputs(self, kind: str) -> Generator[tuple[str, Mapping[str, Any] | None], None, None]:
+        """Each cached record's output of `kind`, by workspace id, streamed (the generator holds a cursor)."""
+        stmt = (
+            select(derivation.c.workspace_id, derivation.c.output)
+            .where(derivation.c.kind == kind)
+            .order_by(derivation.c.workspace_id)
+        )
+        with self._session.read() as conn:
+            rows = conn.execute(stmt.execution_options(yield_per=1000))
+            try:
+                for row in rows:
+                    yield str(row.workspace_id), row.output
+            finally:
+                rows.close()
 
     def invalidate(self) -> None:
         """Forget which change the cache is current to (a full derivation is under way): rows stay until replaced."""

@@ -120,3 +120,13 @@ def test_unknown_locator(sf: Any) -> None:
     with pytest.raises(SalesforceMalformedRequest) as caught:
         sf.query_more("01g000000000000AAA-2000")
     assert caught.value.content[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+
+
+def test_for_view_and_for_reference_answer_as_the_query_without_them(sf: Any) -> None:
+    soql = "SELECT Id, Name FROM Account ORDER BY CreatedDate DESC LIMIT 1000"
+    plain = [r["Id"] for r in sf.query(soql)["records"]]
+    assert len(plain) == 2
+    assert [r["Id"] for r in sf.query(f"{soql} FOR VIEW")["records"]] == plain
+    assert [r["Id"] for r in sf.query(f"{soql} for reference")["records"]] == plain
+    assert _error(sf, f"{soql} FOR UPDATE")["message"].endswith("unexpected token: 'UPDATE'")
+    assert _error(sf, f"{soql} FOR VIEW LIMIT 5")["message"].endswith("unexpected token: 'LIMIT'")

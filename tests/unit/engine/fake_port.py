@@ -25,6 +25,7 @@ from sfsync.localorg.catalog import recorded_describe
 from sfsync.salesforce.describe import describe_digest, object_describe
 from sfsync.salesforce.port import (
     CallCounts,
+    DuplicateRuleAction,
     ErrorDetail,
     FieldInfo,
     GuardedUpdate,
@@ -172,6 +173,12 @@ class FakePort:
 
     def call_counts(self) -> CallCounts:
         return CallCounts(dict(self.calls))
+
+    def duplicate_rule_actions(self, sobject: str) -> list[DuplicateRuleAction]:
+        """Every fake rule refuses a match outright: it blocks on create."""
+        self.calls["ui-api"] += 1
+        rule = self.duplicate_rules.get(sobject)
+        return [DuplicateRuleAction(f"{sobject}_Rule", "Block")] if rule is not None else []
 
     # --- rules -------------------------------------------------------------------------------------------
     def _select(self, request: Query) -> list[dict[str, Any]]:

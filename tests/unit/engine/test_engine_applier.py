@@ -327,7 +327,8 @@ def test_bulk_apply_checks_each_operation_right_before_its_job(store, port, writ
     checks_before_jobs: list[int] = []
 
     def a_person_edits_while_the_creates_job_runs(sobject, operation, records, external_id_field=None):
-        checks_before_jobs.append(sum(q.sobject == "Lead" and q.include_deleted for q in port.queries))
+        # (queries of the creates' keys, changed-since queries of the object) made so far
+        checks_before_jobs.append(tuple(sum(q.include_deleted is d for q in port.queries) for d in (False, True)))
         if str(operation) == "insert":
             port.edit("Lead", lead, Title="Chief Scientist")
         return write(sobject, operation, records, external_id_field)
@@ -335,10 +336,37 @@ def test_bulk_apply_checks_each_operation_right_before_its_job(store, port, writ
     monkeypatch.setattr(port, "bulk_write", a_person_edits_while_the_creates_job_runs)
     port.queries.clear()
     report = apply_plan(port, store, loaded, plan)
-    assert checks_before_jobs == [1, 2]  # a check right before each job
+    assert checks_before_jobs == [(1, 0), (1, 1)]  # a check right before each job
     assert port.calls["bulk"] == 2  # the creates' job and the updates' job
     assert port.records["Lead"][lead]["Title"] == "Chief Scientist"  # the edit made during the first job is kept
     assert {r.outcome for r in report.rows} == {"written"} and any("Title" in r.dropped for r in report.rows)
+
+
+def test_bulk_creates_go_in_jobs_of_the_configured_size_each_checked_right_before_it(
+    store, port, write_config, monkeypatch
+):
+    add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}"} for n in range(5)))
+    loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk, bulk_create_job_size: 2,"))
+    plan = make_plan(port, store, loaded)
+    (estimate,) = plan.estimates
+    assert (estimate.creates, estimate.api, estimate.calls) == (5, "bulk", 3 * 6)  # per job: its keys' query, 5 calls
+    write = port.bulk_write
+    jobs: list[tuple[int, int]] = []  # per job: its rows, and the key queries made before it
+
+    def a_person_creates_a_planned_lead_during_the_first_job(sobject, operation, records, external_id_field=None):
+        jobs.append((len(records), sum(not q.include_deleted for q in port.queries)))
+        if len(jobs) == 1:
+            port.seed("Lead", LastName="By hand", Company="Hand Co", Email=plan.changes[-1].workspace.label)
+        return write(sobject, operation, records, external_id_field)
+
+    monkeypatch.setattr(port, "bulk_write", a_person_creates_a_planned_lead_during_the_first_job)
+    port.queries.clear()
+    report = apply_plan(port, store, loaded, plan)
+    assert jobs == [(2, 1), (2, 2)]  # the third job's one create appeared: its check ran, nothing was sent
+    assert sum(not q.include_deleted for q in port.queries) == 3
+    last = next(r for r in report.rows if r.key == plan.changes[-1].key)
+    assert last.outcome == "conflict" and "appeared in Salesforce since the plan" in last.message
+    assert len(port.live("Lead")) == 5  # four written, one the person's: no second Lead for it
 
 
 def test_apply_reads_the_plan_a_chunk_at_a_time(store, port, write_config, monkeypatch):

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
@@ -23,9 +23,10 @@ from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
 from sfsync.engine.planning.after_apply import rederive_after_apply
+from sfsync.engine.planning.api_choice import choose_api, recently_edited_now
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS
-from sfsync.engine.planning.planner import COLLECTION_SIZE, choose_api
+from sfsync.engine.planning.planner import COLLECTION_SIZE
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
 from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode
 from sfsync.engine.progress import SILENT, Progress
@@ -163,8 +164,9 @@ def _send_object(
     sensitive: SensitiveValues,
 ) -> bool:
     """Send one object's changes (`counted`: read once, and how many) chunk by chunk; False when a stop
-    was requested. A chunk is a collection's worth, or on the Bulk path all of the object's creates,
-    then all its updates. Only the chunk being sent is held, whatever the plan's size."""
+    was requested. A chunk is a collection's worth, or on the Bulk path a job: the object's creates in
+    jobs of `sync.bulk_create_job_size`, then all its updates. Only the chunk being sent is held,
+    whatever the plan's size."""
     changes, total = counted
     sobject = describe.name
     api = choose_api(loaded.config, total)
@@ -178,22 +180,50 @@ def _send_object(
             progress.advance("apply", sobject, len(chunk))
         progress.finish("apply", sobject)
         return True
-    if api == "bulk":  # a job per action, as before when the chunk held both: one action's changes held
-        runs: Iterable[list[RecordChange]] = (list(run) for _, run in itertools.groupby(changes, _action_of))
+    if api == "bulk":
+        runs = _bulk_runs(port, loaded, sobject, changes, since)
     else:
-        runs = chunks(changes, COLLECTION_SIZE)
-    for chunk in runs:
+        runs = ((chunk, False) for chunk in chunks(changes, COLLECTION_SIZE))
+    for chunk, bulk in runs:
         if stop():
             return False
-        bulk = api == "bulk"
+        # A create job is checked by its own keys (one query, as a REST chunk is) right before it is sent:
+        # a record a person made while the jobs before it ran is linked, not created again. The object's
+        # changed-since query (a job of its own, and its wait) is for the updates' targets.
+        checked_since = since if chunk[0].action is Action.UPDATE else None
         done = apply_chunk(
             port, store, loaded.config, describe, chunk, refs, run_id,
-            bulk=bulk, since=since, also_read=also_read, sensitive=sensitive,
+            bulk=bulk, since=checked_since, also_read=also_read, sensitive=sensitive,
         )  # fmt: skip
         rows.extend(done)
         progress.advance("apply", sobject, len(chunk))
     progress.finish("apply", sobject)
     return True
+
+
+def _bulk_runs(
+    port: SalesforcePort,
+    loaded: LoadedConfig,
+    sobject: str,
+    changes: Iterable[RecordChange],
+    since: dt.datetime | None,
+) -> Iterator[tuple[list[RecordChange], bool]]:
+    """The Bulk path's chunks, each with whether it goes by Bulk: each run of creates in jobs of at most
+    `sync.bulk_create_job_size` (a short job keeps the time between its check and its insert to about one
+    request); each run of updates in one job (one action's changes held), but the updates of records a
+    person edited recently, sent first over REST chunk by chunk, guarded (`api_choice`; the plan's
+    estimate counted the same split and its query job)."""
+    for action, run in itertools.groupby(changes, _action_of):
+        if action is Action.CREATE:
+            yield from ((job, True) for job in chunks(run, loaded.config.sync.bulk_create_job_size))
+            continue
+        held = list(run)
+        targets = [c.sf_id for c in held if c.sf_id]
+        recent = recently_edited_now(port, loaded.config, sobject, targets, since)
+        yield from ((chunk, False) for chunk in chunks([c for c in held if c.sf_id in recent], COLLECTION_SIZE))
+        held = [c for c in held if c.sf_id not in recent]
+        if held:
+            yield held, True
 
 
 def _record_config(store: Store, loaded: LoadedConfig) -> None:

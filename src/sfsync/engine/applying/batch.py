@@ -26,7 +26,7 @@ from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.applying.settle import STAMP, guarded_retrieve
 from sfsync.engine.plans.digest import ValueDigest
 from sfsync.engine.plans.plan import Action, RecordChange
-from sfsync.engine.row_report import MatchedRecord, RowReport
+from sfsync.engine.row_report import MatchedRecord, RowOutcome, RowReport
 from sfsync.salesforce.port import ErrorDetail, ObjectDescribe, Outcome, Record, SalesforcePort, WriteResult
 from sfsync.store import Store
 from sfsync.store.intents import Intent, Opening
@@ -75,14 +75,13 @@ def prepare(
     creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
         found = changed_since(port, describe, changes, since, also_read, ext, registrable=registrable)
-        by_id, seen = found.current, _Seen(set(found.appeared), _by_change(creates, ext, found.carried))
+        by_id, seen = found.current, _Seen(frozenset(found.appeared), _by_change(creates, ext, found.carried))
         return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe, registrable, sensitive) for c in changes]
     updates = [c for c in changes if c.action is Action.UPDATE]
     names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
     current = dict(zip([c.key for c in updates], _retrieve(port, updates, names, guarded), strict=True))
-    seen = _Seen(
-        appeared_keys(port, creates, registrable=registrable), _by_change(creates, ext, carried_ids(port, creates, ext))
-    )
+    carried = carried_ids(port, creates, ext)  # first: a person's record has the key, not the id, so keys go last
+    seen = _Seen(frozenset(appeared_keys(port, creates, registrable=registrable)), _by_change(creates, ext, carried))
     return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
 
 
@@ -90,7 +89,7 @@ def prepare(
 class _Seen:
     """What the check found for creates: keys some record now has, records carrying each one's external id."""
 
-    appeared: set[str]
+    appeared: frozenset[str]
     carried: Mapping[str, tuple[str, ...]]
 
 
@@ -140,28 +139,30 @@ def _checked(
     sensitive: SensitiveValues,
 ) -> Prepared:
     if change.action is Action.UPDATE and current is None:
-        return Prepared(change, report=_report(change, "conflict", message="the record is gone from Salesforce"))
+        return Prepared(
+            change, report=_report(change, RowOutcome.CONFLICT, message="the record is gone from Salesforce")
+        )
     carried = seen.carried.get(change.key, ())
     if len(carried) == 1:  # an identity stronger than the email: never upserted over, linked
         why = f"{carried[0]} already carries this record's external id: linked, not upserted; the next plan updates it"
-        return Prepared(change, report=_report(change, "linked", carried[0], message=why))
+        return Prepared(change, report=_report(change, RowOutcome.LINKED, carried[0], message=why))
     if carried:
         why = f"ambiguous: {len(carried)} records carry this record's external id ({', '.join(carried)}); not sent"
         matched = tuple(MatchedRecord(sf_id, change.sobject) for sf_id in carried)  # watched by the refusal
-        report = _report(change, "rejected", None, "DUPLICATE_EXTERNAL_ID", why, matched=matched)
+        report = _report(change, RowOutcome.REJECTED, None, "DUPLICATE_EXTERNAL_ID", why, matched=matched)
         return Prepared(change, report=report)
     if change.action is Action.CREATE and create_key(change, registrable=registrable) in seen.appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
-        return Prepared(change, report=_report(change, "conflict", message=why))
+        return Prepared(change, report=_report(change, RowOutcome.CONFLICT, message=why))
     refused = sensitive.refusal(change)
     if refused is not None:  # a sensitive value that is not the planned one: the record waits for a new plan
-        return Prepared(change, report=_report(change, "conflict", message=refused))
+        return Prepared(change, report=_report(change, RowOutcome.CONFLICT, message=refused))
     values: dict[str, Any] = {}
     dropped = []
     for item in change.fields:
         if item.ref is not None and item.ref not in refs:
             why = f"its {item.field} was to be the record of {item.ref}, which was not created"
-            return Prepared(change, report=_report(change, "skipped", message=why))
+            return Prepared(change, report=_report(change, RowOutcome.SKIPPED, message=why))
         info = describe.field(item.field) if describe else None
         # A reference is checked like any value: an AccountId someone set since the plan is theirs.
         if current is not None and not sensitive.held(change, item, current.get(item.field), info):
@@ -170,7 +171,7 @@ def _checked(
         values[item.field] = refs[item.ref] if item.ref is not None else sensitive.sent(change, item)
     if not values:
         why = "every field changed in Salesforce since the plan: " + ", ".join(dropped)
-        report = _report(change, "conflict", message=why, dropped=tuple(dropped))
+        report = _report(change, RowOutcome.CONFLICT, message=why, dropped=tuple(dropped))
         return Prepared(change, dropped=tuple(dropped), report=report)
     return Prepared(change, values, tuple(dropped))
 
@@ -198,20 +199,20 @@ def report_for(item: Prepared, result: WriteResult, match: RuleMatch | None = No
     if result.outcome is Outcome.OK:
         if change.action is Action.CREATE and result.created is False:
             why = f"the upsert found {result.id}, a record sfsync did not create, by its external id: linked"
-            return _report(change, "linked", result.id, message=why, fields=sent)
-        return _report(change, "written", result.id or change.sf_id, fields=sent, dropped=item.dropped)
+            return _report(change, RowOutcome.LINKED, result.id, message=why, fields=sent)
+        return _report(change, RowOutcome.WRITTEN, result.id or change.sf_id, fields=sent, dropped=item.dropped)
     if result.outcome is Outcome.MODIFIED:
         why = "modified in Salesforce after apply's check (refused by its If-Unmodified-Since): not written"
-        return _report(change, "conflict", change.sf_id, "", why, dropped=sent)
+        return _report(change, RowOutcome.CONFLICT, change.sf_id, "", why, dropped=sent)
     if result.outcome is Outcome.UNKNOWN:
         why = "no answer from Salesforce; the next plan re-matches before creating anything"
-        return _report(change, "unknown", change.sf_id, message=why, fields=sent)
+        return _report(change, RowOutcome.UNKNOWN, change.sf_id, message=why, fields=sent)
     error = result.errors[0] if result.errors else None
     code, message = (error.code, error.message) if error else ("UNKNOWN_ERROR", "rejected without a reason")
     duplicate = duplicate_error(result)
     if duplicate is not None:
         return _refused_by_rule(item, duplicate, match, sent)
-    return _report(change, "rejected", change.sf_id, code, message, fields=sent)
+    return _report(change, RowOutcome.REJECTED, change.sf_id, code, message, fields=sent)
 
 
 def _refused_by_rule(item: Prepared, error: ErrorDetail, match: RuleMatch | None, sent: tuple[str, ...]) -> RowReport:
@@ -222,12 +223,12 @@ def _refused_by_rule(item: Prepared, error: ErrorDetail, match: RuleMatch | None
         same = match.identity(change) if match else None
         if same is not None:
             why = f"a duplicate rule refused the create; {same.sf_id} has the same {_key_name(change)}: linked"
-            return _report(change, "linked", same.sf_id, error.code, why)
+            return _report(change, RowOutcome.LINKED, same.sf_id, error.code, why)
         why = not_linked_message(change, error, match)
-        return _report(change, "rejected", None, error.code, why, fields=sent, matched=matched)
+        return _report(change, RowOutcome.REJECTED, None, error.code, why, fields=sent, matched=matched)
     named = ", ".join(error.duplicate_ids)
     why = f"a duplicate rule refused the update ({error.message})" + (f"; it matched {named}" if named else "")
-    return _report(change, "rejected", change.sf_id, error.code, why, fields=sent, matched=matched)
+    return _report(change, RowOutcome.REJECTED, change.sf_id, error.code, why, fields=sent, matched=matched)
 
 
 def _key_name(change: RecordChange) -> str:
@@ -236,7 +237,7 @@ def _key_name(change: RecordChange) -> str:
 
 def _report(
     change: RecordChange,
-    outcome: str,
+    outcome: RowOutcome,
     sf_id: str | None = None,
     code: str = "",
     message: str = "",

@@ -23,13 +23,13 @@ from sfsync.engine.applying.email_tasks import existing_tasks
 from sfsync.engine.planning.email_objects import NEEDS_CASE_CODE, NEEDS_CASE_FIELD, NEEDS_CASE_NOTE
 from sfsync.engine.planning.emails import PersonRecord, person_record, relation_type
 from sfsync.engine.plans.plan import RecordChange
-from sfsync.engine.row_report import RowReport
+from sfsync.engine.row_report import RowOutcome, RowReport
 from sfsync.salesforce.port import Outcome, SalesforcePort, WriteOptions, WriteResult
 from sfsync.salesforce.query import And, In, Query
 from sfsync.store import Store
 from sfsync.store.emails import EmailMessage
 from sfsync.store.normalise import normalise_message_id
-from sfsync.store.runs import Outcome as RowOutcome
+from sfsync.store.runs import Outcome as StoredOutcome
 from sfsync.store.runs import RowResult
 
 EMAIL, RELATION = "EmailMessage", "EmailMessageRelation"
@@ -59,12 +59,12 @@ def send_emails(
         email = emails.get(change.workspace.id)
         if email is None or email.sf_id is not None:
             why = "the email is no longer in the workspace" if email is None else f"already written as {email.sf_id}"
-            reports[change.key] = _report(change, "skipped", email.sf_id if email else None, message=why)
+            reports[change.key] = _report(change, RowOutcome.SKIPPED, email.sf_id if email else None, message=why)
             continue
         person = person_record(config, [(link.object, link.sf_id) for link in people.get(email.person_id, [])])
         if person is None:
             why = "its person is not linked to a Contact or Lead (their write did not happen): tried again next run"
-            reports[change.key] = _report(change, "skipped", message=why)
+            reports[change.key] = _report(change, RowOutcome.SKIPPED, message=why)
             continue
         pending.append(_Pending(change, email, person, keys.get(email.person_id)))
     sobject = chunk[0].sobject if chunk else EMAIL
@@ -154,7 +154,7 @@ def _record(
             if key in related:
                 store.emails.record_written(item.email.id, item.change.sobject, made[key])
                 created = key not in reports
-                reports[key] = _report(item.change, "written" if created else "linked", made[key])
+                reports[key] = _report(item.change, RowOutcome.WRITTEN if created else RowOutcome.LINKED, made[key])
         store.runs.record([_row_result(r, run_id) for r in reports.values()])
         store.meta.bump_serial()
 
@@ -163,16 +163,16 @@ def _failed(change: RecordChange, result: WriteResult, what: str) -> RowReport:
     error = result.errors[0] if result.errors else None
     if change.sobject == EMAIL and error and error.code == NEEDS_CASE_CODE and NEEDS_CASE_FIELD in error.fields:
         why = f"{NEEDS_CASE_NOTE}: {error.message}; with sync.email.object auto, the next plan writes Tasks"
-        return _report(change, "rejected", error_code=error.code, message=why)
+        return _report(change, RowOutcome.REJECTED, error_code=error.code, message=why)
     if result.outcome is Outcome.UNKNOWN:
         why = f"{what} may or may not have been created (no answer): the next run checks before sending again"
-        return _report(change, "unknown", error_code=error.code if error else "", message=why)
+        return _report(change, RowOutcome.UNKNOWN, error_code=error.code if error else "", message=why)
     message = f"{what}: {error.message}" if error else f"{what} was refused"
-    return _report(change, "rejected", error_code=error.code if error else "", message=message)
+    return _report(change, RowOutcome.REJECTED, error_code=error.code if error else "", message=message)
 
 
 def _report(
-    change: RecordChange, outcome: str, sf_id: str | None = None, *, error_code: str = "", message: str = ""
+    change: RecordChange, outcome: RowOutcome, sf_id: str | None = None, *, error_code: str = "", message: str = ""
 ) -> RowReport:
     return RowReport(
         change.key, change.sobject, str(change.action), outcome, sf_id, change.workspace.kind, change.workspace.id,
@@ -181,8 +181,9 @@ def _report(
 
 
 def _row_result(report: RowReport, run_id: str) -> RowResult:
-    outcome = RowOutcome.SKIPPED if report.outcome == "linked" else RowOutcome(report.outcome)
-    action = "link" if report.outcome == "linked" else report.action
+    linked = report.outcome is RowOutcome.LINKED
+    outcome = StoredOutcome.SKIPPED if linked else StoredOutcome(str(report.outcome))
+    action = "link" if linked else report.action
     return RowResult(
         run_id, report.sobject, action, outcome, report.sf_id, report.workspace_kind, report.workspace_id,
         report.error_code or None, report.message or None, report.fields,

@@ -5,8 +5,9 @@ the number of rows: the records whose `SystemModstamp` is at or after the plan's
 `LOOKBACK` (a stamp is taken inside the writing transaction, which can commit after a read that
 already passed it), and those sfsync itself modified last, deleted ones included. An update target
 among them is compared field by field as on the REST path; a target not among them still holds what
-the plan read. A create whose key one of them now has is not sent. The REST path re-reads each
-chunk's targets by id instead (engine/apply_batch).
+the plan read. A create whose key one of them now has is not sent; apply checks the Bulk path's
+create jobs by their keys instead, right before each job (engine/appeared). The REST path re-reads
+each chunk's targets by id instead (engine/apply_batch).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from sfsync.engine.applying.duplicates import rule_matches
 from sfsync.engine.applying.guard import send_guarded
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.plans.plan import Action, RecordChange
-from sfsync.engine.row_report import RowReport
+from sfsync.engine.row_report import RowOutcome, RowReport
 from sfsync.engine.standing import record_outcomes
 from sfsync.engine.values import stored_value
 from sfsync.errors import RemoteError
@@ -34,11 +34,11 @@ from sfsync.store.intents import Intent, IntentState, Resolution
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
-from sfsync.store.runs import Outcome as RowOutcome
+from sfsync.store.runs import Outcome as StoredOutcome
 from sfsync.store.runs import RowResult
 from sfsync.store.session import utc_now
 
-_ROW_OUTCOME = {"linked": RowOutcome.SKIPPED}
+_ROW_OUTCOME = {RowOutcome.LINKED: StoredOutcome.SKIPPED}
 
 
 def apply_chunk(
@@ -55,7 +55,7 @@ def apply_chunk(
     also_read: Sequence[str] = (),
     sensitive: SensitiveValues = NONE,
 ) -> list[RowReport]:
-    """Check, send and record one chunk; on the Bulk path, `since` is the plan's read watermark.
+    """Check, send and record one chunk; `since` (Bulk update jobs) is the plan's read watermark.
 
     `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
     `sensitive`: the values taken from the store for the plan's digests; what Salesforce says about a row
@@ -116,7 +116,7 @@ def _owned_elsewhere(store: Store, reports: list[RowReport]) -> list[RowReport]:
         owner = taken.get((report.sobject, str(report.sf_id))) if report.outcome == "linked" else None
         if owner is not None and owner != (report.workspace_kind, report.workspace_id):
             why = f"{report.sf_id} would be linked, but it is linked to {owner[0]} {owner[1]}: not linked, not written"
-            report = replace(report, outcome="conflict", message=why)
+            report = replace(report, outcome=RowOutcome.CONFLICT, message=why)
         result.append(report)
     return result
 
@@ -294,7 +294,7 @@ def _mirror(store: Store, written: Mapping[tuple[str, str], dict[str, Any]]) -> 
 
 
 def _row_result(report: RowReport, run_id: str) -> RowResult:
-    outcome = _ROW_OUTCOME.get(report.outcome) or RowOutcome(report.outcome)
+    outcome = _ROW_OUTCOME.get(report.outcome) or StoredOutcome(report.outcome)
     action = "link" if report.outcome == "linked" else report.action
     return RowResult(
         run_id, report.sobject, action, outcome, report.sf_id, report.workspace_kind or None,

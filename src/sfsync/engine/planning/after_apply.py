@@ -36,7 +36,8 @@ def rederive_after_apply(
     describes = {name: d for name, d in found.items() if d is not None}
     state = store.derivations.state()
     if state is not None and state.digest == derivation_digest(store, loaded, describes):
-        derive(store, loaded, describes, {}, _quietly)
+        output, _summary = derive(store, loaded, describes, {}, _quietly)
+        output.discard()  # only the cache is wanted
 
 
 def _quietly(_kind: Kind, _total: int, subjects: Iterable[Subject], visit: Callable[[Subject], None]) -> None:

@@ -2,7 +2,7 @@
 
 What a record's visit added to the write set: its changes, skips, play entries and template failures
 (a failure, not its diagnostic: the diagnostic's position comes from the config file as it is now).
-The JSON form is the plan file's own for each record (`plans/json_form.py`), so it round-trips exactly:
+The JSON form is the plan file's own for each record (the plan's codec, `plans/codec.py`), so it round-trips exactly:
 a cached output rebuilt equals the one derived.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sfsync.engine.plans.json_form import change_from_json, plain, skip_from_json
+from sfsync.engine.plans.codec import decode, encode
 from sfsync.engine.plans.plan import PlayEntry, RecordChange, Skip
 
 Failure = tuple[tuple[str | int, ...], str]  # a template failure: its config path and message
@@ -36,9 +36,9 @@ def to_json(derived: Derived) -> dict[str, Any] | None:
         return None
     body: dict[str, Any] = {}
     if derived.changes:
-        body["changes"] = [plain(c) for c in derived.changes]
+        body["changes"] = [encode(c) for c in derived.changes]
     if derived.skips:
-        body["skips"] = [plain(s) for s in derived.skips]
+        body["skips"] = [encode(s) for s in derived.skips]
     if derived.entries:
         body["entries"] = [[e.play, e.kind, e.workspace_id, e.entered] for e in derived.entries]
     if derived.failures:
@@ -50,8 +50,8 @@ def from_json(body: Mapping[str, Any] | None) -> Derived:
     if not body:
         return Derived()
     return Derived(
-        changes=[change_from_json(c) for c in body.get("changes", ())],
-        skips=[skip_from_json(s) for s in body.get("skips", ())],
+        changes=[decode(RecordChange, c) for c in body.get("changes", ())],
+        skips=[decode(Skip, s) for s in body.get("skips", ())],
         entries=[
             PlayEntry(play, kind, workspace_id, entered)
             for play, kind, workspace_id, entered in body.get("entries", ())

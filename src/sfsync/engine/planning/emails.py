@@ -22,6 +22,7 @@ from sfsync.config.email_mappings import EMAIL_OBJECT, email_mappings
 from sfsync.config.models import CompanyMatch, Config, PersonObject
 from sfsync.engine.planning.email_objects import TASK, EmailObjectChoice, choose_email_object, task_wanted
 from sfsync.engine.planning.exclusions import exclusion_for
+from sfsync.engine.plans.identity import EmailKind
 from sfsync.engine.plans.plan import Action, FieldChange, FieldSkip, RecordChange, Skip, SkipCode, WorkspaceRef
 from sfsync.engine.subject import Subject
 from sfsync.engine.subjects import subjects_of
@@ -33,7 +34,7 @@ from sfsync.store.subject_reads import SubjectReads
 
 EMAIL_BATCH = 2  # after Accounts (0) and people (1)
 EMAILS_WRITTEN_AS = frozenset({EMAIL_OBJECT, TASK})  # the objects sfsync writes only for emails
-EMAIL_KIND = "email"  # the workspace kind of an email's changes and skips (emails are not a `Kind`)
+EMAIL_KIND = EmailKind.EMAIL  # the workspace kind of an email's changes and skips (emails are not a `Kind`)
 PERSON_OBJECTS = ("Contact", "Lead")
 ADDRESS_SEPARATOR = "; "  # how Salesforce's ToAddress and CcAddress list addresses
 
@@ -55,11 +56,42 @@ class EmailPlan:
     choice: EmailObjectChoice | None = None
 
 
+class EmailPlanner:
+    """Plans the emails once the people's changes went by: `note` each change (in plan order), then
+    `changes()` yields the email creates and fills `skips`. Holds the ids of the people with emails to
+    write, and the record each of them is matched to by this plan."""
+
+    def __init__(self, store: Store, config: Config, describes: Mapping[str, ObjectDescribe]) -> None:
+        self.store, self.config, self.describes = store, config, describes
+        writing = config.sync.email.write
+        self.people = {e.person_id for e in store.emails.records() if e.sf_id is None} if writing else set()
+        self.matched: dict[str, PersonRecord] = {}
+        self.skips: list[Skip] = []
+
+    def note(self, change: RecordChange) -> None:
+        """A person matched (not linked yet) to a record this plan updates: linked by apply before the email."""
+        person = change.workspace
+        if (
+            person.kind == Kind.PERSON
+            and change.sf_id
+            and person.id in self.people
+            and change.sobject in PERSON_OBJECTS
+        ):
+            self.matched.setdefault(person.id, PersonRecord(change.sobject, change.sf_id))
+
+    def changes(self) -> Iterator[RecordChange]:
+        if not self.people:
+            return
+        planned = plan_emails(self.store, self.config, self.describes, self.matched)
+        self.skips.extend(planned.skips)
+        yield from planned.changes
+
+
 def plan_emails(
     store: Store,
     config: Config,
     describes: Mapping[str, ObjectDescribe],
-    person_changes: Mapping[str, RecordChange],
+    matched: Mapping[str, PersonRecord],
 ) -> EmailPlan:
     """Every email not yet in Salesforce: a create when its person is there, else a skip with why."""
     result = EmailPlan([], [])
@@ -84,7 +116,7 @@ def plan_emails(
             result.skips.append(Skip(ref, sobject, why[0], why[1]))
             continue
         found = person_record(config, [(link.object, link.sf_id) for link in links.get(person.id, [])])
-        found = found or _matched(person_changes, person.id)
+        found = found or matched.get(person.id)
         if found is None:
             why_not = f"{person.label} is not in Salesforce yet: the email is written once they are"
             result.skips.append(Skip(ref, sobject, SkipCode.NO_PERSON, why_not))
@@ -154,15 +186,6 @@ def _no_object(choice: EmailObjectChoice) -> tuple[SkipCode, str] | None:
     if choice.sobject is not None:
         return None
     return SkipCode.UNAPPLIABLE, f"{choice.reason}: grant one of them (`sfsync doctor` says where)"
-
-
-def _matched(person_changes: Mapping[str, RecordChange], person_id: str) -> PersonRecord | None:
-    """A person matched (not linked yet) to a record this plan updates: linked by this apply before the email."""
-    for sobject in PERSON_OBJECTS:
-        change = person_changes.get(f"{sobject}/{person_id}")
-        if change is not None and change.sf_id:
-            return PersonRecord(sobject, change.sf_id)
-    return None
 
 
 def _create(

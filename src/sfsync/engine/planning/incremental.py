@@ -9,46 +9,38 @@ records, held records, and every record of the clusters of those (a company and 
 together, in visit order); every other record's cached output is reused as it is. Any change to the
 config parts or describes a derivation reads (or `--full-refresh`, or no cache) derives everything,
 and the plan says so. The output is assembled in visit order, so it equals a derivation from scratch.
+
+Deriving everything holds nothing per record: each share goes on to the plan's output (spooled) and
+the cache's spool as its visit ends. Deriving some keeps the shares derived again, and reads the
+cache's outputs, until they are assembled.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
 
 from sfsync import __version__
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical
-from sfsync.engine.planning.derived_form import Derived, from_json, to_json
-from sfsync.engine.planning.deriving import DerivingWriteSet, Key
-from sfsync.engine.planning.template_diagnostics import template_diagnostic
+from sfsync.engine.planning.derivation_sinks import CacheSpool, Collected, Streaming
+from sfsync.engine.planning.derived_form import Derived, from_json
+from sfsync.engine.planning.deriving import DerivingWriteSet, Key, VisitSink
+from sfsync.engine.planning.plan_output import PlanOutput
 from sfsync.engine.plans.derivation import DerivationSummary
-from sfsync.engine.plans.plan import PlanDiagnostic, PlayEntry, RecordChange, Skip
 from sfsync.engine.subject import Subject
 from sfsync.engine.subjects import companies, people, subjects_of
-from sfsync.engine.values import TemplateFailure
 from sfsync.salesforce.describe import combined_digest
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
-from sfsync.store.derivations import Cached
-from sfsync.store.derivations import Derived as CacheRow
 
 CACHE_FORMAT = 1  # bump when what a derivation reads or yields changes shape
 KINDS = (Kind.COMPANY, Kind.PERSON)  # visit order: Accounts before the Contacts that need them
 NOT_DERIVATION_INPUTS = ("connection", "store")  # config parts no visit reads
-
-
-@dataclass
-class WriteOutput:
-    """The write set as planning continues with it: equal to a from-scratch `WriteSet`'s."""
-
-    changes: dict[str, RecordChange] = field(default_factory=dict)
-    skips: list[Skip] = field(default_factory=list)
-    entries: list[PlayEntry] = field(default_factory=list)
-    diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = field(default_factory=dict)
 
 
 Visiting = Callable[[Kind, int, Iterable[Subject], Callable[[Subject], None]], None]
@@ -71,30 +63,39 @@ def derive(
     visiting: Visiting,
     *,
     full: bool = False,
-) -> tuple[WriteOutput, DerivationSummary]:
-    """The write set, deriving again only what moved; records the cache unless the store is speculating."""
+    directory: Path | None = None,
+) -> tuple[PlanOutput, DerivationSummary]:
+    """The write set's output (each list read once), deriving again only what moved; records the cache
+    unless the store is speculating (a rolled-back plan keeps nothing: no use writing the cache)."""
     digest = derivation_digest(store, loaded, describes)
     seq = store.derivations.current_seq()
     state = store.derivations.state()
-    order = {kind: store.workspace.ids(kind) for kind in KINDS}
     why = "--full-refresh" if full else _why_everything(state.digest if state else None, digest)
-    cached = {} if why else store.derivations.cached()
-    present = {(str(kind), i) for kind, ids in order.items() for i in ids}
+    output = PlanOutput(loaded, directory)
     if why:
-        write_set, redo = _derive_all(store, loaded, describes, held, order, visiting), present
-    else:
-        assert state is not None
-        gone = set(cached) - present  # a removed record's cluster derives again without it
-        dirty = store.derivations.dirty(state.seq) | (present - set(cached)) | set(held) | gone
-        if not dirty:  # nothing moved: every record's output is the cached one
-            if seq != state.seq and not store.session.speculating:
-                store.derivations.commit(seq, digest)
-            return _assemble(loaded, order, {}, cached), _summary(order, set(), why)
-        write_set, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
-    derived = write_set.derived()
-    output = _assemble(loaded, order, derived, cached)
-    if not store.session.speculating:  # a rolled-back plan keeps nothing: no use writing the cache
-        _record(store, write_set, derived, held, cached, present, seq, digest, everything=bool(why))
+        cache = None if store.session.speculating else CacheSpool(held, directory)
+        totals = _derive_all(store, loaded, describes, held, visiting, Streaming(output, cache))
+        if cache is not None:
+            store.derivations.invalidate()
+            store.derivations.replace(cache.rows(), everything=True)
+            store.derivations.commit(seq, digest)
+        people_, companies_ = totals[Kind.PERSON], totals[Kind.COMPANY]
+        return output, DerivationSummary(people_, people_, companies_, companies_, why)
+    assert state is not None
+    order = {kind: store.workspace.ids(kind) for kind in KINDS}
+    cached = store.derivations.clusters()
+    present = {(str(kind), i) for kind, ids in order.items() for i in ids}
+    gone = set(cached) - present  # a removed record's cluster derives again without it
+    dirty = store.derivations.dirty(state.seq) | (present - set(cached)) | set(held) | gone
+    if not dirty:  # nothing moved: every record's output is the cached one
+        if seq != state.seq and not store.session.speculating:
+            store.derivations.commit(seq, digest)
+        _assemble(store, output, order, {})
+        return output, _summary(order, set(), why)
+    collected, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
+    _assemble(store, output, order, collected.derived)
+    if not store.session.speculating:
+        _record(store, collected, held, cached, present, seq, digest)
     return output, _summary(order, redo, why)
 
 
@@ -107,13 +108,17 @@ def _why_everything(cached: str | None, digest: str) -> str:
 
 
 def _write_set(
-    store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe], held: Mapping[tuple[str, str], str]
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    sink: VisitSink,
 ) -> DerivingWriteSet:
     members = {
         play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
         for play in loaded.config.plays
     }
-    return DerivingWriteSet(store, loaded, describes, members, held)
+    return DerivingWriteSet(store, loaded, describes, members, held, sink)
 
 
 def _derive_all(
@@ -121,13 +126,15 @@ def _derive_all(
     loaded: LoadedConfig,
     describes: Mapping[str, ObjectDescribe],
     held: Mapping[tuple[str, str], str],
-    order: Mapping[Kind, list[str]],
     visiting: Visiting,
-) -> DerivingWriteSet:
-    write_set = _write_set(store, loaded, describes, held)
-    visiting(Kind.COMPANY, len(order[Kind.COMPANY]), companies(store, write_set.reads), write_set.visit)
-    visiting(Kind.PERSON, len(order[Kind.PERSON]), people(store, write_set.reads), write_set.visit)
-    return write_set
+    sink: VisitSink,
+) -> dict[Kind, int]:
+    """Visit every record, each share handed to `sink`; how many records of each kind were visited."""
+    write_set = _write_set(store, loaded, describes, held, sink)
+    totals = {kind: store.workspace.count(kind) for kind in KINDS}
+    visiting(Kind.COMPANY, totals[Kind.COMPANY], companies(store, write_set.reads), write_set.visit)
+    visiting(Kind.PERSON, totals[Kind.PERSON], people(store, write_set.reads), write_set.visit)
+    return totals
 
 
 def _derive_some(
@@ -137,82 +144,76 @@ def _derive_some(
     held: Mapping[tuple[str, str], str],
     order: Mapping[Kind, list[str]],
     visiting: Visiting,
-    cached: Mapping[Key, Cached],
+    cached: Mapping[Key, str | None],
     dirty: set[Key],
-) -> tuple[DerivingWriteSet, set[Key]]:
+) -> tuple[Collected, set[Key]]:
     """Derive the dirty records with their whole clusters, old and new (a person may change company)."""
     present = {(str(kind), i) for kind, ids in order.items() for i in ids}
-    clusters = {c.cluster for key, c in cached.items() if key in dirty and c.cluster} | {
+    clusters = {c for key, c in cached.items() if key in dirty and c} | {
         i for kind, i in dirty if kind == str(Kind.COMPANY)
     }
     while True:
         redo = set(dirty)
-        redo.update(key for key, c in cached.items() if c.cluster in clusters)
+        redo.update(key for key, c in cached.items() if c in clusters)
         redo.update((str(Kind.COMPANY), c) for c in clusters)
         redo &= present
-        write_set = _write_set(store, loaded, describes, held)
+        collected = Collected()
+        write_set = _write_set(store, loaded, describes, held, collected)
         for kind in KINDS:
             ids = [i for i in order[kind] if (str(kind), i) in redo]
             visiting(kind, len(ids), subjects_of(store, write_set.reads, kind, ids), write_set.visit)
-        moved = {c for c in write_set.clusters.values() if c} - clusters
+        moved = write_set.clusters - clusters
         if not moved:  # a record that joined another company: that company's people derive again with it
-            return write_set, redo
+            return collected, redo
         clusters |= moved
 
 
 def _assemble(
-    loaded: LoadedConfig,
-    order: Mapping[Kind, list[str]],
-    derived: Mapping[Key, Derived],
-    cached: Mapping[Key, Cached],
-) -> WriteOutput:
-    output = WriteOutput()
+    store: Store, output: PlanOutput, order: Mapping[Kind, list[str]], derived: Mapping[Key, Derived]
+) -> None:
+    """Each record's share in visit order: derived again, or its cached output (read in id order beside it)."""
     for kind in KINDS:
-        for workspace_id in order[kind]:
-            key = (str(kind), workspace_id)
-            found = derived.get(key)
-            if found is None:
-                entry = cached.get(key)
-                found = from_json(entry.output) if entry is not None and entry.output else None
-            if found:
-                _add(output, loaded, found)
-    return output
+        outputs = store.derivations.outputs(str(kind))
+        passed: dict[str, Mapping[str, Any] | None] = {}  # rows read ahead: a removed record's, or another order's
+        try:
+            for workspace_id in order[kind]:
+                found = derived.get((str(kind), workspace_id))
+                if found is None:
+                    body = _cached_output(outputs, passed, workspace_id)
+                    found = from_json(body) if body else None
+                if found:
+                    output.add(found)
+        finally:
+            outputs.close()
 
 
-def _add(output: WriteOutput, loaded: LoadedConfig, derived: Derived) -> None:
-    output.changes.update((change.key, change) for change in derived.changes)
-    output.skips.extend(derived.skips)
-    output.entries.extend(derived.entries)
-    for path, message in derived.failures:  # the first failure at a place names it, as in one pass
-        if path not in output.diagnostics:
-            output.diagnostics[path] = template_diagnostic(loaded, TemplateFailure(path, message))
+def _cached_output(
+    outputs: Iterator[tuple[str, Mapping[str, Any] | None]], passed: dict[str, Mapping[str, Any] | None], wanted: str
+) -> Mapping[str, Any] | None:
+    if wanted in passed:
+        return passed.pop(wanted)
+    for workspace_id, body in outputs:
+        if workspace_id == wanted:
+            return body
+        passed[workspace_id] = body
+    return None
 
 
 def _record(
     store: Store,
-    write_set: DerivingWriteSet,
-    derived: Mapping[Key, Derived],
+    collected: Collected,
     held: Mapping[tuple[str, str], str],
-    cached: Mapping[Key, Cached],
+    cached: Mapping[Key, str | None],
     present: set[Key],
     seq: int,
     digest: str,
-    *,
-    everything: bool,
 ) -> None:
-    """Write back what was derived; a held record's cluster is not kept (held is this plan's only)."""
-    unkept = {write_set.clusters.get(key) for key in held} - {None}
-    keep = [key for key in derived if key not in held and write_set.clusters[key] not in unkept]
-    rows = (
-        CacheRow(key[0], key[1], write_set.clusters[key], to_json(derived[key]), write_set.tokens[key]) for key in keep
-    )
-    if everything:
-        store.derivations.invalidate()
-        store.derivations.replace(rows, everything=True)
-    else:
-        store.derivations.replace(rows)
-        gone = {key for key in cached if key not in present}
-        store.derivations.forget(gone | (set(derived) - set(keep)))
+    """Write back what was derived again; a held record's cluster is not kept (held is this plan's only)."""
+    unkept = {collected.clusters.get(key) for key in held} - {None}
+    keep = [key for key in collected.derived if key not in held and collected.clusters[key] not in unkept]
+    store.derivations.replace(collected.rows(keep))
+    gone = {key for key in cached if key not in present}
+    store.derivations.forget(gone | (set(collected.derived) - set(keep)))
     store.derivations.commit(seq, digest)
 
 

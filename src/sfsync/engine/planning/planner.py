@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -22,22 +22,22 @@ from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
 from sfsync.config.email_mappings import EMAIL_OBJECT
-from sfsync.config.models import Config, WriteGuard
+from sfsync.config.models import ApiChoice, Config, WriteGuard
+from sfsync.engine.planning.api_choice import RECENT_EDIT_WINDOW, choose_api, rest_updates
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
-from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS, plan_emails
+from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS, EmailPlanner
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
-from sfsync.engine.planning.rejections import last_rejections, note_retries, note_terminal
+from sfsync.engine.planning.plan_records import spool_records as _spool_records
 from sfsync.engine.planning.source_coverage import empty_sources
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.fingerprint import take_fingerprint
-from sfsync.engine.plans.plan import Action, ObjectEstimate, Plan, PlanDiagnostic, RecordChange, Skip
+from sfsync.engine.plans.plan import Action, Api, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
-from sfsync.engine.standing import hold_back
 from sfsync.engine.subject import Subject
-from sfsync.errors import Diagnostic
+from sfsync.errors import Diagnostic, Severity
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import fields_out_of_sight
 from sfsync.salesforce.port import SalesforcePort
@@ -96,46 +96,44 @@ def _plan(
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
     retried = _resolve_unknown_creates(store)
     visiting = partial(_visit, progress)
-    write_set, derivation = derive(store, loaded, describes, refreshed.held, visiting, full=full_refresh)
-    emails = plan_emails(store, config, describes, write_set.changes)  # after the people: their links are known
-    standing = {key: (item.error_code, item.message) for key, item in store.rejections.all().items()}
-    rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
-    ordered, held = _ordered([*write_set.changes.values(), *emails.changes]), list[Skip]()
-    if not full_refresh:  # a full refresh resends standing rejections once (a rule may have changed)
-        ordered, held = hold_back(store, ordered, str(config.sync.duplicate_rules))
-    noted = [_note_retry(c, retried) for c in note_retries(ordered, rejected)]
-    del ordered
-    waiting = {(s.workspace.kind, s.workspace.id) for s in held}  # still entrants: tried again once lifted
-    entries = [e for e in write_set.entries if not (e.entered and (e.kind, e.workspace_id) in waiting)]
-    touched = {
-        name: describes[name] for name in sorted({*READ_OBJECTS, *(c.sobject for c in noted)}) if name in describes
-    }
+    into = spool if spool is not None else PlanSpool()
+    output, derivation = derive(
+        store, loaded, describes, refreshed.held, visiting, full=full_refresh, directory=into.directory
+    )
+    try:
+        emails = EmailPlanner(store, config, describes)  # after the people: their links and matches are known
+        written = _spool_records(store, config, output, into, retried, full_refresh=full_refresh, emails=emails)
+    finally:
+        output.discard()
+    touched = {name: describes[name] for name in sorted({*READ_OBJECTS, *written.objects}) if name in describes}
+    # Read back from the spool only when an object goes by Bulk under `auto` (a second pass, bounded).
+    on_rest = rest_updates(
+        store, config, lambda: into.records("changes"), written.writes, identity.user_id, refreshed.watermarks
+    )
+    estimated = estimates_of(config, written.writes, on_rest)
     plan = Plan(
         fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
-        mode=str(config.sync.person_object),
+        mode=config.sync.person_object,
         write_enabled=config.sync.write,
         config_diff=diff,
-        diagnostics=(*diagnostics, *write_set.diagnostics.values()),
-        changes=noted,
-        skips=(*note_terminal([*write_set.skips, *emails.skips], rejected), *held),
-        play_entries=entries,
-        estimates=estimates(config, noted),
+        diagnostics=(*diagnostics, *output.diagnostics.values(), *bulk_update_notes(estimated, on_rest, config)),
+        changes=(),
+        skips=(),
+        play_entries=(),
+        estimates=estimated,
         refresh=refreshed.summary(),
         identity=refreshed.identity,
         tool_version=__version__,
         derivation=derivation,
     )
-    return plan if spool is None else _spooled(plan, spool)
-
-
-def _spooled(plan: Plan, spool: PlanSpool) -> Plan:
-    """`plan` with its records written to `spool`, in plan order, and read back from it: once the write
-    set is let go, nothing holds the records but the spool (the counts come with it: the views' summary
-    reads no record)."""
-    for name in ("changes", "skips", "play_entries"):
-        for record in getattr(plan, name):
-            spool.add(name, record)
-    return replace(spool.spooled(plan), tally=plan.counts())
+    spooled = replace(into.spooled(plan), tally=written.tally())
+    if spool is not None:  # read back from the caller's spool: nothing holds the records but the spool
+        return spooled
+    try:  # a plan asked for in memory holds its records
+        changes, skips, entries = tuple(spooled.changes), tuple(spooled.skips), tuple(spooled.play_entries)
+        return replace(spooled, changes=changes, skips=skips, play_entries=entries)
+    finally:
+        into.discard()
 
 
 def _visit(
@@ -155,10 +153,6 @@ def _visit(
     progress.finish("plan", str(kind))
 
 
-def _ordered(changes: Iterable[RecordChange]) -> list[RecordChange]:
-    return sorted(changes, key=lambda c: (c.batch, c.sobject, c.action != Action.CREATE, c.key))
-
-
 def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
     """Creates whose outcome was never known: linked now when reading found them, else created again."""
     notes: dict[tuple[str, str, str], str] = {}
@@ -175,35 +169,74 @@ def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
     return notes
 
 
-def _note_retry(change: RecordChange, notes: Mapping[tuple[str, str, str], str]) -> RecordChange:
-    note = notes.get((change.workspace.kind, change.workspace.id, change.sobject))
-    return replace(change, match=f"{note}; {change.match}") if note and change.action is Action.CREATE else change
+def estimates(
+    config: Config, changes: Iterable[RecordChange], on_rest: Mapping[str, int] | None = None
+) -> tuple[ObjectEstimate, ...]:
+    """The API choice per object (`sync.api`, Bulk above `bulk_threshold` writes) and calls expected.
 
-
-def estimates(config: Config, changes: Iterable[RecordChange]) -> tuple[ObjectEstimate, ...]:
-    """The API choice per object (`sync.api`, Bulk above `bulk_threshold` writes) and calls expected."""
+    `on_rest`: per object written by Bulk, the updates kept on REST (`api_choice.rest_updates`), counted
+    with the REST path's calls, and under `auto` the query job apply finds them with; the object's guard
+    is `none` while any update is left to Bulk."""
     counts: dict[str, list[int]] = {}
     for change in changes:
         entry = counts.setdefault(change.sobject, [0, 0])
         entry[0 if change.action is Action.CREATE else 1] += 1
+    return estimates_of(config, counts, on_rest)
+
+
+def estimates_of(
+    config: Config, counts: Mapping[str, Sequence[int]], on_rest: Mapping[str, int] | None = None
+) -> tuple[ObjectEstimate, ...]:
+    """`estimates` from the creates and updates per object."""
     result = []
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
         if sobject in EMAILS_WRITTEN_AS:  # per chunk: the look-up, the create; an EmailMessage's relation the same
-            per_chunk = 4 if sobject == EMAIL_OBJECT else 2
-            result.append(
-                ObjectEstimate(sobject, creates, 0, "rest", per_chunk * math.ceil(creates / COLLECTION_SIZE), "")
-            )
+            calls = (4 if sobject == EMAIL_OBJECT else 2) * math.ceil(creates / COLLECTION_SIZE)
+            result.append(ObjectEstimate(sobject, creates, 0, Api.REST, calls, ""))
             continue
-        if api == "bulk":  # per operation: a check query job, then the ingest job
-            calls = ((creates > 0) + (updates > 0)) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
-            guard = "none"
+        if api is Api.BULK:  # per create job: its keys' query, then the job; updates: a check query job, then one job
+            guarded = min((on_rest or {}).get(sobject, 0), updates)
+            bulk_updates = updates - guarded
+            create_jobs = math.ceil(creates / config.sync.bulk_create_job_size)
+            calls = create_jobs * (1 + BULK_JOB_CALLS) + (bulk_updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+            calls += _update_calls(guarded, conditional=conditional)
+            if updates and config.sync.api is ApiChoice.AUTO:  # apply's query job for the recently edited
+                calls += BULK_QUERY_CALLS
+            guard = "none" if bulk_updates else str(config.sync.write_guard)
         else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
             calls = 2 * math.ceil(creates / COLLECTION_SIZE) + _update_calls(updates, conditional=conditional)
             guard = str(config.sync.write_guard)
         result.append(ObjectEstimate(sobject, creates, updates, api, calls, guard if updates else ""))
     return tuple(result)
+
+
+def bulk_update_notes(
+    estimated: Iterable[ObjectEstimate], on_rest: Mapping[str, int], config: Config
+) -> list[PlanDiagnostic]:
+    """A warning per object whose updates (some or all) go by Bulk, which cannot refuse a concurrent edit."""
+    notes = []
+    for estimate in estimated:
+        guarded = min(on_rest.get(estimate.sobject, 0), estimate.updates)
+        unguarded = estimate.updates - guarded
+        if estimate.api is not Api.BULK or not unguarded:
+            continue
+        goes = "goes" if guarded == 1 else "go"
+        kept = (
+            f" {guarded} of its {estimate.updates} updates, of records a person edited in the "
+            f"{RECENT_EDIT_WINDOW.days} days before the read, {goes} over REST with `sync.write_guard: "
+            f"{config.sync.write_guard}` instead."
+            if guarded
+            else ""
+        )
+        summary = f"{estimate.sobject}: {unguarded} Bulk update{'s are' if unguarded != 1 else ' is'} not guarded"
+        detail = (
+            "Bulk API has no conditional update: an edit a person makes to a field the job writes while it runs "
+            f"is overwritten.{kept} `sync.api: rest` guards every update."
+        )
+        notes.append(PlanDiagnostic(Severity.WARNING, summary, detail, path="sync.api"))
+    return notes
 
 
 def _update_calls(updates: int, *, conditional: bool) -> int:
@@ -216,17 +249,10 @@ def _update_calls(updates: int, *, conditional: bool) -> int:
     return chunks + full * math.ceil(COLLECTION_SIZE / GUARDED_PER_CALL) + math.ceil(rest / GUARDED_PER_CALL)
 
 
-def choose_api(config: Config, writes: int) -> str:
-    api = str(config.sync.api)
-    if api != "auto":
-        return api
-    return "bulk" if writes > config.sync.bulk_threshold else "rest"
-
-
 def _diagnostic(d: Diagnostic) -> PlanDiagnostic:
     pos = d.position
     return PlanDiagnostic(
-        str(d.severity),
+        d.severity,
         d.summary,
         d.detail,
         pos.file if pos else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from sfsync.engine.plans.plan import RecordChange, Skip, SkipCode
@@ -26,23 +26,19 @@ def last_rejections(store: Store) -> dict[RecordKey, tuple[str, str]]:
     return found
 
 
-def note_retries(changes: Iterable[RecordChange], rejected: Mapping[RecordKey, tuple[str, str]]) -> list[RecordChange]:
-    result = []
+def note_retries(
+    changes: Iterable[RecordChange], rejected: Mapping[RecordKey, tuple[str, str]]
+) -> Iterator[RecordChange]:
     for change in changes:
         found = rejected.get((change.workspace.kind, change.workspace.id, change.sobject))
-        result.append(
-            replace(change, match=f"retrying: rejected last time ({found[0]}); {change.match}") if found else change
-        )
-    return result
+        yield replace(change, match=f"retrying: rejected last time ({found[0]}); {change.match}") if found else change
 
 
-def note_terminal(skips: Iterable[Skip], rejected: Mapping[RecordKey, tuple[str, str]]) -> list[Skip]:
+def note_terminal(skips: Iterable[Skip], rejected: Mapping[RecordKey, tuple[str, str]]) -> Iterator[Skip]:
     """A record out of scope because its last write failed for good says so, instead of "not in a play"."""
-    result = []
     for skip in skips:
         found = rejected.get((skip.workspace.kind, skip.workspace.id, skip.sobject or ""))
         if found and skip.code is SkipCode.NOT_IN_PLAY and found[0] in TERMINAL_CODES:
             why = f"rejected by Salesforce last time ({found[0]}: {found[1]}); not retried"
             skip = replace(skip, code=SkipCode.REJECTED, reason=why)
-        result.append(skip)
-    return result
+        yield skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sfsync.config import LoadedConfig
 from sfsync.engine.plans.plan import PlanDiagnostic
 from sfsync.engine.values import TemplateFailure
+from sfsync.errors import Severity
 
 
 def template_diagnostic(loaded: LoadedConfig, failure: TemplateFailure) -> PlanDiagnostic:
@@ -15,7 +16,7 @@ def template_diagnostic(loaded: LoadedConfig, failure: TemplateFailure) -> PlanD
         path = ("plays", names.index(str(path[1])), *path[2:])
     position = loaded.position(path)
     return PlanDiagnostic(
-        "error",
+        Severity.ERROR,
         f"template failed: {failure}",
         file=position.file if position else None,
         line=position.line if position else None,

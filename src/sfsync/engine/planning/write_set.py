@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from sfsync.config import LoadedConfig
-from sfsync.config.models import CompanyMatch, Config, ContactsWithoutAccount, PersonObject, Policy
+from sfsync.config.models import Config, ContactsWithoutAccount, PersonObject, Policy
 from sfsync.engine.appeared import KEY_FIELD
+from sfsync.engine.planning.derived_form import Derived
 from sfsync.engine.planning.exclusions import exclusion_for
 from sfsync.engine.planning.matching import Target, account_target, person_target
+from sfsync.engine.planning.plan_output import drops
 from sfsync.engine.planning.plays import membership
-from sfsync.engine.planning.template_diagnostics import template_diagnostic
 from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, ACCOUNT_SOURCE, wanted_for
 from sfsync.engine.plans.plan import (
     KNOWN_AFTER_APPLY,
@@ -25,7 +26,6 @@ from sfsync.engine.plans.plan import (
     FieldChange,
     FieldSkip,
     KnownAfterApply,
-    PlanDiagnostic,
     PlayEntry,
     RecordChange,
     Skip,
@@ -44,7 +44,9 @@ ACCOUNT_BATCH, PERSON_BATCH = 0, 1
 
 
 class WriteSet:
-    """Collects changes, skips, play entries and template diagnostics while records are visited."""
+    """Decides each visited record's changes, skips, play entries and template failures into `current`,
+    which whoever visits takes and replaces between visits: nothing of a record is kept once its visit
+    is over but what later visits need (each company's Account, for its people's Contacts)."""
 
     def __init__(
         self,
@@ -52,18 +54,15 @@ class WriteSet:
         loaded: LoadedConfig,
         describes: Mapping[str, ObjectDescribe],
         members: dict[str, set[str]],
-        held: Mapping[tuple[str, str], str] | None = None,
+        held: Mapping[tuple[str, str], str] | None,
+        reads: SubjectReads,
     ) -> None:
         self.store, self.loaded, self.describes, self.members = store, loaded, describes, members
-        registrable = loaded.config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN
         self.held = held or {}  # records a merge left ambiguous (refresh): never written this plan
-        self.reads = SubjectReads(store.session, registrable=registrable)
+        self.reads = reads  # built once, by whoever visits (it may note what each visit reads)
         self.config: Config = loaded.config
         self.leads_mode = self.config.sync.person_object is PersonObject.LEADS
-        self.changes: dict[str, RecordChange] = {}
-        self.skips: list[Skip] = []
-        self.entries: list[PlayEntry] = []
-        self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
+        self.current = Derived()
         self._accounts: dict[str, str | KnownAfterApply | None] = {}
         self._no_account: dict[str, str] = {}  # company id -> why its people's Contacts have no Account
         self.digests = ValueDigests(store.plan_key.key())
@@ -105,8 +104,8 @@ class WriteSet:
         plays = [p for p in self.config.plays if p.audience.object is subject.kind]
         current = [name for name, ids in self.members.items() if subject.id in ids]
         member = membership(plays, subject, current, self.describes)
-        self.entries.extend(PlayEntry(name, str(subject.kind), subject.id) for name in member.entered)
-        self.entries.extend(PlayEntry(name, str(subject.kind), subject.id, False) for name in member.left)
+        self.current.entries.extend(PlayEntry(name, subject.kind, subject.id) for name in member.entered)
+        self.current.entries.extend(PlayEntry(name, subject.kind, subject.id, False) for name in member.left)
         return member.writing(plays)
 
     def _gate(self, subject: Subject, target: Target, writing: Sequence[str]) -> bool:
@@ -165,7 +164,7 @@ class WriteSet:
             return self._accounts[company.id]
         change = self._change(key, company, target, plays, ACCOUNT_BATCH, [])
         if change is not None:  # written for its people after all: no longer "not in a play"
-            self.skips = [s for s in self.skips if not (s.workspace.id == company.id and s.sobject == "Account")]
+            self._drop_account_skips(company.id)
         value = target.sf_id or (KnownAfterApply(key) if change is not None else None)
         self._accounts[company.id] = value
         if value is None:
@@ -203,8 +202,12 @@ class WriteSet:
             key, target.sobject, Action.CREATE if create else Action.UPDATE, _ref(subject), target.sf_id,
             target.match, tuple(fields), skipped, batch, tuple(plays),
         )  # fmt: skip
-        self.changes[key] = change
+        self.current.changes.append(change)
         return change
+
+    def _drop_account_skips(self, company_id: str) -> None:
+        """The company's Account skips, added by this visit or (`DerivingWriteSet`) an earlier one, dropped."""
+        self.current.skips = [s for s in self.current.skips if not drops(s, company_id)]
 
     def _wanted(self, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted] | None:
         try:
@@ -265,13 +268,14 @@ class WriteSet:
         return [name for name in required if name not in given]
 
     def _template_failed(self, failure: TemplateFailure) -> None:
-        if failure.path not in self.diagnostics:
-            self.diagnostics[failure.path] = template_diagnostic(self.loaded, failure)
+        # Every visit's failure is kept, not only the first per place: the record that failed first
+        # may derive differently next time, and the next one's failure then names the place.
+        self.current.failures.append((failure.path, str(failure)))
 
     def _skip(
         self, subject: Subject, sobject: str | None, code: SkipCode, reason: str, sf_id: str | None = None
     ) -> None:
-        self.skips.append(Skip(_ref(subject), sobject, code, reason, sf_id))
+        self.current.skips.append(Skip(_ref(subject), sobject, code, reason, sf_id))
 
 
 def _missing_reason(missing: Sequence[str], skipped: Sequence[FieldSkip]) -> str:
@@ -282,7 +286,7 @@ def _missing_reason(missing: Sequence[str], skipped: Sequence[FieldSkip]) -> str
 
 
 def _ref(subject: Subject) -> WorkspaceRef:
-    return WorkspaceRef(str(subject.kind), subject.id, subject.label)
+    return WorkspaceRef(subject.kind, subject.id, subject.label)
 
 
 def _domain(subject: Subject) -> str | None:

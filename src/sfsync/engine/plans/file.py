@@ -25,11 +25,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
+from sfsync.engine.plans.codec import RECORD_LISTS, RECORD_TYPES, decode, encode
 from sfsync.engine.plans.json_form import (
-    RECORD_LISTS,
-    RECORD_READERS,
     check_version,
-    plain,
     plan_from_json,
     plan_from_parts,
     plan_head_json,
@@ -61,14 +59,15 @@ class PlanSpool:
     """The records of one plan, each list spooled compressed as it is derived, in `directory` (or /tmp)."""
 
     def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory  # where planning's own spools go too
         self._spools = {name: Spool(tag, directory) for name, tag in TAGS.items()}
 
     def add(self, name: str, record: Any) -> None:
-        self._spools[name].add(plain(record))
+        self._spools[name].add(encode(record))
 
     def records(self, name: str) -> FileRecords[Any]:
         """The list `name` as written so far, read back from the spool (no more can be added to it)."""
-        return _records(self._spools[name].close(), RECORD_READERS[name], None)
+        return _records(self._spools[name].close(), RECORD_TYPES[name], None)
 
     def spooled(self, plan: Plan) -> Plan:
         """`plan` with its record lists read from this spool (what `add` wrote, in that order)."""
@@ -134,7 +133,7 @@ class PlanFile:
 
     def plan(self, check: RecordCheck | None = None) -> Plan:
         """The plan, its records read from the file one at a time on each pass (`check`ed as read)."""
-        records = {name: _records(self.sections[name], RECORD_READERS[name], check) for name in RECORD_LISTS}
+        records = {name: _records(self.sections[name], RECORD_TYPES[name], check) for name in RECORD_LISTS}
         try:
             return plan_from_parts(self.head, records, counted=True)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -211,7 +210,7 @@ def _legacy(path: Path, check: RecordCheck | None, allowed: bool) -> Plan:
     return plan_from_json(document)
 
 
-def _records(section: Section, read: Callable[[dict[str, Any]], Any], check: RecordCheck | None) -> FileRecords[Any]:
+def _records(section: Section, kind: type[Any], check: RecordCheck | None) -> FileRecords[Any]:
     """The section's records, each `check`ed until one pass has read them all (the file does not change
     under a plan: apply's seal check proves it), then only parsed."""
     checked = [check is None]
@@ -224,7 +223,7 @@ def _records(section: Section, read: Callable[[dict[str, Any]], Any], check: Rec
                     check(section.tag, value)
                     checked[0] = number >= section.count  # the last one checked: every later pass only parses
                 try:
-                    yield read(value)
+                    yield decode(kind, value)
                 except (KeyError, TypeError, ValueError, AttributeError) as error:
                     raise UsageError(f"malformed plan: {section.tag} {number}: {error}") from error
         except (ValueError, zlib.error) as error:

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+
+from sfsync.catalogue import Kind
+
+
+class EmailKind(StrEnum):
+    """What a plan's record of an email names: emails are not a workspace `Kind` (never matched, updated or
+    in a play), but a plan writes each once, under its own id."""
+
+    EMAIL = "email"
 
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceRef:
-    """A workspace record: `kind` person|company, its id, and a label for people to read."""
+    """A workspace record: `kind` person|company (or `email`: an email's create), its id, and a label for
+    people to read."""
 
-    kind: str
+    kind: Kind | EmailKind
     id: str
     label: str = ""
 
@@ -50,18 +59,3 @@ class IdentityChange:
     from_sf_id: str | None = None
     other: WorkspaceRef | None = None
     reason: str = ""
-
-
-def identity_from_json(d: dict[str, Any]) -> IdentityChange:
-    other = d.get("other")
-    return IdentityChange(
-        kind=IdentityKind(d["kind"]),
-        workspace=WorkspaceRef(**d["workspace"]),
-        sobject=d["sobject"],
-        sf_id=d["sf_id"],
-        before=d.get("before"),
-        after=d.get("after"),
-        from_sf_id=d.get("from_sf_id"),
-        other=WorkspaceRef(**other) if other else None,
-        reason=d.get("reason", ""),
-    )

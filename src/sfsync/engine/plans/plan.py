@@ -11,18 +11,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from sfsync.catalogue import Kind
+from sfsync.config.models import PersonObject, Policy
 from sfsync.engine.plans.derivation import DerivationSummary
-from sfsync.engine.plans.digest import ValueDigest
 from sfsync.engine.plans.identity import IdentityChange
 from sfsync.engine.plans.identity import IdentityKind as IdentityKind  # re-exported: parts of the plan value
 from sfsync.engine.plans.identity import WorkspaceRef as WorkspaceRef
+from sfsync.engine.plans.json_values import AS_OBJECT, HeldValue, WrittenValue
+from sfsync.engine.plans.json_values import KNOWN_AFTER_APPLY as KNOWN_AFTER_APPLY
+from sfsync.engine.plans.json_values import KnownAfterApply as KnownAfterApply
+from sfsync.errors import Severity
 
 # 2: the plan file is a compressed stream of NDJSON records (docs/plan-format.md); 1 was one JSON text.
 FORMAT_VERSION = 2
-# How the plan's JSON form (and so every view) shows an Id only apply knows.
-KNOWN_AFTER_APPLY = "(known after apply)"
 
 JSONValue = Any
 _V = TypeVar("_V")
@@ -33,6 +36,13 @@ class Action(StrEnum):
 
     CREATE = "create"
     UPDATE = "update"
+
+
+class Api(StrEnum):
+    """The Salesforce API an object is written (or read) through: the config's `auto` resolved."""
+
+    REST = "rest"
+    BULK = "bulk"
 
 
 class SkipCode(StrEnum):
@@ -60,20 +70,6 @@ class SkipCode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class KnownAfterApply:
-    """A value only apply knows: the Id of the record that change `ref` creates (a Contact's new Account).
-
-    It is never compared as a value and never sent as one: apply sends the Id its create got back. In
-    JSON it is the text `(known after apply)` beside the field change's `ref`.
-    """
-
-    ref: str
-
-    def __str__(self) -> str:
-        return KNOWN_AFTER_APPLY
-
-
-@dataclass(frozen=True, slots=True)
 class FieldChange:
     """One field apply sends. `ref` names the change whose created Id becomes the value (AccountId).
 
@@ -82,13 +78,17 @@ class FieldChange:
     `KnownAfterApply` naming the same change."""
 
     field: str
-    before: JSONValue | ValueDigest
-    after: JSONValue | ValueDigest | KnownAfterApply
+    before: HeldValue
+    after: WrittenValue
     source: str
-    policy: str
+    policy: Policy
     reason: str
     ref: str | None = None
     sensitive: bool = False
+
+    def __post_init__(self) -> None:  # read back from JSON, the marker's text beside `ref` is the marker
+        if self.ref is not None and type(self.after) is str and self.after == KNOWN_AFTER_APPLY:
+            object.__setattr__(self, "after", KnownAfterApply(self.ref))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +98,8 @@ class FieldSkip:
     A `sensitive` field's `before` and `wanted` are digests, as in a field change."""
 
     field: str
-    before: JSONValue | ValueDigest
-    wanted: JSONValue | ValueDigest
+    before: HeldValue
+    wanted: HeldValue
     code: SkipCode
     reason: str
     sensitive: bool = False
@@ -138,7 +138,7 @@ class PlayEntry:
     """A record that entered (or, `entered` false, left) a play's audience since the last apply."""
 
     play: str
-    kind: str
+    kind: Kind
     workspace_id: str
     entered: bool = True
 
@@ -155,7 +155,9 @@ class ConfigChange:
 
 @dataclass(frozen=True, slots=True)
 class PlanDiagnostic:
-    severity: str
+    """A metadata check's finding against the org; an `error` makes the plan not appliable."""
+
+    severity: Severity
     summary: str
     detail: str = ""
     file: str | None = None
@@ -175,7 +177,7 @@ class ObjectEstimate:
     sobject: str
     creates: int
     updates: int
-    api: str
+    api: Api
     calls: int
     guard: str = ""
 
@@ -187,9 +189,9 @@ class Fingerprint:
     lineage: str
     serial: int
     org_id: str
-    describes: Mapping[str, str]
+    describes: Annotated[Mapping[str, str], AS_OBJECT]
     config_digest: str
-    watermarks: Mapping[str, str] = field(default_factory=dict)
+    watermarks: Annotated[Mapping[str, str], AS_OBJECT] = field(default_factory=dict)
 
     def __post_init__(self) -> None:  # frozen all the way down: no caller's dict is kept
         object.__setattr__(self, "describes", frozen_mapping(self.describes))
@@ -210,7 +212,7 @@ class Plan:
     """
 
     fingerprint: Fingerprint
-    mode: str
+    mode: PersonObject
     write_enabled: bool
     config_diff: tuple[ConfigChange, ...]
     diagnostics: tuple[PlanDiagnostic, ...]
@@ -218,17 +220,20 @@ class Plan:
     skips: Sequence[Skip]
     play_entries: Sequence[PlayEntry]
     estimates: tuple[ObjectEstimate, ...]
-    refresh: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    refresh: Annotated[Mapping[str, Mapping[str, int]], AS_OBJECT] = field(default_factory=dict)
     identity: tuple[IdentityChange, ...] = ()
     recorded: bool = True
     format_version: int = FORMAT_VERSION
     tool_version: str = ""
     derivation: DerivationSummary | None = None  # how much was derived afresh (None: not said)
-    tally: Mapping[str, Mapping[str, int]] | None = field(default=None, compare=False, repr=False)
+    tally: Annotated[Mapping[str, Mapping[str, int]], AS_OBJECT] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:  # frozen all the way down: no caller's dict or list is kept
         refresh = {name: frozen_mapping(counts) for name, counts in self.refresh.items()}
         object.__setattr__(self, "refresh", frozen_mapping(refresh))
+        if self.tally is not None:
+            tally = {name: frozen_mapping(counts) for name, counts in self.tally.items()}
+            object.__setattr__(self, "tally", frozen_mapping(tally))
         for name in ("changes", "skips", "play_entries"):
             if isinstance(getattr(self, name), list):
                 object.__setattr__(self, name, tuple(getattr(self, name)))

@@ -135,7 +135,10 @@ class Spool:
         self.section: Section | None = None
 
     def add(self, value: Any) -> None:
-        line = record_line(self.tag, value)
+        self.add_line(record_line(self.tag, value))
+
+    def add_line(self, line: bytes) -> None:
+        """A line encoded already (`record_line`), newline included."""
         self.count += 1
         self._pending.append(line)
         self._pending_size += len(line)

@@ -13,7 +13,8 @@ from sfsync.salesforce.filter_trees import filter_fields as filter_tree_fields
 from sfsync.salesforce.port import ObjectDescribe
 
 READ_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
-SYSTEM_FIELDS = ("Id", "SystemModstamp", "LastModifiedDate", "IsDeleted")
+# LastModifiedById: who last edited it (`sync.api: auto` keeps updates of records a person edited recently on REST)
+SYSTEM_FIELDS = ("Id", "SystemModstamp", "LastModifiedDate", "LastModifiedById", "IsDeleted")
 MATCH_FIELDS = {  # MasterRecordId: the record a merge deleted this one into (read where the describe has it)
     "Account": ("Name", "Website", "OwnerId", "MasterRecordId"),
     "Contact": ("Email", "AccountId", "OwnerId", "LastName", "MasterRecordId"),

@@ -183,4 +183,4 @@ def _holders(store: Store, kind: Kind, keys: Sequence[str]) -> dict[str, Workspa
 
 def workspace_ref(record: WorkspaceRecord) -> WorkspaceRef:
     label = record.values.get(KEY_FIELD[record.kind]) or record.values.get("name") or record.id
-    return WorkspaceRef(str(record.kind), record.id, str(label))
+    return WorkspaceRef(record.kind, record.id, str(label))

@@ -27,6 +27,7 @@ from sfsync.catalogue import Kind
 from sfsync.config.connection import IntegrationUser
 from sfsync.config.models import CompanyMatch, Config, Direction
 from sfsync.engine.plans.identity import IdentityChange
+from sfsync.engine.plans.plan import Api
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS, config_filter_fields, query_fields
 from sfsync.engine.reading.follow import follow_salesforce
@@ -56,7 +57,7 @@ class ObjectRefresh:
 
     sobject: str
     full: bool
-    api: str
+    api: Api
     read: int
     deleted: int
     linked: int
@@ -160,7 +161,7 @@ def _read_object(
             counts.update(_into_workspace(store, config, sobject, chunk, previous, identity))
         progress.advance("refresh", sobject, len(chunk))
     skipped = {k: v for k, v in counts.items() if k not in ("read", "deleted")}
-    api = "bulk" if bulk else "rest"
+    api = Api.BULK if bulk else Api.REST
     return ObjectRefresh(sobject, mark is None, api, counts["read"], counts["deleted"], 0, skipped, tuple(identity))
 
 

@@ -22,10 +22,20 @@ _CLAUSE_WORDS = frozenset({"WHERE", "GROUP", "ORDER", "LIMIT", "OFFSET", "WITH",
 
 
 def parse(soql: str) -> Query:
+    """A whole query: `parse_query`, then an optional `FOR VIEW` or `FOR REFERENCE` at its very end."""
     stream = TokenStream(soql, tokenize(soql))
     query = parse_query(stream)
+    _recently_viewed_clause(stream)
     stream.expect_eof()
     return query
+
+
+def _recently_viewed_clause(stream: TokenStream) -> None:
+    """`FOR VIEW` / `FOR REFERENCE` ask Salesforce to stamp the rows as recently viewed or referenced
+    (CumulusCI's `load_dataset` sends one after loading). The local org keeps no such stamps, so the
+    clause changes nothing in the answer; `FOR UPDATE` (a lock, Apex only) stays unknown here."""
+    if stream.accept_word("FOR"):
+        stream.expect_ident_of("VIEW", "REFERENCE")
 
 
 def parse_query(stream: TokenStream) -> Query:

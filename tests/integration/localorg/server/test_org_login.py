@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import jwt
@@ -163,6 +164,34 @@ def test_jwt_claims_are_checked_for_expiry(org: LocalOrgHandle) -> None:
     )
     assert (response.status_code, response.json()["error"]) == (400, "invalid_grant")
     assert isinstance(response, requests.Response)
+
+
+def test_jwt_expiring_this_second_is_taken_within_the_clock_skew(org: LocalOrgHandle) -> None:
+    # CumulusCI signs `exp` as the current second; Salesforce takes it (3 minutes of skew), not 10 minutes late.
+    key, certificate = signing_key("jwt app")
+    org.control("connected-apps", "POST", {"name": "jwt", "consumer_key": "jwt-key4", "certificate": certificate})
+    now = int(time.time())
+
+    def grant(exp: int) -> requests.Response:
+        assertion = jwt.encode({"iss": "jwt-key4", "sub": org.username, "exp": exp}, key, algorithm="RS256")
+        return org.session().post(
+            f"{org.instance_url}/services/oauth2/token",
+            data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+        )
+
+    taken = grant(now - 1)
+    assert taken.status_code == 200 and "/id/00D" in taken.json()["id"]  # CumulusCI reads the org id from it
+    assert (
+        org.session()
+        .get(
+            f"{org.instance_url}/services/oauth2/userinfo",
+            headers={"Authorization": f"Bearer {taken.json()['access_token']}"},
+        )
+        .json()["preferred_username"]
+        == org.username
+    )
+    late = grant(now - 600)
+    assert (late.status_code, late.json()["error"]) == (400, "invalid_grant")
 
 
 def test_soap_login_without_the_security_token_is_refused_even_scoped_to_the_org(org: LocalOrgHandle) -> None:

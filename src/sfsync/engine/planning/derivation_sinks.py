@@ -1,0 +1,96 @@
+"""Where derived shares go: straight on to the plan and a spooled cache, or kept for assembly.
+
+A derivation of every record (`Streaming`) holds nothing per record: each share goes to the plan's
+output as it comes, and (unless the plan is rolled back) to `CacheSpool`, written to the store's
+cache once the visits are over (the store is being read while they run). A derivation of some
+records (`Collected`) keeps their shares, to be assembled in visit order with the cached ones: it
+holds what it derived again, which is what changed since the last plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from sfsync.catalogue import Kind
+from sfsync.engine.planning.derived_form import Derived, from_json, to_json
+from sfsync.engine.planning.deriving import Key
+from sfsync.engine.planning.plan_output import PlanOutput, drops
+from sfsync.engine.plans.sections import Spool
+from sfsync.store.derivations import Derived as CacheRow
+
+COMPANY = str(Kind.COMPANY)
+
+
+def without_account_skips(derived: Derived, company_id: str) -> Derived:
+    derived.skips = [s for s in derived.skips if not drops(s, company_id)]
+    return derived
+
+
+class CacheSpool:
+    """Every visited record's cache row, spooled compressed; a held record's cluster is not kept
+    (held is this plan's only), and a dropped Account skip is left out of its company's row."""
+
+    def __init__(self, held: Mapping[Key, str], directory: Path | None = None) -> None:
+        self._held = held
+        self._spool = Spool("derived", directory)
+        self._unkept: set[str] = set()  # the clusters of held records
+        self._dropped: set[str] = set()
+
+    def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
+        if key in self._held and cluster:
+            self._unkept.add(cluster)
+        self._spool.add([key[0], key[1], cluster, to_json(derived), sorted(tokens)])
+
+    def drop_account_skips(self, company_id: str) -> None:
+        self._dropped.add(company_id)
+
+    def rows(self) -> Iterator[CacheRow]:
+        """The rows to keep, read back once."""
+        try:
+            for kind, workspace_id, cluster, output, tokens in self._spool.close().values():
+                if (kind, workspace_id) in self._held or cluster in self._unkept:
+                    continue
+                if kind == COMPANY and workspace_id in self._dropped:
+                    output = to_json(without_account_skips(from_json(output), workspace_id))
+                yield CacheRow(kind, workspace_id, cluster, output, tokens)
+        finally:
+            self._spool.discard()
+
+
+class Streaming:
+    """Each share to the plan's output, and to the cache's spool when there is one."""
+
+    def __init__(self, output: PlanOutput, cache: CacheSpool | None) -> None:
+        self.output, self.cache = output, cache
+
+    def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
+        self.output.add(derived)
+        if self.cache is not None:
+            self.cache.add(key, derived, tokens, cluster)
+
+    def drop_account_skips(self, company_id: str) -> None:
+        self.output.drop_account_skips(company_id)
+        if self.cache is not None:
+            self.cache.drop_account_skips(company_id)
+
+
+class Collected:
+    """Each share kept by record, with the tokens its visit read and its cluster."""
+
+    def __init__(self) -> None:
+        self.derived: dict[Key, Derived] = {}
+        self.tokens: dict[Key, frozenset[str]] = {}
+        self.clusters: dict[Key, str | None] = {}
+
+    def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
+        self.derived[key], self.tokens[key], self.clusters[key] = derived, tokens, cluster
+
+    def drop_account_skips(self, company_id: str) -> None:
+        found = self.derived.get((COMPANY, company_id))
+        if found is not None:
+            without_account_skips(found, company_id)
+
+    def rows(self, keep: list[Key]) -> Iterator[CacheRow]:
+        for key in keep:
+            yield CacheRow(key[0], key[1], self.clusters[key], to_json(self.derived[key]), self.tokens[key])

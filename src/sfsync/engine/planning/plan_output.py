@@ -1,0 +1,72 @@
+"""The write set's output, handed on one record's share at a time, in visit order: never held whole.
+
+Changes go to `OrderedChanges` (plan order); skips and play entries are spooled compressed in visit
+order (the plan's order for them); template failures become diagnostics, the first per config place.
+A person's visit may find that its company's Account is written after all, and so drop the company's
+Account skip added earlier: the company is noted, and its Account skips are left out on reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sfsync.config import LoadedConfig
+from sfsync.engine.planning.change_order import OrderedChanges
+from sfsync.engine.planning.derived_form import Derived
+from sfsync.engine.planning.template_diagnostics import template_diagnostic
+from sfsync.engine.plans.codec import decode, encode
+from sfsync.engine.plans.plan import PlanDiagnostic, PlayEntry, RecordChange, Skip
+from sfsync.engine.plans.sections import Spool
+from sfsync.engine.values import TemplateFailure
+
+ACCOUNT = "Account"
+
+
+def drops(skip: Skip, company_id: str) -> bool:
+    """Whether `skip` is the company's Account skip that its Account being written after all drops."""
+    return skip.sobject == ACCOUNT and skip.workspace.id == company_id
+
+
+class PlanOutput:
+    """Changes, skips, play entries and diagnostics as the records are visited; each list read once."""
+
+    def __init__(self, loaded: LoadedConfig, directory: Path | None = None) -> None:
+        self.loaded = loaded
+        self.changes = OrderedChanges(directory)
+        self._skips = Spool("skip", directory)
+        self._entries = Spool("play_entry", directory)
+        self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
+        self._dropped: set[str] = set()  # companies whose Account skips a later visit dropped
+
+    def add(self, derived: Derived) -> None:
+        for change in derived.changes:
+            self.changes.add(change)
+        for skip in derived.skips:
+            self._skips.add(encode(skip))
+        for entry in derived.entries:
+            self._entries.add(encode(entry))
+        for path, message in derived.failures:  # the first failure at a place names it, as in one pass
+            if path not in self.diagnostics:
+                self.diagnostics[path] = template_diagnostic(self.loaded, TemplateFailure(path, message))
+
+    def drop_account_skips(self, company_id: str) -> None:
+        self._dropped.add(company_id)
+
+    def ordered_changes(self) -> Iterator[RecordChange]:
+        return iter(self.changes)
+
+    def skips(self) -> Iterator[Skip]:
+        for value in self._skips.close().values():
+            skip = decode(Skip, value)
+            if not (skip.sobject == ACCOUNT and skip.workspace.id in self._dropped):
+                yield skip
+
+    def entries(self) -> Iterator[PlayEntry]:
+        for value in self._entries.close().values():
+            yield decode(PlayEntry, value)
+
+    def discard(self) -> None:
+        self.changes.discard()
+        self._skips.discard()
+        self._entries.discard()
