@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,10 @@ def test_an_excluded_persons_emails_are_not_written(
     capsys.readouterr()
     assert run(["plan"]) == 0
     assert "excluded by no-milton: their emails are not written" in capsys.readouterr().out
-    assert run(["apply", "--auto-approve"]) == 0
+    assert run(["apply", "--auto-approve", "--format", "json"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows = [e for e in events if e["type"] == "row_result" and e["sobject"] == "EmailMessage"]
+    assert sorted((e["outcome"], e["workspace"]["kind"]) for e in rows) == [("written", "email")] * 2
     sf = local_org.simple_salesforce()
     subjects = {r["Subject"] for r in sf.query_all("SELECT Subject FROM EmailMessage")["records"]}
     assert subjects == {"TPS", "Re: TPS"}

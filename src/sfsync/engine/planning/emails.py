@@ -1,4 +1,5 @@
-"""Planning the workspace's emails: one EmailMessage create per email not yet in Salesforce.
+"""Planning the workspace's emails: one create per email not yet in Salesforce, as an EmailMessage or a
+completed Task (`email_objects.choose_email_object`).
 
 Rules (docs/sync-rules.md "Email messages"):
 - an email is planned only when `sync.write` and `sync.email.write` are on, and only once its person is
@@ -9,6 +10,9 @@ Rules (docs/sync-rules.md "Email messages"):
 - an email written once (`sf_id` in the store) is never planned again: created once, never updated;
 - emails come after every person (`EMAIL_BATCH`), so the person's Contact or Lead is linked when the
   email's relation is made.
+
+The emails still to write are held while they are planned (a backfill's worth, not the workspace's
+people): the people's write set stays streamed.
 """
 
 from __future__ import annotations
