@@ -5,8 +5,8 @@ loads `examples/data/*.csv` into a fresh store (companies, people, then the emai
 received), then runs, on `examples/quickstart/sfsync.yaml`: `validate` → `plan -o plan.json` →
 `apply plan.json` (the Leads; an email waits until its person is in Salesforce) → `plan -o plan.json` →
 `apply plan.json` (the emails of the people now in Salesforce, each once) → `plan --detailed-exitcode`
-(must exit 0: a third apply would write nothing). Everything happens in a temporary directory; nothing
-here is kept.
+(must exit 0: a third apply would write nothing) → `run --once` (one cycle of continuous sync: it must
+find nothing to write). Everything happens in a temporary directory; nothing here is kept.
 """
 
 from __future__ import annotations
@@ -88,7 +88,14 @@ def run_demo(work: Path, env: dict[str, str]) -> int:
         code = sfsync(work, env, *args)
         if code != expected:
             return fail(f"`sfsync {' '.join(args)}` exited {code}, expected {expected}")
-    step("Done: the last plan has nothing to write, so another apply would write nothing.")
+    step("sfsync run --once")
+    cycle = subprocess.run(
+        [str(SFSYNC), "run", "--once"], cwd=work, env=env, check=False, capture_output=True, text=True
+    )
+    print(cycle.stdout, end="", flush=True)
+    if cycle.returncode != 0 or " in_sync: 0 planned" not in cycle.stdout:
+        return fail(f"`sfsync run --once` exited {cycle.returncode} and did not report no changes: {cycle.stderr}")
+    step("Done: the last plan and a cycle of `sfsync run` have nothing to write.")
     return 0
 
 

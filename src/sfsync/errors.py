@@ -19,6 +19,7 @@ class ExitCode:
     CHANGES = 2
     INTERNAL = 3
     UNKNOWN_OUTCOME = 4  # apply: some rows were sent but Salesforce's answer never came (`sfsync plan` finds out)
+    PAUSED = 5  # apply: the store is paused (`sfsync pause`); nothing more is written until `sfsync resume`
     INTERRUPTED = 130
 
 
@@ -139,6 +140,12 @@ class ForeignPlanError(SfsyncError):
 
 class LockedError(SfsyncError):
     """Another operation holds the store's lock."""
+
+
+class PausedError(SfsyncError):
+    """Writes are paused for the store (`sfsync pause`): apply writes nothing until `sfsync resume`."""
+
+    exit_code = ExitCode.PAUSED
 
 
 class RemoteError(SfsyncError):

@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from sfsync import __version__
 from sfsync.commands.options import config_option, format_option
+from sfsync.commands.pause import PauseGate, refuse_when_paused
 from sfsync.commands.plan import show
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, read_plan, sync_session
@@ -59,6 +60,8 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
       3    internal error (details in .sfsync/logs/)
       4    some rows' outcome is unknown (Salesforce never answered): run `sfsync plan`,
            whose read finds what was written; nothing is created twice
+      5    writes are paused (`sfsync pause`): nothing was written, or apply stopped after
+           the chunk in flight (recorded); `sfsync resume` restarts them
       130  interrupted (the current batch is recorded)
     """
     events = output == "json"
@@ -74,6 +77,7 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
     if sink is not None:
         sink.started("apply")
     with sync_session(config_path, store_url, "apply") as session:
+        refuse_when_paused(session.store)  # under the lock; the gate below sees a pause made after this
         if plan_file is not None:
             plan = read_plan(plan_file, store=session.store)
         else:
@@ -87,7 +91,8 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
                 out.print("Apply cancelled; nothing was written.")
                 return ExitCode.OK
         with stop_on_interrupt() as stop, progress_for(sink) as progress:
-            report = apply_plan(session.port, session.store, session.loaded, plan, stop=stop, progress=progress)
+            gate = PauseGate(session.store, stop)
+            report = apply_plan(session.port, session.store, session.loaded, plan, stop=gate, progress=progress)
     if sink is not None:
         for row in report.rows:
             sink.row_result(row)
@@ -95,6 +100,9 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
         sink.summary(report.counts(), ok=ok, run_id=report.run_id, interrupted=report.interrupted)
     else:
         render_report(report, out)
+    if gate.pause is not None:
+        out.print(f"[yellow]Apply stopped: writes {escape(gate.pause.describe())}; `sfsync resume` restarts them.[/]")
+        return ExitCode.PAUSED
     return apply_exit_code(report)
 
 

@@ -11,6 +11,7 @@ import click
 
 from sfsync import __version__
 from sfsync.commands.options import DEFAULT_MAX_RECORDS, config_option, max_records_option
+from sfsync.commands.pause import with_pause_notice
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
 from sfsync.engine.planning.planner import make_plan
@@ -76,6 +77,7 @@ def command(
             plan = make_plan(
                 session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress, spool=spool
             )
+            plan = with_pause_notice(plan, session.store)
             key = session.store.plan_key.key() if out is not None else b""
         if out is not None:
             write_plan(plan, out, key, spool)  # only the saved file carries the seal: it is what apply reads

@@ -27,7 +27,7 @@ def command() -> None:
 @config_option
 @store_option
 def show(output: str, config_path: Path, store_url: str | None) -> None:
-    """Print the store's lineage, serial, record counts, last run and locks."""
+    """Print the store's lineage, serial, record counts, last run, locks and whether writes are paused."""
     with open_command_store(store_url, config_path, create=False) as store:
         summary = state_summary(store)
     if output == "json":
@@ -50,6 +50,7 @@ def unlock(lock_id: str, config_path: Path, store_url: str | None) -> None:
 def state_summary(store: Store) -> dict[str, Any]:
     version = store.meta.version()
     last = store.runs.last()
+    pause = store.pause.state()
     return {
         "store": store.display_url,
         "schema_version": store.schema_version(),
@@ -69,6 +70,9 @@ def state_summary(store: Store) -> dict[str, Any]:
             "counts": dict(last.counts),
         },
         "locks": [{"id": h.id, "description": h.describe()} for h in store.locks.holders()],
+        "pause": None
+        if pause is None
+        else {"paused": pause.paused, "by": pause.by, "at": pause.at.isoformat(), "reason": pause.reason},
     }
 
 
@@ -82,10 +86,18 @@ def _text(summary: dict[str, Any]) -> str:
         f"mirror:    {_counts(summary['mirror'])}",
         f"links:     {_counts(summary['links'])}",
         f"last run:  {_run(summary['last_run'])}",
+        f"writes:    {_pause(summary['pause'])}",
     ]
     locks = summary["locks"] or [{"description": "none"}]
     lines.extend(f"lock:      {lock['description']}" for lock in locks)
     return "\n".join(lines) + "\n"
+
+
+def _pause(pause: dict[str, Any] | None) -> str:
+    if pause is None or not pause["paused"]:
+        return "enabled" + (f" (resumed by {pause['by']} at {pause['at']})" if pause else "")
+    reason = f" ({pause['reason']})" if pause["reason"] else ""
+    return f"PAUSED by {pause['by']} at {pause['at']}{reason}; `sfsync resume` restarts them"
 
 
 def _counts(counts: dict[str, int]) -> str:

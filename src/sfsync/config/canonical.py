@@ -14,13 +14,17 @@ if TYPE_CHECKING:
     from sfsync.config.models import Config
 
 
+# How `sfsync run` schedules itself, not what a plan writes: changing them leaves the applied config as it is.
+RUN_ONLY = {"sync": {"auto_apply", "run"}}
+
+
 def canonical(config: Config) -> dict[str, Any]:
-    """A JSON-able dict with every default filled and keys sorted.
+    """A JSON-able dict with every default filled and keys sorted (the settings of `run` left out).
 
     `sync.email` is left out while it holds its defaults: a config that does not write emails keeps the
     digest it had before sfsync knew of emails, so upgrading never makes an applied config look changed.
     """
-    dumped = config.model_dump(mode="json", by_alias=True)
+    dumped = config.model_dump(mode="json", by_alias=True, exclude=RUN_ONLY)
     if config.sync.email == type(config.sync.email)():
         del dumped["sync"]["email"]
     result: dict[str, Any] = json.loads(json.dumps(dumped, sort_keys=True))

@@ -27,6 +27,7 @@ from sfsync.config.connection import (
     SfdxUrlAuth,
 )
 from sfsync.config.filters import All, Any, Condition, Filter, Not, Op
+from sfsync.config.run_settings import AutoApply, RunSettings
 
 __all__ = [
     "All",
@@ -180,6 +181,11 @@ class Sync(Model):
     """`registrable_domain` makes `shop.acme.com` and `acme.com` one company key for matching."""
     email: EmailSync = Field(default_factory=EmailSync)
     """Writing the workspace's emails (`workspace load --object email`) to Salesforce."""
+    auto_apply: AutoApply = AutoApply.NONE
+    """What `sfsync run` applies without a person: `none` (plan only), `fill_empty` (creates, and updates
+    that only write into empty Salesforce fields) or `all`. `plan` and `apply` ignore it."""
+    run: RunSettings = Field(default_factory=RunSettings)
+    """How `sfsync run` paces itself."""
 
 
 def _mapping_shorthand(value: object) -> object:

@@ -25,7 +25,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sfsync.localorg import auth, bulk_v1, soap
+from sfsync.localorg import auth, bulk_v1, options, soap
 from sfsync.localorg.api import ApiCall, ApiError, error_response, json_response
 from sfsync.localorg.faults import FaultPlan, RequestFacts
 from sfsync.localorg.merge import UnsupportedObject, merge, mergeable
@@ -195,7 +195,8 @@ class LocalOrgApp:
 
     def _handle(self, call: ApiCall) -> Response:
         try:
-            return self.router.handlers[call.endpoint](call)
+            refused = options.refusal(call)  # an option the org does not serve is never silently ignored
+            return refused or options.pretty(call, self.router.handlers[call.endpoint](call))
         except ApiError as error:
             return json_response(error.errors, error.status)
         except Exception:

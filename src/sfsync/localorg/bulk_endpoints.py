@@ -47,9 +47,17 @@ def owned_job(call: ApiCall, job_type: str) -> jobs.Job | None:
 
 
 def list_jobs(call: ApiCall, job_type: str) -> Response:
+    """The caller's jobs, narrowed by `jobType`, `concurrencyMode` and `isPkChunkingEnabled` as Salesforce's
+    list is: every job here is Parallel and none is PK-chunked. The list is one page, so no `queryLocator`."""
+    args = call.request.args
+    if "queryLocator" in args:
+        return error_response(400, "INVALIDREQUEST", f"Invalid query locator: {args['queryLocator']}")
     conn = call.org.connect()
     jobs.ensure_schema(conn)
-    return json_response(job_list(jobs.user_jobs(conn, job_type, call.user.id)))
+    found = jobs.user_jobs(conn, job_type, call.user.id)
+    kept = args.get("jobType", job_type) == job_type and args.get("concurrencyMode", "Parallel") == "Parallel"
+    kept = kept and args.get("isPkChunkingEnabled", "false").lower() == "false"
+    return json_response(job_list(found if kept else []))
 
 
 def get_job(call: ApiCall, job_type: str) -> Response:

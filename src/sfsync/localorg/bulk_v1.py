@@ -124,6 +124,10 @@ class BulkV1:
             raise Refused(400, "InvalidJob", f"The local org serves query jobs only, not {operation or 'none'}")
         if (content or "CSV") != "CSV":
             raise Refused(400, "InvalidJob", f"The local org serves CSV query jobs only, not {content}")
+        if request.headers.get("Sforce-Enable-PKChunking", "false").strip().lower() != "false":
+            raise Refused(400, "InvalidJob", "The local org does not chunk query jobs (Sforce-Enable-PKChunking)")
+        if (_field(request, "concurrencyMode") or "Parallel") != "Parallel":
+            raise Refused(400, "InvalidJob", "The local org runs every job in Parallel mode")
         spec = self._org.catalog.get(sobject)
         if spec is None:
             raise Refused(400, "InvalidJob", f"Unable to find object: {sobject}")

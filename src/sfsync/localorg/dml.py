@@ -101,7 +101,7 @@ class Dml:
                 "ConvertedAccountId": normalize(links.get("account", "")),
                 "ConvertedOpportunityId": normalize(links.get("opportunity", "")),
             }
-            check_references(self._org.connect(), self._org, self.layout(spec).references, changes)
+            check_references(self._org.connect(), self._org, self.layout(spec), changes)
             self._write_update(spec, row["Id"], changes, user, stamp)
             return DmlResult(row["Id"], True)
 
@@ -185,7 +185,7 @@ class Dml:
         """`row`: the values written (on edit, those that change); `current`: the record before an edit."""
         connection = self._org.connect()
         layout = self.layout(spec)
-        check_references(connection, self._org, layout.references, row)
+        check_references(connection, self._org, layout, row)
         check_unique(connection, spec, layout.unique, row, record_id)
         check_activity(connection, self._org, spec, row, current)
         rules = self._org.duplicate_rules

@@ -2,9 +2,9 @@
 
 Account, Contact, Lead and Opportunity are served from describes recorded from real orgs; EmailMessage,
 EmailMessageRelation and Task from describes built from the Object Reference's field lists (no recording
-of them is at hand), in the same shape. User, Organization, the permission objects and DuplicateRule are
-described here with the same 57 field keys and the same object-level keys, so that clients cannot tell
-them apart; their fields are those the Salesforce Object Reference lists (not recorded).
+of them is at hand), in the same shape. User, Organization, RecordType, the permission objects and
+DuplicateRule are described here with the same 57 field keys and the same object-level keys, so that
+clients cannot tell them apart; their fields are those the Salesforce Object Reference lists (not recorded).
 """
 
 from __future__ import annotations
@@ -141,6 +141,12 @@ def _extra_fields(t: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
             field_entry(t, "SobjectType", "picklist", length=40),
             *(field_entry(t, f"Permissions{p}", "boolean") for p in crud),
         ],
+        "RecordType": [  # rows from the recorded describes' recordTypeInfos (`record_types`)
+            field_entry(t, "Name", "string", length=80, nameField=True),
+            field_entry(t, "DeveloperName", "string", length=80),
+            field_entry(t, "SobjectType", "picklist", length=40),
+            field_entry(t, "IsActive", "boolean", label="Active"),
+        ],
         "FieldPermissions": [
             _reference(t, "ParentId", "PermissionSet", "Parent"),
             field_entry(t, "SobjectType", "picklist", length=40),
@@ -170,6 +176,7 @@ EXTRA_PREFIXES = {
     "ObjectPermissions": ("110", "Object Permissions"),
     "FieldPermissions": ("01k", "Field Permissions"),
     "DuplicateRule": ("0Bm", "Duplicate Rules"),
+    "RecordType": ("012", "Record Types"),
 }
 # Readable only with View Setup and Configuration (Salesforce's access rule since Summer '20).
 SETUP_OBJECTS = frozenset({"DuplicateRule"})

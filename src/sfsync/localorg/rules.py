@@ -7,16 +7,18 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sfsync.localorg.catalog import FieldSpec, ObjectSpec
+from sfsync.localorg.layout import ObjectLayout
 from sfsync.localorg.outcomes import DmlError, DmlFailure
+from sfsync.localorg.record_types import check_record_type
 
 if TYPE_CHECKING:
     from sfsync.localorg.org import Org
 
 
-def check_references(
-    connection: sqlite3.Connection, org: Org, references: Iterable[FieldSpec], row: Mapping[str, Any]
-) -> None:
-    for field in references:
+def check_references(connection: sqlite3.Connection, org: Org, layout: ObjectLayout, row: Mapping[str, Any]) -> None:
+    """Every reference names a live record of its target; RecordTypeId, an assignable record type."""
+    check_record_type(layout.record_types, row)
+    for field in layout.references:
         name = field.name
         value = row.get(name)
         if value is None:

@@ -16,7 +16,8 @@ from sfsync.localorg.duplicate_setup import write_rule_rows
 from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.org import Org
 from sfsync.localorg.outcomes import DmlError, DmlOptions
-from sfsync.localorg.people import insert_people
+from sfsync.localorg.people import insert_people, insert_row
+from sfsync.localorg.record_types import record_type_rows
 from sfsync.localorg.seed import SeedRecord
 from sfsync.localorg.values import format_datetime
 
@@ -63,6 +64,9 @@ def build(org: Org) -> None:
     with org.dml.transaction():
         insert_people(org, org.seed)
         write_rule_rows(org)
+        actor = org.integration_user.id
+        for record_type in record_type_rows(org.catalog):
+            insert_row(org, "RecordType", record_type, actor)
         _insert_records(org, org.seed.records)
         if org.seed.history_days:
             _spread_history(org, org.seed.history_days)

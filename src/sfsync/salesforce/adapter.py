@@ -65,6 +65,7 @@ class SalesforceAdapter:
         self.session = self.api.session
         self.usage = self.api.usage
         self._identity: Identity | None = None
+        self._datetimes: dict[str, frozenset[str]] = {}  # by lower-cased object: its datetime fields, lower-cased
 
     # -- the org ----------------------------------------------------------------------------
 
@@ -82,6 +83,12 @@ class SalesforceAdapter:
         return self._identity
 
     def describe(self, sobject: str, *, known: str | None = None) -> ObjectDescribe:
+        found = self._describe(sobject, known)
+        datetimes = frozenset(name.lower() for name, info in found.fields.items() if info.type == "datetime")
+        self._datetimes[found.name.lower()] = datetimes
+        return found
+
+    def _describe(self, sobject: str, known: str | None) -> ObjectDescribe:
         who = self.identity() if not isinstance(self.cache, NoDescribeCache) else None
         cached = self.cache.load(who.org_id, who.user_id, sobject) if who else None
         if cached is not None and known is not None and time.time() - cached.checked_at < DESCRIBE_REUSE_SECONDS:
@@ -137,7 +144,13 @@ class SalesforceAdapter:
         return reads.query_rows(self.api, request)
 
     def bulk_query(self, request: Query) -> Iterator[Record]:
-        return reads.bulk_query_rows(self.api, request, self.bulk_wait)
+        """Rows as `query` gives them: Bulk's datetimes in REST's form, by the object's describe (asked
+        here only when this adapter has not described the object yet)."""
+        datetimes = self._datetimes.get(api_name(request.sobject).lower())
+        if datetimes is None:
+            self.describe(request.sobject)
+            datetimes = self._datetimes.get(api_name(request.sobject).lower(), frozenset())
+        return reads.bulk_query_rows(self.api, request, self.bulk_wait, datetimes)
 
     def retrieve(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[Record | None]:
         return reads.retrieve(self.api, sobject, ids, fields)

@@ -1,4 +1,4 @@
-"""Salesforce's datetimes as written on the wire: `2024-01-31T10:00:00.000+0000`, or with `Z`."""
+"""Salesforce's datetimes as written on the wire: `2024-01-31T10:00:00.000+0000` (REST), or with `Z` (Bulk CSV)."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def salesforce_moment(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def rest_datetime(text: str) -> str:
+    """A datetime as REST's JSON writes it (`…000+0000`): Bulk query CSV writes the same moment `…000Z`."""
+    moment = salesforce_moment(text)
+    if moment is None:
+        return text
+    utc = moment.astimezone(dt.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+0000"

@@ -8,7 +8,7 @@ while a page held as CSV text stays well within the plan's memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 
 from sfsync.salesforce import results
@@ -30,10 +30,12 @@ def query_rows(api: ApiCalls, request: Query) -> Iterator[Record]:
     return _once(request, texts, (row for soql in texts for row in _rest_pages(api, soql, request.include_deleted)))
 
 
-def bulk_query_rows(api: ApiCalls, request: Query, wait: float) -> Iterator[Record]:
-    """The same rows through one Bulk API 2.0 query job per SOQL text (values are strings or None)."""
+def bulk_query_rows(api: ApiCalls, request: Query, wait: float, datetimes: Collection[str] = ()) -> Iterator[Record]:
+    """The same rows through one Bulk API 2.0 query job per SOQL text, shaped as REST's (values are
+    strings or None; the `datetimes` fields, lower-cased, in REST's form)."""
     texts = soql_texts(request)
-    return _once(request, texts, (row for soql in texts for row in _bulk_pages(api, request, soql, wait)))
+    pages = (row for soql in texts for row in _bulk_pages(api, request, soql, wait, datetimes))
+    return _once(request, texts, pages)
 
 
 def _rest_pages(api: ApiCalls, soql: str, include_deleted: bool) -> Iterator[Record]:
@@ -49,7 +51,7 @@ def _rest_pages(api: ApiCalls, soql: str, include_deleted: bool) -> Iterator[Rec
         )
 
 
-def _bulk_pages(api: ApiCalls, request: Query, soql: str, wait: float) -> Iterator[Record]:
+def _bulk_pages(api: ApiCalls, request: Query, soql: str, wait: float, datetimes: Collection[str]) -> Iterator[Record]:
     handler = getattr(api.sf.bulk2, api_name(request.sobject))
     method = handler.query_all if request.include_deleted else handler.query
     api.usage.count("bulk_query")
@@ -58,7 +60,7 @@ def _bulk_pages(api: ApiCalls, request: Query, soql: str, wait: float) -> Iterat
         text = api.translated(lambda: next(pages, None), "bulk_query")
         if text is None:
             return
-        yield from results.csv_records(str(text))
+        yield from results.csv_records(str(text), datetimes)
 
 
 def _once(request: Query, texts: Sequence[str], rows: Iterable[Record]) -> Iterator[Record]:

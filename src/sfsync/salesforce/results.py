@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from sfsync.salesforce.errors import bulk_error, error_details
+from sfsync.salesforce.moments import rest_datetime
 from sfsync.salesforce.port import ErrorDetail, Outcome, Record, WriteResult
+
+_BULK_MOMENT_LENGTH = len("2024-01-31T10:00:00.000Z")
 
 
 def collection_results(rows: Any, expected: int) -> list[WriteResult]:
@@ -89,11 +92,53 @@ def _lines(texts: Sequence[str] | str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text))) if text.strip() else []
 
 
-def csv_records(text: str) -> Iterator[dict[str, str | None]]:
-    """Bulk query CSV → records, one at a time (a page may hold 100,000s): empty strings become None, as
-    Bulk cannot tell them apart."""
-    for row in csv.DictReader(io.StringIO(text)):
-        yield {k: (v if v != "" else None) for k, v in row.items()}
+def csv_records(text: str, datetimes: Collection[str] = ()) -> Iterator[dict[str, Any]]:
+    """Bulk query CSV → records shaped as REST returns them, one at a time (a page may hold 100,000s).
+
+    Empty cells become None (Salesforce stores no empty text, so Bulk's empty cell is null); the
+    `datetimes` columns (lower-cased names) move from Bulk's `…000Z` to REST's `…000+0000`, so a
+    record read either way holds the same text; `Account.Name` columns nest as `{"Account": {"Name"}}`,
+    None when every cell of that parent is empty, as REST gives a missing parent. Other values stay text.
+    """
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return
+    flat = all("." not in column for column in header)
+    moments = [column.lower() in datetimes for column in header]
+    paths = [column.split(".") for column in header]
+    for cells in reader:
+        values = [_cell(cell, moment) for cell, moment in zip(cells, moments, strict=False)]
+        if flat:
+            yield dict(zip(header, values, strict=False))
+            continue
+        record: dict[str, Any] = {}
+        for path, value in zip(paths, values, strict=False):
+            _place(record, path, value)
+        yield record
+
+
+def _cell(cell: str, moment: bool) -> str | None:
+    if not cell:
+        return None
+    if not moment:
+        return cell
+    if len(cell) == _BULK_MOMENT_LENGTH and cell.endswith("Z"):  # `2024-01-31T10:00:00.000Z`, Bulk's own form
+        return cell[:-1] + "+0000"
+    return rest_datetime(cell)
+
+
+def _place(record: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    if len(path) == 1:
+        record[path[0]] = value
+        return
+    parent = record.get(path[0])
+    if value is None and not isinstance(parent, dict):
+        record[path[0]] = None
+        return
+    if not isinstance(parent, dict):
+        parent = record[path[0]] = {}
+    _place(parent, path[1:], value)
 
 
 def typed_row(sobject: str, values: Record) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """The sync state: workspace records and emails, the Salesforce mirror, links, ledger, intents, runs,
-standing rejections, locks and the derivation cache of incremental plans.
+standing rejections, locks, the derivation cache of incremental plans and the pause of writes.
 
 `open_store(url)` connects, applies pending migrations and returns a `Store` whose sections group the
 API by concern (`store.workspace`, `store.mirror`, …). Values in and out are frozen dataclasses;
@@ -29,6 +29,7 @@ from sfsync.store.matching import MatchingSection
 from sfsync.store.meta import MetaSection
 from sfsync.store.migrations import current_version, has_migrations, migrate
 from sfsync.store.mirror import MirrorSection
+from sfsync.store.pause import PauseSection
 from sfsync.store.plan_key import PlanKeySection
 from sfsync.store.plays import PlaysSection
 from sfsync.store.rejections import RejectionsSection
@@ -60,6 +61,7 @@ class Store:
         self.rejections = RejectionsSection(session)
         self.plan_key = PlanKeySection(session)
         self.derivations = DerivationsSection(session)
+        self.pause = PauseSection(session)
 
     @property
     def session(self) -> Session:

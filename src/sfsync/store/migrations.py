@@ -21,6 +21,7 @@ from sfsync import __version__
 from sfsync.store import derivation_schema, email_schema, schema
 from sfsync.store.change_triggers import create_triggers, drop_triggers
 from sfsync.store.errors import StoreError
+from sfsync.store.pause import store_pause
 from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
 
@@ -96,6 +97,11 @@ def _email_messages(conn: Connection) -> None:
     email_schema.email_message.create(conn, checkfirst=True)
 
 
+def _store_pause(conn: Connection) -> None:
+    """Pausing writes for every runner of the store (`sfsync pause`); a new store has it from step 1."""
+    store_pause.create(conn, checkfirst=True)
+
+
 CHANGE_TRACKING = 6
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -106,6 +112,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "plan seal key", _plan_key),
     Migration(CHANGE_TRACKING, "change log and derivation cache for incremental plans", _change_tracking),
     Migration(7, "workspace email messages", _email_messages),
+    Migration(8, "store pause", _store_pause),
 )
 
 

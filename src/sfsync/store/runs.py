@@ -94,6 +94,13 @@ class RunsSection:
             row = conn.execute(stmt).mappings().first()
         return _run(row) if row else None
 
+    def recent(self, operation: str, limit: int) -> list[Run]:
+        """The last `limit` runs of `operation`, newest first (the history of `sfsync run`'s cycles)."""
+        stmt = select(run).where(run.c.operation == operation)
+        stmt = stmt.order_by(run.c.started_at.desc(), run.c.id.desc()).limit(limit)
+        with self._session.read() as conn:
+            return [_run(row) for row in conn.execute(stmt).mappings()]
+
     def results(self, run_id: str) -> Iterator[RowResult]:
         stmt = select(row_result).where(row_result.c.run_id == run_id).order_by(row_result.c.id)
         with self._session.read() as conn:

@@ -95,6 +95,16 @@ def test_bulk_query_returns_strings_or_none(org: RunningOrg) -> None:
     assert port.call_counts().by_kind["bulk_query"] == 1
 
 
+def test_bulk_rows_have_the_shape_and_text_of_rest_rows(org: RunningOrg) -> None:
+    port = org.adapter()
+    request = Query("Contact", ("Id", "Email", "Account.Name", "CreatedDate", "SystemModstamp", "Title"))
+    port.describe("Contact")
+    rest = sorted(port.query(request), key=lambda r: str(r["Id"]))
+    bulk = sorted(port.bulk_query(request), key=lambda r: str(r["Id"]))
+    assert bulk == rest and any(r["Account"] for r in rest) and any(r["Title"] is None for r in rest)
+    assert str(bulk[0]["CreatedDate"]).endswith(".000+0000")
+
+
 def test_bulk_results_come_in_pages_of_max_records(org: RunningOrg, monkeypatch: pytest.MonkeyPatch) -> None:
     port = org.adapter()
     everyone = [r["Id"] for r in port.query(Query("Lead", ("Id",)))]

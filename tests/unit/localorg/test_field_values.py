@@ -51,6 +51,11 @@ def test_datetimes_are_stored_in_utc_at_second_resolution() -> None:
     assert stored == "2024-01-31T09:00:00.000+0000"
 
 
+@pytest.mark.parametrize("given", ["2024-01-31T09:00:00.000Z", "2024-01-31T10:00:00.000+0100", "2024-01-31T09:00:00"])
+def test_the_bulk_guides_datetime_forms_are_stored_alike(given: str) -> None:
+    assert to_stored(_field("EmailBouncedDate"), given) == "2024-01-31T09:00:00.000+0000"
+
+
 def test_booleans_numbers_and_empty_strings() -> None:
     assert to_stored(_field("IsUnreadByOwner"), True) == 1
     assert to_stored(_field("NumberOfEmployees"), "12") == 12

@@ -34,7 +34,7 @@ def test_a_store_made_before_emails_gets_the_table_and_its_change_triggers(store
         conn.execute(text('DROP TABLE "email_message"'))
         conn.execute(text("DELETE FROM schema_migrations WHERE version = 7"))
     with open_store(store_url) as upgraded:
-        assert upgraded.schema_version() == MIGRATIONS[-1].version == 7
+        assert upgraded.schema_version() == MIGRATIONS[-1].version  # step 7 ran again, later steps kept
         assert inspect(upgraded.session.engine).has_table("email_message")
         person_id = _person(upgraded, "ada@x.example")
         with upgraded.transaction() as conn:  # a derivation cache exists: changes are logged from now on

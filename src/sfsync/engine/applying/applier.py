@@ -108,7 +108,7 @@ def apply_plan(
     run = store.runs.start("apply")
     rows: list[RowReport] = []
     refs: dict[str, str] = {}
-    interrupted, error = False, ""
+    interrupted, error, code = False, "", ""
     try:
         runs = _object_runs(plan.changes)  # one pass first: how many changes each object's run holds
         groups = itertools.groupby(plan.changes, key=_object_of)
@@ -122,7 +122,7 @@ def apply_plan(
                 interrupted = True
                 break
     except RemoteError as failure:
-        error = str(failure)
+        error, code = str(failure), failure.code
     _record_plays(store, loaded, plan, rows, complete=not interrupted and not error)
     if not interrupted and not error:
         _record_config(store, loaded)
@@ -132,7 +132,7 @@ def apply_plan(
     if not interrupted and not error:  # the next plan derives only what changes after this apply
         rederive_after_apply(port, store, loaded, describes)
     if error:
-        raise RemoteError(f"apply stopped: {error}; what was written is recorded (run {run.id})")
+        raise RemoteError(f"apply stopped: {error}; what was written is recorded (run {run.id})", code=code)
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sfsync.localorg.catalog import BOOLEAN_TYPES, INTEGER_TYPES, REAL_TYPES
@@ -72,11 +73,21 @@ def json_value(value: Any, field_type: str) -> Any:
 
 
 def csv_value(value: Any, field_type: str) -> str:
+    """A value as a Bulk query result cell: what REST's JSON gives, in Bulk's own text forms.
+
+    Datetimes end in `Z` (`2024-01-31T10:00:00.000Z`) where REST writes `+0000`; null is an empty cell
+    (Salesforce stores no empty text, so nothing else is empty); checkboxes are `true`/`false`; numbers
+    are plain decimals as stored, never in exponent form nor with separators.
+    """
     converted = json_value(value, field_type)
     if converted is None:
         return ""
     if isinstance(converted, bool):
         return "true" if converted else "false"
+    if isinstance(converted, float):
+        return format(Decimal(repr(converted)), "f")
+    if field_type == "datetime" and isinstance(converted, str) and converted.endswith("+0000"):
+        return converted.removesuffix("+0000") + "Z"
     return str(converted)
 
 

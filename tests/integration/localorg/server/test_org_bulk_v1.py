@@ -94,3 +94,24 @@ def test_bad_sessions_and_unserved_jobs_are_refused_with_the_error_document(org:
     refused = bulk.call("GET", "job/7505g0000000001AAA")
     assert refused.status_code == 400
     assert _parse(refused.content).findtext(f"{NS}exceptionCode") == "InvalidSessionId"
+
+
+@pytest.mark.parametrize(
+    ("header", "body"),
+    [
+        ({"Sforce-Enable-PKChunking": "chunkSize=50000"}, JOB_DOC.format(operation="query", sobject="Lead")),
+        (
+            {},
+            JOB_DOC.format(operation="query", sobject="Lead").replace(
+                "</object>", "</object><concurrencyMode>Serial</concurrencyMode>"
+            ),
+        ),
+    ],
+    ids=["pk-chunking", "serial-mode"],
+)
+def test_job_options_the_org_does_not_serve_are_refused(org: LocalOrgHandle, header: dict[str, str], body: str) -> None:
+    bulk = Bulk1(org)
+    bulk.http.headers.update(header)
+    refused = bulk.call("POST", "job", body)
+    assert refused.status_code == 400
+    assert _parse(refused.content).findtext(f"{NS}exceptionCode") == "InvalidJob"

@@ -20,7 +20,7 @@ def test_header_and_values(org: Org, service: QueryService, access: Access) -> N
     )
     assert header == ["Id", "LastName", "Account.Name", "IsEmailBounced", "CreatedDate"]
     assert list(rows) == [
-        [first, "A", "Acme", "true", "2024-01-02T03:04:05.000+0000"],
+        [first, "A", "Acme", "true", "2024-01-02T03:04:05.000Z"],  # Bulk CSV writes UTC as `Z`
         [second, "B", "", "false", ""],
     ]
 
