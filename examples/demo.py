@@ -1,10 +1,12 @@
 """The end-to-end demo behind `make demo`.
 
 Starts a local org (HTTPS on localhost) with the seed shipped with sfsync plus the demo records,
-loads `examples/data/*.csv` into a fresh store, then runs, on `examples/quickstart/sfsync.yaml`:
-`validate` → `plan -o plan.json` → `apply plan.json` → `plan --detailed-exitcode` (must exit 0: a second
-apply would write nothing) → `run --once` (one cycle of continuous sync: it must find nothing to write).
-Everything happens in a temporary directory; nothing here is kept.
+loads `examples/data/*.csv` into a fresh store (companies, people, then the emails they sent and
+received), then runs, on `examples/quickstart/sfsync.yaml`: `validate` → `plan -o plan.json` →
+`apply plan.json` (the Leads; an email waits until its person is in Salesforce) → `plan -o plan.json` →
+`apply plan.json` (the emails of the people now in Salesforce, each once) → `plan --detailed-exitcode`
+(must exit 0: a third apply would write nothing) → `run --once` (one cycle of continuous sync: it must
+find nothing to write). Everything happens in a temporary directory; nothing here is kept.
 """
 
 from __future__ import annotations
@@ -72,12 +74,13 @@ def environment(running: RunningOrg) -> dict[str, str]:
 
 def run_demo(work: Path, env: dict[str, str]) -> int:
     shutil.copy(EXAMPLES / "quickstart" / "sfsync.yaml", work / "sfsync.yaml")
-    for csv in sorted((EXAMPLES / "data").glob("*.csv")):
-        kind = "company" if "compan" in csv.name else "person"
-        if sfsync(work, env, "workspace", "load", str(csv), "--object", kind) != 0:
+    for name, kind in (("companies.csv", "company"), ("people.csv", "person"), ("emails.csv", "email")):
+        if sfsync(work, env, "workspace", "load", str(EXAMPLES / "data" / name), "--object", kind) != 0:
             return fail("loading the workspace failed")
     for args, expected in (
         (("validate",), 0),
+        (("plan", "-o", "plan.json", "--max-records", "10"), 0),
+        (("apply", "plan.json"), 0),
         (("plan", "-o", "plan.json", "--max-records", "10"), 0),
         (("apply", "plan.json"), 0),
         (("plan", "--detailed-exitcode", "--max-records", "10"), 0),
@@ -92,7 +95,7 @@ def run_demo(work: Path, env: dict[str, str]) -> int:
     print(cycle.stdout, end="", flush=True)
     if cycle.returncode != 0 or " in_sync: 0 planned" not in cycle.stdout:
         return fail(f"`sfsync run --once` exited {cycle.returncode} and did not report no changes: {cycle.stderr}")
-    step("Done: the second plan and a cycle of `sfsync run` have nothing to write.")
+    step("Done: the last plan and a cycle of `sfsync run` have nothing to write.")
     return 0
 
 

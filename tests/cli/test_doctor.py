@@ -234,3 +234,28 @@ def test_what_cannot_be_read_is_said_as_not_confirmed(
     assert (
         "check in Setup → Duplicate Management → Duplicate Rules that a rule on Lead has Action On Create: Block" in out
     )
+
+
+def test_email_writes_name_their_object_and_every_permission_they_need(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    emailing = CONFIG.replace("  person_object: leads\n", "  person_object: leads\n  email: {write: true}\n")
+    config = tmp_path / "sfsync.yaml"
+    config.write_text(emailing.replace("INTEGRATION", "dedicated"), encoding="utf-8")
+    local_org.use_password_login(monkeypatch, *USERS["integration"])
+    monkeypatch.chdir(tmp_path)
+    assert run(["doctor", "-c", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "✓ Emails are written as EmailMessage (auto: the integration user can create EmailMessage" in out
+    assert "✓ Edit Tasks" in out and "✓ EmailMessageRelation: Create (emails)" in out
+    assert "✓ EmailMessage.HtmlBody: Read and Edit (email mapping)" in out and "✓ Task: Create (emails)" in out
+    local_org.use_password_login(monkeypatch, *USERS["restricted"])
+    assert run(["doctor", "-c", str(config), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    missing = sorted(c["name"] for c in report["checks"] if c["ok"] is False)
+    assert "EmailMessage: Create (emails)" in missing and "Task: Create (emails)" in missing
+    grants = {c["name"]: c["grant"] for c in report["checks"] if c["ok"] is False}
+    assert "Object Settings → EmailMessage → Object Permissions → Create" in grants["EmailMessage: Create (emails)"]

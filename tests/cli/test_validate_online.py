@@ -160,3 +160,26 @@ def test_the_email_message_section_is_checked_against_the_org(
     # an org without the object says so; one with it has no such field: either way, at the field's line
     assert (problem["line"], problem["severity"]) == (text.count("\n"), "error")
     assert problem["path"] == "mappings.EmailMessage.No_Such_Field__c" and "EmailMessage" in problem["summary"]
+
+
+def test_email_writes_the_integration_user_cannot_make_are_errors_with_where_to_grant(
+    local_org: LocalOrgHandle,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = CONNECTION + "sync:\n  person_object: leads\n  write: true\n  email: {write: true, object: task}\n"
+    text += "mappings:\n  Lead:\n    LastName: person.last_name\n    Company: company.name\n"
+    text += "    Email: {from: person.email, direction: read_write}\n"
+    code, _ = validate(local_org, tmp_path, monkeypatch, text)
+    assert code == 0, capsys.readouterr().out
+    assert [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["severity"] == "error"] == []
+    code, config = validate(local_org, tmp_path, monkeypatch, text, user="restricted@acme.local")
+    assert code == 1
+    problems = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["path"] == "sync.email.write"]
+    assert "writing emails needs Task: Create (emails)" in {d["summary"] for d in problems}
+    assert {d["line"] for d in problems} == {text.count("\n", 0, text.index("  email:")) + 1}
+    assert run(["validate", "--online", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "error: writing emails needs Task: Create (emails)" in err
+    assert "Object Settings → Task → Object Permissions → Create" in err

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from cli_org import initech_leads
 
 from sfsync.cli import run
 from sfsync.store import open_store
@@ -59,27 +57,3 @@ def test_a_file_without_the_email_columns_is_refused_whole(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert "emails.csv:1: no message_id, direction, sent_at, person columns" in err
     assert "Traceback" not in err
-
-
-@pytest.mark.org
-def test_plan_says_email_writes_are_not_available_yet(org_workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    config = initech_leads().replace(
-        "sync: {write: true, person_object: leads}",
-        "sync:\n  write: true\n" "  person_object: leads\n  email: {write: true}",
-    )
-    (org_workdir / "sfsync.yaml").write_text(config, encoding="utf-8")
-    (org_workdir / "people.csv").write_text(PEOPLE, encoding="utf-8")
-    (org_workdir / "emails.csv").write_text(EMAILS.splitlines(keepends=True)[0] + EMAILS.splitlines(keepends=True)[1])
-    assert run(["workspace", "load", "people.csv", "--object", "person"]) == 0
-    assert run(["workspace", "load", "emails.csv", "--object", "email"]) == 0
-    capsys.readouterr()
-    assert run(["plan", "-o", "plan.json"]) == 0
-    out = capsys.readouterr().out
-    assert "email writes are not available yet: `plan` and `apply` do not write emails" in out
-    assert "this plan writes none of the 1 loaded email" in out
-    assert "+ Lead (new) for person" in out  # people are planned as usual
-    assert run(["show", "plan.json", "--format", "json"]) == 0
-    diagnostics = json.loads(capsys.readouterr().out)["diagnostics"]
-    pending = [d for d in diagnostics if "email writes" in d["summary"]]
-    assert pending and pending[0]["severity"] == "warning" and pending[0]["path"] == "sync.email.write"
-    assert pending[0]["line"] == config.splitlines().index("  email: {write: true}") + 1

@@ -16,7 +16,7 @@ from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.store import open_store
-from sfsync.store.normalise import normalise_domain
+from sfsync.store.normalise import normalise_domain, normalise_message_id
 
 from .org_process import OrgProcess
 from .world import Person, World
@@ -88,6 +88,7 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
             _check_written(world, person, obj, row, findings)
             if world.variant.mode == "contacts":
                 _check_account(world, person, row, accounts, findings)
+    _check_emails(org, world, by_email, findings)
     if world.variant.mode == "contacts":
         domains = Counter(normalise_domain(str(a["Website"] or "")).value for a in accounts.values())
         for company in world.companies:
@@ -121,6 +122,27 @@ def _created_by_race(
     findings.race_duplicates.append(f"{email}: the person's {obj} {person_id} and sfsync's {sfsync_id}, {gap:+.2f}s")
     findings.race_gaps.append(round(gap, 3))
     return True
+
+
+def _check_emails(
+    org: OrgProcess, world: World, people: dict[str, list[tuple[str, dict[str, Any]]]], findings: Findings
+) -> None:
+    """Each loaded email is in the org at most once, related to its person at most once, and written once its
+    in-scope person is (every third person's two emails, `World.emails`)."""
+    emails = org.live_records("EmailMessage", ["MessageIdentifier"])
+    by_message = Counter(normalise_message_id(str(e["MessageIdentifier"] or "")).value for e in emails)
+    findings.duplicates.extend(f"{n} EmailMessages for {m}" for m, n in by_message.items() if n > 1)
+    relations = Counter(
+        (r["EmailMessageId"], r["RelationId"])
+        for r in org.live_records("EmailMessageRelation", ["EmailMessageId", "RelationId"])
+    )
+    findings.duplicates.extend(f"{n} relations of {pair[0]} to {pair[1]}" for pair, n in relations.items() if n > 1)
+    for number, person in enumerate(world.people[::3]):
+        if person.email in world.blocked or not person.company.in_scope or not people.get(person.email):
+            continue
+        for message in (f"<out.{number}@team.example>", f"<re.{number}@mail.{person.company.domain}>"):
+            if not by_message[message]:
+                findings.unwritten.append(f"email {message} of in-scope {person.email} was not written")
 
 
 def _linked_emails(store_url: str, emails: set[str]) -> set[str]:

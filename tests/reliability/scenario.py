@@ -23,7 +23,7 @@ from pathlib import Path
 from . import fault_plans, forked_cli, human, invariants
 from .org_process import OrgProcess
 from .racing import RACING_TWISTS, Racer, planned_creates, set_duplicate_rules
-from .world import Variant, World, build_world, environment
+from .world import EMAILS_FILE, Variant, World, build_world, environment
 
 MAX_RERUNS = 3
 VARIANTS = (
@@ -161,6 +161,7 @@ def run_scenario(
     companies, persons = world.write_files(work)
     commands.expect(0, "workspace", "load", str(companies), "--object", "company")
     commands.expect(0, "workspace", "load", str(persons), "--object", "person")
+    commands.expect(0, "workspace", "load", str(work / EMAILS_FILE), "--object", "email")
     if variant.twist == "write-toggled":
         _write_toggled(commands, world)
     planned = time.monotonic()
@@ -208,7 +209,7 @@ def _rebuild_store(
         state.mkdir()
     url = store_url(commands.work)  # PostgreSQL: a new database
     commands.env = {**commands.env, "SFSYNC_STORE": url}
-    for name, kind in (("companies.jsonl", "company"), ("people.csv", "person")):
+    for name, kind in (("companies.jsonl", "company"), ("people.csv", "person"), (EMAILS_FILE, "email")):
         commands.expect(0, "workspace", "load", str(commands.work / name), "--object", kind)
     # What an operator runs on a new store: a plan, and its apply, which records the config as applied.
     commands.expect(0, "plan", "-o", "rebuilt.json")

@@ -32,12 +32,14 @@ connection:
   timeout_seconds: 20
 """
 
+EMAILS_FILE = "emails.csv"  # loaded after the people (`World.emails`)
 LEADS = """\
 sync:
   write: true
   person_object: leads
   owned_prefix: Sfsync_
   api: {api}
+  email: {{write: true, object: email_message}}
   bulk_threshold: 1
 mappings:
   Lead:
@@ -70,6 +72,7 @@ sync:
   person_object: contacts_and_accounts
   owned_prefix: Sfsync_
   api: {api}
+  email: {{write: true, object: email_message}}
   bulk_threshold: 1
 {external_id}mappings:
   Account:
@@ -184,6 +187,16 @@ class World:
     def in_scope(self) -> list[Person]:
         return [p for p in self.people if p.company.in_scope]
 
+    def emails(self) -> list[str]:
+        """The CSV rows of the emails loaded: every third person's, one outbound and its inbound reply."""
+        rows = ["message_id,direction,from,to,subject,sent_at,person"]
+        for number, person in enumerate(self.people[::3]):
+            rows.append(f"<out.{number}@team.example>,outbound,us@team.example,{person.email},Hello {number},"
+                        f"2026-03-01T09:00:00Z,{person.email}")  # fmt: skip
+            rows.append(f"<re.{number}@Mail.{person.company.domain}>,inbound,{person.email},us@team.example,"
+                        f"Re: Hello {number},2026-03-01T10:00:00Z,{person.email}")  # fmt: skip
+        return rows
+
     def write_files(self, directory: Path) -> tuple[Path, Path]:
         companies = directory / "companies.jsonl"
         lines = [
@@ -195,6 +208,7 @@ class World:
         rows = ["email,first_name,last_name,title,work_phone,company_domain"]
         rows += [f"{p.email},{p.first_name},{p.last_name},{p.title},{p.phone},{p.company.domain}" for p in self.people]
         people.write_text("\n".join(rows) + "\n", "utf-8")
+        (directory / EMAILS_FILE).write_text("\n".join(self.emails()) + "\n", "utf-8")
         (directory / "sfsync.yaml").write_text(self.variant.config(), "utf-8")
         return companies, people
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
 
 import click
@@ -43,7 +44,10 @@ def command(output: str, config_path: Path) -> int:
     except RemoteError as error:
         readiness = unreachable(error, integration_user)
     else:
-        readiness = assess(port, loaded.config, integration_user)
+        from sfsync.engine.planning.email_objects import email_access
+
+        emails = partial(email_access, loaded.config) if loaded.config.sync.email.write else None
+        readiness = assess(port, loaded.config, integration_user, emails)
     if output == "json":
         click.echo(json.dumps(readiness.to_json(), indent=2))
     else:

@@ -228,7 +228,7 @@ class Checker:
         prefix = sync.get("owned_prefix")
         if isinstance(prefix, str) and prefix and not API_NAME.fullmatch(prefix):
             self.error(f'owned_prefix "{prefix}" cannot start a Salesforce field name', ("sync", "owned_prefix"))
-        email_checks.email_sync(self, sync.get("email"))
+        email_checks.email_sync(self, sync)
 
     def create_keys(self) -> None:
         """A warning offline, on a writing config's mappings of an object it creates that leave out the key.

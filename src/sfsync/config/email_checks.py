@@ -1,7 +1,6 @@
 """The checks of the email parts of a config: `mappings.EmailMessage`, play defaults, `sync.email`.
 
-Until emails are planned, `sync.email.write: true` is said as a warning by `validate` and by `plan`, never
-silently ignored.
+`sync.email.write: true` without `sync.write` writes nothing: said as a warning, never silently ignored.
 """
 
 from __future__ import annotations
@@ -10,13 +9,11 @@ from typing import TYPE_CHECKING
 
 from sfsync import catalogue
 from sfsync.config.email_mappings import EMAIL_OBJECT
-from sfsync.errors import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from sfsync.config.checks import Checker, Path
-    from sfsync.config.loading import LoadedConfig
 
-EMAIL_WRITES_PENDING = "email writes are not available yet: `plan` and `apply` do not write emails"
+EMAIL_WRITES_OFF = "sync.email.write is true but sync.write is not: no email is written"
 
 
 def email_field(checker: Checker, ref: str, kinds: tuple[str, ...], path: Path, where: str) -> bool:
@@ -48,19 +45,9 @@ def play_defaults(checker: Checker, node: object, path: Path) -> None:
         checker.warning(f"the {EMAIL_OBJECT} defaults of a play never apply", (*path, EMAIL_OBJECT), hint, key=True)
 
 
-def email_sync(checker: Checker, node: object) -> None:
-    """`sync.email.write: true` asks for what this sfsync cannot do yet: said, never silently ignored."""
-    if isinstance(node, dict) and node.get("write") is True:
-        hint = "this sfsync loads emails (`workspace load --object email`) but cannot write them yet"
-        checker.warning(EMAIL_WRITES_PENDING, ("sync", "email", "write"), hint)
-
-
-def pending_email_writes(loaded: LoadedConfig, loaded_emails: int) -> list[Diagnostic]:
-    """What `plan` says while `sync.email.write` is on: emails are loaded but cannot be written yet."""
-    if not loaded.config.sync.email.write:
-        return []
-    path = ("sync", "email", "write")
-    noun = "email" if loaded_emails == 1 else "emails"
-    summary = f"{EMAIL_WRITES_PENDING}; this plan writes none of the {loaded_emails} loaded {noun}"
-    hint = "people are planned as usual; set sync.email.write to false to silence this"
-    return [Diagnostic(Severity.WARNING, summary, position=loaded.position(path), path=path, hint=hint)]
+def email_sync(checker: Checker, sync: dict[str, object]) -> None:
+    """`sync.email.write: true` is obeyed only with `sync.write` on too: said, never silently ignored."""
+    node = sync.get("email")
+    if isinstance(node, dict) and node.get("write") is True and sync.get("write") is not True:
+        hint = "set sync.write to true to write people and their emails"
+        checker.warning(EMAIL_WRITES_OFF, ("sync", "email", "write"), hint)

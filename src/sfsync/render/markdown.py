@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from sfsync.engine.plans.records import FileRecords
 from sfsync.render.estimates import estimates_phrase
-from sfsync.render.summary import PlanSummary, is_overwrite, plural, shown, summarise
+from sfsync.render.summary import PlanSummary, folded, is_overwrite, plural, shown, summarise
 
 LIMIT = 65_536
 # Kept free for what is rendered after the records are cut: the note, the footer, closing tags.
@@ -148,6 +148,7 @@ def _sorted_skips(skips: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, A
 
 
 def _record(template: Template, change: Mapping[str, Any]) -> str:
+    change = folded(change)
     fields = [{**f, "overwrite": is_overwrite(change, f)} for f in change.get("fields", [])]
     return template.render(change={**change, "fields": fields})
 

@@ -106,6 +106,24 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+# An email's body is folded in the human views: its length is said, its text is not (the JSON form keeps it).
+FOLDED_FIELDS = {"EmailMessage": frozenset({"HtmlBody", "TextBody"})}
+
+
+def folded(change: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`change` as the views show it: an email's bodies as `(N characters)`."""
+    names = FOLDED_FIELDS.get(str(change.get("sobject")))
+    if not names:
+        return change
+    fields = [
+        {**item, "after": f"({len(item['after'])} characters)"}
+        if item.get("field") in names and isinstance(item.get("after"), str)
+        else item
+        for item in change.get("fields", [])
+    ]
+    return {**change, "fields": fields}
+
+
 def shown(value: Any) -> str:
     """A value as people read it: JSON literals, but `(sensitive)` and `(known after apply)` as they are."""
     if value is None:

@@ -26,7 +26,7 @@ from rich.table import Table
 from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.render.estimates import estimates_phrase
 from sfsync.render.lines import Line, Stream, printed, text_console, write_lines
-from sfsync.render.summary import PlanSummary, plural, shown, summarise
+from sfsync.render.summary import PlanSummary, folded, plural, shown, summarise
 
 _SYMBOL = {"create": ("+", "green"), "update": ("~", "yellow")}
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
@@ -224,6 +224,7 @@ def _changes(changes: Sequence[Mapping[str, Any]], limit: int | None, summary: P
 
 
 def _change(change: Mapping[str, Any]) -> Iterator[Line]:
+    change = folded(change)
     symbol, colour = _SYMBOL.get(str(change["action"]), ("?", "white"))
     ws = change["workspace"]
     target = change.get("sf_id") or "(new)"

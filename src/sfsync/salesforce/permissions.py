@@ -7,7 +7,7 @@ object CRUD and field-level security exactly as Salesforce applies them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,14 +135,17 @@ def _filters(config: Any) -> Iterator[Any]:
     yield from (play.audience.where for play in config.plays if play.audience.where is not None)
 
 
-def system_checks(port: SalesforcePort, identity: Identity, grantee: Grantee) -> list[Check]:
+def system_checks(
+    port: SalesforcePort, identity: Identity, grantee: Grantee, only: Sequence[tuple[str, str]] = SYSTEM_PERMISSIONS
+) -> list[Check]:
+    """The system permissions `only` names (label, PermissionSet column): by default those every sync needs."""
     try:
-        granted = _system_grants(port, identity.user_id)
+        granted = _system_grants(port, identity.user_id, only)
     except RemoteError as error:
         why = f"could not read the user's permission sets ({error.code or error})"
         return [
             Check("system", label, True if column == "PermissionsApiEnabled" else None, detail=why)
-            for label, column in SYSTEM_PERMISSIONS
+            for label, column in only
         ]
     unreadable = "could not be checked: the org does not report PermissionSet.{}"
     return [
@@ -155,17 +158,17 @@ def system_checks(port: SalesforcePort, identity: Identity, grantee: Grantee) ->
             grant_system(label, grantee),
             unreadable.format(column) if granted.get(column) is None else "",
         )
-        for label, column in SYSTEM_PERMISSIONS
+        for label, column in only
     ]
 
 
-def _system_grants(port: SalesforcePort, user_id: str) -> dict[str, bool | None]:
+def _system_grants(port: SalesforcePort, user_id: str, only: Sequence[tuple[str, str]]) -> dict[str, bool | None]:
     """Column → granted by any assigned set; None for a permission this org does not expose."""
     exposed = port.describe("PermissionSet")
-    columns = [c for _, c in SYSTEM_PERMISSIONS if exposed.field(c) is not None]
+    columns = [c for _, c in only if exposed.field(c) is not None]
     assigned = Query("PermissionSetAssignment", ("PermissionSetId",), Eq("AssigneeId", user_id))
     set_ids = [str(row["PermissionSetId"]) for row in port.query(assigned)]
-    granted: dict[str, bool | None] = {c: None for _, c in SYSTEM_PERMISSIONS}
+    granted: dict[str, bool | None] = {c: None for _, c in only}
     granted.update({c: False for c in columns})
     if set_ids and columns:
         for row in port.query(Query("PermissionSet", ("Id", *columns), In("Id", tuple(set_ids)))):
@@ -179,7 +182,7 @@ def object_checks(describes: Mapping[str, ObjectDescribe | None], grantee: Grant
         describe = describes.get(sobject)
         for access in needed:
             ok = describe is not None and bool(getattr(describe, _DESCRIBE_FLAG[access]))
-            grant = "" if ok else _grant_object(sobject, access, grantee)
+            grant = "" if ok else grant_object(sobject, access, grantee)
             checks.append(Check("object", f"{sobject}: {access}", ok, grant))
     return checks
 
@@ -231,7 +234,7 @@ def grant_system(label: str, grantee: Grantee) -> str:
     return _where(grantee, f'the system permission "{label}" (System Permissions → {label})')
 
 
-def _grant_object(sobject: str, access: str, grantee: Grantee) -> str:
+def grant_object(sobject: str, access: str, grantee: Grantee) -> str:
     return _where(grantee, f'"{access}" on {sobject} (Object Settings → {sobject} → Object Permissions → {access})')
 
 

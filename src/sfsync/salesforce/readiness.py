@@ -3,12 +3,14 @@ whether the org's duplicate rules guard what sfsync creates (warnings only)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sfsync.errors import RemoteError
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.duplicate_guards import DuplicateGuard, duplicate_guards
+from sfsync.salesforce.email_access import EMAIL_OBJECTS, EmailAccess, email_checks
 from sfsync.salesforce.permissions import (
     READ_OBJECTS,
     WRITTEN_OBJECTS,
@@ -86,18 +88,28 @@ def profile_name(port: SalesforcePort, user_id: str) -> str:
         return ""
 
 
-def assess(port: SalesforcePort, config: Any, integration_user: str) -> Readiness:
-    """Every check of DESIGN §6 for the connected user and this config."""
+EmailNeeds = Callable[[Mapping[str, ObjectDescribe | None]], EmailAccess]
+
+
+def assess(port: SalesforcePort, config: Any, integration_user: str, emails: EmailNeeds | None = None) -> Readiness:
+    """Every check of DESIGN §6 for the connected user and this config; with `emails` (what writing emails
+    needs, from the describes of the email objects), the email checks too."""
     identity = port.identity()
     profile = profile_name(port, identity.user_id)
     grantee = Grantee(identity.username, profile, integration_user)
     needs = field_needs(config)
-    describes = describe_objects(port, [*READ_OBJECTS, *(n.sobject for n in needs)])
+    email_objects = EMAIL_OBJECTS if emails is not None else ()
+    describes = describe_objects(port, [*READ_OBJECTS, *(n.sobject for n in needs), *email_objects])
     checks = [
         *system_checks(port, identity, grantee),
         *object_checks(describes, grantee, str(config.sync.person_object)),
         *field_checks(needs, describes, grantee),
     ]
+    if emails is not None:
+        access = emails(describes)
+        named = {(n.sobject, n.field.lower()) for n in needs}
+        fields = [n for n in access.fields if (n.sobject, n.field.lower()) not in named]
+        checks.extend(email_checks(port, identity, describes, grantee, replace(access, fields=fields)))
     guards = duplicate_guards(port, WRITTEN_OBJECTS.get(str(config.sync.person_object), ()))
     return Readiness(identity, profile, tuple(checks), guards=tuple(guards), describes=describes)
 

@@ -139,6 +139,16 @@ class EmailsSection:
             row = conn.execute(select(email_message).where(email_message.c.message_id == message_id)).mappings().first()
         return _email(row) if row else None
 
+    def get_many(self, email_ids: Sequence[str]) -> dict[str, EmailMessage]:
+        """The stored emails of these ids (`derived_email_id`), by id; an id not stored is absent."""
+        found: dict[str, EmailMessage] = {}
+        ids = sorted(set(email_ids))
+        with self._session.read() as conn:
+            for start in range(0, len(ids), 1000):
+                stmt = select(email_message).where(email_message.c.id.in_(ids[start : start + 1000]))
+                found.update((row["id"], _email(row)) for row in conn.execute(stmt).mappings())
+        return found
+
     def for_person(self, person_id: str) -> list[EmailMessage]:
         """A person's emails, oldest first."""
         stmt = select(email_message).where(email_message.c.person_id == person_id)

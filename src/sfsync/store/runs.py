@@ -75,6 +75,17 @@ class RunsSection:
         with self._session.write() as conn:
             insert(conn, row_result, rows)
 
+    def refused(self, object_name: str, error_code: str, note: str) -> bool:
+        """Whether any run recorded a row of `object_name` refused with `error_code`, its message starting
+        with `note` (what apply writes for a refusal later plans act on)."""
+        stmt = select(row_result.c.run_id).where(
+            row_result.c.object == object_name,
+            row_result.c.error_code == error_code,
+            row_result.c.message.startswith(note, autoescape=True),
+        )
+        with self._session.read() as conn:
+            return conn.execute(stmt.limit(1)).first() is not None
+
     def last(self, operation: str | None = None) -> Run | None:
         stmt = select(run).order_by(run.c.started_at.desc(), run.c.id.desc()).limit(1)
         if operation is not None:

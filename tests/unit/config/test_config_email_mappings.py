@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sfsync.config import load_config
 from sfsync.config.canonical import canonical, digest
-from sfsync.config.email_checks import pending_email_writes
+from sfsync.config.email_checks import EMAIL_WRITES_OFF
 from sfsync.config.email_mappings import DEFAULT_EMAIL_MAPPINGS, email_mappings
 from sfsync.config.formatting import format_text
 from sfsync.config.models import EmailObject, Policy
@@ -53,12 +53,12 @@ def test_default_email_settings_leave_the_digest_of_a_config_as_it_was(write_con
     assert digest(writing) != digest(plain)
 
 
-def test_plan_is_told_email_writes_are_pending_only_when_asked(write_config: Callable[[str], Path]) -> None:
-    assert pending_email_writes(load_config(write_config(VALID)), 3) == []
-    [diagnostic] = pending_email_writes(load_config(write_config(VALID + EMAIL_SECTION)), 3)
-    assert diagnostic.severity is Severity.WARNING
-    assert "this plan writes none of the 3 loaded emails" in diagnostic.summary
-    assert diagnostic.position is not None and diagnostic.position.line == VALID.count("\n") + 2
+def test_email_writes_without_sync_write_are_said_as_a_warning(write_config: Callable[[str], Path]) -> None:
+    writing = load_config(write_config(VALID + EMAIL_SECTION.replace("sync:\n", "sync:\n  write: true\n")))
+    assert EMAIL_WRITES_OFF not in [w.summary for w in writing.warnings]
+    [warning] = [w for w in load_config(write_config(VALID + EMAIL_SECTION)).warnings if w.summary == EMAIL_WRITES_OFF]
+    assert warning.severity is Severity.WARNING
+    assert warning.position is not None and warning.position.line == VALID.count("\n") + 2
 
 
 def test_fmt_keeps_the_email_section_in_its_order() -> None:

@@ -19,6 +19,7 @@ from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, canonical_json, digest
 from sfsync.engine.applying.create_check import CreateCheck
+from sfsync.engine.applying.emails import send_emails
 from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
@@ -26,6 +27,7 @@ from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.api_choice import choose_api, recently_edited_now
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.create_jobs import job_size, sizing_at_apply
+from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS
 from sfsync.engine.planning.planner import COLLECTION_SIZE
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
 from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode
@@ -172,6 +174,14 @@ def _send_object(
     api = choose_api(loaded.config, total)
     also_read = reread_fields(sobject, loaded.config, describe)
     progress.start("apply", sobject, total)
+    if sobject in EMAILS_WRITTEN_AS:  # each created once (with its relation): the Collections path only
+        for chunk in chunks(changes, COLLECTION_SIZE):
+            if stop():
+                return False
+            rows.extend(send_emails(port, store, loaded.config, chunk, run_id))
+            progress.advance("apply", sobject, len(chunk))
+        progress.finish("apply", sobject)
+        return True
     create_check = None
     if api == "bulk":
         # Sized again right before the creates: a rule deactivated since the plan leaves small jobs.

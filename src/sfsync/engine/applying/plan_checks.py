@@ -28,6 +28,7 @@ from types import MappingProxyType
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config, PersonObject, Policy
+from sfsync.engine.applying.email_checks import EMAIL_KIND, check_email_change
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, EXTERNAL_ID_SOURCE, field_sources
 from sfsync.engine.plans.plan import Action, FieldChange, KnownAfterApply, Plan, RecordChange
@@ -55,6 +56,9 @@ def check_changes(
     # The same few (object, field, plays) repeat over every change: each is worked out once.
     sources = functools.cache(lambda sobject, field, plays: field_sources(config, sobject, field, plays))
     for change in plan.changes:
+        if change.workspace.kind == EMAIL_KIND:
+            check_email_change(config, change, keys)
+            continue
         _check_shape(config, change, keys)
         for item in _fields(change):
             field = info(change.sobject, item.field)
@@ -63,7 +67,7 @@ def check_changes(
             if change.action is Action.UPDATE and item.policy == str(Policy.IF_UNCHANGED) and overwriting:
                 overwrites.append((change, item, field))
     _check_ledger(store, overwrites)
-    _check_targets(store, plan.changes)
+    _check_targets(store, (c for c in plan.changes if c.workspace.kind != EMAIL_KIND))
 
 
 def _info(describes: Mapping[str, ObjectDescribe], sobject: str, field: str) -> FieldInfo | None:

@@ -13,6 +13,7 @@ from typing import Any
 from sfsync.config import LoadedConfig
 from sfsync.config.create_keys import CREATE_KEY, CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.config.write_scope import PlayShape, writing_gap
+from sfsync.engine.planning.email_metadata import email_permission_problems
 from sfsync.engine.planning.metadata_values import literal_problem, option_problems, workspace_mismatch
 from sfsync.errors import Diagnostic, Diagnostics, Severity
 from sfsync.salesforce.describe import describe_objects
@@ -23,6 +24,7 @@ from sfsync.templating import is_template
 
 Path = tuple[str | int, ...]
 WRITTEN_OBJECTS = {"leads": ("Lead",), "contacts_and_accounts": ("Contact", "Account")}
+EMAIL_OBJECTS = ("EmailMessage", "EmailMessageRelation", "Task")
 
 
 def objects_needed(config: Any) -> list[str]:
@@ -30,13 +32,18 @@ def objects_needed(config: Any) -> list[str]:
     names = [*WRITTEN_OBJECTS[str(config.sync.person_object)], *config.mappings, *config.defaults]
     names.extend(sobject for _, sobject, _ in _default_tables(config))
     names.extend(f.sobject for _, tree in _filter_trees(config) for f in filter_fields(tree))
+    if config.sync.email.write:  # an email is an EmailMessage related to its person, or a Task on them
+        names.extend(EMAIL_OBJECTS)
     return list(dict.fromkeys(names))
 
 
 def check_online(loaded: LoadedConfig, port: SalesforcePort) -> Diagnostics:
     """Fetch the describes the config needs and check the config against them."""
     describes = describe_objects(port, objects_needed(loaded.config))
-    return metadata_problems(loaded, describes, fields_out_of_sight(port, loaded.config, describes))
+    found = metadata_problems(loaded, describes, fields_out_of_sight(port, loaded.config, describes))
+    for problem in email_permission_problems(loaded, port, describes):
+        found.add(problem)
+    return found
 
 
 def metadata_problems(

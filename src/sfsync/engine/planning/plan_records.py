@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from sfsync.config.models import Config
+from sfsync.engine.planning.emails import EmailPlanner
 from sfsync.engine.planning.plan_output import PlanOutput
 from sfsync.engine.planning.rejections import last_rejections, note_retry, note_terminal
 from sfsync.engine.plans.file import PlanSpool
@@ -65,8 +66,10 @@ def spool_records(
     retried: Mapping[tuple[str, str, str], str],
     *,
     full_refresh: bool,
+    emails: EmailPlanner | None = None,
 ) -> Written:
-    """Every record of the plan into `into`, in plan order; what was written, counted."""
+    """Every record of the plan into `into`, in plan order; what was written, counted. With `emails`,
+    the email creates follow the people's changes (batch 2), and their skips the others'."""
     holding = store.rejections.all()
     standing = {key: (item.error_code, item.message) for key, item in holding.items()}
     rejected = {**standing, **last_rejections(store)}  # a standing refusal outlives the run that got it
@@ -77,15 +80,17 @@ def spool_records(
     notes = _Notes(store, holding, rejected, retried, str(config.sync.duplicate_rules))
     noted = notes.records
     for ordered in output.ordered_lines():
+        if emails is not None and emails.concerns(ordered.record):  # decoded only for people with emails
+            emails.note(ordered.change())
         if ordered.record not in noted:  # passed on as it was encoded: not decoded, not encoded again
             written.count(ordered.sobject, create=ordered.create)
             into.add_line("changes", ordered.line)
             continue
-        change = notes.sent(ordered.change(), held)
-        if change is not None:
-            written.change(change)
-            into.add("changes", change)
-    for skip in _then(note_terminal(output.skips(), rejected), held):
+        _send(notes.sent(ordered.change(), held), written, into)
+    for email in emails.changes() if emails is not None else ():  # every person's change went by
+        _send(notes.sent(email, held) if record_key_of(email) in noted else email, written, into)
+    email_skips = emails.skips if emails is not None else []
+    for skip in _then(note_terminal(_then(output.skips(), email_skips), rejected), held):
         written.skip(skip)
         into.add("skips", skip)
     waiting = {(s.workspace.kind, s.workspace.id) for s in held}
@@ -117,6 +122,16 @@ class _Notes:
             held.append(skip)
             return None
         return _note_retry(note_retry(change, self.rejected), self.retried)
+
+
+def _send(change: RecordChange | None, written: Written, into: PlanSpool) -> None:
+    if change is not None:
+        written.change(change)
+        into.add("changes", change)
+
+
+def record_key_of(change: RecordChange) -> RecordKey:
+    return (str(change.workspace.kind), change.workspace.id, change.sobject)
 
 
 def _then(first: Iterable[Skip], last: list[Skip]) -> Iterator[Skip]:

@@ -21,7 +21,7 @@ from sfsync import __version__
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, digest
-from sfsync.config.email_checks import pending_email_writes
+from sfsync.config.email_mappings import EMAIL_OBJECT
 from sfsync.config.models import ApiChoice, Config, WriteGuard
 from sfsync.engine.planning.api_choice import RECENT_EDIT_WINDOW, choose_api, rest_updates
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
@@ -34,6 +34,7 @@ from sfsync.engine.planning.create_jobs import (
     jobbed,
     sizing_note,
 )
+from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS, EmailPlanner
 from sfsync.engine.planning.incremental import derive
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.plan_records import spool_records as _spool_records
@@ -98,7 +99,6 @@ def _plan(
     sight = fields_out_of_sight(port, config, found)
     problems = metadata_problems(loaded, found, sight)
     problems.extend(empty_sources(store, loaded))  # a mapping no loaded record fills is said, not silent
-    problems.extend(pending_email_writes(loaded, store.emails.count()))
     diagnostics = [_diagnostic(d) for d in problems.sorted()]
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
@@ -110,7 +110,8 @@ def _plan(
         store, loaded, describes, refreshed.held, visiting, full=full_refresh, directory=into.directory
     )
     try:
-        written = _spool_records(store, config, output, into, retried, full_refresh=full_refresh)
+        emails = EmailPlanner(store, config, describes)  # after the people: their links and matches are known
+        written = _spool_records(store, config, output, into, retried, full_refresh=full_refresh, emails=emails)
     finally:
         output.discard()
     touched = {name: describes[name] for name in sorted({*READ_OBJECTS, *written.objects}) if name in describes}
@@ -207,6 +208,10 @@ def estimates_of(
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
         note = ""
+        if sobject in EMAILS_WRITTEN_AS:  # per chunk: the look-up, the create; an EmailMessage's relation the same
+            calls = (4 if sobject == EMAIL_OBJECT else 2) * math.ceil(creates / COLLECTION_SIZE)
+            result.append(ObjectEstimate(sobject, creates, 0, Api.REST, calls, ""))
+            continue
         if api is Api.BULK:  # create jobs: each one's check, then the job; updates: a check query job, then one job
             guarded = min((on_rest or {}).get(sobject, 0), updates)
             bulk_updates = updates - guarded

@@ -14,11 +14,19 @@ from enum import StrEnum
 from sfsync.catalogue import Kind
 
 
+class EmailKind(StrEnum):
+    """What a plan's record of an email names: emails are not a workspace `Kind` (never matched, updated or
+    in a play), but a plan writes each once, under its own id."""
+
+    EMAIL = "email"
+
+
 @dataclass(frozen=True, slots=True)
 class WorkspaceRef:
-    """A workspace record: `kind` person|company, its id, and a label for people to read."""
+    """A workspace record: `kind` person|company (or `email`: an email's create), its id, and a label for
+    people to read."""
 
-    kind: Kind
+    kind: Kind | EmailKind
     id: str
     label: str = ""
 

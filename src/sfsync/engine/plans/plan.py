@@ -66,6 +66,7 @@ class SkipCode(StrEnum):
     NO_ACCOUNT = "no_account"
     INVALID_VALUE = "invalid_value"
     TOO_LONG = "too_long"
+    NO_PERSON = "no_person"  # an email whose person is not in Salesforce yet
 
 
 @dataclass(frozen=True, slots=True)
