@@ -12,6 +12,7 @@ from sfsync.catalogue import Kind
 from sfsync.config.models import CompanyMatch, Config, DuplicateRules, WriteGuard
 from sfsync.engine.applying.batch import Prepared, open_intents, prepare, report_for
 from sfsync.engine.applying.create_check import CreateCheck
+from sfsync.engine.applying.create_intents import earlier_intents, resolution
 from sfsync.engine.applying.duplicates import rule_matches
 from sfsync.engine.applying.guard import send_guarded
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
@@ -31,7 +32,7 @@ from sfsync.salesforce.port import (
     WriteResult,
 )
 from sfsync.store import Store
-from sfsync.store.intents import Intent, IntentState, Resolution
+from sfsync.store.intents import Intent
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
@@ -197,7 +198,7 @@ def _commit(
         # written the record, incremental reads leave it out until someone else modifies it.
         written = {(p.change.sobject, str(p.change.sf_id)): dict(p.current) for p in checked if p.current}
         opened = [(intents[i.change.key], by_key[i.change.key]) for i, _r in sent if i.change.key in intents]
-        resolutions = [_resolution(intent, report) for intent, report in opened]
+        resolutions = [resolution(intent, report) for intent, report in opened]
         for item, _result in sent:
             report = by_key[item.change.key]
             if report.outcome in ("written", "linked") and report.sf_id:
@@ -209,47 +210,13 @@ def _commit(
                 entries += [LedgerEntry(sobject, report.sf_id, f, v, now, run_id) for f, v in values.items()]
                 written.setdefault((sobject, report.sf_id), {}).update(values)
         store.links.add(linking.new)
-        resolutions += _earlier_intents(store, sent, by_key, {i.id for i in intents.values()})
+        resolutions += earlier_intents(store, sent, by_key, {i.id for i in intents.values()})
         store.intents.resolve_many(resolutions)
         store.ledger.record(entries)
         _mirror(store, written)
         store.runs.record([_row_result(r, run_id) for r in reports])
         record_outcomes(store, {p.change.key: p.change for p in checked}, reports, duplicate_rules, run_id)
         store.meta.bump_serial()
-
-
-def _resolution(intent: Intent, report: RowReport) -> Resolution:
-    if report.outcome in ("written", "linked"):
-        return Resolution(intent.id, IntentState.CREATED, report.sf_id)
-    return Resolution(intent.id, IntentState.UNKNOWN if report.outcome == "unknown" else IntentState.FAILED)
-
-
-def _earlier_intents(
-    store: Store, sent: Sequence[tuple[Prepared, WriteResult]], by_key: Mapping[str, RowReport], opened: set[str]
-) -> list[Resolution]:
-    """How to resolve the create intents an earlier run left open for the records this chunk wrote or linked.
-
-    A plan made with a config not applied yet resolves them only in its rolled-back read, so apply does
-    it for what it wrote: a create sent now (its key was just checked absent from Salesforce) means the
-    earlier create did not happen; an update or a link means the plan found the record it was.
-    """
-    done: dict[tuple[str, str, str], RowReport] = {}
-    for item, _result in sent:
-        report = by_key[item.change.key]
-        if report.outcome in ("written", "linked") and report.sf_id:
-            done[(item.change.workspace.kind, item.change.workspace.id, item.change.sobject)] = report
-    resolutions = []
-    for kind in sorted({key[0] for key in done}):
-        ids = [key[1] for key in done if key[0] == kind]
-        for earlier in store.intents.unresolved_for(Kind(kind), ids):
-            found = done.get((kind, earlier.workspace_id, earlier.object))
-            if found is None or earlier.id in opened:
-                continue
-            if found.action == str(Action.CREATE) and found.outcome == "written":
-                resolutions.append(Resolution(earlier.id, IntentState.FAILED))
-            else:
-                resolutions.append(Resolution(earlier.id, IntentState.CREATED, found.sf_id))
-    return resolutions
 
 
 class _Linking:
