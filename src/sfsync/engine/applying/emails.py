@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sfsync.catalogue import Kind
 from sfsync.config.models import Config
 from sfsync.engine.applying.email_tasks import existing_tasks
+from sfsync.engine.applying.send import row_result
 from sfsync.engine.planning.email_objects import NEEDS_CASE_CODE, NEEDS_CASE_FIELD, NEEDS_CASE_NOTE
 from sfsync.engine.planning.emails import PersonRecord, person_record, relation_type
 from sfsync.engine.plans.plan import RecordChange
@@ -29,8 +30,6 @@ from sfsync.salesforce.query import And, In, Query
 from sfsync.store import Store
 from sfsync.store.emails import EmailMessage
 from sfsync.store.normalise import normalise_message_id
-from sfsync.store.runs import Outcome as StoredOutcome
-from sfsync.store.runs import RowResult
 
 EMAIL, RELATION = "EmailMessage", "EmailMessageRelation"
 
@@ -155,7 +154,7 @@ def _record(
                 store.emails.record_written(item.email.id, item.change.sobject, made[key])
                 created = key not in reports
                 reports[key] = _report(item.change, RowOutcome.WRITTEN if created else RowOutcome.LINKED, made[key])
-        store.runs.record([_row_result(r, run_id) for r in reports.values()])
+        store.runs.record([row_result(r, run_id) for r in reports.values()])
         store.meta.bump_serial()
 
 
@@ -177,14 +176,4 @@ def _report(
     return RowReport(
         change.key, change.sobject, str(change.action), outcome, sf_id, change.workspace.kind, change.workspace.id,
         error_code, message, tuple(f.field for f in change.fields), workspace_label=change.workspace.label,
-    )  # fmt: skip
-
-
-def _row_result(report: RowReport, run_id: str) -> RowResult:
-    linked = report.outcome is RowOutcome.LINKED
-    outcome = StoredOutcome.SKIPPED if linked else StoredOutcome(str(report.outcome))
-    action = "link" if linked else report.action
-    return RowResult(
-        run_id, report.sobject, action, outcome, report.sf_id, report.workspace_kind, report.workspace_id,
-        report.error_code or None, report.message or None, report.fields,
     )  # fmt: skip

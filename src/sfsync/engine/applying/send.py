@@ -214,7 +214,7 @@ def _commit(
         store.intents.resolve_many(resolutions)
         store.ledger.record(entries)
         _mirror(store, written)
-        store.runs.record([_row_result(r, run_id) for r in reports])
+        store.runs.record([row_result(r, run_id) for r in reports])
         record_outcomes(store, {p.change.key: p.change for p in checked}, reports, duplicate_rules, run_id)
         store.meta.bump_serial()
 
@@ -264,7 +264,8 @@ def _mirror(store: Store, written: Mapping[tuple[str, str], dict[str, Any]]) -> 
     store.mirror.upsert(records)
 
 
-def _row_result(report: RowReport, run_id: str) -> RowResult:
+def row_result(report: RowReport, run_id: str) -> RowResult:
+    """The run log's row of one reported change (a link is recorded as a skipped `link`)."""
     outcome = _ROW_OUTCOME.get(report.outcome) or StoredOutcome(report.outcome)
     action = "link" if report.outcome == "linked" else report.action
     return RowResult(
