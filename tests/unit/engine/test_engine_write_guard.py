@@ -11,7 +11,6 @@ from sfsync.config.models import Config
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.applying.settle import guarded_retrieve
 from sfsync.engine.planning.planner import estimates, make_plan
-from sfsync.engine.plans.plan import Action
 
 
 class _Clock:
@@ -53,19 +52,14 @@ def _config(write_config, guard: str, api: str = "rest") -> Config:
     return write_config(f"sync: {{write: true, write_guard: {guard}, api: {api}}}\n").config
 
 
-class _Change:
-    def __init__(self, action: Action) -> None:
-        self.sobject, self.action = "Lead", action
-
-
 def test_the_estimate_counts_one_composite_call_per_25_guarded_updates(write_config) -> None:
-    changes = [_Change(Action.UPDATE)] * 230 + [_Change(Action.CREATE)] * 10
-    (guarded,) = estimates(_config(write_config, "conditional"), changes)  # type: ignore[arg-type]
-    (rechecked,) = estimates(_config(write_config, "recheck"), changes)  # type: ignore[arg-type]
+    changes = {"Lead": [10, 230]}  # creates, updates
+    (guarded,) = estimates(_config(write_config, "conditional"), changes)
+    (rechecked,) = estimates(_config(write_config, "recheck"), changes)
     # creates: a check and a write; updates: 2 re-reads, then 8 + 2 composite requests or 2 Collections requests
     assert (guarded.calls, guarded.guard) == (2 + 2 + 10, "conditional")
     assert (rechecked.calls, rechecked.guard) == (2 + 4, "recheck")
-    (bulk,) = estimates(_config(write_config, "conditional", "bulk"), changes)  # type: ignore[arg-type]
+    (bulk,) = estimates(_config(write_config, "conditional", "bulk"), changes)
     assert bulk.guard == "none"
 
 

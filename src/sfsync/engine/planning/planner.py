@@ -41,7 +41,7 @@ from sfsync.engine.planning.plan_records import spool_records as _spool_records
 from sfsync.engine.planning.source_coverage import empty_sources
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.fingerprint import take_fingerprint
-from sfsync.engine.plans.plan import Action, Api, ObjectEstimate, Plan, PlanDiagnostic, RecordChange
+from sfsync.engine.plans.plan import Api, ObjectEstimate, Plan, PlanDiagnostic
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
@@ -119,7 +119,7 @@ def _plan(
     on_rest = rest_updates(
         store, config, lambda: into.records("changes"), written.writes, identity.user_id, refreshed.watermarks
     )
-    estimated = estimates_of(
+    estimated = estimates(
         config, written.writes, on_rest, create_job_sizes(port, config, jobbed(config, written.writes))
     )
     plan = Plan(
@@ -181,28 +181,18 @@ def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
 
 
 def estimates(
-    config: Config, changes: Iterable[RecordChange], on_rest: Mapping[str, int] | None = None
-) -> tuple[ObjectEstimate, ...]:
-    """The API choice per object (`sync.api`, Bulk above `bulk_threshold` writes) and calls expected.
-
-    `on_rest`: per object written by Bulk, the updates kept on REST (`api_choice.rest_updates`), counted
-    with the REST path's calls, and under `auto` the query job apply finds them with; the object's guard
-    is `none` while any update is left to Bulk."""
-    counts: dict[str, list[int]] = {}
-    for change in changes:
-        entry = counts.setdefault(change.sobject, [0, 0])
-        entry[0 if change.action is Action.CREATE else 1] += 1
-    return estimates_of(config, counts, on_rest)
-
-
-def estimates_of(
     config: Config,
     counts: Mapping[str, Sequence[int]],
     on_rest: Mapping[str, int] | None = None,
     sizes: Mapping[str, JobSizing] | None = None,
 ) -> tuple[ObjectEstimate, ...]:
-    """`estimates` from the creates and updates per object; `sizes`: how `create_jobs` sized the objects'
-    Bulk create jobs (an object left out goes in jobs of `sync.bulk_create_job_size`, or 2,000 under `auto`)."""
+    """The API choice per object (`sync.api`, Bulk above `bulk_threshold` writes) and calls expected, from
+    the creates and updates per object (`counts`).
+
+    `on_rest`: per object written by Bulk, the updates kept on REST (`api_choice.rest_updates`), counted
+    with the REST path's calls, and under `auto` the query job apply finds them with; the object's guard
+    is `none` while any update is left to Bulk. `sizes`: how `create_jobs` sized the objects' Bulk create
+    jobs (an object left out goes in jobs of `sync.bulk_create_job_size`, or 2,000 under `auto`)."""
     result = []
     conditional = config.sync.write_guard is WriteGuard.CONDITIONAL
     for sobject, (creates, updates) in sorted(counts.items()):
