@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sfsync.catalogue import Kind
-from sfsync.engine.appeared import appeared_keys, create_key
-from sfsync.engine.applying.create_check import CreateCheck
+from sfsync.engine.appeared import create_key
+from sfsync.engine.applying.create_check import CreateCheck, by_keys
 from sfsync.engine.applying.duplicates import RuleMatch, duplicate_error, not_linked_message
-from sfsync.engine.applying.external_ids import carried_ids, planned_id
+from sfsync.engine.applying.external_ids import planned_id
 from sfsync.engine.applying.recheck import changed_since
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.applying.settle import STAMP, guarded_retrieve
@@ -87,8 +87,8 @@ def prepare(
         now = create_check.check(port, describe, creates, ext, registrable=registrable)
         seen = _Seen(now.appeared, _by_change(creates, ext, now.carried))
         return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
-    carried = carried_ids(port, creates, ext)  # first: a person's record has the key, not the id, so keys go last
-    seen = _Seen(frozenset(appeared_keys(port, creates, registrable=registrable)), _by_change(creates, ext, carried))
+    keyed = by_keys(port, creates, ext, registrable=registrable)
+    seen = _Seen(keyed.appeared, _by_change(creates, ext, keyed.carried))
     return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
 
 

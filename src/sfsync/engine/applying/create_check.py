@@ -34,6 +34,12 @@ class Seen:
     carried: Mapping[str, tuple[str, ...]]
 
 
+def by_keys(port: SalesforcePort, creates: Sequence[RecordChange], ext: str | None, *, registrable: bool) -> Seen:
+    """The check of creates by their own keys (a REST chunk's, and a first create job's)."""
+    carried = carried_ids(port, creates, ext)  # first: a person's record has the key, not the id, so keys go last
+    return Seen(frozenset(appeared_keys(port, creates, registrable=registrable)), carried)
+
+
 @dataclass
 class CreateCheck:
     """One object's run of create jobs. `since`: where the next changed-since query starts (None: by keys)."""
@@ -60,9 +66,7 @@ class CreateCheck:
         if first:
             self.since = self.watermark
         if self.watermark is None or (first and self.by_keys_first):
-            return Seen(
-                frozenset(appeared_keys(port, creates, registrable=registrable)), carried_ids(port, creates, ext)
-            )
+            return by_keys(port, creates, ext, registrable=registrable)
         self._read_changed(port, describe, ext, registrable=registrable)
         keys = {key for c in creates if (key := create_key(c, registrable=registrable))}
         ids = {value for c in creates if (value := planned_id(c, ext))}
