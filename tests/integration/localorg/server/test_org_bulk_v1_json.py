@@ -13,7 +13,7 @@ pytestmark = pytest.mark.org
 
 
 def _leads(org: LocalOrgHandle, where: str) -> dict[str, dict[str, object]]:
-    soql = f"SELECT Id, LastName, Company, Email, Sfsync_Id__c, IsDeleted FROM Lead WHERE {where}"
+    soql = f"SELECT Id, LastName, Company, Email, Sfsync_Id__c, IsDeleted FROM Lead WHERE {where}"  # noqa: S608
     return {r["Id"]: r for r in org.simple_salesforce().query_all(soql)["records"]}
 
 
@@ -29,10 +29,11 @@ def test_insert_update_upsert_and_delete_round_trip(org: LocalOrgHandle) -> None
     assert [(r["success"], r["created"], r["id"]) for r in updated] == [(True, False, inserted[0]["id"])]
     assert _leads(org, f"Id = '{inserted[0]['id']}'")[inserted[0]["id"]]["Company"] == "Initech"
 
-    upserted = sf.bulk.Lead.upsert(
-        [{"Sfsync_Id__c": "bj-1", "Email": "one@bulk.example"}, {"Sfsync_Id__c": "bj-9", "LastName": "New", "Company": "C"}],
-        "Sfsync_Id__c",
-    )
+    keyed = [
+        {"Sfsync_Id__c": "bj-1", "Email": "one@bulk.example"},
+        {"Sfsync_Id__c": "bj-9", "LastName": "N", "Company": "C"},
+    ]
+    upserted = sf.bulk.Lead.upsert(keyed, "Sfsync_Id__c")
     assert [(r["success"], r["created"]) for r in upserted] == [(True, False), (True, True)]
     assert upserted[0]["id"] == inserted[1]["id"]
     assert _leads(org, "Sfsync_Id__c = 'bj-1'")[inserted[1]["id"]]["Email"] == "one@bulk.example"
@@ -40,7 +41,8 @@ def test_insert_update_upsert_and_delete_round_trip(org: LocalOrgHandle) -> None
     deleted = sf.bulk.Lead.delete([{"Id": inserted[2]["id"]}])
     assert [(r["success"], r["id"]) for r in deleted] == [(True, inserted[2]["id"])]
     assert _leads(org, f"Id = '{inserted[2]['id']}'") == {}
-    gone = sf.query_all(f"SELECT Id, IsDeleted FROM Lead WHERE Id = '{inserted[2]['id']}'", include_deleted=True)
+    soql = f"SELECT Id, IsDeleted FROM Lead WHERE Id = '{inserted[2]['id']}'"  # noqa: S608 - an id the org gave
+    gone = sf.query_all(soql, include_deleted=True)
     assert [r["IsDeleted"] for r in gone["records"]] == [True]
 
 
