@@ -31,6 +31,7 @@ from werkzeug.wrappers import Request, Response
 
 from sfsync.localorg import bulk_v1_documents as docs
 from sfsync.localorg import bulk_v1_jobs as v1
+from sfsync.localorg import options
 from sfsync.localorg.auth import Sessions
 from sfsync.localorg.bulk import bad_external_id, external_id_field
 from sfsync.localorg.bulk_jobs import new_job_id
@@ -45,7 +46,7 @@ from sfsync.localorg.versions import known_version
 
 PREFIX = "/services/async/"
 OPERATIONS = frozenset({"insert", "update", "upsert", "delete", "hardDelete", "query", "queryAll"})
-CONTENT_TYPES = frozenset({"CSV", "JSON"})
+BATCH_TYPES = {"CSV": "text/csv", "JSON": "application/json"}  # a job's contentType: its batches' Content-Type
 HARD_DELETE = "hardDelete operation requires special user profile permission, please contact your system administrator"
 _JOB = PREFIX + "<version>/job/<job_id>"
 _BATCH = _JOB + "/batch/<batch_id>"
@@ -104,9 +105,10 @@ class BulkV1:
         except MethodNotAllowed:
             return docs.error(405, "InvalidUrl", f"HTTP Method '{request.method}' not allowed.", as_json=as_json)
         try:
-            return self._call(str(endpoint), request, {k: str(v) for k, v in args.items()})
+            answer = self._call(str(endpoint), request, {k: str(v) for k, v in args.items()})
         except Refused as refused:
-            return docs.error(refused.status, refused.code, str(refused), as_json=as_json)
+            answer = docs.error(refused.status, refused.code, str(refused), as_json=as_json)
+        return options.pretty(request, answer)  # simple-salesforce's sf.bulk sends X-PrettyPrint: 1
 
     def stop(self) -> None:
         self._runner.stop()
@@ -137,7 +139,7 @@ class BulkV1:
             raise Refused(400, "InvalidJob", f"Invalid operation: {operation or 'none'}")
         if operation == "hardDelete":
             raise Refused(400, "FeatureNotEnabled", HARD_DELETE)
-        if (content or "CSV") not in CONTENT_TYPES:
+        if (content or "CSV") not in BATCH_TYPES:
             raise Refused(400, "InvalidJob", f"The local org serves CSV and JSON jobs, not {content}")
         if request.headers.get("Sforce-Enable-PKChunking", "false").strip().lower() != "false":
             raise Refused(400, "InvalidJob", "The local org does not chunk query jobs (Sforce-Enable-PKChunking)")
@@ -176,6 +178,13 @@ class BulkV1:
 
     def _add_batch(self, user: User, request: Request, args: dict[str, str]) -> Response:
         job = self._job(user, args)
+        sent = request.mimetype
+        if sent and sent != BATCH_TYPES[job.content_type]:
+            raise Refused(
+                400,
+                "InvalidBatch",
+                f"A {job.content_type} job takes {BATCH_TYPES[job.content_type]} batches, not {sent}",
+            )
         batch = v1.Batch(self._next_id("751"), job.id, now_stamp(), request.get_data(as_text=True))
         with job.lock:
             if job.state != v1.OPEN:
@@ -228,5 +237,6 @@ def _fields(request: Request) -> dict[str, str]:
     try:
         return docs.job_request(request.get_data(), as_json=request.mimetype == "application/json")
     except docs.RequestError as error:
-        code = "InvalidJob" if request.mimetype == "application/json" else "XmlParseError"
+        # InvalidXml as Salesforce's own Java client (WSC's AsyncExceptionCode) spells it
+        code = "InvalidJob" if request.mimetype == "application/json" else "InvalidXml"
         raise Refused(400, code, str(error)) from error

@@ -137,6 +137,8 @@ def test_unknown_jobs_and_batches_and_a_closed_job_are_refused(org: LocalOrgHand
     assert _error(bulk.call("GET", "job/750000000000001AAA")) == (400, "InvalidJob")
     job_id = bulk.job(operation="insert", object="Lead")
     assert _error(bulk.call("GET", f"job/{job_id}/batch/751000000000001AAA")) == (400, "InvalidBatch")
+    as_json = bulk.call("POST", f"job/{job_id}/batch", '[{"LastName": "Json"}]', "application/json")
+    assert (as_json.status_code, as_json.json()["exceptionCode"]) == (400, "InvalidBatch")  # CSV jobs take CSV
     bulk.close(job_id)
     assert _error(bulk.call("POST", f"job/{job_id}/batch", "LastName\nLate\n", "text/csv")) == (400, "InvalidJobState")
     assert _error(bulk.call("POST", f"job/{job_id}", _job_doc({"state": "Closed"}))) == (400, "InvalidJobState")

@@ -69,3 +69,12 @@ def test_query_gives_rest_shaped_records_with_epoch_millisecond_datetimes(org: L
     created = dt.datetime.strptime(rest["CreatedDate"], "%Y-%m-%dT%H:%M:%S.%f%z")
     assert record["CreatedDate"] == int(created.timestamp() * 1000)  # Bulk 1.0 JSON: milliseconds since 1970
     assert sf.bulk.Lead.query("SELECT Id FROM Lead WHERE LastName = 'Nobody at all'") == []
+
+
+def test_answers_are_indented_for_x_prettyprint_as_sf_bulk_asks(org: LocalOrgHandle) -> None:
+    http = org.session()
+    headers = {"X-SFDC-Session": org.access_token, "Content-Type": "application/json", "X-PrettyPrint": "1"}
+    job = {"operation": "insert", "object": "Lead", "contentType": "JSON"}
+    answer = http.post(f"{org.instance_url}/services/async/{org.api_version}/job", json=job, headers=headers)
+    assert answer.status_code == 201 and answer.text.startswith('{\n    "id": "750')
+    assert answer.headers["Content-Type"] == "application/json"  # exactly: salesforce-bulk compares it so
