@@ -86,11 +86,11 @@ class BulkV1:
         self._runner = BatchRunner(lambda user, job, batch: run_batch(org, user, job, batch))
         self._handlers: Mapping[str, Callable[[User, Request, dict[str, str]], Response]] = {
             "bulk1.job.create": self._create_job,
-            "bulk1.job.get": lambda user, request, args: docs.job_info(self._job(user, args)),
+            "bulk1.job.get": lambda user, request, args: _job_info(request, self._job(user, args)),
             "bulk1.job.state": self._set_state,
             "bulk1.batch.create": self._add_batch,
-            "bulk1.batch.list": lambda user, request, args: docs.batch_info_list(self._job(user, args)),
-            "bulk1.batch.get": lambda user, request, args: docs.batch_info(*self._batch(user, args)),
+            "bulk1.batch.list": self._batch_list,
+            "bulk1.batch.get": self._batch_info,
             "bulk1.batch.request": self._request,
             "bulk1.batch.results": self._results,
             "bulk1.batch.result": self._result,
@@ -161,7 +161,7 @@ class BulkV1:
         job.external_id_field, job.concurrency = external, concurrency
         with self._lock:
             self._jobs[job.id] = job
-        return docs.job_info(job, 201)
+        return _job_info(request, job, 201)
 
     def _set_state(self, user: User, request: Request, args: dict[str, str]) -> Response:
         job, state = self._job(user, args), _fields(request).get("state", "")
@@ -174,7 +174,7 @@ class BulkV1:
             if state == v1.ABORTED:
                 for batch in v1.open_batches(job.batches):
                     batch.state = v1.NOT_PROCESSED
-        return docs.job_info(job)
+        return _job_info(request, job)
 
     def _add_batch(self, user: User, request: Request, args: dict[str, str]) -> Response:
         job = self._job(user, args)
@@ -195,7 +195,15 @@ class BulkV1:
             run_query(self._org, user, job, batch)
         else:
             self._runner.submit(user, job, batch)
-        return docs.batch_info(job, batch, 201)
+        return docs.batch_info(batch, docs.answers_json(request.mimetype, job), 201)
+
+    def _batch_list(self, user: User, request: Request, args: dict[str, str]) -> Response:
+        job = self._job(user, args)
+        return docs.batch_info_list(list(job.batches), docs.answers_json(request.mimetype, job))
+
+    def _batch_info(self, user: User, request: Request, args: dict[str, str]) -> Response:
+        job, batch = self._batch(user, args)
+        return docs.batch_info(batch, docs.answers_json(request.mimetype, job))
 
     def _request(self, user: User, request: Request, args: dict[str, str]) -> Response:
         job, batch = self._batch(user, args)
@@ -207,7 +215,7 @@ class BulkV1:
         if batch.state != v1.COMPLETED:
             raise Refused(400, "InvalidBatch", f"Batch not completed: {batch.state}")
         if job.is_query:
-            return docs.result_list(job, [batch.result_id])
+            return docs.result_list([batch.result_id], docs.answers_json(request.mimetype, job))
         body, content_type = results(job, batch)
         return Response(body, content_type=content_type)
 
@@ -231,6 +239,10 @@ class BulkV1:
         if batch is None:
             raise Refused(400, "InvalidBatch", f"Unable to find batch: {args['batch_id']}")
         return job, batch
+
+
+def _job_info(request: Request, job: v1.Job, status: int = 200) -> Response:
+    return docs.job_info(job, docs.answers_json(request.mimetype, job), status)
 
 
 def _fields(request: Request) -> dict[str, str]:

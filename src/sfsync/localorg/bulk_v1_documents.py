@@ -3,8 +3,10 @@
 
 XML is in the `http://www.force.com/2009/06/asyncapi/dataload` namespace, elements in Salesforce's
 order; JSON has the same names, with numbers and booleans as JSON values (the Bulk API 1.0 guide's
-JSON examples). JSON answers are `application/json` with no charset: `salesforce-bulk` (CumulusCI's
-client) recognises a JSON answer only by that exact header. Dates are `2024-01-01T00:00:00.000+0000`.
+JSON examples). The request's Content-Type picks the form of these documents (`answers_json`); a
+batch's data and results are in its job's content type whatever the request. JSON answers are
+`application/json` with no charset: `salesforce-bulk` (CumulusCI's client) recognises a JSON answer
+only by that exact header. Dates are `2024-01-01T00:00:00.000+0000`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from sfsync.localorg.bulk_v1_jobs import Batch, Job, Value, batch_items, job_items
+
+_XML_REQUESTS = frozenset({"application/xml", "text/xml", "text/csv"})
 
 NAMESPACE = "http://www.force.com/2009/06/asyncapi/dataload"
 XML_TYPE = "application/xml; charset=UTF-8"
@@ -57,17 +61,16 @@ def _document(tag: str, items: list[tuple[str, Value]], as_json: bool, status: i
     return _json(dict(items), status) if as_json else _xml(_element(None, tag, items), status)
 
 
-def job_info(job: Job, status: int = 200) -> Response:
-    return _document("jobInfo", job_items(job), job.content_type == "JSON", status)
+def job_info(job: Job, as_json: bool, status: int = 200) -> Response:
+    return _document("jobInfo", job_items(job), as_json, status)
 
 
-def batch_info(job: Job, batch: Batch, status: int = 200) -> Response:
-    return _document("batchInfo", batch_items(batch), job.content_type == "JSON", status)
+def batch_info(batch: Batch, as_json: bool, status: int = 200) -> Response:
+    return _document("batchInfo", batch_items(batch), as_json, status)
 
 
-def batch_info_list(job: Job) -> Response:
-    batches = list(job.batches)
-    if job.content_type == "JSON":
+def batch_info_list(batches: Sequence[Batch], as_json: bool) -> Response:
+    if as_json:
         return _json({"batchInfo": [dict(batch_items(batch)) for batch in batches]}, 200)
     root = ET.Element("batchInfoList", {"xmlns": NAMESPACE})
     for batch in batches:
@@ -75,10 +78,18 @@ def batch_info_list(job: Job) -> Response:
     return _xml(root, 200)
 
 
-def result_list(job: Job, result_ids: Sequence[str]) -> Response:
-    if job.content_type == "JSON":
+def result_list(result_ids: Sequence[str], as_json: bool) -> Response:
+    if as_json:
         return _json(list(result_ids), 200)
     return _xml(_element(None, "result-list", (("result", rid) for rid in result_ids)), 200)
+
+
+def answers_json(request_type: str, job: Job | None = None) -> bool:
+    """Whether an answer is JSON: a request's Content-Type decides (salesforce-bulk sends `application/xml`
+    for a JSON job's info and reads XML back); without one, the job's content type does."""
+    if request_type == "application/json":
+        return True
+    return request_type not in _XML_REQUESTS and job is not None and job.content_type == "JSON"
 
 
 def error(status: int, code: str, message: str, *, as_json: bool = False) -> Response:
