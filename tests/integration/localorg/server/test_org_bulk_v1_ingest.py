@@ -157,3 +157,20 @@ def test_a_serial_job_runs_its_batches_one_after_another_in_order(org: LocalOrgH
     assert created == ["true", "false", "false", "false"]  # the first batch created it, the others updated it
     [lead] = org.simple_salesforce().query("SELECT LastName FROM Lead WHERE Sfsync_Id__c = 'serial-1'")["records"]
     assert lead["LastName"] == "Version 4"
+
+
+def test_rows_meet_the_duplicate_rules_and_lookups_of_every_other_write(org: LocalOrgHandle) -> None:
+    bulk = Bulk1(org)
+    job_id = bulk.job(operation="insert", object="Contact")
+    upload = (
+        "LastName,Email,Account.Sfsync_Id__c\n"
+        "Copy,grace@acme.example,\n"  # the seed's Contact rule blocks a second grace@acme.example
+        "Orphan,orphan@acme.example,no-such-account\n"
+    )
+    batch_id = bulk.batch(job_id, upload)
+    assert bulk.finished(job_id, batch_id)["state"] == "Completed"
+    _, duplicate, orphan = bulk.results(job_id, batch_id)
+    assert duplicate[:3] == ["", "false", "false"] and duplicate[3].startswith("DUPLICATES_DETECTED:")
+    assert orphan[3].startswith("INVALID_FIELD:Foreign key external ID: no-such-account not found")
+    emails = org.simple_salesforce().query("SELECT Email FROM Contact WHERE LastName IN ('Copy', 'Orphan')")
+    assert emails["records"] == []
