@@ -31,8 +31,7 @@ RESULT_HEADER = ("Id", "Success", "Created", "Error")
 
 
 def run_batch(org: BulkOrg, user: User, job: v1.Job, batch: v1.Batch) -> None:
-    """Process one Queued batch to Completed or Failed (called on a runner thread)."""
-    batch.state = v1.IN_PROGRESS
+    """Process one batch the runner has moved to InProgress, to Completed or Failed."""
     started = time.monotonic()
     try:
         header, rows = batch_rows(job, batch.body)
