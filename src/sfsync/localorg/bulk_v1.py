@@ -134,20 +134,9 @@ class BulkV1:
 
     def _create_job(self, user: User, request: Request, args: dict[str, str]) -> Response:
         fields = _fields(request)
-        operation, sobject, content = fields.get("operation", ""), fields.get("object", ""), fields.get("contentType")
-        if operation not in OPERATIONS:
-            raise Refused(400, "InvalidJob", f"Invalid operation: {operation or 'none'}")
-        if operation == "hardDelete":
-            raise Refused(400, "FeatureNotEnabled", HARD_DELETE)
-        if (content or "CSV") not in BATCH_TYPES:
-            raise Refused(400, "InvalidJob", f"The local org serves CSV and JSON jobs, not {content}")
-        if request.headers.get("Sforce-Enable-PKChunking", "false").strip().lower() != "false":
-            raise Refused(400, "InvalidJob", "The local org does not chunk query jobs (Sforce-Enable-PKChunking)")
-        concurrency = fields.get("concurrencyMode") or "Parallel"
-        if concurrency not in ("Parallel", "Serial"):
-            raise Refused(400, "InvalidJob", f"Invalid concurrency mode: {concurrency}")
-        if fields.get("assignmentRuleId"):
-            raise Refused(400, "InvalidJob", "Invalid assignment rule id")  # the org has no assignment rules
+        _check_options(request, fields)
+        operation, sobject = fields["operation"], fields.get("object", "")
+        content, concurrency = fields.get("contentType") or "CSV", fields.get("concurrencyMode") or "Parallel"
         spec = self._org.catalog.get(sobject)
         if spec is None or not self._org.access_for(user).can_read_object(spec.name):
             raise Refused(400, "InvalidJob", f"Unable to find object: {sobject}")
@@ -157,7 +146,7 @@ class BulkV1:
             external = external_id_field(self._org, spec.name, named)
             if external is None:
                 raise Refused(400, "InvalidJob", bad_external_id(named, spec.name).removeprefix("InvalidJob : "))
-        job = v1.Job(new_job_id(), operation, spec.name, user.id, now_stamp(), content or "CSV", args["version"])
+        job = v1.Job(new_job_id(), operation, spec.name, user.id, now_stamp(), content, args["version"])
         job.external_id_field, job.concurrency = external, concurrency
         with self._lock:
             self._jobs[job.id] = job
@@ -239,6 +228,24 @@ class BulkV1:
         if batch is None:
             raise Refused(400, "InvalidBatch", f"Unable to find batch: {args['batch_id']}")
         return job, batch
+
+
+def _check_options(request: Request, fields: dict[str, str]) -> None:
+    """Refuse a job the org does not run: an unknown operation, hardDelete (no user here holds Bulk API
+    Hard Delete), content other than CSV or JSON, PK chunking, an unknown mode, an assignment rule."""
+    operation, content = fields.get("operation", ""), fields.get("contentType") or "CSV"
+    if operation not in OPERATIONS:
+        raise Refused(400, "InvalidJob", f"Invalid operation: {operation or 'none'}")
+    if operation == "hardDelete":
+        raise Refused(400, "FeatureNotEnabled", HARD_DELETE)
+    if content not in BATCH_TYPES:
+        raise Refused(400, "InvalidJob", f"The local org serves CSV and JSON jobs, not {content}")
+    if request.headers.get("Sforce-Enable-PKChunking", "false").strip().lower() != "false":
+        raise Refused(400, "InvalidJob", "The local org does not chunk query jobs (Sforce-Enable-PKChunking)")
+    if (fields.get("concurrencyMode") or "Parallel") not in ("Parallel", "Serial"):
+        raise Refused(400, "InvalidJob", f"Invalid concurrency mode: {fields['concurrencyMode']}")
+    if fields.get("assignmentRuleId"):
+        raise Refused(400, "InvalidJob", "Invalid assignment rule id")  # the org has no assignment rules
 
 
 def _job_info(request: Request, job: v1.Job, status: int = 200) -> Response:
