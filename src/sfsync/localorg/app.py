@@ -196,7 +196,7 @@ class LocalOrgApp:
     def _handle(self, call: ApiCall) -> Response:
         try:
             refused = options.refusal(call)  # an option the org does not serve is never silently ignored
-            return refused or options.pretty(call, self.router.handlers[call.endpoint](call))
+            return refused or options.pretty(call.request, self.router.handlers[call.endpoint](call))
         except ApiError as error:
             return json_response(error.errors, error.status)
         except Exception:

@@ -63,17 +63,17 @@ def create_job(call: ApiCall) -> Response:
     spec = call.org.catalog.get(sobject)
     if spec is None or not call.access.can_read_object(spec.name):
         return error_response(400, "INVALIDJOB", f"InvalidJob : Entity '{sobject}' is not supported by the Bulk API.")
-    external = _external_id_field(call.org, spec.name, body) if operation == "upsert" else None
+    external = external_id_field(call.org, spec.name, body) if operation == "upsert" else None
     problem = format_problem(body)
     if problem is None and operation == "upsert" and external is None:
-        problem = _bad_external_id(body, spec.name)
+        problem = bad_external_id(body, spec.name)
     if problem is not None:
         return error_response(400, "INVALIDJOB", problem)
     job = store_new_job(call, body, jobs.INGEST, str(operation), spec.name, external_id_field=external)
     return json_response(job_json(job, full=False))
 
 
-def _external_id_field(org: BulkOrg, sobject: str, body: dict[str, Any]) -> str | None:
+def external_id_field(org: BulkOrg, sobject: str, body: dict[str, Any]) -> str | None:
     spec = org.catalog.get(sobject)
     field = spec.field(str(body.get("externalIdFieldName") or "")) if spec else None
     if field is None or not (field.name == "Id" or field.flag("externalId") or field.flag("idLookup")):
@@ -81,7 +81,7 @@ def _external_id_field(org: BulkOrg, sobject: str, body: dict[str, Any]) -> str 
     return field.name
 
 
-def _bad_external_id(body: dict[str, Any], sobject: str) -> str:
+def bad_external_id(body: dict[str, Any], sobject: str) -> str:
     name = body.get("externalIdFieldName")
     return (
         f"InvalidJob : Field name provided, {name} does not match an External ID, Salesforce Id, "

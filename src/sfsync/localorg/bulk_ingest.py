@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
 from sfsync.localorg import bulk_jobs as jobs
 from sfsync.localorg.bulk_csv import CellError, Dialect, upload_line_ending_ok
 from sfsync.localorg.bulk_org import BulkOrg
-from sfsync.localorg.bulk_rows import Column, RowOutcome, RowWriter, resolve_columns
+from sfsync.localorg.bulk_rows import Column, JobTarget, RowOutcome, RowWriter, resolve_columns
+from sfsync.localorg.catalog import Catalog
 from sfsync.localorg.permissions import User
 
 CHUNK_SIZE = 200
+Chunk = list[tuple[int, list[str]]]  # (row number in the upload, cells)
 
 
 class JobFailure(Exception):
@@ -60,40 +62,65 @@ def _prepare(org: BulkOrg, user: User, job: jobs.Job, data: str) -> tuple[Ingest
     header = next(rows, None)
     if not header:
         raise JobFailure("InvalidBatch : Records not processed: no data was uploaded")
-    spec = org.catalog.get(job.object)
+    return IngestRun(org, user, job, dialect, upload_columns(org.catalog, job, header)), rows
+
+
+def upload_columns(catalog: Catalog, job: JobTarget, header: Sequence[str]) -> tuple[Column, ...]:
+    """The columns an upload's header names, or JobFailure with Salesforce's `InvalidBatch` reason
+    (Bulk API 1.0 fails the batch with it, Bulk API 2.0 the job)."""
+    spec = catalog.get(job.object)
     if spec is None:
         raise JobFailure(f"InvalidBatch : Entity '{job.object}' is not supported by the Bulk API.")
-    columns, problem = resolve_columns(org.catalog, spec, header)
+    columns, problem = resolve_columns(catalog, spec, header)
     if problem:
         raise JobFailure(f"InvalidBatch : {problem}")
     if job.operation in ("delete", "hardDelete") and [c.header for c in columns] != ["Id"]:
         raise JobFailure(f"InvalidBatch : The '{job.operation}' batch must contain only 'Id'")
-    return IngestRun(org, user, job, dialect, tuple(columns)), rows
+    return tuple(columns)
 
 
 def _process(conn: sqlite3.Connection, run: IngestRun, rows: Iterator[list[str]]) -> None:
-    writer = RowWriter(run.org, run.user, run.job, run.columns)
-    for chunk in _chunks(enumerate(rows), CHUNK_SIZE):
+    def running() -> bool:
         current = jobs.load_job(conn, run.job.id)
-        if current is None or current.state != jobs.IN_PROGRESS:
-            return  # aborted (or deleted) while running: the rest stays unprocessed
+        return current is not None and current.state == jobs.IN_PROGRESS  # not aborted (or deleted)
+
+    def record(chunk: Chunk, outcomes: list[RowOutcome], elapsed_ms: int) -> None:
+        pairs = zip(chunk, outcomes, strict=True)
+        results = [_result(run, number, cells, outcome) for (number, cells), outcome in pairs]
+        jobs.record_results(conn, run.job.id, results, elapsed_ms)
+
+    write_chunks(RowWriter(run.org, run.user, run.job, run.columns), run.org, rows, running=running, record=record)
+
+
+def write_chunks(
+    writer: RowWriter,
+    org: BulkOrg,
+    rows: Iterator[list[str]],
+    *,
+    running: Callable[[], bool],
+    record: Callable[[Chunk, list[RowOutcome], int], None],
+) -> None:
+    """Write `rows` in order, `CHUNK_SIZE` at a time, each chunk in one DML transaction with its results.
+
+    `running` is asked before each chunk (False: stop, the rest stays unprocessed); `record` stores a
+    chunk's outcomes inside the chunk's transaction, so records and results commit together or not at all.
+    """
+    for chunk in _chunks(enumerate(rows), CHUNK_SIZE):
+        if not running():
+            return
         started = time.monotonic()
-        # one transaction per chunk (the DML service nests each row in a savepoint), results included,
-        # so a chunk's records and their result rows are committed together or not at all
-        with run.org.dml.transaction():
-            outcomes = [_outcome(writer, cells) for _, cells in chunk]
+        with org.dml.transaction():  # the DML service nests each row in a savepoint
+            outcomes = [row_outcome(writer, cells) for _, cells in chunk]
             writer.purge_hard_deleted(outcomes)
-            pairs = zip(chunk, outcomes, strict=True)
-            results = [_result(run, number, cells, outcome) for (number, cells), outcome in pairs]
-            jobs.record_results(conn, run.job.id, results, int((time.monotonic() - started) * 1000))
+            record(chunk, outcomes, int((time.monotonic() - started) * 1000))
 
 
-def _chunks(items: Iterator[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
+def _chunks(items: Iterator[tuple[int, list[str]]], size: int) -> Iterator[Chunk]:
     while chunk := list(islice(items, size)):
         yield chunk
 
 
-def _outcome(writer: RowWriter, cells: Sequence[str]) -> RowOutcome:
+def row_outcome(writer: RowWriter, cells: Sequence[str]) -> RowOutcome:
     try:
         return writer.write(cells)
     except CellError as error:

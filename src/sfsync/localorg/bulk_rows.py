@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sfsync.localorg.bulk_csv import NULL_MARKER, cell_value
-from sfsync.localorg.bulk_jobs import Job
 from sfsync.localorg.bulk_org import BulkOrg
 from sfsync.localorg.catalog import Catalog, FieldSpec, ObjectSpec
 from sfsync.localorg.outcomes import DmlOptions, DmlResult
 from sfsync.localorg.permissions import User
+
+
+class JobTarget(Protocol):
+    """What a row writer reads of its job (a Bulk API 2.0 job or a Bulk API 1.0 one)."""
+
+    @property
+    def operation(self) -> str: ...
+    @property
+    def object(self) -> str: ...
+    @property
+    def external_id_field(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -34,11 +44,13 @@ class RowOutcome:
     sf_id: str
     text: str  # sf__Created ("true"/"false") or sf__Error
     hard_deleted: bool = False
+    error: tuple[str, str, tuple[str, ...]] | None = None  # a failure's code, message and fields, apart
 
     @classmethod
     def failure(cls, code: str, message: str, fields: Sequence[str], *, sf_id: str = "") -> RowOutcome:
         named = " ".join(fields)
-        return cls(False, sf_id, f"{code}:{message}:{named} --" if named else f"{code}:{message}:--")
+        text = f"{code}:{message}:{named} --" if named else f"{code}:{message}:--"
+        return cls(False, sf_id, text, error=(code, message, tuple(fields)))
 
 
 def resolve_columns(catalog: Catalog, spec: ObjectSpec, header: Sequence[str]) -> tuple[list[Column], str | None]:
@@ -74,7 +86,7 @@ def _column(catalog: Catalog, spec: ObjectSpec, name: str) -> Column | None:
 class RowWriter:
     """Writes one job's rows through the DML service as the job's owner."""
 
-    def __init__(self, org: BulkOrg, user: User, job: Job, columns: Sequence[Column]) -> None:
+    def __init__(self, org: BulkOrg, user: User, job: JobTarget, columns: Sequence[Column]) -> None:
         self._org = org
         self._user = user
         self._job = job
@@ -121,7 +133,7 @@ class RowWriter:
         result = self._org.dml.delete(self._user, self._job.object, record_id, options=self._options)
         outcome = dml_outcome(result, "delete", record_id)
         hard = outcome.success and self._job.operation == "hardDelete"
-        return RowOutcome(outcome.success, outcome.sf_id, outcome.text, hard_deleted=hard)
+        return RowOutcome(outcome.success, outcome.sf_id, outcome.text, hard_deleted=hard, error=outcome.error)
 
     def _values(self, cells: Sequence[str]) -> dict[str, Any] | RowOutcome:
         values: dict[str, Any] = {}

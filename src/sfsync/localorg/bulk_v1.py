@@ -1,35 +1,43 @@
-"""Bulk API 1.0 query jobs under `/services/async/NN.0/`, as older loaders still use them.
+"""Bulk API 1.0 under `/services/async/NN.0/`, as CumulusCI (`salesforce-bulk`) and simple-salesforce's
+`sf.bulk` speak it: ingest jobs (insert, update, upsert, delete) and query jobs (query, queryAll).
 
-CumulusCI's data tasks (through the `salesforce-bulk` client) query an object with Bulk API 1.0
-once it holds 2,000 records or more (they ask `limits/recordCount` first). The local org serves
-the query side: create a `query` or `queryAll` job (`jobInfo` XML, `contentType` CSV), add a batch
-whose body is the SOQL, read the job and its batches, close or abort the job, list a batch's
-results and download them (CSV, every value quoted; `Records not found for this query` when the
-query matched nothing). A batch runs when it is added, so it reads `Completed` (or `Failed`, with
-Salesforce's `InvalidBatch : Failed to process query: …` message) at the first status call.
-Sessions come in the `X-SFDC-Session` header; failures are the `<error>` document with
-`exceptionCode` (`InvalidSessionId`, `InvalidJob`, `InvalidBatch`, `InvalidJobState`).
-Every call is an API request, counted as `bulk1.<resource>.<operation>`.
+Create a job (`jobInfo` in XML, or JSON with `Content-Type: application/json`; `contentType` CSV or
+JSON), add batches (`POST …/batch`: CSV or a JSON array of records, or the SOQL of a query), read
+the job, one batch, the list of batches and a batch's request, close (`Closed`) or abort the job,
+then read each batch's results: for ingest one result per row (CSV `"Id","Success","Created","Error"`,
+or JSON `{"success", "created", "id", "errors"}`), for a query the result ids and each result.
+Every answer about a job is in the job's form (XML for CSV jobs); a job create or an error before
+the job is known answers in the request's form.
 
-Not served (an `InvalidJob` error says so): ingest operations (insert, update, upsert, delete),
-JSON and XML content, PK chunking. Jobs live in memory, for as long as the org runs. Fault rules
-do not apply to these routes.
+Ingest batches run asynchronously (`bulk_v1_runner`): in parallel by default, one after another in
+order for a `Serial` job; rows of a batch in order. Query batches run when added. Sessions come in
+`X-SFDC-Session` (or `Authorization: Bearer`); failures are the `error` document with Salesforce's
+`exceptionCode` (`InvalidSessionId`, `InvalidJob`, `InvalidBatch`, `InvalidJobState`,
+`FeatureNotEnabled` for hardDelete, which needs the Bulk API Hard Delete permission no user here
+holds). Every call is an API request, counted as `bulk1.<resource>.<operation>`.
+
+Not served (an `InvalidJob` error says so): XML and ZIP content, PK chunking, assignment rules.
+Jobs live in memory, for as long as the org runs. Fault rules do not apply to these routes.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Mapping
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from sfsync.localorg import bulk_v1_xml as xml
+from sfsync.localorg import bulk_v1_documents as docs
+from sfsync.localorg import bulk_v1_jobs as v1
+from sfsync.localorg import options
 from sfsync.localorg.auth import Sessions
-from sfsync.localorg.bulk_csv import Dialect, result_file
+from sfsync.localorg.bulk import bad_external_id, external_id_field
 from sfsync.localorg.bulk_jobs import new_job_id
+from sfsync.localorg.bulk_v1_batches import results, run_batch
+from sfsync.localorg.bulk_v1_query import NO_RECORDS, run_query
+from sfsync.localorg.bulk_v1_runner import BatchRunner
 from sfsync.localorg.ids import make_id
 from sfsync.localorg.org import Org
 from sfsync.localorg.permissions import User
@@ -37,9 +45,9 @@ from sfsync.localorg.values import now_stamp
 from sfsync.localorg.versions import known_version
 
 PREFIX = "/services/async/"
-OPERATIONS = frozenset({"query", "queryAll"})
-NO_RECORDS = b"Records not found for this query"
-_CSV = Dialect.of("COMMA", "LF")
+OPERATIONS = frozenset({"insert", "update", "upsert", "delete", "hardDelete", "query", "queryAll"})
+BATCH_TYPES = {"CSV": "text/csv", "JSON": "application/json"}  # a job's contentType: its batches' Content-Type
+HARD_DELETE = "hardDelete operation requires special user profile permission, please contact your system administrator"
 _JOB = PREFIX + "<version>/job/<job_id>"
 _BATCH = _JOB + "/batch/<batch_id>"
 _MAP = Map(
@@ -59,45 +67,51 @@ _MAP = Map(
 
 
 class Refused(Exception):
-    """A call answered with Bulk API 1.0's `<error>` document."""
+    """A call answered with Bulk API 1.0's `error` document."""
 
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
-        self.response = xml.error(status, code, message)
+        self.status, self.code = status, code
 
 
 class BulkV1:
-    """The org's Bulk API 1.0 query jobs, kept in memory."""
+    """The org's Bulk API 1.0 jobs, kept in memory."""
 
     def __init__(self, org: Org, sessions: Sessions) -> None:
         self._org = org
         self._sessions = sessions
-        self._jobs: dict[str, xml.Job] = {}
+        self._jobs: dict[str, v1.Job] = {}
         self._lock = threading.Lock()
         self._numbers = 0
+        self._runner = BatchRunner(lambda user, job, batch: run_batch(org, user, job, batch))
         self._handlers: Mapping[str, Callable[[User, Request, dict[str, str]], Response]] = {
             "bulk1.job.create": self._create_job,
-            "bulk1.job.get": lambda user, request, args: xml.job_info(self._job(user, args)),
+            "bulk1.job.get": lambda user, request, args: _job_info(request, self._job(user, args)),
             "bulk1.job.state": self._set_state,
             "bulk1.batch.create": self._add_batch,
-            "bulk1.batch.list": lambda user, request, args: xml.batch_info_list(self._job(user, args).batches),
-            "bulk1.batch.get": lambda user, request, args: xml.batch_info(self._batch(user, args)),
-            "bulk1.batch.request": lambda user, request, args: Response(self._batch(user, args).soql),
-            "bulk1.batch.results": self._result_list,
+            "bulk1.batch.list": self._batch_list,
+            "bulk1.batch.get": self._batch_info,
+            "bulk1.batch.request": self._request,
+            "bulk1.batch.results": self._results,
             "bulk1.batch.result": self._result,
         }
 
     def dispatch(self, request: Request, path: str) -> Response:
+        as_json = request.mimetype == "application/json"
         try:
             endpoint, args = _MAP.bind("").match(path, method=request.method)
         except NotFound:
-            return xml.error(404, "InvalidUrl", "The requested resource does not exist")
+            return docs.error(404, "InvalidUrl", "The requested resource does not exist", as_json=as_json)
         except MethodNotAllowed:
-            return xml.error(405, "InvalidUrl", f"HTTP Method '{request.method}' not allowed.")
+            return docs.error(405, "InvalidUrl", f"HTTP Method '{request.method}' not allowed.", as_json=as_json)
         try:
-            return self._call(str(endpoint), request, {k: str(v) for k, v in args.items()})
+            answer = self._call(str(endpoint), request, {k: str(v) for k, v in args.items()})
         except Refused as refused:
-            return refused.response
+            answer = docs.error(refused.status, refused.code, str(refused), as_json=as_json)
+        return options.pretty(request, answer)  # simple-salesforce's sf.bulk sends X-PrettyPrint: 1
+
+    def stop(self) -> None:
+        self._runner.stop()
 
     def _call(self, endpoint: str, request: Request, args: dict[str, str]) -> Response:
         if not known_version(args["version"]):
@@ -119,91 +133,129 @@ class BulkV1:
             return make_id(prefix, self._numbers)
 
     def _create_job(self, user: User, request: Request, args: dict[str, str]) -> Response:
-        operation, sobject, content = (_field(request, name) for name in ("operation", "object", "contentType"))
-        if operation not in OPERATIONS:
-            raise Refused(400, "InvalidJob", f"The local org serves query jobs only, not {operation or 'none'}")
-        if (content or "CSV") != "CSV":
-            raise Refused(400, "InvalidJob", f"The local org serves CSV query jobs only, not {content}")
-        if request.headers.get("Sforce-Enable-PKChunking", "false").strip().lower() != "false":
-            raise Refused(400, "InvalidJob", "The local org does not chunk query jobs (Sforce-Enable-PKChunking)")
-        if (_field(request, "concurrencyMode") or "Parallel") != "Parallel":
-            raise Refused(400, "InvalidJob", "The local org runs every job in Parallel mode")
+        fields = _fields(request)
+        _check_options(request, fields)
+        operation, sobject = fields["operation"], fields.get("object", "")
+        content, concurrency = fields.get("contentType") or "CSV", fields.get("concurrencyMode") or "Parallel"
         spec = self._org.catalog.get(sobject)
-        if spec is None:
+        if spec is None or not self._org.access_for(user).can_read_object(spec.name):
             raise Refused(400, "InvalidJob", f"Unable to find object: {sobject}")
-        job = xml.Job(new_job_id(), operation, spec.name, user.id, now_stamp(), "CSV", f"{args['version']}")
+        external = None
+        if operation == "upsert":
+            named = {"externalIdFieldName": fields.get("externalIdFieldName", "")}
+            external = external_id_field(self._org, spec.name, named)
+            if external is None:
+                raise Refused(400, "InvalidJob", bad_external_id(named, spec.name).removeprefix("InvalidJob : "))
+        job = v1.Job(new_job_id(), operation, spec.name, user.id, now_stamp(), content, args["version"])
+        job.external_id_field, job.concurrency = external, concurrency
         with self._lock:
             self._jobs[job.id] = job
-        return xml.job_info(job)
+        return _job_info(request, job, 201)
 
     def _set_state(self, user: User, request: Request, args: dict[str, str]) -> Response:
-        job, state = self._job(user, args), _field(request, "state")
-        if state not in ("Closed", "Aborted"):
+        job, state = self._job(user, args), _fields(request).get("state", "")
+        if state not in (v1.CLOSED, v1.ABORTED):
             raise Refused(400, "InvalidJobState", f"Invalid state: {state}")
-        if job.state != "Open":
-            raise Refused(400, "InvalidJobState", f"Job {job.id} is not open: {job.state}")
-        job.state = state
-        return xml.job_info(job)
+        with job.lock:
+            if job.state != v1.OPEN and not (state == v1.ABORTED and job.state == v1.CLOSED):
+                raise Refused(400, "InvalidJobState", f"Job {job.id} is not open: {job.state}")
+            job.state = state
+            if state == v1.ABORTED:
+                for batch in v1.open_batches(job.batches):
+                    batch.state = v1.NOT_PROCESSED
+        return _job_info(request, job)
 
     def _add_batch(self, user: User, request: Request, args: dict[str, str]) -> Response:
         job = self._job(user, args)
-        if job.state != "Open":
-            raise Refused(400, "InvalidJobState", f"Batches can only be added to an open job; this one is {job.state}")
-        soql = request.get_data(as_text=True).strip()
-        batch = xml.Batch(self._next_id("751"), job.id, now_stamp(), soql)
-        job.batches.append(batch)
-        self._run(user, job, batch)
-        return xml.batch_info(batch, 201)
-
-    def _run(self, user: User, job: xml.Job, batch: xml.Batch) -> None:
-        started = time.monotonic()
-        try:
-            header, rows = self._org.queries.bulk_rows(
-                batch.soql, access=self._org.access_for(user), include_deleted=job.operation == "queryAll"
+        sent = request.mimetype
+        if sent and sent != BATCH_TYPES[job.content_type]:
+            raise Refused(
+                400,
+                "InvalidBatch",
+                f"A {job.content_type} job takes {BATCH_TYPES[job.content_type]} batches, not {sent}",
             )
-            lines = list(rows)
-        except Exception as error:
-            code = getattr(error, "error_code", None)
-            if code is None:
-                raise
-            batch.state = "Failed"
-            batch.state_message = f"InvalidBatch : Failed to process query: {code}: {getattr(error, 'message', error)}"
-            return
-        self._org.note("read", user.username, job.sobject, ["*"])
-        batch.records = len(lines)
-        batch.result = result_file(header, lines, _CSV, quote_all=True).encode() if lines else NO_RECORDS
-        batch.result_id = self._next_id("752")
-        batch.milliseconds = int((time.monotonic() - started) * 1000)
-        batch.state = "Completed"
+        batch = v1.Batch(self._next_id("751"), job.id, now_stamp(), request.get_data(as_text=True))
+        with job.lock:
+            if job.state != v1.OPEN:
+                raise Refused(400, "InvalidJobState", f"Batches can only be added to an open job; it is {job.state}")
+            job.batches.append(batch)
+        if job.is_query:
+            batch.body, batch.result_id = batch.body.strip(), self._next_id("752")
+            run_query(self._org, user, job, batch)
+        else:
+            self._runner.submit(user, job, batch)
+        return docs.batch_info(batch, docs.answers_json(request.mimetype, job), 201)
 
-    def _result_list(self, user: User, request: Request, args: dict[str, str]) -> Response:
-        batch = self._batch(user, args)
-        if batch.state != "Completed":
+    def _batch_list(self, user: User, request: Request, args: dict[str, str]) -> Response:
+        job = self._job(user, args)
+        return docs.batch_info_list(list(job.batches), docs.answers_json(request.mimetype, job))
+
+    def _batch_info(self, user: User, request: Request, args: dict[str, str]) -> Response:
+        job, batch = self._batch(user, args)
+        return docs.batch_info(batch, docs.answers_json(request.mimetype, job))
+
+    def _request(self, user: User, request: Request, args: dict[str, str]) -> Response:
+        job, batch = self._batch(user, args)
+        content_type = "text/csv; charset=UTF-8" if job.content_type == "CSV" else "application/json"
+        return Response(batch.body, content_type="text/plain; charset=UTF-8" if job.is_query else content_type)
+
+    def _results(self, user: User, request: Request, args: dict[str, str]) -> Response:
+        job, batch = self._batch(user, args)
+        if batch.state != v1.COMPLETED:
             raise Refused(400, "InvalidBatch", f"Batch not completed: {batch.state}")
-        return xml.result_list([batch.result_id])
+        if job.is_query:
+            return docs.result_list([batch.result_id], docs.answers_json(request.mimetype, job))
+        body, content_type = results(job, batch)
+        return Response(body, content_type=content_type)
 
     def _result(self, user: User, request: Request, args: dict[str, str]) -> Response:
-        batch = self._batch(user, args)
-        if batch.state != "Completed" or args["result_id"] != batch.result_id:
+        job, batch = self._batch(user, args)
+        if not job.is_query or batch.state != v1.COMPLETED or args["result_id"] != batch.result_id:
             raise Refused(400, "InvalidBatch", f"Unknown result {args['result_id']} for batch {batch.id}")
-        return Response(batch.result, content_type="text/csv; charset=UTF-8")
+        if batch.records is not None:
+            return docs.json_answer(batch.records)
+        return Response(batch.result or NO_RECORDS, content_type="text/csv; charset=UTF-8")
 
-    def _job(self, user: User, args: dict[str, str]) -> xml.Job:
+    def _job(self, user: User, args: dict[str, str]) -> v1.Job:
         job = self._jobs.get(args["job_id"])
         if job is None or job.created_by != user.id:
             raise Refused(400, "InvalidJob", f"Unable to find job: {args['job_id']}")
         return job
 
-    def _batch(self, user: User, args: dict[str, str]) -> xml.Batch:
+    def _batch(self, user: User, args: dict[str, str]) -> tuple[v1.Job, v1.Batch]:
         job = self._job(user, args)
         batch = next((b for b in job.batches if b.id == args["batch_id"]), None)
         if batch is None:
             raise Refused(400, "InvalidBatch", f"Unable to find batch: {args['batch_id']}")
-        return batch
+        return job, batch
 
 
-def _field(request: Request, name: str) -> str:
+def _check_options(request: Request, fields: dict[str, str]) -> None:
+    """Refuse a job the org does not run: an unknown operation, hardDelete (no user here holds Bulk API
+    Hard Delete), content other than CSV or JSON, PK chunking, an unknown mode, an assignment rule."""
+    operation, content = fields.get("operation", ""), fields.get("contentType") or "CSV"
+    if operation not in OPERATIONS:
+        raise Refused(400, "InvalidJob", f"Invalid operation: {operation or 'none'}")
+    if operation == "hardDelete":
+        raise Refused(400, "FeatureNotEnabled", HARD_DELETE)
+    if content not in BATCH_TYPES:
+        raise Refused(400, "InvalidJob", f"The local org serves CSV and JSON jobs, not {content}")
+    if request.headers.get("Sforce-Enable-PKChunking", "false").strip().lower() != "false":
+        raise Refused(400, "InvalidJob", "The local org does not chunk query jobs (Sforce-Enable-PKChunking)")
+    if (fields.get("concurrencyMode") or "Parallel") not in ("Parallel", "Serial"):
+        raise Refused(400, "InvalidJob", f"Invalid concurrency mode: {fields['concurrencyMode']}")
+    if fields.get("assignmentRuleId"):
+        raise Refused(400, "InvalidJob", "Invalid assignment rule id")  # the org has no assignment rules
+
+
+def _job_info(request: Request, job: v1.Job, status: int = 200) -> Response:
+    return docs.job_info(job, docs.answers_json(request.mimetype, job), status)
+
+
+def _fields(request: Request) -> dict[str, str]:
     try:
-        return xml.field_text(request.get_data(), name)
-    except xml.RequestXmlError as error:
-        raise Refused(400, "XmlParseError", f"The request is not well-formed XML: {error}") from error
+        return docs.job_request(request.get_data(), as_json=request.mimetype == "application/json")
+    except docs.RequestError as error:
+        # InvalidXml as Salesforce's own Java client (WSC's AsyncExceptionCode) spells it
+        code = "InvalidJob" if request.mimetype == "application/json" else "InvalidXml"
+        raise Refused(400, code, str(error)) from error

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from sfsync.localorg.api import ApiCall, error_response
 
@@ -96,9 +96,9 @@ def _body_refusal(call: ApiCall) -> Response | None:
     return None
 
 
-def pretty(call: ApiCall, response: Response) -> Response:
+def pretty(request: Request, response: Response) -> Response:
     """`X-PrettyPrint: 1` answers JSON indented, for people reading it."""
-    if call.request.headers.get("X-PrettyPrint", "").strip() != "1" or not response.is_json:
+    if request.headers.get("X-PrettyPrint", "").strip() != "1" or not response.is_json:
         return response
     try:
         body = json.loads(response.get_data(as_text=True))

@@ -79,6 +79,7 @@ class RunningOrg:
         if self.thread is not None:
             self.thread.join(timeout=5)
         stop_worker(self.org)
+        self.app.bulk_v1.stop()
 
 
 def build_org(data_dir: Path, seed: Seed) -> Org:

@@ -131,15 +131,27 @@ def test_query_task_writes_a_csv_of_the_records(cci: CumulusCI, org: LocalOrgHan
     assert rows == expected and [r["Name"] for r in rows] == ["Queried 0", "Queried 1", "Queried 2"]
 
 
-def test_load_dataset_over_rest_upserts_by_key_with_the_account_lookup(cci: CumulusCI, org: LocalOrgHandle) -> None:
+@pytest.mark.parametrize(
+    ("api", "rollback"), [("rest", "False"), ("bulk", "False"), ("bulk", "True")], ids=["rest", "bulk", "bulk-rollback"]
+)
+def test_load_dataset_upserts_by_key_with_the_account_lookup(
+    cci: CumulusCI, org: LocalOrgHandle, api: str, rollback: str
+) -> None:
+    # `api: bulk` is Bulk API 1.0 ingest (CSV batches through `salesforce-bulk`), `rest` sObject Collections;
+    # `enable_rollback` first reads the rows' current values with a Bulk API 1.0 JSON query job per step
     before = {r["Name"]: r["Id"] for r in rest_query(org, "SELECT Id, Name FROM Account")}
     grace_id = rest_query(org, "SELECT Id FROM Contact WHERE Email = 'grace@acme.example'")[0]["Id"]
-    (cci.project / "mapping.yml").write_text(MAPPING.format(api="rest"), "utf-8")
+    results_read = org.control("calls").get("bulk1.batch.results", 0)
+    (cci.project / "mapping.yml").write_text(MAPPING.format(api=api), "utf-8")
     (cci.project / "dataset.sql").write_text(DATASET, "utf-8")
     for _ in range(2):  # the second load finds every row by its key: it updates, and creates nothing
-        done = cci.task("load_dataset", mapping="mapping.yml", sql_path="dataset.sql")
+        done = cci.task("load_dataset", mapping="mapping.yml", sql_path="dataset.sql", enable_rollback=rollback)
         assert "Prepared 2 rows for etl_upsert to Contact" in done.output
         assert "Cannot set recently viewed status" not in done.output  # its `FOR VIEW` queries are answered
+        if api == "bulk":  # one Bulk job per step, one batch each
+            assert done.output.count("Uploading batch 1") == 2
+            assert done.output.count("finished with result: Success") == 2
+            assert done.output.count("Querying batch 1") == (2 if rollback == "True" else 0)
     accounts = {r["Name"]: r for r in rest_query(org, "SELECT Id, Name, Industry, Website FROM Account")}
     assert set(accounts) == {*before, "Initech"} and accounts["Acme Corp"]["Id"] == before["Acme Corp"]
     assert (accounts["Acme Corp"]["Industry"], accounts["Initech"]["Industry"]) == ("Energy", "Banking")
@@ -153,16 +165,8 @@ def test_load_dataset_over_rest_upserts_by_key_with_the_account_lookup(cci: Cumu
         accounts["Initech"]["Id"],
         "Initech",
     )
-
-
-def test_load_dataset_over_bulk_is_refused_clearly_and_changes_nothing(cci: CumulusCI, org: LocalOrgHandle) -> None:
-    # CumulusCI's Bulk path is Bulk API 1.0 ingest, which the local org does not serve.
-    (cci.project / "mapping.yml").write_text(MAPPING.format(api="bulk"), "utf-8")
-    (cci.project / "dataset.sql").write_text(DATASET, "utf-8")
-    done = cci.task("load_dataset", mapping="mapping.yml", sql_path="dataset.sql", expect_error=True)
-    assert "InvalidJob" in done.output and "query jobs only, not upsert" in done.output
-    assert rest_query(org, "SELECT Id FROM Account WHERE Name = 'Initech'") == []
-    assert rest_query(org, "SELECT Industry FROM Account WHERE Name = 'Acme Corp'")[0]["Industry"] is None
+    if api == "bulk":  # each batch's results were read: four batches over the two loads (and four queries)
+        assert org.control("calls").get("bulk1.batch.results", 0) - results_read == (8 if rollback == "True" else 4)
 
 
 def test_extract_dataset_writes_the_records_and_their_lookups(cci: CumulusCI, org: LocalOrgHandle) -> None:

@@ -85,33 +85,17 @@ def test_a_query_matching_nothing_says_so_and_a_bad_query_fails_its_batch(org: L
     assert batch["stateMessage"].startswith("InvalidBatch : Failed to process query: INVALID_FIELD")
 
 
-def test_bad_sessions_and_unserved_jobs_are_refused_with_the_error_document(org: LocalOrgHandle) -> None:
+def test_bad_sessions_are_refused_with_the_error_document(org: LocalOrgHandle) -> None:
     bulk = Bulk1(org)
-    refused = bulk.call("POST", "job", JOB_DOC.format(operation="insert", sobject="Lead"))
-    assert refused.status_code == 400
-    assert _parse(refused.content).findtext(f"{NS}exceptionCode") == "InvalidJob"
     bulk.http.headers["X-SFDC-Session"] = "not-a-session"
     refused = bulk.call("GET", "job/7505g0000000001AAA")
     assert refused.status_code == 400
     assert _parse(refused.content).findtext(f"{NS}exceptionCode") == "InvalidSessionId"
 
 
-@pytest.mark.parametrize(
-    ("header", "body"),
-    [
-        ({"Sforce-Enable-PKChunking": "chunkSize=50000"}, JOB_DOC.format(operation="query", sobject="Lead")),
-        (
-            {},
-            JOB_DOC.format(operation="query", sobject="Lead").replace(
-                "</object>", "</object><concurrencyMode>Serial</concurrencyMode>"
-            ),
-        ),
-    ],
-    ids=["pk-chunking", "serial-mode"],
-)
-def test_job_options_the_org_does_not_serve_are_refused(org: LocalOrgHandle, header: dict[str, str], body: str) -> None:
+def test_pk_chunking_is_refused(org: LocalOrgHandle) -> None:
     bulk = Bulk1(org)
-    bulk.http.headers.update(header)
-    refused = bulk.call("POST", "job", body)
+    bulk.http.headers["Sforce-Enable-PKChunking"] = "chunkSize=50000"
+    refused = bulk.call("POST", "job", JOB_DOC.format(operation="query", sobject="Lead"))
     assert refused.status_code == 400
     assert _parse(refused.content).findtext(f"{NS}exceptionCode") == "InvalidJob"
