@@ -11,7 +11,8 @@ same store lock, checks, row results and exit codes; the commands only parse opt
 come from the environment, as the config's `${VAR}`s say; `store_url` overrides the config's `store:`.
 
 Errors are `sfsync.errors` types, each with its `exit_code`: `ConfigError` (the config, with every
-diagnostic and its file:line:col), `UsageError` (a plan file missing, unreadable or malformed),
+diagnostic and its file:line:col), `UsageError` (the config file missing, a plan file missing, unreadable
+or malformed),
 `LockedError` (another operation holds the store), `RemoteError` (Salesforce refused a login or a
 request; `code` is Salesforce's), `StalePlanError` and `ForeignPlanError` (a saved plan apply refuses),
 `PausedError` (apply on a paused store). What happens to a row (rejected, unknown) is not an error: it is
