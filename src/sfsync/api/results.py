@@ -15,7 +15,7 @@ from sfsync.errors import ExitCode
 class ApplyStatus(StrEnum):
     """How an apply ended. Only `complete`, `interrupted` and `paused` sent anything."""
 
-    COMPLETE = "complete"  # every row of the plan handled: written, linked, skipped, rejected or unknown
+    COMPLETE = "complete"  # every row of the plan handled, whatever its outcome
     INTERRUPTED = "interrupted"  # stopped on request after the chunk in flight (recorded)
     PAUSED = "paused"  # the store was paused while applying: stopped after the chunk in flight (recorded)
     CANCELLED = "cancelled"  # a fresh plan's review declined it: nothing written
@@ -42,7 +42,7 @@ class ApplyResult:
         return cls(status, report.rows, report.run_id, report.write_enabled, paused_by)
 
     def counts(self) -> dict[str, int]:
-        """Rows by outcome (`written`, `linked`, `skipped`, `rejected`, `unknown`), sorted by name."""
+        """Rows by outcome (`written`, `linked`, `conflict`, `skipped`, `rejected`, `unknown`), sorted by name."""
         return dict(sorted(Counter(r.outcome for r in self.rows).items()))
 
     @property
