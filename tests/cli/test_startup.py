@@ -39,6 +39,7 @@ NEVER_AT_START = (
     "tenacity",
     "fastjsonschema",
     "werkzeug",
+    "sfsync.api",
     "sfsync.store",
     "sfsync.salesforce",
     "sfsync.engine",

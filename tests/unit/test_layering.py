@@ -4,6 +4,8 @@ know nothing of Salesforce; set-based store reads go through the store's public 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +51,16 @@ def test_views_do_not_import_salesforce() -> None:
 def test_only_the_store_reaches_into_its_session() -> None:
     assert [str(p) for p in _modules("engine", "commands", "render") if "._session" in p.read_text("utf-8")] == []
     assert "._session" not in (SOURCE / "store" / "sync_views.py").read_text("utf-8")
+
+
+def test_the_api_is_below_the_commands_and_above_the_engine() -> None:
+    assert [str(p) for p in _modules("api") if any(m.startswith("sfsync.commands") for m in _imports(p))] == []
+    below = ("engine", "store", "salesforce", "config", "render")
+    assert [str(p) for p in _modules(*below) if any(m.startswith("sfsync.api") for m in _imports(p))] == []
+
+
+def test_the_api_imports_no_click() -> None:
+    """An orchestrator imports `sfsync.api` without the command line (checked in a fresh interpreter)."""
+    probe = "import sys, sfsync.api; print(sorted(m for m in sys.modules if m.split('.')[0] == 'click'))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -14,27 +14,54 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from sfsync import __version__
+from sfsync import __version__, api
+from sfsync.api.results import ApplyResult, ApplyStatus
 from sfsync.commands.options import config_option, format_option
-from sfsync.commands.pause import PauseGate, refuse_when_paused
 from sfsync.commands.plan import show
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, progress_for, read_plan, sync_session
-from sfsync.engine.applying.applier import ApplyReport, apply_plan
-from sfsync.engine.planning.planner import make_plan
-from sfsync.errors import ExitCode, UsageError
-from sfsync.render.events import NdjsonSink
+from sfsync.commands.sync_session import console, progress_for
+from sfsync.engine.plans.plan import Plan
+from sfsync.errors import UsageError
+from sfsync.render.events import EventSink, NdjsonSink
 
 ROWS_SHOWN = 20
 
 
 class StopFlag:
-    """Set by the first Ctrl-C: apply finishes the current batch's bookkeeping, then stops."""
+    """Set by the first Ctrl-C once `armed` (apply has begun): apply finishes the current batch's
+    bookkeeping, then stops. Before that (planning, the approval prompt) a Ctrl-C stops at once."""
 
     requested = False
+    armed = False
 
     def __call__(self) -> bool:
         return self.requested
+
+
+class Phases:
+    """Progress for the fresh plan, then a new display for the apply: the plan and the prompt are shown
+    between the two, with no bars running."""
+
+    def __init__(self, sink: EventSink | None) -> None:
+        self._sink = sink
+        self._display = ExitStack()
+        self.current = self._display.enter_context(progress_for(sink))
+
+    def next(self) -> None:
+        self._display.close()
+        self.current = self._display.enter_context(progress_for(self._sink))
+
+    def close(self) -> None:
+        self._display.close()
+
+    def start(self, phase: str, sobject: str, total: int | None = None) -> None:
+        self.current.start(phase, sobject, total)
+
+    def advance(self, phase: str, sobject: str, count: int) -> None:
+        self.current.advance(phase, sobject, count)
+
+    def finish(self, phase: str, sobject: str) -> None:
+        self.current.finish(phase, sobject)
 
 
 @click.command("apply")
@@ -76,44 +103,36 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
     sink = NdjsonSink(sys.stdout, "apply", tool_version=__version__) if events else None
     if sink is not None:
         sink.started("apply")
-    with sync_session(config_path, store_url, "apply") as session:
-        refuse_when_paused(session.store)  # under the lock; the gate below sees a pause made after this
-        if plan_file is not None:
-            plan = read_plan(plan_file, store=session.store)
-        else:
-            with progress_for(sink) as progress:
-                plan = make_plan(session.port, session.store, session.loaded, progress=progress)
+
+    with stop_on_interrupt() as stop, closing(Phases(sink)) as progress:
+        stop.armed = plan_file is not None
+
+        def review(plan: Plan) -> bool:
+            """A fresh plan is shown (without events), then applied only with --auto-approve or a yes."""
+            progress.next()
             if not events:
                 show(plan, "text")
-            if not plan.appliable:
-                return ExitCode.ERROR
-            if plan.has_writes and not auto_approve and not click.confirm("Apply these changes?", default=False):
+            approved = not plan.appliable or not plan.has_writes or auto_approve
+            if not approved and not click.confirm("Apply these changes?", default=False):
                 out.print("Apply cancelled; nothing was written.")
-                return ExitCode.OK
-        with stop_on_interrupt() as stop, progress_for(sink) as progress:
-            gate = PauseGate(session.store, stop)
-            report = apply_plan(session.port, session.store, session.loaded, plan, stop=gate, progress=progress)
+                return False
+            stop.armed = True
+            return True
+
+        result = api.apply(
+            plan_file, config_path=config_path, store_url=store_url, review=review, stop=stop, progress=progress
+        )
+    if result.status in (ApplyStatus.CANCELLED, ApplyStatus.NOT_APPLIABLE):
+        return result.exit_code
     if sink is not None:
-        for row in report.rows:
+        for row in result.rows:
             sink.row_result(row)
-        ok = not report.rejected and not report.interrupted and not report.unknown
-        sink.summary(report.counts(), ok=ok, run_id=report.run_id, interrupted=report.interrupted)
+        sink.summary(result.counts(), ok=result.ok, run_id=result.run_id, interrupted=result.interrupted)
     else:
-        render_report(report, out)
-    if gate.pause is not None:
-        out.print(f"[yellow]Apply stopped: writes {escape(gate.pause.describe())}; `sfsync resume` restarts them.[/]")
-        return ExitCode.PAUSED
-    return apply_exit_code(report)
-
-
-def apply_exit_code(report: ApplyReport) -> int:
-    """130 interrupted, else 4 when any row's outcome is unknown (it needs a read to settle, whatever else
-    happened), else 1 when any row was rejected, else 0."""
-    if report.interrupted:
-        return ExitCode.INTERRUPTED
-    if report.unknown:
-        return ExitCode.UNKNOWN_OUTCOME
-    return ExitCode.ERROR if report.rejected else ExitCode.OK
+        render_report(result, out)
+    if result.status is ApplyStatus.PAUSED:
+        out.print(f"[yellow]Apply stopped: writes {escape(result.paused_by)}; `sfsync resume` restarts them.[/]")
+    return result.exit_code
 
 
 def _can_prompt() -> bool:
@@ -132,7 +151,7 @@ def stop_on_interrupt() -> Iterator[StopFlag]:
         return
 
     def handler(_signum: int, _frame: FrameType | None) -> None:
-        if flag.requested:  # a second Ctrl-C stops at once
+        if flag.requested or not flag.armed:  # a second Ctrl-C, or one before apply began, stops at once
             raise KeyboardInterrupt
         flag.requested = True
 
@@ -143,7 +162,7 @@ def stop_on_interrupt() -> Iterator[StopFlag]:
         signal.signal(signal.SIGINT, previous)
 
 
-def render_report(report: ApplyReport, out: Console) -> None:
+def render_report(report: ApplyResult, out: Console) -> None:
     if not report.write_enabled:
         out.print("sync.write is false: nothing was written to Salesforce (reads still happened).")
     notable = [r for r in report.rows if r.outcome != "written" or r.dropped]

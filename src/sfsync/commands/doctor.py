@@ -36,7 +36,7 @@ def command(output: str, config_path: Path) -> int:
     """
     loaded = load_config(config_path)
     integration_user = str(loaded.config.connection.integration_user)
-    from sfsync.commands.org_connection import connect_config
+    from sfsync.api.connection import connect_config
 
     try:
         port = connect_config(loaded, os.environ, cached_describes=False)

@@ -70,7 +70,7 @@ def command(from_org: bool, mode: str, auth_method: str | None, force: bool, con
 def _describes(options: StarterOptions, choice: AuthChoice, config_path: Path) -> dict[str, ObjectDescribe | None]:
     """Connect with the starter's own connection section (not written yet), then describe the objects the
     mode writes and EmailMessage. Every way this can fail is a `UsageError` saying that nothing was written."""
-    from sfsync.commands.org_connection import connect_config
+    from sfsync.api.connection import connect_config
     from sfsync.salesforce.describe import describe_objects
 
     if choice.missing:

@@ -9,16 +9,13 @@ from typing import Any
 
 import click
 
-from sfsync import __version__
+from sfsync import __version__, api
+from sfsync.api.results import plan_exit_code
 from sfsync.commands.options import DEFAULT_MAX_RECORDS, config_option, max_records_option
-from sfsync.commands.pause import with_pause_notice
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
-from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.file import PlanSpool
+from sfsync.commands.sync_session import console, progress_for
 from sfsync.engine.plans.json_form import plan_json
 from sfsync.engine.plans.plan import Plan
-from sfsync.errors import ExitCode
 from sfsync.render.events import NdjsonSink, emit_plan
 from sfsync.render.redact import redact_plan
 from sfsync.render.text import wants_color
@@ -70,24 +67,13 @@ def command(
     sink = NdjsonSink(sys.stdout, "plan", tool_version=__version__) if output == "json" else None
     if sink is not None:
         sink.started("plan")
-    near = out.parent if out is not None and out.parent.is_dir() else None  # big spools beside the file
-    spool = PlanSpool(near)  # the records, written as they are ordered
-    try:
-        with sync_session(config_path, store_url, "plan") as session, progress_for(sink) as progress:
-            plan = make_plan(
-                session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress, spool=spool
-            )
-            plan = with_pause_notice(plan, session.store)
-            key = session.store.plan_key.key() if out is not None else b""
-        if out is not None:
-            write_plan(plan, out, key, spool)  # only the saved file carries the seal: it is what apply reads
-        document = plan_json(plan)  # the file and every view are this one value, read record by record
-        if sink is not None:
-            emit_plan(sink, redact_plan(document), plan_file=str(out) if out else None)
-        else:
-            show_document(document, output, plan_file=str(out) if out else "plan.json", max_records=max_records)
-    finally:
-        spool.discard()
+    with progress_for(sink) as progress:  # the logic is the API's: this command parses options and renders
+        plan = api.plan(config_path, store_url=store_url, full_refresh=full_refresh, out=out, progress=progress)
+    document = plan_json(plan)  # the file and every view are this one value, read record by record
+    if sink is not None:
+        emit_plan(sink, redact_plan(document), plan_file=str(out) if out else None)
+    else:
+        show_document(document, output, plan_file=str(out) if out else "plan.json", max_records=max_records)
     if out is not None and output == "text":
         console().print(_saved(out, plan))
     return plan_exit_code(plan, detailed_exitcode)
@@ -121,9 +107,3 @@ def _saved(out: Path, plan: Plan) -> str:
     if not plan.appliable:
         return f"Saved the plan to {out}; it has errors and cannot be applied: fix them and plan again."
     return f"Saved the plan to {out}; apply it with `sfsync apply {out}`."
-
-
-def plan_exit_code(plan: Plan, detailed: bool) -> int:
-    if not plan.appliable:
-        return ExitCode.ERROR
-    return ExitCode.CHANGES if detailed and plan.has_writes else ExitCode.OK

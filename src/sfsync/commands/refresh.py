@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
+from sfsync.api.session import sync_session
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, progress_for, sync_session
+from sfsync.commands.sync_session import console, progress_for
 from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
 from sfsync.errors import ExitCode

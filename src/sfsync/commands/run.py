@@ -1,8 +1,8 @@
 """`sfsync run [--once | --every DURATION]`: keep Salesforce in sync, one cycle after another.
 
-Each cycle (commands/cycle.py) reads, plans and applies what `sync.auto_apply` allows, and logs one
-line. Between cycles the run sleeps; after a cycle refused for the API limit (REQUEST_LIMIT_EXCEEDED)
-it waits twice as long each time, up to an hour, until a cycle gets through again.
+Each cycle (`sfsync.api.cycle`) reads, plans and applies what `sync.auto_apply` allows, and logs one
+line; the loop and its back-off on the API limit are `run_cycles`'. This command parses the options,
+turns SIGTERM and Ctrl-C into a stop request, and prints the lines.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import json
 import re
 import signal
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,13 +18,13 @@ from types import FrameType
 
 import click
 
-from sfsync.commands.cycle import CycleReport, CycleSettings, run_cycle
+from sfsync import api
+from sfsync.api.cycle import CycleReport, CycleSettings, run_cycles
 from sfsync.commands.options import config_option, format_option
 from sfsync.commands.store_option import store_option
 from sfsync.errors import ExitCode
 
 DEFAULT_EVERY = 15 * 60.0
-LONGEST_BACKOFF = 3600.0
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
@@ -84,31 +83,14 @@ def command(
     """
     if once and every is not None:
         raise click.UsageError("--once and --every exclude each other")
-    settings = CycleSettings(config_path, store_url, out)
     with stop_on_signals() as stop:
         if once:
-            report = run_cycle(settings, 1, stop)
+            report = api.run_once(config_path, store_url=store_url, plan_out=out, stop=stop)
             _log(report, output)
             return report.exit_code
-        _loop(settings, every or DEFAULT_EVERY, output, stop)
+        settings = CycleSettings(config_path, store_url, out)
+        run_cycles(settings, every or DEFAULT_EVERY, stop, lambda report: _log(report, output))
     return ExitCode.OK
-
-
-def _loop(settings: CycleSettings, every: float, output: str, stop: StopRequest) -> None:
-    wait, number = every, 0
-    while not stop():
-        number += 1
-        report = run_cycle(settings, number, stop)
-        _log(report, output)
-        limited = report.error_code == "REQUEST_LIMIT_EXCEEDED"
-        wait = min(max(wait * 2, every), LONGEST_BACKOFF) if limited else every
-        _sleep(wait, stop)
-
-
-def _sleep(seconds: float, stop: StopRequest) -> None:
-    deadline = time.monotonic() + seconds
-    while not stop() and time.monotonic() < deadline:
-        time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))
 
 
 def _log(report: CycleReport, output: str) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from sfsync.api.session import read_plan
 from sfsync.commands.options import max_records_option
 from sfsync.commands.plan import format_option, show
-from sfsync.commands.sync_session import read_plan
 from sfsync.errors import ExitCode
 
 

@@ -71,7 +71,7 @@ def _online(loaded: LoadedConfig, store_url: str | None) -> Diagnostics:
     mappings no record of the config's store fills (when it has one: validate never creates a store)."""
     import os
 
-    from sfsync.commands.org_connection import connect_config
+    from sfsync.api.connection import connect_config
     from sfsync.engine.planning.metadata import check_online
 
     found = check_online(loaded, connect_config(loaded, os.environ))

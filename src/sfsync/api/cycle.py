@@ -18,16 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sfsync.commands.apply import apply_exit_code
-from sfsync.commands.auto_apply import auto_appliable, needs_apply
-from sfsync.commands.pause import PauseGate, with_pause_notice
-from sfsync.commands.plan import plan_exit_code
-from sfsync.commands.store_option import open_command_store
-from sfsync.commands.sync_session import write_plan
+from sfsync.api.auto_apply import auto_appliable, needs_apply
+from sfsync.api.results import ApplyStatus, plan_exit_code
+from sfsync.api.session import SyncSession, open_project_store, session_apply, session_plan, write_plan
 from sfsync.config import LoadedConfig, load_config
 from sfsync.config.run_settings import AutoApply
-from sfsync.engine.applying.applier import apply_plan
-from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.plan import Plan
 from sfsync.errors import ConfigError, ExitCode, LockedError, RemoteError, SfsyncError
 from sfsync.salesforce.port import Limits, SalesforcePort
@@ -77,9 +72,38 @@ class CycleReport:
 
 @dataclass(frozen=True)
 class CycleSettings:
+    """What every cycle of one run is given: the config file, the store (None: the config's `store:`),
+    where a plan left for a person is saved, and `auto_apply` in place of the config's `sync.auto_apply`."""
+
     config_path: Path
-    store_url: str | None
-    plan_out: Path | None  # None: the project's state directory, `.sfsync/run-plan.json` beside the config
+    store_url: str | None = None
+    plan_out: Path | None = None  # None: the project's state directory, `.sfsync/run-plan.json` beside the config
+    auto_apply: AutoApply | None = None
+
+
+LONGEST_BACKOFF = 3600.0
+
+
+def run_cycles(
+    settings: CycleSettings, every: float, stop: Callable[[], bool], log: Callable[[CycleReport], None]
+) -> None:
+    """Cycle after cycle, `every` seconds apart, until `stop()`; each report goes to `log` as it ends. After
+    a cycle refused for the API limit (REQUEST_LIMIT_EXCEEDED) the wait doubles, up to an hour, until a
+    cycle gets through again."""
+    wait, number = every, 0
+    while not stop():
+        number += 1
+        report = run_cycle(settings, number, stop)
+        log(report)
+        limited = report.error_code == "REQUEST_LIMIT_EXCEEDED"
+        wait = min(max(wait * 2, every), LONGEST_BACKOFF) if limited else every
+        _sleep(wait, stop)
+
+
+def _sleep(seconds: float, stop: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + seconds
+    while not stop() and time.monotonic() < deadline:
+        time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))
 
 
 def run_cycle(settings: CycleSettings, number: int, stop: Callable[[], bool]) -> CycleReport:
@@ -89,7 +113,7 @@ def run_cycle(settings: CycleSettings, number: int, stop: Callable[[], bool]) ->
     started = time.monotonic()
     try:
         loaded = load_config(settings.config_path)
-        with open_command_store(settings.store_url, settings.config_path) as store, store.locks.acquire("run"):
+        with open_project_store(loaded, settings.store_url) as store, store.locks.acquire("run"):
             _locked_cycle(settings, loaded, store, report, stop)
     except ConfigError:
         if number == 1:  # a config wrong from the start is shown at its file:line:col, and the run ends
@@ -107,13 +131,13 @@ def _locked_cycle(
     settings: CycleSettings, loaded: LoadedConfig, store: Store, report: CycleReport, stop: Callable[[], bool]
 ) -> None:
     """The cycle under the store lock, recorded as a `cycle` run whatever happens."""
-    from sfsync.commands.org_connection import connect_config
+    from sfsync.api.connection import connect_config
 
     run = store.runs.start("cycle")
     report.run_id = run.id
     try:
-        port = connect_config(loaded, os.environ)
-        _plan_and_apply(settings, loaded, store, port, report, stop)
+        session = SyncSession(loaded, store, connect_config(loaded, os.environ))
+        _plan_and_apply(settings, session, report, stop)
     except SfsyncError as error:
         report.outcome, report.message, report.exit_code = "failed", str(error), error.exit_code
         report.error_code = error.code if isinstance(error, RemoteError) else ""
@@ -122,33 +146,28 @@ def _locked_cycle(
 
 
 def _plan_and_apply(
-    settings: CycleSettings,
-    loaded: LoadedConfig,
-    store: Store,
-    port: SalesforcePort,
-    report: CycleReport,
-    stop: Callable[[], bool],
+    settings: CycleSettings, session: SyncSession, report: CycleReport, stop: Callable[[], bool]
 ) -> None:
+    loaded, store, port = session.loaded, session.store, session.port
     budget = ApiBudget(port, loaded.config.sync.run.max_api_share, report)
     if budget.spent():
         report.outcome, report.message = "over_budget", budget.describe()
         return
-    plan = with_pause_notice(make_plan(port, store, loaded), store)
+    plan = session_plan(session)
     report.planned = report.pending = len(plan.changes)
     paused = store.pause.paused()
-    mode = AutoApply.NONE if paused else loaded.config.sync.auto_apply
+    mode = AutoApply.NONE if paused else settings.auto_apply or loaded.config.sync.auto_apply
     part = auto_appliable(plan, mode)
     if mode is AutoApply.NONE or not plan.appliable or not needs_apply(part) or stop() or budget.spent():
         _planned_only(settings, store, plan, report, paused.describe() if paused else "", stop, budget)
         return
-    gate = PauseGate(store, lambda: stop() or budget.spent())
-    applied = apply_plan(port, store, loaded, part, stop=gate)
+    applied = session_apply(session, part, stop=lambda: stop() or budget.spent())
     report.rows = applied.counts()
     report.pending = len(plan.changes) - sum(1 for r in applied.rows if r.outcome in APPLIED)
     report.outcome = "applied"
-    report.exit_code = apply_exit_code(applied)
-    if gate.pause is not None:
-        report.outcome, report.message, report.exit_code = "paused", f"writes {gate.pause.describe()}", ExitCode.PAUSED
+    report.exit_code = applied.exit_code
+    if applied.status is ApplyStatus.PAUSED:
+        report.outcome, report.message = "paused", f"writes {applied.paused_by}"
     elif applied.interrupted:
         report.outcome = "over_budget" if budget.spent() else "stopped"
         report.message = budget.describe() if budget.spent() else "stopped on request after the chunk in flight"

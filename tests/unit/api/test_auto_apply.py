@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sfsync.commands.auto_apply import auto_appliable, fills_empty, needs_apply
+from sfsync.api.auto_apply import auto_appliable, fills_empty, needs_apply
 from sfsync.config.run_settings import AutoApply
 from sfsync.engine.plans.digest import ValueDigest
 from sfsync.engine.plans.plan import Action, PlayEntry, RecordChange, WorkspaceRef
