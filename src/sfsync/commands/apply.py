@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -19,9 +20,11 @@ from sfsync.commands.options import config_option, format_option
 from sfsync.commands.pause import PauseGate, refuse_when_paused
 from sfsync.commands.plan import show
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, progress_for, read_plan, sync_session
+from sfsync.commands.sync_session import console, progress_for, read_declared_sources, read_plan, sync_session
+from sfsync.config import LoadedConfig
 from sfsync.engine.applying.applier import ApplyReport, apply_plan
 from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import Plan
 from sfsync.errors import ExitCode, UsageError
 from sfsync.render.events import NdjsonSink
 
@@ -80,9 +83,11 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
         refuse_when_paused(session.store)  # under the lock; the gate below sees a pause made after this
         if plan_file is not None:
             plan = read_plan(plan_file, store=session.store)
+            _refuse_moved_sources(session.loaded, plan)
         else:
+            reads = read_declared_sources(session.store, session.loaded)
             with progress_for(sink) as progress:
-                plan = make_plan(session.port, session.store, session.loaded, progress=progress)
+                plan = reads.stamp(make_plan(session.port, session.store, session.loaded, progress=progress))
             if not events:
                 show(plan, "text")
             if not plan.appliable:
@@ -104,6 +109,14 @@ def command(plan_file: Path | None, auto_approve: bool, output: str, config_path
         out.print(f"[yellow]Apply stopped: writes {escape(gate.pause.describe())}; `sfsync resume` restarts them.[/]")
         return ExitCode.PAUSED
     return apply_exit_code(report)
+
+
+def _refuse_moved_sources(loaded: LoadedConfig, plan: Plan) -> None:
+    """A saved plan is stale once a source it read moved (a file edited, a row beyond its cursor)."""
+    if loaded.config.sources or plan.fingerprint.sources:
+        from sfsync.sources import refuse_moved_sources
+
+        refuse_moved_sources(loaded, plan, os.environ)
 
 
 def apply_exit_code(report: ApplyReport) -> int:

@@ -23,7 +23,7 @@ from sfsync.commands.auto_apply import auto_appliable, needs_apply
 from sfsync.commands.pause import PauseGate, with_pause_notice
 from sfsync.commands.plan import plan_exit_code
 from sfsync.commands.store_option import open_command_store
-from sfsync.commands.sync_session import write_plan
+from sfsync.commands.sync_session import read_declared_sources, write_plan
 from sfsync.config import LoadedConfig, load_config
 from sfsync.config.run_settings import AutoApply
 from sfsync.engine.applying.applier import apply_plan
@@ -133,7 +133,8 @@ def _plan_and_apply(
     if budget.spent():
         report.outcome, report.message = "over_budget", budget.describe()
         return
-    plan = with_pause_notice(make_plan(port, store, loaded), store)
+    reads = read_declared_sources(store, loaded)
+    plan = reads.stamp(with_pause_notice(make_plan(port, store, loaded), store))
     report.planned = report.pending = len(plan.changes)
     paused = store.pause.paused()
     mode = AutoApply.NONE if paused else loaded.config.sync.auto_apply

@@ -13,7 +13,7 @@ from sfsync import __version__
 from sfsync.commands.options import DEFAULT_MAX_RECORDS, config_option, max_records_option
 from sfsync.commands.pause import with_pause_notice
 from sfsync.commands.store_option import store_option
-from sfsync.commands.sync_session import console, progress_for, sync_session, write_plan
+from sfsync.commands.sync_session import console, progress_for, read_declared_sources, sync_session, write_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.json_form import plan_json
@@ -74,10 +74,11 @@ def command(
     spool = PlanSpool(near)  # the records, written as they are ordered
     try:
         with sync_session(config_path, store_url, "plan") as session, progress_for(sink) as progress:
+            reads = read_declared_sources(session.store, session.loaded)
             plan = make_plan(
                 session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress, spool=spool
             )
-            plan = with_pause_notice(plan, session.store)
+            plan = reads.stamp(with_pause_notice(plan, session.store))
             key = session.store.plan_key.key() if out is not None else b""
         if out is not None:
             write_plan(plan, out, key, spool)  # only the saved file carries the seal: it is what apply reads

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import click
 from rich.console import Console
 
 from sfsync.commands.store_option import open_command_store
@@ -23,6 +24,9 @@ from sfsync.render.plan_schema import plan_problems
 from sfsync.render.progress import EventProgress, progress_display
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.store import Store
+
+if TYPE_CHECKING:  # the sources (SQLAlchemy Core for SQL ones) are imported when a config declares some
+    from sfsync.sources import SourceReads
 
 
 @contextmanager
@@ -50,6 +54,20 @@ def sync_session(config_path: Path, store_url: str | None, operation: str) -> It
 
     with open_command_store(store_url, config_path) as store, store.locks.acquire(operation):
         yield SyncSession(loaded, store, connect_config(loaded, os.environ))
+
+
+def read_declared_sources(store: Store, loaded: LoadedConfig) -> SourceReads:
+    """The hook before every plan (`plan`, `apply` without a plan file, each `run` cycle): each source of
+    the config read into the workspace, each rejected row and each source's count on stderr. Stamp the
+    plan with the result (`reads.stamp(plan)`) so its fingerprint holds what was read."""
+    from sfsync.sources import SourceReads, read_sources
+
+    if not loaded.config.sources:
+        return SourceReads()
+    reads = read_sources(store, loaded, os.environ, lambda rejection: click.echo(str(rejection), err=True))
+    for name, read in reads.reads.items():
+        click.echo(f"source {name}: {read.rows} rows read, {read.rejected} rejected", err=True)
+    return reads
 
 
 def console(*, err: bool = False) -> Console:
