@@ -12,12 +12,23 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+import re
+
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from sfsync.catalogue import DERIVED_EMAIL_FIELDS, EMAIL, EMAIL_FIELDS, FIELDS, PERSON_COMPANY_LINK, Kind
 from sfsync.config.base import Model, config_error
 
-SourceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=100)]
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+
+def _source_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise config_error(f"{name!r} is not a source name: letters, digits, `_` and `-`, up to 100")
+    return name
+
+
+SourceName = Annotated[str, AfterValidator(_source_name)]
 SourceObject = Literal["person", "company", "email"]
 # An email names its person by their email: `email.person` as a column target.
 EMAIL_PERSON = "person"
@@ -47,14 +58,21 @@ class DataSource(Model):
     columns: dict[str, str] = Field(default_factory=dict)
     """Source column → workspace field of `object` (`person.first_name`, `person.attributes.NAME`)."""
 
+    @field_validator("columns")
+    @classmethod
+    def _targets(cls, columns: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        kind = info.data.get("object")
+        for column, target in columns.items() if isinstance(kind, str) else ():
+            problem = column_target_problem(kind, target)
+            if problem:
+                raise config_error(f"{column}: {problem}", at=column)
+        return columns
+
     @model_validator(mode="after")
     def _one_origin(self) -> DataSource:
         if (self.files is None) == (self.sql is None):
-            raise config_error("a source reads either `files` or `sql`, exactly one of them")
-        for column, target in self.columns.items():
-            problem = column_target_problem(self.object, target)
-            if problem:
-                raise config_error(f"columns.{column}: {problem}", at="columns")
+            at = "sql" if self.sql is not None else ""
+            raise config_error("a source reads either `files` or `sql`, exactly one of them", at=at)
         return self
 
 
