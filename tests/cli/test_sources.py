@@ -272,3 +272,30 @@ def test_run_once_with_sources_converges(
     third = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert (third["outcome"], third["rows"]) == ("applied", {"written": 1})
     assert "samir@initech.example" in _lead_emails(local_org)
+
+
+def test_a_source_read_moves_what_an_incremental_plan_derives_as_a_load_does(
+    org_workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = initech_leads(extra="    Description: {from: person.attributes.notes, policy: owned}\n")
+    config = config.replace("connection:\n", "connection:\n  integration_user: dedicated\n", 1)
+    (org_workdir / "sfsync.yaml").write_text(config + FILE_SOURCE, encoding="utf-8")
+    _write_csv(org_workdir, "a.csv", "peter@initech.example,Gibbons,first\nmilton@initech.example,Waddams,first\n")
+    assert run(["apply", "--auto-approve"]) == ExitCode.OK
+    assert run(["apply", "--auto-approve"]) == ExitCode.OK  # the first plan's read was not recorded
+    _write_csv(org_workdir, "a.csv", "peter@initech.example,Gibbons,first\nmilton@initech.example,Waddams,moved\n")
+    capsys.readouterr()
+    assert run(["plan", "-o", "incremental.json"]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "Derived: 1 of" in out and "Description" in out  # only milton, whose notes the source moved
+    assert run(["plan", "--full-refresh", "-o", "full.json"]) == ExitCode.OK
+    documents = []
+    for name in ("incremental.json", "full.json"):
+        capsys.readouterr()
+        assert run(["show", name, "--format", "json"]) == 0
+        documents.append(json.loads(capsys.readouterr().out))
+    incremental, full = documents
+    assert incremental["changes"] == full["changes"] and incremental["skips"] == full["skips"]
+    (update,) = incremental["changes"]
+    assert update["action"] == "update" and [f["after"] for f in update["fields"]] == ["moved"]
