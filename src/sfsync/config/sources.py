@@ -10,9 +10,8 @@ rows beyond the greatest value the last read reached.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
 import re
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
@@ -62,7 +61,9 @@ class DataSource(Model):
     @classmethod
     def _targets(cls, columns: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         kind = info.data.get("object")
-        for column, target in columns.items() if isinstance(kind, str) else ():
+        if not isinstance(kind, str):  # `object` itself is wrong: said once, at it
+            return columns
+        for column, target in columns.items():
             problem = column_target_problem(kind, target)
             if problem:
                 raise config_error(f"{column}: {problem}", at=column)
