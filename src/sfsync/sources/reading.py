@@ -27,6 +27,9 @@ from sfsync.sources.sql import Database, read_sql
 from sfsync.store import Store
 from sfsync.store.source_state import SourceState
 
+# Companies first, then people (who name their company), then emails (which name their person); by name within each.
+READ_ORDER = {"company": 0, "person": 1, "email": 2}
+
 
 def definition_digest(source: DataSource) -> str:
     """sha256 of the source as declared (references unresolved): a changed source is read from the start."""
@@ -71,7 +74,7 @@ def read_sources(
     they plan); each refused row goes to `on_reject`. Raises `UsageError` for a source that cannot be
     read at all (a database that refuses the connection): the plan is not made on part of its input."""
     reads: dict[str, SourceRead] = {}
-    for name in sorted(loaded.config.sources):
+    for name in sorted(loaded.config.sources, key=lambda n: (READ_ORDER[loaded.config.sources[n].object], n)):
         reads[name] = _read_one(store, loaded, name, environ, on_reject)
     return SourceReads(MappingProxyType(reads))
 
