@@ -211,6 +211,8 @@ def test_bad_rows_are_reported_by_source_and_row_and_the_good_rows_kept(
     warnings = {d["summary"] for d in document["diagnostics"] if d["severity"] == "warning"}
     assert {"source crm_export: 1 row rejected", "source crm: 1 row rejected"} <= warnings
     assert document["fingerprint"]["sources"]["crm"]["rejected"] == 1
+    assert run(["show", "plan.json"]) == 0  # the text view says it too
+    assert "source crm_export: 1 row rejected" in capsys.readouterr().out
 
 
 def test_a_source_url_variable_never_reaches_the_plan_the_store_or_the_output(
