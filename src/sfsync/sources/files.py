@@ -27,8 +27,11 @@ CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class FilesRead:
-    """The digest of every matched file (`files`), and the rows taken from the changed ones."""
+    """The digest of every matched file (`matched`), of those read in full or unchanged (`files`: what
+    the next read compares with; a file refused as a whole is left out, to be tried again), and the rows
+    taken from the changed ones."""
 
+    matched: Mapping[str, str]
     files: Mapping[str, str]
     rows: int
     rejected: int
@@ -84,7 +87,7 @@ def read_files(
             continue
         rows, rejected = rows + fed.rows, rejected + fed.rejected
         kept[path] = digest
-    return FilesRead(kept, rows, rejected)
+    return FilesRead(current, kept, rows, rejected)
 
 
 def _read_file(

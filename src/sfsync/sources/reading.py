@@ -95,7 +95,7 @@ def _read_one(
         known = state.files if state is not None else {}
         files = read_files(store, name, source, loaded.path.parent, known, on_reject)
         store.sources.record(name, SourceState(definition, files=files.files))
-        return SourceRead(definition, files_digest(files.files), None, files.rows, files.rejected)
+        return SourceRead(definition, files_digest(files.matched), None, files.rows, files.rejected)
     after = state.cursor if state is not None else None
     read = read_sql(store, database(loaded, name, environ), source, after, on_reject)
     store.sources.record(name, SourceState(definition, cursor=read.cursor))

@@ -139,3 +139,16 @@ def test_a_database_that_cannot_be_read_fails_without_a_secret(store: Store, tmp
     assert message.startswith("source crm: cannot read postgresql://reader:***@127.0.0.1:1/crm: ")
     assert "canary" not in message and "w0rd" not in message
     assert store.sources.state("crm") is None  # nothing read: nothing recorded
+
+
+def test_a_file_without_a_key_column_is_reported_at_line_1_retried_and_not_a_move(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "people").mkdir()
+    (tmp_path / "people" / "a.csv").write_text("email\nann@x.example\n", encoding="utf-8")
+    (tmp_path / "people" / "b.csv").write_text("name\nBo\n", encoding="utf-8")
+    loaded = _config(tmp_path, PEOPLE.split("  emails:")[0])
+    planned, said = _read(store, loaded)
+    assert said == [f"source people: {tmp_path / 'people' / 'b.csv'}:1: error: no email or id column"]
+    assert (planned["people"].rows, planned["people"].rejected) == (1, 1)
+    assert moved_sources(loaded, planned, {}) == []  # nothing moved since: the plan is not stale
+    again, said = _read(store, loaded)
+    assert len(said) == 1 and again["people"].rejected == 1  # tried again, said again
