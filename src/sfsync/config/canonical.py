@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # How `sfsync run` schedules itself, not what a plan writes: changing them leaves the applied config as it is.
 # `sources` says where the workspace's records come from, as `workspace load` does: each source's read has
-# its own place in a plan's fingerprint (engine/plans/fingerprint.py), so the config's digest leaves it out.
+# its own place in a plan's fingerprint (`Fingerprint.sources`), so the config's digest leaves it out.
 RUN_ONLY: dict[str, Any] = {"sync": {"auto_apply", "run"}, "sources": True}
 
 
