@@ -111,6 +111,11 @@ def statement(conn: Connection, source: DataSource, after: str | None, *, probe:
     return stmt.limit(1) if probe else stmt.order_by(cursor)
 
 
+def _streamed(stmt: Executable) -> Executable:
+    # On the statement, not the connection: a connection's options stay set for every later statement.
+    return stmt.execution_options(stream_results=True, yield_per=STREAM_ROWS)
+
+
 def read_sql(
     store: Store,
     database: Database,
@@ -123,9 +128,7 @@ def read_sql(
     cursor_column = source.sql.cursor if source.sql else None
     reader = _Rows(database.name, cursor_column, after)
     with connected(database) as conn:
-        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
-            statement(conn, source, after)
-        )
+        result = conn.execute(_streamed(statement(conn, source, after)))
         columns = ColumnMap.of(source.columns)
         problems = header_problems(source.object, columns.header(list(result.keys())))
         if problems:
@@ -139,9 +142,7 @@ def rows_digest(database: Database, source: DataSource) -> str:
     """sha256 of every row the query returns now, in order (a source without a cursor, checked at apply)."""
     reader = _Rows(database.name, None, None)
     with connected(database) as conn:
-        result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
-            statement(conn, source, None)
-        )
+        result = conn.execute(_streamed(statement(conn, source, None)))
         for number, row in enumerate(result, start=1):
             reader.row(number, dict(row._mapping), ColumnMap.of({}))
     return reader.digest.hexdigest()
