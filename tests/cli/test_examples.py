@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import shlex
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,50 @@ def test_quickstart_writes_the_people_of_high_and_medium_intent_companies_as_lea
     now = stamps(local_org)
     assert {k: v for k, v in now.items() if k in seeded} == seeded  # no seeded record written
     assert len(now) == len(seeded) + 26  # and nothing but the Leads created
+
+
+def _crm_database(path: Path) -> str:
+    """examples/data/people.csv as the `contacts` table the sources example reads, in a SQLite file."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT, given_name TEXT, family_name TEXT, "
+            "job_title TEXT, phone TEXT, company_domain TEXT)"
+        )
+        conn.executemany(
+            "INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (n, p["Email"], p["First Name"], p["Last Name"], p["Title"], p["Work Phone"], p["Company Domain"])
+                for n, p in enumerate(PEOPLE, start=1)
+            ],
+        )
+    conn.close()
+    return f"sqlite:///{path}"
+
+
+def test_the_sources_example_plans_its_declared_records_with_no_load_command(
+    org_workdir: Path, local_org: LocalOrgHandle, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "26 Leads are created, no other record is written" in header("sources")
+    work = org_workdir / "sources"
+    shutil.copytree(EXAMPLES / "sources", work)
+    shutil.copytree(EXAMPLES / "data", org_workdir / "data")  # `../data/companies.csv`, as in the repository
+    monkeypatch.chdir(work)
+    local_org.reset()
+    assert run(["localorg", "env", "--data", str(local_org.data_dir)]) == 0
+    for line in capsys.readouterr().out.splitlines():
+        name, value = shlex.split(line.removeprefix("export "))[0].split("=", 1)
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CRM_DATABASE_URL", _crm_database(org_workdir / "crm.db"))
+    seeded = stamps(local_org)
+
+    plan_and_apply(capsys)
+
+    leads = [lead for lead in query(local_org, "SELECT Id, Email FROM Lead") if lead["Id"] not in seeded]
+    wanted = {
+        p["Email"].lower()
+        for p in PEOPLE
+        if COMPANIES[normalise_domain(p["Company Domain"]).value]["Intent Level"] in ("High", "Medium")
+    }
+    assert len(leads) == len(wanted) == 26
+    assert {lead["Email"] for lead in leads} == wanted
+    assert len(stamps(local_org)) == len(seeded) + 26  # and nothing but the Leads created

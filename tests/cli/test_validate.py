@@ -53,7 +53,7 @@ def test_valid_case(case: Path, capsys: pytest.CaptureFixture[str], snapshot: Sn
 
 def test_examples_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["validate", *(relative(p) for p in EXAMPLES)]) == 0
-    assert capsys.readouterr().out.count(": valid\n") == len(EXAMPLES) == 3
+    assert capsys.readouterr().out.count(": valid\n") == len(EXAMPLES) == 4
 
 
 def test_json_output_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -99,7 +99,7 @@ def test_directories_are_searched_and_the_default_is_the_config_option(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert run(["validate", "examples"]) == 0
-    assert capsys.readouterr().out.count(": valid") == len(EXAMPLES) == 3
+    assert capsys.readouterr().out.count(": valid") == len(EXAMPLES) == 4
     assert run(["validate", "-c", str(tmp_path / "absent.yaml")]) == 1
     assert "no such file" in capsys.readouterr().err
 

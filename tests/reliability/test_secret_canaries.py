@@ -149,6 +149,16 @@ def _sensitive_people(org: SecretOrg) -> tuple[Path, list[str]]:
     return path, [*mobiles, before]
 
 
+_CRM_SOURCE = """
+sources:
+  crm:
+    object: company
+    sql:
+      url: "{url}"
+      query: SELECT 'none.example' AS domain WHERE 1 = 0
+"""
+
+
 @pytest.mark.postgres
 def test_jwt_key_file_and_a_postgresql_store_password_hold_no_secret(
     secret_org: SecretOrg, tmp_path: Path, capfd: pytest.CaptureFixture[str]
@@ -165,12 +175,16 @@ def test_jwt_key_file_and_a_postgresql_store_password_hold_no_secret(
         _config(tmp_path, "contacts-accounts", **{opt_out: ""})
         host = POSTGRES_ADMIN.split("@", 1)[1].rsplit("/", 1)[0]
         store = f"postgresql://{role}:{pg_password}@{host}/{database}"
-        sfsync = Commands(tmp_path, secret_org.env(PGPASSWORD=pg_password), capfd)
+        # A SQL source on the same database, its password a ${VAR}: read by every plan, it loads nothing.
+        with (tmp_path / "sfsync.yaml").open("a", encoding="utf-8") as config:
+            config.write(_CRM_SOURCE.format(url=f"postgresql://{role}:${{CRM_PASSWORD}}@{host}/{database}"))
+        sfsync = Commands(tmp_path, secret_org.env(PGPASSWORD=pg_password, CRM_PASSWORD=pg_password), capfd)
         _every_command(sfsync, store)
         dump = postgres_dump(store)
         assert "sfsync_link" in dump or "link" in dump
         _assert_no_canary(secret_org, sfsync, dump)
         assert found_in_text("\n".join(sfsync.output), [pg_password]) == []
+        assert "source crm: 0 rows read, 0 rejected" in "\n".join(sfsync.output)
     finally:
         with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

@@ -28,7 +28,14 @@ from pathlib import Path
 from sfsync.api.cycle import CycleReport, CycleSettings, run_cycle
 from sfsync.api.pause import refuse_when_paused
 from sfsync.api.results import ApplyResult, ApplyStatus, plan_exit_code
-from sfsync.api.session import read_plan, session_apply, session_plan, sync_session, write_plan
+from sfsync.api.session import (
+    read_plan,
+    refuse_moved_sources,
+    session_apply,
+    session_plan,
+    sync_session,
+    write_plan,
+)
 from sfsync.config.run_settings import AutoApply
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.plan import Plan
@@ -109,10 +116,11 @@ def apply(
                 return ApplyResult(ApplyStatus.NOT_APPLIABLE)
             if not approved:
                 return ApplyResult(ApplyStatus.CANCELLED)
-        elif isinstance(plan_or_path, Plan):
-            chosen = plan_or_path
         else:
-            chosen = read_plan(Path(plan_or_path), store=session.store)
+            chosen = (
+                plan_or_path if isinstance(plan_or_path, Plan) else read_plan(Path(plan_or_path), store=session.store)
+            )
+            refuse_moved_sources(session.loaded, chosen)
         return session_apply(session, chosen, stop=stop or _never, progress=progress or SILENT)
 
 

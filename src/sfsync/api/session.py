@@ -8,11 +8,12 @@ Every fresh plan, whether `sfsync plan`, `apply` without a file, a `run` cycle o
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sfsync.api.pause import PauseGate, with_pause_notice
 from sfsync.api.results import ApplyResult
@@ -26,6 +27,9 @@ from sfsync.errors import UsageError
 from sfsync.render.plan_schema import plan_problems
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.store import Store, open_store
+
+if TYPE_CHECKING:  # the sources (SQLAlchemy Core for SQL ones) are imported when a config declares some
+    from sfsync.sources import SourceReads
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,38 @@ def session_plan(
     session: SyncSession, *, full_refresh: bool = False, progress: Progress = SILENT, spool: PlanSpool | None = None
 ) -> Plan:
     """A fresh plan in the session, with the pause notice when writes are paused: the one way every caller
-    plans, so what planning needs first is done here for all of them."""
+    plans, so what planning needs first is done here for all of them: the config's sources are read into
+    the workspace, and the plan's fingerprint holds what was read."""
+    reads = read_declared_sources(session.store, session.loaded)
     plan = make_plan(
         session.port, session.store, session.loaded, full_refresh=full_refresh, progress=progress, spool=spool
     )
-    return with_pause_notice(plan, session.store)
+    return reads.stamp(with_pause_notice(plan, session.store))
+
+
+def read_declared_sources(store: Store, loaded: LoadedConfig) -> SourceReads:
+    """Each source of the config read into the workspace; each rejected row and each source's count go to
+    stderr (they are the operator's, like `workspace load`'s rejections)."""
+    from sfsync.sources import SourceReads, read_sources
+
+    if not loaded.config.sources:
+        return SourceReads()
+    reads = read_sources(store, loaded, os.environ, lambda rejection: _say(str(rejection)))
+    for name, read in reads.reads.items():
+        _say(f"source {name}: {read.rows} rows read, {read.rejected} rejected")
+    return reads
+
+
+def refuse_moved_sources(loaded: LoadedConfig, plan: Plan) -> None:
+    """A plan made earlier is stale once a source it read moved (a file edited, a row beyond its cursor)."""
+    if loaded.config.sources or plan.fingerprint.sources:
+        from sfsync.sources import refuse_moved_sources as refuse
+
+        refuse(loaded, plan, os.environ)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)  # sys.stderr looked up now: a test runner may have replaced it
 
 
 def session_apply(

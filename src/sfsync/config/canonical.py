@@ -15,11 +15,13 @@ if TYPE_CHECKING:
 
 
 # How `sfsync run` schedules itself, not what a plan writes: changing them leaves the applied config as it is.
-RUN_ONLY = {"sync": {"auto_apply", "run"}}
+# `sources` says where the workspace's records come from, as `workspace load` does: each source's read has
+# its own place in a plan's fingerprint (`Fingerprint.sources`), so the config's digest leaves it out.
+RUN_ONLY: dict[str, Any] = {"sync": {"auto_apply", "run"}, "sources": True}
 
 
 def canonical(config: Config) -> dict[str, Any]:
-    """A JSON-able dict with every default filled and keys sorted (the settings of `run` left out).
+    """A JSON-able dict with every default filled and keys sorted (the settings of `run` and the sources left out).
 
     `sync.email` is left out while it holds its defaults: a config that does not write emails keeps the
     digest it had before sfsync knew of emails, so upgrading never makes an applied config look changed.

@@ -28,6 +28,7 @@ from sfsync.config.connection import (
 )
 from sfsync.config.filters import All, Any, Condition, Filter, Not, Op
 from sfsync.config.run_settings import AutoApply, RunSettings
+from sfsync.config.sources import Sources
 
 __all__ = [
     "All",
@@ -269,6 +270,8 @@ class Config(Model):
     """Fallback values by Salesforce object and field: a literal or a jinja2 template."""
     exclusions: list[Exclusion] = Field(default_factory=list)
     plays: list[Play] = Field(default_factory=list)
+    sources: Sources = Field(default_factory=dict)
+    """Where workspace records come from, by name: files or SQL queries `plan` and `run` read themselves."""
 
     @model_validator(mode="before")
     @classmethod

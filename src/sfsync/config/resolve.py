@@ -123,3 +123,20 @@ def resolve_store_url(loaded: LoadedConfig, environ: Mapping[str, str]) -> str:
     if resolver.problems or url is None:
         raise ConfigError(resolver.problems)
     return url
+
+
+def resolve_source_url(loaded: LoadedConfig, name: str, environ: Mapping[str, str]) -> str:
+    """A SQL source's URL with its `${VAR}` references resolved (percent-encoded inside the URL), as the
+    store's is; an unset variable is a `ConfigError` at the URL's line."""
+    sql = loaded.config.sources[name].sql
+    resolver = _Resolver(loaded, environ)
+    url = resolver.text(sql.url if sql else None, ("sources", name, "sql", "url"), encode=True)
+    if resolver.problems or url is None:
+        raise ConfigError(resolver.problems)
+    return url
+
+
+def referenced_values(text: str, environ: Mapping[str, str]) -> list[str]:
+    """The values of the variables `text` references (to keep them out of any message), longest first."""
+    values = {environ[name] for name in REFERENCE.findall(text) if environ.get(name)}
+    return sorted(values, key=len, reverse=True)

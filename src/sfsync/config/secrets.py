@@ -37,15 +37,14 @@ def is_reference(value: str) -> bool:
 
 
 def secret_problems(document: object, source: SourceMap) -> list[Diagnostic]:
-    """Literal secrets and malformed `${VAR}` references in `connection` and `store`."""
+    """Literal secrets and malformed `${VAR}` references in `connection`, `store` and the SQL sources' URLs."""
     if not isinstance(document, dict):
         return []
     found = _walk(document.get("connection"), ("connection",), source)
-    store = document.get("store")
-    if isinstance(store, str):
-        found.extend(_malformed(store, ("store",), source))
-        if re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", store) or _literal_query_secret(store):
-            found.append(_literal(("store",), source, "the store URL holds a literal password"))
+    found.extend(_database_url(document.get("store"), ("store",), source, "the store URL"))
+    for name, url in _source_urls(document.get("sources")):
+        where = ("sources", name, "sql", "url")
+        found.extend(_database_url(url, where, source, f"source {name}'s URL"))
     url = document.get("connection", {}).get("instance_url") if isinstance(document.get("connection"), dict) else None
     if isinstance(url, str) and re.match(r"[a-z][a-z0-9+.-]*://[^/?#]*@", url, re.IGNORECASE):
         hint = "instance_url is the org's address only, e.g. https://acme.my.salesforce.com; log in with `auth`"
@@ -54,6 +53,24 @@ def secret_problems(document: object, source: SourceMap) -> list[Diagnostic]:
             Diagnostic(Severity.ERROR, summary, position=source.position(("connection", "instance_url")), hint=hint)
         )
     return found
+
+
+def _database_url(url: object, path: tuple[str | int, ...], source: SourceMap, what: str) -> list[Diagnostic]:
+    """A malformed reference, or a password written in the URL itself (in the user part or the query)."""
+    if not isinstance(url, str):
+        return []
+    found = _malformed(url, path, source)
+    if re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", url) or _literal_query_secret(url):
+        found.append(_literal(path, source, f"{what} holds a literal password"))
+    return found
+
+
+def _source_urls(sources: object) -> list[tuple[str, object]]:
+    """(name, sql.url) of each SQL source, as far as the document is shaped like one."""
+    if not isinstance(sources, dict):
+        return []
+    sql = {name: entry.get("sql") for name, entry in sources.items() if isinstance(entry, dict)}
+    return [(str(name), query.get("url")) for name, query in sql.items() if isinstance(query, dict)]
 
 
 # Query parameters that carry a credential in a database URL (libpq reads `password` from the query).
@@ -90,6 +107,8 @@ def _is_literal(value: object) -> bool:
 def _literal(path: tuple[str | int, ...], source: SourceMap, summary: str) -> Diagnostic:
     name = str(path[-1]).upper()
     hint = f"secrets come from the environment or a file: write ${{SF_{name}}} or use {path[-1]}_file"
+    if path[-1] == "url":
+        hint = "write the password as ${VAR} inside the URL, e.g. postgresql://reader:${CRM_PASSWORD}@db/crm"
     if path == ("store",):
         hint = "write the password as ${VAR} inside the URL, e.g. postgresql://sfsync:${PGPASSWORD}@db/sfsync"
     return Diagnostic(Severity.ERROR, summary, position=source.position(path), path=path, hint=hint)

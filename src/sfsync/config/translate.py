@@ -144,7 +144,9 @@ def _diagnostic(details: ErrorDetails, located: _Located, document: object, sour
         return _make(f'invalid value "{got}" for {dotted(path)}', source.position(path), path, hint)
     if kind == "sfsync_config":
         target = (*path, ctx["at"]) if ctx.get("at") and source.has((*path, ctx["at"])) else path
-        return _make(f"{dotted(path)}: {details['msg']}", source.position(target), target)
+        on_key = "[key]" in details["loc"]  # a mapping's key refused (a source's name): point at the key
+        where = dotted(path[:-1]) if on_key else dotted(path)
+        return _make(f"{where}: {details['msg']}", source.position(target, key=on_key), target)
     message = details["msg"].removeprefix("Value error, ")
     return _make(f"{dotted(path)}: {message[:1].lower()}{message[1:]}", source.position(path), path)
 

@@ -1,5 +1,6 @@
 """The sync state: workspace records and emails, the Salesforce mirror, links, ledger, intents, runs,
-standing rejections, locks, the derivation cache of incremental plans and the pause of writes.
+standing rejections, locks, the derivation cache of incremental plans, the pause of writes and how
+far each declared source was read.
 
 `open_store(url)` connects, applies pending migrations and returns a `Store` whose sections group the
 API by concern (`store.workspace`, `store.mirror`, …). Values in and out are frozen dataclasses;
@@ -35,6 +36,7 @@ from sfsync.store.plays import PlaysSection
 from sfsync.store.rejections import RejectionsSection
 from sfsync.store.runs import RunsSection
 from sfsync.store.session import Session
+from sfsync.store.source_state import SourceStateSection
 from sfsync.store.workspace import WorkspaceSection
 
 __all__ = ["DEFAULT_STORE_URL", "Store", "StoreError", "open_store"]
@@ -62,6 +64,7 @@ class Store:
         self.plan_key = PlanKeySection(session)
         self.derivations = DerivationsSection(session)
         self.pause = PauseSection(session)
+        self.sources = SourceStateSection(session)
 
     @property
     def session(self) -> Session:

@@ -24,6 +24,7 @@ from sfsync.store.errors import StoreError
 from sfsync.store.pause import store_pause
 from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
+from sfsync.store.source_state import source_state
 
 # Key of the PostgreSQL advisory lock taken while migrating ("sfsync-m" as an integer).
 MIGRATION_LOCK_KEY = int.from_bytes(b"sfsync-m", "big") >> 1
@@ -102,6 +103,11 @@ def _store_pause(conn: Connection) -> None:
     store_pause.create(conn, checkfirst=True)
 
 
+def _source_state(conn: Connection) -> None:
+    """How far each declared source was read (`sources:`); a new store has it from step 1."""
+    source_state.create(conn, checkfirst=True)
+
+
 CHANGE_TRACKING = 6
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -113,6 +119,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(CHANGE_TRACKING, "change log and derivation cache for incremental plans", _change_tracking),
     Migration(7, "workspace email messages", _email_messages),
     Migration(8, "store pause", _store_pause),
+    Migration(9, "declared sources' read state", _source_state),
 )
 
 

@@ -37,6 +37,7 @@ from sfsync.engine.plans.plan import (
     RecordChange,
     Skip,
     SkipCode,
+    SourceRead,
 )
 from sfsync.errors import Severity
 from sfsync.render.plan_schema import plan_problems
@@ -99,6 +100,7 @@ PLANS = st.builds(
         st.dictionaries(NAMES, TEXT, max_size=2),
         TEXT,
         st.dictionaries(NAMES, TEXT, max_size=2),
+        st.dictionaries(NAMES, st.builds(SourceRead, TEXT, TEXT, st.none() | TEXT, COUNTS, COUNTS), max_size=2),
     ),  # fmt: skip
     st.sampled_from(PersonObject),
     st.booleans(),
@@ -195,6 +197,14 @@ def test_a_record_of_the_wrong_shape_says_where() -> None:
         decode(Skip, {**written, "code": "no_such_code"})
     with pytest.raises(ValueError, match=r"^workspace\.id: "):
         decode(Skip, {**written, "workspace": {"kind": "person"}})
+
+
+def test_a_fingerprint_saved_before_sources_reads_with_none() -> None:
+    written = encode(_small_plan().fingerprint)
+    del written["sources"]
+    assert decode(Fingerprint, written).sources == {}
+    read = SourceRead("def", "dig", '{"int": "3"}', rows=2, rejected=1)
+    assert decode(Fingerprint, {**written, "sources": {"crm": encode(read)}}).sources == {"crm": read}
 
 
 def _small_plan() -> Plan:

@@ -2,7 +2,9 @@
 
 Store lineage and serial, the org, the describes of the objects the plan touches and the config
 digest make a plan stale when they move. Read watermarks are recorded but never make it stale: data
-that changed in Salesforce is caught field by field at apply (a conflict).
+that changed in Salesforce is caught field by field at apply (a conflict). What a plan read of the
+declared sources (`sources`) is put in by the command that read them (sources/reading.py) and checked
+against the sources themselves (sources/moved.py), not here: only they know how a source moves.
 """
 
 from __future__ import annotations

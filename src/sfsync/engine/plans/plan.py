@@ -185,8 +185,25 @@ class ObjectEstimate:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRead:
+    """What a plan read of one declared source (`sources:` in the config): apply refuses the plan when the
+    source moved since (sources/moved.py says how each kind of source is checked).
+
+    `definition` digests the source as declared; `digest` the files' contents (files) or the rows read
+    (SQL); `cursor` is the cursor value the read reached (SQL with a cursor). `rows` and `rejected` count
+    the rows this read took and refused: they describe the read, they never make the plan stale."""
+
+    definition: str
+    digest: str
+    cursor: str | None = None
+    rows: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """The state a plan was built from; apply refuses the plan when any part but `watermarks` moved."""
+    """The state a plan was built from; apply refuses the plan when any part but `watermarks` moved
+    (`sources` are checked against the sources themselves)."""
 
     lineage: str
     serial: int
@@ -194,10 +211,12 @@ class Fingerprint:
     describes: Annotated[Mapping[str, str], AS_OBJECT]
     config_digest: str
     watermarks: Annotated[Mapping[str, str], AS_OBJECT] = field(default_factory=dict)
+    sources: Annotated[Mapping[str, SourceRead], AS_OBJECT] = field(default_factory=dict)
 
     def __post_init__(self) -> None:  # frozen all the way down: no caller's dict is kept
         object.__setattr__(self, "describes", frozen_mapping(self.describes))
         object.__setattr__(self, "watermarks", frozen_mapping(self.watermarks))
+        object.__setattr__(self, "sources", frozen_mapping(self.sources))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,33 +73,44 @@ def load_emails(
     on_progress: Callable[[LoadSummary], None] | None = None,
 ) -> LoadSummary:
     """Add every good row of `path` to the workspace's emails; `on_reject` hears about each bad one."""
-    name = str(path)
-    totals = {"loaded": 0, "unchanged": 0, "rejected": 0, "kept": 0}
     with Source(path) as source:
         if source.header is not None:
             problems = check_email_header(source.header)
             if problems:
                 raise UsageError("; ".join(f"{path}:1: {problem}" for problem in problems))
-        for batch in chunks(source.rows, batch_size):
-            rows: list[EmailRow] = []
-            for item in batch:
-                result = item if isinstance(item, BadRow) else email_row(item)
-                if isinstance(result, BadRow):
-                    totals["rejected"] += 1
-                    on_reject(Rejection(name, result.line, result.reason))
-                else:
-                    rows.append(result)
-            outcome = store.emails.add(rows)
-            for line, reason in outcome.refused:
-                on_reject(Rejection(name, line, reason))
-            for line, reason in outcome.kept:
-                on_reject(Rejection(name, line, reason, "warning"))
-            totals["loaded"] += outcome.added
-            totals["unchanged"] += outcome.unchanged
-            totals["rejected"] += len(outcome.refused)
-            totals["kept"] += len(outcome.kept)
-            if on_progress is not None:
-                on_progress(LoadSummary(**totals))
+        return load_email_rows(store, str(path), source.rows, on_reject, batch_size, on_progress)
+
+
+def load_email_rows(
+    store: Store,
+    name: str,
+    rows: Iterator[SourceRow | BadRow],
+    on_reject: Callable[[Rejection], None],
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[LoadSummary], None] | None = None,
+) -> LoadSummary:
+    """Add `rows` (of a file, or of a declared source: `name` is what rejections name) in batches."""
+    totals = {"loaded": 0, "unchanged": 0, "rejected": 0, "kept": 0}
+    for batch in chunks(rows, batch_size):
+        emails: list[EmailRow] = []
+        for item in batch:
+            result = item if isinstance(item, BadRow) else email_row(item)
+            if isinstance(result, BadRow):
+                totals["rejected"] += 1
+                on_reject(Rejection(name, result.line, result.reason))
+            else:
+                emails.append(result)
+        outcome = store.emails.add(emails)
+        for line, reason in outcome.refused:
+            on_reject(Rejection(name, line, reason))
+        for line, reason in outcome.kept:
+            on_reject(Rejection(name, line, reason, "warning"))
+        totals["loaded"] += outcome.added
+        totals["unchanged"] += outcome.unchanged
+        totals["rejected"] += len(outcome.refused)
+        totals["kept"] += len(outcome.kept)
+        if on_progress is not None:
+            on_progress(LoadSummary(**totals))
     return LoadSummary(**totals)
 
 

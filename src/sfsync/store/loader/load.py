@@ -73,18 +73,19 @@ def load_workspace(
             problems = check_header(kind, source.header)
             if problems:
                 raise UsageError("; ".join(f"{path}:1: {problem}" for problem in problems))
-        return _load_rows(store, str(path), kind, source.rows, on_reject, batch_size, on_progress)
+        return load_rows(store, str(path), kind, source.rows, on_reject, batch_size, on_progress)
 
 
-def _load_rows(
+def load_rows(
     store: Store,
     name: str,
     kind: Kind,
     rows: Iterator[SourceRow | BadRow],
     on_reject: Callable[[Rejection], None],
-    batch_size: int,
-    on_progress: Callable[[LoadSummary], None] | None,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[LoadSummary], None] | None = None,
 ) -> LoadSummary:
+    """Upsert `rows` (of a file, or of a declared source: `name` is what rejections name) in batches."""
     columns: dict[str, Column] = {}
     totals = {"loaded": 0, "updated": 0, "unchanged": 0, "rejected": 0, "repeated": 0}
     first_lines: dict[str, int] = {}
