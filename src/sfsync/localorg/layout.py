@@ -8,7 +8,7 @@ from typing import Any
 
 from sfsync.localorg.catalog import FieldSpec, ObjectSpec
 from sfsync.localorg.record_types import FIELD as RECORD_TYPE_FIELD
-from sfsync.localorg.record_types import assignable_ids
+from sfsync.localorg.record_types import assignable_ids, default_id
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,12 @@ def _default(raw: Mapping[str, Any]) -> Any:
 def object_layout(spec: ObjectSpec) -> ObjectLayout:
     stored = spec.stored_fields
     name = spec.fields.get("Name")
+    record_type = default_id(spec)
     return ObjectLayout(
         spec=spec,
-        defaults=tuple(
-            (f.name, _default(f.raw)) for f in stored if f.flag("defaultedOnCreate") and f.flag("createable")
+        defaults=(
+            *((f.name, _default(f.raw)) for f in stored if f.flag("defaultedOnCreate") and f.flag("createable")),
+            *(((RECORD_TYPE_FIELD, record_type),) if record_type else ()),
         ),
         required=tuple(
             f.name

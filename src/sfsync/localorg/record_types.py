@@ -8,8 +8,9 @@ Invariants:
 - Only an object with a `RecordTypeId` field takes one. A value is accepted when an active info of that
   object that is `available` names it (the describe is the same for every profile here, so what it makes
   available is what each user's profile makes available); any other value is INVALID_CROSS_REFERENCE_KEY
-  with Salesforce's message. A create that gives none leaves it empty: the `defaultRecordTypeMapping`
-  default is not applied (see docs/localorg.md).
+  with Salesforce's message. A create that gives none takes the user's default record type: the active,
+  available info with `defaultRecordTypeMapping` (the same for every profile here). A master default
+  leaves it empty, as in Salesforce, where a record of the master record type has no `RecordTypeId`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ def assignable_ids(spec: ObjectSpec) -> frozenset[str]:
     """The 18-character ids `RecordTypeId` may take on this object (none: it has no such field)."""
     ids = (normalize(str(i.get("recordTypeId"))) for i in _infos(spec) if i.get("active") and i.get("available"))
     return frozenset(i for i in ids if i)
+
+
+def default_id(spec: ObjectSpec) -> str | None:
+    """The record type a create without `RecordTypeId` takes: the user's default mapping, unless it is the master."""
+    found = (i for i in _infos(spec) if i.get("defaultRecordTypeMapping") and i.get("active") and i.get("available"))
+    info = next(found, None)
+    return None if info is None or info.get("master") else normalize(str(info.get("recordTypeId")))
 
 
 def check_record_type(assignable: frozenset[str], row: Mapping[str, Any]) -> None:
