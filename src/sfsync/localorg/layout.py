@@ -8,7 +8,6 @@ from typing import Any
 
 from sfsync.localorg.catalog import FieldSpec, ObjectSpec
 from sfsync.localorg.record_types import FIELD as RECORD_TYPE_FIELD
-from sfsync.localorg.record_types import assignable_ids, default_id
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,6 @@ class ObjectLayout:
     unique: tuple[FieldSpec, ...]
     references: tuple[FieldSpec, ...]
     derived_name: bool  # Name is `FirstName LastName`
-    record_types: frozenset[str] = frozenset()  # what RecordTypeId may take (`record_types`); checked apart
 
     @property
     def stored_names(self) -> frozenset[str]:
@@ -39,12 +37,10 @@ def _default(raw: Mapping[str, Any]) -> Any:
 def object_layout(spec: ObjectSpec) -> ObjectLayout:
     stored = spec.stored_fields
     name = spec.fields.get("Name")
-    record_type = default_id(spec)
     return ObjectLayout(
         spec=spec,
-        defaults=(
-            *((f.name, _default(f.raw)) for f in stored if f.flag("defaultedOnCreate") and f.flag("createable")),
-            *(((RECORD_TYPE_FIELD, record_type),) if record_type else ()),
+        defaults=tuple(
+            (f.name, _default(f.raw)) for f in stored if f.flag("defaultedOnCreate") and f.flag("createable")
         ),
         required=tuple(
             f.name
@@ -54,7 +50,6 @@ def object_layout(spec: ObjectSpec) -> ObjectLayout:
         unique=tuple(f for f in stored if f.flag("unique") and f.name != "Id"),
         references=tuple(f for f in stored if f.type == "reference" and f.name != RECORD_TYPE_FIELD),
         derived_name=name is not None and not name.flag("createable") and "LastName" in spec.fields,
-        record_types=assignable_ids(spec),
     )
 
 
