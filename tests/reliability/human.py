@@ -5,6 +5,7 @@ Every value set here is remembered in the world: sfsync must never change it.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import threading
 from pathlib import Path
@@ -87,6 +88,11 @@ class Editor(threading.Thread):
         self.edits = 0
         # (object, id, field) the plan updates: with them the person races sfsync's writes, fast, on purpose.
         self.targets = targets or []
+        # A target stops being raced once sfsync has written its record: a later edit is no race, and it
+        # would hide the one before (its value is what the check then finds), more so the longer the apply
+        # runs on after its updates (a loaded machine), until no race was seen at all.
+        self.started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        self.written: set[tuple[str, str]] = set()
 
     def run(self) -> None:
         pace = (0.01, 0.05) if self.targets else (0.05, 0.4)
@@ -96,8 +102,26 @@ class Editor(threading.Thread):
             else:
                 self._edit_one()
 
+    def _written_by_sfsync(self, sobject: str, record_id: str) -> bool:
+        if (sobject, record_id) not in self.written:
+            with self.org.database() as db:
+                row = db.execute(
+                    f'SELECT 1 FROM "{sobject}" r JOIN "User" u ON u."Id" = r."LastModifiedById" '  # noqa: S608
+                    'WHERE r."Id" = ? AND u."Username" = ? AND r."LastModifiedDate" >= ?',
+                    (record_id, self.org.connection.username, self.started),
+                ).fetchone()
+            if row is not None:
+                self.written.add((sobject, record_id))
+        return (sobject, record_id) in self.written
+
     def _edit_target(self) -> None:
-        sobject, record_id, name = self.rng.choice(self.targets)
+        open_targets = [t for t in self.targets if (t[0], t[1]) not in self.written]
+        if not open_targets:
+            self._edit_one()
+            return
+        sobject, record_id, name = self.rng.choice(open_targets)
+        if self._written_by_sfsync(sobject, record_id):
+            return
         value = f"Racing {self.edits}" if name != "Phone" else f"+1 877 {self.edits:04d}"
         if self.org.edit_as_human(sobject, record_id, {name: value}):
             self.world.remember(sobject, record_id, {name: value})

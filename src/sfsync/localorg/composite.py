@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
+from sfsync.localorg import options
 from sfsync.localorg.api import ApiCall, ApiError, json_response
 from sfsync.localorg.collections import FORCE_ALL_OR_NONE
 from sfsync.localorg.composite_headers import subrequest_headers
@@ -75,7 +76,8 @@ def _run_subrequest(
     version = args.pop("api_version")
     sub = dataclasses.replace(call, request=request, api_version=version, endpoint=str(endpoint), args=args)
     try:
-        response: Response = router.handlers[str(endpoint)](sub)
+        # A subrequest's own headers and body are checked as a top-level request's are: never silently ignored.
+        response: Response = options.refusal(sub) or router.handlers[str(endpoint)](sub)
     except ApiError as error:
         return error.status, error.errors, {}
     data = response.get_data(as_text=True)

@@ -20,6 +20,7 @@ from sfsync.localorg.ids import normalize
 from sfsync.localorg.layout import ObjectLayout, object_layout, set_name
 from sfsync.localorg.outcomes import DmlError, DmlFailure, DmlOptions, DmlResult
 from sfsync.localorg.permissions import User, UserAccess
+from sfsync.localorg.record_types import settle_record_type
 from sfsync.localorg.rules import check_references, check_unique
 from sfsync.localorg.shapes import fetch_rows
 from sfsync.localorg.values import now_stamp, to_stored
@@ -172,6 +173,7 @@ class Dml:
             raise DmlFailure(DmlError("INVALID_FIELD_FOR_INSERT_UPDATE", message, tuple(readonly)))
         if errors:
             raise DmlFailure(*errors)
+        settle_record_type(spec, access.user.profile, row, creating=creating)
         return row
 
     def _checks(

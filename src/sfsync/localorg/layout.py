@@ -8,7 +8,6 @@ from typing import Any
 
 from sfsync.localorg.catalog import FieldSpec, ObjectSpec
 from sfsync.localorg.record_types import FIELD as RECORD_TYPE_FIELD
-from sfsync.localorg.record_types import assignable_ids
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,6 @@ class ObjectLayout:
     unique: tuple[FieldSpec, ...]
     references: tuple[FieldSpec, ...]
     derived_name: bool  # Name is `FirstName LastName`
-    record_types: frozenset[str] = frozenset()  # what RecordTypeId may take (`record_types`); checked apart
 
     @property
     def stored_names(self) -> frozenset[str]:
@@ -52,7 +50,6 @@ def object_layout(spec: ObjectSpec) -> ObjectLayout:
         unique=tuple(f for f in stored if f.flag("unique") and f.name != "Id"),
         references=tuple(f for f in stored if f.type == "reference" and f.name != RECORD_TYPE_FIELD),
         derived_name=name is not None and not name.flag("createable") and "LastName" in spec.fields,
-        record_types=assignable_ids(spec),
     )
 
 

@@ -23,6 +23,7 @@ from sfsync.localorg.duplicates import checked_rules
 from sfsync.localorg.ids import make_id
 from sfsync.localorg.objects import org_catalog
 from sfsync.localorg.permissions import User, UserAccess
+from sfsync.localorg.record_types import check_profiles
 from sfsync.localorg.seed import ConnectedApp, Seed
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Org:
         self.built_at = time.time()
         self.seed = seed
         self.catalog: Catalog = org_catalog(seed.custom_fields)
+        check_profiles(self.catalog, seed.profiles)
         self.db_path = data_dir / "org.db"
         self.write_lock = threading.RLock()
         self._local = threading.local()

@@ -17,6 +17,7 @@ from typing import Any
 
 from sfsync.localorg.catalog import Catalog
 from sfsync.localorg.objects import EXTRA_PREFIXES, SETUP_OBJECTS
+from sfsync.localorg.record_types import visible_infos
 from sfsync.localorg.seed import OBJECT_PERMISSIONS, Grant
 
 _LEVELS = {"none": 0, "read": 1, "edit": 2}
@@ -145,4 +146,6 @@ def describe_for(access: UserAccess, describe: Mapping[str, Any]) -> dict[str, A
             entry = copy.copy(entry) | {"createable": False, "updateable": False}
         fields.append(entry)
     result["fields"] = fields
+    if "recordTypeInfos" in describe:
+        result["recordTypeInfos"] = visible_infos(describe, access.user.profile)
     return result

@@ -9,15 +9,13 @@ from typing import TYPE_CHECKING, Any
 from sfsync.localorg.catalog import FieldSpec, ObjectSpec
 from sfsync.localorg.layout import ObjectLayout
 from sfsync.localorg.outcomes import DmlError, DmlFailure
-from sfsync.localorg.record_types import check_record_type
 
 if TYPE_CHECKING:
     from sfsync.localorg.org import Org
 
 
 def check_references(connection: sqlite3.Connection, org: Org, layout: ObjectLayout, row: Mapping[str, Any]) -> None:
-    """Every reference names a live record of its target; RecordTypeId, an assignable record type."""
-    check_record_type(layout.record_types, row)
+    """Every reference names a live record of its target (RecordTypeId: `record_types`, by the user's profile)."""
     for field in layout.references:
         name = field.name
         value = row.get(name)

@@ -54,6 +54,8 @@ class Grant:
     edit_tasks: bool = True  # PermissionsEditTask: create and edit tasks and email messages (on in standard profiles)
     objects: Mapping[str, frozenset[str]] = field(default_factory=dict)
     fields: Mapping[str, str] = field(default_factory=dict)
+    # A profile's record types by object: the developer names it may use, its default first (`record_types`).
+    record_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def _grant(raw: Mapping[str, Any]) -> Grant:
         edit_tasks=bool(raw.get("edit_tasks", True)),
         objects=objects,
         fields=fields,
+        record_types={str(k): tuple(str(n) for n in v or ()) for k, v in (raw.get("record_types") or {}).items()},
     )
 
 

@@ -5,6 +5,7 @@ One script run makes every call (node starts once); each test checks one part of
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -129,3 +130,10 @@ def test_bulk2_query_reads_every_row_as_csv_values(bulk_seen: Any) -> None:
         "Energy",
         "Sfsync Integration",
     )
+
+
+def test_bulk2_query_gives_parent_datetimes_in_bulk_form_and_rest_in_its_own(bulk_seen: Any) -> None:
+    """Salesforce writes every datetime of a Bulk CSV `…000Z`, parents' too, and REST's JSON `…000+0000`."""
+    bulk, rest = bulk_seen["parents"]["bulk"], bulk_seen["parents"]["rest"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z", value) for value in bulk), bulk
+    assert rest == [value.removesuffix("Z") + "+0000" for value in bulk]

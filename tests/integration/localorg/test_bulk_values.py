@@ -68,3 +68,19 @@ def test_the_jobs_delimiter_and_line_ending_shape_the_results(sf: Any) -> None:
     assert "\n" not in "".join(lines)
     names = [line.split("|")[1] for line in lines[1:-1]]
     assert names == sorted(names) and '"Acme Corp"' in names
+
+
+def test_parent_datetimes_are_in_bulk_form_and_nested_rest_ones_in_rests(sf: Any) -> None:
+    """A parent's datetime (`Account.LastModifiedDate`, two levels up too) is `…000Z` in Bulk's CSV like the
+    object's own, and `…000+0000` in REST's nested record, the same moment."""
+    account = sf.Account.create({"Name": "Parent of a contact"})["id"]
+    contact = sf.Contact.create({"LastName": "Child", "AccountId": account})["id"]
+    columns = ["CreatedDate", "Account.LastModifiedDate", "Account.Owner.CreatedDate"]
+    soql = f"SELECT {', '.join(columns)} FROM Contact WHERE Id = '{contact}'"  # noqa: S608
+    rest = sf.query(soql)["records"][0]
+    nested = [rest["CreatedDate"], rest["Account"]["LastModifiedDate"], rest["Account"]["Owner"]["CreatedDate"]]
+
+    [row] = list(csv.DictReader(io.StringIO(_query_text(sf, "Contact", soql))))
+
+    assert all(BULK_DATETIME.fullmatch(row[column]) for column in columns), row
+    assert nested == [row[column].removesuffix("Z") + "+0000" for column in columns]

@@ -13,6 +13,7 @@ from typing import Any
 from sfsync.localorg.catalog import Catalog, FieldSpec, ObjectSpec
 from sfsync.localorg.soql.children import ChildPlan
 from sfsync.localorg.soql.plan import Plan
+from sfsync.localorg.soql.polymorphic import NAME, NAME_SPEC
 from sfsync.localorg.soql.records import Children, Compound, Parent, Shape, Value
 from sfsync.localorg.soql.syntax import AggregateItem, FieldItem, Query
 
@@ -61,7 +62,7 @@ def _record_columns(
             field = spec.field(entry.key) if spec is not None else None
             columns.append(_field_column(entry.key, prefix + entry.key, field))
         elif isinstance(entry, Parent):
-            parent = catalog.get(entry.shape.sobject or "")
+            parent = NAME_SPEC if entry.shape.sobject == NAME else catalog.get(entry.shape.sobject or "")
             joins = _record_columns(entry.shape, parent, (), catalog, f"{prefix}{entry.key}.")
             columns.append(_column(entry.key, prefix + entry.key, joins=joins))
         elif isinstance(entry, Children):

@@ -52,6 +52,7 @@ class Shape:
     sobject: str | None  # None for AggregateResult rows
     id_index: int | None
     entries: list[Entry] = field(default_factory=list)
+    url_type_index: int | None = None  # a polymorphic parent (`Name`): the column naming its real object
 
     def parent(self, key: str) -> Shape | None:
         return next((e.shape for e in self.entries if isinstance(e, Parent) and e.key == key), None)
@@ -111,7 +112,8 @@ def _attributes(shape: Shape, row: Sequence[Any], api_version: str) -> dict[str,
     if shape.sobject is None:
         return {"type": "AggregateResult"}
     record_id = row[shape.id_index] if shape.id_index is not None else None
-    return {"type": shape.sobject, "url": f"/services/data/v{api_version}/sobjects/{shape.sobject}/{record_id}"}
+    kind = row[shape.url_type_index] if shape.url_type_index is not None else shape.sobject
+    return {"type": shape.sobject, "url": f"/services/data/v{api_version}/sobjects/{kind}/{record_id}"}
 
 
 def _compound(entry: Compound, row: Sequence[Any]) -> dict[str, Any] | None:

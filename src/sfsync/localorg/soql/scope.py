@@ -11,6 +11,7 @@ from typing import Protocol
 
 from sfsync.localorg.catalog import Catalog, FieldSpec, ObjectSpec
 from sfsync.localorg.soql.errors import Pos, no_such_column, unknown_relationship, unsupported_type
+from sfsync.localorg.soql.polymorphic import NAME_SPEC, NameJoin, is_polymorphic
 from sfsync.localorg.soql.syntax import Path
 
 
@@ -37,6 +38,9 @@ class Join:
         on = f'{self.alias}."Id" = {self.parent_alias}."{self.foreign_key}"'
         return f'LEFT JOIN "{self.target.name}" {self.alias} ON {on}'
 
+    def column(self, name: str) -> str:
+        return f'{self.alias}."{name}"'
+
 
 @dataclass(frozen=True)
 class FieldRef:
@@ -46,10 +50,11 @@ class FieldRef:
     owner: ObjectSpec
     table: str
     relationships: tuple[str, ...]
+    expression: str = ""  # a polymorphic parent's field is an expression over several joins (`polymorphic`)
 
     @property
     def sql(self) -> str:
-        return f'{self.table}."{self.spec.name}"'
+        return self.expression or f'{self.table}."{self.spec.name}"'
 
     @property
     def label(self) -> str:
@@ -75,7 +80,7 @@ class Scope:
     counter: itertools.count[int]
     query_alias: str | None = None
     alias: str = ""
-    joins: dict[tuple[str, ...], Join] = field(default_factory=dict)
+    joins: dict[tuple[str, ...], Join | NameJoin] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.alias = self.alias or f"t{next(self.counter)}"
@@ -86,39 +91,42 @@ class Scope:
             parts = parts[1:]
         owner, table = self.spec, self.alias
         relationships: tuple[str, ...] = ()
+        join: Join | NameJoin | None = None
         for part in parts[:-1]:
             join = self._join(owner, table, relationships, part, path.pos)
             owner, table, relationships = join.target, join.alias, join.relationships
-        return FieldRef(self.readable_field(owner, parts[-1], path.pos), owner, table, relationships)
+        spec = self.readable_field(owner, parts[-1], path.pos)
+        return FieldRef(spec, owner, table, relationships, join.column(spec.name) if join is not None else "")
 
     def readable_field(self, owner: ObjectSpec, name: str, pos: Pos) -> FieldSpec:
         spec = owner.field(name)
-        if spec is None or spec.name not in self.access.readable_fields(owner.name):
+        # The Name object has no field-level security of its own: its fields are the parent's name and kind.
+        visible = owner is NAME_SPEC or (spec is not None and spec.name in self.access.readable_fields(owner.name))
+        if spec is None or not visible:
             raise no_such_column(self.soql, pos, name, owner.name)
         return spec
 
-    def _join(self, owner: ObjectSpec, table: str, chain: tuple[str, ...], name: str, pos: Pos) -> Join:
+    def _join(self, owner: ObjectSpec, table: str, chain: tuple[str, ...], name: str, pos: Pos) -> Join | NameJoin:
         reference = owner.relationship(name)
-        target = self._target(owner, reference)
-        if reference is None or target is None:
+        targets = self._targets(owner, reference)
+        if reference is None or not targets:
             raise unknown_relationship(self.soql, pos, name)
         relationships = (*chain, str(reference.relationship_name))
         key = tuple(r.lower() for r in relationships)
         if key not in self.joins:
             alias = f"t{next(self.counter)}"
-            self.joins[key] = Join(alias, target, table, reference.name, relationships)
+            if is_polymorphic(reference):
+                self.joins[key] = NameJoin(alias, table, reference.name, relationships, targets)
+            else:
+                self.joins[key] = Join(alias, targets[0], table, reference.name, relationships)
         return self.joins[key]
 
-    def _target(self, owner: ObjectSpec, reference: FieldSpec | None) -> ObjectSpec | None:
+    def _targets(self, owner: ObjectSpec, reference: FieldSpec | None) -> tuple[ObjectSpec, ...]:
+        """The objects a reference may name that the org serves and the user may read."""
         if reference is None or reference.name not in self.access.readable_fields(owner.name):
-            return None
-        # Polymorphic lookups (Owner: Group or User) read as the User the local org stores.
-        candidates = sorted(reference.reference_to, key=lambda n: n != "User")
-        for name in candidates:
-            target = self.catalog.get(name)
-            if target is not None and self.access.can_read_object(target.name):
-                return target
-        return None
+            return ()
+        found = (self.catalog.get(name) for name in reference.reference_to)
+        return tuple(t for t in found if t is not None and self.access.can_read_object(t.name))
 
     @property
     def from_sql(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sfsync.localorg.catalog import COMPOUND_TYPES, ObjectSpec
+from sfsync.localorg.soql.polymorphic import NameJoin
 from sfsync.localorg.soql.records import ADDRESS_KEYS, LOCATION_KEYS, Compound, Entry, Parent, Shape, Value
 from sfsync.localorg.soql.scope import FieldRef, Scope
 from sfsync.localorg.soql.syntax import FieldItem, FieldsItem, Path, SelectItem
@@ -108,7 +109,9 @@ class RecordSelection:
             child = shape.parent(name)
             if child is None:
                 join = self.scope.joins[tuple(r.lower() for r in relationships[:depth])]
-                child = Shape(join.target.name, self.columns.add(f'{join.alias}."Id"'))
+                child = Shape(join.target.name, self.columns.add(join.column("Id")))
+                if isinstance(join, NameJoin):  # a Name's url names the object the id belongs to
+                    child.url_type_index = self.columns.add(join.column("Type"))
                 shape.entries.append(Parent(name, child))
             shape = child
         return shape

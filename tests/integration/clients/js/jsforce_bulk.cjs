@@ -31,6 +31,15 @@ async function main() {
     "SELECT Id, Name, NumberOfEmployees, Industry, IsDeleted, CreatedDate, Owner.Name FROM Account WHERE Name LIKE 'Bulk2 %' ORDER BY Name",
   )).toArray();
   out.query = { count: records.length, first: records[0], last: records[records.length - 1] };
+  // Parent datetimes: a Contact under the first Account, read by Bulk and by REST.
+  const contact = await conn.sobject("Contact").create({ LastName: "Bulk2 Parent", AccountId: loaded.successfulResults[0].sf__Id });
+  const parents = `SELECT Id, CreatedDate, Account.LastModifiedDate, Account.Owner.CreatedDate FROM Contact WHERE Id = '${contact.id}'`;
+  const [bulkRow] = await (await conn.bulk2.query(parents)).toArray();
+  const [restRow] = (await conn.query(parents)).records;
+  out.parents = {
+    bulk: [bulkRow.CreatedDate, bulkRow["Account.LastModifiedDate"], bulkRow["Account.Owner.CreatedDate"]],
+    rest: [restRow.CreatedDate, restRow.Account.LastModifiedDate, restRow.Account.Owner.CreatedDate],
+  };
   return out;
 }
 

@@ -24,6 +24,23 @@ def test_record_types_are_queryable_as_the_describe_lists_them(org: LocalOrgHand
     assert restricted.query("SELECT Id FROM RecordType WHERE SobjectType = 'Account'")["totalSize"] == 1
 
 
+def test_a_create_without_a_record_type_takes_the_users_default(org: LocalOrgHandle) -> None:
+    """REST, Collections and Bulk creates all get the default mapping, for every user (one describe here)."""
+    sf = org.simple_salesforce()
+    [default] = [i["recordTypeId"] for i in sf.Account.describe()["recordTypeInfos"] if i["defaultRecordTypeMapping"]]
+    assert default == HOUSEHOLD
+    made = [sf.Account.create({"Name": "Defaulted by REST"})["id"]]
+    sales = org.simple_salesforce(as_user="ada@acme.local")
+    body = {"allOrNone": True, "records": [{"attributes": {"type": "Account"}, "Name": "Defaulted in a collection"}]}
+    made += [r["id"] for r in sales.restful("composite/sobjects", method="POST", json=body)]
+    [job] = sf.bulk2.Account.insert(records=[{"Name": "Defaulted by Bulk"}])
+    assert job["numberRecordsProcessed"] == 1 and job["numberRecordsFailed"] == 0
+    soql = "SELECT Id, RecordTypeId, RecordType.DeveloperName FROM Account WHERE Name LIKE 'Defaulted %'"
+    rows = sf.query(soql)["records"]
+    assert {r["Id"] for r in rows} >= set(made) and len(rows) == 3
+    assert {(r["RecordTypeId"], r["RecordType"]["DeveloperName"]) for r in rows} == {(HOUSEHOLD, "Household")}
+
+
 def test_an_available_record_type_is_accepted_on_create_and_update(org: LocalOrgHandle) -> None:
     sf = org.simple_salesforce()
     account = sf.Account.create({"Name": "Typed", "RecordTypeId": MASTER[:15]})["id"]
