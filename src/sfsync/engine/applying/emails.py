@@ -67,17 +67,18 @@ def send_emails(
             continue
         pending.append(_Pending(change, email, person, keys.get(email.person_id)))
     sobject = chunk[0].sobject if chunk else EMAIL
-    made = _find_or_create(port, sobject, pending, reports)
+    made, created = _find_or_create(port, sobject, pending, reports)
     found = [(p, made[p.change.key]) for p in pending if p.change.key in made]
     related = _relate(port, found, reports) if sobject == EMAIL else {p.change.key for p, _ in found}
-    _record(store, pending, made, related, reports, run_id)
+    _record(store, pending, made, created & related, related, reports, run_id)
     return [reports[c.key] for c in chunk]
 
 
 def _find_or_create(
     port: SalesforcePort, sobject: str, pending: Sequence[_Pending], reports: dict[str, RowReport]
-) -> dict[str, str]:
-    """The Id of each email found or created (an EmailMessage, or a Task), by change key; the rest reported."""
+) -> tuple[dict[str, str], set[str]]:
+    """The Id of each email found or created (an EmailMessage, or a Task), by change key, and the keys of those
+    created now; the rest reported."""
     if sobject == EMAIL:
         existing = existing_emails(port, [p.email.message_id for p in pending])
         made = {p.change.key: existing[p.email.message_id] for p in pending if p.email.message_id in existing}
@@ -85,7 +86,7 @@ def _find_or_create(
         made = existing_tasks(port, [p.change for p in pending])
     creating = [p for p in pending if p.change.key not in made]
     if not creating:
-        return made
+        return made, set()
     values = [{f.field: f.after for f in p.change.fields} for p in creating]
     results = port.insert(sobject, values, WriteOptions())
     for item, result in zip(creating, results, strict=True):
@@ -93,7 +94,7 @@ def _find_or_create(
             made[item.change.key] = result.id
         else:
             reports[item.change.key] = _failed(item.change, result, "the email")
-    return made
+    return made, {p.change.key for p in creating if p.change.key in made}
 
 
 def existing_emails(port: SalesforcePort, message_ids: Sequence[str]) -> dict[str, str]:
@@ -142,18 +143,20 @@ def _record(
     store: Store,
     pending: Iterable[_Pending],
     made: Mapping[str, str],
+    created: set[str],
     related: set[str],
     reports: dict[str, RowReport],
     run_id: str,
 ) -> None:
-    """What exists now, in one transaction: each email made and related is written, once."""
+    """What exists now, in one transaction: each email made and related is recorded once, as written when this
+    run created it, as linked when it was found in Salesforce (another integration's, or an earlier run's)."""
     with store.transaction():
         for item in pending:
             key = item.change.key
             if key in related:
                 store.emails.record_written(item.email.id, item.change.sobject, made[key])
-                created = key not in reports
-                reports[key] = _report(item.change, RowOutcome.WRITTEN if created else RowOutcome.LINKED, made[key])
+                outcome = RowOutcome.WRITTEN if key in created else RowOutcome.LINKED
+                reports[key] = _report(item.change, outcome, made[key])
         store.runs.record([row_result(r, run_id) for r in reports.values()])
         store.meta.bump_serial()
 
