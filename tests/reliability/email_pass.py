@@ -5,7 +5,8 @@ created by that apply, so its faults rarely reach an email create. This pass loa
 third person once those people are in Salesforce and applies it under its own fault plan
 (`fault_plans.choose_for_emails`) and maybe a SIGKILL, so the plan it applies holds only email creates
 and every fault it fires hits an email call: the look-up by `MessageIdentifier`, the create, the
-relation's look-up and create (or the Task's).
+relation's look-up and create (or the Task's), by Collections or, in the Bulk variants (`api: bulk`),
+by Bulk insert jobs.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def late_email_apply(org: OrgProcess, world: World, seed: int, commands: Command
     (commands.work / LATE_EMAILS_FILE).write_text("\n".join(world.late_emails()) + "\n", "utf-8")
     commands.expect(0, "workspace", "load", str(commands.work / LATE_EMAILS_FILE), "--object", "email")
     world.late_loaded = True
-    names, rules = fault_plans.choose_for_emails(rng)
+    names, rules = fault_plans.choose_for_emails(rng, world.variant.api)
     kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.5 else None
     org.set_faults(rules)
     try:

@@ -40,7 +40,7 @@ def test_the_bounded_slice_keeps_both_promises(tmp_path: Path) -> None:
     every = "2" if postgres else "0"
     count = str(len(VARIANTS))  # one run of each variant
     runs, output = _chaos(
-        tmp_path, "--runs", count, "--people", "24", "--postgres-every", every, timeout=60 * len(VARIANTS)
+        tmp_path, "--runs", count, "--people", "24", "--postgres-every", every, timeout=80 * len(VARIANTS)
     )
     assert {str(run["variant"]) for run in runs} == {v.describe() for v in VARIANTS}
     assert {str(run["store"]) for run in runs} == ({"sqlite", "postgresql"} if postgres else {"sqlite"})
