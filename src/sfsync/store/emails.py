@@ -166,6 +166,22 @@ class EmailsSection:
             finally:
                 rows.close()
 
+    def unwritten(self, after: str | None, limit: int) -> list[EmailMessage]:
+        """The next `limit` emails not written yet, by id, after the id `after` (None: from the first): a page of
+        a pass over them that holds one page at a time and no cursor between pages."""
+        stmt = select(email_message).where(email_message.c.sf_id.is_(None))
+        if after is not None:
+            stmt = stmt.where(email_message.c.id > after)
+        with self._session.read() as conn:
+            rows = conn.execute(stmt.order_by(email_message.c.id).limit(limit)).mappings()
+            return [_email(row) for row in rows]
+
+    def unwritten_people(self) -> set[str]:
+        """The workspace ids of the people with an email not written yet."""
+        stmt = select(email_message.c.person_id).where(email_message.c.sf_id.is_(None)).distinct()
+        with self._session.read() as conn:
+            return {str(person_id) for person_id in conn.scalars(stmt)}
+
     def count(self) -> int:
         with self._session.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(email_message)) or 0)

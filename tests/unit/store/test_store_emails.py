@@ -67,3 +67,20 @@ def test_a_merged_person_hands_their_emails_to_the_person_they_merge_into(store:
     store.emails.add([_row(2, "<m.1@x.example>"), _row(3, "<m.2@x.example>")])
     assert store.emails.move_person(ada, into) == 2 and store.emails.for_person(ada) == []
     assert [e.message_id for e in store.emails.for_person(into)] == ["<m.1@x.example>", "<m.2@x.example>"]
+
+
+def test_unwritten_emails_come_a_page_at_a_time_by_id_and_name_their_people(store: Store) -> None:
+    ada, bob = _person(store, "ada@x.example"), _person(store, "bob@x.example")
+    rows = [_row(n + 2, f"<m.{n}@x.example>", person="ada@x.example" if n < 4 else "bob@x.example") for n in range(5)]
+    store.emails.add(rows)
+    ids = sorted(derived_email_id(f"<m.{n}@x.example>") for n in range(5))
+    store.emails.record_written(ids[1], "EmailMessage", "02s000000000001AAA")
+    pages, after = [], None
+    while page := store.emails.unwritten(after, 2):
+        pages.append([e.id for e in page])
+        after = page[-1].id
+    assert pages == [[ids[0], ids[2]], [ids[3], ids[4]]]  # the written one left out, no page holds more than 2
+    assert store.emails.unwritten_people() == {ada, bob}
+    for email_id in ids:
+        store.emails.record_written(email_id, "EmailMessage", f"02s00000000000{email_id[-1]}AAA")
+    assert store.emails.unwritten(None, 2) == [] and store.emails.unwritten_people() == set()
