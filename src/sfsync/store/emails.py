@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from sfsync.catalogue import EMAIL_STATUS, Direction, Kind
-from sfsync.store.bulk import insert
+from sfsync.store.bulk import chunks, insert
 from sfsync.store.email_schema import email_message
 from sfsync.store.schema import state_meta
 from sfsync.store.session import Session, utc_now
@@ -166,21 +166,21 @@ class EmailsSection:
             finally:
                 rows.close()
 
-    def unwritten(self, after: str | None, limit: int) -> list[EmailMessage]:
-        """The next `limit` emails not written yet, by id, after the id `after` (None: from the first): a page of
-        a pass over them that holds one page at a time and no cursor between pages."""
-        stmt = select(email_message).where(email_message.c.sf_id.is_(None))
-        if after is not None:
-            stmt = stmt.where(email_message.c.id > after)
+    def unwritten_counts(self) -> dict[str, int]:
+        """How many emails not written yet each person has, by their workspace id (only people with one)."""
+        stmt = select(email_message.c.person_id, func.count()).where(email_message.c.sf_id.is_(None))
         with self._session.read() as conn:
-            rows = conn.execute(stmt.order_by(email_message.c.id).limit(limit)).mappings()
-            return [_email(row) for row in rows]
+            return {str(person_id): int(n) for person_id, n in conn.execute(stmt.group_by(email_message.c.person_id))}
 
-    def unwritten_people(self) -> set[str]:
-        """The workspace ids of the people with an email not written yet."""
-        stmt = select(email_message.c.person_id).where(email_message.c.sf_id.is_(None)).distinct()
+    def unwritten_of(self, person_ids: Sequence[str]) -> list[EmailMessage]:
+        """The emails not written yet of these people, by person id, then time sent, then id (the person index)."""
+        found: list[EmailMessage] = []
+        order = (email_message.c.person_id, email_message.c.sent_at, email_message.c.id)
         with self._session.read() as conn:
-            return {str(person_id) for person_id in conn.scalars(stmt)}
+            for part in chunks(sorted(set(person_ids)), 1000):
+                stmt = select(email_message).where(email_message.c.person_id.in_(part), email_message.c.sf_id.is_(None))
+                found += [_email(row) for row in conn.execute(stmt.order_by(*order)).mappings()]
+        return found
 
     def count(self) -> int:
         with self._session.read() as conn:

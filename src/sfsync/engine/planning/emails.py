@@ -11,9 +11,11 @@ Rules (docs/sync-rules.md "Email messages"):
 - emails come after every person (`EMAIL_BATCH`), so the person's Contact or Lead is linked when the
   email's relation is made.
 
-The emails still to write are streamed: read from the store a page at a time (`PAGE`, by id), each
-page's people and links read with it, each create passed on as it is made (into the plan's spool), so a
-backfill's bodies are never all held. Skips are kept (small: no bodies) until the plan's skips are written.
+The emails still to write are streamed: read from the store a page at a time, a page being the emails
+of a few people (about `PAGE` emails; one person with more makes a page alone), in person order, each
+page's people and links read with it and each create passed on as it is made (into the plan's spool), so
+a backfill's bodies are never all held and each person is read once. Skips are kept (small: no bodies)
+until the plan's skips are written.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ EMAILS_WRITTEN_AS = frozenset({EMAIL_OBJECT, TASK})  # the objects sfsync writes
 EMAIL_KIND = EmailKind.EMAIL  # the workspace kind of an email's changes and skips (emails are not a `Kind`)
 PERSON_OBJECTS = ("Contact", "Lead")
 ADDRESS_SEPARATOR = "; "  # how Salesforce's ToAddress and CcAddress list addresses
-PAGE = 1000  # emails planned at a time: their bodies, people and links are what a plan holds of them
+PAGE = 1000  # about how many emails are planned at a time: their bodies, people and links are what a plan holds
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class EmailPlanner:
     def __init__(self, store: Store, config: Config, describes: Mapping[str, ObjectDescribe]) -> None:
         self.store, self.config, self.describes = store, config, describes
         writing = config.sync.email.write
-        self.people = store.emails.unwritten_people() if writing else set()
+        self.people = store.emails.unwritten_counts() if writing else {}  # person id -> emails to write
         self.matched: dict[str, PersonRecord] = {}
         self.skips: list[Skip] = []
 
@@ -83,7 +85,7 @@ class EmailPlanner:
 
     def changes(self) -> Iterator[RecordChange]:
         if self.people:
-            yield from plan_emails(self.store, self.config, self.describes, self.matched, self.skips)
+            yield from plan_emails(self.store, self.config, self.describes, self.matched, self.skips, self.people)
 
 
 def plan_emails(
@@ -92,19 +94,32 @@ def plan_emails(
     describes: Mapping[str, ObjectDescribe],
     matched: Mapping[str, PersonRecord],
     skips: list[Skip],
+    counts: Mapping[str, int],
 ) -> Iterator[RecordChange]:
-    """Every email not yet in Salesforce, in id order: a create when its person is there, else a skip with
-    why (appended to `skips`). One page of emails, with its people and links, is held at a time."""
-    if not config.sync.email.write:
-        return
-    page = store.emails.unwritten(None, PAGE)
-    if not page:
+    """Every email not yet in Salesforce (`counts`: how many each person has), by person, then time sent: a
+    create when its person is there, else a skip with why (appended to `skips`). One page of emails, with
+    its people and links, is held at a time."""
+    if not config.sync.email.write or not counts:
         return
     choice = choose_email_object(config, describes, store)
     reads = SubjectReads(store.session, registrable=config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN)
-    while page:
+    for people in _pages(counts):
+        page = store.emails.unwritten_of(people)
         yield from _planned_page(store, config, describes, matched, choice, reads, page, skips)
-        page = store.emails.unwritten(page[-1].id, PAGE) if len(page) == PAGE else []
+
+
+def _pages(counts: Mapping[str, int]) -> Iterator[list[str]]:
+    """The people in id order, in groups whose emails reach `PAGE` (a person with more is a group alone)."""
+    group: list[str] = []
+    size = 0
+    for person_id in sorted(counts):
+        group.append(person_id)
+        size += counts[person_id]
+        if size >= PAGE:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
 def _planned_page(
