@@ -252,6 +252,7 @@ def test_email_writes_name_their_object_and_every_permission_they_need(
     assert "✓ Emails are written as EmailMessage (auto: the integration user can create EmailMessage" in out
     assert "✓ Edit Tasks" in out and "✓ EmailMessageRelation: Create (emails)" in out
     assert "✓ EmailMessage.HtmlBody: Read and Edit (email mapping)" in out and "✓ Task: Create (emails)" in out
+    assert not (tmp_path / ".sfsync").exists()  # doctor reads a store when there is one, never makes one
     local_org.use_password_login(monkeypatch, *USERS["restricted"])
     assert run(["doctor", "-c", str(config), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)

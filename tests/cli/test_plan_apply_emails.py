@@ -200,6 +200,10 @@ def test_without_enhanced_email_auto_falls_back_to_completed_tasks_on_the_person
         capsys.readouterr()
         assert run(["apply", "--auto-approve"]) != 0  # Salesforce refuses an EmailMessage without a Case
         assert "Enhanced Email is off in this org" in capsys.readouterr().out
+        run(["doctor"])  # remembered by the store: doctor says Tasks, why, and how to get EmailMessages back
+        doctor = capsys.readouterr().out
+        assert "Emails are written as Task (auto: an earlier apply's EmailMessage create was refused" in doctor
+        assert "→ to write EmailMessages instead, turn Enhanced Email on" in doctor
         assert run(["plan", "-o", "plan.json"]) == 0
         out = capsys.readouterr().out
         assert "+ Task (new) for email TPS · peter@initech.example" in out

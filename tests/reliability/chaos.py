@@ -27,7 +27,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .invariants import Findings
+from .findings import Findings
 from .org_process import OrgProcess
 from .scenario import Campaign, RunResult, run_scenario
 
@@ -195,6 +195,9 @@ def figures(results: Sequence[RunResult]) -> dict[str, object]:
         "human_values_guarded": sum(r.human_values for r in results),
         "human_edits_between_and_during_apply": sum(r.human_edits for r in results),
         "duplicates": sum(len(r.findings.duplicates) for r in results),
+        "emails_written": sum(r.findings.emails_written for r in results),
+        "email_pass_faults": sum(r.email_faults for r in results),
+        "email_pass_sigkills": sum(r.email_kills for r in results),
         "racing_creates": racing_figures(results),
         "overwritten_human_values": sum(len(r.findings.overwrites) for r in results),
         "raced_in_flight": {

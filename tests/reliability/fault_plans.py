@@ -62,3 +62,30 @@ def choose(rng: random.Random) -> tuple[list[str], list[Rule]]:
     if rng.random() < 0.5:
         rules.append(LATENCY)
     return names, rules
+
+
+# The email creates' path: the write faults of the menu, each on every first or second create (on the Bulk
+# path, ingest call), so that one fires on the email or on its relation (or its Task) unless a SIGKILL lands first.
+EMAIL_WRITE_FAULTS = {
+    "commit_then_drop:create": (CREATES, "commit_then_drop"),
+    "http_500:write": (WRITES, "http_500"),
+    "unable_to_lock_row:write": (WRITES, "unable_to_lock_row"),
+}
+EMAIL_OTHER_FAULTS = ("http_503:any", "http_503:read", "expire_session:mid-run", "request_limit_exceeded:mid-run")
+
+
+def choose_for_emails(rng: random.Random, api: str) -> tuple[list[str], list[Rule]]:
+    """The faults of an apply whose plan holds only email creates, by `api` (rest | bulk, the path its emails
+    take): one on the create path that fires, maybe one more of the menu's (a lost session, a limit, an
+    unavailable server), latency on creates half the time."""
+    name = rng.choice(sorted(EMAIL_WRITE_FAULTS))
+    endpoint, action = EMAIL_WRITE_FAULTS[name]
+    endpoint = BULK_WRITES if api == "bulk" else endpoint
+    names, rules = [name], [{"match": {"endpoint": endpoint}, "action": action, "every_nth": rng.randint(1, 2)}]
+    if rng.random() < 0.6:
+        other = rng.choice(EMAIL_OTHER_FAULTS)
+        names.append(other)
+        rules.append(MENU[other](rng))
+    if rng.random() < 0.5:
+        rules.append(LATENCY)
+    return names, rules

@@ -4,48 +4,27 @@
   (people) or website domain (companies) in the org;
 - no value a person set by hand was changed;
 - every in-scope person written: one record with their email, linked, carrying the values sfsync owns
-  and every mapped value nobody else had set; no out-of-scope person created.
+  and every mapped value nobody else had set; no out-of-scope or excluded person created;
+- each email once, on its person, and only once its person is in Salesforce (`email_invariants.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from sfsync.catalogue import Kind
 from sfsync.store import open_store
-from sfsync.store.normalise import normalise_domain, normalise_message_id
+from sfsync.store.normalise import normalise_domain
 
+from .email_invariants import check_emails
+from .findings import Findings
 from .org_process import OrgProcess
 from .world import Person, World
 
 PERSON_FIELDS = ["Email", "FirstName", "LastName", "Title", "Phone"]
 EXTRA = {"Lead": ["Sfsync_Intent__c"], "Contact": ["AccountId"]}
-
-
-@dataclass
-class Findings:
-    """Every broken promise of one run, in words (empty lists: all kept)."""
-
-    duplicates: list[str] = field(default_factory=list)
-    overwrites: list[str] = field(default_factory=list)
-    unwritten: list[str] = field(default_factory=list)
-    # A person's edit committed after sfsync's re-check of the record and before sfsync's write to the same
-    # field: the documented limit of `write_guard: recheck` and of Bulk (no conditional update there); on REST
-    # under the conditional guard, a broken promise (`RunResult.ok`).
-    raced: list[str] = field(default_factory=list)
-    # Without a blocking duplicate rule (`racing-creates-no-rule`): a person's create and sfsync's of the same
-    # person, one committed between the other's check and its insert; and the seconds from the person's
-    # create to sfsync's by their `CreatedDate` (whole seconds; negative: sfsync's came first). Reported, not a
-    # broken promise: no client can make check-then-insert atomic without a rule on the server.
-    race_duplicates: list[str] = field(default_factory=list)
-    race_gaps: list[float] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.duplicates or self.overwrites or self.unwritten)
 
 
 def _same(field_name: str, actual: Any, expected: Any) -> bool:
@@ -69,6 +48,10 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
     created = _created_at(org, world) if world.raced else {}
     for person in world.people:
         found = by_email.get(world.renamed.get(person.email, person.email), [])
+        if world.excluded(person):
+            if any(not _human_made(world, f) for f in found):
+                findings.unwritten.append(f"excluded {person.email} was created")
+            continue
         if person.email in world.blocked:
             if found or person.email in linked_people:
                 findings.duplicates.append(f"{person.email}, blocked by a duplicate rule, was written or linked")
@@ -88,7 +71,7 @@ def check(org: OrgProcess, store_url: str, world: World) -> Findings:
             _check_written(world, person, obj, row, findings)
             if world.variant.mode == "contacts":
                 _check_account(world, person, row, accounts, findings)
-    _check_emails(org, world, by_email, findings)
+    findings.emails_written = check_emails(org, world, by_email, findings)
     if world.variant.mode == "contacts":
         domains = Counter(normalise_domain(str(a["Website"] or "")).value for a in accounts.values())
         for company in world.companies:
@@ -122,27 +105,6 @@ def _created_by_race(
     findings.race_duplicates.append(f"{email}: the person's {obj} {person_id} and sfsync's {sfsync_id}, {gap:+.2f}s")
     findings.race_gaps.append(round(gap, 3))
     return True
-
-
-def _check_emails(
-    org: OrgProcess, world: World, people: dict[str, list[tuple[str, dict[str, Any]]]], findings: Findings
-) -> None:
-    """Each loaded email is in the org at most once, related to its person at most once, and written once its
-    in-scope person is (every third person's two emails, `World.emails`)."""
-    emails = org.live_records("EmailMessage", ["MessageIdentifier"])
-    by_message = Counter(normalise_message_id(str(e["MessageIdentifier"] or "")).value for e in emails)
-    findings.duplicates.extend(f"{n} EmailMessages for {m}" for m, n in by_message.items() if n > 1)
-    relations = Counter(
-        (r["EmailMessageId"], r["RelationId"])
-        for r in org.live_records("EmailMessageRelation", ["EmailMessageId", "RelationId"])
-    )
-    findings.duplicates.extend(f"{n} relations of {pair[0]} to {pair[1]}" for pair, n in relations.items() if n > 1)
-    for number, person in enumerate(world.people[::3]):
-        if person.email in world.blocked or not person.company.in_scope or not people.get(person.email):
-            continue
-        for message in (f"<out.{number}@team.example>", f"<re.{number}@mail.{person.company.domain}>"):
-            if not by_message[message]:
-                findings.unwritten.append(f"email {message} of in-scope {person.email} was not written")
 
 
 def _linked_emails(store_url: str, emails: set[str]) -> set[str]:

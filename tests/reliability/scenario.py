@@ -21,9 +21,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fault_plans, forked_cli, human, invariants
+from .email_pass import late_email_apply
+from .findings import Findings
 from .org_process import OrgProcess
 from .racing import RACING_TWISTS, Racer, planned_creates, set_duplicate_rules
-from .world import EMAILS_FILE, Variant, World, build_world, environment
+from .world import EMAILS_FILE, LATE_EMAILS_FILE, Variant, World, build_world, environment
 
 MAX_RERUNS = 3
 VARIANTS = (
@@ -49,6 +51,8 @@ VARIANTS = (
     Variant("leads", "bulk", twist="racing-creates"),
     Variant("leads", "rest", twist="racing-creates-no-rule"),
     Variant("leads", "bulk", twist="racing-creates-no-rule"),
+    # Enhanced Email off with `email: {object: auto}`: EmailMessage refused, the emails become completed Tasks.
+    Variant("leads", "rest", twist="enhanced-email-off"),
 )
 
 
@@ -90,13 +94,16 @@ class RunResult:
     converged: bool = False
     crashes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    findings: invariants.Findings = field(default_factory=invariants.Findings)
+    findings: Findings = field(default_factory=Findings)
     seconds: float = 0.0
     path: str = ""
     write_guard: str = ""
     # `racing-creates` twists: "block" (a blocking rule on Email) or "none"; the person's creates during apply.
     duplicate_rule: str = ""
     racing_creates: int = 0
+    # The email pass (`email_pass.py`): faults fired on its email calls, SIGKILLs of its apply.
+    email_faults: int = 0
+    email_kills: int = 0
 
     @property
     def guarded(self) -> bool:
@@ -150,6 +157,8 @@ def run_scenario(
     result = RunResult(seed, variant.describe(), url.split(":", 1)[0], people, len(world.in_scope), names)
     result.path, result.write_guard = variant.api, variant.write_guard
     org.reset()
+    if variant.emails_as_tasks:
+        org.control("enhanced-email", "PUT", {"enabled": False})  # reset restores it
     org.control("trace", "PUT")  # the checker tells an in-flight race from an overwrite by it
     human.make_records_first(org, world, rng)
     if variant.twist == "fuzzy-duplicate-rule":
@@ -189,6 +198,10 @@ def run_scenario(
     result.faults_fired = org.clear_faults()
     result.unlocks = _break_dead_locks(commands)
     _converge(commands)
+    if result.converged:
+        late_email_apply(org, world, seed, commands, plan_seconds)
+        result.unlocks += _break_dead_locks(commands)
+        _converge(commands)
     if variant.twist == "store-rebuilt" and result.converged:
         url = _rebuild_store(org, world, rng, commands, store_url, url)
         _converge(commands)
@@ -209,7 +222,8 @@ def _rebuild_store(
         state.mkdir()
     url = store_url(commands.work)  # PostgreSQL: a new database
     commands.env = {**commands.env, "SFSYNC_STORE": url}
-    for name, kind in (("companies.jsonl", "company"), ("people.csv", "person"), (EMAILS_FILE, "email")):
+    late = [(LATE_EMAILS_FILE, "email")] if world.late_loaded else []
+    for name, kind in (("companies.jsonl", "company"), ("people.csv", "person"), (EMAILS_FILE, "email"), *late):
         commands.expect(0, "workspace", "load", str(commands.work / name), "--object", kind)
     # What an operator runs on a new store: a plan, and its apply, which records the config as applied.
     commands.expect(0, "plan", "-o", "rebuilt.json")

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from .invariants import Findings, check, in_flight
+from .email_invariants import check_emails
+from .findings import Findings
+from .invariants import check, in_flight
 from .org_process import OrgProcess
 from .scenario import VARIANTS, RunResult
 from .world import Variant, build_world
@@ -38,20 +40,24 @@ def test_the_bounded_slice_keeps_both_promises(tmp_path: Path) -> None:
     every = "2" if postgres else "0"
     count = str(len(VARIANTS))  # one run of each variant
     runs, output = _chaos(
-        tmp_path, "--runs", count, "--people", "24", "--postgres-every", every, timeout=40 * len(VARIANTS)
+        tmp_path, "--runs", count, "--people", "24", "--postgres-every", every, timeout=80 * len(VARIANTS)
     )
     assert {str(run["variant"]) for run in runs} == {v.describe() for v in VARIANTS}
     assert {str(run["store"]) for run in runs} == ({"sqlite", "postgresql"} if postgres else {"sqlite"})
     for run in runs:
         findings = run["findings"]
         assert isinstance(findings, dict)
-        assert {k: v for k, v in findings.items() if k not in ("raced", "race_duplicates", "race_gaps")} == {
+        reported = ("raced", "race_duplicates", "race_gaps", "emails_written")
+        assert {k: v for k, v in findings.items() if k not in reported} == {
             "duplicates": [],
             "overwrites": [],
             "unwritten": [],
         }, run
         assert run["converged"] and run["crashes"] == [] and int(str(run["reruns"])) <= 3, run
     assert sum(int(str(run["faults_fired"])) for run in runs) > 0
+    # The email pass of each run: its faults hit email calls, and every email is written once.
+    assert sum(int(str(run["email_faults"])) for run in runs) > 0, output[-3000:]
+    assert sum(int(str(run["findings"]["emails_written"])) for run in runs) > 0  # type: ignore[index]
     assert "duplicates: 0" in output and "overwritten_human_values: 0" in output
     racing = [run for run in runs if run["duplicate_rule"]]
     assert {(str(run["path"]), str(run["duplicate_rule"])) for run in racing} == {
@@ -153,3 +159,36 @@ def test_a_race_past_the_conditional_guard_fails_the_run() -> None:
     assert not replace(run, write_guard="conditional").ok
     assert replace(run, write_guard="recheck").ok  # the documented limit of `recheck`: reported, not a failure
     assert replace(run, path="bulk", write_guard="conditional").ok  # Bulk API 2.0 cannot be guarded
+
+
+def test_the_email_checker_sees_duplicate_unrelated_and_forbidden_emails(tmp_path: Path) -> None:
+    world = build_world(random.Random(1), Variant("leads", "rest"), 12)
+    person, excluded = world.people[0], world.people[3]  # the first two of every third person's emails
+    assert person.company.in_scope and excluded.company.in_scope and world.excluded(excluded)
+    (out, subject, _), (reply, reply_subject, _), (excluded_out, excluded_subject, _), *_ = world.messages(late=False)
+    org = OrgProcess(tmp_path / "org")
+    try:
+        leads = [
+            org.control("records/Lead", "POST", {"values": {"Email": p.email, "LastName": "L", "Company": "C"}})["id"]
+            for p in (person, excluded)
+        ]
+
+        def email(message: str, text: str) -> str:
+            values = {"MessageIdentifier": message, "Subject": text, "Status": "3"}
+            return str(org.control("records/EmailMessage", "POST", {"values": values})["id"])
+
+        twice = [email(out, subject), email(out, subject)]
+        email(reply, reply_subject)  # written, related to nobody
+        email(excluded_out, excluded_subject)
+        relation = {"EmailMessageId": twice[0], "RelationId": leads[0], "RelationType": "ToAddress"}
+        org.control("records/EmailMessageRelation", "POST", {"values": relation})
+        records = {p.email: [("Lead", {"Id": lead})] for p, lead in zip((person, excluded), leads, strict=True)}
+        findings = Findings()
+        written = check_emails(org, world, records, findings)
+    finally:
+        org.stop()
+    assert written == 4
+    assert findings.duplicates == [f"2 EmailMessages for {out}"]
+    assert f"email {reply} of in-scope {person.email} was not on their record" in findings.unwritten
+    assert f"email {excluded_out} of excluded person {excluded.email} was written" in findings.unwritten
+    assert not any(out in found for found in findings.unwritten)  # related once: kept

@@ -33,7 +33,17 @@ connection:
 """
 
 EMAILS_FILE = "emails.csv"  # loaded after the people (`World.emails`)
-LEADS = """\
+LATE_EMAILS_FILE = "late-emails.csv"  # loaded once the first writes converged (`World.late_emails`)
+# One person the config excludes (`EXCLUSION`): never written, nor their emails, whatever their company's intent.
+EXCLUDED_FIRST_NAME = "First3"
+EXCLUSION = f"""\
+exclusions:
+  - name: not-first3
+    applies_to: person
+    where: {{{{field: person.first_name, op: eq, value: {EXCLUDED_FIRST_NAME}}}}}
+"""
+LEADS = (
+    """\
 sync:
   write: true
   person_object: leads
@@ -65,8 +75,11 @@ plays:
     audience: {{object: person, where: {{field: company.intent_level, op: in, value: [High, Medium]}}}}
     sync_to_salesforce: {{}}
 """
+    + EXCLUSION
+)
 
-CONTACTS = """\
+CONTACTS = (
+    """\
 sync:
   write: true
   person_object: contacts_and_accounts
@@ -93,6 +106,8 @@ plays:
     audience: {{object: person, where: {{field: company.intent_level, op: in, value: [High, Medium]}}}}
     sync_to_salesforce: {{}}
 """
+    + EXCLUSION
+)
 
 # Two people of one company, as workspace files: the small world of the race and stale-plan tests.
 PEOPLE = """\
@@ -142,6 +157,11 @@ class Variant:
     twist: str = ""
     write_guard: str = "conditional"  # sync.write_guard: conditional | recheck
 
+    @property
+    def emails_as_tasks(self) -> bool:
+        """Enhanced Email is off in the org and `object: auto`: the emails become completed Tasks."""
+        return self.twist == "enhanced-email-off"
+
     def describe(self) -> str:
         extra = "+external-id" if self.external_id else ""
         twist = f" {self.twist}" if self.twist else ""
@@ -156,6 +176,8 @@ class Variant:
         body = body.replace("sync:\n", f"sync:\n  write_guard: {self.write_guard}\n", 1)
         if self.twist.startswith("racing-creates"):  # several create jobs even in a small world, as at 10,000
             body = body.replace("sync:\n", f"sync:\n  bulk_create_job_size: {RACING_JOB_SIZE}\n", 1)
+        if self.emails_as_tasks:
+            body = body.replace("object: email_message", "object: auto", 1)
         return CONNECTION + (body if write else body.replace("  write: true\n", "  write: false\n", 1))
 
     @property
@@ -178,6 +200,8 @@ class World:
     blocked: set[str] = field(default_factory=set)
     # People a person created while apply ran, racing sfsync's create (`racing`): email -> (object, id).
     raced: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Whether the late emails (`late_emails`) were loaded: their writes are then expected too.
+    late_loaded: bool = False
 
     def remember(self, sobject: str, record_id: str, values: dict[str, Any]) -> None:
         """A value set by hand: sfsync must never change it."""
@@ -187,6 +211,20 @@ class World:
     def in_scope(self) -> list[Person]:
         return [p for p in self.people if p.company.in_scope]
 
+    @staticmethod
+    def excluded(person: Person) -> bool:
+        return person.first_name == EXCLUDED_FIRST_NAME
+
+    def messages(self, *, late: bool) -> list[tuple[str, str, Person]]:
+        """(message id as stored, subject, person) of every email loaded, or of the late ones."""
+        if late:
+            return [(f"<follow.{n}@team.example>", f"Follow-up {n}", p) for n, p in enumerate(self.people[::3])]
+        found = []
+        for number, person in enumerate(self.people[::3]):
+            found.append((f"<out.{number}@team.example>", f"Hello {number}", person))
+            found.append((f"<re.{number}@mail.{person.company.domain}>", f"Re: Hello {number}", person))
+        return found
+
     def emails(self) -> list[str]:
         """The CSV rows of the emails loaded: every third person's, one outbound and its inbound reply."""
         rows = ["message_id,direction,from,to,subject,sent_at,person"]
@@ -195,6 +233,17 @@ class World:
                         f"2026-03-01T09:00:00Z,{person.email}")  # fmt: skip
             rows.append(f"<re.{number}@Mail.{person.company.domain}>,inbound,{person.email},us@team.example,"
                         f"Re: Hello {number},2026-03-01T10:00:00Z,{person.email}")  # fmt: skip
+        return rows
+
+    def late_emails(self) -> list[str]:
+        """The CSV rows of a follow-up to every third person, loaded once the first writes converged, so that
+        the faults of a second apply hit email creates (a renamed person's is left out: their loaded email
+        may have moved)."""
+        rows = ["message_id,direction,from,to,subject,sent_at,person"]
+        for message, subject, person in self.messages(late=True):
+            if person.email not in self.renamed:
+                rows.append(f"{message},outbound,us@team.example,{person.email},{subject},2026-03-02T09:00:00Z,"
+                            f"{person.email}")  # fmt: skip
         return rows
 
     def write_files(self, directory: Path) -> tuple[Path, Path]:

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sfsync.commands.options import config_option, format_option
+from sfsync.commands.store_option import open_command_store, store_option
 from sfsync.config import load_config
 from sfsync.errors import ExitCode, RemoteError
+from sfsync.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from sfsync.store import Store
 from sfsync.salesforce.duplicate_guards import DuplicateGuard
 from sfsync.salesforce.permissions import Check
 from sfsync.salesforce.readiness import Readiness, assess, unreachable
@@ -25,14 +32,17 @@ WARNING_MARKS = {True: "✓", False: "!", None: "?"}
 @click.command("doctor")
 @format_option("A report for people, or one JSON document.")
 @config_option
-def command(output: str, config_path: Path) -> int:
+@store_option
+def command(output: str, config_path: Path, store_url: str | None) -> int:
     """Check the connection and every required permission of the integration user.
 
     Lists system permissions, object access (Read on Account, Contact, Lead and Opportunity; Create
     and Edit on the objects the mode writes) and field-level access for every mapped field and every
     field an exclusion or play filters on; for each one missing, says where to grant it. Exits 1 when
     anything required is missing. Then warns, for each object the mode creates, when no active duplicate
-    rule blocks a duplicate on create (Setup → Duplicate Management → Duplicate Rules).
+    rule blocks a duplicate on create (Setup → Duplicate Management → Duplicate Rules). With
+    `sync.email.write`, says which object emails are written as and why, from the store when there is one
+    (an Enhanced Email refusal an apply remembered).
     """
     loaded = load_config(config_path)
     integration_user = str(loaded.config.connection.integration_user)
@@ -46,13 +56,23 @@ def command(output: str, config_path: Path) -> int:
     else:
         from sfsync.engine.planning.email_objects import email_access
 
-        emails = partial(email_access, loaded.config) if loaded.config.sync.email.write else None
-        readiness = assess(port, loaded.config, integration_user, emails)
+        with ExitStack() as stack:
+            store = _existing_store(stack, store_url, config_path) if loaded.config.sync.email.write else None
+            emails = partial(email_access, loaded.config, store=store) if loaded.config.sync.email.write else None
+            readiness = assess(port, loaded.config, integration_user, emails)
     if output == "json":
         click.echo(json.dumps(readiness.to_json(), indent=2))
     else:
         click.echo(render(readiness), nl=False)
     return ExitCode.OK if readiness.ready else ExitCode.ERROR
+
+
+def _existing_store(stack: ExitStack, store_url: str | None, config_path: Path) -> Store | None:
+    """The store, when there is one (doctor never makes one): what earlier applies learnt of the org."""
+    try:
+        return stack.enter_context(open_command_store(store_url, config_path, create=False))
+    except StoreError:
+        return None
 
 
 def render(readiness: Readiness) -> str:

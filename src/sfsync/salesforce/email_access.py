@@ -20,12 +20,14 @@ _FLAG = {"Read": "queryable", "Create": "createable"}
 
 @dataclass(frozen=True)
 class EmailAccess:
-    """What emails need: object access per object, the fields written, and which object is used and why."""
+    """What emails need: object access per object, the fields written, which object is used and why, and
+    (`advice`, may be empty) what would change that object."""
 
     objects: Mapping[str, tuple[str, ...]]
     fields: Sequence[FieldNeed]
     written_as: str
     why: str
+    advice: str = ""
 
 
 def email_checks(
@@ -37,7 +39,7 @@ def email_checks(
 ) -> list[Check]:
     """The object emails are written as (a passed check naming it and why), Edit Tasks, object access and
     field-level access of every field an email is written with; each missing one with where to grant it."""
-    checks = [Check("object", f"Emails are written as {access.written_as} ({access.why})", True)]
+    checks = [Check("object", f"Emails are written as {access.written_as} ({access.why})", True, access.advice)]
     checks.extend(system_checks(port, identity, grantee, only=(EDIT_TASKS,)))
     for sobject, needed in access.objects.items():
         describe = describes.get(sobject)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from sfsync.catalogue import EMAIL_STATUS, Direction, Kind
-from sfsync.store.bulk import insert
+from sfsync.store.bulk import chunks, insert
 from sfsync.store.email_schema import email_message
 from sfsync.store.schema import state_meta
 from sfsync.store.session import Session, utc_now
@@ -165,6 +165,22 @@ class EmailsSection:
                     yield _email(row)
             finally:
                 rows.close()
+
+    def unwritten_counts(self) -> dict[str, int]:
+        """How many emails not written yet each person has, by their workspace id (only people with one)."""
+        stmt = select(email_message.c.person_id, func.count()).where(email_message.c.sf_id.is_(None))
+        with self._session.read() as conn:
+            return {str(person_id): int(n) for person_id, n in conn.execute(stmt.group_by(email_message.c.person_id))}
+
+    def unwritten_of(self, person_ids: Sequence[str]) -> list[EmailMessage]:
+        """The emails not written yet of these people, by person id, then time sent, then id (the person index)."""
+        found: list[EmailMessage] = []
+        order = (email_message.c.person_id, email_message.c.sent_at, email_message.c.id)
+        with self._session.read() as conn:
+            for part in chunks(sorted(set(person_ids)), 1000):
+                stmt = select(email_message).where(email_message.c.person_id.in_(part), email_message.c.sf_id.is_(None))
+                found += [_email(row) for row in conn.execute(stmt.order_by(*order)).mappings()]
+        return found
 
     def count(self) -> int:
         with self._session.read() as conn:

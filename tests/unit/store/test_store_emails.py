@@ -67,3 +67,22 @@ def test_a_merged_person_hands_their_emails_to_the_person_they_merge_into(store:
     store.emails.add([_row(2, "<m.1@x.example>"), _row(3, "<m.2@x.example>")])
     assert store.emails.move_person(ada, into) == 2 and store.emails.for_person(ada) == []
     assert [e.message_id for e in store.emails.for_person(into)] == ["<m.1@x.example>", "<m.2@x.example>"]
+
+
+def test_unwritten_emails_are_counted_per_person_and_read_by_person_then_time_sent(store: Store) -> None:
+    ada, bob = _person(store, "ada@x.example"), _person(store, "bob@x.example")
+    rows = [
+        EmailRow(n + 2, f"<m.{n}@x.example>", Direction.OUTBOUND, SENT - dt.timedelta(hours=n), person)
+        for n, person in enumerate(["ada@x.example"] * 3 + ["bob@x.example"] * 2)
+    ]
+    store.emails.add(rows)
+    ids = [derived_email_id(f"<m.{n}@x.example>") for n in range(5)]
+    store.emails.record_written(ids[0], "EmailMessage", "02s000000000001AAA")
+    assert store.emails.unwritten_counts() == {ada: 2, bob: 2}
+    found = [(e.person_id, e.id) for e in store.emails.unwritten_of([bob, ada, "nobody"])]
+    expected = sorted([(ada, ids[2]), (ada, ids[1]), (bob, ids[4]), (bob, ids[3])], key=lambda p: p[0])
+    assert found == expected  # by person, then the earliest sent first; the written one left out
+    assert [e.id for e in store.emails.unwritten_of([bob])] == [ids[4], ids[3]]
+    for email_id in ids[1:]:
+        store.emails.record_written(email_id, "EmailMessage", f"02s00000000000{email_id[-1]}AAA")
+    assert store.emails.unwritten_counts() == {} and store.emails.unwritten_of([ada, bob]) == []

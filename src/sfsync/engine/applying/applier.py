@@ -174,11 +174,12 @@ def _send_object(
     api = choose_api(loaded.config, total)
     also_read = reread_fields(sobject, loaded.config, describe)
     progress.start("apply", sobject, total)
-    if sobject in EMAILS_WRITTEN_AS:  # each created once (with its relation): the Collections path only
-        for chunk in chunks(changes, COLLECTION_SIZE):
+    if sobject in EMAILS_WRITTEN_AS:  # each created once (with its relation): a collection, or a Bulk job, at a time
+        size = job_size(loaded.config, None) if api == "bulk" else COLLECTION_SIZE
+        for chunk in chunks(changes, size):
             if stop():
                 return False
-            rows.extend(send_emails(port, store, loaded.config, chunk, run_id))
+            rows.extend(send_emails(port, store, loaded.config, chunk, run_id, bulk=api == "bulk"))
             progress.advance("apply", sobject, len(chunk))
         progress.finish("apply", sobject)
         return True

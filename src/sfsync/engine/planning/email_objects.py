@@ -47,10 +47,22 @@ CUT = Options(truncate=True)  # a Task's fixed values are cut visibly to their f
 
 @dataclass(frozen=True)
 class EmailObjectChoice:
-    """The object emails are written as, and why (for the plan and `doctor`)."""
+    """The object emails are written as, and why (for the plan and `doctor`); `advice`: what would change it."""
 
     sobject: str | None
     reason: str
+    advice: str = ""
+
+
+# What `doctor` says once the store remembers Salesforce refusing an EmailMessage outside a Case.
+REFUSED_REASON = (
+    "auto: an earlier apply's EmailMessage create was refused without a Case "
+    f"({NEEDS_CASE_CODE} on {NEEDS_CASE_FIELD}: Enhanced Email is off in this org)"
+)
+REFUSED_ADVICE = (
+    "to write EmailMessages instead, turn Enhanced Email on (Setup → Email → Enhanced Email), "
+    "then set sync.email.object: email_message"
+)
 
 
 def choose_email_object(
@@ -64,8 +76,7 @@ def choose_email_object(
     if asked is EmailObject.TASK:
         return EmailObjectChoice(TASK, "sync.email.object is task")
     if store is not None and store.runs.refused(EMAIL, NEEDS_CASE_CODE, NEEDS_CASE_NOTE):
-        why = "auto: an earlier EmailMessage create was refused without a Case (Enhanced Email is off)"
-        return EmailObjectChoice(TASK, why)
+        return EmailObjectChoice(TASK, REFUSED_REASON, REFUSED_ADVICE)
     if _createable(describes, EMAIL):
         return EmailObjectChoice(EMAIL, "auto: the integration user can create EmailMessage (Enhanced Email assumed)")
     if _createable(describes, TASK):
@@ -95,13 +106,16 @@ def _createable(describes: Mapping[str, ObjectDescribe], sobject: str) -> bool:
     return bool(describe and describe.createable)
 
 
-def email_access(config: Config, describes: Mapping[str, ObjectDescribe | None]) -> EmailAccess:
+def email_access(
+    config: Config, describes: Mapping[str, ObjectDescribe | None], store: Store | None = None
+) -> EmailAccess:
     """What writing emails needs of the integration user, for `doctor` and `validate --online`.
 
-    `auto` needs what EmailMessage needs and what its Task fallback needs. The store's memory of an
-    Enhanced Email refusal is not read here: `plan` says when it writes Tasks because of it.
+    `auto` needs what EmailMessage needs and what its Task fallback needs, whichever is used now. Given the
+    store (`doctor`), the object used is the one the next plan writes: Task once the store remembers an
+    Enhanced Email refusal, said with what would bring EmailMessage back.
     """
-    choice = choose_email_object(config, {k: v for k, v in describes.items() if v is not None}, None)
+    choice = choose_email_object(config, {k: v for k, v in describes.items() if v is not None}, store)
     asked = config.sync.email.object
     objects: dict[str, tuple[str, ...]] = {}
     fields: list[FieldNeed] = []
@@ -113,4 +127,4 @@ def email_access(config: Config, describes: Mapping[str, ObjectDescribe | None])
     if asked is not EmailObject.EMAIL_MESSAGE:
         objects[TASK] = ("Read", "Create")
         fields += [FieldNeed(TASK, name, True, "email Task") for name in TASK_SOURCES]
-    return EmailAccess(objects, fields, choice.sobject or "nothing", choice.reason)
+    return EmailAccess(objects, fields, choice.sobject or "nothing", choice.reason, choice.advice)

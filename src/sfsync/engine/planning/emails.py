@@ -11,8 +11,11 @@ Rules (docs/sync-rules.md "Email messages"):
 - emails come after every person (`EMAIL_BATCH`), so the person's Contact or Lead is linked when the
   email's relation is made.
 
-The emails still to write are held while they are planned (a backfill's worth, not the workspace's
-people): the people's write set stays streamed.
+The emails still to write are streamed: read from the store a page at a time, a page being the emails
+of a few people (about `PAGE` emails; one person with more makes a page alone), in person order, each
+page's people and links read with it and each create passed on as it is made (into the plan's spool), so
+a backfill's bodies are never all held and each person is read once. Skips are kept (small: no bodies)
+until the plan's skips are written.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ EMAILS_WRITTEN_AS = frozenset({EMAIL_OBJECT, TASK})  # the objects sfsync writes
 EMAIL_KIND = EmailKind.EMAIL  # the workspace kind of an email's changes and skips (emails are not a `Kind`)
 PERSON_OBJECTS = ("Contact", "Lead")
 ADDRESS_SEPARATOR = "; "  # how Salesforce's ToAddress and CcAddress list addresses
+PAGE = 1000  # about how many emails are planned at a time: their bodies, people and links are what a plan holds
 
 
 @dataclass(frozen=True)
@@ -51,15 +55,6 @@ class PersonRecord:
     sf_id: str
 
 
-@dataclass
-class EmailPlan:
-    """What planning the emails gave: creates (in id order), skips, and the object chosen."""
-
-    changes: list[RecordChange]
-    skips: list[Skip]
-    choice: EmailObjectChoice | None = None
-
-
 class EmailPlanner:
     """Plans the emails once the people's changes went by: `note` each change (in plan order), then
     `changes()` yields the email creates and fills `skips`. Holds the ids of the people with emails to
@@ -68,7 +63,7 @@ class EmailPlanner:
     def __init__(self, store: Store, config: Config, describes: Mapping[str, ObjectDescribe]) -> None:
         self.store, self.config, self.describes = store, config, describes
         writing = config.sync.email.write
-        self.people = {e.person_id for e in store.emails.records() if e.sf_id is None} if writing else set()
+        self.people = store.emails.unwritten_counts() if writing else {}  # person id -> emails to write
         self.matched: dict[str, PersonRecord] = {}
         self.skips: list[Skip] = []
 
@@ -89,11 +84,8 @@ class EmailPlanner:
             self.matched.setdefault(person.id, PersonRecord(change.sobject, change.sf_id))
 
     def changes(self) -> Iterator[RecordChange]:
-        if not self.people:
-            return
-        planned = plan_emails(self.store, self.config, self.describes, self.matched)
-        self.skips.extend(planned.skips)
-        yield from planned.changes
+        if self.people:
+            yield from plan_emails(self.store, self.config, self.describes, self.matched, self.skips, self.people)
 
 
 def plan_emails(
@@ -101,41 +93,69 @@ def plan_emails(
     config: Config,
     describes: Mapping[str, ObjectDescribe],
     matched: Mapping[str, PersonRecord],
-) -> EmailPlan:
-    """Every email not yet in Salesforce: a create when its person is there, else a skip with why."""
-    result = EmailPlan([], [])
-    if not config.sync.email.write:
-        return result
-    pending = [email for email in store.emails.records() if email.sf_id is None]
-    if not pending:
-        return result
-    result.choice = choice = choose_email_object(config, describes, store)
-    sobject = choice.sobject or EMAIL_OBJECT
+    skips: list[Skip],
+    counts: Mapping[str, int],
+) -> Iterator[RecordChange]:
+    """Every email not yet in Salesforce (`counts`: how many each person has), by person, then time sent: a
+    create when its person is there, else a skip with why (appended to `skips`). One page of emails, with
+    its people and links, is held at a time."""
+    if not config.sync.email.write or not counts:
+        return
+    choice = choose_email_object(config, describes, store)
     reads = SubjectReads(store.session, registrable=config.sync.company_match is CompanyMatch.REGISTRABLE_DOMAIN)
-    people = {s.id: s for s in subjects_of(store, reads, Kind.PERSON, sorted({e.person_id for e in pending}))}
+    for people in _pages(counts):
+        page = store.emails.unwritten_of(people)
+        yield from _planned_page(store, config, describes, matched, choice, reads, page, skips)
+
+
+def _pages(counts: Mapping[str, int]) -> Iterator[list[str]]:
+    """The people in id order, in groups whose emails reach `PAGE` (a person with more is a group alone)."""
+    group: list[str] = []
+    size = 0
+    for person_id in sorted(counts):
+        group.append(person_id)
+        size += counts[person_id]
+        if size >= PAGE:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _planned_page(
+    store: Store,
+    config: Config,
+    describes: Mapping[str, ObjectDescribe],
+    matched: Mapping[str, PersonRecord],
+    choice: EmailObjectChoice,
+    reads: SubjectReads,
+    page: Sequence[EmailMessage],
+    skips: list[Skip],
+) -> Iterator[RecordChange]:
+    sobject = choice.sobject or EMAIL_OBJECT
+    people = {s.id: s for s in subjects_of(store, reads, Kind.PERSON, sorted({e.person_id for e in page}))}
     links = store.links.for_records(Kind.PERSON, list(people))
     describe = describes.get(sobject)
-    for email in pending:
+    for email in page:
         person = people.get(email.person_id)
         ref = email_ref(email, person)
         if person is None:
             continue  # the person left the workspace: their emails went with them
         why = _not_written(config, person, describes) or _no_object(choice)
         if why is not None:
-            result.skips.append(Skip(ref, sobject, why[0], why[1]))
+            skips.append(Skip(ref, sobject, why[0], why[1]))
             continue
         found = person_record(config, [(link.object, link.sf_id) for link in links.get(person.id, [])])
         found = found or matched.get(person.id)
         if found is None:
             why_not = f"{person.label} is not in Salesforce yet: the email is written once they are"
-            result.skips.append(Skip(ref, sobject, SkipCode.NO_PERSON, why_not))
+            skips.append(Skip(ref, sobject, SkipCode.NO_PERSON, why_not))
             continue
         change = _create(config, describe, email, person, found)
         if isinstance(change, Skip):
-            result.skips.append(change)
+            skips.append(change)
         else:
-            result.changes.append(change)
-    return result
+            yield change
 
 
 def email_ref(email: EmailMessage, person: Subject | None) -> WorkspaceRef:

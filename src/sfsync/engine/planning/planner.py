@@ -120,7 +120,10 @@ def _plan(
         store, config, lambda: into.records("changes"), written.writes, identity.user_id, refreshed.watermarks
     )
     estimated = estimates(
-        config, written.writes, on_rest, create_job_sizes(port, config, jobbed(config, written.writes))
+        config,
+        written.writes,
+        on_rest,
+        create_job_sizes(port, config, [s for s in jobbed(config, written.writes) if s not in EMAILS_WRITTEN_AS]),
     )
     plan = Plan(
         fingerprint=take_fingerprint(store, identity.org_id, touched, digest(config), refreshed.watermarks),
@@ -198,9 +201,8 @@ def estimates(
     for sobject, (creates, updates) in sorted(counts.items()):
         api = choose_api(config, creates + updates)
         note = ""
-        if sobject in EMAILS_WRITTEN_AS:  # per chunk: the look-up, the create; an EmailMessage's relation the same
-            calls = (4 if sobject == EMAIL_OBJECT else 2) * math.ceil(creates / COLLECTION_SIZE)
-            result.append(ObjectEstimate(sobject, creates, 0, Api.REST, calls, ""))
+        if sobject in EMAILS_WRITTEN_AS:
+            result.append(_email_estimate(config, sobject, creates))
             continue
         if api is Api.BULK:  # create jobs: each one's check, then the job; updates: a check query job, then one job
             guarded = min((on_rest or {}).get(sobject, 0), updates)
@@ -223,6 +225,20 @@ def estimates(
             guard = str(config.sync.write_guard)
         result.append(ObjectEstimate(sobject, creates, updates, api, calls, guard if updates else "", note))
     return tuple(result)
+
+
+def _email_estimate(config: Config, sobject: str, creates: int) -> ObjectEstimate:
+    """Emails: a look-up a collection's worth (200), then the creates, by collection or, when `sync.api` chooses
+    Bulk for the object, by Bulk insert jobs (`job_size`); an EmailMessage's relations the same."""
+    api = choose_api(config, creates)
+    steps = 2 if sobject == EMAIL_OBJECT else 1
+    if api is Api.BULK:
+        calls = steps * (
+            math.ceil(creates / COLLECTION_SIZE) + ingest_jobs(creates, job_size(config, None)) * BULK_JOB_CALLS
+        )
+    else:
+        calls = 2 * steps * math.ceil(creates / COLLECTION_SIZE)
+    return ObjectEstimate(sobject, creates, 0, api, calls, "")
 
 
 def bulk_update_notes(
