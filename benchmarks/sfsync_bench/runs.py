@@ -123,7 +123,10 @@ def workload_of(plan: Mapping[str, Any]) -> Workload:
     counts: Mapping[str, Mapping[str, int]] = plan.get("counts", {})
     writes = {obj: c["create"] + c["update"] for obj, c in counts.items() if c["create"] + c["update"]}
     operations = {obj: (c["create"] > 0) + (c["update"] > 0) for obj, c in counts.items()}
-    return Workload(len(refresh), {obj: r.get("read", 0) for obj, r in refresh.items()}, writes, operations)
+    # The benchmark's config keeps the default `write_guard: conditional`: every REST update is guarded.
+    guarded = {obj: c["update"] for obj, c in counts.items() if c["update"]}
+    read = {obj: r.get("read", 0) for obj, r in refresh.items()}
+    return Workload(len(refresh), read, writes, operations, guarded)
 
 
 def _read_plan(path: Path) -> dict[str, Any]:

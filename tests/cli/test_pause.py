@@ -13,6 +13,7 @@ import pytest
 from cli_org import initech_leads
 
 from sfsync.cli import run
+from sfsync.engine.applying.runs import GUARDED_CHUNK
 from sfsync.errors import ExitCode
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 from sfsync.store import open_store
@@ -23,7 +24,8 @@ __all__ = ["postgres_database"]
 
 pytestmark = [pytest.mark.org, pytest.mark.postgres]
 
-CREATES = r"rest\.(collections|sobject)\.(create|upsert)"
+# A chunk of creates that carries the next chunk's check is a composite request (engine/applying/pipeline).
+CREATES = r"rest\.((collections|sobject)\.(create|upsert)|composite)"
 
 
 @pytest.fixture
@@ -78,13 +80,13 @@ def test_an_apply_in_flight_stops_after_its_chunk_when_paused(
     org_workdir: Path,
     local_org: LocalOrgHandle,  # noqa: F811
 ) -> None:
-    _people(org_workdir, 201)  # two chunks of creates: 200, then 1
+    _people(org_workdir, GUARDED_CHUNK + 1)  # two chunks of creates: 199 (updates are guarded), then 1
     local_org.control("faults", "PUT", [{"match": {"endpoint": CREATES}, "action": "latency_ms:1500"}])
     command = [sys.executable, "-m", "sfsync", "apply", "--auto-approve"]
     apply = subprocess.Popen(command, cwd=org_workdir, env=dict(os.environ), stdout=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while not any(name.startswith("rest.collections.create") for name in local_org.control("calls")):
+        while not any(name.startswith("rest.composite") for name in local_org.control("calls")):
             assert time.monotonic() < deadline and apply.poll() is None
             time.sleep(0.05)
         with open_store(shared_store) as store:  # the first chunk is in flight
@@ -95,8 +97,9 @@ def test_an_apply_in_flight_stops_after_its_chunk_when_paused(
         if apply.poll() is None:
             apply.kill()
         apply.wait(timeout=30)
-    assert _lead_count(local_org) == 200
+    assert _lead_count(local_org) == GUARDED_CHUNK
     with open_store(shared_store) as store:
         last = store.runs.last("apply")
         assert last is not None and last.status == "interrupted" and last.finished_at is not None
-        assert store.runs.outcome_counts(last.id) == {Outcome.WRITTEN: 200}  # the chunk in flight, all recorded
+        # the chunk in flight, all recorded
+        assert store.runs.outcome_counts(last.id) == {Outcome.WRITTEN: GUARDED_CHUNK}

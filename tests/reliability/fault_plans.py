@@ -15,6 +15,8 @@ Rule = dict[str, Any]
 WRITES = r"rest\.((collections|sobject)\.(create|update|upsert)|composite)"
 CREATES = r"rest\.(collections|sobject)\.(create|upsert)"
 UPDATES = r"rest\.((collections|sobject)\.update|composite)"
+# A REST create carrying the next group's check (engine/applying/pipeline) is a composite request.
+CREATE_REQUESTS = r"rest\.((collections|sobject)\.(create|upsert)|composite)"
 BULK_WRITES = r"bulk\.ingest\.(create|upload|patch)"
 READS = r"rest\.(query|query_more|collections\.retrieve)"
 
@@ -31,7 +33,7 @@ def _rule(endpoint: str, action: str, rng: random.Random, nth: tuple[int, int] =
 
 
 MENU: dict[str, Callable[[random.Random], Rule]] = {
-    "commit_then_drop:create": lambda rng: _rule(CREATES, "commit_then_drop", rng),
+    "commit_then_drop:create": lambda rng: _rule(CREATE_REQUESTS, "commit_then_drop", rng),
     "commit_then_drop:update": lambda rng: _rule(UPDATES, "commit_then_drop", rng),
     "commit_then_drop:bulk": lambda rng: _rule(BULK_WRITES, "commit_then_drop", rng),
     "http_500:write": lambda rng: _rule(WRITES, "http_500", rng),

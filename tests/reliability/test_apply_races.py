@@ -138,7 +138,7 @@ def test_a_value_a_person_sets_during_apply_is_kept(
 
     if faults:
         local_org.control("faults", "PUT", faults)
-    person = person_class(port, "insert", edit)
+    person = person_class(port, "send_write", edit)
     report = apply_plan(person, store, loaded, plan)  # type: ignore[arg-type]
     assert person.edited
     assert _alan(local_org)["Title"] == "Director", report
@@ -173,7 +173,7 @@ def test_a_value_set_while_an_earlier_chunk_is_sent_is_kept(local_org: LocalOrgH
             body = {"as": "ada@acme.local", "values": {"Title": "Set by hand"}}
             assert local_org.control(f"records/Lead/{last}", "PATCH", body)["success"]
 
-        person = PersonAtTheKeyboard(port, "update_guarded", edit)
+        person = PersonAtTheKeyboard(port, "send_write", edit)
         apply_plan(person, store, loaded, plan)  # type: ignore[arg-type]
     assert person.edited
     soql = "SELECT Title FROM Lead WHERE Id = '{}'"

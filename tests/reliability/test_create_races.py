@@ -88,7 +88,7 @@ def test_a_lead_made_while_an_earlier_collection_is_sent_is_linked_not_created_a
     local_org: LocalOrgHandle, tmp_path: Path
 ) -> None:
     """205 creates over REST: the person's Lead for the last (second chunk) lands while the first is sent."""
-    found = _race(local_org, tmp_path, "rest", 205, "insert")
+    found = _race(local_org, tmp_path, "rest", 205, "send_write")
     row, lead = found["row"], found["lead"]
     assert row.outcome == "conflict" and "appeared in Salesforce since the plan" in row.message, row
     assert lead["LastName"] == "Typed by hand"

@@ -38,6 +38,12 @@ def test_rest_floor_counts_describes_query_pages_and_collections() -> None:
     assert floor.rest_floor(work) == 4 + 3 + 1 + 1 + 3 + 1
 
 
+def test_rest_floor_counts_guarded_updates_25_to_a_composite_call() -> None:
+    work = floor.Workload(0, {"Lead": 1}, {"Lead": 451, "Contact": 50}, {}, {"Lead": 251, "Contact": 50})
+    # Lead: 1 page + 200 creates in 1 Collections call + 251 guarded updates in 11 composite calls; Contact: 2
+    assert floor.rest_floor(work) == 1 + 1 + 11 + 2
+
+
 def test_bulk_floor_counts_one_query_job_per_object_and_one_ingest_job_per_operation() -> None:
     work = floor.Workload(2, {"Lead": 600_000, "Contact": 0}, {"Lead": 5}, {"Lead": 2, "Contact": 1})
     # 2 describes + Lead (2 + 3 result pages of 250,000) + Contact (2 + 1) + Lead 2 jobs x 5; Contact writes nothing

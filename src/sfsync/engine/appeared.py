@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from sfsync.engine.plans.plan import RecordChange
-from sfsync.salesforce.port import Record, SalesforcePort
+from sfsync.salesforce.port import Reads, Record
 from sfsync.salesforce.query import Filter, In, Like, Or, Query
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email, unicode_email, unicode_host
 from sfsync.store.public_suffix import registrable_domain
@@ -38,30 +38,38 @@ def key_of(sobject: str, value: object, *, registrable: bool = False) -> str | N
     return registrable_domain(key) if key and registrable and sobject == "Account" else key
 
 
-def appeared_keys(port: SalesforcePort, creates: Sequence[RecordChange], *, registrable: bool = False) -> set[str]:
+def appeared_keys(port: Reads, creates: Sequence[RecordChange], *, registrable: bool = False) -> set[str]:
     """The keys of planned creates that some record in Salesforce now has."""
     return {key for key, _row in records_with_keys(port, creates, registrable=registrable)}
 
 
 def records_with_keys(
-    port: SalesforcePort, creates: Sequence[RecordChange], also: Sequence[str] = (), *, registrable: bool = False
+    port: Reads, creates: Sequence[RecordChange], also: Sequence[str] = (), *, registrable: bool = False
 ) -> list[tuple[str, Record]]:
     """(key, record) of each record of the creates' object that has one of their keys; `also`: fields read besides."""
-    if not creates or creates[0].sobject not in KEY_FIELD:
+    request = keys_query(creates, also, registrable=registrable)
+    if request is None:
         return []
-    sobject = creates[0].sobject
-    field = KEY_FIELD[sobject]
-    fields = ["Id", field, *also]
-    keys = sorted({key for change in creates if (key := create_key(change, registrable=registrable))})
-    if not keys:
-        return []
+    sobject, field = request.sobject, KEY_FIELD[request.sobject]
+    asked = {key for change in creates if (key := create_key(change, registrable=registrable))}
     found: list[tuple[str, Record]] = []
-    asked = set(keys)
-    for row in port.query(Query(sobject, tuple(dict.fromkeys(fields)), _where(field, keys))):
+    for row in port.query(request):
         key = key_of(sobject, row.get(field), registrable=registrable)
         if key in asked:
             found.append((key, row))
     return found
+
+
+def keys_query(creates: Sequence[RecordChange], also: Sequence[str] = (), *, registrable: bool = False) -> Query | None:
+    """The query of the records of the creates' object that have one of their keys (None: no key to ask)."""
+    if not creates or creates[0].sobject not in KEY_FIELD:
+        return None
+    sobject = creates[0].sobject
+    field = KEY_FIELD[sobject]
+    keys = sorted({key for change in creates if (key := create_key(change, registrable=registrable))})
+    if not keys:
+        return None
+    return Query(sobject, tuple(dict.fromkeys(["Id", field, *also])), _where(field, keys))
 
 
 def _where(field: str, keys: list[str]) -> Filter:

@@ -1,7 +1,11 @@
 """`/composite` (subrequests with references, optionally all-or-none) and `/composite/batch`.
 
 Subrequests run through the same handlers as top-level requests, in this thread, so an
-all-or-none composite is one database transaction: any failure rolls every subrequest back.
+all-or-none composite is one database transaction: any failure rolls every subrequest back. They run
+in the order given (what `collateSubrequests: false` asks; collated ones may run in any order, so this
+order is one Salesforce could choose too). As Salesforce does, a composite holds at most 25
+subrequests, at most 5 of them sObject Collections or query operations (Query, QueryAll, and the
+next page of a query); a request past either limit runs none of them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from sfsync.localorg.composite_headers import subrequest_headers
 from sfsync.localorg.router import Router
 
 MAX_SUBREQUESTS = 25
+MAX_COLLECTION_OR_QUERY = 5
+# The resources that count towards `MAX_COLLECTION_OR_QUERY`: sObject Collections, Query and QueryAll.
+_COLLECTION_OR_QUERY = re.compile(r"^/services/data/v[\d.]+/(composite/sobjects|query|queryAll)(/|\?|$)")
 _REFERENCE = re.compile(r"@\{([^}]+)\}")
 HALTED = [
     {
@@ -126,10 +133,9 @@ def _failed(status: int, body: Any) -> bool:
 def composite(router: Router, call: ApiCall) -> Response:
     body = call.json_body() or {}
     subrequests = body.get("compositeRequest") or []
-    if len(subrequests) > MAX_SUBREQUESTS:
-        raise ApiError(
-            400, [{"errorCode": "INVALID_BATCH_REQUEST", "message": "Composite request limit of 25 exceeded"}]
-        )
+    refused = _over_limits(subrequests)
+    if refused is not None:
+        return refused
     all_or_none = bool(body.get("allOrNone"))
     outcomes: list[dict[str, Any]] = []
     bodies: dict[str, Any] = {}
@@ -169,6 +175,28 @@ def composite(router: Router, call: ApiCall) -> Response:
             for s in subrequests[len(outcomes) :]
         ]
     return json_response({"compositeResponse": outcomes})
+
+
+def _over_limits(subrequests: list[Any]) -> Response | None:
+    """Salesforce's answer to a composite past its limits (none of its subrequests run), or None.
+
+    The 25 limit's answer is the one Salesforce gives (`LIMIT_EXCEEDED`, one subresponse without a
+    reference); the collections-or-query limit is answered the same way.
+    """
+    if len(subrequests) > MAX_SUBREQUESTS:
+        message = f"The request can\u2019t contain more than {MAX_SUBREQUESTS} operations."
+    elif sum(1 for sub in subrequests if _collection_or_query(sub)) > MAX_COLLECTION_OR_QUERY:
+        limit = MAX_COLLECTION_OR_QUERY
+        message = f"The request can\u2019t contain more than {limit} sObject Collections or query operations."
+    else:
+        return None
+    item = {"body": [{"errorCode": "LIMIT_EXCEEDED", "message": message}], "httpHeaders": {}}
+    return json_response({"compositeResponse": [{**item, "httpStatusCode": 400, "referenceId": None}]}, 400)
+
+
+def _collection_or_query(sub: Any) -> bool:
+    url = str(sub.get("url", "")) if isinstance(sub, dict) else ""
+    return bool(_COLLECTION_OR_QUERY.match(url if url.startswith("/") else f"/services/data/{url}"))
 
 
 def batch(router: Router, call: ApiCall) -> Response:

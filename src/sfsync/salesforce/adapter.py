@@ -2,7 +2,8 @@
 
 By concern: `api_calls` (login; every call counted, translated, retried), `reads` (typed queries
 compiled by `soql`, REST or Bulk; retrieves), `writes` (Collections and Bulk ingest). This module
-holds what the port answers about the org itself: identity, describes (cached), limits and counts.
+holds what the port answers about the org itself: identity, describes (cached), limits and counts;
+`write_then_read` and `composite_writes` send a write with the reads that follow it in one request.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from simple_salesforce import exceptions as sfe
 
-from sfsync.salesforce import composite_writes, reads, results, writes
+from sfsync.salesforce import composite_writes, reads, results, write_then_read, writes
 from sfsync.salesforce.api_calls import ApiCalls
 from sfsync.salesforce.auth import Credentials
 from sfsync.salesforce.describe import object_describe
@@ -36,6 +37,7 @@ from sfsync.salesforce.port import (
 from sfsync.salesforce.query import Query
 from sfsync.salesforce.retry import RetryPolicy, is_retryable_read
 from sfsync.salesforce.soql import name as api_name
+from sfsync.salesforce.write_requests import Read, Write, Written
 
 _NOT_MODIFIED = 304
 # How long a describe Salesforce confirmed stays good for a caller that holds its digest (apply, from the
@@ -158,31 +160,50 @@ class SalesforceAdapter:
     # -- writes -----------------------------------------------------------------------------
 
     def insert(self, sobject: str, records: Sequence[Record], options: WriteOptions) -> list[WriteResult]:
-        rows = [results.typed_row(sobject, r) for r in records]
-        return writes.collections(self.api, "collections_insert", "POST", "composite/sobjects", rows, options)
+        return self.send_write(Write(sobject, WriteOperation.INSERT, tuple(records), options=options)).results
 
     def update(self, sobject: str, updates: Sequence[Update], options: WriteOptions) -> list[WriteResult]:
-        rows = [{**results.typed_row(sobject, u.values), "id": u.id} for u in updates]
-        # Never re-sent after a backoff: the engine re-checked these values just before this call, and a
-        # person may change them while we wait. A refusal comes back as rejected; the next run re-checks.
-        return writes.collections(
-            self.api, "collections_update", "PATCH", "composite/sobjects", rows, options, retry=False
-        )
+        return self.send_write(Write(sobject, WriteOperation.UPDATE, updates=tuple(updates), options=options)).results
 
     def update_guarded(
         self, sobject: str, updates: Sequence[GuardedUpdate], options: WriteOptions
     ) -> list[WriteResult]:
-        bodies = [(u, results.typed_row(sobject, u.values)) for u in updates]
-        # The subrequest's url names the object: the body's `attributes` would be refused there.
-        plain = [(u, {k: v for k, v in body.items() if k != "attributes"}) for u, body in bodies]
-        return composite_writes.guarded_updates(self.api, sobject, plain, options)
+        return self.send_write(Write(sobject, WriteOperation.UPDATE, updates=tuple(updates), options=options)).results
 
     def upsert(
         self, sobject: str, external_id_field: str, records: Sequence[Record], options: WriteOptions
     ) -> list[WriteResult]:
-        rows = [results.typed_row(sobject, r) for r in records]
-        path = f"composite/sobjects/{api_name(sobject)}/{api_name(external_id_field)}"
-        return writes.collections(self.api, "collections_upsert", "PATCH", path, rows, options)
+        write = Write(
+            sobject, WriteOperation.UPSERT, tuple(records), external_id_field=external_id_field, options=options
+        )
+        return self.send_write(write).results
+
+    def send_write(self, write: Write, then: Sequence[Read] = ()) -> Written:
+        sobject, options = write.sobject, write.options
+        guarded = [u for u in write.updates if isinstance(u, GuardedUpdate)]
+        if guarded:
+            # The subrequest's url names the object: the body's `attributes` would be refused there.
+            bodies = [
+                (u, {k: v for k, v in results.typed_row(sobject, u.values).items() if k != "attributes"})
+                for u in guarded
+            ]
+            return composite_writes.guarded_updates(self.api, sobject, bodies, options, then)
+        if write.operation is WriteOperation.UPDATE:
+            rows = [{**results.typed_row(sobject, u.values), "id": u.id} for u in write.updates]
+            # Never re-sent after a backoff: the engine re-checked these values just before this call, and a
+            # person may change them while we wait. A refusal comes back as rejected; the next run re-checks it.
+            return write_then_read.collections_then_reads(
+                self.api, "collections_update", "PATCH", "composite/sobjects", rows, options, then, retry=False
+            )
+        rows = [results.typed_row(sobject, r) for r in write.records]
+        if write.operation is WriteOperation.UPSERT and write.external_id_field:
+            path = f"composite/sobjects/{api_name(sobject)}/{api_name(write.external_id_field)}"
+            return write_then_read.collections_then_reads(
+                self.api, "collections_upsert", "PATCH", path, rows, options, then, retry=True
+            )
+        return write_then_read.collections_then_reads(
+            self.api, "collections_insert", "POST", "composite/sobjects", rows, options, then, retry=True
+        )
 
     def bulk_write(
         self,

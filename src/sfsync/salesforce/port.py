@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sfsync.salesforce.query import Query
+
+if TYPE_CHECKING:  # write_requests builds on this one's values
+    from sfsync.salesforce.write_requests import Read, Write, Written
 
 Record = Mapping[str, Any]
 
@@ -195,6 +198,14 @@ class CallCounts:
         return sum(self.by_kind.values())
 
 
+class Reads(Protocol):
+    """The reads apply's checks make: the port's own, or answers a write brought back (engine/applying/pipeline)."""
+
+    def query(self, request: Query) -> Iterator[Record]: ...
+
+    def retrieve(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[Record | None]: ...
+
+
 class SalesforcePort(Protocol):
     """Everything the engine may ask of Salesforce.
 
@@ -247,6 +258,12 @@ class SalesforcePort(Protocol):
         self, sobject: str, external_id_field: str, records: Sequence[Record], options: WriteOptions
     ) -> list[WriteResult]:
         """Create or update by an external id field (each record carries that field)."""
+        ...
+
+    def send_write(self, write: Write, then: Sequence[Read] = ()) -> Written:
+        """`write`, then the reads of `then` in the same request (one composite call), in order, as many
+        as fit: Salesforce runs them after the write, so they see it. Without reads the write goes as
+        `insert`, `upsert`, `update` or `update_guarded` sends it."""
         ...
 
     def bulk_write(

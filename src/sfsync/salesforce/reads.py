@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
+from typing import Any
 
 from sfsync.salesforce import results
 from sfsync.salesforce.api_calls import ApiCalls
@@ -27,7 +28,7 @@ BULK_PAGE_RECORDS = 250_000
 def query_rows(api: ApiCalls, request: Query) -> Iterator[Record]:
     """Every row of the query through REST, following `nextRecordsUrl` page by page."""
     texts = soql_texts(request)
-    return _once(request, texts, (row for soql in texts for row in _rest_pages(api, soql, request.include_deleted)))
+    return once(request, texts, (row for soql in texts for row in _rest_pages(api, soql, request.include_deleted)))
 
 
 def bulk_query_rows(api: ApiCalls, request: Query, wait: float, datetimes: Collection[str] = ()) -> Iterator[Record]:
@@ -35,11 +36,16 @@ def bulk_query_rows(api: ApiCalls, request: Query, wait: float, datetimes: Colle
     strings or None; the `datetimes` fields, lower-cased, in REST's form)."""
     texts = soql_texts(request)
     pages = (row for soql in texts for row in _bulk_pages(api, request, soql, wait, datetimes))
-    return _once(request, texts, pages)
+    return once(request, texts, pages)
 
 
 def _rest_pages(api: ApiCalls, soql: str, include_deleted: bool) -> Iterator[Record]:
     page = api.call("query", lambda: api.sf.query(soql, include_deleted), retryable=is_retryable_read)
+    return page_rows(api, page)
+
+
+def page_rows(api: ApiCalls, page: Mapping[str, Any]) -> Iterator[Record]:
+    """The rows of a query's first page, then of each next one (`nextRecordsUrl`, one call a page)."""
     while True:
         yield from (results.plain(r) for r in page.get("records") or ())
         if page.get("done", True) or not page.get("nextRecordsUrl"):
@@ -63,7 +69,7 @@ def _bulk_pages(api: ApiCalls, request: Query, soql: str, wait: float, datetimes
         yield from results.csv_records(str(text), datetimes)
 
 
-def _once(request: Query, texts: Sequence[str], rows: Iterable[Record]) -> Iterator[Record]:
+def once(request: Query, texts: Sequence[str], rows: Iterable[Record]) -> Iterator[Record]:
     """Rows without repeats by Id when the query went as several texts (an `Or` split may match a record twice)."""
     if len(texts) == 1 or "Id" not in request.fields:
         yield from rows

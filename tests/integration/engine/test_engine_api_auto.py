@@ -15,7 +15,8 @@ from engine_support import LEADS, add_people
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.salesforce.adapter import SalesforceAdapter
-from sfsync.salesforce.port import GuardedUpdate, Record, WriteOperation, WriteOptions, WriteResult
+from sfsync.salesforce.port import GuardedUpdate, Record, WriteOperation, WriteResult
+from sfsync.salesforce.write_requests import Read, Write, Written
 
 pytestmark = pytest.mark.org
 
@@ -34,14 +35,13 @@ class _Watching:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._port, name)
 
-    def update_guarded(
-        self, sobject: str, updates: Sequence[GuardedUpdate], options: WriteOptions
-    ) -> list[WriteResult]:
-        if self._person is not None:
+    def send_write(self, write: Write, then: Sequence[Read] = ()) -> Written:
+        guarded = [u.id for u in write.updates if isinstance(u, GuardedUpdate)]
+        if guarded and self._person is not None:
             person, self._person = self._person, None
             person()
-        self.guarded += [u.id for u in updates]
-        return self._port.update_guarded(sobject, updates, options)
+        self.guarded += guarded
+        return self._port.send_write(write, then)
 
     def bulk_write(
         self, sobject: str, operation: WriteOperation, records: Sequence[Record], external_id_field: str | None = None

@@ -35,10 +35,11 @@ class SavesBeforeInsert:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._port, name)
 
-    def insert(self, *args: Any, **kwargs: Any) -> Any:
-        save, self._save = self._save, lambda: None
-        save()
-        return self._port.insert(*args, **kwargs)
+    def send_write(self, write: Any, then: Any = ()) -> Any:
+        if write.records:
+            save, self._save = self._save, lambda: None
+            save()
+        return self._port.send_write(write, then)
 
 
 def _lead(org, sf_id: str) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from engine_support import LEADS, add_people
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.salesforce.adapter import SalesforceAdapter
-from sfsync.salesforce.port import GuardedUpdate, Record, Update, WriteOptions, WriteResult
+from sfsync.salesforce.port import Record
+from sfsync.salesforce.write_requests import Read, Write, Written
 
 pytestmark = pytest.mark.org
 
@@ -43,15 +44,10 @@ class _Racing:
             self._race()
         return rows
 
-    def update_guarded(
-        self, sobject: str, updates: Sequence[GuardedUpdate], options: WriteOptions
-    ) -> list[WriteResult]:
-        self._race()
-        return self._port.update_guarded(sobject, updates, options)
-
-    def update(self, sobject: str, updates: Sequence[Update], options: WriteOptions) -> list[WriteResult]:
-        self._race()
-        return self._port.update(sobject, updates, options)
+    def send_write(self, write: Write, then: Sequence[Read] = ()) -> Written:
+        if write.updates:
+            self._race()
+        return self._port.send_write(write, then)
 
 
 def _curie(org: Any, store: Any) -> str:

@@ -4,7 +4,8 @@
 - creates need the required fields, refuse unknown or non-createable fields, and respect duplicate
   rules (`DUPLICATES_DETECTED` with the matched ids) unless `allow_save`;
 - a converted Lead refuses updates; `SystemModstamp` moves on every write;
-- `drop_next_writes` commits a write and then reports its outcome as unknown (a lost response);
+- `drop_next_writes` commits a write and then reports its outcome as unknown (a lost response), and
+  answers none of the reads the write carried (`send_write`, whose reads are kept in `carried`);
 - queries are typed (`salesforce/query`): the fake evaluates their whole filter tree (`fake_filters`),
   after compiling them as the adapter would, so a name SOQL refuses fails here too; every query is kept
   in `queries`.
@@ -41,6 +42,7 @@ from sfsync.salesforce.port import (
 )
 from sfsync.salesforce.query import Query
 from sfsync.salesforce.soql import soql_texts
+from sfsync.salesforce.write_requests import Read, Retrieve, Write, Written
 
 PREFIXES = {"Account": "001", "Contact": "003", "Lead": "00Q", "Opportunity": "006"}
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -75,6 +77,7 @@ class FakePort:
         self.calls: Counter[str] = Counter()
         self.written: list[tuple[str, str, list[dict[str, Any]]]] = []
         self.queries: list[Query] = []
+        self.carried: list[Read] = []  # reads answered inside a write's call (`send_write`)
         self._ids = itertools.count(1)
         self._clock = itertools.count(1)
 
@@ -157,6 +160,29 @@ class FakePort:
     ) -> list[WriteResult]:
         self.calls["collections"] += 1
         return self._write(sobject, WriteOperation.UPSERT, records, options, external_id_field)
+
+    def send_write(self, write: Write, then: Sequence[Read] = ()) -> Written:
+        """The write as its own method makes it, then `then` read as one call; a lost answer answers no read."""
+        if write.operation is WriteOperation.INSERT:
+            results = self.insert(write.sobject, write.records, write.options)
+        elif write.operation is WriteOperation.UPSERT:
+            results = self.upsert(write.sobject, str(write.external_id_field), write.records, write.options)
+        elif write.updates and all(isinstance(u, GuardedUpdate) for u in write.updates):
+            guarded = [u for u in write.updates if isinstance(u, GuardedUpdate)]
+            results = self.update_guarded(write.sobject, guarded, write.options)
+        else:
+            plain = [Update(u.id, u.values) for u in write.updates]
+            results = self.update(write.sobject, plain, write.options)
+        if not then or any(r.outcome is Outcome.UNKNOWN for r in results):
+            return Written(results)
+        self.carried.extend(then)
+        return Written(results, {read: self._answer(read) for read in then})
+
+    def _answer(self, read: Read) -> list[Record | None]:
+        if isinstance(read, Retrieve):
+            found = [self.records[read.sobject].get(i) for i in read.ids]
+            return [None if r is None or r["IsDeleted"] else {f: r.get(f) for f in ("Id", *read.fields)} for r in found]
+        return list(self._select(read))
 
     def bulk_write(
         self,

@@ -9,6 +9,7 @@ from engine_support import CONTACTS, LEADS, PRIVATE_CONTACTS, add_companies, add
 from fake_port import FakeRule
 
 from sfsync.engine.applying.applier import apply_plan
+from sfsync.engine.applying.runs import GUARDED_CHUNK
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.records import FileRecords
 from sfsync.errors import StalePlanError
@@ -392,4 +393,5 @@ def test_apply_reads_the_plan_a_chunk_at_a_time(store, port, write_config, monke
     monkeypatch.setattr(port, "insert", counted_insert)
     report = apply_plan(port, store, loaded, replace(plan, changes=FileRecords(450, read)))
     assert report.counts() == {"written": 450} and len(port.live("Lead")) == 450
-    assert read_at_sends == [200, 400, 450]  # each collection sent once read, before the next is read
+    # Each chunk is sent once it and the next one (whose check its request carries) are read, no more.
+    assert read_at_sends == [2 * GUARDED_CHUNK, 450, 450]

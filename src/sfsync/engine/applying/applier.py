@@ -12,19 +12,22 @@ import datetime as dt
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical, canonical_json, digest
+from sfsync.config.models import WriteGuard
 from sfsync.engine.applying.create_check import CreateCheck
 from sfsync.engine.applying.emails import send_emails
+from sfsync.engine.applying.pipeline import Ahead
 from sfsync.engine.applying.plan_checks import check_changes
+from sfsync.engine.applying.runs import bulk_runs, rest_runs, with_following
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
 from sfsync.engine.planning.after_apply import rederive_after_apply
-from sfsync.engine.planning.api_choice import choose_api, recently_edited_now
+from sfsync.engine.planning.api_choice import choose_api
 from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.create_jobs import job_size, sizing_at_apply
 from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS
@@ -167,8 +170,8 @@ def _send_object(
 ) -> bool:
     """Send one object's changes (`counted`: read once, and how many) chunk by chunk; False when a stop
     was requested. A chunk is a collection's worth, or on the Bulk path a job: the object's creates in
-    jobs sized as `create_jobs` says (checked again here), then all its updates. Only the chunk being sent is held,
-    whatever the plan's size."""
+    jobs sized as `create_jobs` says (checked again here), then all its updates. Only the chunk being sent and
+    the one after it (whose check the REST write carries) are held, whatever the plan's size."""
     changes, total = counted
     sobject = describe.name
     api = choose_api(loaded.config, total)
@@ -189,12 +192,15 @@ def _send_object(
         sizing = sizing_at_apply(port, loaded.config, sobject, total)
         size = job_size(loaded.config, sizing)
         create_check = CreateCheck(since, port.identity().user_id, by_keys_first=not (sizing and sizing.guarded))
-        runs = _bulk_runs(port, loaded, sobject, changes, since, size)
+        runs = bulk_runs(port, loaded, sobject, changes, since, size)
     else:
-        runs = ((chunk, False) for chunk in chunks(changes, COLLECTION_SIZE))
-    for chunk, bulk in runs:
+        runs = rest_runs(changes, guarded=loaded.config.sync.write_guard is WriteGuard.CONDITIONAL)
+    ahead = Ahead() if api != "bulk" else None  # each REST write carries the next chunk's check
+    for (chunk, bulk), following in with_following(runs):
         if stop():
             return False
+        if ahead is not None:
+            ahead.following = following[0] if following is not None and not following[1] else ()
         # A create job is checked right before it is sent (engine/applying/create_check): a record a person
         # made while the jobs before it ran is linked, not created again. The object's changed-since Bulk
         # query (a job of its own, and its wait) is for the updates' targets.
@@ -202,37 +208,12 @@ def _send_object(
         done = apply_chunk(
             port, store, loaded.config, describe, chunk, refs, run_id,
             bulk=bulk, since=checked_since, also_read=also_read, sensitive=sensitive, create_check=create_check,
+            ahead=ahead,
         )  # fmt: skip
         rows.extend(done)
         progress.advance("apply", sobject, len(chunk))
     progress.finish("apply", sobject)
     return True
-
-
-def _bulk_runs(
-    port: SalesforcePort,
-    loaded: LoadedConfig,
-    sobject: str,
-    changes: Iterable[RecordChange],
-    since: dt.datetime | None,
-    job_size: int,
-) -> Iterator[tuple[list[RecordChange], bool]]:
-    """The Bulk path's chunks, each with whether it goes by Bulk: each run of creates in jobs of at most
-    `job_size` (`sync.bulk_create_job_size`, engine/planning/create_jobs: a short job keeps the time between
-    its check and its insert to about one request); each run of updates in one job (one action's changes
-    held), but the updates of records a person edited recently, sent first over REST chunk by chunk,
-    guarded (`api_choice`; the plan's estimate counted the same split and its query job)."""
-    for action, run in itertools.groupby(changes, _action_of):
-        if action is Action.CREATE:
-            yield from ((job, True) for job in chunks(run, job_size))
-            continue
-        held = list(run)
-        targets = [c.sf_id for c in held if c.sf_id]
-        recent = recently_edited_now(port, loaded.config, sobject, targets, since)
-        yield from ((chunk, False) for chunk in chunks([c for c in held if c.sf_id in recent], COLLECTION_SIZE))
-        held = [c for c in held if c.sf_id not in recent]
-        if held:
-            yield held, True
 
 
 def _record_config(store: Store, loaded: LoadedConfig) -> None:

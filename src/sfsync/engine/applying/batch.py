@@ -22,6 +22,7 @@ from sfsync.engine.appeared import create_key
 from sfsync.engine.applying.create_check import CreateCheck, by_keys
 from sfsync.engine.applying.duplicates import RuleMatch, duplicate_error, not_linked_message
 from sfsync.engine.applying.external_ids import planned_id
+from sfsync.engine.applying.pipeline import Ahead, CheckReads, targets_read
 from sfsync.engine.applying.recheck import changed_since
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.applying.settle import STAMP, guarded_retrieve
@@ -65,6 +66,7 @@ def prepare(
     sensitive: SensitiveValues = NONE,
     guarded: bool = False,
     create_check: CreateCheck | None = None,
+    ahead: Ahead | None = None,
 ) -> list[Prepared]:
     """Re-read the targets, drop conflicting fields, resolve references to records created earlier.
 
@@ -74,20 +76,21 @@ def prepare(
     `sensitive`: the values apply took from the store for the plan's digests (engine/sensitive_apply).
     `guarded` (REST only): each target is read with its stamp, settled (engine/applying/settle), for the guard.
     `create_check` (Bulk create jobs): the object's run of jobs, which checks each by keys or changed-since.
+    `ahead` (REST): answers the write before these changes carried for their check (engine/applying/pipeline).
     """
     creates = [c for c in changes if c.action is Action.CREATE]
     if since is not None and describe is not None:
         found = changed_since(port, describe, changes, since, also_read, ext, registrable=registrable)
         by_id, seen = found.current, _Seen(frozenset(found.appeared), _by_change(creates, ext, found.carried))
         return [_prepare(c, by_id.get(str(c.sf_id)), seen, refs, describe, registrable, sensitive) for c in changes]
+    reads = ahead.take(port) if ahead is not None else CheckReads(port)
     updates = [c for c in changes if c.action is Action.UPDATE]
-    names = sorted({f.field for c in updates for f in c.fields} | set(also_read))
-    current = dict(zip([c.key for c in updates], _retrieve(port, updates, names, guarded), strict=True))
+    current = dict(zip([c.key for c in updates], _retrieve(reads, updates, also_read, guarded), strict=True))
     if create_check is not None and creates and describe is not None:
         now = create_check.check(port, describe, creates, ext, registrable=registrable)
         seen = _Seen(now.appeared, _by_change(creates, ext, now.carried))
         return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
-    keyed = by_keys(port, creates, ext, registrable=registrable)
+    keyed = by_keys(reads, creates, ext, registrable=registrable)
     seen = _Seen(keyed.appeared, _by_change(creates, ext, keyed.carried))
     return [_prepare(c, current.get(c.key), seen, refs, describe, registrable, sensitive) for c in changes]
 
@@ -108,14 +111,15 @@ def _by_change(
 
 
 def _retrieve(
-    port: SalesforcePort, updates: Sequence[RecordChange], names: list[str], guarded: bool
+    reads: CheckReads, updates: Sequence[RecordChange], also_read: Sequence[str], guarded: bool
 ) -> list[Record | None]:
     if not updates:
         return []
-    ids = [str(c.sf_id) for c in updates]
+    read = targets_read(updates, also_read, guarded)
     if guarded:
-        return guarded_retrieve(port, updates[0].sobject, ids, names)
-    return port.retrieve(updates[0].sobject, ids, names)
+        asked = reads.asked_at(read)
+        return guarded_retrieve(reads, read.sobject, read.ids, read.fields, asked=asked)
+    return reads.retrieve(read.sobject, read.ids, read.fields)
 
 
 def _prepare(

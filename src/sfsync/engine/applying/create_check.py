@@ -22,7 +22,7 @@ from sfsync.engine.appeared import KEY_FIELD, appeared_keys, create_key, key_of
 from sfsync.engine.applying.external_ids import carried_ids, hits_in, planned_id
 from sfsync.engine.applying.recheck import LOOKBACK
 from sfsync.engine.plans.plan import RecordChange
-from sfsync.salesforce.port import ObjectDescribe, Record, SalesforcePort
+from sfsync.salesforce.port import ObjectDescribe, Reads, Record, SalesforcePort
 from sfsync.salesforce.query import MODSTAMP, Gte, Ne, Query, all_of
 
 
@@ -34,7 +34,7 @@ class Seen:
     carried: Mapping[str, tuple[str, ...]]
 
 
-def by_keys(port: SalesforcePort, creates: Sequence[RecordChange], ext: str | None, *, registrable: bool) -> Seen:
+def by_keys(port: Reads, creates: Sequence[RecordChange], ext: str | None, *, registrable: bool) -> Seen:
     """The check of creates by their own keys (a REST chunk's, and a first create job's)."""
     carried = carried_ids(port, creates, ext)  # first: a person's record has the key, not the id, so keys go last
     return Seen(frozenset(appeared_keys(port, creates, registrable=registrable)), carried)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from sfsync.engine.plans.plan import Action, RecordChange
-from sfsync.salesforce.port import SalesforcePort
+from sfsync.salesforce.port import Reads
 from sfsync.salesforce.query import In, Query
 
 
@@ -24,13 +24,20 @@ def planned_id(change: RecordChange, ext: str | None) -> str | None:
     return str(value) if value else None
 
 
-def carried_ids(port: SalesforcePort, creates: Sequence[RecordChange], ext: str | None) -> dict[str, tuple[str, ...]]:
+def carried_ids(port: Reads, creates: Sequence[RecordChange], ext: str | None) -> dict[str, tuple[str, ...]]:
     """By external id: the live records of the creates' object that already carry it."""
+    request = carried_query(creates, ext)
+    if request is None or not ext:
+        return {}
+    return hits_in(port.query(request), ext, {value for c in creates if (value := planned_id(c, ext))})
+
+
+def carried_query(creates: Sequence[RecordChange], ext: str | None) -> Query | None:
+    """The query of the records carrying one of the creates' external ids (None: no id to ask)."""
     ids = sorted({value for value in (planned_id(c, ext) for c in creates) if value})
     if not ids or not ext:
-        return {}
-    rows = port.query(Query(creates[0].sobject, ("Id", ext), In(ext, tuple(ids))))
-    return hits_in(rows, ext, set(ids))
+        return None
+    return Query(creates[0].sobject, ("Id", ext), In(ext, tuple(ids)))
 
 
 def hits_in(rows: Iterable[Mapping[str, object]], ext: str, wanted: set[str]) -> dict[str, tuple[str, ...]]:

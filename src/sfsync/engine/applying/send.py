@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -15,6 +15,7 @@ from sfsync.engine.applying.create_check import CreateCheck
 from sfsync.engine.applying.create_intents import earlier_intents, resolution
 from sfsync.engine.applying.duplicates import rule_matches
 from sfsync.engine.applying.guard import send_guarded
+from sfsync.engine.applying.pipeline import Ahead, check_reads
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.engine.row_report import RowOutcome, RowReport
@@ -31,6 +32,7 @@ from sfsync.salesforce.port import (
     WriteOptions,
     WriteResult,
 )
+from sfsync.salesforce.write_requests import Read, Write, Written
 from sfsync.store import Store
 from sfsync.store.intents import Intent
 from sfsync.store.ledger import LedgerEntry
@@ -41,6 +43,7 @@ from sfsync.store.runs import RowResult
 from sfsync.store.session import utc_now
 
 _ROW_OUTCOME = {RowOutcome.LINKED: StoredOutcome.SKIPPED}
+_Send = Callable[[SalesforcePort, str, Sequence[Prepared], str | None, WriteOptions, bool, Sequence[Read]], Written]
 
 
 def apply_chunk(
@@ -57,9 +60,12 @@ def apply_chunk(
     also_read: Sequence[str] = (),
     sensitive: SensitiveValues = NONE,
     create_check: CreateCheck | None = None,
+    ahead: Ahead | None = None,
 ) -> list[RowReport]:
     """Check, send and record one chunk; `since` (Bulk update jobs) is the plan's read watermark;
     `create_check` (Bulk create jobs) checks the job's creates (engine/applying/create_check).
+    `ahead` (REST): each group's write carries the next group's check, this chunk's or the next one's
+    (engine/applying/pipeline).
 
     `also_read`: the fields the check reads besides those written, for the mirror (`refresh.reread_fields`).
     `sensitive`: the values taken from the store for the plan's digests; what Salesforce says about a row
@@ -73,11 +79,12 @@ def apply_chunk(
     sent: list[tuple[Prepared, WriteResult]] = []
     failure: RemoteError | None = None
     guarded = not bulk and config.sync.write_guard is WriteGuard.CONDITIONAL
-    send_updates = partial(_send_updates, guarded=guarded)
-    for action, send in ((Action.CREATE, _send_creates), (Action.UPDATE, send_updates)):
-        changes = [c for c in chunk if c.action is action]
-        if not changes or failure is not None:
-            continue
+    send_updates: _Send = partial(_send_updates, guarded=guarded)
+    sending: dict[Action, _Send] = {Action.CREATE: _send_creates, Action.UPDATE: send_updates}
+    groups = [(a, changes) for a in (Action.CREATE, Action.UPDATE) if (changes := [c for c in chunk if c.action is a])]
+    for index, (action, changes) in enumerate(groups):
+        if failure is not None:
+            break
         # Each group is re-read right before it is sent, on both paths, so nothing sent before it (the
         # creates' job, minutes long on Bulk) widens the window in which a person's edit goes unseen.
         # One check per object would save a query job (three calls) and let that job's minutes in.
@@ -85,7 +92,7 @@ def apply_chunk(
             prepared = prepare(
                 port, describe, changes, refs, since if bulk else None, also_read, ext,
                 registrable=registrable, sensitive=sensitive, guarded=guarded and action is Action.UPDATE,
-                create_check=create_check if bulk else None,
+                create_check=create_check if bulk else None, ahead=ahead,
             )  # fmt: skip
         except RemoteError as error:  # nothing of this group was sent
             failure = error
@@ -94,12 +101,20 @@ def apply_chunk(
         group = [p for p in prepared if p.report is None]
         if action is Action.CREATE and group and not ext:
             intents = open_intents(store, group, run_id)
+        following = groups[index + 1][1] if index + 1 < len(groups) else ahead.following if ahead else ()
+        then = check_reads(following, also_read, ext, registrable=registrable, guarded=guarded) if ahead else ()
         try:
-            sent.extend(zip(group, send(port, describe.name, group, ext, options, bulk) if group else [], strict=True))
+            asked = utc_now()
+            written = sending[action](port, describe.name, group, ext, options, bulk, then) if group else Written([])
+            sent.extend(zip(group, written.results, strict=True))
+            if ahead is not None:
+                ahead.carry(written, asked)
         except RemoteError as error:  # the whole request failed: nothing known about its rows
             failure = error
             sent.extend((p, _failed(error)) for p in group)
     matches = rule_matches(port, [(p.change, r) for p, r in sent])
+    if matches and ahead is not None:  # read after the carried check: the next group is checked again
+        ahead.forget()
     reports = [p.report for p in checked if p.report is not None]
     reports += [report_for(p, r, matches.get(p.change.key)) for p, r in sent]
     reports = _scrubbed(_owned_elsewhere(store, reports), sensitive)
@@ -140,13 +155,19 @@ def _failed(error: RemoteError) -> WriteResult:
 
 
 def _send_creates(
-    port: SalesforcePort, sobject: str, group: Sequence[Prepared], ext: str | None, options: WriteOptions, bulk: bool
-) -> list[WriteResult]:
-    records = [p.values for p in group]
+    port: SalesforcePort,
+    sobject: str,
+    group: Sequence[Prepared],
+    ext: str | None,
+    options: WriteOptions,
+    bulk: bool,
+    then: Sequence[Read],
+) -> Written:
+    records = tuple(p.values for p in group)
+    operation = WriteOperation.UPSERT if ext else WriteOperation.INSERT
     if bulk:
-        operation = WriteOperation.UPSERT if ext else WriteOperation.INSERT
-        return port.bulk_write(sobject, operation, records, ext)
-    return port.upsert(sobject, ext, records, options) if ext else port.insert(sobject, records, options)
+        return Written(port.bulk_write(sobject, operation, records, ext))
+    return port.send_write(Write(sobject, operation, records, external_id_field=ext, options=options), then)
 
 
 def _send_updates(
@@ -156,14 +177,17 @@ def _send_updates(
     _ext: str | None,
     options: WriteOptions,
     bulk: bool,
+    then: Sequence[Read],
     *,
     guarded: bool,
-) -> list[WriteResult]:
+) -> Written:
     if guarded:  # each update refused by Salesforce if the record moved after its check (engine/applying/guard)
-        return send_guarded(port, sobject, group, options)
+        return send_guarded(port, sobject, group, options, then)
     if bulk:
-        return port.bulk_write(sobject, WriteOperation.UPDATE, [{"Id": p.change.sf_id, **p.values} for p in group])
-    return port.update(sobject, [Update(str(p.change.sf_id), p.values) for p in group], options)
+        rows = [{"Id": p.change.sf_id, **p.values} for p in group]
+        return Written(port.bulk_write(sobject, WriteOperation.UPDATE, rows))
+    updates = tuple(Update(str(p.change.sf_id), p.values) for p in group)
+    return port.send_write(Write(sobject, WriteOperation.UPDATE, updates=updates, options=options), then)
 
 
 def _commit(

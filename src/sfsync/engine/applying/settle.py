@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from sfsync.salesforce.moments import salesforce_moment
-from sfsync.salesforce.port import Record, SalesforcePort
+from sfsync.salesforce.port import Reads, Record
 from sfsync.store.session import utc_now
 
 STAMP = "LastModifiedDate"
@@ -24,18 +24,27 @@ SETTLE_ROUNDS = 3
 Clock = Callable[[], dt.datetime]
 
 
+def stamped(names: Sequence[str]) -> list[str]:
+    """The fields a guarded re-read asks for: `names` and the stamp."""
+    return list(dict.fromkeys([*names, STAMP]))
+
+
 def guarded_retrieve(
-    port: SalesforcePort,
+    port: Reads,
     sobject: str,
     ids: Sequence[str],
     names: Sequence[str],
     *,
+    asked: dt.datetime | None = None,
     clock: Clock = utc_now,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Record | None]:
-    """The targets as now, each with its `LastModifiedDate`, none of them stamped in a second not yet over."""
-    fields = list(dict.fromkeys([*names, STAMP]))
-    asked = clock()
+    """The targets as now, each with its `LastModifiedDate`, none of them stamped in a second not yet over.
+
+    `asked`: when the first read was asked, if it was earlier than now (a read the write before it carried).
+    """
+    fields = stamped(names)
+    asked = asked or clock()
     rows = port.retrieve(sobject, ids, fields)
     for _round in range(SETTLE_ROUNDS):
         suspect = [i for i, row in enumerate(rows) if row is not None and _recent(row, asked)]
