@@ -270,18 +270,12 @@ class _Batch:
 def records_from_rows(kind: Kind, rows: Sequence[Sequence[Any]]) -> list[WorkspaceRecord]:
     """Records from the rows of `select(<the kind's table>)`, by column position (as `record_from_row`)."""
     key, values, attributes, updated, origin = _POSITIONS[kind]
-    return [
-        WorkspaceRecord(
-            kind,
-            row[0],
-            row[key],
-            {name: row[i] for name, i in values},
-            dict(row[attributes]),
-            row[updated],
-            _ORIGINS.get(row[origin]) or Origin(row[origin] or Origin.LOAD),
-        )  # fmt: skip
-        for row in rows
-    ]
+    made = []
+    for row in rows:
+        values_of = {name: row[i] for name, i in values}
+        origin_of = _ORIGINS.get(row[origin]) or Origin(row[origin] or Origin.LOAD)
+        made.append(WorkspaceRecord(kind, row[0], row[key], values_of, dict(row[attributes]), row[updated], origin_of))
+    return made
 
 
 def _positions(kind: Kind) -> tuple[int, tuple[tuple[str, int], ...], int, int, int]:
