@@ -146,7 +146,7 @@ def decide(
     return decide_by(wanted, before, ledger, create, _Rule(info, for_field(info), secret))
 
 
-class FieldRule(Protocol):
+class DecisionRule(Protocol):
     """What `decide_by` needs of a field, worked out once per field (planning/field_rules.py)."""
 
     @property
@@ -164,7 +164,7 @@ class _Rule(NamedTuple):
 
 
 def decide_by(
-    wanted: Wanted, before: Any, ledger: Any, create: bool, rule: FieldRule
+    wanted: Wanted, before: Any, ledger: Any, create: bool, rule: DecisionRule
 ) -> FieldChange | FieldSkip | None:
     """`decide`, with the field's kind and sensitivity already chosen (`rule`)."""
     if rule.secret and not wanted.sensitive:
