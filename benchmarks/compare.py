@@ -8,7 +8,8 @@ between runs) and a fresh store loaded with the same workspace files: `plan -o p
 `apply plan.json`. Then the blind upsert (`baselines.py blind-bulk`). With `--profile`, each apply is
 run once more under cProfile from the same store and org state, and its profile written to DIR.
 With `--plan-only`, only the first plans (neither apply nor the blind upsert), each `--repeat` times
-from a fresh store (figures: the medians); `--profile` then profiles one more first plan of each.
+from a fresh store (figures: the medians), on the path `--api` names (Bulk by default); `--profile`
+then profiles one more first plan of each.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
 and by endpoint), and apply / blind.
 """
@@ -64,6 +65,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--profile", type=Path, help="also profile each apply (cProfile) into this directory")
     parser.add_argument("--plan-only", action="store_true", help="run only the first plans")
     parser.add_argument("--repeat", type=int, default=1, help="first plans per version with --plan-only")
+    parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path with --plan-only")
     return parser.parse_args()
 
 
@@ -107,7 +109,7 @@ def run_plans(
     for round_ in range(args.repeat + (args.profile is not None)):
         here = work / str(round_)
         here.mkdir(parents=True)
-        (here / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", "api: bulk"), "utf-8")
+        (here / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", f"api: {args.api}"), "utf-8")
         sfsync = [sys.executable, "-m", "sfsync"]
         for path, kind in zip(workspace, ("company", "person"), strict=True):
             run_measured(org, f"load {kind}", [*sfsync, "workspace", "load", str(path), "--object", kind], here, env)

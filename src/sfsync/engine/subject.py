@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sfsync.catalogue import COMPANY_FIELDS, PERSON_FIELDS, Kind
@@ -45,6 +46,12 @@ class Subject:
             "person": _complete(self.values, PERSON_FIELDS, self.id),
             "company": _complete(company, COMPANY_FIELDS, company_id),
         }
+
+    @cached_property
+    def lookups(self) -> Mapping[str, Any]:
+        """`context()` made once, for reading values only (filters, mapped values): a template renders with
+        a `context()` of its own, so whatever a template does to its context stays out of every lookup."""
+        return self.context()
 
     def records(self, sobject: str) -> Sequence[Fields]:
         own = list(self.related.get(sobject, ()))

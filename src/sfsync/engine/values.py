@@ -9,31 +9,23 @@ owner that is set. How a value is converted, compared and judged empty is the fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, NamedTuple, Protocol
 
-from sfsync.config.models import Direction, FieldMapping, Policy
+from sfsync.config.models import FieldMapping, Policy
 from sfsync.engine.field_values import PLAIN, FieldValues, InvalidValue, Options, TooLong, blank, for_field
 from sfsync.engine.plans.plan import FieldChange, FieldSkip, SkipCode
 from sfsync.engine.sensitive import sensitive_field
+from sfsync.engine.wanted_recipe import Wanted as Wanted  # defined with the recipe, asked for here
+from sfsync.engine.wanted_recipe import WantedRecipe
+from sfsync.engine.wanted_recipe import default_policy as default_policy
+from sfsync.engine.wanted_recipe import fallback_policy as fallback_policy
 from sfsync.salesforce.port import FieldInfo
 from sfsync.templating import is_template, render
 
 OWNER_FIELD = "OwnerId"
 SENSITIVE = "(sensitive)"
-
-
-@dataclass(frozen=True)
-class Wanted:
-    """A value sfsync wants in `field`; `source` says where it came from (`person.title`, `play:NAME`)."""
-
-    field: str
-    value: Any
-    source: str
-    policy: Policy
-    sensitive: bool = False
-    options: Options = PLAIN
 
 
 class InvalidFieldValue(Exception):
@@ -78,11 +70,6 @@ def lookup(context: Mapping[str, Any], path: str) -> Any:
     return current
 
 
-def default_policy(field: str, owned_prefix: str) -> Policy:
-    """Defaults fill empty fields only, except fields sfsync owns by prefix."""
-    return Policy.OWNED if field.startswith(owned_prefix) else Policy.IF_EMPTY
-
-
 def wanted_values(
     sobject: str,
     mappings: Mapping[str, FieldMapping],
@@ -93,40 +80,25 @@ def wanted_values(
     """Every field sfsync wants to set on `sobject` for one record, by precedence.
 
     `defaults` is ordered: the play defaults first (`("play:NAME", values)`), the global ones last
-    (`("default", values)`).
+    (`("default", values)`). A mapped field whose workspace value is empty falls back to the defaults.
+    Planning builds the `WantedRecipe` once per object and plays and applies it to each record.
     """
-    wanted: dict[str, Wanted] = {}
-    for name, entry in mappings.items():
-        if entry.direction is Direction.READ:
-            continue
-        value = lookup(context, entry.from_)
-        if not is_empty(value):
-            wanted[name] = Wanted(name, value, entry.from_, entry.policy, entry.sensitive, _options(entry))
-    for source, values in defaults:
-        for name, raw in values.items():
-            if name in wanted:
-                continue
-            value = _default_value(source, sobject, name, raw, context)
-            if is_empty(value):
-                continue
-            mapping = mappings.get(name)
-            if mapping is None:
-                wanted[name] = Wanted(name, value, source, default_policy(name, owned_prefix))
-                continue
-            policy = fallback_policy(mapping, owned_prefix)
-            wanted[name] = Wanted(name, value, source, policy, mapping.sensitive, _options(mapping))
-    return list(wanted.values())
+    return wanted_by(WantedRecipe(mappings, defaults, owned_prefix), sobject, context, lambda: context)
 
 
-def _options(mapping: FieldMapping) -> Options:
-    return Options(truncate=mapping.truncate, date_as=mapping.date_as)
+def wanted_by(
+    recipe: WantedRecipe, sobject: str, context: Mapping[str, Any], fresh: Callable[[], Mapping[str, Any]]
+) -> list[Wanted]:
+    """The record's wanted values by `recipe`: its fields looked up in `context`, its template defaults
+    rendered with one context `fresh` makes for them (made once, when a template needs it)."""
+    made: list[Mapping[str, Any]] = []
 
+    def render_default(item: Any) -> Any:
+        if not made:
+            made.append(fresh())
+        return _default_value(item.source, sobject, item.field, item.raw, made[0])
 
-def fallback_policy(mapping: FieldMapping, owned_prefix: str) -> Policy:
-    """The policy of a default standing in for a mapped field's empty value."""
-    if mapping.policy in (Policy.OWNED, Policy.CREATE_ONLY, Policy.IF_UNCHANGED):
-        return mapping.policy
-    return Policy.IF_EMPTY
+    return recipe.wanted(context, render_default)
 
 
 def _default_value(source: str, sobject: str, field: str, raw: Any, context: Mapping[str, Any]) -> Any:
@@ -170,9 +142,34 @@ def decide(
 
     Raises `InvalidFieldValue` when the value cannot go into the field: the record is a row error.
     """
-    if not wanted.sensitive and sensitive_field(info, wanted.field, marked=False):
+    secret = sensitive_field(info, wanted.field, marked=False)
+    return decide_by(wanted, before, ledger, create, _Rule(info, for_field(info), secret))
+
+
+class DecisionRule(Protocol):
+    """What `decide_by` needs of a field, worked out once per field (planning/field_rules.py)."""
+
+    @property
+    def info(self) -> FieldInfo | None: ...
+    @property
+    def kind(self) -> FieldValues: ...
+    @property
+    def secret(self) -> bool: ...
+
+
+class _Rule(NamedTuple):
+    info: FieldInfo | None
+    kind: FieldValues
+    secret: bool
+
+
+def decide_by(
+    wanted: Wanted, before: Any, ledger: Any, create: bool, rule: DecisionRule
+) -> FieldChange | FieldSkip | None:
+    """`decide`, with the field's kind and sensitivity already chosen (`rule`)."""
+    if rule.secret and not wanted.sensitive:
         wanted = replace(wanted, sensitive=True)  # encrypted or secret-named: sensitive whatever the mapping says
-    kind = for_field(info)
+    kind = rule.kind
     after = _converted(wanted, kind)
     if after is None:
         return None
@@ -184,8 +181,8 @@ def decide(
     fate = _fate(wanted, kind, before, after, ledger, create=create)
     if isinstance(fate, FieldChange) and too_long is not None:
         return _skip(wanted, before, after, SkipCode.TOO_LONG, _too_long(too_long))
-    if isinstance(fate, FieldChange) and cut_from and info is not None:
-        return replace(fate, reason=f"{fate.reason}; truncated from {cut_from} to {info.length} characters")
+    if isinstance(fate, FieldChange) and cut_from and rule.info is not None:
+        return replace(fate, reason=f"{fate.reason}; truncated from {cut_from} to {rule.info.length} characters")
     return fate
 
 

@@ -24,6 +24,8 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
+    if text == "{}":  # most records' attributes: no parse needed (a new dict each time, as a parse gives)
+        return {}
     value = json.loads(text)
     raw = text if isinstance(text, str) else text.decode("utf-8")
     if _MARK not in raw and _ESCAPED_MARK not in raw:  # PostgreSQL returns the character, SQLite our escape

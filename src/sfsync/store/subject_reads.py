@@ -44,6 +44,7 @@ class SubjectReads:
         # (object, column) -> value -> [(rank, fields)] of live records; rank: the database's sf_id order
         self._mirror: dict[tuple[str, str], dict[str, list[tuple[int, Fields]]]] = {}
         self._states: dict[tuple[str, str], tuple[Fields, bool] | None] = {}
+        self._live: dict[tuple[str, str], Fields] = {}  # (object, sf_id) -> fields of a live row loaded
         self._links: dict[tuple[str, str], list[Link]] = {}
         self._by_sf_id: dict[tuple[str, str], Link | None] = {}
         self._ledger: dict[tuple[str, str], dict[str, Any]] = {}
@@ -120,34 +121,40 @@ class SubjectReads:
         if not keys:
             return
         stmt = (
-            select(mirror.c[column], mirror.c.fields)
+            select(mirror.c[column], mirror.c.sf_id, mirror.c.fields)
             .where(mirror.c.object == sobject, mirror.c[column].in_(keys), mirror.c.is_deleted.is_(False))
             .order_by(mirror.c.sf_id)
         )
-        for rank, (value, fields) in enumerate(conn.execute(stmt)):
+        for rank, (value, sf_id, fields) in enumerate(conn.execute(stmt).all()):  # whole: cheaper than row by row
             by_value[value].append((rank, fields))
+            self._live[(sobject, sf_id)] = fields
 
     def load_states(self, conn: Connection, sobject: str, sf_ids: Iterable[str]) -> None:
-        """Mirror state (deleted or not) and ledger of these records, and the link on each."""
+        """Mirror state (deleted or not) and ledger of these records, and the link on each. A record whose
+        live row `load_mirror` read in this chunk (the same read transaction) is not read again."""
         keys = sorted({i for i in sf_ids if i and (sobject, i) not in self._states})
         for part in _parts(keys):
+            unread = []
             for key in part:
-                self._states[(sobject, key)] = None
+                live = self._live.get((sobject, key))
+                self._states[(sobject, key)] = None if live is None else (live, False)
                 self._ledger[(sobject, key)] = {}
                 self._by_sf_id[(sobject, key)] = None
+                if live is None:
+                    unread.append(key)
             stmt = select(mirror.c.sf_id, mirror.c.fields, mirror.c.is_deleted).where(
-                mirror.c.object == sobject, mirror.c.sf_id.in_(part)
+                mirror.c.object == sobject, mirror.c.sf_id.in_(unread)
             )
-            for sf_id, fields, deleted in conn.execute(stmt):
+            for sf_id, fields, deleted in conn.execute(stmt).all() if unread else ():
                 self._states[(sobject, sf_id)] = (fields, bool(deleted))
             rows = conn.execute(
                 select(ledger.c.sf_id, ledger.c.field, ledger.c.value).where(
                     ledger.c.object == sobject, ledger.c.sf_id.in_(part)
                 )
             )
-            for sf_id, field, value in rows:
+            for sf_id, field, value in rows.all():
                 self._ledger[(sobject, sf_id)][field] = value
-            for row in conn.execute(select(link).where(link.c.object == sobject, link.c.sf_id.in_(part))):
+            for row in conn.execute(select(link).where(link.c.object == sobject, link.c.sf_id.in_(part))).all():
                 item = link_from_row(row)
                 self._by_sf_id[(sobject, item.sf_id)] = item
 
@@ -159,7 +166,7 @@ class SubjectReads:
             for key in part:
                 self._links[(str(kind), key)] = []
             stmt = select(link).where(link.c.kind == str(kind), link.c.workspace_id.in_(part))
-            for row in conn.execute(stmt.order_by(link.c.workspace_id, link.c.object)):
+            for row in conn.execute(stmt.order_by(link.c.workspace_id, link.c.object)).all():
                 item = link_from_row(row)
                 self._links[(str(kind), item.workspace_id)].append(item)
                 found.append(item)

@@ -134,8 +134,8 @@ class WorkspaceSection:
         with self._session.read() as conn:
             for start in range(0, len(record_ids), _IN_SIZE):
                 part = list(record_ids[start : start + _IN_SIZE])
-                rows = conn.execute(select(table).where(table.c.id.in_(part))).mappings()
-                found.update((row["id"], record_from_row(kind, row)) for row in rows)
+                rows = conn.execute(select(table).where(table.c.id.in_(part))).all()
+                found.update((record.id, record) for record in records_from_rows(kind, rows))
         return found
 
     def find(self, kind: Kind, key: str) -> WorkspaceRecord | None:
@@ -150,8 +150,8 @@ class WorkspaceSection:
         with self._session.read() as conn:
             rows = conn.execute(select(table).order_by(table.c.id).execution_options(yield_per=1000))
             try:
-                for row in rows.mappings():
-                    yield record_from_row(kind, row)
+                for part in rows.partitions():  # a page of rows at a time: far cheaper than row by row
+                    yield from records_from_rows(kind, part)
             finally:
                 rows.close()
 
@@ -175,8 +175,7 @@ def _changed(conn: Connection) -> None:
 def find_many(conn: Connection, kind: Kind, keys: Sequence[str]) -> list[WorkspaceRecord]:
     """The records whose key is among `keys` (as `find`, for many keys in one statement)."""
     table, key_col, _ = _TABLES[kind]
-    rows = conn.execute(select(table).where(table.c[key_col].in_(list(keys)))).mappings()
-    return [record_from_row(kind, row) for row in rows]
+    return records_from_rows(kind, conn.execute(select(table).where(table.c[key_col].in_(list(keys)))).all())
 
 
 def companies_by_registrable(conn: Connection, domains: Sequence[str]) -> dict[str, WorkspaceRecord]:
@@ -266,6 +265,29 @@ class _Batch:
 
     def outcome(self) -> UpsertOutcome:
         return UpsertOutcome(rejected=tuple(self.rejected), **self.counts)
+
+
+def records_from_rows(kind: Kind, rows: Sequence[Sequence[Any]]) -> list[WorkspaceRecord]:
+    """Records from the rows of `select(<the kind's table>)`, by column position (as `record_from_row`)."""
+    key, values, attributes, updated, origin = _POSITIONS[kind]
+    made = []
+    for row in rows:
+        values_of = {name: row[i] for name, i in values}
+        origin_of = _ORIGINS.get(row[origin]) or Origin(row[origin] or Origin.LOAD)
+        made.append(WorkspaceRecord(kind, row[0], row[key], values_of, dict(row[attributes]), row[updated], origin_of))
+    return made
+
+
+def _positions(kind: Kind) -> tuple[int, tuple[tuple[str, int], ...], int, int, int]:
+    table, key_col, _ = _TABLES[kind]
+    at = {c.name: i for i, c in enumerate(table.columns)}
+    assert at["id"] == 0
+    values = tuple((name, at[name]) for name in _VALUE_COLUMNS[kind])
+    return at[key_col], values, at["attributes"], at["updated_at"], at["origin"]
+
+
+_POSITIONS = {kind: _positions(kind) for kind in _TABLES}
+_ORIGINS = {str(origin): origin for origin in Origin}
 
 
 def record_from_row(kind: Kind, row: Mapping[Any, Any]) -> WorkspaceRecord:

@@ -74,3 +74,16 @@ def test_keys_outside_the_chunk_are_read_from_the_store(store: Store) -> None:
     assert reads.link_by_sf_id("Account", "001a") is not None
     found = reads.find_company("x.example")
     assert found is not None and found.id == "c_1"
+
+
+def test_a_linked_records_state_taken_from_the_key_read_is_its_own_copy(store: Store) -> None:
+    seeded(store)
+    reads = SubjectReads(store.session)
+    with store.session.read() as conn:
+        reads.load_mirror(conn, "Lead", "email_norm", ["ada@x.example"])  # 00Qb is live on this email
+        reads.load_states(conn, "Lead", ["00Qb"])
+    state = reads.mirror_state("Lead", "00Qb")
+    assert state == mirror_state(store.session, "Lead", "00Qb") and state is not None
+    state[0]["Email"] = "changed@x.example"  # type: ignore[index]
+    assert reads.mirror_fields("Lead", "email_norm", ["ada@x.example"])[1]["Email"] == "ada@x.example"
+    assert reads.mirror_state("Lead", "00Qb") == mirror_state(store.session, "Lead", "00Qb")

@@ -4,8 +4,9 @@ Plan order is batch (Accounts before the Contacts that need them), object, creat
 then the change's key. Changes are derived in visit order, and an Account may be derived during a
 person's visit, so the order is only known once every record was visited. Each change is kept as
 its encoded line (a fraction of the value's size) in a buffer of at most `run_bytes`; a full buffer
-is sorted and written out as one run; reading merges the runs. Memory is one buffer and one line per
-run, whatever the plan's size; a plan that fits one buffer is sorted in memory and never spooled.
+is sorted and written out as one run, each line after its keys; reading merges the runs by those keys.
+Memory is one buffer and one line per run, whatever the plan's size; a plan that fits one buffer is
+sorted in memory and never spooled.
 `lines()` hands each change on as that encoded line, so a change nothing alters on its way to the
 plan is encoded once (decoding and encoding it again was a large part of a first plan's time).
 """
@@ -23,6 +24,8 @@ from typing import Any
 from sfsync.engine.plans.codec import decode, encode
 from sfsync.engine.plans.plan import RecordChange
 from sfsync.engine.plans.sections import Spool, record_line
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 RUN_BYTES = 32 << 20  # encoded changes per run: a run's buffer is the ordering's whole memory
 TAG = "change"
@@ -111,14 +114,19 @@ class OrderedChanges:
             return
         self._buffer.sort(key=_FIRST)
         run = Spool(TAG, self._directory)
-        for _key, _record, line in self._buffer:
-            run.add_line(line)
+        for key, record, line in self._buffer:  # the keys ahead of the line: merging never decodes a change
+            run.add_line(_ENCODE([*key, *record]).encode() + b"\t" + line)
         run.close()
         self._runs.append(run)
         self._buffer, self._buffered = [], 0
 
 
 def _keyed(run: Spool) -> Iterator[tuple[SortKey, RecordKey, bytes]]:
-    for line in run.close().lines():
-        value = json.loads(line)[TAG]
-        yield order_key(value), record_key(value), line + b"\n"
+    """A run's lines with their keys, as `_spill` wrote them: `[sort key…, record key…]`, a tab, the line.
+
+    Neither JSON text holds a raw tab (JSON escapes control characters in strings), so the first tab
+    ends the keys."""
+    for keyed in run.close().lines():
+        keys, _, line = keyed.partition(b"\t")
+        batch, sobject, update, key, kind, workspace_id, record_object = json.loads(keys)
+        yield (batch, sobject, update, key), (kind, workspace_id, record_object), line + b"\n"

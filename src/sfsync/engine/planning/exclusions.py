@@ -52,7 +52,7 @@ def _holds_here(
         if record is not None:
             kind = _salesforce_kind(describes, sobject, node.field)
             return compare(node.op, record.get(node.field), node.value, kind)
-        return compare(node.op, lookup(subject.context(), node.field), node.value, _workspace_kind(node.field))
+        return compare(node.op, lookup(subject.lookups, node.field), node.value, _workspace_kind(node.field))
     if isinstance(node, All):
         return all(holds(child, subject, record, describes, sobject) for child in node.all)
     if isinstance(node, AnyOf):

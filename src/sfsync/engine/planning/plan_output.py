@@ -69,6 +69,11 @@ class PlanOutput:
         for value in self._entries.close().values():
             yield decode(PlayEntry, value)
 
+    def entry_lines(self) -> Iterator[bytes]:
+        """The play entries as they were encoded (`sections.record_line`, newline included)."""
+        for line in self._entries.close().lines():
+            yield line + b"\n"
+
     def discard(self) -> None:
         self.changes.discard()
         self._skips.discard()

@@ -13,13 +13,13 @@ from dataclasses import replace
 
 from sfsync.config import LoadedConfig
 from sfsync.config.models import Config, ContactsWithoutAccount, PersonObject, Policy
-from sfsync.engine.appeared import KEY_FIELD
 from sfsync.engine.planning.derived_form import Derived
 from sfsync.engine.planning.exclusions import exclusion_for
+from sfsync.engine.planning.field_rules import FieldRule, FieldRules
 from sfsync.engine.planning.matching import Target, account_target, person_target
 from sfsync.engine.planning.plan_output import drops
 from sfsync.engine.planning.plays import membership
-from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, ACCOUNT_SOURCE, wanted_for
+from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, ACCOUNT_SOURCE, WantedSources
 from sfsync.engine.plans.plan import (
     KNOWN_AFTER_APPLY,
     Action,
@@ -34,8 +34,8 @@ from sfsync.engine.plans.plan import (
 )
 from sfsync.engine.sensitive import ValueDigests
 from sfsync.engine.subject import Subject
-from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide
-from sfsync.salesforce.port import FieldInfo, ObjectDescribe
+from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide_by
+from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.normalise import normalise_domain, normalise_email
 from sfsync.store.subject_reads import SubjectReads
@@ -66,6 +66,8 @@ class WriteSet:
         self._accounts: dict[str, str | KnownAfterApply | None] = {}
         self._no_account: dict[str, str] = {}  # company id -> why its people's Contacts have no Account
         self.digests = ValueDigests(store.plan_key.key())
+        self.sources = WantedSources(self.config)  # each object's mappings and defaults, worked out once
+        self.rules = FieldRules(describes, self.config.sync.external_id_field)
 
     # --- visiting ---------------------------------------------------------------------------------------
     def visit_company(self, subject: Subject) -> None:
@@ -211,7 +213,7 @@ class WriteSet:
 
     def _wanted(self, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted] | None:
         try:
-            return wanted_for(self.config, subject, sobject, plays)
+            return self.sources.wanted_for(subject, sobject, plays)
         except TemplateFailure as failure:
             self._template_failed(failure)
             self._skip(subject, sobject, SkipCode.UNAPPLIABLE, f"template failed: {failure}")
@@ -222,18 +224,21 @@ class WriteSet:
     ) -> tuple[list[FieldChange | FieldSkip], list[InvalidFieldValue]]:
         create = target.sf_id is None
         ledger = {} if create else self.reads.ledger_values(target.sobject, str(target.sf_id))
-        describe = self.describes.get(target.sobject)
+        rules = self.rules.of(target.sobject, create=create)
+        current = target.current
         result: list[FieldChange | FieldSkip] = []
         invalid: list[InvalidFieldValue] = []
         for item in wanted:
-            info = describe.field(item.field) if describe else None
-            if info is None or not (info.createable if create else info.updateable):
-                continue  # reported once by the metadata checks, not per record
+            rule = rules.get(item.field)
+            if rule is None:
+                continue  # not writable (or unknown): reported once by the metadata checks, not per record
             pending = item.value if isinstance(item.value, KnownAfterApply) else None
             try:
-                decided = decide(  # an Id only apply knows has no type to check yet: decided as its text
-                    replace(item, value=KNOWN_AFTER_APPLY) if pending else item, target.current.get(item.field),
-                    ledger.get(item.field), create=create, info=None if pending else info,
+                decided = (  # an Id only apply knows has no type to check yet: decided as its text
+                    decide_by(item, current.get(item.field), ledger.get(item.field), create, rule)
+                    if pending is None
+                    else decide_by(replace(item, value=KNOWN_AFTER_APPLY), current.get(item.field),
+                                   ledger.get(item.field), create, self.rules.untyped(item.field))
                 )  # fmt: skip
             except InvalidFieldValue as failure:
                 invalid.append(failure)
@@ -241,22 +246,16 @@ class WriteSet:
             if isinstance(decided, FieldChange) and pending:
                 decided = replace(decided, after=pending, ref=pending.ref, reason="the Account this apply creates")
             if decided is not None:
-                result.append(self._hidden(key, target.sobject, decided, info))
+                result.append(self._hidden(key, decided, rule) if decided.sensitive and not rule.identity else decided)
         return result, invalid
 
-    def _hidden(
-        self, key: str, sobject: str, decided: FieldChange | FieldSkip, info: FieldInfo
-    ) -> FieldChange | FieldSkip:
+    def _hidden(self, key: str, decided: FieldChange | FieldSkip, rule: FieldRule) -> FieldChange | FieldSkip:
         """A sensitive field's values as the plan holds them: digests (engine/sensitive).
 
-        A record's key (email, website) and ids are its identity, which the plan names anyway (its
-        label, match notes, skips) and apply's duplicate checks read: they stay as they are.
+        A record's key (email, website) and ids are its identity (`FieldRule.identity`), which the plan
+        names anyway (its label, match notes, skips) and apply's duplicate checks read: they stay as they are.
         """
-        names = (KEY_FIELD.get(sobject), self.config.sync.external_id_field, ACCOUNT_FIELD)
-        identity = decided.field.lower() in {name.lower() for name in names if name}
-        if not decided.sensitive or identity:
-            return decided
-        before = self.digests.of_held(key, decided.field, decided.before, info)
+        before = self.digests.of_held(key, decided.field, decided.before, rule.info)
         if isinstance(decided, FieldSkip):
             return replace(decided, before=before, wanted=self.digests.of_sent(key, decided.field, decided.wanted))
         return replace(decided, before=before, after=self.digests.of_sent(key, decided.field, decided.after))

@@ -15,7 +15,8 @@ from typing import Any
 from sfsync.config.models import Config, Direction, FieldMapping, PersonObject, Policy
 from sfsync.engine.planning.plays import play_defaults
 from sfsync.engine.subject import Subject
-from sfsync.engine.values import Wanted, default_policy, fallback_policy, wanted_values
+from sfsync.engine.values import Wanted, default_policy, fallback_policy, wanted_by
+from sfsync.engine.wanted_recipe import WantedRecipe
 
 EXTERNAL_ID_SOURCE = "sfsync id"
 ACCOUNT_SOURCE = "company"
@@ -45,16 +46,35 @@ def wanted_for(config: Config, subject: Subject, sobject: str, plays: Sequence[s
     What the plan decides from, and what apply takes a sensitive value from again. Raises
     `TemplateFailure` when a default's template fails for the record.
     """
-    source = source_object(config, sobject)
-    known = [name for name in plays if name in {play.name for play in config.plays}]
-    defaults: list[tuple[str, Mapping[str, Any]]] = play_defaults(config.plays, known, source)
-    defaults.append(("default", config.defaults.get(source, {})))
-    mappings = object_mappings(config, sobject)
-    wanted = wanted_values(sobject, mappings, defaults, subject.context(), config.sync.owned_prefix)
-    ext = config.sync.external_id_field
-    if ext:
-        wanted.append(Wanted(ext, subject.id, EXTERNAL_ID_SOURCE, Policy.OWNED))
-    return wanted
+    return WantedSources(config).wanted_for(subject, sobject, plays)
+
+
+class WantedSources:
+    """`wanted_for` for many records of one config: each object's and plays' recipe is worked out once."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._play_names = {play.name for play in config.plays}
+        self._recipes: dict[tuple[str, tuple[str, ...]], WantedRecipe] = {}
+
+    def wanted_for(self, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted]:
+        """As the function `wanted_for`."""
+        known = tuple(name for name in plays if name in self._play_names)
+        recipe = self._recipes.get((sobject, known))
+        if recipe is None:
+            recipe = self._recipes[(sobject, known)] = self._recipe(sobject, known)
+        wanted = wanted_by(recipe, sobject, subject.lookups, subject.context)
+        ext = self.config.sync.external_id_field
+        if ext:
+            wanted.append(Wanted(ext, subject.id, EXTERNAL_ID_SOURCE, Policy.OWNED))
+        return wanted
+
+    def _recipe(self, sobject: str, plays: Sequence[str]) -> WantedRecipe:
+        config = self.config
+        source = source_object(config, sobject)
+        defaults: list[tuple[str, Mapping[str, Any]]] = play_defaults(config.plays, plays, source)
+        defaults.append(("default", config.defaults.get(source, {})))
+        return WantedRecipe(object_mappings(config, sobject), defaults, config.sync.owned_prefix)
 
 
 def field_sources(config: Config, sobject: str, field: str, plays: Sequence[str]) -> dict[str, Policy]:
