@@ -8,6 +8,7 @@ chunk's check, which runs after that write.
 
 from __future__ import annotations
 
+import pytest
 from engine_support import LEADS, add_people
 
 from sfsync.engine.applying.applier import apply_plan
@@ -74,3 +75,17 @@ def test_guarded_updates_carry_the_next_chunks_re_read_in_their_last_composite_c
     assert port.calls["composite"] == 8 + 3 and port.calls["retrieve"] == 1
     (carried,) = port.carried
     assert isinstance(carried, Retrieve) and len(carried.ids) == 51 and "LastModifiedDate" in carried.fields
+
+
+@pytest.mark.parametrize(("config", "count"), [(LEADS, 398), (LEADS, 450), (RECHECK, 450)])
+def test_the_plans_estimate_counts_the_calls_apply_makes(store, port, write_config, config: str, count: int):
+    # Creates under both guards: an object's first check alone, then one write per chunk carrying the next check.
+    _people(store, count)
+    loaded = write_config(config)
+    plan = make_plan(port, store, loaded)
+    (estimate,) = plan.estimates
+    port.calls.clear()
+    report = apply_plan(port, store, loaded, plan)
+    assert report.counts() == {"written": count}
+    sent = sum(port.calls[kind] for kind in ("query", "retrieve", "collections", "composite"))
+    assert estimate.calls == sent, dict(port.calls)

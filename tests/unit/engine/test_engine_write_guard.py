@@ -56,9 +56,10 @@ def test_the_estimate_counts_one_composite_call_per_25_guarded_updates(write_con
     changes = {"Lead": [10, 230]}  # creates, updates
     (guarded,) = estimates(_config(write_config, "conditional"), changes)
     (rechecked,) = estimates(_config(write_config, "recheck"), changes)
-    # creates: a check and a write; updates: 2 re-reads, then 8 + 2 composite requests or 2 Collections requests
-    assert (guarded.calls, guarded.guard) == (2 + 2 + 10, "conditional")
-    assert (rechecked.calls, rechecked.guard) == (2 + 4, "recheck")
+    # the first chunk's check alone; the creates' write; the updates: 8 + 2 composite requests (chunks of 199)
+    # or 2 Collections requests; every later check rides in the write before it
+    assert (guarded.calls, guarded.guard) == (1 + 1 + 10, "conditional")
+    assert (rechecked.calls, rechecked.guard) == (1 + 1 + 2, "recheck")
     (bulk,) = estimates(_config(write_config, "conditional", "bulk"), changes)
     assert bulk.guard == "none"
 

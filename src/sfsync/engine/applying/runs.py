@@ -14,12 +14,11 @@ from typing import TypeVar
 
 from sfsync.config import LoadedConfig
 from sfsync.engine.planning.api_choice import recently_edited_now
-from sfsync.engine.planning.planner import COLLECTION_SIZE, GUARDED_PER_CALL
+from sfsync.engine.planning.planner import COLLECTION_SIZE, GUARDED_CHUNK
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.store.bulk import chunks
 
-GUARDED_CHUNK = 8 * GUARDED_PER_CALL - 1
 T = TypeVar("T")
 
 

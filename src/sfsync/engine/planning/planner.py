@@ -58,6 +58,8 @@ COLLECTION_SIZE = 200
 BULK_JOB_CALLS = 5  # create, upload, close, poll, results
 BULK_QUERY_CALLS = 3  # create, poll, results
 GUARDED_PER_CALL = 25  # sObject Rows subrequests in one composite request
+# A chunk of guarded updates: eight composite requests, the last keeping a subrequest for the next chunk's check.
+GUARDED_CHUNK = 8 * GUARDED_PER_CALL - 1
 PLAN_PROGRESS_STEP = 500  # records visited between progress reports (bars and events stay cheap)
 
 
@@ -216,12 +218,15 @@ def estimates(
             )
             calls = checks + ingest_jobs(creates, size) * BULK_JOB_CALLS
             calls += (bulk_updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
-            calls += _update_calls(guarded, conditional=conditional)
+            rest_writes = _update_calls(guarded, conditional=conditional)
+            calls += rest_writes + (rest_writes > 0)  # the REST-kept updates' first check alone, as above
             if updates and config.sync.api is ApiChoice.AUTO:  # apply's query job for the recently edited
                 calls += BULK_QUERY_CALLS
             guard = "none" if bulk_updates else str(config.sync.write_guard)
-        else:  # per chunk: the check (appeared keys, or the targets re-read), then the write
-            calls = 2 * math.ceil(creates / COLLECTION_SIZE) + _update_calls(updates, conditional=conditional)
+        else:  # the first chunk's check alone, then each write, carrying the next chunk's (applying/pipeline)
+            chunk = GUARDED_CHUNK if conditional else COLLECTION_SIZE  # applying/runs: the chunks apply sends
+            writes = math.ceil(creates / chunk) + _update_calls(updates, conditional=conditional)
+            calls = writes + (writes > 0)
             guard = str(config.sync.write_guard)
         result.append(ObjectEstimate(sobject, creates, updates, api, calls, guard if updates else "", note))
     return tuple(result)
@@ -269,13 +274,13 @@ def bulk_update_notes(
 
 
 def _update_calls(updates: int, *, conditional: bool) -> int:
-    """Per chunk the targets' re-read, then one Collections request, or one composite request per
-    `GUARDED_PER_CALL` guarded updates (sObject Rows subrequests)."""
-    chunks = math.ceil(updates / COLLECTION_SIZE)
+    """The update writes: one Collections request per 200, or, guarded, per chunk of `GUARDED_CHUNK` one
+    composite request per `GUARDED_PER_CALL` (sObject Rows subrequests). Each chunk's re-read rides in the
+    write before it, so only an object's first check is a call of its own (counted by the caller)."""
     if not conditional:
-        return 2 * chunks
-    full, rest = divmod(updates, COLLECTION_SIZE)
-    return chunks + full * math.ceil(COLLECTION_SIZE / GUARDED_PER_CALL) + math.ceil(rest / GUARDED_PER_CALL)
+        return math.ceil(updates / COLLECTION_SIZE)
+    full, rest = divmod(updates, GUARDED_CHUNK)
+    return full * math.ceil(GUARDED_CHUNK / GUARDED_PER_CALL) + math.ceil(rest / GUARDED_PER_CALL)
 
 
 def _diagnostic(d: Diagnostic) -> PlanDiagnostic:
