@@ -21,6 +21,7 @@ import pytest
 from cli_org import initech_leads
 
 from sfsync.cli import run
+from sfsync.engine.applying.runs import GUARDED_CHUNK
 from sfsync.localorg.testing import LocalOrgHandle, local_org  # noqa: F401 - the shared fixture
 from sfsync.store import open_store
 from sfsync.store.runs import Outcome
@@ -33,6 +34,8 @@ pytestmark = pytest.mark.org
 PEOPLE = "email,last_name\npeter@initech.example,Gibbons\nmilton@initech.example,Waddams\n"
 READS = r"rest\.query"
 CREATES = r"rest\.(collections|sobject)\.(create|upsert)"
+# A chunk's write: a Collections call, or the composite call that carries the next chunk's check.
+WRITES = r"rest\.((collections|sobject)\.(create|upsert)|composite)"
 
 
 class Cycles:
@@ -141,28 +144,28 @@ def test_sigterm_during_the_first_of_two_chunks_records_it_whole_and_sends_no_ot
     org_workdir: Path,
     local_org: LocalOrgHandle,  # noqa: F811
 ) -> None:
-    _project(org_workdir, 201)  # two chunks of creates: 200, then 1
-    local_org.control("faults", "PUT", [{"match": {"endpoint": CREATES}, "action": "latency_ms:1500"}])
+    _project(org_workdir, GUARDED_CHUNK + 2)  # two chunks of creates (applying/runs): GUARDED_CHUNK, then 2
+    local_org.control("faults", "PUT", [{"match": {"endpoint": WRITES}, "action": "latency_ms:1500"}])
     process = _looping(org_workdir)
     try:
         cycles = Cycles(process)
         deadline = time.monotonic() + 120
-        while _calls_to(local_org, CREATES) == 0:  # the first chunk is in flight
+        while _calls_to(local_org, WRITES) == 0:  # the first chunk is in flight
             assert time.monotonic() < deadline and process.poll() is None
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=120) == 0
         last = cycles.until(lambda e: e["outcome"] in ("applied", "stopped"))
-        assert _calls_to(local_org, CREATES) == 1  # the second chunk was never sent
+        assert _calls_to(local_org, WRITES) == 1  # the second chunk was never sent
     finally:
         _stopped(process, local_org)
-    assert (last["outcome"], last["rows"], last["pending"]) == ("stopped", {"written": 200}, 1)
+    assert (last["outcome"], last["rows"], last["pending"]) == ("stopped", {"written": GUARDED_CHUNK}, 2)
     ids = _lead_ids(local_org)
     with open_store("sqlite:///sfsync.db") as store:
         apply = store.runs.last("apply")
         assert apply is not None and apply.status == "interrupted" and apply.finished_at is not None
         recorded = [r.sf_id for r in store.runs.results(apply.id) if r.outcome is Outcome.WRITTEN]
-        assert len(recorded) == len(ids) == 200 and set(recorded) == ids  # every row of the chunk, none missing
+        assert len(recorded) == len(ids) == GUARDED_CHUNK and set(recorded) == ids  # the chunk whole, none missing
         (cycle,) = store.runs.recent("cycle", 10)
         assert (cycle.status, cycle.finished_at is not None) == ("stopped", True)
 
