@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sfsync.engine.applying.applier import ApplyReport
 from sfsync.engine.plans.plan import Plan
-from sfsync.engine.row_report import RowReport
+from sfsync.engine.row_report import HandledRows, RowReport
 from sfsync.errors import ExitCode
 
 
@@ -23,7 +22,7 @@ class ApplyStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class ApplyResult:
+class ApplyResult(HandledRows):
     """One apply, as it ended: every row it handled (its outcome, Salesforce's error code and message), the
     run log entry that holds them (`run_id`, None when nothing was sent), and the exit code `sfsync apply`
     gives for it. `paused_by` describes the pause that stopped it ("paused by … at …")."""
@@ -41,23 +40,10 @@ class ApplyResult:
             status = ApplyStatus.INTERRUPTED
         return cls(status, report.rows, report.run_id, report.write_enabled, paused_by)
 
-    def counts(self) -> dict[str, int]:
-        """Rows by outcome (`written`, `linked`, `conflict`, `skipped`, `rejected`, `unknown`), sorted by name."""
-        return dict(sorted(Counter(r.outcome for r in self.rows).items()))
-
     @property
     def interrupted(self) -> bool:
         """Stopped before the end of the plan (on request or by a pause); what was sent is recorded."""
         return self.status in (ApplyStatus.INTERRUPTED, ApplyStatus.PAUSED)
-
-    @property
-    def rejected(self) -> bool:
-        return any(r.outcome == "rejected" for r in self.rows)
-
-    @property
-    def unknown(self) -> bool:
-        """Some row was sent and Salesforce's answer never came: only the next plan's read can tell."""
-        return any(r.outcome == "unknown" for r in self.rows)
 
     @property
     def exit_code(self) -> int:

@@ -6,6 +6,7 @@ them to say "not retried", applying to decide which rows stay entrants.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -64,3 +65,22 @@ class MatchedRecord:
     sobject: str
     key: str | None = None
     stamp: str | None = None
+
+
+class HandledRows:
+    """What the rows an apply handled say, for any value holding them in `rows`: how many of each outcome,
+    and whether any was rejected or is unknown (sent, its answer never came: only a read can tell)."""
+
+    rows: tuple[RowReport, ...]
+
+    def counts(self) -> dict[str, int]:
+        """Rows by outcome (`written`, `linked`, `conflict`, `skipped`, `rejected`, `unknown`), sorted by name."""
+        return dict(sorted(Counter(r.outcome for r in self.rows).items()))
+
+    @property
+    def rejected(self) -> bool:
+        return any(r.outcome == "rejected" for r in self.rows)
+
+    @property
+    def unknown(self) -> bool:
+        return any(r.outcome == "unknown" for r in self.rows)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -36,7 +35,7 @@ from sfsync.engine.plans.fingerprint import moved, take_fingerprint
 from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS, reread_fields
-from sfsync.engine.row_report import RowReport
+from sfsync.engine.row_report import HandledRows, RowReport
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
@@ -44,7 +43,7 @@ from sfsync.store.bulk import chunks
 
 
 @dataclass(frozen=True)
-class ApplyReport:
+class ApplyReport(HandledRows):
     """Every row apply handled; `interrupted` when it stopped early on request."""
 
     run_id: str
@@ -52,18 +51,6 @@ class ApplyReport:
     write_enabled: bool
     interrupted: bool = False
     error: str = ""
-
-    def counts(self) -> dict[str, int]:
-        return dict(sorted(Counter(r.outcome for r in self.rows).items()))
-
-    @property
-    def rejected(self) -> bool:
-        return any(r.outcome == "rejected" for r in self.rows)
-
-    @property
-    def unknown(self) -> bool:
-        """Some row was sent and Salesforce's answer never came: written or not, only a read can tell."""
-        return any(r.outcome == "unknown" for r in self.rows)
 
 
 def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
