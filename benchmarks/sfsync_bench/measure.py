@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -59,7 +60,20 @@ def run_measured(
     if child.returncode not in ok:
         raise RuntimeError(f"{label}: `{' '.join(argv)}` exited {child.returncode}:\n{output[-3000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Measurement(label, seconds, cpu, org_cpu, usage.ru_maxrss / KIB, org.calls(), child.returncode, output)
+    measured = Measurement(label, seconds, cpu, org_cpu, usage.ru_maxrss / KIB, org.calls(), child.returncode, output)
+    _progress(measured)
+    return measured
+
+
+def _progress(m: Measurement) -> None:
+    """One line per run as it ends: a long run (1,000,000 people) shows what it measured so far, and what it
+    measured stays in the log if it is stopped before its tables."""
+    print(
+        f"  {m.label}: {m.seconds:.1f} s wall, {m.cpu_seconds:.1f} CPU s, org {m.org_cpu_seconds:.1f} CPU s, "
+        f"{m.peak_rss_mib:.0f} MiB, {m.total_calls} calls, load {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def scaled(measurement: Measurement, done: int, total: int) -> Measurement:
