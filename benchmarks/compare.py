@@ -11,7 +11,7 @@ With `--plan-only`, only the first plans (neither apply nor the blind upsert), e
 from a fresh store (figures: the medians), on the path `--api` names (Bulk by default); `--profile`
 then profiles one more first plan of each.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
-and by endpoint), and apply / blind.
+and by endpoint), and apply / blind; with `--plan-only`, also the plans' API calls and the saved plan file's MiB.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import datasets
 from sfsync_bench.measure import Measurement, run_measured
 from sfsync_bench.org import BenchOrg, running_org
 from sfsync_bench.runs import APPLY_EXIT_CODES, BASELINES, CONFIG
+
+MIB = 2**20
 
 
 def main() -> int:
@@ -106,6 +108,7 @@ def run_plans(
     """First plans only, from a fresh store each: the medians of `--repeat` runs, then one profiled."""
     env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
     runs: list[Measurement] = []
+    sizes: list[float] = []  # the saved plan file, MiB
     for round_ in range(args.repeat + (args.profile is not None)):
         here = work / str(round_)
         here.mkdir(parents=True)
@@ -119,12 +122,15 @@ def run_plans(
         run = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], here, env)
         if round_ < args.repeat:
             runs.append(run)
+            sizes.append((here / "plan.json").stat().st_size / MIB)
         shutil.rmtree(here)
     return {
         "plan_wall_s": statistics.median(run.seconds for run in runs),
         "plan_cpu_s": statistics.median(run.cpu_seconds for run in runs),
         "plan_cpu_s_each": [round(run.cpu_seconds, 2) for run in runs],
         "plan_peak_rss_mib": statistics.median(run.peak_rss_mib for run in runs),
+        "plan_calls": statistics.median(run.total_calls for run in runs),
+        "plan_file_mib": statistics.median(sizes),
     }
 
 

@@ -69,7 +69,8 @@ def _progress(m: Measurement) -> None:
     """One line per run as it ends: a long run (1,000,000 people) shows what it measured so far, and what it
     measured stays in the log if it is stopped before its tables."""
     print(
-        f"  {m.label}: {m.seconds:.1f} s wall, {m.cpu_seconds:.1f} CPU s, org {m.org_cpu_seconds:.1f} CPU s, "
+        f"  {time.strftime('%H:%M:%S')} {m.label}: {m.seconds:.1f} s wall, {m.cpu_seconds:.1f} CPU s, "
+        f"org {m.org_cpu_seconds:.1f} CPU s, "
         f"{m.peak_rss_mib:.0f} MiB, {m.total_calls} calls, load {os.getloadavg()[0]:.1f}",
         file=sys.stderr,
         flush=True,
