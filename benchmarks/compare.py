@@ -11,7 +11,7 @@ With `--plan-only`, only the first plans (neither apply nor the blind upsert), e
 from a fresh store (figures: the medians), on the path `--api` names (Bulk by default); `--profile`
 then profiles one more first plan of each.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
-and by endpoint), and apply / blind; with `--plan-only`, also the plans' API calls and the saved plan file's MiB.
+and by endpoint), the plan's API calls and its saved file's MiB, and apply / blind.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def run_version(
         profiled = [sys.executable, "-m", "cProfile", "-o", str(profile / f"apply-{label}.prof"), "-m", "sfsync"]
         run_measured(org, "apply profiled", [*profiled, "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
     calls = {"apply_calls": apply.total_calls, "apply_calls_by_kind": dict(sorted(apply.calls.items()))}
-    return {**figures("plan", plan), **figures("apply", apply), **calls}
+    planned = {"plan_calls": plan.total_calls, "plan_file_mib": (work / "plan.json").stat().st_size / MIB}
+    return {**figures("plan", plan), **planned, **figures("apply", apply), **calls}
 
 
 def run_plans(
