@@ -7,7 +7,6 @@ here: validation reports those.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
@@ -15,11 +14,11 @@ from sfsync import catalogue, templating
 from sfsync.config import email_checks
 from sfsync.config.create_keys import CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
 from sfsync.config.email_mappings import EMAIL_OBJECT
-from sfsync.config.source import SourceMap
+from sfsync.config.reporting import Reporter, suggest
+from sfsync.config.source import Path, SourceMap
 from sfsync.config.write_scope import PlayShape, writing_gap
-from sfsync.errors import Diagnostic, Severity
+from sfsync.errors import Diagnostic
 
-Path = tuple[str | int, ...]
 MAPPED_OBJECTS = ("Account", "Contact", "Lead", EMAIL_OBJECT)
 FILTER_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -29,21 +28,8 @@ KINDS_FOR_AUDIENCE = {"company": ("company",), "person": ("person", "company")}
 EQUALITY_OPS = ("eq", "ne", "in", "not_in")
 
 
-class Checker:
+class Checker(Reporter):
     """Collects semantic problems of one plain document."""
-
-    def __init__(self, document: dict[str, object], source: SourceMap) -> None:
-        self.document = document
-        self.source = source
-        self.found: list[Diagnostic] = []
-
-    def error(self, summary: str, path: Path, hint: str = "", *, key: bool = False) -> None:
-        position = self.source.position(path, key=key)
-        self.found.append(Diagnostic(Severity.ERROR, summary, position=position, path=path, hint=hint))
-
-    def warning(self, summary: str, path: Path, hint: str = "", *, key: bool = False) -> None:
-        position = self.source.position(path, key=key)
-        self.found.append(Diagnostic(Severity.WARNING, summary, position=position, path=path, hint=hint))
 
     def run(self) -> list[Diagnostic]:
         self.mappings()
@@ -80,7 +66,7 @@ class Checker:
             return
         for obj, fields in node.items():
             if obj not in MAPPED_OBJECTS:
-                hint = _suggest(obj, MAPPED_OBJECTS, "sfsync maps Account, Contact, Lead and EmailMessage")
+                hint = suggest(obj, MAPPED_OBJECTS, "sfsync maps Account, Contact, Lead and EmailMessage")
                 self.error(f'unsupported Salesforce object "{obj}"', (*path, obj), hint, key=True)
             elif isinstance(fields, dict):
                 yield obj, fields, (*path, obj)
@@ -102,7 +88,7 @@ class Checker:
             self.error(f'{where} cannot use {field.kind} fields ("{ref}")', path, f"use {' or '.join(kinds)}.* here")
             return
         names = [f"{kind}.{name}" for kind in kinds for name in email_checks.field_names(kind)]
-        hint = _suggest(ref, names, f"workspace fields are {', '.join(f'{k}.*' for k in kinds)} (see docs/config.md)")
+        hint = suggest(ref, names, f"workspace fields are {', '.join(f'{k}.*' for k in kinds)} (see docs/config.md)")
         self.error(f'unknown workspace field "{ref}"', path, hint)
 
     def template(self, source: str, kinds: tuple[str, ...], path: Path) -> None:
@@ -183,7 +169,7 @@ class Checker:
             return
         own = node.get("salesforce")
         if isinstance(own, str) and own not in FILTER_OBJECTS:
-            hint = _suggest(own, FILTER_OBJECTS, "filters can read Account, Contact, Lead and Opportunity")
+            hint = suggest(own, FILTER_OBJECTS, "filters can read Account, Contact, Lead and Opportunity")
             self.error(f'unsupported Salesforce object "{own}" in a filter', (*path, "salesforce"), hint)
         salesforce = own if isinstance(own, str) else salesforce
         for combinator in ("all", "any"):
@@ -214,7 +200,7 @@ class Checker:
             if item is None or str(item).lower() in known:
                 continue
             where = (*path, "value") if index is None else (*path, "value", index)
-            hint = _suggest(str(item).capitalize(), allowed, f"{field} is one of {', '.join(allowed)}")
+            hint = suggest(str(item).capitalize(), allowed, f"{field} is one of {', '.join(allowed)}")
             self.error(f'"{item}" is not a value of {field} ({", ".join(allowed)})', where, hint)
 
     def sync(self) -> None:
@@ -245,15 +231,8 @@ class Checker:
         for sobject in CREATED_OBJECTS.get(mode, ()):
             where = key_gap(sobject, mappings, ("sync",)) if sobject in mappings else None
             if where is not None:
-                position = self.source.position(where, key=len(where) > 1 and where[0] == "mappings")
-                diagnostic = Diagnostic(
-                    Severity.WARNING,
-                    missing_key(sobject),
-                    position=position,
-                    path=where,
-                    hint=missing_key_hint(sobject),
-                )
-                self.found.append(diagnostic)
+                key = len(where) > 1 and where[0] == "mappings"
+                self.warning(missing_key(sobject), where, missing_key_hint(sobject), key=key)
 
     def write_scope(self) -> None:
         """A warning when writing is on and no play can write anything (also said by `plan`)."""
@@ -264,10 +243,7 @@ class Checker:
         shapes = [_play_shape(item) for item in plays if isinstance(item, dict)]
         gap = writing_gap(sync.get("write"), sync.get("person_object"), shapes)
         if gap is not None:
-            position = self.source.position(gap.path, key=gap.key)
-            self.found.append(
-                Diagnostic(Severity.WARNING, gap.summary, position=position, path=gap.path, hint=gap.hint)
-            )
+            self.warning(gap.summary, gap.path, gap.hint, key=gap.key)
 
 
 def _play_shape(item: dict[str, object]) -> PlayShape:
@@ -287,11 +263,6 @@ def _directions(node: object) -> dict[str, dict[str, str]]:
                 str(n): str(e.get("direction", "write")) if isinstance(e, dict) else "write" for n, e in fields.items()
             }
     return result
-
-
-def _suggest(name: str, choices: tuple[str, ...] | list[str], fallback: str) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f'did you mean "{close[0]}"?' if close else fallback
 
 
 def semantic_problems(document: object, source: SourceMap) -> list[Diagnostic]:
