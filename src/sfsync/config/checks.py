@@ -11,12 +11,10 @@ import re
 from collections.abc import Iterator
 
 from sfsync import catalogue, templating
-from sfsync.config import email_checks
-from sfsync.config.create_keys import CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
+from sfsync.config import email_checks, write_checks
 from sfsync.config.email_mappings import EMAIL_OBJECT
 from sfsync.config.reporting import Reporter, suggest
 from sfsync.config.source import Path, SourceMap
-from sfsync.config.write_scope import PlayShape, writing_gap
 from sfsync.errors import Diagnostic
 
 MAPPED_OBJECTS = ("Account", "Contact", "Lead", EMAIL_OBJECT)
@@ -37,8 +35,8 @@ class Checker(Reporter):
         self.exclusions()
         self.plays()
         self.sync()
-        self.create_keys()
-        self.write_scope()
+        write_checks.create_keys(self)
+        write_checks.write_scope(self)
         return self.found
 
     def mappings(self) -> None:
@@ -215,54 +213,6 @@ class Checker(Reporter):
         if isinstance(prefix, str) and prefix and not API_NAME.fullmatch(prefix):
             self.error(f'owned_prefix "{prefix}" cannot start a Salesforce field name', ("sync", "owned_prefix"))
         email_checks.email_sync(self, sync)
-
-    def create_keys(self) -> None:
-        """A warning offline, on a writing config's mappings of an object it creates that leave out the key.
-
-        An object without mappings, and the field's createability, are left to `validate --online` and
-        `plan`, where this is an error.
-        """
-        sync = self.document.get("sync")
-        sync = sync if isinstance(sync, dict) else {}
-        if sync.get("external_id_field") or sync.get("write") is not True:
-            return
-        mappings = _directions(self.document.get("mappings"))
-        mode = str(sync.get("person_object", "contacts_and_accounts"))
-        for sobject in CREATED_OBJECTS.get(mode, ()):
-            where = key_gap(sobject, mappings, ("sync",)) if sobject in mappings else None
-            if where is not None:
-                key = len(where) > 1 and where[0] == "mappings"
-                self.warning(missing_key(sobject), where, missing_key_hint(sobject), key=key)
-
-    def write_scope(self) -> None:
-        """A warning when writing is on and no play can write anything (also said by `plan`)."""
-        sync = self.document.get("sync")
-        plays = self.document.get("plays", [])
-        if not isinstance(sync, dict) or not isinstance(plays, list):
-            return
-        shapes = [_play_shape(item) for item in plays if isinstance(item, dict)]
-        gap = writing_gap(sync.get("write"), sync.get("person_object"), shapes)
-        if gap is not None:
-            self.warning(gap.summary, gap.path, gap.hint, key=gap.key)
-
-
-def _play_shape(item: dict[str, object]) -> PlayShape:
-    audience = item.get("audience")
-    audience_object = audience.get("object") if isinstance(audience, dict) else None
-    return PlayShape(str(audience_object), isinstance(item.get("sync_to_salesforce"), dict))
-
-
-def _directions(node: object) -> dict[str, dict[str, str]]:
-    """Each mapped object's fields and their direction (`write` when not given), from the plain document."""
-    if not isinstance(node, dict):
-        return {}
-    result: dict[str, dict[str, str]] = {}
-    for obj, fields in node.items():
-        if isinstance(fields, dict):
-            result[str(obj)] = {
-                str(n): str(e.get("direction", "write")) if isinstance(e, dict) else "write" for n, e in fields.items()
-            }
-    return result
 
 
 def semantic_problems(document: object, source: SourceMap) -> list[Diagnostic]:

@@ -1,7 +1,7 @@
 """What the offline config checks report through: each problem with where it sits in the file.
 
-The checks of the whole document (`checks.Checker`) and those of its parts kept apart (`email_checks`)
-report through this one type; it lives below all of them so none imports another to name it.
+The checks of the whole document (`checks.Checker`) and those of its parts kept apart (`email_checks`,
+`write_checks`) report through this one type; it lives below all of them so none imports another to name it.
 """
 
 from __future__ import annotations
