@@ -265,6 +265,11 @@ def test_run_once_with_sources_converges(
     assert run(["run", "--once", "--format", "json"]) == ExitCode.OK
     first = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert (first["outcome"], first["rows"]) == ("applied", {"written": 2})
+    assert first["sources"] == {"crm": {"read": 2, "rejected": 0}}
+    assert run(["status", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sources"] == {"crm": {"read": 2, "rejected": 0}}
+    assert run(["status"]) == 0
+    assert "sources:    crm 2 rows read, 0 rejected in the last cycle\n" in capsys.readouterr().out
     assert _lead_emails(local_org) == {"peter@initech.example", "milton@initech.example"}
     assert run(["run", "--once", "--format", "json"]) == ExitCode.OK
     second = json.loads(capsys.readouterr().out.splitlines()[-1])

@@ -40,6 +40,7 @@ def test_show_prints_lineage_serial_counts_and_last_run(store_url: str, capsys: 
     summary = json.loads(capsys.readouterr().out)
     assert (summary["lineage"], summary["serial"], summary["workspace"]) == (lineage, 2, {"company": 3, "person": 0})
     assert summary["last_run"]["counts"] == {"written": 3}
+    assert (summary["last_run"]["operation"], summary["last_run"]["outcome"]) == ("apply", "succeeded")
 
 
 def test_show_hides_a_password_in_the_store_url(capsys: pytest.CaptureFixture[str]) -> None:

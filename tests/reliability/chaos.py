@@ -29,7 +29,8 @@ from typing import Any
 
 from .findings import Findings
 from .org_process import OrgProcess
-from .scenario import Campaign, RunResult, run_scenario
+from .run_result import RunResult
+from .scenario import Campaign, run_scenario
 
 POSTGRES_ADMIN = os.environ.get("SFSYNC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -12,15 +12,11 @@ by Bulk insert jobs.
 from __future__ import annotations
 
 import random
-import time
-from typing import TYPE_CHECKING
 
 from . import fault_plans, forked_cli
 from .org_process import OrgProcess
+from .run_result import Commands
 from .world import LATE_EMAILS_FILE, World
-
-if TYPE_CHECKING:
-    from .scenario import Commands
 
 
 def late_email_apply(org: OrgProcess, world: World, seed: int, commands: Commands, scale: float) -> None:
@@ -30,17 +26,11 @@ def late_email_apply(org: OrgProcess, world: World, seed: int, commands: Command
     commands.expect(0, "workspace", "load", str(commands.work / LATE_EMAILS_FILE), "--object", "email")
     world.late_loaded = True
     names, rules = fault_plans.choose_for_emails(rng, world.variant.api)
-    kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.5 else None
+    kill_after = fault_plans.kill_after(rng, scale, 0.5)
     org.set_faults(rules)
     try:
         child = forked_cli.start(("apply", "--auto-approve"), commands.work, commands.env, commands.work / "logs")
-        if kill_after is not None:
-            deadline = time.monotonic() + kill_after
-            while time.monotonic() < deadline and not child.poll():
-                time.sleep(0.005)
-            if not child.poll():
-                child.kill()
-                commands.result.email_kills += 1
+        commands.result.email_kills += child.killed_after(kill_after)
         commands.note(child.wait())
     finally:
         fired = org.clear_faults()

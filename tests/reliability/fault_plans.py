@@ -91,3 +91,8 @@ def choose_for_emails(rng: random.Random, api: str) -> tuple[list[str], list[Rul
     if rng.random() < 0.5:
         rules.append(LATENCY)
     return names, rules
+
+
+def kill_after(rng: random.Random, scale: float, chance: float) -> float | None:
+    """When to SIGKILL an apply (`chance` of it): between 0.1 and 1.5 times `scale`, how long a plan took."""
+    return rng.uniform(0.1, 1.5) * scale if rng.random() < chance else None

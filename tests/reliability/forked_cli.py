@@ -49,6 +49,18 @@ class Child:
         if not self.poll():
             os.kill(self.pid, signal.SIGKILL)
 
+    def killed_after(self, seconds: float | None) -> bool:
+        """SIGKILL the command if it still runs `seconds` from now (never, for None); whether it was killed."""
+        if seconds is None:
+            return False
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self.poll():
+            time.sleep(0.005)
+        if self.poll():
+            return False
+        self.kill()
+        return True
+
     def wait(self, timeout: float = 600) -> Finished:
         deadline = time.monotonic() + timeout
         while not self.poll():

@@ -17,14 +17,14 @@ import random
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import fault_plans, forked_cli, human, invariants
 from .email_pass import late_email_apply
-from .findings import Findings
 from .org_process import OrgProcess
 from .racing import RACING_TWISTS, Racer, planned_creates, set_duplicate_rules
+from .run_result import Commands, RunResult
 from .world import EMAILS_FILE, LATE_EMAILS_FILE, Variant, World, build_world, environment
 
 MAX_RERUNS = 3
@@ -73,68 +73,6 @@ class Campaign:
     def variant(self, seed: int) -> Variant:
         played = [v for v in VARIANTS if v.api in self.paths and (not self.twists or v.twist in self.twists)]
         return replace(played[seed % len(played)], write_guard=self.write_guard)
-
-
-@dataclass
-class RunResult:
-    """What one run did and found; `path` is the variant's API (rest | bulk)."""
-
-    seed: int
-    variant: str
-    store: str
-    people: int
-    in_scope: int
-    faults: list[str]
-    faults_fired: int = 0
-    kills: int = 0
-    unlocks: int = 0
-    human_values: int = 0
-    human_edits: int = 0
-    reruns: int = 0
-    converged: bool = False
-    crashes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    findings: Findings = field(default_factory=Findings)
-    seconds: float = 0.0
-    path: str = ""
-    write_guard: str = ""
-    # `racing-creates` twists: "block" (a blocking rule on Email) or "none"; the person's creates during apply.
-    duplicate_rule: str = ""
-    racing_creates: int = 0
-    # The email pass (`email_pass.py`): faults fired on its email calls, SIGKILLs of its apply.
-    email_faults: int = 0
-    email_kills: int = 0
-
-    @property
-    def guarded(self) -> bool:
-        """A run whose updates Salesforce refuses once a person moved the record: no race may be left."""
-        return self.path == "rest" and self.write_guard == "conditional"
-
-    @property
-    def ok(self) -> bool:
-        raced = self.guarded and bool(self.findings.raced)
-        return self.converged and not self.crashes and self.findings.ok and not raced
-
-
-class Commands:
-    """`sfsync` in one run's directory; remembers any crash (exit 3 or a traceback)."""
-
-    def __init__(self, work: Path, env: dict[str, str], result: RunResult) -> None:
-        self.work, self.env, self.result = work, env, result
-
-    def run(self, *args: str) -> forked_cli.Finished:
-        return self.note(forked_cli.run(args, self.work, self.env, self.work / "logs"))
-
-    def note(self, finished: forked_cli.Finished) -> forked_cli.Finished:
-        if finished.code == 3 or "Traceback" in finished.stderr + finished.stdout:
-            self.result.crashes.append(f"sfsync {' '.join(finished.args)}: {finished.stderr.strip()[-400:]}")
-        return finished
-
-    def expect(self, code: int, *args: str) -> forked_cli.Finished:
-        finished = self.run(*args)
-        if finished.code != code:
-            raise RuntimeError(f"sfsync {' '.join(args)} exited {finished.code}: {finished.stderr[-2000:]}")
-        return finished
 
 
 def run_scenario(
@@ -254,7 +192,7 @@ def _chaos_apply(
 ) -> None:
     """`sfsync ARGS` under the fault plan, maybe killed (`scale`: how long a plan took), while the person edits
     (and, given `creates`, creates some of those people: `racing.Racer`)."""
-    kill_after = rng.uniform(0.1, 1.5) * scale if rng.random() < 0.6 else None
+    kill_after = fault_plans.kill_after(rng, scale, 0.6)
     kill_after = kill_after if kill else None
     child = forked_cli.start(args, commands.work, commands.env, commands.work / "logs")
     editor = human.Editor(org, world, rng.randrange(1 << 30), targets)
@@ -263,13 +201,7 @@ def _chaos_apply(
     if racer is not None:
         racer.start()
     try:
-        if kill_after is not None:
-            deadline = time.monotonic() + kill_after
-            while time.monotonic() < deadline and not child.poll():
-                time.sleep(0.005)
-            if not child.poll():
-                child.kill()
-                commands.result.kills += 1
+        commands.result.kills += child.killed_after(kill_after)
         commands.note(child.wait())
     finally:
         commands.result.human_edits += editor.finish()

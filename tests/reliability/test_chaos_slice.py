@@ -20,7 +20,8 @@ from .email_invariants import check_emails
 from .findings import Findings
 from .invariants import check, in_flight
 from .org_process import OrgProcess
-from .scenario import VARIANTS, RunResult
+from .run_result import RunResult
+from .scenario import VARIANTS
 from .world import Variant, build_world
 
 pytestmark = pytest.mark.org

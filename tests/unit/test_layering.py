@@ -64,3 +64,49 @@ def test_the_api_imports_no_click() -> None:
     probe = "import sys, sfsync.api; print(sorted(m for m in sys.modules if m.split('.')[0] == 'click'))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# The local org (a stand-in for Salesforce: its parts take the `Org` they serve) and the templating
+# facade (its functions import their modules late) are not held to this.
+CIRCLES_ALLOWED = ("localorg", "templating")
+
+
+def _module_name(path: Path) -> str:
+    parts = ("sfsync", *path.relative_to(SOURCE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Each module's imports of other sfsync modules, those made only for typing or late included."""
+    paths = [p for p in sorted(SOURCE.rglob("*.py")) if p.relative_to(SOURCE).parts[0] not in CIRCLES_ALLOWED]
+    names = {_module_name(p) for p in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:  # `from package import module` names the module
+                for alias in node.names:
+                    found.update({f"{node.module}.{alias.name}"} & names or {node.module} & names)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name in names)
+        graph[_module_name(path)] = found - {_module_name(path)}
+    return graph
+
+
+def test_no_import_circles() -> None:
+    """No module imports, even only to name a type, one that imports it back (directly or further round)."""
+    graph, done, circles = _import_graph(), set[str](), []
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            circles.append(trail[trail.index(name) :])
+            return
+        if name in done:
+            return
+        for imported in sorted(graph[name]):
+            visit(imported, [*trail, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    assert circles == []

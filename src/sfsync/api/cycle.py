@@ -34,13 +34,15 @@ APPLIED = ("written", "linked")
 @dataclass
 class CycleReport:
     """What one cycle did. `outcome`: `in_sync`, `planned` (drift left for a person), `applied`, `paused`,
-    `over_budget`, `stopped`, `locked` or `failed`; `pending` is the drift: planned changes not written."""
+    `over_budget`, `stopped`, `locked` or `failed`; `pending` is the drift: planned changes not written;
+    `sources`: each declared source's rows `read` and `rejected` by the cycle's plan."""
 
     number: int
     outcome: str = "failed"
     planned: int = 0
     pending: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, dict[str, int]] = field(default_factory=dict)
     api_used: int | None = None
     api_max: int | None = None
     seconds: float = 0.0
@@ -51,9 +53,11 @@ class CycleReport:
     exit_code: int = ExitCode.OK
 
     def counts(self) -> dict[str, int]:
-        """The integers the run log keeps for the cycle (`sfsync status` reads them back)."""
+        """The integers the run log keeps for the cycle (`sfsync status` reads them back); a source's are
+        `sources.NAME.read` and `sources.NAME.rejected` (a source's name holds no dot)."""
         api = {"api_used": self.api_used, "api_max": self.api_max}
-        return {"planned": self.planned, "pending": self.pending, **self.rows} | {
+        sources = {f"sources.{name}.{fact}": n for name, facts in self.sources.items() for fact, n in facts.items()}
+        return {"planned": self.planned, "pending": self.pending, **self.rows, **sources} | {
             k: v for k, v in api.items() if v is not None
         }
 
@@ -65,9 +69,13 @@ class CycleReport:
         api = f"; API {self.api_used}/{self.api_max}" if self.api_used is not None else ""
         parts = [f"cycle {self.number} {self.outcome}: {self.planned} planned, {self.pending} pending"]
         parts += [rows] if rows else []
+        sources = "".join(
+            f"; source {name}: {facts.get('read', 0)} rows read, {facts.get('rejected', 0)} rejected"
+            for name, facts in self.sources.items()
+        )
         code = f"{self.error_code}: " if self.error_code else ""
         tail = f" — {code}{self.message}" if self.message else ""
-        return ", ".join(parts) + f"{api}; {self.seconds:.1f}s{tail}"
+        return ", ".join(parts) + f"{sources}{api}; {self.seconds:.1f}s{tail}"
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,7 @@ def _plan_and_apply(
         return
     plan = session_plan(session)
     report.planned = report.pending = len(plan.changes)
+    report.sources = {name: {"read": r.rows, "rejected": r.rejected} for name, r in plan.fingerprint.sources.items()}
     paused = store.pause.paused()
     mode = AutoApply.NONE if paused else settings.auto_apply or loaded.config.sync.auto_apply
     part = auto_appliable(plan, mode)

@@ -17,9 +17,8 @@ from sfsync.commands.sync_session import console, progress_for
 from sfsync.engine.plans.json_form import plan_json
 from sfsync.engine.plans.plan import Plan
 from sfsync.render.events import NdjsonSink, emit_plan
-from sfsync.render.redact import redact_plan
 from sfsync.render.text import wants_color
-from sfsync.render.views import write_plan_view
+from sfsync.render.views import redacted_and_summary, write_plan_view
 
 format_option = click.option(
     "--format",
@@ -71,7 +70,8 @@ def command(
         plan = api.plan(config_path, store_url=store_url, full_refresh=full_refresh, out=out, progress=progress)
     document = plan_json(plan)  # the file and every view are this one value, read record by record
     if sink is not None:
-        emit_plan(sink, redact_plan(document), plan_file=str(out) if out else None)
+        redacted, summary = redacted_and_summary(document)
+        emit_plan(sink, redacted, plan_file=str(out) if out else None, summary=summary)
     else:
         show_document(document, output, plan_file=str(out) if out else "plan.json", max_records=max_records)
     if out is not None and output == "text":

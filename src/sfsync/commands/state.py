@@ -10,6 +10,7 @@ import click
 
 from sfsync.catalogue import Kind
 from sfsync.commands.options import config_option, format_option
+from sfsync.commands.run_json import run_json
 from sfsync.commands.store_option import open_command_store, store_option
 from sfsync.commands.summaries import SummaryGroup
 
@@ -59,16 +60,7 @@ def state_summary(store: Store) -> dict[str, Any]:
         "workspace": {str(kind): store.workspace.count(kind) for kind in (Kind.COMPANY, Kind.PERSON)},
         "mirror": store.mirror.counts(),
         "links": {f"{kind}:{name}": n for (kind, name), n in store.links.counts().items()},
-        "last_run": None
-        if last is None
-        else {
-            "id": last.id,
-            "operation": last.operation,
-            "status": last.status,
-            "started_at": last.started_at.isoformat(),
-            "finished_at": last.finished_at.isoformat() if last.finished_at else None,
-            "counts": dict(last.counts),
-        },
+        "last_run": run_json(last),
         "locks": [{"id": h.id, "description": h.describe()} for h in store.locks.holders()],
         "pause": None
         if pause is None
@@ -110,4 +102,4 @@ def _run(run: dict[str, Any] | None) -> str:
     counts = ", ".join(f"{k} {v}" for k, v in sorted(run["counts"].items()))
     finished = f", finished {run['finished_at']}" if run["finished_at"] else ""
     tail = f" ({counts})" if counts else ""
-    return f"{run['operation']} {run['status']}, started {run['started_at']}{finished}{tail} [{run['id']}]"
+    return f"{run['operation']} {run['outcome']}, started {run['started_at']}{finished}{tail} [{run['id']}]"

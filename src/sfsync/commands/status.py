@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sfsync.commands.options import config_option, format_option
+from sfsync.commands.run_json import run_json, source_counts
 from sfsync.commands.store_option import open_command_store, store_option
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when the command opens it
@@ -23,7 +24,7 @@ HISTORY = 10
 @config_option
 @store_option
 def command(output: str, config_path: Path, store_url: str | None) -> None:
-    """How the sync is doing: the last cycle and apply, drift, rejections, API budget, pause.
+    """How the sync is doing: the last cycle and apply, drift, rejections, sources read, API budget, pause.
 
     Drift is the changes the last cycle planned and did not write (left for a person by
     `sync.auto_apply`, paused, or refused); the API budget is as Salesforce reported it in that cycle.
@@ -46,30 +47,19 @@ def status_summary(store: Store) -> dict[str, Any]:
     rejected = store.runs.outcome_counts(last_apply.id).get(Outcome.REJECTED, 0) if last_apply else 0
     return {
         "paused": None if pause is None else {"by": pause.by, "at": pause.at.isoformat(), "reason": pause.reason},
-        "last_cycle": _run(last),
-        "last_apply": _run(last_apply),
+        "last_cycle": run_json(last),
+        "last_apply": run_json(last_apply),
         "drift": last.counts.get("pending") if last else None,
         "rejected": rejected,
+        "sources": source_counts(last),
         "api": None if last is None or "api_max" not in last.counts else _api(last),
-        "cycles": [_run(c) for c in cycles],
+        "cycles": [run_json(c) for c in cycles],
     }
 
 
 def _api(run: Run) -> dict[str, Any]:
     used, maximum = run.counts["api_used"], run.counts["api_max"]
     return {"used": used, "max": maximum, "share": round(used / maximum, 4) if maximum else None}
-
-
-def _run(run: Run | None) -> dict[str, Any] | None:
-    if run is None:
-        return None
-    return {
-        "id": run.id,
-        "outcome": run.status,
-        "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "counts": dict(run.counts),
-    }
 
 
 def _text(summary: dict[str, Any]) -> str:
@@ -83,7 +73,13 @@ def _text(summary: dict[str, Any]) -> str:
         f"rejected:   {summary['rejected']} rows in the last apply",
         "API budget: " + (f"{api['used']} of {api['max']} daily requests" if api else "unknown (no cycle yet)"),
     ]
+    if summary["sources"]:  # a config that declares none has no line for them
+        lines.append("sources:    " + "; ".join(_source(name, n) for name, n in summary["sources"].items()))
     return "\n".join(lines) + "\n"
+
+
+def _source(name: str, counts: dict[str, int]) -> str:
+    return f"{name} {counts.get('read', 0)} rows read, {counts.get('rejected', 0)} rejected in the last cycle"
 
 
 def _line(run: dict[str, Any] | None) -> str:

@@ -7,19 +7,16 @@ here: validation reports those.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
 from sfsync import catalogue, templating
-from sfsync.config import email_checks
-from sfsync.config.create_keys import CREATED_OBJECTS, key_gap, missing_key, missing_key_hint
+from sfsync.config import email_checks, write_checks
 from sfsync.config.email_mappings import EMAIL_OBJECT
-from sfsync.config.source import SourceMap
-from sfsync.config.write_scope import PlayShape, writing_gap
-from sfsync.errors import Diagnostic, Severity
+from sfsync.config.reporting import Reporter, suggest
+from sfsync.config.source import Path, SourceMap
+from sfsync.errors import Diagnostic
 
-Path = tuple[str | int, ...]
 MAPPED_OBJECTS = ("Account", "Contact", "Lead", EMAIL_OBJECT)
 FILTER_OBJECTS = ("Account", "Contact", "Lead", "Opportunity")
 API_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -29,21 +26,8 @@ KINDS_FOR_AUDIENCE = {"company": ("company",), "person": ("person", "company")}
 EQUALITY_OPS = ("eq", "ne", "in", "not_in")
 
 
-class Checker:
+class Checker(Reporter):
     """Collects semantic problems of one plain document."""
-
-    def __init__(self, document: dict[str, object], source: SourceMap) -> None:
-        self.document = document
-        self.source = source
-        self.found: list[Diagnostic] = []
-
-    def error(self, summary: str, path: Path, hint: str = "", *, key: bool = False) -> None:
-        position = self.source.position(path, key=key)
-        self.found.append(Diagnostic(Severity.ERROR, summary, position=position, path=path, hint=hint))
-
-    def warning(self, summary: str, path: Path, hint: str = "", *, key: bool = False) -> None:
-        position = self.source.position(path, key=key)
-        self.found.append(Diagnostic(Severity.WARNING, summary, position=position, path=path, hint=hint))
 
     def run(self) -> list[Diagnostic]:
         self.mappings()
@@ -51,8 +35,8 @@ class Checker:
         self.exclusions()
         self.plays()
         self.sync()
-        self.create_keys()
-        self.write_scope()
+        write_checks.create_keys(self)
+        write_checks.write_scope(self)
         return self.found
 
     def mappings(self) -> None:
@@ -80,7 +64,7 @@ class Checker:
             return
         for obj, fields in node.items():
             if obj not in MAPPED_OBJECTS:
-                hint = _suggest(obj, MAPPED_OBJECTS, "sfsync maps Account, Contact, Lead and EmailMessage")
+                hint = suggest(obj, MAPPED_OBJECTS, "sfsync maps Account, Contact, Lead and EmailMessage")
                 self.error(f'unsupported Salesforce object "{obj}"', (*path, obj), hint, key=True)
             elif isinstance(fields, dict):
                 yield obj, fields, (*path, obj)
@@ -102,7 +86,7 @@ class Checker:
             self.error(f'{where} cannot use {field.kind} fields ("{ref}")', path, f"use {' or '.join(kinds)}.* here")
             return
         names = [f"{kind}.{name}" for kind in kinds for name in email_checks.field_names(kind)]
-        hint = _suggest(ref, names, f"workspace fields are {', '.join(f'{k}.*' for k in kinds)} (see docs/config.md)")
+        hint = suggest(ref, names, f"workspace fields are {', '.join(f'{k}.*' for k in kinds)} (see docs/config.md)")
         self.error(f'unknown workspace field "{ref}"', path, hint)
 
     def template(self, source: str, kinds: tuple[str, ...], path: Path) -> None:
@@ -183,7 +167,7 @@ class Checker:
             return
         own = node.get("salesforce")
         if isinstance(own, str) and own not in FILTER_OBJECTS:
-            hint = _suggest(own, FILTER_OBJECTS, "filters can read Account, Contact, Lead and Opportunity")
+            hint = suggest(own, FILTER_OBJECTS, "filters can read Account, Contact, Lead and Opportunity")
             self.error(f'unsupported Salesforce object "{own}" in a filter', (*path, "salesforce"), hint)
         salesforce = own if isinstance(own, str) else salesforce
         for combinator in ("all", "any"):
@@ -214,7 +198,7 @@ class Checker:
             if item is None or str(item).lower() in known:
                 continue
             where = (*path, "value") if index is None else (*path, "value", index)
-            hint = _suggest(str(item).capitalize(), allowed, f"{field} is one of {', '.join(allowed)}")
+            hint = suggest(str(item).capitalize(), allowed, f"{field} is one of {', '.join(allowed)}")
             self.error(f'"{item}" is not a value of {field} ({", ".join(allowed)})', where, hint)
 
     def sync(self) -> None:
@@ -229,69 +213,6 @@ class Checker:
         if isinstance(prefix, str) and prefix and not API_NAME.fullmatch(prefix):
             self.error(f'owned_prefix "{prefix}" cannot start a Salesforce field name', ("sync", "owned_prefix"))
         email_checks.email_sync(self, sync)
-
-    def create_keys(self) -> None:
-        """A warning offline, on a writing config's mappings of an object it creates that leave out the key.
-
-        An object without mappings, and the field's createability, are left to `validate --online` and
-        `plan`, where this is an error.
-        """
-        sync = self.document.get("sync")
-        sync = sync if isinstance(sync, dict) else {}
-        if sync.get("external_id_field") or sync.get("write") is not True:
-            return
-        mappings = _directions(self.document.get("mappings"))
-        mode = str(sync.get("person_object", "contacts_and_accounts"))
-        for sobject in CREATED_OBJECTS.get(mode, ()):
-            where = key_gap(sobject, mappings, ("sync",)) if sobject in mappings else None
-            if where is not None:
-                position = self.source.position(where, key=len(where) > 1 and where[0] == "mappings")
-                diagnostic = Diagnostic(
-                    Severity.WARNING,
-                    missing_key(sobject),
-                    position=position,
-                    path=where,
-                    hint=missing_key_hint(sobject),
-                )
-                self.found.append(diagnostic)
-
-    def write_scope(self) -> None:
-        """A warning when writing is on and no play can write anything (also said by `plan`)."""
-        sync = self.document.get("sync")
-        plays = self.document.get("plays", [])
-        if not isinstance(sync, dict) or not isinstance(plays, list):
-            return
-        shapes = [_play_shape(item) for item in plays if isinstance(item, dict)]
-        gap = writing_gap(sync.get("write"), sync.get("person_object"), shapes)
-        if gap is not None:
-            position = self.source.position(gap.path, key=gap.key)
-            self.found.append(
-                Diagnostic(Severity.WARNING, gap.summary, position=position, path=gap.path, hint=gap.hint)
-            )
-
-
-def _play_shape(item: dict[str, object]) -> PlayShape:
-    audience = item.get("audience")
-    audience_object = audience.get("object") if isinstance(audience, dict) else None
-    return PlayShape(str(audience_object), isinstance(item.get("sync_to_salesforce"), dict))
-
-
-def _directions(node: object) -> dict[str, dict[str, str]]:
-    """Each mapped object's fields and their direction (`write` when not given), from the plain document."""
-    if not isinstance(node, dict):
-        return {}
-    result: dict[str, dict[str, str]] = {}
-    for obj, fields in node.items():
-        if isinstance(fields, dict):
-            result[str(obj)] = {
-                str(n): str(e.get("direction", "write")) if isinstance(e, dict) else "write" for n, e in fields.items()
-            }
-    return result
-
-
-def _suggest(name: str, choices: tuple[str, ...] | list[str], fallback: str) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f'did you mean "{close[0]}"?' if close else fallback
 
 
 def semantic_problems(document: object, source: SourceMap) -> list[Diagnostic]:

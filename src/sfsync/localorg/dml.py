@@ -20,7 +20,7 @@ from sfsync.localorg.ids import normalize
 from sfsync.localorg.layout import ObjectLayout, object_layout, set_name
 from sfsync.localorg.outcomes import DmlError, DmlFailure, DmlOptions, DmlResult
 from sfsync.localorg.permissions import User, UserAccess
-from sfsync.localorg.record_types import settle_record_type
+from sfsync.localorg.record_values import refuse_missing, stored_record
 from sfsync.localorg.rules import check_references, check_unique
 from sfsync.localorg.shapes import fetch_rows
 from sfsync.localorg.values import now_stamp, to_stored
@@ -33,7 +33,6 @@ __all__ = ["Dml", "DmlError", "DmlOptions", "DmlResult", "User"]
 NOT_FOUND = DmlError("NOT_FOUND", "The requested resource does not exist")
 IS_DELETED = DmlError("ENTITY_IS_DELETED", "entity is deleted")
 NO_ACCESS = DmlError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id")
-_IGNORED = frozenset({"attributes", "id"})
 
 
 class Dml:
@@ -145,37 +144,6 @@ class Dml:
             raise DmlFailure(NO_ACCESS)
         return spec, access
 
-    def _stored_values(
-        self, spec: ObjectSpec, access: UserAccess, values: Mapping[str, Any], options: DmlOptions, *, creating: bool
-    ) -> dict[str, Any]:
-        row: dict[str, Any] = {}
-        readonly: list[str] = []
-        errors: list[DmlError] = []
-        for key, value in values.items():
-            if key.lower() in _IGNORED:
-                continue
-            field = spec.field(key)
-            if field is None or (options.enforce_access and access.level(spec.name, field.name) == "none"):
-                raise DmlFailure(DmlError("INVALID_FIELD", f"No such column '{key}' on sobject of type {spec.name}"))
-            writable = field.flag("createable" if creating else "updateable")
-            if not writable or (options.enforce_access and not access.editable(spec.name, field.name)):
-                readonly.append(field.name)
-                continue
-            try:
-                row[field.name] = to_stored(field, value)
-            except DmlFailure as failure:
-                errors.extend(failure.errors)
-        if readonly:
-            message = (
-                f"Unable to create/update fields: {', '.join(readonly)}. Please check the security settings of this "
-                "field and verify that it is read/write for your profile or permission set."
-            )
-            raise DmlFailure(DmlError("INVALID_FIELD_FOR_INSERT_UPDATE", message, tuple(readonly)))
-        if errors:
-            raise DmlFailure(*errors)
-        settle_record_type(spec, access.user.profile, row, creating=creating)
-        return row
-
     def _checks(
         self,
         spec: ObjectSpec,
@@ -203,14 +171,12 @@ class Dml:
     def _create(self, user: User, sobject: str, values: Mapping[str, Any], options: DmlOptions) -> str:
         spec, access = self._spec(user, sobject, options, "create")
         layout = self.layout(spec)
-        row = self._stored_values(spec, access, values, options, creating=True)
+        row = stored_record(spec, access, values, options, creating=True)
         for name, default in layout.defaults:
             if name not in row:
                 row[name] = user.id if name == "OwnerId" else default
         missing = [name for name in layout.required if row.get(name) is None]
-        if missing:
-            message = f"Required fields are missing: [{', '.join(missing)}]"
-            raise DmlFailure(DmlError("REQUIRED_FIELD_MISSING", message, tuple(missing)))
+        refuse_missing(missing)
         if layout.derived_name:
             set_name(row, {})
         self._checks(spec, row, None, options)
@@ -242,11 +208,9 @@ class Dml:
         spec, current = self._existing(user, sobject, record_id, options, "edit")
         if spec.name == "Lead" and current["IsConverted"]:
             raise DmlFailure(DmlError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead"))
-        row = self._stored_values(spec, self._org.access_for(user), values, options, creating=False)
+        row = stored_record(spec, self._org.access_for(user), values, options, creating=False)
         missing = [n for n, v in row.items() if v is None and not spec.fields[n].flag("nillable")]
-        if missing:
-            message = f"Required fields are missing: [{', '.join(missing)}]"
-            raise DmlFailure(DmlError("REQUIRED_FIELD_MISSING", message, tuple(missing)))
+        refuse_missing(missing)
         if self.layout(spec).derived_name:
             set_name(row, dict(current))
         changed_rules = {k: v for k, v in row.items() if str(v or "").lower() != str(current[k] or "").lower()}

@@ -15,7 +15,7 @@ from typing import Any, Protocol, TextIO
 
 from sfsync.engine.plans.records import FileRecords
 from sfsync.render.lines import write_batched
-from sfsync.render.summary import summarise
+from sfsync.render.summary import PlanSummary, summarise
 
 EVENT_KEYS: Mapping[str, frozenset[str]] = {
     "started": frozenset({"type", "timestamp", "operation", "tool_version"}),
@@ -160,11 +160,15 @@ def _chunks(value: Any, depth: int) -> Iterator[str]:
         yield _ENCODE(value)
 
 
-def emit_plan(sink: EventSink, plan_json: Mapping[str, Any], *, plan_file: str | None = None) -> None:
-    """A finished plan as events: each diagnostic, then the summary carrying the (redacted) plan itself."""
+def emit_plan(
+    sink: EventSink, plan_json: Mapping[str, Any], *, plan_file: str | None = None, summary: PlanSummary | None = None
+) -> None:
+    """A finished plan as events: each diagnostic, then the summary carrying the (redacted) plan itself.
+
+    `summary` is the plan's `summarise`, when the caller counted it already (`views.redacted_and_summary`)."""
     for diagnostic in plan_json.get("diagnostics", []):
         sink.diagnostic(diagnostic)
-    summary = summarise(plan_json)
+    summary = summarise(plan_json) if summary is None else summary
     counts = {
         item.name: {"create": item.creates, "update": item.updates, "skip": item.skipped, "conflict": item.conflicts}
         for item in summary.objects

@@ -53,9 +53,17 @@ class CutSection:
     hidden: int
 
 
-def render_markdown(plan_json: Mapping[str, Any], *, plan_file: str = "plan.json", limit: int = LIMIT) -> str:
-    """The Markdown view, at most `limit` characters; pass the plan through `redact_plan` first."""
-    summary = summarise(plan_json)
+def render_markdown(
+    plan_json: Mapping[str, Any],
+    *,
+    plan_file: str = "plan.json",
+    limit: int = LIMIT,
+    summary: PlanSummary | None = None,
+) -> str:
+    """The Markdown view, at most `limit` characters; pass the plan through `redact_plan` first.
+
+    `summary` is the plan's `summarise`, when the caller counted it already (`views.redacted_and_summary`)."""
+    summary = summarise(plan_json) if summary is None else summary
     sections = _sections(plan_json, summary)
     context = _context(plan_json, summary, plan_file, limit)
     frame = _template("plan.md.j2").render(**context, sections=[_cut(s, 0) for s in sections], hidden=True)

@@ -29,15 +29,19 @@ FREE_TEXT = frozenset({"match", "reason", "label", "summary", "detail", "message
 FieldKey = tuple[str, str]  # (object, field); the encrypted ones come from `engine.sensitive.encrypted_fields`
 
 
-def redact_plan(plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()) -> dict[str, Any]:
+def redact_plan(
+    plan: Mapping[str, Any], *, encrypted: Collection[FieldKey] = (), sensitive: frozenset[FieldKey] | None = None
+) -> dict[str, Any]:
     """A copy of the plan's JSON form with no sensitive value left in it; the input is not changed.
 
     The record lists are redacted one record at a time as they are read (a plan may hold a million
-    changes): a first pass finds the sensitive fields, a second the values each record quotes, and
-    only a record that holds one is copied.
+    changes): a first pass finds the sensitive fields (or the caller did: `sensitive`, with the
+    `encrypted` ones among them), a second the values each record quotes (only when there is a
+    sensitive field), and only a record that holds one is copied.
     """
     result = dict(plan)
-    sensitive = _sensitive_fields(plan, frozenset(encrypted))
+    if sensitive is None:
+        sensitive = _sensitive_fields(plan, frozenset(encrypted))
     everywhere: set[str] = set()
     by_record: dict[tuple[str, str], set[str]] = {}
     changes = plan.get("changes", [])
@@ -100,18 +104,29 @@ def _scrubbed_skip(skip: Mapping[str, Any], by_record: Mapping[tuple[str, str], 
 
 
 def _sensitive_fields(plan: Mapping[str, Any], encrypted: frozenset[FieldKey]) -> frozenset[FieldKey]:
-    found = set(encrypted)
+    found = config_sensitive_fields(plan, encrypted)
     for change in plan.get("changes", []):
-        for item in _all_fields(change):
-            if item.get("sensitive") or looks_secret(str(item["field"])):
-                found.add((str(change["sobject"]), str(item["field"])))
+        note_sensitive_fields(change, found)
+    return frozenset(found)
+
+
+def note_sensitive_fields(change: Mapping[str, Any], found: set[FieldKey]) -> None:
+    """Add to `found` the fields of `change` that are sensitive (flagged so, or named like a secret)."""
+    for item in _all_fields(change):
+        if item.get("sensitive") or looks_secret(str(item["field"])):
+            found.add((str(change["sobject"]), str(item["field"])))
+
+
+def config_sensitive_fields(plan: Mapping[str, Any], encrypted: Collection[FieldKey]) -> set[FieldKey]:
+    """The sensitive fields known before the records are read: the `encrypted` ones and the config diff's."""
+    found = set(encrypted)
     for entry in plan.get("config_diff", []):
         parts = str(entry.get("path", "")).split(".")
         if len(parts) == 3 and parts[0] in ("mappings", "defaults") and looks_secret(parts[2]):
             found.add((parts[1], parts[2]))
         if len(parts) == 3 and parts[0] == "mappings" and _marked_sensitive(entry):
             found.add((parts[1], parts[2]))
-    return frozenset(found)
+    return found
 
 
 def _marked_sensitive(entry: Mapping[str, Any]) -> bool:

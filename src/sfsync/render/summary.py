@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 CONFLICT = "conflict"
@@ -58,32 +58,80 @@ class PlanSummary:
 
 
 def summarise(plan: Mapping[str, Any]) -> PlanSummary:
-    objects: dict[str, ObjectSummary] = {}
+    tally = Tally()
     for change in plan.get("changes", []):
-        _count_change(objects.setdefault(str(change["sobject"]), ObjectSummary(str(change["sobject"]))), change)
+        tally.change(change)
     for skip in plan.get("skips", []):
-        name = str(skip.get("sobject") or skip["workspace"]["kind"])
-        entry = objects.setdefault(name, ObjectSummary(name))
+        tally.skip(skip)
+    return tally.summary(plan.get("diagnostics", []))
+
+
+FieldKey = tuple[str, str]  # (object, field)
+
+
+class Tally:
+    """The summary counted one record at a time, so that a pass over the plan's records made for other
+    work (finding its sensitive fields) counts it too, and the records are not read again for it.
+
+    The records may be counted before they are redacted: redaction changes no action, code, object or
+    count, only values, and of those only one thing the summary reads: a blank `before` (spaces only)
+    of a sensitive field is shown as `(sensitive)`, which is not empty, so the redacted plan counts that
+    update as an overwrite. Such befores are noted per field and counted for the fields `summary` is
+    told are hidden.
+    """
+
+    def __init__(self) -> None:
+        self._objects: dict[str, ObjectSummary] = {}
+        self._blank_befores: Counter[FieldKey] = Counter()
+
+    def _entry(self, name: str) -> ObjectSummary:
+        entry = self._objects.get(name)
+        if entry is None:
+            entry = self._objects[name] = ObjectSummary(name)
+        return entry
+
+    def change(self, change: Mapping[str, Any]) -> None:
+        name = str(change["sobject"])
+        entry = self._entry(name)
+        fields = change.get("fields", [])
+        entry.field_writes += len(fields)
+        if change["action"] == "create":
+            entry.creates += 1
+        else:
+            entry.updates += 1
+            if change["action"] == "update":
+                self._count_overwrites(entry, name, fields)
+        for kept in change.get("skipped_fields", []):
+            if kept.get("code") == CONFLICT:
+                entry.conflicts += 1
+            else:
+                entry.fields_kept += 1
+
+    def _count_overwrites(self, entry: ObjectSummary, name: str, fields: Iterable[Mapping[str, Any]]) -> None:
+        for item in fields:
+            before = item.get("before")
+            if not _empty(before):
+                entry.overwrites += 1
+            elif before:  # blank, not empty: an overwrite once redacted, if the field is sensitive
+                self._blank_befores[(name, str(item["field"]))] += 1
+
+    def skip(self, skip: Mapping[str, Any]) -> None:
+        entry = self._entry(str(skip.get("sobject") or skip["workspace"]["kind"]))
         entry.skips[str(skip["code"])] += 1
         entry.conflicts += skip["code"] == CONFLICT
-    severities = Counter(str(d.get("severity")) for d in plan.get("diagnostics", []))
-    ordered = tuple(objects[name] for name in sorted(objects))
-    return PlanSummary(ordered, severities["error"], severities["warning"])
 
-
-def _count_change(entry: ObjectSummary, change: Mapping[str, Any]) -> None:
-    if change["action"] == "create":
-        entry.creates += 1
-    else:
-        entry.updates += 1
-    fields = change.get("fields", [])
-    entry.field_writes += len(fields)
-    entry.overwrites += sum(1 for item in fields if is_overwrite(change, item))
-    for kept in change.get("skipped_fields", []):
-        if kept.get("code") == CONFLICT:
-            entry.conflicts += 1
-        else:
-            entry.fields_kept += 1
+    def summary(self, diagnostics: Iterable[Mapping[str, Any]], *, hidden: Collection[FieldKey] = ()) -> PlanSummary:
+        """The counts so far, as `summarise` gives them for the plan with the `hidden` fields redacted."""
+        hidden_blanks: Counter[str] = Counter()
+        for (name, field_name), count in self._blank_befores.items():
+            if (name, field_name) in hidden:
+                hidden_blanks[name] += count
+        ordered = tuple(
+            replace(entry, overwrites=entry.overwrites + hidden_blanks[name]) if hidden_blanks[name] else entry
+            for name, entry in sorted(self._objects.items())
+        )
+        severities = Counter(str(d.get("severity")) for d in diagnostics)
+        return PlanSummary(ordered, severities["error"], severities["warning"])
 
 
 def _empty(value: Any) -> bool:

@@ -48,9 +48,18 @@ def render_text(plan_json: Mapping[str, Any], *, max_records: int | None, color:
     return buffer.getvalue()
 
 
-def write_text(plan_json: Mapping[str, Any], stream: Stream, *, max_records: int | None, color: bool) -> None:
-    """The text view written to `stream` as it is made; pass the plan through `redact_plan` first."""
-    summary = summarise(plan_json)
+def write_text(
+    plan_json: Mapping[str, Any],
+    stream: Stream,
+    *,
+    max_records: int | None,
+    color: bool,
+    summary: PlanSummary | None = None,
+) -> None:
+    """The text view written to `stream` as it is made; pass the plan through `redact_plan` first.
+
+    `summary` is the plan's `summarise`, when the caller counted it already (`views.redacted_and_summary`)."""
+    summary = summarise(plan_json) if summary is None else summary
     stream.write(_head(plan_json, summary, color))
     write_lines(_sections(plan_json, summary, max_records), stream, color=color)
 
@@ -74,7 +83,7 @@ def _sections(plan: Mapping[str, Any], summary: PlanSummary, limit: int | None) 
     yield from _diagnostics(plan.get("diagnostics", []))
     yield from _identity(plan.get("identity", []), limit)
     yield from _changes(plan.get("changes", []), limit, summary)
-    yield from _skips(plan.get("skips", []), limit)
+    yield from _skips(plan.get("skips", []), limit, summary)
 
 
 def _header(plan: Mapping[str, Any]) -> str:
@@ -256,12 +265,14 @@ def _why(item: Mapping[str, Any], label: str) -> tuple[str, str]:
     return f"({item.get(label)}: {item.get('reason')})", "dim"
 
 
-def _skips(skips: Sequence[Mapping[str, Any]], limit: int | None) -> Iterator[Line]:
-    """Skipped records grouped by code (sorted), in plan order within one: a pass per code, none held."""
+def _skips(skips: Sequence[Mapping[str, Any]], limit: int | None, summary: PlanSummary) -> Iterator[Line]:
+    """Skipped records grouped by code (sorted), in plan order within one: a pass per code, none held.
+
+    How many each code has is the summary's count: the skips are not read once more for it."""
     if not skips:
         return
     yield ((f"Skipped records ({len(skips)}):", "bold"),)
-    groups = Counter(str(skip["code"]) for skip in skips)
+    groups = summary.skips
     for code in sorted(groups):
         total = groups[code]
         yield _plain(f"  {code.replace('_', ' ')} ({total})")

@@ -15,7 +15,8 @@ from typing import Any
 from sfsync.engine.plans.records import FileRecords
 from sfsync.render.lines import Stream, write_batched
 from sfsync.render.markdown import render_markdown
-from sfsync.render.redact import FieldKey, redact_plan
+from sfsync.render.redact import FieldKey, config_sensitive_fields, note_sensitive_fields, redact_plan
+from sfsync.render.summary import PlanSummary, Tally
 from sfsync.render.text import write_text
 
 FORMATS = ("text", "json", "markdown")
@@ -77,13 +78,35 @@ def write_plan_view(
     """`output` is one of `FORMATS`; `plan_file` is what the Markdown note tells readers to `sfsync show`."""
     if output not in FORMATS:
         raise ValueError(f"unknown plan format {output!r}; expected one of {', '.join(FORMATS)}")
-    redacted = redact_plan(plan_json, encrypted=encrypted)
     if output == "json":
-        write_batched(json_chunks(redacted), stream)
-    elif output == "markdown":
-        stream.write(render_markdown(redacted, plan_file=plan_file))
+        write_batched(json_chunks(redact_plan(plan_json, encrypted=encrypted)), stream)
+        return
+    redacted, summary = redacted_and_summary(plan_json, encrypted=encrypted)
+    if output == "markdown":
+        stream.write(render_markdown(redacted, plan_file=plan_file, summary=summary))
     else:
-        write_text(redacted, stream, max_records=max_records, color=color)
+        write_text(redacted, stream, max_records=max_records, color=color, summary=summary)
+
+
+def redacted_and_summary(
+    plan_json: Mapping[str, Any], *, encrypted: Collection[FieldKey] = ()
+) -> tuple[dict[str, Any], PlanSummary]:
+    """`redact_plan(plan_json)` and the redacted plan's `summarise`, from one pass over its records.
+
+    A view that shows the summary needs both, and each would otherwise read every record (a plan read
+    from its file decodes them again on every pass): the changes are read once here, each one counted
+    and searched for sensitive fields as it comes.
+    """
+    tally = Tally()
+    found = config_sensitive_fields(plan_json, encrypted)
+    for change in plan_json.get("changes", []):
+        tally.change(change)
+        note_sensitive_fields(change, found)
+    for skip in plan_json.get("skips", []):
+        tally.skip(skip)
+    sensitive = frozenset(found)
+    summary = tally.summary(plan_json.get("diagnostics", []), hidden=sensitive)
+    return redact_plan(plan_json, sensitive=sensitive), summary
 
 
 def render_plan_view(

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sfsync.salesforce.port import GuardedUpdate, Record, Update, WriteOperation, WriteOptions, WriteResult
 from sfsync.salesforce.query import Query
+from sfsync.salesforce.write_values import GuardedUpdate, Record, Update, WriteOperation, WriteOptions, WriteResult
 
 
 @dataclass(frozen=True)

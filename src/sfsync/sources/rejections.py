@@ -1,5 +1,11 @@
 """A row a source could not load, said by source and row: `source NAME: FILE:LINE: error: …` for a file,
-`source NAME: row N (cursor value V): error: …` for a query."""
+`source NAME: row N (cursor value V): error: …` for a query.
+
+Not the loader's `Rejection` (store/loader), though it carries one's reason and severity: that one
+places a row by file and line number, which is all the loader knows; this one names the declared
+source, places a query's row by its cursor value rather than a line, and may refuse the source as a
+whole (no row: an unreadable file, a failed query).
+"""
 
 from __future__ import annotations
 
