@@ -24,7 +24,10 @@ _KEY_FIELD = {Kind.PERSON: ("Email", "email", normalise_email), Kind.COMPANY: ("
 
 def read_values(row: Mapping[str, Any], describe: ObjectDescribe) -> dict[str, Any]:
     """A read row with Bulk's strings turned into JSON types by the describe (REST rows pass through)."""
-    return ReadTyping(describe).values(row)
+    last = _LAST_TYPING[0]
+    if last is None or last.describe is not describe:  # rows come object by object: keep the last one's
+        last = _LAST_TYPING[0] = ReadTyping(describe)
+    return last.values(row)
 
 
 _JSON_TYPED = frozenset({"boolean", "int", "double", "currency", "percent"})
@@ -36,7 +39,7 @@ class ReadTyping:
     (a read's rows all have the same columns)."""
 
     def __init__(self, describe: ObjectDescribe) -> None:
-        self._describe = describe
+        self.describe = describe
         self._kinds: dict[str, FieldValues | None] = {}  # column -> its JSON-typed kind, None for text
 
     def values(self, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -54,10 +57,13 @@ class ReadTyping:
         return result
 
     def _kind(self, name: str) -> FieldValues | None:
-        info = self._describe.field(name)
+        info = self.describe.field(name)
         kind = for_field(info) if info is not None and info.type in _JSON_TYPED else None
         self._kinds[name] = kind
         return kind
+
+
+_LAST_TYPING: list[ReadTyping | None] = [None]
 
 
 def _typed(value: str, kind: FieldValues) -> Any:
