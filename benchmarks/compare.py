@@ -8,8 +8,9 @@ between runs) and a fresh store loaded with the same workspace files: `plan -o p
 `apply plan.json`. Then the blind upsert (`baselines.py blind-bulk`). With `--profile`, each apply is
 run once more under cProfile from the same store and org state, and its profile written to DIR.
 With `--plan-only`, only the first plans (neither apply nor the blind upsert), each `--repeat` times
-from a fresh store (figures: the medians), on the path `--api` names (Bulk by default); `--profile`
-then profiles one more first plan of each.
+from a fresh store, the versions taking turns (figures: the medians), on the path `--api` names (Bulk by
+default); `--profile` then profiles one more first plan of each, and `--keep-plans DIR` keeps each
+version's first plan file there (`plan-LABEL.json`), to compare the plans the versions made.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
 and by endpoint), the plan's API calls and its saved file's MiB, and apply / blind.
 """
@@ -22,6 +23,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +43,12 @@ def main() -> int:
         root = Path(scratch)
         companies, people = datasets.write_workspace(dataset, root / "workspace")
         with running_org(root / "org", dataset.org_records()) as org:
-            for label, src in args.versions:
-                if args.plan_only:
-                    results[label] = run_plans(org, label, src, (companies, people), root / label, args)
-                    continue
-                results[label] = run_version(org, label, src, (companies, people), root / label, args.profile)
             if args.plan_only:
+                results = run_plans(org, args.versions, (companies, people), root, args)
                 sys.stdout.write(json.dumps(results, indent=2) + "\n")
                 return 0
+            for label, src in args.versions:
+                results[label] = run_version(org, label, src, (companies, people), root / label, args.profile)
             org.reset()
             argv = [sys.executable, str(BASELINES), "blind-bulk", "--people", str(people)]
             blind = run_measured(org, "blind", [*argv, "--companies", str(companies)], root, org.environment())
@@ -68,6 +68,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--plan-only", action="store_true", help="run only the first plans")
     parser.add_argument("--repeat", type=int, default=1, help="first plans per version with --plan-only")
     parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path with --plan-only")
+    parser.add_argument("--keep-plans", type=Path, help="with --plan-only, keep each version's first plan file here")
     return parser.parse_args()
 
 
@@ -104,35 +105,55 @@ def run_version(
 
 
 def run_plans(
-    org: BenchOrg, label: str, src: Path, workspace: tuple[Path, Path], work: Path, args: argparse.Namespace
-) -> dict[str, Any]:
-    """First plans only, from a fresh store each: the medians of `--repeat` runs, then one profiled."""
-    env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
-    runs: list[Measurement] = []
-    sizes: list[float] = []  # the saved plan file, MiB
+    org: BenchOrg, versions: list[tuple[str, Path]], workspace: tuple[Path, Path], root: Path, args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """First plans only, from a fresh store each, the versions taking turns round by round (so a change in
+    the machine's load falls on all of them): the medians of `--repeat` runs, then one profiled each."""
+    runs: dict[str, list[Measurement]] = {label: [] for label, _src in versions}
     for round_ in range(args.repeat + (args.profile is not None)):
-        here = work / str(round_)
-        here.mkdir(parents=True)
-        (here / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", f"api: {args.api}"), "utf-8")
-        sfsync = [sys.executable, "-m", "sfsync"]
-        for path, kind in zip(workspace, ("company", "person"), strict=True):
-            run_measured(org, f"load {kind}", [*sfsync, "workspace", "load", str(path), "--object", kind], here, env)
-        if round_ == args.repeat:
-            args.profile.mkdir(parents=True, exist_ok=True)
-            sfsync = [sys.executable, "-m", "cProfile", "-o", str(args.profile / f"plan-{label}.prof"), "-m", "sfsync"]
-        run = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], here, env)
-        if round_ < args.repeat:
-            runs.append(run)
-            sizes.append((here / "plan.json").stat().st_size / MIB)
-        shutil.rmtree(here)
+        for label, src in versions:
+            run = _first_plan(org, label, src, workspace, root / label / str(round_), args, round_)
+            if round_ < args.repeat:
+                runs[label].append(run)
     return {
-        "plan_wall_s": statistics.median(run.seconds for run in runs),
-        "plan_cpu_s": statistics.median(run.cpu_seconds for run in runs),
-        "plan_cpu_s_each": [round(run.cpu_seconds, 2) for run in runs],
-        "plan_peak_rss_mib": statistics.median(run.peak_rss_mib for run in runs),
-        "plan_calls": statistics.median(run.total_calls for run in runs),
-        "plan_file_mib": statistics.median(sizes),
+        label: {
+            "plan_wall_s": statistics.median(run.seconds for run in measured),
+            "plan_cpu_s": statistics.median(run.cpu_seconds for run in measured),
+            "plan_cpu_s_each": [round(run.cpu_seconds, 2) for run in measured],
+            "plan_peak_rss_mib": statistics.median(run.peak_rss_mib for run in measured),
+            "plan_calls": statistics.median(run.total_calls for run in measured),
+            "plan_file_mib": statistics.median(float(str(run.notes["plan_file_mib"])) for run in measured),
+        }
+        for label, measured in runs.items()
     }
+
+
+def _first_plan(
+    org: BenchOrg,
+    label: str,
+    src: Path,
+    workspace: tuple[Path, Path],
+    here: Path,
+    args: argparse.Namespace,
+    round_: int,
+) -> Measurement:
+    """One version's first plan from a fresh store (profiled in the round after the measured ones)."""
+    env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
+    here.mkdir(parents=True)
+    (here / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", f"api: {args.api}"), "utf-8")
+    sfsync = [sys.executable, "-m", "sfsync"]
+    for path, kind in zip(workspace, ("company", "person"), strict=True):
+        run_measured(org, f"load {kind}", [*sfsync, "workspace", "load", str(path), "--object", kind], here, env)
+    if round_ == args.repeat:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        sfsync = [sys.executable, "-m", "cProfile", "-o", str(args.profile / f"plan-{label}.prof"), "-m", "sfsync"]
+    run = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], here, env)
+    run = replace(run, notes={**run.notes, "plan_file_mib": (here / "plan.json").stat().st_size / MIB})
+    if round_ == 0 and args.keep_plans is not None:
+        args.keep_plans.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(here / "plan.json", args.keep_plans / f"plan-{label}.json")
+    shutil.rmtree(here)
+    return run
 
 
 def figures(name: str, run: Measurement) -> dict[str, float]:

@@ -148,4 +148,12 @@ def typed_row(sobject: str, values: Record) -> dict[str, Any]:
 
 def plain(record: Mapping[str, Any]) -> dict[str, Any]:
     """A record without its `attributes` envelope, nested relationship records included."""
-    return {k: plain(v) if isinstance(v, Mapping) else v for k, v in record.items() if k != "attributes"}
+    return {
+        k: v if isinstance(v, _LEAVES) or not isinstance(v, Mapping) else plain(v)
+        for k, v in record.items()
+        if k != "attributes"
+    }
+
+
+# JSON's scalars, told apart first: an abstract class's check (`Mapping`) costs several times more per value.
+_LEAVES = (str, bool, int, float, type(None))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -152,6 +153,19 @@ class LinksSection:
 
 def _values(item: Link) -> dict[str, object]:
     return {**item.__dict__, "kind": str(item.kind)}
+
+
+def links_from_rows(rows: Sequence[Sequence[Any]]) -> list[Link]:
+    """Links from the rows of `select(link)`, by column position (as `link_from_row`, without a mapping
+    per row: planning reads a chunk's links whole)."""
+    return [
+        Link(_KINDS[kind], workspace_id, sobject, sf_id, created, linked_at, run_id, bool(written or False))
+        for kind, workspace_id, sobject, sf_id, created, linked_at, run_id, written in rows
+    ]
+
+
+_KINDS = {str(kind): kind for kind in Kind}
+assert tuple(link.c.keys()) == tuple(f.name for f in fields(Link)), "links_from_rows reads link's columns in order"
 
 
 def link_from_row(row: Row[tuple[object, ...]]) -> Link:

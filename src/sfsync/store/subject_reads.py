@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 
 from sfsync.catalogue import Kind
 from sfsync.store.ledger import LedgerSection
-from sfsync.store.links import Link, LinksSection, link_from_row
+from sfsync.store.links import Link, LinksSection, links_from_rows
 from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.schema import ledger, link, mirror
 from sfsync.store.session import Session
@@ -42,7 +42,7 @@ class SubjectReads:
 
     def clear(self) -> None:
         # (object, column) -> value -> [(rank, fields)] of live records; rank: the database's sf_id order
-        self._mirror: dict[tuple[str, str], dict[str, list[tuple[int, Fields]]]] = {}
+        self._mirror: dict[tuple[str, str], dict[str, Sequence[tuple[int, Fields]]]] = {}
         self._states: dict[tuple[str, str], tuple[Fields, bool] | None] = {}
         self._live: dict[tuple[str, str], Fields] = {}  # (object, sf_id) -> fields of a live row loaded
         self._links: dict[tuple[str, str], list[Link]] = {}
@@ -54,11 +54,12 @@ class SubjectReads:
     # --- answers ----------------------------------------------------------------------------------
     def mirror_fields(self, sobject: str, column: str, values: Sequence[str]) -> list[Fields]:
         """As `sync_views.mirror_fields` (live records only)."""
-        wanted = list(dict.fromkeys(values))
         loaded = self._mirror.get((sobject, column))
-        if loaded is None or any(value not in loaded for value in wanted):
-            return mirror_fields(self._session, sobject, column, wanted)
-        rows = sorted((row for value in wanted for row in loaded[value]), key=lambda row: row[0])
+        if loaded is None or any(value not in loaded for value in values):
+            return mirror_fields(self._session, sobject, column, list(dict.fromkeys(values)))
+        if len(values) == 1:  # one value's rows are loaded in rank order (most questions: an email, a domain)
+            return [dict(fields) for _rank, fields in loaded[values[0]]]
+        rows = sorted((row for value in dict.fromkeys(values) for row in loaded[value]), key=_rank)
         return [dict(fields) for _rank, fields in rows]
 
     def company_key(self, domain: str) -> str:
@@ -116,7 +117,7 @@ class SubjectReads:
         keys = sorted({v for v in values if v})
         if len(keys) > MAX_KEYS:
             return  # too many for one statement (ranks must come from one): answered record by record
-        by_value: dict[str, list[tuple[int, Fields]]] = {value: [] for value in keys}
+        by_value: dict[str, Sequence[tuple[int, Fields]]] = dict.fromkeys(keys, ())  # a list once a row is found
         self._mirror[(sobject, column)] = by_value  # replaces any earlier load: ranks compare within one
         if not keys:
             return
@@ -126,7 +127,11 @@ class SubjectReads:
             .order_by(mirror.c.sf_id)
         )
         for rank, (value, sf_id, fields) in enumerate(conn.execute(stmt).all()):  # whole: cheaper than row by row
-            by_value[value].append((rank, fields))
+            found = by_value[value]
+            if isinstance(found, list):
+                found.append((rank, fields))
+            else:
+                by_value[value] = [(rank, fields)]
             self._live[(sobject, sf_id)] = fields
 
     def load_states(self, conn: Connection, sobject: str, sf_ids: Iterable[str]) -> None:
@@ -154,8 +159,8 @@ class SubjectReads:
             )
             for sf_id, field, value in rows.all():
                 self._ledger[(sobject, sf_id)][field] = value
-            for row in conn.execute(select(link).where(link.c.object == sobject, link.c.sf_id.in_(part))).all():
-                item = link_from_row(row)
+            linked = conn.execute(select(link).where(link.c.object == sobject, link.c.sf_id.in_(part))).all()
+            for item in links_from_rows(linked):
                 self._by_sf_id[(sobject, item.sf_id)] = item
 
     def load_links(self, conn: Connection, kind: Kind, workspace_ids: Iterable[str]) -> list[Link]:
@@ -166,10 +171,10 @@ class SubjectReads:
             for key in part:
                 self._links[(str(kind), key)] = []
             stmt = select(link).where(link.c.kind == str(kind), link.c.workspace_id.in_(part))
-            for row in conn.execute(stmt.order_by(link.c.workspace_id, link.c.object)).all():
-                item = link_from_row(row)
+            loaded = links_from_rows(conn.execute(stmt.order_by(link.c.workspace_id, link.c.object)).all())
+            for item in loaded:
                 self._links[(str(kind), item.workspace_id)].append(item)
-                found.append(item)
+            found.extend(loaded)
         return found
 
     def load_companies(self, conn: Connection, domains: Iterable[str]) -> list[WorkspaceRecord]:
@@ -194,6 +199,10 @@ class SubjectReads:
         """The sf_ids of the loaded live records of `sobject` by `column` (from their `Id` field)."""
         loaded = self._mirror.get((sobject, column), {})
         return [str(fields.get("Id")) for rows in loaded.values() for _rank, fields in rows]
+
+
+def _rank(row: tuple[int, Fields]) -> int:
+    return row[0]
 
 
 def _parts(keys: list[str]) -> list[list[str]]:

@@ -192,8 +192,10 @@ def companies_by_registrable(conn: Connection, domains: Sequence[str]) -> dict[s
 def _existing(conn: Connection, table: Table, key_col: str, updates: Sequence[RecordUpdate]) -> list[dict[str, Any]]:
     ids = {u.id for u in updates if u.id} | {derived_id(u.kind, u.key) for u in updates if u.key and not u.id}
     keys = {u.key for u in updates if u.key}
-    stmt = select(table).where(or_(table.c.id.in_(ids), table.c[key_col].in_(keys)))
-    return [{k: v for k, v in row.items() if k != "updated_at"} for row in conn.execute(stmt).mappings()]
+    columns = [c for c in table.columns if c.name != "updated_at"]  # rewritten on every write
+    names = [c.name for c in columns]
+    stmt = select(*columns).where(or_(table.c.id.in_(ids), table.c[key_col].in_(keys)))
+    return [dict(zip(names, row, strict=True)) for row in conn.execute(stmt).all()]
 
 
 class _Batch:

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from email_validator import EmailNotValidError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sfsync.store.normalise import email_domain, normalise_domain, normalise_email, unicode_email, unicode_host
+from sfsync.store.normalise import (
+    email_domain,
+    normalise_domain,
+    normalise_email,
+    unicode_email,
+    unicode_host,
+    validated_email,
+)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +128,33 @@ def test_normalising_is_idempotent(raw: str) -> None:
         first = normalise(raw)
         if first.value is not None:
             assert normalise(first.value).value == first.value
+
+
+_ADDRESS_PART = st.text(alphabet="aZ09._-+!'~@xn", max_size=12)
+_DOMAIN_PART = st.sampled_from(["example.com", "Example.COM", "localhost", "a.test", "xn--fa-hia.de", "a..b", "-a.com"])
+
+
+def _whole(text: str) -> tuple[str | None, str]:
+    """What email-validator says of the whole address, as `normalise_email` turns it into a key."""
+    try:
+        checked = validated_email(text)
+    except EmailNotValidError as error:
+        return None, f"not an email address: {text.strip()!r} ({error})"
+    local = unicodedata.normalize("NFC", checked.local_part.lower())
+    return f"{local}@{checked.ascii_domain}", ""
+
+
+@given(
+    st.one_of(
+        st.builds(lambda local, domain: f"{local}@{domain}", _ADDRESS_PART, _DOMAIN_PART),
+        st.builds(lambda local, domain: f"{local}@{domain}", st.text(max_size=70), st.text(max_size=260)),
+        st.builds(lambda n, domain: "a" * n + "@" + domain, st.integers(0, 260), _DOMAIN_PART),
+    )
+)
+def test_a_plain_address_normalises_as_email_validator_validating_it_whole(raw: str) -> None:
+    """The plain path (its domain validated once) gives the key and the reason the whole validation gives."""
+    result = normalise_email(raw)
+    text = raw.strip()
+    if not text or text[:7].lower() == "mailto:":
+        return
+    assert (result.value, result.reason) == _whole(text)

@@ -7,12 +7,12 @@ from typing import Any
 
 from sfsync.catalogue import FieldType, Kind, lookup
 from sfsync.config.models import FieldMapping
-from sfsync.engine.field_values import InvalidValue, for_field
+from sfsync.engine.field_values import FieldValues, InvalidValue, for_field
 from sfsync.engine.field_values.flags import boolean
 from sfsync.engine.field_values.moments import calendar_date, moment
 from sfsync.engine.field_values.numbers import decimal
 from sfsync.engine.values import is_empty
-from sfsync.salesforce.port import FieldInfo, ObjectDescribe
+from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.company_domain import COMPANY_DOMAIN_REFUSED
 from sfsync.store.normalise import Normalised, normalise_domain, normalise_email
@@ -24,25 +24,51 @@ _KEY_FIELD = {Kind.PERSON: ("Email", "email", normalise_email), Kind.COMPANY: ("
 
 def read_values(row: Mapping[str, Any], describe: ObjectDescribe) -> dict[str, Any]:
     """A read row with Bulk's strings turned into JSON types by the describe (REST rows pass through)."""
-    result: dict[str, Any] = {}
-    for name, value in row.items():
-        result[name] = _typed(value, describe.field(name))
-    return result
+    last = _LAST_TYPING[0]
+    if last is None or last.describe is not describe:  # rows come object by object: keep the last one's
+        last = _LAST_TYPING[0] = ReadTyping(describe)
+    return last.values(row)
 
 
 _JSON_TYPED = frozenset({"boolean", "int", "double", "currency", "percent"})
 
 
-def _typed(value: Any, info: FieldInfo | None) -> Any:
-    """Bulk's text of a checkbox or number as the JSON value REST returns; other text stays text."""
-    if not isinstance(value, str):
-        return value
-    if value == "":
-        return None
-    if info is None or info.type not in _JSON_TYPED:
-        return value
+class ReadTyping:
+    """How one object's read rows are typed: Bulk's text of a checkbox or number as the JSON value REST
+    returns, other text as is and an empty cell as None. Each column's field is looked up once, not per row
+    (a read's rows all have the same columns)."""
+
+    def __init__(self, describe: ObjectDescribe) -> None:
+        self.describe = describe
+        self._kinds: dict[str, FieldValues | None] = {}  # column -> its JSON-typed kind, None for text
+
+    def values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        kinds = self._kinds
+        for name, value in row.items():
+            if not isinstance(value, str):
+                result[name] = value
+                continue
+            if value == "":
+                result[name] = None
+                continue
+            kind = kinds[name] if name in kinds else self._kind(name)
+            result[name] = value if kind is None else _typed(value, kind)
+        return result
+
+    def _kind(self, name: str) -> FieldValues | None:
+        info = self.describe.field(name)
+        kind = for_field(info) if info is not None and info.type in _JSON_TYPED else None
+        self._kinds[name] = kind
+        return kind
+
+
+_LAST_TYPING: list[ReadTyping | None] = [None]
+
+
+def _typed(value: str, kind: FieldValues) -> Any:
     try:
-        return for_field(info).to_salesforce(value)
+        return kind.to_salesforce(value)
     except InvalidValue:
         return value
 

@@ -32,7 +32,7 @@ from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import READ_OBJECTS, config_filter_fields, query_fields
 from sfsync.engine.reading.follow import follow_salesforce
 from sfsync.engine.reading.identity import previous_keys, read_updates
-from sfsync.engine.reading.readback import onto_registrable, read_values
+from sfsync.engine.reading.readback import ReadTyping, onto_registrable
 from sfsync.salesforce.moments import salesforce_moment
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.salesforce.query import Ne, Query
@@ -188,8 +188,9 @@ def _use_bulk(store: Store, config: Config, sobject: str) -> bool:
 
 def _records(rows: Iterator[Mapping[str, Any]], describe: ObjectDescribe) -> Iterator[MirrorRecord]:
     """Read rows as mirror records."""
+    typing = ReadTyping(describe)
     for row in rows:
-        values = read_values(row, describe)
+        values = typing.values(row)
         yield MirrorRecord(
             describe.name,
             str(values["Id"]),
