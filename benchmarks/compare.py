@@ -9,7 +9,8 @@ between runs) and a fresh store loaded with the same workspace files: `plan -o p
 run once more under cProfile from the same store and org state, and its profile written to DIR.
 With `--plan-only`, only the first plans (neither apply nor the blind upsert), each `--repeat` times
 from a fresh store (figures: the medians), on the path `--api` names (Bulk by default); `--profile`
-then profiles one more first plan of each.
+then profiles one more first plan of each; `--keep-plans DIR` keeps each version's plan files there
+(`LABEL-N.plan`), to compare their records' sections.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
 and by endpoint), and apply / blind.
 """
@@ -66,6 +67,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--plan-only", action="store_true", help="run only the first plans")
     parser.add_argument("--repeat", type=int, default=1, help="first plans per version with --plan-only")
     parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path with --plan-only")
+    parser.add_argument("--keep-plans", type=Path, help="with --plan-only, keep each plan file in this directory")
     return parser.parse_args()
 
 
@@ -119,6 +121,9 @@ def run_plans(
         run = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], here, env)
         if round_ < args.repeat:
             runs.append(run)
+        if args.keep_plans is not None:
+            args.keep_plans.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(here / "plan.json", args.keep_plans / f"{label}-{round_}.plan")
         shutil.rmtree(here)
     return {
         "plan_wall_s": statistics.median(run.seconds for run in runs),
