@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan, PlayEntry, RecordChange, Skip
-from sfsync.engine.plans.record_form import record_json
+from sfsync.engine.plans.record_form import line, record_json
+from sfsync.engine.plans.sections import record_line
 
 _T = TypeVar("_T")
 # The plan's record lists, in the order of its JSON form (and of a plan file's sections).
@@ -45,6 +46,15 @@ def encode(value: Any) -> Any:
     """One part of the plan (a record change, a skip, …) in its JSON form."""
     written = record_json(value)
     return written if written is not None else adapted(value)
+
+
+def encoded_line(tag: str, record: Any) -> tuple[Any, bytes]:
+    """A record's JSON form and its line in a plan file, `{"<tag>": form}` (`sections.record_line`)."""
+    form = record_json(record)
+    if form is None:
+        form = adapted(record)
+        return form, record_line(tag, form)
+    return form, line(tag, form, record)
 
 
 def adapted(value: Any) -> Any:

@@ -10,6 +10,10 @@ to each other for every kind of record: equal values and equal JSON text.
 Only the values Salesforce fields hold in a plan are written here: text, whole numbers, finite floats,
 booleans, null, a sensitive value's digest and the known-after-apply marker. A record holding any
 other value (a `Decimal`, a date, a list) is `None` here, and the codec writes it with its adapter.
+
+`line` writes a record's line (`sections.record_line`) with pydantic-core's JSON writer, which writes
+these values as Python's `json` does (compact, text unescaped but for `"`, `\\` and control characters)
+except floats (`1e-7` for `1e-07`): a record holding a float is written by `json`, as before.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from pydantic_core import PydanticSerializationError, to_json
+
 from sfsync.engine.plans.digest import DIGEST_KEY, ValueDigest
 from sfsync.engine.plans.identity import WorkspaceRef
 from sfsync.engine.plans.json_values import KNOWN_AFTER_APPLY, KnownAfterApply
 from sfsync.engine.plans.plan import FieldChange, FieldSkip, PlayEntry, RecordChange, Skip
+from sfsync.engine.plans.sections import record_line
 
 _PLAIN = frozenset({str, int, bool, type(None)})
 
@@ -40,6 +47,25 @@ def record_json(record: Any) -> dict[str, Any] | None:
         return writer(record)
     except _Other:
         return None
+
+
+def line(tag: str, form: dict[str, Any], record: Any) -> bytes:
+    """`sections.record_line(tag, form)` for `form`, the JSON form `record_json` wrote of `record`."""
+    if type(record) is RecordChange and _holds_float(record):
+        return record_line(tag, form)
+    try:
+        return b'{"%b":%b}\n' % (tag.encode(), to_json(form))
+    except PydanticSerializationError:  # a lone surrogate: `json` says what is wrong with it
+        return record_line(tag, form)
+
+
+def _holds_float(change: RecordChange) -> bool:
+    """Whether an open value of the change is a float (the only values a record holds that are not text,
+    whole numbers, booleans, null or a digest's text)."""
+    for field in change.fields:
+        if type(field.before) is float or type(field.after) is float:
+            return True
+    return any(type(skip.before) is float or type(skip.wanted) is float for skip in change.skipped_fields)
 
 
 def _value(value: Any) -> Any:
