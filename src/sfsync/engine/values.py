@@ -166,7 +166,11 @@ class _Rule(NamedTuple):
 def decide_by(
     wanted: Wanted, before: Any, ledger: Any, create: bool, rule: DecisionRule
 ) -> FieldChange | FieldSkip | None:
-    """`decide`, with the field's kind and sensitivity already chosen (`rule`)."""
+    """`decide`, with the field's kind and sensitivity already chosen (`rule`).
+
+    The field's verdict is reached first (compared, then judged by its policy), and only a field the
+    plan holds is built, once: a field that needs no change costs its conversion and comparison.
+    """
     if rule.secret and not wanted.sensitive:
         wanted = replace(wanted, sensitive=True)  # encrypted or secret-named: sensitive whatever the mapping says
     kind = rule.kind
@@ -178,12 +182,16 @@ def decide_by(
         after, cut_from = kind.fit(after, wanted.options)
     except TooLong as error:
         too_long, cut_from = error, 0
-    fate = _fate(wanted, kind, before, after, ledger, create=create)
-    if isinstance(fate, FieldChange) and too_long is not None:
+    verdict = NEW_RECORD if create else _verdict(wanted, kind, before, after, ledger)
+    if verdict is None:
+        return None
+    if isinstance(verdict, tuple):
+        return _skip(wanted, before, after, *verdict)
+    if too_long is not None:
         return _skip(wanted, before, after, SkipCode.TOO_LONG, _too_long(too_long))
-    if isinstance(fate, FieldChange) and cut_from and rule.info is not None:
-        return replace(fate, reason=f"{fate.reason}; truncated from {cut_from} to {rule.info.length} characters")
-    return fate
+    if cut_from and rule.info is not None:
+        verdict = f"{verdict}; truncated from {cut_from} to {rule.info.length} characters"
+    return _change(wanted, None if create else before, after, verdict)
 
 
 def sendable(wanted: Wanted, info: FieldInfo | None) -> Any:
@@ -205,36 +213,36 @@ def _too_long(error: TooLong) -> str:
     return f"too long: {error.length} characters, the field holds {error.limit}{hint}"
 
 
-def _fate(
-    wanted: Wanted, kind: FieldValues, before: Any, after: Any, ledger: Any, *, create: bool
-) -> FieldChange | FieldSkip | None:
-    if create:
-        return _change(wanted, None, after, "new record")
-    if kind.same(before, after):
-        return None
+# A field's verdict: why it changes (a reason), why it is kept (a skip's code and reason), or None.
+Verdict = str | tuple[SkipCode, str] | None
+NEW_RECORD = "new record"
+
+
+def _verdict(wanted: Wanted, kind: FieldValues, before: Any, after: Any, ledger: Any) -> Verdict:
+    """An update's verdict on one field: nothing to do when equal, else as the owner rule and policy say."""
+    if (type(before) is type(after) and before == after) or kind.same(before, after):
+        return None  # `same` is reflexive: a value equal to the one sent (the usual case) needs no kind's key
     if wanted.field == OWNER_FIELD and not kind.is_empty(before):
-        return _skip(wanted, before, after, SkipCode.POLICY, "owner is set; sfsync never changes it")
-    return _by_policy(wanted, kind, before, after, ledger)
+        return SkipCode.POLICY, "owner is set; sfsync never changes it"
+    return _by_policy(wanted, kind, before, ledger)
 
 
-def _by_policy(
-    wanted: Wanted, kind: FieldValues, before: Any, after: Any, ledger: Any
-) -> FieldChange | FieldSkip | None:
+def _by_policy(wanted: Wanted, kind: FieldValues, before: Any, ledger: Any) -> Verdict:
     policy = wanted.policy
     if policy is Policy.OWNED:
-        return _change(wanted, before, after, "owned by sfsync")
+        return "owned by sfsync"
     if policy is Policy.CREATE_ONLY:
-        return _skip(wanted, before, after, SkipCode.POLICY, "create_only: written on create only")
+        return SkipCode.POLICY, "create_only: written on create only"
     if kind.is_empty(before):
-        return _change(wanted, before, after, "empty in Salesforce")
+        return "empty in Salesforce"
     if policy is Policy.IF_UNCHANGED and not blank(ledger) and kind.same(before, ledger):
-        return _change(wanted, before, after, "unchanged since sfsync wrote it")
+        return "unchanged since sfsync wrote it"
     if policy is Policy.IF_UNCHANGED:
         why = "changed in Salesforce since sfsync wrote it" if not blank(ledger) else "set in Salesforce, not by sfsync"
-        return _skip(wanted, before, after, SkipCode.POLICY, f"if_unchanged: {why}")
+        return SkipCode.POLICY, f"if_unchanged: {why}"
     if not _mapped(wanted):
         return None  # a default is a fallback: a value already set is simply not its business
-    return _skip(wanted, before, after, SkipCode.POLICY, "if_empty: already set in Salesforce")
+    return SkipCode.POLICY, "if_empty: already set in Salesforce"
 
 
 def _mapped(wanted: Wanted) -> bool:

@@ -129,7 +129,7 @@ class WantedRecipe:
 def _lookup(context: Context, parts: tuple[str, ...]) -> Any:
     current: Any = context
     for part in parts:
-        if not isinstance(current, Mapping):
+        if type(current) is not dict and not isinstance(current, Mapping):  # a dict, nearly always: no ABC check
             return None
         current = current.get(part)
     return current

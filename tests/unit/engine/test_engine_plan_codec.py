@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from types import MappingProxyType
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 
 from sfsync.catalogue import Kind
 from sfsync.config.models import PersonObject, Policy
-from sfsync.engine.plans.codec import decode, encode
+from sfsync.engine.plans.codec import adapted, decode, encode, encoded_line
 from sfsync.engine.plans.derivation import DerivationSummary
 from sfsync.engine.plans.digest import ValueDigest
 from sfsync.engine.plans.file import plan_from_file, save_plan
@@ -39,6 +41,8 @@ from sfsync.engine.plans.plan import (
     SkipCode,
     SourceRead,
 )
+from sfsync.engine.plans.record_form import record_json
+from sfsync.engine.plans.sections import record_line
 from sfsync.errors import Severity
 from sfsync.render.plan_schema import plan_problems
 
@@ -162,6 +166,37 @@ def test_every_plan_survives_its_json_form_and_its_file(plan: Plan) -> None:
         again = plan_from_file(Path(directory) / "plan")
         assert again == plan
         assert again.counts() == plan.counts()
+
+
+@QUICK
+@given(TAGGED)
+def test_records_are_written_without_the_adapter_exactly_as_it_writes_them(tagged: tuple[str, Any]) -> None:
+    _, record = tagged
+    written = record_json(record)
+    assert written is not None  # every value the strategies draw is one the records' writer takes
+    assert written == adapted(record)
+    assert json.dumps(written, ensure_ascii=False) == json.dumps(adapted(record), ensure_ascii=False)  # key order too
+    assert decode(type(record), _through_json(written)) == record
+
+
+@QUICK
+@given(TAGGED, st.sampled_from([None, 1e-07, 1e16, 0.1, -2.5, 'é\u2028\x00"\\', 2**70]))
+def test_a_records_line_is_the_one_json_writes_of_the_adapters_form(tagged: tuple[str, Any], value: Any) -> None:
+    tag, record = tagged
+    if isinstance(record, RecordChange):  # and with a value whose text the two JSON writers might not agree on
+        extra = FieldChange("Amount", value, value, "person.amount", Policy.OWNED, "new record")
+        record = replace(record, fields=(*record.fields, extra))
+    form, line = encoded_line(tag, record)
+    assert form == adapted(record)
+    assert line == record_line(tag, adapted(record))
+
+
+@pytest.mark.parametrize("value", [Decimal("1.50"), dt.date(2026, 1, 31), float("nan"), [1, 2], Severity.ERROR])
+def test_a_record_holding_another_value_is_written_by_the_adapter(value: Any) -> None:
+    change = FieldChange("Amount", None, value, "person.amount", Policy.OWNED, "new record")
+    record = RecordChange("Lead/pe-1", "Lead", Action.CREATE, WorkspaceRef(Kind.PERSON, "pe-1"), None, "", (change,))
+    assert record_json(record) is None
+    assert encode(record) == adapted(record)
 
 
 def test_known_after_apply_is_its_text_in_json_and_the_marker_when_read() -> None:

@@ -22,8 +22,8 @@ _WEB_PORTS = frozenset({80, 443})
 
 
 def units(text: str) -> int:
-    """The length Salesforce counts: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+    """The length Salesforce counts: UTF-16 code units (one a character in ASCII text, most text: not encoded)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def cut(text: str, limit: int) -> str:

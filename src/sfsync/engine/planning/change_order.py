@@ -21,9 +21,9 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sfsync.engine.plans.codec import decode, encode
+from sfsync.engine.plans.codec import decode, encoded_line
 from sfsync.engine.plans.plan import RecordChange
-from sfsync.engine.plans.sections import Spool, record_line
+from sfsync.engine.plans.sections import Spool
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -73,8 +73,7 @@ class OrderedChanges:
         self.count = 0
 
     def add(self, change: RecordChange) -> None:
-        value = encode(change)
-        line = record_line(TAG, value)
+        value, line = encoded_line(TAG, change)
         self._buffer.append((order_key(value), record_key(value), line))
         self._buffered += len(line)
         self.count += 1

@@ -15,7 +15,7 @@ from sfsync.config import LoadedConfig
 from sfsync.engine.planning.change_order import OrderedChanges, OrderedLine
 from sfsync.engine.planning.derived_form import Derived
 from sfsync.engine.planning.template_diagnostics import template_diagnostic
-from sfsync.engine.plans.codec import decode, encode
+from sfsync.engine.plans.codec import decode, encoded_line
 from sfsync.engine.plans.plan import PlanDiagnostic, PlayEntry, RecordChange, Skip
 from sfsync.engine.plans.sections import Spool
 from sfsync.engine.values import TemplateFailure
@@ -43,9 +43,9 @@ class PlanOutput:
         for change in derived.changes:
             self.changes.add(change)
         for skip in derived.skips:
-            self._skips.add(encode(skip))
+            self._skips.add_line(encoded_line(self._skips.tag, skip)[1])
         for entry in derived.entries:
-            self._entries.add(encode(entry))
+            self._entries.add_line(encoded_line(self._entries.tag, entry)[1])
         for path, message in derived.failures:  # the first failure at a place names it, as in one pass
             if path not in self.diagnostics:
                 self.diagnostics[path] = template_diagnostic(self.loaded, TemplateFailure(path, message))

@@ -15,13 +15,13 @@ from sfsync.config import LoadedConfig
 from sfsync.config.models import Config, ContactsWithoutAccount, PersonObject, Policy
 from sfsync.engine.planning.derived_form import Derived
 from sfsync.engine.planning.exclusions import exclusion_for
-from sfsync.engine.planning.field_rules import FieldRule, FieldRules
+from sfsync.engine.planning.field_rules import FieldRules
 from sfsync.engine.planning.matching import Target, account_target, person_target
 from sfsync.engine.planning.plan_output import drops
 from sfsync.engine.planning.plays import membership
+from sfsync.engine.planning.record_fields import RecordFields
 from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, ACCOUNT_SOURCE, WantedSources
 from sfsync.engine.plans.plan import (
-    KNOWN_AFTER_APPLY,
     Action,
     FieldChange,
     FieldSkip,
@@ -34,7 +34,7 @@ from sfsync.engine.plans.plan import (
 )
 from sfsync.engine.sensitive import ValueDigests
 from sfsync.engine.subject import Subject
-from sfsync.engine.values import InvalidFieldValue, TemplateFailure, Wanted, decide_by
+from sfsync.engine.values import TemplateFailure, Wanted
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.normalise import normalise_domain, normalise_email
@@ -65,9 +65,9 @@ class WriteSet:
         self.current = Derived()
         self._accounts: dict[str, str | KnownAfterApply | None] = {}
         self._no_account: dict[str, str] = {}  # company id -> why its people's Contacts have no Account
-        self.digests = ValueDigests(store.plan_key.key())
         self.sources = WantedSources(self.config)  # each object's mappings and defaults, worked out once
-        self.rules = FieldRules(describes, self.config.sync.external_id_field)
+        digests = ValueDigests(store.plan_key.key())
+        self.fields = RecordFields(describes, FieldRules(describes, self.config.sync.external_id_field), digests)
 
     # --- visiting ---------------------------------------------------------------------------------------
     def visit_company(self, subject: Subject) -> None:
@@ -181,15 +181,16 @@ class WriteSet:
         if wanted is None:
             return None
         wanted += extra
-        decided, invalid = self._decide(key, target, wanted)
+        create = target.sf_id is None
+        ledger = {} if create else self.reads.ledger_values(target.sobject, str(target.sf_id))
+        decided, invalid = self.fields.decide(key, target, wanted, ledger)
         if invalid:  # a row error: nothing of the record is sent until its values are fixed
             why = "invalid value: " + "; ".join(failure.reason for failure in invalid)
             self._skip(subject, target.sobject, SkipCode.INVALID_VALUE, why, target.sf_id)
             return None
         fields = [d for d in decided if isinstance(d, FieldChange)]
         skipped = tuple(d for d in decided if isinstance(d, FieldSkip))
-        create = target.sf_id is None
-        missing = self._missing_required(target.sobject, fields) if create else []
+        missing = self.fields.missing_required(target.sobject, fields) if create else []
         if missing:
             self._skip(subject, target.sobject, SkipCode.MISSING_REQUIRED, _missing_reason(missing, skipped))
             return None
@@ -218,53 +219,6 @@ class WriteSet:
             self._template_failed(failure)
             self._skip(subject, sobject, SkipCode.UNAPPLIABLE, f"template failed: {failure}")
             return None
-
-    def _decide(
-        self, key: str, target: Target, wanted: list[Wanted]
-    ) -> tuple[list[FieldChange | FieldSkip], list[InvalidFieldValue]]:
-        create = target.sf_id is None
-        ledger = {} if create else self.reads.ledger_values(target.sobject, str(target.sf_id))
-        rules = self.rules.of(target.sobject, create=create)
-        current = target.current
-        result: list[FieldChange | FieldSkip] = []
-        invalid: list[InvalidFieldValue] = []
-        for item in wanted:
-            rule = rules.get(item.field)
-            if rule is None:
-                continue  # not writable (or unknown): reported once by the metadata checks, not per record
-            pending = item.value if isinstance(item.value, KnownAfterApply) else None
-            try:
-                decided = (  # an Id only apply knows has no type to check yet: decided as its text
-                    decide_by(item, current.get(item.field), ledger.get(item.field), create, rule)
-                    if pending is None
-                    else decide_by(replace(item, value=KNOWN_AFTER_APPLY), current.get(item.field),
-                                   ledger.get(item.field), create, self.rules.untyped(item.field))
-                )  # fmt: skip
-            except InvalidFieldValue as failure:
-                invalid.append(failure)
-                continue
-            if isinstance(decided, FieldChange) and pending:
-                decided = replace(decided, after=pending, ref=pending.ref, reason="the Account this apply creates")
-            if decided is not None:
-                result.append(self._hidden(key, decided, rule) if decided.sensitive and not rule.identity else decided)
-        return result, invalid
-
-    def _hidden(self, key: str, decided: FieldChange | FieldSkip, rule: FieldRule) -> FieldChange | FieldSkip:
-        """A sensitive field's values as the plan holds them: digests (engine/sensitive).
-
-        A record's key (email, website) and ids are its identity (`FieldRule.identity`), which the plan
-        names anyway (its label, match notes, skips) and apply's duplicate checks read: they stay as they are.
-        """
-        before = self.digests.of_held(key, decided.field, decided.before, rule.info)
-        if isinstance(decided, FieldSkip):
-            return replace(decided, before=before, wanted=self.digests.of_sent(key, decided.field, decided.wanted))
-        return replace(decided, before=before, after=self.digests.of_sent(key, decided.field, decided.after))
-
-    def _missing_required(self, sobject: str, fields: Sequence[FieldChange]) -> list[str]:
-        describe = self.describes.get(sobject)
-        given = {f.field for f in fields}
-        required = [f.name for f in describe.fields.values() if f.required_on_create] if describe else []
-        return [name for name in required if name not in given]
 
     def _template_failed(self, failure: TemplateFailure) -> None:
         # Every visit's failure is kept, not only the first per place: the record that failed first

@@ -7,7 +7,8 @@ read and the schema published cannot drift apart. Reading keeps each field's def
 saved before it existed, and ignores keys it does not know (docs/plan-format.md, compatibility). A value
 of the wrong shape is a `ValueError` naming where it is, never pydantic's report. Writing does not warn
 of a text where an enumeration is declared: a StrEnum member equals its text, so a part built with the
-text (`"error"` for `Severity.ERROR`) is the same value and is written the same.
+text (`"error"` for `Severity.ERROR`) is the same value and is written the same. The records, most of a
+plan, are written by `record_form` without the adapter's round trip, in the same form (tested so).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from sfsync.engine.plans.plan import FORMAT_VERSION, Plan, PlayEntry, RecordChange, Skip
+from sfsync.engine.plans.record_form import line, record_json
+from sfsync.engine.plans.sections import record_line
 
 _T = TypeVar("_T")
 # The plan's record lists, in the order of its JSON form (and of a plan file's sections).
@@ -41,6 +44,21 @@ def adapter(kind: type[_T]) -> TypeAdapter[_T]:
 
 def encode(value: Any) -> Any:
     """One part of the plan (a record change, a skip, …) in its JSON form."""
+    written = record_json(value)
+    return written if written is not None else adapted(value)
+
+
+def encoded_line(tag: str, record: Any) -> tuple[Any, bytes]:
+    """A record's JSON form and its line in a plan file, `{"<tag>": form}` (`sections.record_line`)."""
+    form = record_json(record)
+    if form is None:
+        form = adapted(record)
+        return form, record_line(tag, form)
+    return form, line(tag, form, record)
+
+
+def adapted(value: Any) -> Any:
+    """`encode` by the adapter alone: the definition `record_form` writes the records by."""
     return adapter(type(value)).dump_python(value, mode="json", warnings=False)
 
 

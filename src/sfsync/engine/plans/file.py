@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from sfsync.engine.plans.codec import RECORD_LISTS, RECORD_TYPES, decode, encode
+from sfsync.engine.plans.codec import RECORD_LISTS, RECORD_TYPES, decode, encoded_line
 from sfsync.engine.plans.json_form import (
     check_version,
     plan_from_json,
@@ -63,7 +63,7 @@ class PlanSpool:
         self._spools = {name: Spool(tag, directory) for name, tag in TAGS.items()}
 
     def add(self, name: str, record: Any) -> None:
-        self._spools[name].add(encode(record))
+        self._spools[name].add_line(encoded_line(TAGS[name], record)[1])
 
     def add_line(self, name: str, line: bytes) -> None:
         """A record of list `name` encoded already (`sections.record_line` of its JSON form)."""
