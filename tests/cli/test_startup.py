@@ -106,6 +106,41 @@ def test_validate_imports_jinja2_only_for_a_config_with_templates(tmp_path: Path
     assert "jinja2" in imported  # the template's syntax and names are checked with jinja2 itself
 
 
+# `inspect.findsource` is where reading a class's source starts (pydantic's `use_attribute_docstrings` read the
+# source of every config model as it was built): counted in a fresh interpreter running the command.
+SOURCE_COUNTER = """
+import inspect, json, sys
+reads = []
+original = inspect.findsource
+inspect.findsource = lambda obj: reads.append(repr(obj)) or original(obj)
+from sfsync.cli import run
+code = run(sys.argv[2:])
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump({"code": code, "reads": reads}, out)
+"""
+
+
+@pytest.mark.parametrize("config", [QUICKSTART, WITHOUT_TEMPLATES])
+def test_validate_reads_no_python_source(tmp_path: Path, config: str) -> None:
+    report = tmp_path / "reads.json"
+    done = subprocess.run(
+        [sys.executable, "-c", SOURCE_COUNTER, str(report), "validate", config],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(report.read_text("utf-8"))
+    assert result == {"code": 0, "reads": []}  # the schema's descriptions are read by `sfsync schema` only
+
+
+def test_fmt_check_loads_no_config_model(tmp_path: Path) -> None:
+    imported = imported_by(tmp_path, "fmt", "--check", QUICKSTART)
+    assert imported & {*NEVER_AT_START, "pydantic", "jinja2", "rich"} == set()
+    assert "ruamel" in imported
+
+
 def _listed(group: click.Group) -> list[str]:
     return group.list_commands(click.Context(group))
 

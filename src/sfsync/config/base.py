@@ -7,13 +7,14 @@ from pydantic_core import PydanticCustomError
 
 
 class Model(BaseModel):
-    """A frozen config value; unknown keys are errors, attribute docstrings become schema descriptions."""
+    """A frozen config value; unknown keys are errors, attribute docstrings become schema descriptions
+    (`sfsync.config.schema` reads them; building the models does not)."""
 
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        use_attribute_docstrings=False,  # read for the schema only (schema.py): not on every load
         validate_default=False,
     )
 

@@ -179,8 +179,7 @@ def parse(text: str, file: str) -> Document:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ruamel warns about reused anchors; harmless for a config
-            duplicates = _duplicate_keys(_yaml().compose(text), walk)
-            loaded = _yaml().load(text)
+            loaded, duplicates = _load(text, walk)
     except Exception as error:  # any parser failure is a diagnostic, never a crash
         problem = _syntax_error(error, text, file)
         return Document(None, SourceMap(file, text, {}, {(): problem.position or root}), (problem,))
@@ -194,6 +193,15 @@ def parse(text: str, file: str) -> Document:
         return Document(None, SourceMap(file, text, {}, {(): bomb.position}), (problem,))
     source = SourceMap(file, text, MappingProxyType(walk.keys), MappingProxyType(walk.values))
     return Document(value, source, (*duplicates, *walk.problems))
+
+
+def _load(text: str, walk: _Walk) -> tuple[object, list[Diagnostic]]:
+    """The round-trip document and its duplicate keys, from one parse: the node tree composed once is
+    both searched for duplicates and constructed (what `YAML.load` does after composing)."""
+    yaml = _yaml()
+    node = yaml.compose(text)
+    duplicates = _duplicate_keys(node, walk)
+    return (None if node is None else yaml.constructor.construct_document(node)), duplicates
 
 
 def _duplicate_keys(node: Node | None, walk: _Walk) -> list[Diagnostic]:

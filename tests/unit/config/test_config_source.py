@@ -3,6 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from ruamel.yaml.composer import Composer
+
 from sfsync.config import load_config
 from sfsync.config.source import ALIAS_BUDGET, parse
 from sfsync.errors import Position
@@ -97,3 +100,20 @@ def test_aliases_that_repeat_more_than_the_budget_are_one_positioned_error() -> 
     [problem] = document.problems
     assert problem.position == Position("c.yaml", 1, 4)  # the anchored block that is copied
     assert f"more than {ALIAS_BUDGET:,} values" in problem.summary
+
+
+def test_a_document_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The composed node tree gives both the duplicate keys and the document (a second parse cost a config load
+    as much again)."""
+    composed: list[object] = []
+    original = Composer.compose_document
+    monkeypatch.setattr(Composer, "compose_document", lambda self: composed.append(self) or original(self))
+    document = parse("a: 1\nb: [x, y]\na: 2\n", "f.yaml")
+    assert len(composed) == 1
+    assert document.value == {"a": 1, "b": ["x", "y"]}  # the first value stays, as `YAML.load` keeps it
+    assert [d.summary for d in document.problems] == ['duplicate key "a"']
+
+
+def test_an_empty_document_is_none() -> None:
+    assert parse("", "f.yaml").value is None
+    assert parse("# only a comment\n", "f.yaml").value is None
