@@ -10,6 +10,9 @@
   the applied one adopts that cache (`after_apply.py`).
 - Any other config's plan runs in a transaction rolled back (`recorded` false): the store keeps
   nothing of it. It reads the cache kept aside, so a second plan of the same config reuses it.
+
+A config not applied yet whose derivations read what the applied one's do (it differs only in
+`connection` or `store`) reads, and writes, the main cache: derived alike, its rows serve either.
 """
 
 from __future__ import annotations
@@ -45,10 +48,14 @@ class Kept:
     def recorded(self) -> bool:
         return self.how is not Keeping.NOTHING
 
-    def cache(self, store: Store) -> DerivationsSection:
-        """The derivation cache the plan reads, and writes unless rolled back."""
-        main = self.how in (Keeping.APPLIED, Keeping.FIRST)
-        return store.derivations if main else store.derivations_aside
+    def cache(self, store: Store, derivation: str) -> DerivationsSection:
+        """The derivation cache the plan reads, and writes unless rolled back: the main one, or for a config
+        not applied yet the one kept aside, unless the main one was derived alike (`derivation`, the
+        digest: a config that differs from the applied one only in what no derivation reads)."""
+        if self.how in (Keeping.APPLIED, Keeping.FIRST):
+            return store.derivations
+        main = store.derivations.state()
+        return store.derivations if main is not None and main.digest == derivation else store.derivations_aside
 
     def read_in_full(self) -> frozenset[str]:
         """Before any apply, an object last read with another shape is read again from the start."""

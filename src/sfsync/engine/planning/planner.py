@@ -36,7 +36,7 @@ from sfsync.engine.planning.create_jobs import (
     sizing_note,
 )
 from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS, EmailPlanner
-from sfsync.engine.planning.incremental import derive
+from sfsync.engine.planning.incremental import derivation_digest, derive
 from sfsync.engine.planning.keeping import Kept, kept_by
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.plan_records import spool_records as _spool_records
@@ -121,7 +121,7 @@ def _plan(
     into = spool if spool is not None else PlanSpool()
     output, derivation = derive(
         store, loaded, describes, refreshed.held, visiting, full=full_refresh, directory=into.directory,
-        cache=kept.cache(store),
+        cache=kept.cache(store, derivation_digest(store, loaded, describes)),
     )  # fmt: skip
     try:
         emails = EmailPlanner(store, config, describes)  # after the people: their links and matches are known
