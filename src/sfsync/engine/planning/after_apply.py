@@ -44,8 +44,8 @@ def rederive_after_apply(
     settle_aside(store, digest)
     state = store.derivations.state()
     if state is not None and state.digest == digest:
-        output, _summary = derive(store, loaded, describes, {}, _quietly)
-        output.discard()  # only the cache is wanted
+        output, _summary = derive(store, loaded, describes, {}, _quietly, settling=True)
+        output.discard()  # only the cache is wanted (nothing was put in it)
 
 
 def settle_aside(store: Store, digest: str) -> None:

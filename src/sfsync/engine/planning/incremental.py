@@ -66,41 +66,69 @@ def derive(
     full: bool = False,
     directory: Path | None = None,
     cache: DerivationsSection | None = None,
+    settling: bool = False,
 ) -> tuple[PlanOutput, DerivationSummary]:
     """The write set's output (each list read once), deriving again only what moved; records the cache
     (`cache`: the main one unless told) unless the store is speculating (a rolled-back plan keeps
-    nothing: no use writing the cache)."""
+    nothing: no use writing the cache). `settling`: only the cache is wanted (apply's end): the output
+    is left empty, and when most records moved all are derived, streamed (holding nothing per record,
+    where deriving some holds what it derived)."""
     cache = cache if cache is not None else store.derivations
     digest = derivation_digest(store, loaded, describes)
     seq = cache.current_seq()
     state = cache.state()
     why = "--full-refresh" if full else _why_everything(state.digest if state else None, digest)
     output = PlanOutput(loaded, directory)
-    if why:
-        spool = None if store.session.speculating else CacheSpool(held, directory)
-        totals = _derive_all(store, loaded, describes, held, visiting, Streaming(output, spool))
-        if spool is not None:
-            cache.invalidate()
-            cache.replace(spool.rows(), everything=True)
-            cache.commit(seq, digest)
-        people_, companies_ = totals[Kind.PERSON], totals[Kind.COMPANY]
-        return output, DerivationSummary(people_, people_, companies_, companies_, why)
-    assert state is not None
-    order = {kind: store.workspace.ids(kind) for kind in KINDS}
-    cached = cache.clusters()
+    if not why:
+        assert state is not None
+        order = {kind: store.workspace.ids(kind) for kind in KINDS}
+        cached = cache.clusters()
+        present = {(str(kind), i) for kind, ids in order.items() for i in ids}
+        gone = set(cached) - present  # a removed record's cluster derives again without it
+        dirty = cache.dirty(state.seq) | (present - set(cached)) | set(held) | gone
+        if not (settling and 2 * len(dirty) > len(present)):
+            return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, order,
+                                         cached, dirty, seq, state.seq, digest)  # fmt: skip
+    spool = None if store.session.speculating else CacheSpool(held, directory)
+    totals = _derive_all(store, loaded, describes, held, visiting, Streaming(None if settling else output, spool))
+    if spool is not None:
+        cache.invalidate()
+        cache.replace(spool.rows(), everything=True)
+        cache.commit(seq, digest)
+    people_, companies_ = totals[Kind.PERSON], totals[Kind.COMPANY]
+    return output, DerivationSummary(people_, people_, companies_, companies_, why)
+
+
+def _derive_moved(
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    visiting: Visiting,
+    cache: DerivationsSection,
+    output: PlanOutput,
+    settling: bool,
+    order: Mapping[Kind, list[str]],
+    cached: Mapping[Key, str | None],
+    dirty: set[Key],
+    seq: int,
+    since: int,
+    digest: str,
+) -> DerivationSummary:
+    """Derive what moved, the rest from the cache (assembled into `output` unless `settling`)."""
     present = {(str(kind), i) for kind, ids in order.items() for i in ids}
-    gone = set(cached) - present  # a removed record's cluster derives again without it
-    dirty = cache.dirty(state.seq) | (present - set(cached)) | set(held) | gone
     if not dirty:  # nothing moved: every record's output is the cached one
-        if seq != state.seq and not store.session.speculating:
+        if seq != since and not store.session.speculating:
             cache.commit(seq, digest)
-        _assemble(cache, output, order, {})
-        return output, _summary(order, set(), why)
+        if not settling:
+            _assemble(cache, output, order, {})
+        return _summary(order, set(), "")
     collected, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
-    _assemble(cache, output, order, collected.derived)
+    if not settling:
+        _assemble(cache, output, order, collected.derived)
     if not store.session.speculating:
         _record(cache, collected, held, cached, present, seq, digest)
-    return output, _summary(order, redo, why)
+    return _summary(order, redo, "")
 
 
 def _why_everything(cached: str | None, digest: str) -> str:
