@@ -26,8 +26,7 @@ def test_a_plan_after_apply_derives_nothing_again(org_workdir: Path, capsys: pyt
     # The org's own records are read into the workspace too: 6 people and 2 companies in all.
     assert "Derived: all 6 people and 2 companies (no derivation cache yet)" in capsys.readouterr().out
     assert run(["apply", "plan.json"]) == 0
-    # That plan's read was rolled back (its config was not applied yet): the next one reads and derives
-    # what the read moves; apply then derives again what it wrote.
+    # Nothing was applied yet: that plan kept its read and cache, apply derived again what it wrote.
     assert run(["apply", "--auto-approve"]) == 0
     capsys.readouterr()
 

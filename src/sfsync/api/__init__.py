@@ -67,7 +67,7 @@ def plan(
     progress: Progress | None = None,
 ) -> Plan:
     """Refresh from Salesforce and plan, as `sfsync plan` does: read-only towards Salesforce, and with a config
-    that is not the applied one, nothing is recorded in the store.
+    that is not the applied one and reads otherwise, nothing is recorded in the store (`Plan.recorded`).
 
     With `out` the plan is saved there (mode 0600), sealed by the store: `apply(out, …)` takes it while
     nothing it was made from has moved. The plan's `appliable` says whether it can be applied at all;

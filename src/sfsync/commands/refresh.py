@@ -10,6 +10,7 @@ from sfsync.api.session import sync_session
 from sfsync.commands.options import config_option
 from sfsync.commands.store_option import store_option
 from sfsync.commands.sync_session import console, progress_for
+from sfsync.engine.planning.read_shape import read_again, read_shapes
 from sfsync.engine.reading.fields import READ_OBJECTS
 from sfsync.engine.reading.refresh import refresh
 from sfsync.errors import ExitCode
@@ -25,6 +26,8 @@ def command(full: bool, config_path: Path, store_url: str | None) -> int:
     with sync_session(config_path, store_url, "refresh") as session, progress_for(None) as progress:
         found = describe_objects(session.port, READ_OBJECTS)
         describes = {name: d for name, d in found.items() if d is not None}
+        store, shapes = session.store, read_shapes(session.loaded.config, describes)
+        store.read_shapes.forget(read_again(store.read_shapes.shapes(), shapes))  # read otherwise from now on
         result = refresh(
             session.port,
             session.store,
@@ -33,6 +36,8 @@ def command(full: bool, config_path: Path, store_url: str | None) -> int:
             full=frozenset(READ_OBJECTS) if full else frozenset(),
             progress=progress,
         )
+        if full:  # every object read from the start with this config: it is what the store holds now
+            store.read_shapes.record(shapes)
     out = console()
     for item in result.objects:
         how = "full" if item.full else "incremental"

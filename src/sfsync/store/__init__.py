@@ -1,6 +1,6 @@
 """The sync state: workspace records and emails, the Salesforce mirror, links, ledger, intents, runs,
-standing rejections, locks, the derivation cache of incremental plans, the pause of writes and how
-far each declared source was read.
+standing rejections, locks, the derivation caches of incremental plans and the read shapes, the pause of
+writes and how far each declared source was read.
 
 `open_store(url)` connects, applies pending migrations and returns a `Store` whose sections group the
 API by concern (`store.workspace`, `store.mirror`, …). Values in and out are frozen dataclasses;
@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.engine import URL
 
 from sfsync.store.backend import DEFAULT_STORE_URL, build_engine, parse_store_url, redact
+from sfsync.store.derivation_schema import ASIDE
 from sfsync.store.derivations import DerivationsSection
 from sfsync.store.describes import DescribesSection
 from sfsync.store.emails import EmailsSection
@@ -33,6 +34,7 @@ from sfsync.store.mirror import MirrorSection
 from sfsync.store.pause import PauseSection
 from sfsync.store.plan_key import PlanKeySection
 from sfsync.store.plays import PlaysSection
+from sfsync.store.read_shapes import ReadShapesSection
 from sfsync.store.rejections import RejectionsSection
 from sfsync.store.runs import RunsSection
 from sfsync.store.session import Session
@@ -63,6 +65,8 @@ class Store:
         self.rejections = RejectionsSection(session)
         self.plan_key = PlanKeySection(session)
         self.derivations = DerivationsSection(session)
+        self.derivations_aside = DerivationsSection(session, ASIDE)  # a config not applied yet's
+        self.read_shapes = ReadShapesSection(session)
         self.pause = PauseSection(session)
         self.sources = SourceStateSection(session)
 

@@ -5,7 +5,7 @@ follow-ups of merges, apply, rekeys, `workspace remove`), and a writer added lat
 remembering to. An update that changes only bookkeeping columns (`updated_at`, `refreshed_at`,
 `linked_at`, `written_at`, `run_id`, `loaded_at`) logs nothing: re-reading a record unchanged, or
 loading the same file again, leaves the derivation cache current. Nothing is logged while there is no cache
-(`derivation_state` empty): everything is derived then anyway.
+(`derivation_state` and `derivation_aside_state` empty): everything is derived then anyway.
 
 A token names what a derivation may have read; an update logs the tokens of the row before and after
 (a Contact whose email moved concerns both emails' people). `derivation_reads.py` names the same
@@ -22,6 +22,8 @@ from sqlalchemy import Connection, text
 
 from sfsync.store import schema
 
+# A change is logged while either cache (the applied config's, or the one kept aside) is kept.
+CACHED = "EXISTS (SELECT 1 FROM derivation_state) OR EXISTS (SELECT 1 FROM derivation_aside_state)"
 IGNORED = frozenset({"updated_at", "refreshed_at", "linked_at", "written_at", "run_id", "loaded_at"})
 
 
@@ -88,7 +90,7 @@ def _values(tracked: Tracked, row: str) -> list[str]:
 
 # --- SQLite ---------------------------------------------------------------------------------------------
 def _sqlite(tracked: Tracked) -> list[str]:
-    name, cached = tracked.table, "EXISTS (SELECT 1 FROM derivation_state)"
+    name, cached = tracked.table, f"({CACHED})"
     changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in _compared(name))
     cases = {
         "INSERT": (cached, _values(tracked, "NEW")),
@@ -117,7 +119,7 @@ def _postgres(tracked: Tracked) -> list[str]:
     function = f"sfsync_track_{name}"
     old = ", ".join(f'OLD."{c}"' for c in _compared(name))
     new = ", ".join(f'NEW."{c}"' for c in _compared(name))
-    guard = "IF NOT EXISTS (SELECT 1 FROM derivation_state) THEN RETURN NULL; END IF;"
+    guard = f"IF NOT ({CACHED}) THEN RETURN NULL; END IF;"
     before = f"IF TG_OP <> 'INSERT' THEN {_postgres_insert(_values(tracked, 'OLD'))}; END IF;"
     after = f"IF TG_OP <> 'DELETE' THEN {_postgres_insert(_values(tracked, 'NEW'))}; END IF;"
     body = f"BEGIN {guard} {before} {after} RETURN NULL; END"

@@ -1,9 +1,12 @@
-"""The derivation cache of incremental planning (tables in `derivation_schema.py`).
+"""The derivation caches of incremental planning (tables in `derivation_schema.py`).
 
-Invariant: a `derivation` row is what planning derives for its record from the store as it was at the
-state's `seq`, with the config parts and describes of the state's `digest`; every token its derivation
-read is in `derivation_input`. A record whose tokens appear in `change_log` past that `seq` must be
-derived again; one without a row was never derived. Rows are replaced cluster by cluster.
+Invariant: a cache row is what planning derives for its record from the store as it was at the
+cache state's `seq`, with the config parts and describes of the state's `digest`; every token its
+derivation read is in the cache's input table. A record whose tokens appear in `change_log` past that
+`seq` must be derived again; one without a row was never derived. Rows are replaced cluster by cluster.
+
+A section reads and writes one cache (`derivation_schema.MAIN` or `ASIDE`); both share the change
+log, which is kept past the older of the two caches' `seq`, so either can still tell what moved.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from sfsync.store.bulk import chunks, upsert
-from sfsync.store.derivation_schema import change_log, derivation, derivation_input, derivation_state
+from sfsync.store.derivation_schema import CACHES, MAIN, CacheTables, change_log
 from sfsync.store.session import Session
 
 Key = tuple[str, str]  # (kind, workspace id)
@@ -46,29 +49,30 @@ class Cached:
 
 
 class DerivationsSection:
-    def __init__(self, session: Session) -> None:
+    """One derivation cache (`tables`: the main one unless told)."""
+
+    def __init__(self, session: Session, tables: CacheTables = MAIN) -> None:
         self._session = session
+        self.tables = tables
 
     def state(self) -> DerivationState | None:
+        state = self.tables.derivation_state
         with self._session.read() as conn:
-            row = conn.execute(select(derivation_state.c.seq, derivation_state.c.digest)).first()
+            row = conn.execute(select(state.c.seq, state.c.digest)).first()
         return DerivationState(int(row.seq), str(row.digest)) if row else None
 
     def current_seq(self) -> int:
-        """The latest change logged (or, the log pruned empty, the one the cache is current to)."""
+        """The latest change logged (or, the log pruned empty, the latest one a cache is current to)."""
         with self._session.read() as conn:
             latest = conn.scalar(select(func.max(change_log.c.seq)))
-            kept = conn.scalar(select(derivation_state.c.seq))
-        return int(latest if latest is not None else kept or 0)
+            kept = [conn.scalar(select(func.max(t.derivation_state.c.seq))) for t in CACHES]
+        return int(latest if latest is not None else max((k for k in kept if k is not None), default=0))
 
     def dirty(self, since: int) -> set[Key]:
         """Records whose derivation read something that changed after `since` (one join, set-based)."""
+        inputs = self.tables.derivation_input
         moved = select(change_log.c.token).where(change_log.c.seq > since).distinct().subquery()
-        stmt = (
-            select(derivation_input.c.kind, derivation_input.c.workspace_id)
-            .join(moved, moved.c.token == derivation_input.c.token)
-            .distinct()
-        )
+        stmt = select(inputs.c.kind, inputs.c.workspace_id).join(moved, moved.c.token == inputs.c.token).distinct()
         with self._session.read() as conn:
             return {(str(kind), str(workspace_id)) for kind, workspace_id in conn.execute(stmt)}
 
@@ -78,25 +82,24 @@ class DerivationsSection:
 
     def cached(self) -> dict[Key, Cached]:
         """Every record's cached derivation."""
-        stmt = select(derivation.c.kind, derivation.c.workspace_id, derivation.c.cluster, derivation.c.output)
+        table = self.tables.derivation
+        stmt = select(table.c.kind, table.c.workspace_id, table.c.cluster, table.c.output)
         with self._session.read() as conn:
             rows = conn.execute(stmt.execution_options(yield_per=5000))
             return {(str(r.kind), str(r.workspace_id)): Cached(r.cluster, r.output) for r in rows}
 
     def clusters(self) -> dict[Key, str | None]:
         """Every cached record's cluster, without its output (read those with `outputs`)."""
-        stmt = select(derivation.c.kind, derivation.c.workspace_id, derivation.c.cluster)
+        table = self.tables.derivation
+        stmt = select(table.c.kind, table.c.workspace_id, table.c.cluster)
         with self._session.read() as conn:
             rows = conn.execute(stmt.execution_options(yield_per=5000))
             return {(str(r.kind), str(r.workspace_id)): r.cluster for r in rows}
 
     def outputs(self, kind: str) -> Generator[tuple[str, Mapping[str, Any] | None], None, None]:
         """Each cached record's output of `kind`, by workspace id, streamed (the generator holds a cursor)."""
-        stmt = (
-            select(derivation.c.workspace_id, derivation.c.output)
-            .where(derivation.c.kind == kind)
-            .order_by(derivation.c.workspace_id)
-        )
+        table = self.tables.derivation
+        stmt = select(table.c.workspace_id, table.c.output).where(table.c.kind == kind).order_by(table.c.workspace_id)
         with self._session.read() as conn:
             rows = conn.execute(stmt.execution_options(yield_per=1000))
             try:
@@ -108,52 +111,80 @@ class DerivationsSection:
     def invalidate(self) -> None:
         """Forget which change the cache is current to (a full derivation is under way): rows stay until replaced."""
         with self._session.write() as conn:
-            conn.execute(delete(derivation_state))
+            conn.execute(delete(self.tables.derivation_state))
 
     def clear(self) -> None:
-        """Forget the whole cache: the next plan derives every record."""
+        """Forget every cache and the log: the next plan derives every record."""
         with self._session.write() as conn:
-            for table in (derivation_state, derivation_input, derivation, change_log):
+            for tables in CACHES:
+                for table in (tables.derivation_state, tables.derivation_input, tables.derivation):
+                    conn.execute(delete(table))
+            conn.execute(delete(change_log))
+
+    def drop(self) -> None:
+        """Forget this cache only (its rows and state); the log is then kept for the other one alone."""
+        with self._session.write() as conn:
+            for table in (self.tables.derivation_state, self.tables.derivation_input, self.tables.derivation):
                 conn.execute(delete(table))
+            _prune(conn)
+
+    def adopt(self, source: CacheTables) -> None:
+        """Make the cache in `source` this one (rows, inputs and state, moved as they are), in one transaction."""
+        with self._session.write() as conn:
+            for own, theirs in zip(self.tables, source, strict=True):
+                conn.execute(delete(own))
+                names = [c.name for c in own.columns]
+                conn.execute(own.insert().from_select(names, select(*(theirs.c[name] for name in names))))
+                conn.execute(delete(theirs))
+            _prune(conn)
 
     def replace(self, derived: Iterable[Derived], *, everything: bool = False) -> None:
         """Write these records' derivations (with `everything`, drop every other row first)."""
+        table, inputs = self.tables.derivation, self.tables.derivation_input
         with self._session.write() as conn:
             if everything:
-                conn.execute(delete(derivation_input))
-                conn.execute(delete(derivation))
+                conn.execute(delete(inputs))
+                conn.execute(delete(table))
             for part in chunks(derived, _BATCH):
                 if not everything:
-                    _forget(conn, [(d.kind, d.workspace_id) for d in part])
-                rows = [_row(d) for d in part]
-                conn.execute(derivation.insert(), rows)
-                inputs = [
+                    _forget(conn, self.tables, [(d.kind, d.workspace_id) for d in part])
+                conn.execute(table.insert(), [_row(d) for d in part])
+                tokens = [
                     {"kind": d.kind, "workspace_id": d.workspace_id, "token": token} for d in part for token in d.tokens
                 ]
-                if inputs:
-                    conn.execute(derivation_input.insert(), inputs)
+                if tokens:
+                    conn.execute(inputs.insert(), tokens)
 
     def forget(self, keys: Iterable[Key]) -> None:
         """Drop these records' rows: they are derived again next time."""
         with self._session.write() as conn:
             for part in chunks(keys, _BATCH):
-                _forget(conn, part)
+                _forget(conn, self.tables, part)
 
     def commit(self, seq: int, digest: str) -> None:
-        """The cache is current to `seq`: record it, and drop the log up to it (nothing needs it now)."""
+        """The cache is current to `seq`: record it, and drop the log up to it, or up to the other cache's
+        `seq` when that is older (nothing needs the rest now)."""
         with self._session.write() as conn:
-            upsert(conn, derivation_state, [{"id": 1, "seq": seq, "digest": digest}], ["id"])
-            conn.execute(delete(change_log).where(change_log.c.seq <= seq))
+            upsert(conn, self.tables.derivation_state, [{"id": 1, "seq": seq, "digest": digest}], ["id"])
+            _prune(conn)
+
+
+def _prune(conn: Connection) -> None:
+    """Drop the log up to the oldest change a cache is current to (all of it when there is no cache)."""
+    kept = [conn.scalar(select(t.derivation_state.c.seq)) for t in CACHES]
+    known = [int(k) for k in kept if k is not None]
+    if known:
+        conn.execute(delete(change_log).where(change_log.c.seq <= min(known)))
 
 
 def _row(d: Derived) -> dict[str, Any]:
     return {"kind": d.kind, "workspace_id": d.workspace_id, "cluster": d.cluster, "output": d.output}
 
 
-def _forget(conn: Connection, keys: Collection[Key]) -> None:
+def _forget(conn: Connection, tables: CacheTables, keys: Collection[Key]) -> None:
     by_kind: dict[str, list[str]] = {}
     for kind, workspace_id in keys:
         by_kind.setdefault(kind, []).append(workspace_id)
     for kind, ids in by_kind.items():
-        for table in (derivation_input, derivation):
+        for table in (tables.derivation_input, tables.derivation):
             conn.execute(delete(table).where(table.c.kind == kind, table.c.workspace_id.in_(ids)))

@@ -22,6 +22,7 @@ from sfsync.store import derivation_schema, email_schema, schema
 from sfsync.store.change_triggers import create_triggers, drop_triggers
 from sfsync.store.errors import StoreError
 from sfsync.store.pause import store_pause
+from sfsync.store.read_shapes import read_shape
 from sfsync.store.rekey import rekey
 from sfsync.store.session import Session, utc_now
 from sfsync.store.source_state import source_state
@@ -108,6 +109,14 @@ def _source_state(conn: Connection) -> None:
     source_state.create(conn, checkfirst=True)
 
 
+def _kept_reads(conn: Connection) -> None:
+    """The read shapes and the derivation cache kept aside for a config not applied yet; a new store has
+    them from step 1. `migrate` makes the change triggers again, which now log for either cache."""
+    read_shape.create(conn, checkfirst=True)
+    for table in derivation_schema.ASIDE_TABLES:
+        table.create(conn, checkfirst=True)
+
+
 CHANGE_TRACKING = 6
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -120,6 +129,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "workspace email messages", _email_messages),
     Migration(8, "store pause", _store_pause),
     Migration(9, "declared sources' read state", _source_state),
+    Migration(10, "read shapes and the derivation cache kept aside", _kept_reads),
 )
 
 
@@ -151,7 +161,8 @@ def migrate(session: Session) -> list[int]:
         if pending and CHANGE_TRACKING in done | set(applied):
             create_triggers(conn)
         if pending and CHANGE_TRACKING in done:  # what an earlier step rewrote was not logged: derive all
-            conn.execute(derivation_schema.derivation_state.delete())
+            for tables in derivation_schema.CACHES:
+                conn.execute(tables.derivation_state.delete())
         return applied
 
 

@@ -63,7 +63,9 @@ def _apply(org: Any, store: Store, write_config: Any) -> dict[str, list[dict[str
     org.create("Lead", LastName="Early", Company="Acme", Email=appeared.workspace.label)
     report = apply_plan(port, store, loaded, plan)
     assert {"written", "conflict"} <= set(report.counts())
-    return _by_workspace(dump(store, volatile=("system_modstamp", "last_modified_date")))
+    # The plan's read is kept now (a store that never applied a config): which records share the watermark's
+    # second depends on the clock.
+    return _by_workspace(dump(store, volatile=("system_modstamp", "last_modified_date", "ids_at_stamp")))
 
 
 def _by_workspace(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -99,5 +101,6 @@ def test_set_based_bookkeeping_records_what_row_by_row_did(
     seeding.reset(local_org.running.app.org)  # the org as before the first apply
     _people_leads(org)
     assert _apply(org, fresh_store(), write_config) == expected
-    assert len(expected["link"]) == PEOPLE - 1 and expected["intent"] and expected["ledger"]
+    # Every person but the conflict linked, besides the org's own records the plan's kept read linked.
+    assert len(expected["link"]) >= PEOPLE - 1 and expected["intent"] and expected["ledger"]
     assert any(row["outcome"] == "conflict" for row in expected["row_result"])

@@ -157,8 +157,8 @@ def test_create_whose_process_was_killed_is_linked_on_rerun(org, store, write_co
     port, loaded = org.port(), write_config(LEADS)
     plan = make_plan(port, store, loaded)
     assert all(c.action != "create" for c in plan.changes)
-    # Nothing applied yet: the plan re-matched it only in its rolled-back read, and apply settles it.
-    assert store.intents.get(intent.id).state is IntentState.PENDING
+    # Nothing applied yet, so the plan keeps its read: it re-matched the Lead and settled the intent.
+    assert store.intents.get(intent.id).state is IntentState.CREATED
     apply_plan(port, store, loaded, plan)
     (lead,) = org.records("Lead", "new@initech.example")
     settled = store.intents.get(intent.id)
@@ -188,7 +188,7 @@ def test_a_create_the_plan_did_not_find_settles_the_earlier_intent_as_failed(org
     plan = make_plan(port, store, loaded)
     (change,) = plan.changes
     assert change.action == "create" and change.match.startswith("an earlier create's outcome was unknown")
-    assert store.intents.get(intent.id).state is IntentState.PENDING
+    assert store.intents.get(intent.id).state is IntentState.FAILED  # the plan's read is kept: nothing applied yet
     apply_plan(port, store, loaded, plan)
     assert len(org.records("Lead", "new@initech.example")) == 1
     assert store.intents.get(intent.id).state is IntentState.FAILED

@@ -56,6 +56,7 @@ def test_a_plan_ordered_through_runs_is_the_plan_sorted_in_memory(store, port, w
     )
     loaded = write_config(CONTACTS)
     in_memory = make_plan(port, store, loaded)
+    store.derivations.clear()  # derived again, through runs this time
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(change_order, "RUN_BYTES", 1)  # one run per change
         spilled = make_plan(port, store, loaded)

@@ -140,6 +140,7 @@ def test_a_plan_made_into_a_spool_is_read_back_from_it(
     )
     loaded = write_config(CONTACTS)
     held = make_plan(port, store, loaded)
+    store.derivations.clear()  # derived again, into the spool this time
     spool = PlanSpool(tmp_path)
     try:
         spooled = make_plan(port, store, loaded, spool=spool)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
-from sfsync.config.canonical import canonical, canonical_json, digest
+from sfsync.config.canonical import canonical_json, digest
 from sfsync.config.models import WriteGuard
 from sfsync.engine.applying.create_check import CreateCheck
 from sfsync.engine.applying.emails import send_emails
@@ -27,14 +26,14 @@ from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
 from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.api_choice import choose_api
-from sfsync.engine.planning.config_diff import diff_configs, mode_changed, reprocessed_objects
 from sfsync.engine.planning.create_jobs import job_size, sizing_at_apply
 from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS
 from sfsync.engine.planning.planner import COLLECTION_SIZE
+from sfsync.engine.planning.read_shape import stale_reads
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
 from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode
 from sfsync.engine.progress import SILENT, Progress
-from sfsync.engine.reading.fields import READ_OBJECTS, reread_fields
+from sfsync.engine.reading.fields import reread_fields
 from sfsync.engine.row_report import HandledRows, RowReport
 from sfsync.errors import RemoteError, SfsyncError, StalePlanError
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
@@ -117,7 +116,7 @@ def apply_plan(
         error, code = str(failure), failure.code
     _record_plays(store, loaded, plan, rows, complete=not interrupted and not error)
     if not interrupted and not error:
-        _record_config(store, loaded)
+        _record_config(store, loaded, describes)
     report = ApplyReport(run.id, tuple(rows), plan.write_enabled, interrupted, error)
     status = "interrupted" if interrupted else "failed" if error or report.rejected else "succeeded"
     store.runs.finish(run.id, status, report.counts())
@@ -203,20 +202,18 @@ def _send_object(
     return True
 
 
-def _record_config(store: Store, loaded: LoadedConfig) -> None:
+def _record_config(store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe]) -> None:
     """Record the config as applied, and forget the read watermarks it makes stale, in one transaction.
 
-    A plan made with a config not applied yet kept nothing of its read, so the store still holds what
-    was read with the config applied before. The objects whose mappings the new config changes (every
-    object when the mode changed, or on the first apply) are then read in full by the next plan, which
-    takes their values into the workspace with the new mappings.
+    The store holds what the last kept read read, with its shape (`read_shape.py`): the objects the new
+    config reads with another shape (or, with none known, whose mappings it changes) are then read in
+    full by the next plan, which takes their values into the workspace with the new mappings.
     """
-    last = store.meta.last_applied_config()
-    diff = diff_configs(json.loads(last.canonical) if last else None, canonical(loaded.config))
-    stale = READ_OBJECTS if last is None or mode_changed(diff) else sorted(reprocessed_objects(diff))
+    stale = stale_reads(store, loaded.config, describes)
     with store.transaction():
         for sobject in stale:
             store.mirror.reset_watermark(sobject)
+        store.read_shapes.forget(stale)
         store.meta.record_applied_config(digest(loaded.config), canonical_json(loaded.config))
 
 

@@ -59,18 +59,21 @@ class CacheSpool:
 
 
 class Streaming:
-    """Each share to the plan's output, and to the cache's spool when there is one."""
+    """Each share to the plan's output (none when only the cache is wanted), and to the cache's spool
+    when there is one."""
 
-    def __init__(self, output: PlanOutput, cache: CacheSpool | None) -> None:
+    def __init__(self, output: PlanOutput | None, cache: CacheSpool | None) -> None:
         self.output, self.cache = output, cache
 
     def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
-        self.output.add(derived)
+        if self.output is not None:
+            self.output.add(derived)
         if self.cache is not None:
             self.cache.add(key, derived, tokens, cluster)
 
     def drop_account_skips(self, company_id: str) -> None:
-        self.output.drop_account_skips(company_id)
+        if self.output is not None:
+            self.output.drop_account_skips(company_id)
         if self.cache is not None:
             self.cache.drop_account_skips(company_id)
 

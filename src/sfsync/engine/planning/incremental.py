@@ -37,6 +37,7 @@ from sfsync.engine.subjects import companies, people, subjects_of
 from sfsync.salesforce.describe import combined_digest
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
+from sfsync.store.derivations import DerivationsSection
 
 CACHE_FORMAT = 1  # bump when what a derivation reads or yields changes shape
 KINDS = (Kind.COMPANY, Kind.PERSON)  # visit order: Accounts before the Contacts that need them
@@ -64,39 +65,70 @@ def derive(
     *,
     full: bool = False,
     directory: Path | None = None,
+    cache: DerivationsSection | None = None,
+    settling: bool = False,
 ) -> tuple[PlanOutput, DerivationSummary]:
     """The write set's output (each list read once), deriving again only what moved; records the cache
-    unless the store is speculating (a rolled-back plan keeps nothing: no use writing the cache)."""
+    (`cache`: the main one unless told) unless the store is speculating (a rolled-back plan keeps
+    nothing: no use writing the cache). `settling`: only the cache is wanted (apply's end): the output
+    is left empty, and when most records moved all are derived, streamed (holding nothing per record,
+    where deriving some holds what it derived)."""
+    cache = cache if cache is not None else store.derivations
     digest = derivation_digest(store, loaded, describes)
-    seq = store.derivations.current_seq()
-    state = store.derivations.state()
+    seq = cache.current_seq()
+    state = cache.state()
     why = "--full-refresh" if full else _why_everything(state.digest if state else None, digest)
     output = PlanOutput(loaded, directory)
-    if why:
-        cache = None if store.session.speculating else CacheSpool(held, directory)
-        totals = _derive_all(store, loaded, describes, held, visiting, Streaming(output, cache))
-        if cache is not None:
-            store.derivations.invalidate()
-            store.derivations.replace(cache.rows(), everything=True)
-            store.derivations.commit(seq, digest)
-        people_, companies_ = totals[Kind.PERSON], totals[Kind.COMPANY]
-        return output, DerivationSummary(people_, people_, companies_, companies_, why)
-    assert state is not None
-    order = {kind: store.workspace.ids(kind) for kind in KINDS}
-    cached = store.derivations.clusters()
+    if not why:
+        assert state is not None
+        order = {kind: store.workspace.ids(kind) for kind in KINDS}
+        cached = cache.clusters()
+        present = {(str(kind), i) for kind, ids in order.items() for i in ids}
+        gone = set(cached) - present  # a removed record's cluster derives again without it
+        dirty = cache.dirty(state.seq) | (present - set(cached)) | set(held) | gone
+        if not (settling and 2 * len(dirty) > len(present)):
+            return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, order,
+                                         cached, dirty, seq, state.seq, digest)  # fmt: skip
+    spool = None if store.session.speculating else CacheSpool(held, directory)
+    totals = _derive_all(store, loaded, describes, held, visiting, Streaming(None if settling else output, spool))
+    if spool is not None:
+        cache.invalidate()
+        cache.replace(spool.rows(), everything=True)
+        cache.commit(seq, digest)
+    people_, companies_ = totals[Kind.PERSON], totals[Kind.COMPANY]
+    return output, DerivationSummary(people_, people_, companies_, companies_, why)
+
+
+def _derive_moved(
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    visiting: Visiting,
+    cache: DerivationsSection,
+    output: PlanOutput,
+    settling: bool,
+    order: Mapping[Kind, list[str]],
+    cached: Mapping[Key, str | None],
+    dirty: set[Key],
+    seq: int,
+    since: int,
+    digest: str,
+) -> DerivationSummary:
+    """Derive what moved, the rest from the cache (assembled into `output` unless `settling`)."""
     present = {(str(kind), i) for kind, ids in order.items() for i in ids}
-    gone = set(cached) - present  # a removed record's cluster derives again without it
-    dirty = store.derivations.dirty(state.seq) | (present - set(cached)) | set(held) | gone
     if not dirty:  # nothing moved: every record's output is the cached one
-        if seq != state.seq and not store.session.speculating:
-            store.derivations.commit(seq, digest)
-        _assemble(store, output, order, {})
-        return output, _summary(order, set(), why)
+        if seq != since and not store.session.speculating:
+            cache.commit(seq, digest)
+        if not settling:
+            _assemble(cache, output, order, {})
+        return _summary(order, set(), "")
     collected, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
-    _assemble(store, output, order, collected.derived)
+    if not settling:
+        _assemble(cache, output, order, collected.derived)
     if not store.session.speculating:
-        _record(store, collected, held, cached, present, seq, digest)
-    return output, _summary(order, redo, why)
+        _record(cache, collected, held, cached, present, seq, digest)
+    return _summary(order, redo, "")
 
 
 def _why_everything(cached: str | None, digest: str) -> str:
@@ -169,11 +201,11 @@ def _derive_some(
 
 
 def _assemble(
-    store: Store, output: PlanOutput, order: Mapping[Kind, list[str]], derived: Mapping[Key, Derived]
+    cache: DerivationsSection, output: PlanOutput, order: Mapping[Kind, list[str]], derived: Mapping[Key, Derived]
 ) -> None:
     """Each record's share in visit order: derived again, or its cached output (read in id order beside it)."""
     for kind in KINDS:
-        outputs = store.derivations.outputs(str(kind))
+        outputs = cache.outputs(str(kind))
         passed: dict[str, Mapping[str, Any] | None] = {}  # rows read ahead: a removed record's, or another order's
         try:
             for workspace_id in order[kind]:
@@ -200,7 +232,7 @@ def _cached_output(
 
 
 def _record(
-    store: Store,
+    cache: DerivationsSection,
     collected: Collected,
     held: Mapping[tuple[str, str], str],
     cached: Mapping[Key, str | None],
@@ -211,10 +243,10 @@ def _record(
     """Write back what was derived again; a held record's cluster is not kept (held is this plan's only)."""
     unkept = {collected.clusters.get(key) for key in held} - {None}
     keep = [key for key in collected.derived if key not in held and collected.clusters[key] not in unkept]
-    store.derivations.replace(collected.rows(keep))
+    cache.replace(collected.rows(keep))
     gone = {key for key in cached if key not in present}
-    store.derivations.forget(gone | (set(collected.derived) - set(keep)))
-    store.derivations.commit(seq, digest)
+    cache.forget(gone | (set(collected.derived) - set(keep)))
+    cache.commit(seq, digest)
 
 
 def _summary(order: Mapping[Kind, list[str]], redo: set[Key], why: str) -> DerivationSummary:

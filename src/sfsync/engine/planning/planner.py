@@ -1,12 +1,13 @@
 """`make_plan`: refresh, diff the config, check metadata, match, and build the write set.
 
-Planning is read-only towards Salesforce. With the applied config it records what it read (mirror,
-workspace fields read from Salesforce, read links, resolved create intents) but never moves the
-store's serial past what it read: only apply does. With any other config (a pull request's, or any
-config on a store that never applied one) the whole pass runs in one store transaction that is rolled
-back: the plan sees everything it read, the store keeps nothing of it, and the plan says so
-(`recorded` false). Its fingerprint is the store's as it is after the rollback, so the plan stays
-appliable once its config is the one applied.
+Planning is read-only towards Salesforce, and never moves the store's serial: only apply does. What
+a plan keeps of its pass (`keeping.py`): the applied config's plan, and any plan on a store that never
+applied a config, record what they read (mirror, workspace fields read from Salesforce, read links,
+resolved create intents) and the derivation cache; a config not applied yet that reads as the applied
+one records its read and keeps its derivation aside; any other config's plan runs in one store
+transaction that is rolled back: the plan sees everything it read, the store keeps nothing of it, and
+the plan says so (`recorded` false). Its fingerprint is the store's as it is after the rollback, so
+the plan stays appliable once its config is the one applied.
 """
 
 from __future__ import annotations
@@ -35,10 +36,12 @@ from sfsync.engine.planning.create_jobs import (
     sizing_note,
 )
 from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS, EmailPlanner
-from sfsync.engine.planning.incremental import derive
+from sfsync.engine.planning.incremental import derivation_digest, derive
+from sfsync.engine.planning.keeping import Kept, kept_by
 from sfsync.engine.planning.metadata import metadata_problems, objects_needed
 from sfsync.engine.planning.plan_records import spool_records as _spool_records
 from sfsync.engine.planning.source_coverage import empty_sources
+from sfsync.engine.planning.unknown_creates import resolve_unknown_creates
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.fingerprint import take_fingerprint
 from sfsync.engine.plans.plan import Api, ObjectEstimate, Plan, PlanDiagnostic
@@ -49,9 +52,8 @@ from sfsync.engine.subject import Subject
 from sfsync.errors import Diagnostic, Severity
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import fields_out_of_sight
-from sfsync.salesforce.port import SalesforcePort
+from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
 from sfsync.store import Store
-from sfsync.store.intents import IntentState
 from sfsync.store.meta import AppliedConfig
 
 COLLECTION_SIZE = 200
@@ -74,12 +76,16 @@ def make_plan(
 ) -> Plan:
     """The plan; with `spool`, its records are written there, in plan order, as they are ordered, and
     the plan reads them back from it (a plan of any size is then held nowhere whole once made)."""
+    found = describe_objects(port, [*READ_OBJECTS, *objects_needed(loaded.config)])
+    describes = {name: d for name, d in found.items() if d is not None}
     last = store.meta.last_applied_config()
-    if last is not None and last.digest == digest(loaded.config):
-        return _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress, spool=spool)
+    kept = kept_by(store, loaded.config, digest(loaded.config), last, describes)
+    at = partial(_plan, port, store, loaded, last, found, kept, full_refresh=full_refresh, progress=progress)
+    if kept.recorded:
+        return at(spool=spool)
     version = store.meta.version()  # what the store is once the speculative pass is rolled back
     with store.speculative():
-        plan = _plan(port, store, loaded, last, full_refresh=full_refresh, progress=progress, spool=spool)
+        plan = at(spool=spool)
     fingerprint = replace(plan.fingerprint, lineage=version.lineage, serial=version.serial)
     return replace(plan, fingerprint=fingerprint, recorded=False)
 
@@ -89,6 +95,8 @@ def _plan(
     store: Store,
     loaded: LoadedConfig,
     last: AppliedConfig | None,
+    found: Mapping[str, ObjectDescribe | None],
+    kept: Kept,
     *,
     full_refresh: bool,
     progress: Progress,
@@ -96,7 +104,6 @@ def _plan(
 ) -> Plan:
     config = loaded.config
     identity = port.identity()
-    found = describe_objects(port, [*READ_OBJECTS, *objects_needed(config)])
     describes = {name: d for name, d in found.items() if d is not None}
     sight = fields_out_of_sight(port, config, found)
     problems = metadata_problems(loaded, found, sight)
@@ -104,13 +111,18 @@ def _plan(
     diagnostics = [_diagnostic(d) for d in problems.sorted()]
     diff = diff_configs(json.loads(last.canonical) if last else None, canonical(config))
     full = frozenset(READ_OBJECTS) if full_refresh or mode_changed(diff) else reprocessed_objects(diff)
+    full |= kept.read_in_full()
+    store.read_shapes.forget(kept.unshaped(full))
     refreshed = refresh(port, store, config, describes, full=full, progress=progress)
-    retried = _resolve_unknown_creates(store)
+    if kept.recorded:
+        store.read_shapes.record(kept.shapes)
+    retried = resolve_unknown_creates(store)
     visiting = partial(_visit, progress)
     into = spool if spool is not None else PlanSpool()
     output, derivation = derive(
-        store, loaded, describes, refreshed.held, visiting, full=full_refresh, directory=into.directory
-    )
+        store, loaded, describes, refreshed.held, visiting, full=full_refresh, directory=into.directory,
+        cache=kept.cache(store, derivation_digest(store, loaded, describes)),
+    )  # fmt: skip
     try:
         emails = EmailPlanner(store, config, describes)  # after the people: their links and matches are known
         written = _spool_records(store, config, output, into, retried, full_refresh=full_refresh, emails=emails)
@@ -167,22 +179,6 @@ def _visit(
     if pending:
         progress.advance("plan", str(kind), pending)
     progress.finish("plan", str(kind))
-
-
-def _resolve_unknown_creates(store: Store) -> dict[tuple[str, str, str], str]:
-    """Creates whose outcome was never known: linked now when reading found them, else created again."""
-    notes: dict[tuple[str, str, str], str] = {}
-    for intent in list(store.intents.unresolved()):
-        links = {link.object: link for link in store.links.for_record(intent.kind, intent.workspace_id)}
-        found = links.get(intent.object)
-        if found is not None:
-            store.intents.resolve(intent.id, IntentState.CREATED, found.sf_id)
-            continue
-        store.intents.resolve(intent.id, IntentState.FAILED)
-        notes[(str(intent.kind), intent.workspace_id, intent.object)] = (
-            "an earlier create's outcome was unknown and re-matching did not find it"
-        )
-    return notes
 
 
 def estimates(

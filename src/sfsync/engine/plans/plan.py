@@ -223,8 +223,9 @@ class Fingerprint:
 class Plan:
     """Everything `apply` may do, and everything it will not do and why.
 
-    `recorded` is false when the plan was made with a config that is not the applied one: its read
-    was rolled back, so the store holds nothing of it (no workspace value, link or intent changed).
+    `recorded` is false when the plan was made with a config that is not the applied one and reads
+    otherwise (planning/keeping.py): its read was rolled back, so the store holds nothing of it (no
+    workspace value, link or intent changed).
 
     `changes`, `skips` and `play_entries` are frozen, re-iterable sequences: a tuple for a plan held in
     memory, or records read back one at a time from the plan file (engine/plans/records) for a plan of
