@@ -3,10 +3,11 @@
 simple-salesforce sleeps its `wait` before the first status call and about as long between the next ones,
 so a job done in a tenth of a second still costs that whole wait, and a job sized for a minute's interval
 waits a minute first. Here the first poll comes after a quarter of the job's interval (`first_share`),
-and each wait after it doubles up to the interval: a job finished early is seen early, and a job polled
-to its end costs at most one poll more than at the fixed interval (the waits up to the interval sum to
-less than twice it). The answer of the poll that saw the job complete is kept for the job's final
-`get_job` (a finished job's counts never change), so that call is not made twice.
+and each wait after it doubles up to the interval: a job finished early is seen early, and a job costs
+at most two polls more than at the fixed interval (the polls come at a quarter and three quarters of it,
+then one interval apart). The answer of the poll that saw an ingest job complete is kept for the job's
+final `get_job` (a finished job's counts never change), so that call is not made twice: one of the two
+back.
 """
 
 from __future__ import annotations
