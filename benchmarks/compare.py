@@ -11,7 +11,7 @@ state, and its profile written to DIR. With `--plan-only`, only the first plans 
 blind upsert), each `--repeat` times from a fresh store (figures: the medians); `--profile` then
 profiles one more first plan of each.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
-and by endpoint), and apply / blind.
+and by endpoint), the plan's API calls and its saved file's MiB, and apply / blind.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import datasets
 from sfsync_bench.measure import Measurement, run_measured
 from sfsync_bench.org import BenchOrg, running_org
 from sfsync_bench.runs import APPLY_EXIT_CODES, BASELINES, CONFIG
+
+MIB = 2**20
 
 
 def main() -> int:
@@ -98,7 +100,8 @@ def run_version(
         profiled = [sys.executable, "-m", "cProfile", "-o", str(profile / f"apply-{label}.prof"), "-m", "sfsync"]
         run_measured(org, "apply profiled", [*profiled, "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
     calls = {"apply_calls": apply.total_calls, "apply_calls_by_kind": dict(sorted(apply.calls.items()))}
-    return {**figures("plan", plan), **figures("apply", apply), **calls}
+    planned = {"plan_calls": plan.total_calls, "plan_file_mib": (work / "plan.json").stat().st_size / MIB}
+    return {**figures("plan", plan), **planned, **figures("apply", apply), **calls}
 
 
 def run_plans(
@@ -107,6 +110,7 @@ def run_plans(
     """First plans only, from a fresh store each: the medians of `--repeat` runs, then one profiled."""
     env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
     runs: list[Measurement] = []
+    sizes: list[float] = []  # the saved plan file, MiB
     for round_ in range(args.repeat + (args.profile is not None)):
         here = work / str(round_)
         here.mkdir(parents=True)
@@ -120,12 +124,15 @@ def run_plans(
         run = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], here, env)
         if round_ < args.repeat:
             runs.append(run)
+            sizes.append((here / "plan.json").stat().st_size / MIB)
         shutil.rmtree(here)
     return {
         "plan_wall_s": statistics.median(run.seconds for run in runs),
         "plan_cpu_s": statistics.median(run.cpu_seconds for run in runs),
         "plan_cpu_s_each": [round(run.cpu_seconds, 2) for run in runs],
         "plan_peak_rss_mib": statistics.median(run.peak_rss_mib for run in runs),
+        "plan_calls": statistics.median(run.total_calls for run in runs),
+        "plan_file_mib": statistics.median(sizes),
     }
 
 

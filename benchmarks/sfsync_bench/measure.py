@@ -1,7 +1,7 @@
 """One measured run: a subprocess's wall time, its own peak RSS, and the API calls the org counted.
 
-Every contender (sfsync and both baselines) runs as a child process, so its peak RSS (`ru_maxrss`
-from `wait4`, that child only) never includes the local org, which serves from the harness process.
+Every contender (sfsync and both baselines) runs as a child process, so its peak RSS (its own `VmHWM`,
+read while it runs) never includes the local org, which serves from the harness process.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sfsync_bench.org import BenchOrg
 
 KIB = 1024
+WATCH_SECONDS = 0.05  # how often a child's high-water mark is read
 
 
 @dataclass(frozen=True)
@@ -53,23 +55,53 @@ def run_measured(
     with log.open("w", encoding="utf-8") as out:
         started, org_started = time.perf_counter(), time.process_time()
         child = subprocess.Popen(list(argv), cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
+        status, usage, peak_kib = _wait_watching(child.pid)
         seconds, org_cpu = time.perf_counter() - started, time.process_time() - org_started
     child.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text("utf-8", errors="replace")
     if child.returncode not in ok:
         raise RuntimeError(f"{label}: `{' '.join(argv)}` exited {child.returncode}:\n{output[-3000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    measured = Measurement(label, seconds, cpu, org_cpu, usage.ru_maxrss / KIB, org.calls(), child.returncode, output)
+    measured = Measurement(label, seconds, cpu, org_cpu, peak_kib / KIB, org.calls(), child.returncode, output)
     _progress(measured)
     return measured
+
+
+def _wait_watching(pid: int) -> tuple[int, Any, int]:
+    """Wait for the child, reading its own high-water mark (`VmHWM`, KiB) as it runs.
+
+    `ru_maxrss` from `wait4` is no measure of the child alone: Linux carries the parent's peak into a child
+    across fork (or vfork) and exec, so every child of a harness that serves a large org would report at least
+    the harness's size. `VmHWM` belongs to the child's own address space, made at exec. It only grows, so the
+    last reading is the peak up to a few milliseconds before exit; `ru_maxrss` stands in when no reading was had
+    (a child that ended at once).
+    """
+    peak = 0
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage, peak or usage.ru_maxrss
+        peak = max(peak, _high_water_kib(pid))
+        time.sleep(WATCH_SECONDS)
+
+
+def _high_water_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _progress(m: Measurement) -> None:
     """One line per run as it ends: a long run (1,000,000 people) shows what it measured so far, and what it
     measured stays in the log if it is stopped before its tables."""
     print(
-        f"  {m.label}: {m.seconds:.1f} s wall, {m.cpu_seconds:.1f} CPU s, org {m.org_cpu_seconds:.1f} CPU s, "
+        f"  {time.strftime('%H:%M:%S')} {m.label}: {m.seconds:.1f} s wall, {m.cpu_seconds:.1f} CPU s, "
+        f"org {m.org_cpu_seconds:.1f} CPU s, "
         f"{m.peak_rss_mib:.0f} MiB, {m.total_calls} calls, load {os.getloadavg()[0]:.1f}",
         file=sys.stderr,
         flush=True,

@@ -46,6 +46,7 @@ class SfsyncRuns:
     workload: Workload
     noop_writes: int
     noop_objects: int
+    plan_file_mib: float = 0.0  # the saved first plan (compressed)
 
     @property
     def completed(self) -> bool:
@@ -99,8 +100,10 @@ def run_sfsync(
     noop = run_measured(org, f"{api} no-op plan", argv, work, env, NOOP_EXIT_CODES)
     first, again = _read_plan(work / "plan.json"), _read_plan(work / "noop.json")
     noop_writes = sum(c["create"] + c["update"] for c in again.get("counts", {}).values())
+    plan_file_mib = (work / "plan.json").stat().st_size / 2**20
+    objects = len(again.get("refresh", {}))
     return SfsyncRuns(
-        api, load_seconds, plan, _with_tail(apply), noop, workload_of(first), noop_writes, len(again.get("refresh", {}))
+        api, load_seconds, plan, _with_tail(apply), noop, workload_of(first), noop_writes, objects, plan_file_mib
     )
 
 
