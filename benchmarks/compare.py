@@ -1,16 +1,16 @@
-"""Two versions of sfsync side by side on the Bulk path, and the blind Bulk upsert, in one run.
+"""Two versions of sfsync side by side on one API path, and the blind Bulk upsert, in one run.
 
-    python benchmarks/compare.py --size 20000 before=/path/to/old/src after=src [--profile DIR]
+    python benchmarks/compare.py --size 20000 before=/path/to/old/src after=src [--profile DIR] [--api rest]
 
 Each `LABEL=SRC` is a source tree (the `src` directory of a checkout, or of `git archive REV src`),
 run with this environment's Python and dependencies. For each, from the same org state (reset
 between runs) and a fresh store loaded with the same workspace files: `plan -o plan.json`, then
-`apply plan.json`. Then the blind upsert (`baselines.py blind-bulk`). With `--profile`, each apply is
-run once more under cProfile from the same store and org state, and its profile written to DIR.
-With `--plan-only`, only the first plans (neither apply nor the blind upsert), each `--repeat` times
-from a fresh store, the versions taking turns (figures: the medians), on the path `--api` names (Bulk by
-default); `--profile` then profiles one more first plan of each, and `--keep-plans DIR` keeps each
-version's first plan file there (`plan-LABEL.json`), to compare the plans the versions made.
+`apply plan.json`, on the path `--api` names (Bulk by default). Then the blind upsert (`baselines.py
+blind-bulk`). With `--profile`, each apply is run once more under cProfile from the same store and org
+state, and its profile written to DIR. With `--plan-only`, only the first plans (neither apply nor the
+blind upsert), each `--repeat` times from a fresh store, the versions taking turns (figures: the medians);
+`--profile` then profiles one more first plan of each, and `--keep-plans DIR` keeps each version's first
+plan file there (`plan-LABEL.json`), to compare the plans the versions made.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
 and by endpoint), the plan's API calls and its saved file's MiB, and apply / blind.
 """
@@ -48,7 +48,7 @@ def main() -> int:
                 sys.stdout.write(json.dumps(results, indent=2) + "\n")
                 return 0
             for label, src in args.versions:
-                results[label] = run_version(org, label, src, (companies, people), root / label, args.profile)
+                results[label] = run_version(org, label, src, (companies, people), root / label, args)
             org.reset()
             argv = [sys.executable, str(BASELINES), "blind-bulk", "--people", str(people)]
             blind = run_measured(org, "blind", [*argv, "--companies", str(companies)], root, org.environment())
@@ -67,7 +67,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--profile", type=Path, help="also profile each apply (cProfile) into this directory")
     parser.add_argument("--plan-only", action="store_true", help="run only the first plans")
     parser.add_argument("--repeat", type=int, default=1, help="first plans per version with --plan-only")
-    parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path with --plan-only")
+    parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path sfsync runs on")
     parser.add_argument("--keep-plans", type=Path, help="with --plan-only, keep each version's first plan file here")
     return parser.parse_args()
 
@@ -80,11 +80,12 @@ def version(text: str) -> tuple[str, Path]:
 
 
 def run_version(
-    org: BenchOrg, label: str, src: Path, workspace: tuple[Path, Path], work: Path, profile: Path | None
+    org: BenchOrg, label: str, src: Path, workspace: tuple[Path, Path], work: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
+    profile: Path | None = args.profile
     org.reset()
     work.mkdir(parents=True)
-    (work / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", "api: bulk"), "utf-8")
+    (work / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", f"api: {args.api}"), "utf-8")
     env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
     sfsync = [sys.executable, "-m", "sfsync"]
     for path, kind in zip(workspace, ("company", "person"), strict=True):

@@ -110,13 +110,15 @@ def read_plan(path: Path, *, store: Store | None = None) -> Plan:
 
     With `store` (apply): read from a private copy, refused unless the store sealed it and it is, byte
     for byte, what was saved (one pass over the copy, before anything is sent), and refused when it is
-    of format 1.
+    of format 1. Its header is checked against the schema; its records are not again: the seal proves
+    each is one this store's sfsync encoded, and each is still decoded into its type as it is read.
     """
     opened = open_plan(path, check_head=_checked(path), legacy=store is None, held=store is not None)
     if isinstance(opened, Plan):
         return opened
     if store is not None:
         opened.check_sealed(store.plan_key.key(), store.meta.version().lineage)
+        return opened.plan()
     return opened.plan(check=_checked(path))
 
 

@@ -47,11 +47,11 @@ def records_with_keys(
     port: Reads, creates: Sequence[RecordChange], also: Sequence[str] = (), *, registrable: bool = False
 ) -> list[tuple[str, Record]]:
     """(key, record) of each record of the creates' object that has one of their keys; `also`: fields read besides."""
-    request = keys_query(creates, also, registrable=registrable)
+    asked = create_keys(creates, registrable=registrable)
+    request = _keys_request(creates, asked, also)
     if request is None:
         return []
     sobject, field = request.sobject, KEY_FIELD[request.sobject]
-    asked = {key for change in creates if (key := create_key(change, registrable=registrable))}
     found: list[tuple[str, Record]] = []
     for row in port.query(request):
         key = key_of(sobject, row.get(field), registrable=registrable)
@@ -60,16 +60,24 @@ def records_with_keys(
     return found
 
 
+def create_keys(creates: Sequence[RecordChange], *, registrable: bool = False) -> set[str]:
+    """The keys the creates would give their records (each normalised once: a check asks for them as a set)."""
+    if not creates or creates[0].sobject not in KEY_FIELD:
+        return set()
+    return {key for change in creates if (key := create_key(change, registrable=registrable))}
+
+
 def keys_query(creates: Sequence[RecordChange], also: Sequence[str] = (), *, registrable: bool = False) -> Query | None:
     """The query of the records of the creates' object that have one of their keys (None: no key to ask)."""
-    if not creates or creates[0].sobject not in KEY_FIELD:
+    return _keys_request(creates, create_keys(creates, registrable=registrable), also)
+
+
+def _keys_request(creates: Sequence[RecordChange], keys: set[str], also: Sequence[str]) -> Query | None:
+    if not creates or creates[0].sobject not in KEY_FIELD or not keys:
         return None
     sobject = creates[0].sobject
     field = KEY_FIELD[sobject]
-    keys = sorted({key for change in creates if (key := create_key(change, registrable=registrable))})
-    if not keys:
-        return None
-    return Query(sobject, tuple(dict.fromkeys(["Id", field, *also])), _where(field, keys))
+    return Query(sobject, tuple(dict.fromkeys(["Id", field, *also])), _where(field, sorted(keys)))
 
 
 def _where(field: str, keys: list[str]) -> Filter:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sfsync.salesforce import results
 from sfsync.salesforce.api_calls import ApiCalls
+from sfsync.salesforce.job_pacing import paced, query_pacing
 from sfsync.salesforce.port import Record
 from sfsync.salesforce.query import Query
 from sfsync.salesforce.retry import is_retryable_read
@@ -58,7 +59,7 @@ def page_rows(api: ApiCalls, page: Mapping[str, Any]) -> Iterator[Record]:
 
 
 def _bulk_pages(api: ApiCalls, request: Query, soql: str, wait: float, datetimes: Collection[str]) -> Iterator[Record]:
-    handler = getattr(api.sf.bulk2, api_name(request.sobject))
+    handler = paced(getattr(api.sf.bulk2, api_name(request.sobject)), query_pacing(wait))
     method = handler.query_all if request.include_deleted else handler.query
     api.usage.count("bulk_query")
     pages = api.translated(lambda: method(soql, max_records=BULK_PAGE_RECORDS, wait=wait), "bulk_query")

@@ -14,6 +14,7 @@ from sfsync.errors import RemoteError
 from sfsync.salesforce import results
 from sfsync.salesforce.api_calls import ApiCalls
 from sfsync.salesforce.errors import AuthenticationError, SalesforceRequestError, TransportError
+from sfsync.salesforce.job_pacing import Pacing, paced
 from sfsync.salesforce.port import ErrorDetail, Record, WriteOperation, WriteOptions, WriteResult
 from sfsync.salesforce.retry import is_retryable_read, is_retryable_write
 from sfsync.salesforce.soql import name as api_name
@@ -24,7 +25,8 @@ BULK_MAX_POLL_SECONDS = 60.0
 
 
 def poll_interval(bulk_wait: float, rows: int) -> float:
-    """How long to wait between polls of an ingest job: longer for a bigger job.
+    """The longest wait between polls of an ingest job: longer for a bigger job (the first polls come
+    sooner: salesforce/job_pacing).
 
     A job's time grows with its rows (Salesforce processes a few thousand a second), so a fixed interval
     makes the number of status calls grow with N; this keeps it about flat, at most one interval late.
@@ -96,7 +98,8 @@ def bulk_write(
     if not records:
         return []
     rows = results.bulk_rows(records)
-    handler = getattr(api.sf.bulk2, api_name(sobject))
+    wait = poll_interval(bulk_wait, len(rows))
+    handler = paced(getattr(api.sf.bulk2, api_name(sobject)), Pacing(wait))
     extra = (
         {"external_id_field": api_name(external_id_field)}
         if operation is WriteOperation.UPSERT and external_id_field
@@ -105,7 +108,6 @@ def bulk_write(
     write = getattr(handler, str(operation))
     try:
         api.usage.count(f"bulk_{operation}")
-        wait = poll_interval(bulk_wait, len(rows))
         jobs = api.translated(lambda: write(records=rows, wait=wait, **extra), f"bulk_{operation}")
     except (AuthenticationError, SalesforceRequestError) as error:
         if isinstance(error, SalesforceRequestError) and error.status >= 500:

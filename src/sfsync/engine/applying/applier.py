@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from sfsync.catalogue import Kind
@@ -24,6 +24,7 @@ from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.applying.runs import bulk_runs, rest_runs, with_following
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
+from sfsync.engine.applying.survey import Survey
 from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.api_choice import choose_api
 from sfsync.engine.planning.create_jobs import job_size, sizing_at_apply
@@ -68,9 +69,12 @@ def _describes(port: SalesforcePort, plan: Plan) -> dict[str, ObjectDescribe]:
     return found
 
 
-def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan) -> dict[str, ObjectDescribe]:
+def check_plan(
+    port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: Plan, survey: Survey | None = None
+) -> dict[str, ObjectDescribe]:
     """Refuse a plan with errors, one whose fingerprint moved (naming each part that moved), or one
-    holding a change sfsync does not make from this config and these links (`plan_checks`).
+    holding a change sfsync does not make from this config and these links (`plan_checks`), each change
+    noted in `survey` as it is checked.
 
     Returns the describes it checked against, which apply then writes with (not described twice).
     """
@@ -81,7 +85,7 @@ def check_plan(port: SalesforcePort, store: Store, loaded: LoadedConfig, plan: P
     found = moved(plan.fingerprint, current)
     if found:
         raise StalePlanError("the plan is stale: " + "; ".join(found) + ". Run `sfsync plan` again.")
-    check_changes(store, loaded.config, plan, describes)
+    check_changes(store, loaded.config, plan, describes, survey)
     return describes
 
 
@@ -94,16 +98,16 @@ def apply_plan(
     stop: Callable[[], bool] = lambda: False,
     progress: Progress = SILENT,
 ) -> ApplyReport:
-    describes = check_plan(port, store, loaded, plan)
-    sensitive = take_values(store, loaded.config, describes, plan.changes)  # before anything is sent
+    survey = Survey()  # the changes are read twice: checked (and surveyed), then sent
+    describes = check_plan(port, store, loaded, plan, survey)
+    sensitive = take_values(store, loaded.config, describes, survey.sensitive)  # before anything is sent
     run = store.runs.start("apply")
     rows: list[RowReport] = []
     refs: dict[str, str] = {}
     interrupted, error, code = False, "", ""
     try:
-        runs = _object_runs(plan.changes)  # one pass first: how many changes each object's run holds
         groups = itertools.groupby(plan.changes, key=_object_of)
-        for ((_, sobject), group), total in zip(groups, runs, strict=True):
+        for ((_, sobject), group), total in zip(groups, survey.runs, strict=True):
             describe = describes.get(sobject) or port.describe(sobject)
             since = _watermark(plan, sobject)
             sent = _send_object(
@@ -114,7 +118,7 @@ def apply_plan(
                 break
     except RemoteError as failure:
         error, code = str(failure), failure.code
-    _record_plays(store, loaded, plan, rows, complete=not interrupted and not error)
+    _record_plays(store, loaded, plan, (rows, survey.planned), complete=not interrupted and not error)
     if not interrupted and not error:
         _record_config(store, loaded, describes)
     report = ApplyReport(run.id, tuple(rows), plan.write_enabled, interrupted, error)
@@ -133,11 +137,6 @@ def _object_of(change: RecordChange) -> tuple[int, str]:
 
 def _action_of(change: RecordChange) -> Action:
     return change.action
-
-
-def _object_runs(changes: Iterable[RecordChange]) -> list[int]:
-    """The length of each run of changes to one object (batch, sobject), in plan order."""
-    return [sum(1 for _ in run) for _key, run in itertools.groupby(changes, key=_object_of)]
 
 
 def _send_object(
@@ -228,15 +227,24 @@ def _watermark(plan: Plan, sobject: str) -> dt.datetime | None:
 FINAL_SKIPS = frozenset({SkipCode.POLICY, SkipCode.CONVERTED_LEAD, SkipCode.DELETED, SkipCode.MODE, SkipCode.REJECTED})
 
 
-def _record_plays(store: Store, loaded: LoadedConfig, plan: Plan, rows: Sequence[RowReport], *, complete: bool) -> None:
-    """Entrants become members once their write is done, or their skip is final; the rest stay entrants."""
+def _record_plays(
+    store: Store,
+    loaded: LoadedConfig,
+    plan: Plan,
+    handled: tuple[Sequence[RowReport], Set[tuple[str, str]]],
+    *,
+    complete: bool,
+) -> None:
+    """Entrants become members once their write is done, or their skip is final; the rest stay entrants.
+
+    `handled`: the rows apply reported, and the workspace records (kind, id) the plan has a change for."""
+    rows, planned = handled
     reported = {(r.workspace_kind, r.workspace_id) for r in rows}
     # A create turned into a link still owes the record its values: the next plan updates it. A rejected
     # record stays an entrant whatever the code: a refusal that will not change is held back by the next
     # plans (engine/standing.py) until the record changes, and then sent again.
     unfinished = ("conflict", "skipped", "linked", "rejected")
     retry = {(r.workspace_kind, r.workspace_id) for r in rows if r.retry or r.outcome in unfinished}
-    planned = {(c.workspace.kind, c.workspace.id) for c in plan.changes}
     pending = {(s.workspace.kind, s.workspace.id) for s in plan.skips if s.code not in FINAL_SKIPS}
     entering: dict[tuple[str, str], list[str]] = {}
     leaving: dict[tuple[str, str], list[str]] = {}

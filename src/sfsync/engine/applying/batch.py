@@ -162,7 +162,8 @@ def _checked(
         matched = tuple(MatchedRecord(sf_id, change.sobject) for sf_id in carried)  # watched by the refusal
         report = _report(change, RowOutcome.REJECTED, None, "DUPLICATE_EXTERNAL_ID", why, matched=matched)
         return Prepared(change, report=report)
-    if change.action is Action.CREATE and create_key(change, registrable=registrable) in seen.appeared:
+    appeared = seen.appeared and change.action is Action.CREATE  # no key normalised again when none appeared
+    if appeared and create_key(change, registrable=registrable) in seen.appeared:
         why = f"a matching {change.sobject} appeared in Salesforce since the plan; the next plan links it"
         return Prepared(change, report=_report(change, RowOutcome.CONFLICT, message=why))
     refused = sensitive.refusal(change)

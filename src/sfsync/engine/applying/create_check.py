@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sfsync.engine.appeared import KEY_FIELD, appeared_keys, create_key, key_of
+from sfsync.engine.appeared import KEY_FIELD, appeared_keys, create_keys, key_of
 from sfsync.engine.applying.external_ids import carried_ids, hits_in, planned_id
 from sfsync.engine.applying.recheck import LOOKBACK
 from sfsync.engine.plans.plan import RecordChange
@@ -68,7 +68,8 @@ class CreateCheck:
         if self.watermark is None or (first and self.by_keys_first):
             return by_keys(port, creates, ext, registrable=registrable)
         self._read_changed(port, describe, ext, registrable=registrable)
-        keys = {key for c in creates if (key := create_key(c, registrable=registrable))}
+        # Only when someone changed a record with a key since: the jobs' emails are not normalised for nothing.
+        keys = create_keys(creates, registrable=registrable) if self._keys else set()
         ids = {value for c in creates if (value := planned_id(c, ext))}
         carried = hits_in(self._carrying, ext, ids) if ext and ids else {}
         return Seen(frozenset(keys & self._keys), carried)

@@ -1,8 +1,8 @@
 """What apply accepts of a plan: only changes sfsync itself plans from this config and these links.
 
 Every change is checked before anything is sent; the first one that fails refuses the whole apply,
-naming the change and the field (`ForeignPlanError`). The changes are read a few passes over, a
-chunk at a time: a plan read from its file is never held whole. The seal already proves a saved plan is what
+naming the change and the field (`ForeignPlanError`). The changes are read once, a chunk at a time:
+a plan read from its file is never held whole. The seal already proves a saved plan is what
 this store's sfsync wrote; these rules hold whatever a plan's origin:
 
 - the change is sfsync's shape: key `<object>/<workspace id>`, once in the plan; a company's Account,
@@ -30,6 +30,7 @@ from sfsync.catalogue import Kind
 from sfsync.config.models import Config, PersonObject, Policy
 from sfsync.engine.applying.email_checks import EMAIL_KIND, check_email_change
 from sfsync.engine.applying.sensitive import NONE, SensitiveValues
+from sfsync.engine.applying.survey import Survey
 from sfsync.engine.planning.write_sources import ACCOUNT_FIELD, EXTERNAL_ID_SOURCE, field_sources
 from sfsync.engine.plans.plan import Action, FieldChange, KnownAfterApply, Plan, RecordChange
 from sfsync.engine.sensitive import ValueDigests
@@ -37,28 +38,36 @@ from sfsync.engine.values import OWNER_FIELD, is_empty
 from sfsync.errors import ForeignPlanError
 from sfsync.salesforce.port import FieldInfo, ObjectDescribe
 from sfsync.store import Store
-from sfsync.store.bulk import chunks
 
 _KIND_OF = {"Account": str(Kind.COMPANY), "Contact": str(Kind.PERSON), "Lead": str(Kind.PERSON)}
 
 
 def check_changes(
-    store: Store, config: Config, plan: Plan, describes: Mapping[str, ObjectDescribe] = MappingProxyType({})
+    store: Store,
+    config: Config,
+    plan: Plan,
+    describes: Mapping[str, ObjectDescribe] = MappingProxyType({}),
+    survey: Survey | None = None,
 ) -> None:
     """Refuse the plan unless every change is one sfsync plans from `config` against the store's links.
 
     `describes` type the values compared: what is empty (a false checkbox is) and what is the same.
+    The changes are read once, each noted in `survey` as it is read.
     """
     info = functools.cache(lambda sobject, field: _info(describes, sobject, field))
     keys: set[str] = set()
-    creates = {c.key for c in plan.changes if c.action is Action.CREATE and c.sobject == "Account"}
+    creates = _AccountCreates()
+    targets = _Targets(store)
     overwrites: list[tuple[RecordChange, FieldChange, FieldInfo | None]] = []
     # The same few (object, field, plays) repeat over every change: each is worked out once.
     sources = functools.cache(lambda sobject, field, plays: field_sources(config, sobject, field, plays))
     for change in plan.changes:
+        if survey is not None:
+            survey.note(change)
         if change.workspace.kind == EMAIL_KIND:
             check_email_change(config, change, keys)
             continue
+        creates.note(change)
         _check_shape(config, change, keys)
         for item in _fields(change):
             field = info(change.sobject, item.field)
@@ -66,8 +75,34 @@ def check_changes(
             overwriting = not is_empty(item.before, field)
             if change.action is Action.UPDATE and item.policy == str(Policy.IF_UNCHANGED) and overwriting:
                 overwrites.append((change, item, field))
+        targets.add(change)
+    targets.check()
+    creates.check()
     _check_ledger(store, overwrites)
-    _check_targets(store, (c for c in plan.changes if c.workspace.kind != EMAIL_KIND))
+
+
+class _AccountCreates:
+    """The keys of the plan's Account creates, as read. Accounts come first in a plan sfsync made, so a
+    reference is found when it is checked; one that is not yet (a plan in another order) is checked once
+    every change is read, by the same rule."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self._later: list[tuple[RecordChange, FieldChange]] = []
+
+    def note(self, change: RecordChange) -> None:
+        if change.action is Action.CREATE and change.sobject == "Account":
+            self.keys.add(change.key)
+
+    def refer(self, change: RecordChange, item: FieldChange) -> None:
+        """`item` refers to an Account this plan creates: checked now, or once every change is read."""
+        if item.ref not in self.keys:
+            self._later.append((change, item))
+
+    def check(self) -> None:
+        for change, item in self._later:
+            if item.ref not in self.keys:
+                raise _refuse(change, f"it refers to {item.ref!r}, not an Account this plan creates", item.field)
 
 
 def _info(describes: Mapping[str, ObjectDescribe], sobject: str, field: str) -> FieldInfo | None:
@@ -125,7 +160,7 @@ def _check_field(
     sources: Mapping[str, Policy],
     change: RecordChange,
     item: FieldChange,
-    account_creates: set[str],
+    account_creates: _AccountCreates,
     info: FieldInfo | None,
 ) -> None:
     if not sources:
@@ -142,11 +177,12 @@ def _check_field(
         raise _refuse(change, "a create has no value before", item.field)
 
 
-def _check_value(change: RecordChange, item: FieldChange, account_creates: set[str]) -> None:
+def _check_value(change: RecordChange, item: FieldChange, account_creates: _AccountCreates) -> None:
     """The value itself is the plan's (the seal vouches for it): here only what no sfsync plan holds."""
     if item.ref is not None:
-        if item.field != ACCOUNT_FIELD or item.ref not in account_creates or item.after != KnownAfterApply(item.ref):
+        if item.field != ACCOUNT_FIELD or item.after != KnownAfterApply(item.ref):
             raise _refuse(change, f"it refers to {item.ref!r}, not an Account this plan creates", item.field)
+        account_creates.refer(change, item)
         return
     if is_empty(item.after) or isinstance(item.after, KnownAfterApply):
         raise _refuse(change, "sfsync never writes an empty value", item.field)
@@ -181,14 +217,26 @@ def _check_ledger(store: Store, overwrites: Sequence[tuple[RecordChange, FieldCh
 TARGETS_CHUNK = 1_000  # changes whose targets are looked up together: the store is asked per chunk
 
 
-def _check_targets(store: Store, changes: Iterable[RecordChange]) -> None:
+class _Targets:
     """Updates go to the workspace record's own (or an unlinked) record, once; creates never duplicate a link.
 
     A chunk of changes at a time, so a plan read from its file is never held whole: only the targets
     seen so far are kept, to refuse a second change to one of them."""
-    written: set[tuple[str, str]] = set()
-    for chunk in chunks(changes, TARGETS_CHUNK):
-        _check_chunk_targets(store, chunk, written)
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._written: set[tuple[str, str]] = set()
+        self._chunk: list[RecordChange] = []
+
+    def add(self, change: RecordChange) -> None:
+        self._chunk.append(change)
+        if len(self._chunk) >= TARGETS_CHUNK:
+            self.check()
+
+    def check(self) -> None:
+        if self._chunk:
+            _check_chunk_targets(self._store, self._chunk, self._written)
+        self._chunk = []
 
 
 def _check_chunk_targets(store: Store, changes: Sequence[RecordChange], written: set[tuple[str, str]]) -> None:

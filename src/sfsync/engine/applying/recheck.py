@@ -74,7 +74,8 @@ def changed_since(
         record_id = str(values.get("Id"))
         if record_id in updates:
             current[record_id] = None if deleted else values
-        key = key_of(describe.name, values.get(key_field), registrable=registrable) if key_field else None
+        # Most rows are update targets (or sfsync's own records): a key is normalised only for creates to match.
+        key = key_of(describe.name, values.get(key_field), registrable=registrable) if key_field and keys else None
         if key in keys and not deleted:
             appeared.add(key)
     unchanged = {sf_id: _as_planned(change) for sf_id, change in updates.items() if sf_id not in current}
