@@ -42,7 +42,8 @@ COMMANDS: Mapping[str, LazyCommand] = {
     ),
     "state": _command("state", "The sync state kept in the store: lineage, serial, runs and locks."),
     "status": _command(
-        "status", "How the sync is doing: the last cycle and apply, drift, rejections, API budget, pause."
+        "status",
+        "How the sync is doing: the last cycle and apply, drift, rejections, sources read, API budget, pause.",
     ),
     "validate": _command("validate", "Check config FILES (default: the -c config); directories are searched."),
     "workspace": _command("workspace", "The workspace: the people and companies sfsync keeps in sync with Salesforce."),
