@@ -4,8 +4,9 @@ Planning visits workspace records one at a time, and each visit asks for the mir
 key, a record's links, a linked record's state and ledger, a company by domain. `SubjectReads` loads
 those answers for a whole chunk of records in one read transaction (one `IN (…)` statement per table
 and column), then answers each question exactly as the single-record read would, in the same order
-(the database's `ORDER BY`, kept as a rank). A question about a key outside the loaded chunk is read
-from the store directly, so an answer never depends on what was loaded.
+(sf_id order, as text compared character by character on every store, kept as a rank). A question
+about a key outside the loaded chunk is read from the store directly, so an answer never depends on
+what was loaded.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class SubjectReads:
         self.clear()
 
     def clear(self) -> None:
-        # (object, column) -> value -> [(rank, fields)] of live records; rank: the database's sf_id order
+        # (object, column) -> value -> [(rank, fields)] of live records; rank: their sf_id order
         self._mirror: dict[tuple[str, str], dict[str, Sequence[tuple[int, Fields]]]] = {}
         self._states: dict[tuple[str, str], tuple[Fields, bool] | None] = {}
         self._live: dict[tuple[str, str], Fields] = {}  # (object, sf_id) -> fields of a live row loaded
@@ -121,12 +122,14 @@ class SubjectReads:
         self._mirror[(sobject, column)] = by_value  # replaces any earlier load: ranks compare within one
         if not keys:
             return
-        stmt = (
-            select(mirror.c[column], mirror.c.sf_id, mirror.c.fields)
-            .where(mirror.c.object == sobject, mirror.c[column].in_(keys), mirror.c.is_deleted.is_(False))
-            .order_by(mirror.c.sf_id)
+        stmt = select(mirror.c[column], mirror.c.sf_id, mirror.c.fields).where(
+            mirror.c.object == sobject, mirror.c[column].in_(keys), mirror.c.is_deleted.is_(False)
         )
-        for rank, (value, sf_id, fields) in enumerate(conn.execute(stmt).all()):  # whole: cheaper than row by row
+        # Ordered here, not by the statement: with ORDER BY sf_id, SQLite walks the primary key (object, sf_id)
+        # through every row of the object to skip a sort, instead of the column's index, so each chunk's read
+        # grew with the org (at 1,000,000 people, half of the plan's time).
+        found_rows = sorted(conn.execute(stmt).all(), key=_by_sf_id)  # whole: cheaper than row by row
+        for rank, (value, sf_id, fields) in enumerate(found_rows):
             found = by_value[value]
             if isinstance(found, list):
                 found.append((rank, fields))
@@ -207,3 +210,7 @@ def _rank(row: tuple[int, Fields]) -> int:
 
 def _parts(keys: list[str]) -> list[list[str]]:
     return [keys[start : start + MAX_KEYS] for start in range(0, len(keys), MAX_KEYS)]
+
+
+def _by_sf_id(row: Sequence[Any]) -> str:
+    return str(row[1])

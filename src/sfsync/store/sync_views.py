@@ -195,11 +195,14 @@ def mirror_fields(
     """The fields of mirrored records whose `column` (email_norm, domain_norm, account_id, sf_id) is in `values`."""
     if not values:
         return []
-    stmt = select(mirror.c.fields).where(mirror.c.object == sobject, mirror.c[column].in_(list(values)))
+    stmt = select(mirror.c.sf_id, mirror.c.fields).where(mirror.c.object == sobject, mirror.c[column].in_(list(values)))
     if live:
         stmt = stmt.where(mirror.c.is_deleted.is_(False))
     with session.read() as conn:
-        return [dict(row.fields) for row in conn.execute(stmt.order_by(mirror.c.sf_id))]
+        rows = conn.execute(stmt).all()
+    # In sf_id order, sorted here: an ORDER BY sf_id makes SQLite walk every row of the object by its primary key
+    # instead of using the column's index (and a database's collation could order ids otherwise than planning does).
+    return [dict(fields) for _sf_id, fields in sorted(rows, key=lambda row: str(row[0]))]
 
 
 def mirror_count(session: Session, sobject: str) -> int:
