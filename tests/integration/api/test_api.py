@@ -4,6 +4,7 @@ apply of a saved plan and of a plan value, `run_once` converging, and typed erro
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +40,23 @@ def _document(plan: api.Plan) -> dict[str, Any]:
     return loaded
 
 
+def _store_copy(source: Path, target: Path) -> Path:
+    """A consistent copy of a SQLite store (its write-ahead log included), replacing `target`."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
 def _leads(org: LocalOrgHandle) -> set[str]:
     found = org.simple_salesforce().query_all("SELECT Email FROM Lead WHERE Email LIKE '%initech.example'")
     return {r["Email"] for r in found["records"]}
 
 
 def test_plan_is_the_plan_the_cli_saves(project: Path, tmp_path: Path) -> None:
+    before = _store_copy(project.parent / "sfsync.db", tmp_path / "before.db")
     planned = api.plan(project)
+    # A first plan on a fresh store keeps its read: the CLI plans from the store as the API's plan found it.
+    _store_copy(before, project.parent / "sfsync.db")
     assert run(["plan", "-o", "cli-plan.json"]) == 0
     saved = read_plan(tmp_path / "cli-plan.json")
     assert _document(planned) == _document(saved)
