@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sfsync.engine.appeared import KEY_FIELD, create_key, key_of
 from sfsync.engine.applying.external_ids import hits_in, planned_id
 from sfsync.engine.plans.plan import Action, RecordChange
-from sfsync.engine.reading.readback import read_values
+from sfsync.engine.reading.readback import ReadTyping
 from sfsync.salesforce.port import ObjectDescribe, Record, SalesforcePort
 from sfsync.salesforce.query import MODSTAMP, Eq, Filter, Gte, IsNull, Query, any_of
 
@@ -66,8 +66,9 @@ def changed_since(
     current: dict[str, Record | None] = {}
     appeared: set[str] = set()
     carrying: list[Record] = []
+    typing = ReadTyping(describe)
     for row in port.bulk_query(request):
-        values = read_values(row, describe)
+        values = typing.values(row)
         if ext_field is not None and values.get(ext_field.name):
             carrying.append(values)
         deleted = bool(values.get("IsDeleted"))

@@ -22,14 +22,6 @@ from sfsync.store.workspace import RecordUpdate, companies_by_registrable, find_
 _KEY_FIELD = {Kind.PERSON: ("Email", "email", normalise_email), Kind.COMPANY: ("Website", "domain", normalise_domain)}
 
 
-def read_values(row: Mapping[str, Any], describe: ObjectDescribe) -> dict[str, Any]:
-    """A read row with Bulk's strings turned into JSON types by the describe (REST rows pass through)."""
-    last = _LAST_TYPING[0]
-    if last is None or last.describe is not describe:  # rows come object by object: keep the last one's
-        last = _LAST_TYPING[0] = ReadTyping(describe)
-    return last.values(row)
-
-
 _JSON_TYPED = frozenset({"boolean", "int", "double", "currency", "percent"})
 
 
@@ -61,9 +53,6 @@ class ReadTyping:
         kind = for_field(info) if info is not None and info.type in _JSON_TYPED else None
         self._kinds[name] = kind
         return kind
-
-
-_LAST_TYPING: list[ReadTyping | None] = [None]
 
 
 def _typed(value: str, kind: FieldValues) -> Any:
