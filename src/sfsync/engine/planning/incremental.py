@@ -88,7 +88,7 @@ def derive(
         dirty = cache.dirty(state.seq) | (present - set(cached)) | set(held) | gone
         if not (settling and 2 * len(dirty) > len(present)):
             return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, order,
-                                         cached, dirty, seq, state.seq, digest)  # fmt: skip
+                                         present, cached, dirty, seq, state.seq, digest)  # fmt: skip
     spool = None if store.session.speculating else CacheSpool(held, directory)
     totals = _derive_all(store, loaded, describes, held, visiting, Streaming(None if settling else output, spool))
     if spool is not None:
@@ -109,14 +109,15 @@ def _derive_moved(
     output: PlanOutput,
     settling: bool,
     order: Mapping[Kind, list[str]],
+    present: set[Key],
     cached: Mapping[Key, str | None],
     dirty: set[Key],
     seq: int,
     since: int,
     digest: str,
 ) -> DerivationSummary:
-    """Derive what moved, the rest from the cache (assembled into `output` unless `settling`)."""
-    present = {(str(kind), i) for kind, ids in order.items() for i in ids}
+    """Derive what moved, the rest from the cache (assembled into `output` unless `settling`); `present`:
+    the records of `order`, as keys."""
     if not dirty:  # nothing moved: every record's output is the cached one
         if seq != since and not store.session.speculating:
             cache.commit(seq, digest)
