@@ -6,7 +6,8 @@
 First the CLI's start-up cost (`benchmarks/startup.py`: `--help` and the pre-commit hook's `validate`
 beside the interpreter floor). Then, for each size: generate a dataset, start a local org seeded with
 it, then run (each from the same org state) sfsync `plan` + `apply` + no-op `plan` on the REST and the
-Bulk path, a per-record sync and a blind Bulk upsert written with simple-salesforce. Prints the runs
+Bulk path (at 1,000,000 people the REST path's first plan only), a per-record sync and a blind Bulk
+upsert written with simple-salesforce. Prints the runs
 and the goals as tables. With `--peer`, also sfsync side by side with CumulusCI's `load_dataset`
 (installed on first use into `benchmarks/.peers/`), counting the human values each overwrote and the
 duplicates each created.

@@ -101,6 +101,7 @@ def _cci_on(org: BenchOrg, state: str, cci: Path, project: Path, home: Path) -> 
 
 def _sfsync_run(state: str, runs: SfsyncRuns, done: Effects) -> ContenderRun:
     plan, apply = runs.plan, runs.apply
+    assert apply is not None, "the peer comparison runs sfsync's apply"
     calls = {name: plan.calls.get(name, 0) + apply.calls.get(name, 0) for name in {**plan.calls, **apply.calls}}
     return ContenderRun(
         "sfsync REST plan + apply",

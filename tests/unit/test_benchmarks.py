@@ -151,10 +151,26 @@ def test_a_bulk_apply_that_stopped_half_way_judges_no_bulk_goal() -> None:
     bulk = dataclasses.replace(stopped, apply=apply)
     blind = _measurement("blind", 20.0, {})
     by_name = {goal.name: goal for goal in report.goals(runs.SizeResult(10, rest, bulk, blind, blind))}
-    assert not bulk.completed
+    assert bulk.void == "BULK apply stopped half-way"
     assert by_name["Bulk apply time / blind upsert time"].met is None
     assert by_name["Bulk path: calls (plan + apply)"].met is None
     assert by_name["REST path: calls / floor"].met is True
+
+
+def test_a_path_that_ran_its_first_plan_only_judges_its_plan_goals_alone() -> None:
+    reads = {"rest.describe": 4, "rest.query_all": 4}
+    ran = _sfsync("rest", reads, {"rest.collections.upsert": 5}, reads)
+    rest = dataclasses.replace(ran, apply=None, noop=None)
+    bulk = _sfsync("bulk", reads, {"rest.describe": 2}, reads)
+    blind = _measurement("blind", 20.0, {})
+    result = runs.SizeResult(10, rest, bulk, blind, blind)
+    by_name = {goal.name: goal for goal in report.goals(result)}
+    assert rest.void == "REST path ran its first plan only"
+    assert by_name["REST path: calls / floor"].met is None
+    assert by_name["first plan, REST path: wall s"].met is not None
+    assert by_name["no-op re-plan time / first plan time"].value == pytest.approx(0.4 / 10.0)  # Bulk's alone
+    assert by_name["REST apply time / blind upsert time"].value is None
+    assert [row[1] for row in report.run_rows(result)][:2] == ["sfsync REST plan", "sfsync BULK plan"]
 
 
 def _timing(label: str, samples: tuple[float, ...], goal: float | None = None) -> Any:
