@@ -10,7 +10,8 @@ blind-bulk`). With `--profile`, each apply is run once more under cProfile from 
 state, and its profile written to DIR. With `--plan-only`, only the first plans (neither apply nor the
 blind upsert), each `--repeat` times from a fresh store, the versions taking turns (figures: the medians);
 `--profile` then profiles one more first plan of each, and `--keep-plans DIR` keeps each version's first
-plan file there (`plan-LABEL.json`), to compare the plans the versions made.
+plan file there (`plan-LABEL.json`), to compare the plans the versions made. With `--block-duplicate-leads`,
+the org's Lead duplicate rule blocks on create (it alerts as seeded), for every run but the blind upsert.
 Prints one JSON object: per version, plan and apply wall s, CPU s, peak RSS MiB, apply's API calls (in all
 and by endpoint), the plan's API calls and its saved file's MiB, and apply / blind.
 """
@@ -68,6 +69,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--plan-only", action="store_true", help="run only the first plans")
     parser.add_argument("--repeat", type=int, default=1, help="first plans per version with --plan-only")
     parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path sfsync runs on")
+    parser.add_argument(
+        "--block-duplicate-leads", action="store_true", help="the org's Lead duplicate rule blocks on create"
+    )
     parser.add_argument("--keep-plans", type=Path, help="with --plan-only, keep each version's first plan file here")
     return parser.parse_args()
 
@@ -83,7 +87,7 @@ def run_version(
     org: BenchOrg, label: str, src: Path, workspace: tuple[Path, Path], work: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
     profile: Path | None = args.profile
-    org.reset()
+    reset(org, args)
     work.mkdir(parents=True)
     (work / "sfsync.yaml").write_text(CONFIG.read_text("utf-8").replace("api: rest", f"api: {args.api}"), "utf-8")
     env = org.environment() | {"NO_COLOR": "1", "COLUMNS": "160", "PYTHONPATH": str(src)}
@@ -94,7 +98,7 @@ def run_version(
     shutil.copytree(work / ".sfsync", work / "store-as-planned")
     apply = run_measured(org, "apply", [*sfsync, "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
     if profile is not None:
-        org.reset()
+        reset(org, args)
         shutil.rmtree(work / ".sfsync")
         shutil.copytree(work / "store-as-planned", work / ".sfsync")
         profile.mkdir(parents=True, exist_ok=True)
@@ -105,12 +109,20 @@ def run_version(
     return {**figures("plan", plan), **planned, **figures("apply", apply), **calls}
 
 
+def reset(org: BenchOrg, args: argparse.Namespace) -> None:
+    """The org as seeded, with its Lead duplicate rule blocking when asked (reset restores the seed's rules)."""
+    org.reset()
+    if args.block_duplicate_leads:
+        org.block_duplicate_leads()
+
+
 def run_plans(
     org: BenchOrg, versions: list[tuple[str, Path]], workspace: tuple[Path, Path], root: Path, args: argparse.Namespace
 ) -> dict[str, dict[str, Any]]:
     """First plans only, from a fresh store each, the versions taking turns round by round (so a change in
     the machine's load falls on all of them): the medians of `--repeat` runs, then one profiled each."""
     runs: dict[str, list[Measurement]] = {label: [] for label, _src in versions}
+    reset(org, args)  # plans write nothing to the org: once is enough
     for round_ in range(args.repeat + (args.profile is not None)):
         for label, src in versions:
             run = _first_plan(org, label, src, workspace, root / label / str(round_), args, round_)

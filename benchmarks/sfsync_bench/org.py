@@ -40,6 +40,15 @@ class BenchOrg:
     def reset(self) -> None:
         self.control("reset", "POST")
 
+    def block_duplicate_leads(self) -> None:
+        """The org's Lead duplicate rule blocks on create instead of alerting (an admin's choice; Salesforce's
+        standard rule alerts): sfsync then sends the Leads' creates in one job (engine/planning/create_jobs)."""
+        rules = self.control("duplicate-rules")
+        for rule in rules:
+            if rule["object"] == "Lead":
+                rule["action"] = "block"
+        self.control("duplicate-rules", "PUT", rules)
+
     def clear_calls(self) -> None:
         self.control("calls", "DELETE")
 
