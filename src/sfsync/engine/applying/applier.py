@@ -183,22 +183,25 @@ def _send_object(
     else:
         runs = rest_runs(changes, guarded=loaded.config.sync.write_guard is WriteGuard.CONDITIONAL)
     ahead = Ahead() if api != "bulk" else None  # each REST write carries the next chunk's check
-    for (chunk, bulk), following in with_following(runs):
+    # Only REST reads a chunk ahead (its check rides on the write before it): a Bulk job is held alone.
+    paired = with_following(runs) if ahead is not None else ((part, None) for part in runs)
+    for part, following in paired:
         if stop():
             return False
         if ahead is not None:
-            ahead.following = following[0] if following is not None and not following[1] else ()
+            ahead.following = following.changes if following is not None and not following.bulk else ()
         # A create job is checked right before it is sent (engine/applying/create_check): a record a person
         # made while the jobs before it ran is linked, not created again. The object's changed-since Bulk
-        # query (a job of its own, and its wait) is for the updates' targets.
-        checked_since = since if chunk[0].action is Action.UPDATE else None
+        # query (a job of its own, and its wait) is for the targets of its only update job; each of a longer
+        # run's update jobs re-reads its own targets right before it is sent.
+        checked_since = since if part.by_query else None
         done = apply_chunk(
-            port, store, loaded.config, describe, chunk, refs, run_id,
-            bulk=bulk, since=checked_since, also_read=also_read, sensitive=sensitive, create_check=create_check,
-            ahead=ahead,
+            port, store, loaded.config, describe, part.changes, refs, run_id,
+            bulk=part.bulk, since=checked_since, also_read=also_read, sensitive=sensitive,
+            create_check=create_check, ahead=ahead,
         )  # fmt: skip
         rows.extend(done)
-        progress.advance("apply", sobject, len(chunk))
+        progress.advance("apply", sobject, len(part.changes))
     progress.finish("apply", sobject)
     return True
 
