@@ -74,7 +74,9 @@ def bulk_update_calls(updates: int) -> int:
     jobs of `BULK_UPDATE_JOB_SIZE`, each checked by re-reading its targets."""
     if updates <= BULK_UPDATE_JOB_SIZE:
         return (updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
-    return math.ceil(updates / BULK_UPDATE_JOB_SIZE) * BULK_JOB_CALLS + math.ceil(updates / RETRIEVE_SIZE)
+    full, rest = divmod(updates, BULK_UPDATE_JOB_SIZE)
+    rereads = full * math.ceil(BULK_UPDATE_JOB_SIZE / RETRIEVE_SIZE) + math.ceil(rest / RETRIEVE_SIZE)
+    return (full + (rest > 0)) * BULK_JOB_CALLS + rereads
 
 
 def make_plan(
