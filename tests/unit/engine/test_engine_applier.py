@@ -10,6 +10,7 @@ from fake_port import FakeRule
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.applying.runs import GUARDED_CHUNK
+from sfsync.engine.applying.survey import Survey
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.records import FileRecords
 from sfsync.errors import StalePlanError
@@ -370,29 +371,39 @@ def test_bulk_creates_go_in_jobs_of_the_configured_size_each_checked_right_befor
     assert len(port.live("Lead")) == 5  # four written, one the person's: no second Lead for it
 
 
-def test_apply_reads_the_plan_a_chunk_at_a_time(store, port, write_config, monkeypatch):
+def test_apply_reads_the_plan_once_and_sends_its_changes_a_chunk_at_a_time(store, port, write_config, monkeypatch):
     add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}"} for n in range(450)))
     loaded = write_config(LEADS)
     plan = make_plan(port, store, loaded)
     assert len(plan.changes) == 450
-    passes: list[list[int]] = []  # per pass over the changes, how many it has read so far
+    passes: list[int] = []  # per pass over the plan's changes, how many it read
 
     def read():
-        passes.append(read_so_far := [0])
+        passes.append(0)
         for change in plan.changes:
-            read_so_far[0] += 1
+            passes[-1] += 1
+            yield change
+
+    kept = Survey.changes
+    sent_so_far = [0]  # the changes the send pass has read back from what the check kept
+
+    def counted_changes(survey):
+        for change in kept(survey):
+            sent_so_far[0] += 1
             yield change
 
     read_at_sends: list[int] = []
     insert = port.insert
 
     def counted_insert(*args, **kwargs):
-        read_at_sends.append(passes[-1][0])
+        read_at_sends.append(sent_so_far[0])
         return insert(*args, **kwargs)
 
+    monkeypatch.setattr(Survey, "changes", counted_changes)
     monkeypatch.setattr(port, "insert", counted_insert)
     report = apply_plan(port, store, loaded, replace(plan, changes=FileRecords(450, read)))
     assert report.counts() == {"written": 450} and len(port.live("Lead")) == 450
+    assert passes == [450]  # decoded once, to be checked; sent as the check kept them
     # Each chunk is sent once it and the next one (whose check its request carries) are read, no more.
     assert read_at_sends == [2 * GUARDED_CHUNK, 450, 450]
 

@@ -100,7 +100,7 @@ def apply_plan(
     stop: Callable[[], bool] = lambda: False,
     progress: Progress = SILENT,
 ) -> ApplyReport:
-    survey = Survey()  # the changes are read twice: checked (and surveyed), then sent
+    survey = Survey()  # the plan's changes are read once, checked (and surveyed); sent as the survey kept them
     describes = check_plan(port, store, loaded, plan, survey)
     sensitive = take_values(store, loaded.config, describes, survey.sensitive)  # before anything is sent
     run = store.runs.start("apply")
@@ -108,7 +108,7 @@ def apply_plan(
     refs = ReferencedIds(survey.referenced)
     interrupted, error, code = False, "", ""
     try:
-        groups = itertools.groupby(plan.changes, key=_object_of)
+        groups = itertools.groupby(survey.changes(), key=_object_of)
         for ((_, sobject), group), total in zip(groups, survey.runs, strict=True):
             describe = describes.get(sobject) or port.describe(sobject)
             since = _watermark(plan, sobject)
