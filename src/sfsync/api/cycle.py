@@ -172,7 +172,7 @@ def _plan_and_apply(
         return
     applied = session_apply(session, part, stop=lambda: stop() or budget.spent())
     report.rows = applied.counts()
-    report.pending = len(plan.changes) - sum(1 for r in applied.rows if r.outcome in APPLIED)
+    report.pending = len(plan.changes) - sum(report.rows.get(outcome, 0) for outcome in APPLIED)
     report.outcome = "applied"
     report.exit_code = applied.exit_code
     if applied.status is ApplyStatus.PAUSED:

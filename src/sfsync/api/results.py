@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,7 +29,7 @@ class ApplyResult(HandledRows):
     gives for it. `paused_by` describes the pause that stopped it ("paused by … at …")."""
 
     status: ApplyStatus
-    rows: tuple[RowReport, ...] = ()
+    rows: Sequence[RowReport] = ()
     run_id: str | None = None
     write_enabled: bool = True
     paused_by: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 import sys
 import threading
@@ -165,19 +166,20 @@ def stop_on_interrupt() -> Iterator[StopFlag]:
 def render_report(report: ApplyResult, out: Console) -> None:
     if not report.write_enabled:
         out.print("sync.write is false: nothing was written to Salesforce (reads still happened).")
-    notable = [r for r in report.rows if r.outcome != "written" or r.dropped]
-    for row in notable[:ROWS_SHOWN]:
+    notable = (r for r in report.rows if r.outcome != "written" or r.dropped)  # read back, never all held
+    for row in itertools.islice(notable, ROWS_SHOWN):
         detail = row.message or ("; ".join(f"{f} changed in Salesforce since the plan" for f in row.dropped))
         code = f"{row.error_code}: " if row.error_code else ""
         who = f"{row.workspace_kind} {row.workspace_label or row.workspace_id}"
         out.print(f"  {row.outcome} {row.sobject} {row.sf_id or ''} ({who}): {escape(code + detail)}")
-    if len(notable) > ROWS_SHOWN:
-        out.print(f"  … and {len(notable) - ROWS_SHOWN} more (see the run log {report.run_id})")
+    more = sum(1 for _row in notable)
+    if more:
+        out.print(f"  … and {more} more (see the run log {report.run_id})")
     counts = ", ".join(f"{n} {outcome}" for outcome, n in report.counts().items()) or "nothing to write"
     state = "interrupted" if report.interrupted else "complete"
     out.print(f"[bold]Apply {state}:[/] {counts}.")
     if report.unknown:
-        unknown = sum(1 for r in report.rows if r.outcome == "unknown")
+        unknown = report.counts()["unknown"]
         out.print(
             f"[yellow]{unknown} row{'s' if unknown != 1 else ''} sent without an answer from Salesforce: run "
             "`sfsync plan`; its read finds what was written (nothing is created twice).[/]"

@@ -7,8 +7,11 @@ them to say "not retried", applying to decide which rows stay entrants.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from sfsync.engine.plans.records import FileRecords
 
 TERMINAL_CODES = frozenset(
     {
@@ -67,20 +70,36 @@ class MatchedRecord:
     stamp: str | None = None
 
 
+class CountedRows(FileRecords[RowReport]):
+    """Rows read back afresh on every iteration (engine/applying/row_log), with how many of each outcome
+    (`counts`), counted as they were written: an apply's rows, however many, are never all held."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, count: int, read: Callable[[], Iterator[RowReport]], counts: Mapping[str, int]) -> None:
+        super().__init__(count, read)
+        self.counts = counts
+
+    def __repr__(self) -> str:
+        return f"CountedRows({len(self)} rows)"
+
+
 class HandledRows:
     """What the rows an apply handled say, for any value holding them in `rows`: how many of each outcome,
     and whether any was rejected or is unknown (sent, its answer never came: only a read can tell)."""
 
-    rows: tuple[RowReport, ...]
+    rows: Sequence[RowReport]
 
     def counts(self) -> dict[str, int]:
         """Rows by outcome (`written`, `linked`, `conflict`, `skipped`, `rejected`, `unknown`), sorted by name."""
-        return dict(sorted(Counter(r.outcome for r in self.rows).items()))
+        rows = self.rows
+        found = rows.counts if isinstance(rows, CountedRows) else Counter(str(r.outcome) for r in rows)
+        return {outcome: n for outcome, n in sorted(found.items()) if n}
 
     @property
     def rejected(self) -> bool:
-        return any(r.outcome == "rejected" for r in self.rows)
+        return self.counts().get(RowOutcome.REJECTED, 0) > 0
 
     @property
     def unknown(self) -> bool:
-        return any(r.outcome == "unknown" for r in self.rows)
+        return self.counts().get(RowOutcome.UNKNOWN, 0) > 0

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,26 @@ class LedgerSection:
         """Remember written values, replacing what was recorded for the same record and field."""
         with self._session.write() as conn:
             upsert(conn, ledger, [vars(e) for e in entries], ["object", "sf_id", "field"])
+
+    def record_written(
+        self, written: Iterable[tuple[str, str, Mapping[str, Any]]], written_at: dt.datetime, run_id: str | None
+    ) -> None:
+        """`record` of the values written to each record (object, Id, values by field), all at `written_at`
+        by `run_id`: the rows built as the statement takes them, with no entry object per field."""
+        rows = [
+            {
+                "object": sobject,
+                "sf_id": sf_id,
+                "field": name,
+                "value": value,
+                "written_at": written_at,
+                "run_id": run_id,
+            }
+            for sobject, sf_id, values in written
+            for name, value in values.items()
+        ]
+        with self._session.write() as conn:
+            upsert(conn, ledger, rows, ["object", "sf_id", "field"])
 
     def values(self, object_name: str, sf_id: str) -> dict[str, Any]:
         stmt = select(ledger.c.field, ledger.c.value).where(ledger.c.object == object_name, ledger.c.sf_id == sf_id)

@@ -10,10 +10,12 @@ from enum import StrEnum
 
 from sqlalchemy import RowMapping, func, select
 
-from sfsync.store.bulk import insert
+from sfsync.store.bulk import chunks, insert
 from sfsync.store.errors import StoreError
 from sfsync.store.schema import row_result, run
 from sfsync.store.session import Session, utc_now
+
+_IDS_CHUNK = 1_000  # workspace ids asked for in one statement (well inside every driver's parameter limit)
 
 
 class Outcome(StrEnum):
@@ -107,6 +109,17 @@ class RunsSection:
             for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 values = {k: v for k, v in row.items() if k != "id"}
                 yield RowResult(**{**values, "outcome": Outcome(row["outcome"]), "fields": tuple(row["fields"])})
+
+    def record_outcomes(self, run_id: str, kind: str, workspace_ids: Sequence[str]) -> dict[str, set[Outcome]]:
+        """The outcomes of the run's rows for each of these workspace records that has any."""
+        found: dict[str, set[Outcome]] = {}
+        c = row_result.c
+        with self._session.read() as conn:
+            for chunk in chunks(workspace_ids, _IDS_CHUNK):
+                where = (c.run_id == run_id, c.workspace_kind == kind, c.workspace_id.in_(chunk))
+                for workspace_id, outcome in conn.execute(select(c.workspace_id, c.outcome).where(*where).distinct()):
+                    found.setdefault(workspace_id, set()).add(Outcome(outcome))
+        return found
 
     def has_outcome(self, run_id: str, outcome: Outcome) -> bool:
         """Whether any row of the run ended with `outcome`."""

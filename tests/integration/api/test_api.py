@@ -73,6 +73,9 @@ def test_apply_of_a_saved_plan_writes_it_and_records_every_row(project: Path, lo
         last = store.runs.last("apply")
         assert last is not None and last.id == result.run_id and last.status == "succeeded"
         assert {r.sf_id for r in store.runs.results(last.id)} == {r.sf_id for r in result.rows}
+    # Every row, read back from the apply's row log as often as it is iterated, each with its person's label.
+    assert len(result.rows) == 2 and list(result.rows) == list(result.rows)
+    assert sorted(r.workspace_label for r in result.rows) == ["milton@initech.example", "peter@initech.example"]
 
 
 def test_apply_of_a_plan_value_and_that_plan_again_is_stale(project: Path, local_org: LocalOrgHandle) -> None:  # noqa: F811

@@ -10,6 +10,7 @@ from fake_port import FakeRule
 
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.applying.runs import GUARDED_CHUNK
+from sfsync.engine.applying.survey import Survey
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.records import FileRecords
 from sfsync.errors import StalePlanError
@@ -370,28 +371,84 @@ def test_bulk_creates_go_in_jobs_of_the_configured_size_each_checked_right_befor
     assert len(port.live("Lead")) == 5  # four written, one the person's: no second Lead for it
 
 
-def test_apply_reads_the_plan_a_chunk_at_a_time(store, port, write_config, monkeypatch):
+def test_apply_reads_the_plan_once_and_sends_its_changes_a_chunk_at_a_time(store, port, write_config, monkeypatch):
     add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}"} for n in range(450)))
     loaded = write_config(LEADS)
     plan = make_plan(port, store, loaded)
     assert len(plan.changes) == 450
-    passes: list[list[int]] = []  # per pass over the changes, how many it has read so far
+    passes: list[int] = []  # per pass over the plan's changes, how many it read
 
     def read():
-        passes.append(read_so_far := [0])
+        passes.append(0)
         for change in plan.changes:
-            read_so_far[0] += 1
+            passes[-1] += 1
+            yield change
+
+    kept = Survey.changes
+    sent_so_far = [0]  # the changes the send pass has read back from what the check kept
+
+    def counted_changes(survey):
+        for change in kept(survey):
+            sent_so_far[0] += 1
             yield change
 
     read_at_sends: list[int] = []
     insert = port.insert
 
     def counted_insert(*args, **kwargs):
-        read_at_sends.append(passes[-1][0])
+        read_at_sends.append(sent_so_far[0])
         return insert(*args, **kwargs)
 
+    monkeypatch.setattr(Survey, "changes", counted_changes)
     monkeypatch.setattr(port, "insert", counted_insert)
     report = apply_plan(port, store, loaded, replace(plan, changes=FileRecords(450, read)))
     assert report.counts() == {"written": 450} and len(port.live("Lead")) == 450
+    assert passes == [450]  # decoded once, to be checked; sent as the check kept them
     # Each chunk is sent once it and the next one (whose check its request carries) are read, no more.
     assert read_at_sends == [2 * GUARDED_CHUNK, 450, 450]
+
+
+def test_a_long_run_of_bulk_updates_goes_in_jobs_each_rereading_its_targets_right_before_it(
+    store, port, write_config, monkeypatch
+):
+    for n in range(5):
+        port.seed("Lead", LastName=f"P{n}", Company="Acme", Email=f"p{n}@acme.example")
+    add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}", "title": "CTO"} for n in range(5)))
+    loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk,"))
+    monkeypatch.setattr("sfsync.engine.planning.planner.BULK_UPDATE_JOB_SIZE", 2)
+    monkeypatch.setattr("sfsync.engine.applying.runs.BULK_UPDATE_JOB_SIZE", 2)
+    plan = make_plan(port, store, loaded)
+    assert {str(c.action) for c in plan.changes} == {"update"} and len(plan.changes) == 5
+    (estimate,) = plan.estimates
+    assert estimate.calls == 3 * 5 + 3  # three jobs, each after one re-read of its targets
+    write = port.bulk_write
+    jobs: list[tuple[int, int]] = []  # per job: its rows, and the re-reads made before it
+    last_job = str(plan.changes[-1].sf_id)
+
+    def a_person_edits_the_last_lead_during_the_first_job(sobject, operation, records, external_id_field=None):
+        jobs.append((len(records), port.calls["retrieve"]))
+        if len(jobs) == 1:
+            port.edit("Lead", last_job, Title="Chief Scientist")
+        return write(sobject, operation, records, external_id_field)
+
+    monkeypatch.setattr(port, "bulk_write", a_person_edits_the_last_lead_during_the_first_job)
+    port.queries.clear()
+    report = apply_plan(port, store, loaded, plan)
+    assert jobs == [(2, 1), (2, 2), (1, 3)]  # each job re-read right before it is sent
+    assert not any(q.include_deleted for q in port.queries)  # no changed-since query of the whole object
+    assert port.records["Lead"][last_job]["Title"] == "Chief Scientist"  # the edit made meanwhile is kept
+    last = next(r for r in report.rows if r.sf_id == last_job)
+    assert report.counts() == {"written": 5} and last.dropped == ("Title",)  # its other fields written
+
+
+def test_an_object_whose_updates_fit_one_bulk_job_is_checked_by_one_query(store, port, write_config, monkeypatch):
+    leads = [port.seed("Lead", LastName=f"P{n}", Company="Acme", Email=f"p{n}@acme.example") for n in range(2)]
+    add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}", "title": "CTO"} for n in range(2)))
+    loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk,"))
+    monkeypatch.setattr("sfsync.engine.applying.runs.BULK_UPDATE_JOB_SIZE", 2)
+    plan = make_plan(port, store, loaded)
+    port.queries.clear()
+    report = apply_plan(port, store, loaded, plan)
+    assert (port.calls["bulk"], port.calls["retrieve"]) == (1, 0)
+    assert sum(q.include_deleted for q in port.queries) == 1  # what changed since the plan, in one query
+    assert report.counts() == {"written": 2} and {r.sf_id for r in report.rows} == set(leads)

@@ -11,6 +11,7 @@ import pytest
 from engine_support import CONTACTS, LEADS, add_companies, add_people
 
 from sfsync.catalogue import Kind
+from sfsync.engine.applying import plan_checks
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.applying.plan_checks import check_changes
 from sfsync.engine.planning.planner import make_plan
@@ -139,6 +140,18 @@ def test_if_unchanged_over_what_sfsync_wrote_passes(store, contacts_plan):
     update = _change(plan, "Contact", Action.UPDATE)
     store.ledger.record([LedgerEntry("Contact", str(update.sf_id), "Title", "Countess", T0)])
     check_changes(store, loaded.config, _with(plan, update, _set_field(update, "Title", before="Countess")))
+
+
+@pytest.mark.parametrize("chunk", [1, 1_000])
+def test_if_unchanged_over_a_value_sfsync_did_not_write_is_refused_whatever_the_chunk(
+    store, contacts_plan, monkeypatch, chunk
+):
+    monkeypatch.setattr(plan_checks, "TARGETS_CHUNK", chunk)  # the ledger is asked a chunk at a time
+    loaded, plan = contacts_plan
+    update = _change(plan, "Contact", Action.UPDATE)
+    store.ledger.record([LedgerEntry("Contact", str(update.sf_id), "Title", "Countess", T0)])
+    with pytest.raises(ForeignPlanError, match="field Title: if_unchanged, but Salesforce held a value sfsync did not"):
+        check_changes(store, loaded.config, _with(plan, update, _set_field(update, "Title", before="Duchess")))
 
 
 def test_a_reference_must_be_an_account_this_plan_creates(store, contacts_plan):

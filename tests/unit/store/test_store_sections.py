@@ -145,6 +145,17 @@ def test_ledger_keeps_the_last_written_value_per_field(store: Store) -> None:
     assert [e.field for e in store.ledger.entries("Contact")] == ["Phone", "Title"]
 
 
+def test_written_values_are_ledgered_as_entries_would_be(store: Store) -> None:
+    store.ledger.record([LedgerEntry("Contact", "003A", "Title", "CTO", T0)])
+    written = [("Contact", "003A", {"Title": "CEO", "Phone": "1"}), ("Lead", "00QA", {})]
+    store.ledger.record_written(written, at(5), "r2")
+    assert list(store.ledger.entries("Contact")) == [
+        LedgerEntry("Contact", "003A", "Phone", "1", at(5), "r2"),
+        LedgerEntry("Contact", "003A", "Title", "CEO", at(5), "r2"),
+    ]
+    assert list(store.ledger.entries("Lead")) == []
+
+
 def test_intents_stay_unresolved_until_their_outcome_is_known(store: Store) -> None:
     first = store.intents.open(Kind.PERSON, "p_1", "Contact", "digest-1")
     second = store.intents.open(Kind.PERSON, "p_2", "Contact", "digest-2")

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
-from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical_json, digest
 from sfsync.config.models import WriteGuard
@@ -21,10 +20,12 @@ from sfsync.engine.applying.create_check import CreateCheck
 from sfsync.engine.applying.emails import send_emails
 from sfsync.engine.applying.pipeline import Ahead
 from sfsync.engine.applying.plan_checks import check_changes
+from sfsync.engine.applying.play_outcomes import record_plays
+from sfsync.engine.applying.row_log import RowLog
 from sfsync.engine.applying.runs import bulk_runs, rest_runs, with_following
 from sfsync.engine.applying.send import apply_chunk
 from sfsync.engine.applying.sensitive import SensitiveValues, take_values
-from sfsync.engine.applying.survey import Survey
+from sfsync.engine.applying.survey import ReferencedIds, Survey
 from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.api_choice import choose_api
 from sfsync.engine.planning.create_jobs import job_size, sizing_at_apply
@@ -32,7 +33,7 @@ from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS
 from sfsync.engine.planning.planner import COLLECTION_SIZE
 from sfsync.engine.planning.read_shape import stale_reads
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
-from sfsync.engine.plans.plan import Action, Plan, RecordChange, SkipCode
+from sfsync.engine.plans.plan import Action, Plan, RecordChange
 from sfsync.engine.progress import SILENT, Progress
 from sfsync.engine.reading.fields import reread_fields
 from sfsync.engine.row_report import HandledRows, RowReport
@@ -44,10 +45,11 @@ from sfsync.store.bulk import chunks
 
 @dataclass(frozen=True)
 class ApplyReport(HandledRows):
-    """Every row apply handled; `interrupted` when it stopped early on request."""
+    """Every row apply handled (read back from its row log: engine/applying/row_log); `interrupted` when it
+    stopped early on request."""
 
     run_id: str
-    rows: tuple[RowReport, ...]
+    rows: Sequence[RowReport]
     write_enabled: bool
     interrupted: bool = False
     error: str = ""
@@ -98,15 +100,15 @@ def apply_plan(
     stop: Callable[[], bool] = lambda: False,
     progress: Progress = SILENT,
 ) -> ApplyReport:
-    survey = Survey()  # the changes are read twice: checked (and surveyed), then sent
+    survey = Survey()  # the plan's changes are read once, checked (and surveyed); sent as the survey kept them
     describes = check_plan(port, store, loaded, plan, survey)
     sensitive = take_values(store, loaded.config, describes, survey.sensitive)  # before anything is sent
     run = store.runs.start("apply")
-    rows: list[RowReport] = []
-    refs: dict[str, str] = {}
+    rows = RowLog()
+    refs = ReferencedIds(survey.referenced)
     interrupted, error, code = False, "", ""
     try:
-        groups = itertools.groupby(plan.changes, key=_object_of)
+        groups = itertools.groupby(survey.changes(), key=_object_of)
         for ((_, sobject), group), total in zip(groups, survey.runs, strict=True):
             describe = describes.get(sobject) or port.describe(sobject)
             since = _watermark(plan, sobject)
@@ -118,10 +120,10 @@ def apply_plan(
                 break
     except RemoteError as failure:
         error, code = str(failure), failure.code
-    _record_plays(store, loaded, plan, (rows, survey.planned), complete=not interrupted and not error)
+    record_plays(store, plan, run.id, complete=not interrupted and not error)
     if not interrupted and not error:
         _record_config(store, loaded, describes)
-    report = ApplyReport(run.id, tuple(rows), plan.write_enabled, interrupted, error)
+    report = ApplyReport(run.id, rows.rows(), plan.write_enabled, interrupted, error)
     status = "interrupted" if interrupted else "failed" if error or report.rejected else "succeeded"
     store.runs.finish(run.id, status, report.counts())
     if not interrupted and not error:  # the next plan derives only what changes after this apply
@@ -145,8 +147,8 @@ def _send_object(
     loaded: LoadedConfig,
     describe: ObjectDescribe,
     counted: tuple[Iterable[RecordChange], int],
-    refs: dict[str, str],
-    rows: list[RowReport],
+    refs: MutableMapping[str, str],
+    rows: RowLog,
     run_id: str,
     since: dt.datetime | None,
     stop: Callable[[], bool],
@@ -181,22 +183,25 @@ def _send_object(
     else:
         runs = rest_runs(changes, guarded=loaded.config.sync.write_guard is WriteGuard.CONDITIONAL)
     ahead = Ahead() if api != "bulk" else None  # each REST write carries the next chunk's check
-    for (chunk, bulk), following in with_following(runs):
+    # Only REST reads a chunk ahead (its check rides on the write before it): a Bulk job is held alone.
+    paired = with_following(runs) if ahead is not None else ((part, None) for part in runs)
+    for part, following in paired:
         if stop():
             return False
         if ahead is not None:
-            ahead.following = following[0] if following is not None and not following[1] else ()
+            ahead.following = following.changes if following is not None and not following.bulk else ()
         # A create job is checked right before it is sent (engine/applying/create_check): a record a person
         # made while the jobs before it ran is linked, not created again. The object's changed-since Bulk
-        # query (a job of its own, and its wait) is for the updates' targets.
-        checked_since = since if chunk[0].action is Action.UPDATE else None
+        # query (a job of its own, and its wait) is for the targets of its only update job; each of a longer
+        # run's update jobs re-reads its own targets right before it is sent.
+        checked_since = since if part.by_query else None
         done = apply_chunk(
-            port, store, loaded.config, describe, chunk, refs, run_id,
-            bulk=bulk, since=checked_since, also_read=also_read, sensitive=sensitive, create_check=create_check,
-            ahead=ahead,
+            port, store, loaded.config, describe, part.changes, refs, run_id,
+            bulk=part.bulk, since=checked_since, also_read=also_read, sensitive=sensitive,
+            create_check=create_check, ahead=ahead,
         )  # fmt: skip
         rows.extend(done)
-        progress.advance("apply", sobject, len(chunk))
+        progress.advance("apply", sobject, len(part.changes))
     progress.finish("apply", sobject)
     return True
 
@@ -220,46 +225,3 @@ def _watermark(plan: Plan, sobject: str) -> dt.datetime | None:
     """Up to when the plan read the object: what changed after it is checked before a Bulk write."""
     stamp = plan.fingerprint.watermarks.get(sobject)
     return dt.datetime.fromisoformat(stamp) if stamp else None
-
-
-# A skip that no later plan can undo without a person acting in Salesforce spends a play's trigger; any
-# other (write disabled, missing data, exclusions, failures) leaves the record an entrant for the next plan.
-FINAL_SKIPS = frozenset({SkipCode.POLICY, SkipCode.CONVERTED_LEAD, SkipCode.DELETED, SkipCode.MODE, SkipCode.REJECTED})
-
-
-def _record_plays(
-    store: Store,
-    loaded: LoadedConfig,
-    plan: Plan,
-    handled: tuple[Sequence[RowReport], Set[tuple[str, str]]],
-    *,
-    complete: bool,
-) -> None:
-    """Entrants become members once their write is done, or their skip is final; the rest stay entrants.
-
-    `handled`: the rows apply reported, and the workspace records (kind, id) the plan has a change for."""
-    rows, planned = handled
-    reported = {(r.workspace_kind, r.workspace_id) for r in rows}
-    # A create turned into a link still owes the record its values: the next plan updates it. A rejected
-    # record stays an entrant whatever the code: a refusal that will not change is held back by the next
-    # plans (engine/standing.py) until the record changes, and then sent again.
-    unfinished = ("conflict", "skipped", "linked", "rejected")
-    retry = {(r.workspace_kind, r.workspace_id) for r in rows if r.retry or r.outcome in unfinished}
-    pending = {(s.workspace.kind, s.workspace.id) for s in plan.skips if s.code not in FINAL_SKIPS}
-    entering: dict[tuple[str, str], list[str]] = {}
-    leaving: dict[tuple[str, str], list[str]] = {}
-    for entry in plan.play_entries:
-        who = (entry.kind, entry.workspace_id)
-        if not entry.entered:
-            if complete:
-                leaving.setdefault((entry.play, entry.kind), []).append(entry.workspace_id)
-            continue
-        done = who in reported if who in planned else complete and who not in pending
-        if done and who not in retry:
-            entering.setdefault((entry.play, entry.kind), []).append(entry.workspace_id)
-    # A record enters or leaves a play once per plan, so grouping by play keeps the row-by-row outcome.
-    with store.transaction():
-        for (play, kind), ids in leaving.items():
-            store.plays.leave(play, Kind(kind), ids)
-        for (play, kind), ids in entering.items():
-            store.plays.enter(play, Kind(kind), ids)

@@ -76,6 +76,9 @@ def check_changes(
             if change.action is Action.UPDATE and item.policy == str(Policy.IF_UNCHANGED) and overwriting:
                 overwrites.append((change, item, field))
         targets.add(change)
+        if len(overwrites) >= TARGETS_CHUNK:  # checked a chunk at a time: never all held
+            _check_ledger(store, overwrites)
+            overwrites = []
     targets.check()
     creates.check()
     _check_ledger(store, overwrites)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -35,7 +36,6 @@ from sfsync.salesforce.port import (
 from sfsync.salesforce.write_requests import Read, Write, Written
 from sfsync.store import Store
 from sfsync.store.intents import Intent
-from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
 from sfsync.store.runs import Outcome as StoredOutcome
@@ -217,7 +217,8 @@ def _commit(
         sent = [*found, *sent]
         linked = [(item.change, by_key[item.change.key].sf_id) for item, _result in sent]
         linking = _Linking(store, [(change, sf_id) for change, sf_id in linked if sf_id], run_id)
-        entries: list[LedgerEntry] = []
+        ledgered: list[tuple[str, str, dict[str, Any]]] = []
+        field_of = functools.cache(describe.field)  # the chunk's few fields, each looked up once
         # A value someone set since the plan (a conflict) must reach the mirror here: once sfsync has
         # written the record, incremental reads leave it out until someone else modifies it.
         written = {(p.change.sobject, str(p.change.sf_id)): dict(p.current) for p in checked if p.current}
@@ -230,13 +231,13 @@ def _commit(
                 linking.link(item.change, report.sf_id, created=report.outcome == "written")
             if report.outcome == "written" and report.sf_id:
                 sobject = item.change.sobject
-                values = {f: stored_value(v, describe.field(f)) for f, v in item.values.items()}
-                entries += [LedgerEntry(sobject, report.sf_id, f, v, now, run_id) for f, v in values.items()]
+                values = {f: stored_value(v, field_of(f)) for f, v in item.values.items()}
+                ledgered.append((sobject, report.sf_id, values))
                 written.setdefault((sobject, report.sf_id), {}).update(values)
         store.links.add(linking.new)
         resolutions += earlier_intents(store, sent, by_key, {i.id for i in intents.values()})
         store.intents.resolve_many(resolutions)
-        store.ledger.record(entries)
+        store.ledger.record_written(ledgered, now, run_id)
         _mirror(store, written)
         store.runs.record([row_result(r, run_id) for r in reports])
         record_outcomes(store, {p.change.key: p.change for p in checked}, reports, duplicate_rules, run_id)

@@ -53,19 +53,18 @@ def recently_edited(
 
 
 def recently_edited_now(
-    port: SalesforcePort, config: Config, sobject: str, sf_ids: Iterable[str], watermark: dt.datetime | None
+    port: SalesforcePort, config: Config, sobject: str, watermark: dt.datetime | None
 ) -> frozenset[str]:
-    """The same records as Salesforce has them now, asked with one Bulk query job (apply's split)."""
+    """The object's records as Salesforce has them now, asked with one Bulk query job (apply's split):
+    every one edited recently by someone else, whether apply updates it or not (checked per job)."""
     if config.sync.api is not ApiChoice.AUTO:
-        return frozenset()
-    wanted = set(sf_ids)
-    if not wanted:
         return frozenset()
     own = _own(config, port.identity().user_id)
     since = (watermark or utc_now()) - RECENT_EDIT_WINDOW
     where = all_of(Gte("LastModifiedDate", since), Ne("LastModifiedById", own) if own else None)
-    rows = port.bulk_query(Query(sobject, ("Id",), where))
-    return frozenset(sf_id for row in rows if (sf_id := str(row.get("Id") or "")) in wanted)
+    return frozenset(
+        sf_id for row in port.bulk_query(Query(sobject, ("Id",), where)) if (sf_id := str(row.get("Id") or ""))
+    )
 
 
 def _own(config: Config, user_id: str) -> str:

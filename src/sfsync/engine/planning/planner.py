@@ -53,16 +53,30 @@ from sfsync.errors import Diagnostic, Severity
 from sfsync.salesforce.describe import describe_objects
 from sfsync.salesforce.permissions import fields_out_of_sight
 from sfsync.salesforce.port import ObjectDescribe, SalesforcePort
+from sfsync.salesforce.reads import RETRIEVE_SIZE
 from sfsync.store import Store
 from sfsync.store.meta import AppliedConfig
 
 COLLECTION_SIZE = 200
 BULK_JOB_CALLS = 5  # create, upload, close, poll, results
+# A Bulk update job's changes are held while it is sent: a run of more updates goes in jobs of this many,
+# each checked right before it is sent by re-reading its targets (a call per `RETRIEVE_SIZE`), never all held.
+BULK_UPDATE_JOB_SIZE = 10_000
 BULK_QUERY_CALLS = 3  # create, poll, results
 GUARDED_PER_CALL = 25  # sObject Rows subrequests in one composite request
 # A chunk of guarded updates: eight composite requests, the last keeping a subrequest for the next chunk's check.
 GUARDED_CHUNK = 8 * GUARDED_PER_CALL - 1
 PLAN_PROGRESS_STEP = 500  # records visited between progress reports (bars and events stay cheap)
+
+
+def bulk_update_calls(updates: int) -> int:
+    """What a run of `updates` sent by Bulk costs: one job checked by one query job, or (a longer run)
+    jobs of `BULK_UPDATE_JOB_SIZE`, each checked by re-reading its targets."""
+    if updates <= BULK_UPDATE_JOB_SIZE:
+        return (updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+    full, rest = divmod(updates, BULK_UPDATE_JOB_SIZE)
+    rereads = full * math.ceil(BULK_UPDATE_JOB_SIZE / RETRIEVE_SIZE) + math.ceil(rest / RETRIEVE_SIZE)
+    return (full + (rest > 0)) * BULK_JOB_CALLS + rereads
 
 
 def make_plan(
@@ -213,7 +227,7 @@ def estimates(
                 sobject, creates, size, guarded=bool(sizing and sizing.guarded), external_ids=ext
             )
             calls = checks + ingest_jobs(creates, size) * BULK_JOB_CALLS
-            calls += (bulk_updates > 0) * (BULK_QUERY_CALLS + BULK_JOB_CALLS)
+            calls += bulk_update_calls(bulk_updates)
             rest_writes = _update_calls(guarded, conditional=conditional)
             calls += rest_writes + (rest_writes > 0)  # the REST-kept updates' first check alone, as above
             if updates and config.sync.api is ApiChoice.AUTO:  # apply's query job for the recently edited
