@@ -103,6 +103,11 @@ class WantedRecipe:
                     item = _Default(name, raw, source, policy, mapping.sensitive, _options(mapping), template)
                 self.defaults.append((item, None if template else self.wanted_of(item, raw)))
 
+    @property
+    def constants(self) -> tuple[Wanted, ...]:
+        """The `Wanted` of each default that is not a template: the same object for every record."""
+        return tuple(constant for _item, constant in self.defaults if constant is not None)
+
     @staticmethod
     def wanted_of(item: _Mapped | _Default, value: Any) -> Wanted:
         return Wanted(item.field, value, item.source, item.policy, item.sensitive, item.options)
