@@ -117,8 +117,10 @@ class WantedRecipe:
         wanted: dict[str, Wanted] = {}
         for entry in self.mapped:
             value = _lookup(context, entry.parts)
-            if not blank(value):
-                wanted[entry.field] = self.wanted_of(entry, value)
+            if value is not None and not blank(value):
+                wanted[entry.field] = Wanted(
+                    entry.field, value, entry.source, entry.policy, entry.sensitive, entry.options
+                )
         for item, constant in self.defaults:
             if item.field in wanted:
                 continue

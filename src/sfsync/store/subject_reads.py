@@ -55,11 +55,15 @@ class SubjectReads:
     # --- answers ----------------------------------------------------------------------------------
     def mirror_fields(self, sobject: str, column: str, values: Sequence[str]) -> list[Fields]:
         """As `sync_views.mirror_fields` (live records only)."""
+        if not values:  # a company without Accounts asks for their Opportunities: none
+            return []
         loaded = self._mirror.get((sobject, column))
+        if loaded is not None and len(values) == 1:  # most questions: an email, a domain
+            found = loaded.get(values[0])
+            if found is not None:  # the value's rows, loaded in rank order
+                return [dict(fields) for _rank, fields in found]
         if loaded is None or any(value not in loaded for value in values):
             return mirror_fields(self._session, sobject, column, list(dict.fromkeys(values)))
-        if len(values) == 1:  # one value's rows are loaded in rank order (most questions: an email, a domain)
-            return [dict(fields) for _rank, fields in loaded[values[0]]]
         rows = sorted((row for value in dict.fromkeys(values) for row in loaded[value]), key=_rank)
         return [dict(fields) for _rank, fields in rows]
 
