@@ -174,13 +174,14 @@ class SubjectReads:
         """The links of these workspace records (also returned)."""
         keys = sorted({i for i in workspace_ids if i})
         found: list[Link] = []
+        kind_text = str(kind)
         for part in _parts(keys):
-            for key in part:
-                self._links[(str(kind), key)] = []
-            stmt = select(link).where(link.c.kind == str(kind), link.c.workspace_id.in_(part))
+            by_record: dict[tuple[str, str], list[Link]] = {(kind_text, key): [] for key in part}
+            stmt = select(link).where(link.c.kind == kind_text, link.c.workspace_id.in_(part))
             loaded = links_from_rows(conn.execute(stmt.order_by(link.c.workspace_id, link.c.object)).all())
             for item in loaded:
-                self._links[(str(kind), item.workspace_id)].append(item)
+                by_record[(kind_text, item.workspace_id)].append(item)
+            self._links.update(by_record)
             found.extend(loaded)
         return found
 

@@ -37,7 +37,7 @@ class RecordFields:
         # has no Salesforce value to compare with, so such a value's fate there is the same for every
         # record: decided once per object and kept (unless it is a digest, which names its record).
         self._constants = constants if constants is not None else {}
-        self._created: dict[tuple[str, int], Decided | None] = {}
+        self._created: dict[str, dict[int, Decided | None]] = {}  # a create's, by object, then the constant's identity
 
     def decide(
         self, key: str, target: Target, wanted: Sequence[Wanted], ledger: Mapping[str, Any]
@@ -49,13 +49,14 @@ class RecordFields:
         current = target.current
         result: list[Decided] = []
         invalid: list[InvalidFieldValue] = []
-        constants, created = self._constants, self._created
+        constants = self._constants
+        created = self._created.setdefault(target.sobject, {})
         for item in wanted:
             name = item.field
             rule = rules.get(name)
             if rule is None:
                 continue  # not writable (or unknown): reported once by the metadata checks, not per record
-            once = (target.sobject, id(item)) if create and id(item) in constants else None
+            once = id(item) if create and id(item) in constants else None
             if once is not None and once in created:
                 decided = created[once]
                 if decided is not None:
