@@ -61,8 +61,10 @@ class Subject:
 
 
 def _complete(values: Fields, catalogue: Mapping[str, Any], record_id: str | None = None) -> dict[str, Any]:
-    result: dict[str, Any] = {name: values.get(name) for name in catalogue}
-    result.update({k: v for k, v in values.items() if k not in result})
+    # Every catalogue field in catalogue order, then the record's others in theirs: `update` keeps the
+    # place of a key already there, so this is the catalogue's keys filled from `values`, made in C.
+    result: dict[str, Any] = dict.fromkeys(catalogue)
+    result.update(values)
     result["id"] = record_id
     result["attributes"] = Attributes(result.get("attributes"))  # `Notes` fills person.attributes.notes
     return result

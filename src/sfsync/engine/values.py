@@ -174,12 +174,16 @@ def decide_by(
     if rule.secret and not wanted.sensitive:
         wanted = replace(wanted, sensitive=True)  # encrypted or secret-named: sensitive whatever the mapping says
     kind = rule.kind
-    after = _converted(wanted, kind)
+    options = wanted.options
+    try:  # `_converted`, inline: this runs for every field of every record planned
+        after = kind.to_salesforce(wanted.value, options)
+    except InvalidValue as error:
+        raise InvalidFieldValue(wanted, str(error)) from error
     if after is None:
         return None
     too_long: TooLong | None = None
     try:
-        after, cut_from = kind.fit(after, wanted.options)
+        after, cut_from = kind.fit(after, options)
     except TooLong as error:
         too_long, cut_from = error, 0
     verdict = NEW_RECORD if create else _verdict(wanted, kind, before, after, ledger)
@@ -191,7 +195,9 @@ def decide_by(
         return _skip(wanted, before, after, SkipCode.TOO_LONG, _too_long(too_long))
     if cut_from and rule.info is not None:
         verdict = f"{verdict}; truncated from {cut_from} to {rule.info.length} characters"
-    return _change(wanted, None if create else before, after, verdict)
+    return FieldChange(
+        wanted.field, None if create else before, after, wanted.source, wanted.policy, verdict, None, wanted.sensitive
+    )
 
 
 def sendable(wanted: Wanted, info: FieldInfo | None) -> Any:
@@ -247,10 +253,6 @@ def _by_policy(wanted: Wanted, kind: FieldValues, before: Any, ledger: Any) -> V
 
 def _mapped(wanted: Wanted) -> bool:
     return wanted.source.startswith(("person.", "company."))
-
-
-def _change(wanted: Wanted, before: Any, after: Any, why: str) -> FieldChange:
-    return FieldChange(wanted.field, before, after, wanted.source, wanted.policy, why, None, wanted.sensitive)
 
 
 def _skip(wanted: Wanted, before: Any, after: Any, code: SkipCode, why: str) -> FieldSkip:

@@ -103,6 +103,11 @@ class WantedRecipe:
                     item = _Default(name, raw, source, policy, mapping.sensitive, _options(mapping), template)
                 self.defaults.append((item, None if template else self.wanted_of(item, raw)))
 
+    @property
+    def constants(self) -> tuple[Wanted, ...]:
+        """The `Wanted` of each default that is not a template: the same object for every record."""
+        return tuple(constant for _item, constant in self.defaults if constant is not None)
+
     @staticmethod
     def wanted_of(item: _Mapped | _Default, value: Any) -> Wanted:
         return Wanted(item.field, value, item.source, item.policy, item.sensitive, item.options)
@@ -112,8 +117,10 @@ class WantedRecipe:
         wanted: dict[str, Wanted] = {}
         for entry in self.mapped:
             value = _lookup(context, entry.parts)
-            if not blank(value):
-                wanted[entry.field] = self.wanted_of(entry, value)
+            if value is not None and not blank(value):
+                wanted[entry.field] = Wanted(
+                    entry.field, value, entry.source, entry.policy, entry.sensitive, entry.options
+                )
         for item, constant in self.defaults:
             if item.field in wanted:
                 continue

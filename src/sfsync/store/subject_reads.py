@@ -55,11 +55,15 @@ class SubjectReads:
     # --- answers ----------------------------------------------------------------------------------
     def mirror_fields(self, sobject: str, column: str, values: Sequence[str]) -> list[Fields]:
         """As `sync_views.mirror_fields` (live records only)."""
+        if not values:  # a company without Accounts asks for their Opportunities: none
+            return []
         loaded = self._mirror.get((sobject, column))
+        if loaded is not None and len(values) == 1:  # most questions: an email, a domain
+            found = loaded.get(values[0])
+            if found is not None:  # the value's rows, loaded in rank order
+                return [dict(fields) for _rank, fields in found]
         if loaded is None or any(value not in loaded for value in values):
             return mirror_fields(self._session, sobject, column, list(dict.fromkeys(values)))
-        if len(values) == 1:  # one value's rows are loaded in rank order (most questions: an email, a domain)
-            return [dict(fields) for _rank, fields in loaded[values[0]]]
         rows = sorted((row for value in dict.fromkeys(values) for row in loaded[value]), key=_rank)
         return [dict(fields) for _rank, fields in rows]
 
@@ -170,13 +174,14 @@ class SubjectReads:
         """The links of these workspace records (also returned)."""
         keys = sorted({i for i in workspace_ids if i})
         found: list[Link] = []
+        kind_text = str(kind)
         for part in _parts(keys):
-            for key in part:
-                self._links[(str(kind), key)] = []
-            stmt = select(link).where(link.c.kind == str(kind), link.c.workspace_id.in_(part))
+            by_record: dict[tuple[str, str], list[Link]] = {(kind_text, key): [] for key in part}
+            stmt = select(link).where(link.c.kind == kind_text, link.c.workspace_id.in_(part))
             loaded = links_from_rows(conn.execute(stmt.order_by(link.c.workspace_id, link.c.object)).all())
             for item in loaded:
-                self._links[(str(kind), item.workspace_id)].append(item)
+                by_record[(kind_text, item.workspace_id)].append(item)
+            self._links.update(by_record)
             found.extend(loaded)
         return found
 

@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, or_, select, update
@@ -272,9 +273,10 @@ class _Batch:
 def records_from_rows(kind: Kind, rows: Sequence[Sequence[Any]]) -> list[WorkspaceRecord]:
     """Records from the rows of `select(<the kind's table>)`, by column position (as `record_from_row`)."""
     key, values, attributes, updated, origin = _POSITIONS[kind]
+    names, picked = _VALUE_NAMES[kind], _VALUES_OF[kind]  # the value columns' names, and their values of a row
     made = []
     for row in rows:
-        values_of = {name: row[i] for name, i in values}
+        values_of = dict(zip(names, picked(row), strict=True))
         origin_of = _ORIGINS.get(row[origin]) or Origin(row[origin] or Origin.LOAD)
         made.append(WorkspaceRecord(kind, row[0], row[key], values_of, dict(row[attributes]), row[updated], origin_of))
     return made
@@ -289,6 +291,9 @@ def _positions(kind: Kind) -> tuple[int, tuple[tuple[str, int], ...], int, int, 
 
 
 _POSITIONS = {kind: _positions(kind) for kind in _TABLES}
+_VALUE_NAMES = {kind: tuple(name for name, _i in _POSITIONS[kind][1]) for kind in _TABLES}
+# A row's value columns, picked in C (more than one value column per kind: a tuple each time).
+_VALUES_OF = {kind: itemgetter(*(i for _name, i in _POSITIONS[kind][1])) for kind in _TABLES}
 _ORIGINS = {str(origin): origin for origin in Origin}
 
 

@@ -251,3 +251,21 @@ def test_a_listed_multi_select_value_holding_a_separator_is_several_values():
     semantics = kind("multipicklist")
     assert semantics.same(["a;b", "b"], "b;a")
     assert semantics.stored(semantics.stored(["a;b"])) == semantics.stored("a;b")
+
+
+@given(st.sampled_from(sorted(FIELDS)), st.text(max_size=12))
+def test_a_text_value_is_sent_as_its_kind_converts_it(field, text):
+    # A kind whose conversion is the base one sends text trimmed without the steps in between: the
+    # same value (or the same refusal) as blank, then the kind's own conversion, give.
+    values = kind(field)
+    expected: Any = None
+    if text.strip():
+        try:
+            expected = values._convert(text, Options())
+        except InvalidValue:
+            expected = INVALID
+    try:
+        sent = values.to_salesforce(text)
+    except InvalidValue:
+        sent = INVALID
+    assert sent == expected

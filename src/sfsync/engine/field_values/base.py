@@ -99,6 +99,14 @@ def plain_decimal(number: Decimal) -> str:
 class FieldValues:
     """The values of one kind of Salesforce field (the base kind: text compared exactly)."""
 
+    # Whether `_convert` is the base one (text trimmed): a text value is then sent trimmed without the
+    # calls in between. Planning sends every field of every record through `to_salesforce`.
+    _trims_text = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._trims_text = cls._convert is FieldValues._convert
+
     def __init__(self, info: FieldInfo | None = None) -> None:
         self.info = info
 
@@ -109,6 +117,8 @@ class FieldValues:
     # --- sending ----------------------------------------------------------------------------------------
     def to_salesforce(self, value: Any, options: Options = PLAIN) -> Any:
         """The JSON value to send, None when there is nothing to send; raises InvalidValue."""
+        if type(value) is str and self._trims_text:  # `blank`, then `_convert`, for the usual value
+            return value.strip() or None
         if blank(value):
             return None
         return self._convert(value, options)

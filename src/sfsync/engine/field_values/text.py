@@ -41,7 +41,9 @@ class Text(FieldValues):
 
     def fit(self, value: Any, options: Options = PLAIN) -> tuple[Any, int]:
         limit = self.info.length if self.info else 0
-        if not isinstance(value, str) or not limit or units(value) <= limit:
+        if not limit or (type(value) is not str and not isinstance(value, str)):
+            return value, 0
+        if (len(value) if value.isascii() else units(value)) <= limit:  # `units`, inline for ASCII text
             return value, 0
         cuttable = self.info is not None and self.info.type in CUTTABLE_TYPES
         if cuttable and options.truncate:

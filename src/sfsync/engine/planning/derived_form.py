@@ -26,9 +26,25 @@ class Derived:
     skips: list[Skip] = field(default_factory=list)
     entries: list[PlayEntry] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    # Each record's JSON form once written (by identity, with the record: an id names one live object),
+    # so the plan's output and the derivation cache, which both write it, write it once.
+    forms: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.changes or self.skips or self.entries or self.failures)
+
+    def written(self, record: Any, form: Any) -> None:
+        """`record` (one of this share's) has the JSON form `form` (`codec.encode`'s)."""
+        self.forms[id(record)] = (record, form)
+
+    def form(self, record: Any) -> Any:
+        """`codec.encode(record)`, written once."""
+        known = self.forms.get(id(record))
+        if known is not None and known[0] is record:
+            return known[1]
+        form = encode(record)
+        self.written(record, form)
+        return form
 
 
 def to_json(derived: Derived) -> dict[str, Any] | None:
@@ -36,9 +52,9 @@ def to_json(derived: Derived) -> dict[str, Any] | None:
         return None
     body: dict[str, Any] = {}
     if derived.changes:
-        body["changes"] = [encode(c) for c in derived.changes]
+        body["changes"] = [derived.form(c) for c in derived.changes]
     if derived.skips:
-        body["skips"] = [encode(s) for s in derived.skips]
+        body["skips"] = [derived.form(s) for s in derived.skips]
     if derived.entries:
         body["entries"] = [[e.play, e.kind, e.workspace_id, e.entered] for e in derived.entries]
     if derived.failures:

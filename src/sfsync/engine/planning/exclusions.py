@@ -67,8 +67,16 @@ def _salesforce_kind(describes: Describes, sobject: str | None, name: str) -> Fi
 
 
 def _workspace_kind(path: str) -> FieldValues | None:
+    if path in _WORKSPACE_KINDS:
+        return _WORKSPACE_KINDS[path]
     spec = catalogue_field(path)
-    return for_workspace(spec.type) if spec else None
+    kind = _WORKSPACE_KINDS[path] = for_workspace(spec.type) if spec else None
+    return kind
+
+
+# Each workspace path's kind, asked of every record a filter is evaluated on: the catalogue is fixed,
+# and a config names a handful of paths.
+_WORKSPACE_KINDS: dict[str, FieldValues | None] = {}
 
 
 def compare(op: Op, actual: Any, expected: Any, kind: FieldValues | None = None) -> bool:

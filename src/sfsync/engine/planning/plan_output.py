@@ -41,9 +41,11 @@ class PlanOutput:
 
     def add(self, derived: Derived) -> None:
         for change in derived.changes:
-            self.changes.add(change)
+            derived.written(change, self.changes.add(change))
         for skip in derived.skips:
-            self._skips.add_line(encoded_line(self._skips.tag, skip)[1])
+            form, line = encoded_line(self._skips.tag, skip)
+            derived.written(skip, form)
+            self._skips.add_line(line)
         for entry in derived.entries:
             self._entries.add_line(encoded_line(self._entries.tag, entry)[1])
         for path, message in derived.failures:  # the first failure at a place names it, as in one pass

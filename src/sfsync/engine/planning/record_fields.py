@@ -24,9 +24,20 @@ Decided = FieldChange | FieldSkip
 class RecordFields:
     """The fields of the records a plan writes: decided by rules worked out once per object and field."""
 
-    def __init__(self, describes: Mapping[str, ObjectDescribe], rules: FieldRules, digests: ValueDigests) -> None:
+    def __init__(
+        self,
+        describes: Mapping[str, ObjectDescribe],
+        rules: FieldRules,
+        digests: ValueDigests,
+        constants: Mapping[int, Wanted] | None = None,
+    ) -> None:
         self.describes, self.rules, self.digests = describes, rules, digests
         self._required: dict[str, tuple[str, ...]] = {}  # each object's fields required on create
+        # `constants`: wanted values that are the same object for every record (by identity). A create
+        # has no Salesforce value to compare with, so such a value's fate there is the same for every
+        # record: decided once per object and kept (unless it is a digest, which names its record).
+        self._constants = constants if constants is not None else {}
+        self._created: dict[str, dict[int, Decided | None]] = {}  # a create's, by object, then the constant's identity
 
     def decide(
         self, key: str, target: Target, wanted: Sequence[Wanted], ledger: Mapping[str, Any]
@@ -38,11 +49,19 @@ class RecordFields:
         current = target.current
         result: list[Decided] = []
         invalid: list[InvalidFieldValue] = []
+        constants = self._constants
+        created = self._created.setdefault(target.sobject, {})
         for item in wanted:
             name = item.field
             rule = rules.get(name)
             if rule is None:
                 continue  # not writable (or unknown): reported once by the metadata checks, not per record
+            once = id(item) if create and id(item) in constants else None
+            if once is not None and once in created:
+                decided = created[once]
+                if decided is not None:
+                    result.append(decided)
+                continue
             try:
                 if type(item.value) is KnownAfterApply:
                     decided = self._pending(item, current.get(name), ledger.get(name), create)
@@ -51,8 +70,11 @@ class RecordFields:
             except InvalidFieldValue as failure:
                 invalid.append(failure)
                 continue
+            hidden = decided is not None and decided.sensitive and not rule.identity
+            if once is not None and not hidden:
+                created[once] = decided
             if decided is not None:
-                result.append(self._hidden(key, decided, rule) if decided.sensitive and not rule.identity else decided)
+                result.append(self._hidden(key, decided, rule) if hidden else decided)
         return result, invalid
 
     def missing_required(self, sobject: str, fields: Sequence[FieldChange]) -> list[str]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
-from sfsync.config.models import Config, ContactsWithoutAccount, PersonObject, Policy
+from sfsync.config.models import Config, ContactsWithoutAccount, PersonObject, Play, Policy
 from sfsync.engine.planning.derived_form import Derived
 from sfsync.engine.planning.exclusions import exclusion_for
 from sfsync.engine.planning.field_rules import FieldRules
@@ -63,11 +64,15 @@ class WriteSet:
         self.config: Config = loaded.config
         self.leads_mode = self.config.sync.person_object is PersonObject.LEADS
         self.current = Derived()
+        self._plays: dict[Kind, tuple[Play, ...]] = {}  # each kind's plays, in config order
+        for play in self.config.plays:
+            self._plays[play.audience.object] = (*self._plays.get(play.audience.object, ()), play)
         self._accounts: dict[str, str | KnownAfterApply | None] = {}
         self._no_account: dict[str, str] = {}  # company id -> why its people's Contacts have no Account
         self.sources = WantedSources(self.config)  # each object's mappings and defaults, worked out once
         digests = ValueDigests(store.plan_key.key())
-        self.fields = RecordFields(describes, FieldRules(describes, self.config.sync.external_id_field), digests)
+        rules = FieldRules(describes, self.config.sync.external_id_field)
+        self.fields = RecordFields(describes, rules, digests, self.sources.constants)
 
     # --- visiting ---------------------------------------------------------------------------------------
     def visit_company(self, subject: Subject) -> None:
@@ -103,12 +108,16 @@ class WriteSet:
 
     # --- scope ------------------------------------------------------------------------------------------
     def _enter(self, subject: Subject) -> tuple[str, ...]:
-        plays = [p for p in self.config.plays if p.audience.object is subject.kind]
+        plays = self._plays.get(subject.kind, ())
         current = [name for name, ids in self.members.items() if subject.id in ids]
+        if not plays and not current:
+            return ()  # in no play's audience and recorded in none: nothing entered, left or written
         member = membership(plays, subject, current, self.describes)
-        self.current.entries.extend(PlayEntry(name, subject.kind, subject.id) for name in member.entered)
-        self.current.entries.extend(PlayEntry(name, subject.kind, subject.id, False) for name in member.left)
-        return member.writing(plays)
+        if member.entered:
+            self.current.entries.extend(PlayEntry(name, subject.kind, subject.id) for name in member.entered)
+        if member.left:
+            self.current.entries.extend(PlayEntry(name, subject.kind, subject.id, False) for name in member.left)
+        return member.writing(plays) if member.entered else ()
 
     def _gate(self, subject: Subject, target: Target, writing: Sequence[str]) -> bool:
         """Whether the record is in the write scope; records a skip with the reason when it is not."""

@@ -56,6 +56,9 @@ class WantedSources:
         self.config = config
         self._play_names = {play.name for play in config.plays}
         self._recipes: dict[tuple[str, tuple[str, ...]], WantedRecipe] = {}
+        # Every recipe's constant defaults by identity: a value wanted of every record alike, which
+        # a create decides alike too (`RecordFields`), once.
+        self.constants: dict[int, Wanted] = {}
 
     def wanted_for(self, subject: Subject, sobject: str, plays: Sequence[str]) -> list[Wanted]:
         """As the function `wanted_for`."""
@@ -63,6 +66,7 @@ class WantedSources:
         recipe = self._recipes.get((sobject, known))
         if recipe is None:
             recipe = self._recipes[(sobject, known)] = self._recipe(sobject, known)
+            self.constants.update((id(constant), constant) for constant in recipe.constants)
         wanted = wanted_by(recipe, sobject, subject.lookups, subject.context)
         ext = self.config.sync.external_id_field
         if ext:
