@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sfsync.catalogue import Kind
 from sfsync.store import Store
 from sfsync.store.derivation_schema import change_log
-from sfsync.store.derivations import Derived
+from sfsync.store.derivations import Derived, output_text
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
@@ -83,7 +83,10 @@ def test_dirty_records_are_those_whose_inputs_moved_since_the_cache(store: Store
     reads_ada = {f"w|person|id|{ada}", "m|Contact|email_norm|ada@x.example"}
     reads_bob = {f"w|person|id|{bob}", "m|Contact|email_norm|bob@x.example"}
     store.derivations.replace(
-        [Derived("person", ada, None, None, reads_ada), Derived("person", bob, None, {"skips": []}, reads_bob)]
+        [
+            Derived("person", ada, None, None, reads_ada),
+            Derived("person", bob, None, output_text({"skips": []}), reads_bob),
+        ]
     )
     seq = store.derivations.current_seq()
     store.derivations.commit(seq, "sha256:x")

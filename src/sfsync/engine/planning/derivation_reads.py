@@ -16,16 +16,12 @@ from collections.abc import Sequence
 
 from sfsync.catalogue import Kind
 from sfsync.store.links import Link
+from sfsync.store.own_tokens import own_tokens
 from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.session import Session
 from sfsync.store.subject_reads import Fields, SubjectReads
 from sfsync.store.sync_views import key_column
 from sfsync.store.workspace import WorkspaceRecord
-
-
-def own_tokens(kind: Kind, workspace_id: str) -> tuple[str, ...]:
-    """What every record's derivation reads of itself: its row and its play membership."""
-    return (f"w|{kind}|id|{workspace_id}", f"p|{kind}|{workspace_id}")
 
 
 class RecordingReads(SubjectReads):
@@ -36,7 +32,8 @@ class RecordingReads(SubjectReads):
         super().__init__(session, registrable=registrable)
 
     def end(self, kind: Kind, workspace_id: str) -> frozenset[str]:
-        """The tokens noted since the last `end`, with the record's own (then noting starts afresh)."""
+        """The tokens noted since the last `end`, with the record's own, read or not (then noting starts
+        afresh)."""
         noted = frozenset((*self._noted, *own_tokens(kind, workspace_id)))
         self._noted = set()
         return noted

@@ -9,6 +9,7 @@ holds what it derived again, which is what changed since the last plan.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from sfsync.engine.planning.deriving import Key
 from sfsync.engine.planning.plan_output import PlanOutput, drops
 from sfsync.engine.plans.sections import Spool
 from sfsync.store.derivations import Derived as CacheRow
+from sfsync.store.derivations import output_text, output_value
 
 COMPANY = str(Kind.COMPANY)
+_HEAD = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: no raw tab or newline
 
 
 def without_account_skips(derived: Derived, company_id: str) -> Derived:
@@ -29,7 +32,11 @@ def without_account_skips(derived: Derived, company_id: str) -> Derived:
 
 class CacheSpool:
     """Every visited record's cache row, spooled compressed; a held record's cluster is not kept
-    (held is this plan's only), and a dropped Account skip is left out of its company's row."""
+    (held is this plan's only), and a dropped Account skip is left out of its company's row.
+
+    A line is the row's key, cluster and tokens as JSON, a tab, and its output's JSON text as the store
+    writes it (empty: nothing derived): the output is encoded once, and read back as the text the store
+    takes (JSON text holds no raw tab or newline)."""
 
     def __init__(self, held: Mapping[Key, str], directory: Path | None = None) -> None:
         self._held = held
@@ -40,7 +47,8 @@ class CacheSpool:
     def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
         if key in self._held and cluster:
             self._unkept.add(cluster)
-        self._spool.add([key[0], key[1], cluster, to_json(derived), sorted(tokens)])
+        head = _HEAD([key[0], key[1], cluster, list(tokens)])
+        self._spool.add_line(f"{head}\t{output_text(to_json(derived)) or ''}\n".encode())
 
     def drop_account_skips(self, company_id: str) -> None:
         self._dropped.add(company_id)
@@ -48,11 +56,14 @@ class CacheSpool:
     def rows(self) -> Iterator[CacheRow]:
         """The rows to keep, read back once."""
         try:
-            for kind, workspace_id, cluster, output, tokens in self._spool.close().values():
+            for line in self._spool.close().lines():
+                head, _tab, body = line.partition(b"\t")
+                kind, workspace_id, cluster, tokens = json.loads(head)
                 if (kind, workspace_id) in self._held or cluster in self._unkept:
                     continue
-                if kind == COMPANY and workspace_id in self._dropped:
-                    output = to_json(without_account_skips(from_json(output), workspace_id))
+                output = body.decode() or None
+                if output is not None and kind == COMPANY and workspace_id in self._dropped:
+                    output = output_text(to_json(without_account_skips(from_json(output_value(output)), workspace_id)))
                 yield CacheRow(kind, workspace_id, cluster, output, tokens)
         finally:
             self._spool.discard()
@@ -96,4 +107,6 @@ class Collected:
 
     def rows(self, keep: list[Key]) -> Iterator[CacheRow]:
         for key in keep:
-            yield CacheRow(key[0], key[1], self.clusters[key], to_json(self.derived[key]), self.tokens[key])
+            yield CacheRow(
+                key[0], key[1], self.clusters[key], output_text(to_json(self.derived[key])), self.tokens[key]
+            )
