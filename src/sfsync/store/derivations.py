@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, delete, func, select, union
 
@@ -40,9 +40,9 @@ class DerivationState:
     digest: str
 
 
-def output_text(output: Mapping[str, Any] | None) -> str | None:
-    """An output's JSON text as the store writes JSON (None: derived nothing)."""
-    return None if output is None else json_text.dumps(output)
+def output_text(text: str | None) -> str | None:
+    """An output's JSON text (any encoder's; None: derived nothing) as the store writes it."""
+    return None if text is None else json_text.stored(text)
 
 
 def output_value(text: str | None) -> Mapping[str, Any] | None:
@@ -50,10 +50,10 @@ def output_value(text: str | None) -> Mapping[str, Any] | None:
     return None if text is None else json_text.loads(text)
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(NamedTuple):
     """One record's derivation: its cluster (a company id, or None), output (its `output_text`; None:
-    nothing) and inputs (every token it read; those `own_tokens.py` implies are not kept)."""
+    nothing) and inputs (the tokens it read; those `own_tokens.py` implies need not be among them, and
+    are not kept)."""
 
     kind: str
     workspace_id: str

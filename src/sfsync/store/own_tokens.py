@@ -23,18 +23,19 @@ from sfsync.store.derivation_schema import CacheTables
 COMPANY = str(Kind.COMPANY)
 SHAPES = ("w|{kind}|id|", "p|{kind}|", "l|{kind}|")  # each followed by the record's workspace id
 KINDS = tuple(str(kind) for kind in Kind)
+_PREFIXES = {kind: tuple(shape.format(kind=kind) for shape in SHAPES) for kind in KINDS}
 
 
 def own_tokens(kind: str, workspace_id: str) -> tuple[str, ...]:
     """The tokens every derivation of this record reads of itself."""
-    return tuple(shape.format(kind=kind) + workspace_id for shape in SHAPES)
+    return tuple(prefix + workspace_id for prefix in _PREFIXES[kind])
 
 
 def kept_tokens(kind: str, workspace_id: str, cluster: str | None, tokens: Collection[str]) -> list[str]:
     """The tokens a cache keeps as input rows: all but the record's own and its cluster's company's."""
-    implied = set(own_tokens(kind, workspace_id))
+    implied = {prefix + workspace_id for prefix in _PREFIXES[kind]}
     if cluster:
-        implied.update(own_tokens(COMPANY, cluster))
+        implied.update(prefix + cluster for prefix in _PREFIXES[COMPANY])
     return [token for token in tokens if token not in implied]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import inspect, select
 
@@ -85,7 +86,7 @@ def test_dirty_records_are_those_whose_inputs_moved_since_the_cache(store: Store
     store.derivations.replace(
         [
             Derived("person", ada, None, None, reads_ada),
-            Derived("person", bob, None, output_text({"skips": []}), reads_bob),
+            Derived("person", bob, None, output_text(json.dumps({"skips": []})), reads_bob),
         ]
     )
     seq = store.derivations.current_seq()
@@ -177,13 +178,20 @@ def test_a_company_moving_makes_the_records_derived_with_it_dirty(store: Store) 
 def test_a_full_replace_keeps_each_output_as_written_and_indexes_the_tokens_again(store: Store) -> None:
     odd = {"skips": [{"reason": 'a\x00b \ufffe \u00e9 \\ \t "q"'}]}  # U+0000, our mark, escapes, non-ASCII
     many = [
-        Derived("person", f"p_{n:04}", None, output_text(odd if n % 2 else {"n": n}), {f"g|Lead|{n}"})
+        Derived(
+            "person",
+            f"p_{n:04}",
+            None,
+            output_text(json.dumps(odd if n % 2 else {"n": n}, ensure_ascii=n % 4 == 1)),
+            {f"g|Lead|{n}"},
+        )
         for n in range(1500)
     ]
     seq = _cache(store, *many)  # enough rows for PostgreSQL's COPY path
     cached = store.derivations.cached()
     assert cached[("person", "p_0001")].output == odd
     assert cached[("person", "p_0002")].output == {"n": 2}
+    assert cached[("person", "p_0003")].output == odd  # written with the characters raw, not escaped
     assert len(_inputs(store)) == 1500
     with store.session.read() as conn:
         indexes = inspect(conn).get_indexes(store.derivations.tables.derivation_input.name)

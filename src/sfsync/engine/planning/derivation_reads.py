@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from sfsync.catalogue import Kind
 from sfsync.store.links import Link
-from sfsync.store.own_tokens import own_tokens
 from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.session import Session
 from sfsync.store.subject_reads import Fields, SubjectReads
@@ -31,10 +30,10 @@ class RecordingReads(SubjectReads):
         self._noted: set[str] = set()
         super().__init__(session, registrable=registrable)
 
-    def end(self, kind: Kind, workspace_id: str) -> frozenset[str]:
-        """The tokens noted since the last `end`, with the record's own, read or not (then noting starts
-        afresh)."""
-        noted = frozenset((*self._noted, *own_tokens(kind, workspace_id)))
+    def end(self) -> frozenset[str]:
+        """The tokens noted since the last `end` (then noting starts afresh). Those the record reads of
+        itself are implied, read or not (`store/own_tokens.py`): the cache keeps none of them."""
+        noted = frozenset(self._noted)
         self._noted = set()
         return noted
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sfsync.catalogue import Kind
-from sfsync.engine.planning.derived_form import Derived, from_json, to_json
+from sfsync.engine.planning.derived_form import Derived, Encoded, from_json, to_json_text
 from sfsync.engine.planning.deriving import Key
 from sfsync.engine.planning.plan_output import PlanOutput, drops
 from sfsync.engine.plans.sections import Spool
@@ -40,15 +40,18 @@ class CacheSpool:
 
     def __init__(self, held: Mapping[Key, str], directory: Path | None = None) -> None:
         self._held = held
-        self._spool = Spool("derived", directory)
+        self._spool = Spool("derived", directory, level=1)  # read back once, soon: speed over size
         self._unkept: set[str] = set()  # the clusters of held records
         self._dropped: set[str] = set()
 
-    def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
+    def add(
+        self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None, encoded: Encoded | None
+    ) -> None:
+        """Spool a record's row (`encoded`: its parts as the plan's output encoded them, if it did)."""
         if key in self._held and cluster:
             self._unkept.add(cluster)
         head = _HEAD([key[0], key[1], cluster, list(tokens)])
-        self._spool.add_line(f"{head}\t{output_text(to_json(derived)) or ''}\n".encode())
+        self._spool.add_line(f"{head}\t{output_text(to_json_text(derived, encoded)) or ''}\n".encode())
 
     def drop_account_skips(self, company_id: str) -> None:
         self._dropped.add(company_id)
@@ -63,7 +66,9 @@ class CacheSpool:
                     continue
                 output = body.decode() or None
                 if output is not None and kind == COMPANY and workspace_id in self._dropped:
-                    output = output_text(to_json(without_account_skips(from_json(output_value(output)), workspace_id)))
+                    output = output_text(
+                        to_json_text(without_account_skips(from_json(output_value(output)), workspace_id))
+                    )
                 yield CacheRow(kind, workspace_id, cluster, output, tokens)
         finally:
             self._spool.discard()
@@ -77,10 +82,9 @@ class Streaming:
         self.output, self.cache = output, cache
 
     def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
-        if self.output is not None:
-            self.output.add(derived)
+        encoded = self.output.add(derived) if self.output is not None else None
         if self.cache is not None:
-            self.cache.add(key, derived, tokens, cluster)
+            self.cache.add(key, derived, tokens, cluster, encoded)
 
     def drop_account_skips(self, company_id: str) -> None:
         if self.output is not None:
@@ -108,5 +112,5 @@ class Collected:
     def rows(self, keep: list[Key]) -> Iterator[CacheRow]:
         for key in keep:
             yield CacheRow(
-                key[0], key[1], self.clusters[key], output_text(to_json(self.derived[key])), self.tokens[key]
+                key[0], key[1], self.clusters[key], output_text(to_json_text(self.derived[key])), self.tokens[key]
             )
