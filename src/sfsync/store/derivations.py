@@ -92,7 +92,7 @@ class DerivationsSection:
         """Records whose derivation read something that changed after `since` (set-based: the input
         rows joined to the log, and the records the log's own tokens name)."""
         inputs = self.tables.derivation_input
-        moved = select(change_log.c.token).where(change_log.c.seq > since).distinct().subquery("moved")
+        moved = select(change_log.c.token).where(change_log.c.seq > since).distinct().cte("moved")
         read = select(inputs.c.kind, inputs.c.workspace_id).join(moved, moved.c.token == inputs.c.token)
         stmt = union(read, moved_own(self.tables, moved), moved_with_cluster(self.tables, moved))
         with self._session.read() as conn:

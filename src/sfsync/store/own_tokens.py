@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import Select, Subquery, func, literal, select, union_all
+from sqlalchemy import CTE, Select, Subquery, func, literal, select, union_all
 
 from sfsync.catalogue import Kind
 from sfsync.store.derivation_schema import CacheTables
@@ -39,8 +39,9 @@ def kept_tokens(kind: str, workspace_id: str, cluster: str | None, tokens: Colle
     return [token for token in tokens if token not in implied]
 
 
-def owners(moved: Subquery, kinds: Collection[str] = KINDS) -> Subquery:
-    """(kind, workspace_id) named by each moved token of an own shape (`moved`: a subquery of `token`)."""
+def owners(moved: CTE, kinds: Collection[str] = KINDS) -> Subquery:
+    """(kind, workspace_id) named by each moved token of an own shape (`moved`: the distinct tokens
+    logged, a CTE, so the log is read once for every shape)."""
     parts = []
     for kind in kinds:
         for shape in SHAPES:
@@ -51,14 +52,14 @@ def owners(moved: Subquery, kinds: Collection[str] = KINDS) -> Subquery:
     return union_all(*parts).subquery("owners")
 
 
-def moved_own(tables: CacheTables, moved: Subquery) -> Select[tuple[str, str]]:
+def moved_own(tables: CacheTables, moved: CTE) -> Select[tuple[str, str]]:
     """Cached records one of whose own tokens moved."""
     table, named = tables.derivation, owners(moved)
     joined = table.join(named, (table.c.kind == named.c.kind) & (table.c.workspace_id == named.c.workspace_id))
     return select(table.c.kind, table.c.workspace_id).select_from(joined)
 
 
-def moved_with_cluster(tables: CacheTables, moved: Subquery) -> Select[tuple[str, str]]:
+def moved_with_cluster(tables: CacheTables, moved: CTE) -> Select[tuple[str, str]]:
     """Cached records derived with a company one of whose own tokens moved (the company's included)."""
     table, named = tables.derivation, owners(moved, (COMPANY,))
     joined = table.join(named, table.c.cluster == named.c.workspace_id)
