@@ -136,6 +136,7 @@ def run_plans(
             "plan_peak_rss_mib": statistics.median(run.peak_rss_mib for run in measured),
             "plan_calls": statistics.median(run.total_calls for run in measured),
             "plan_file_mib": statistics.median(float(str(run.notes["plan_file_mib"])) for run in measured),
+            "store_mib": statistics.median(float(str(run.notes["store_mib"])) for run in measured),
         }
         for label, measured in runs.items()
     }
@@ -161,7 +162,10 @@ def _first_plan(
         args.profile.mkdir(parents=True, exist_ok=True)
         sfsync = [sys.executable, "-m", "cProfile", "-o", str(args.profile / f"plan-{label}.prof"), "-m", "sfsync"]
     run = run_measured(org, "plan", [*sfsync, "plan", "-o", "plan.json"], here, env)
-    run = replace(run, notes={**run.notes, "plan_file_mib": (here / "plan.json").stat().st_size / MIB})
+    store = sum(path.stat().st_size for path in (here / ".sfsync").rglob("*") if path.is_file())
+    run = replace(
+        run, notes={**run.notes, "plan_file_mib": (here / "plan.json").stat().st_size / MIB, "store_mib": store / MIB}
+    )
     if round_ == 0 and args.keep_plans is not None:
         args.keep_plans.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(here / "plan.json", args.keep_plans / f"plan-{label}.json")

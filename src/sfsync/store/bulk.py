@@ -39,6 +39,24 @@ def insert(conn: Connection, target: Table, rows: Sequence[Mapping[str, Any]]) -
     execute_many(conn, _insert(target), rows, columns)
 
 
+def insert_values(conn: Connection, target: Table, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert `rows`, each its values of the columns `names` in that order, already as the driver takes them
+    (no column's bind processing: a JSON column's value is its text). Text into a JSON column reads back as
+    the value, as if written by `insert`."""
+    if not rows:
+        return
+    if _copies(conn, rows):
+        copy_rows(conn, target.name, names, rows)
+        return
+    compiled = _compiled(conn.dialect, _insert(target), tuple(names))
+    if compiled.positiontup is None:  # a driver taking parameters by name
+        conn.exec_driver_sql(compiled.string, [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    order = [names.index(name) for name in compiled.positiontup]
+    ordered = rows if order == list(range(len(names))) else [tuple(row[i] for i in order) for row in rows]
+    conn.exec_driver_sql(compiled.string, list(ordered))
+
+
 def upsert(
     conn: Connection,
     target: Table,

@@ -9,7 +9,8 @@ row by id or key, mirror rows on a key column, a record's links, ledger entries,
 A cache is three tables. `derivation` holds, per workspace record, what planning derived for it (its
 changes, skips, play entries and template failures as JSON; NULL when it derived nothing) and the
 cluster it was derived with (a company and its people are derived together: a person's Contact may
-create its company's Account). `derivation_input` lists the tokens each record's derivation read.
+create its company's Account). `derivation_input` lists the tokens each record's derivation read,
+but those it read of itself and of that company (`own_tokens.py`).
 `derivation_state` says which change the cache is current to and the digest of the config parts and
 describes it was made with.
 

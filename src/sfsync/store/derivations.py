@@ -2,8 +2,14 @@
 
 Invariant: a cache row is what planning derives for its record from the store as it was at the
 cache state's `seq`, with the config parts and describes of the state's `digest`; every token its
-derivation read is in the cache's input table. A record whose tokens appear in `change_log` past that
-`seq` must be derived again; one without a row was never derived. Rows are replaced cluster by cluster.
+derivation read is in the cache's input table, but for those it reads of itself and of the company it
+was derived with (`own_tokens.py`: its key and its cluster name them). A record whose tokens appear in
+`change_log` past that `seq` must be derived again; one without a row was never derived. Rows are
+replaced cluster by cluster.
+
+An output is written as the JSON text its deriver made (`output_text`), straight to the driver: a
+first plan writes every record's, and decoding them to have SQLAlchemy encode them again would cost
+more than the rest of the write. It reads back as the JSON value, as any JSON column does.
 
 A section reads and writes one cache (`derivation_schema.MAIN` or `ASIDE`); both share the change
 log, which is kept past the older of the two caches' `seq`, so either can still tell what moved.
@@ -11,14 +17,17 @@ log, which is kept past the older of the two caches' `seq`, so either can still 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Generator, Iterable, Mapping
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, Table, delete, func, select, union
 
-from sfsync.store.bulk import chunks, upsert
+from sfsync.store import json_text
+from sfsync.store.bulk import chunks, insert_values, upsert
 from sfsync.store.derivation_schema import CACHES, MAIN, CacheTables, change_log
+from sfsync.store.own_tokens import kept_tokens, moved_own, moved_with_cluster
 from sfsync.store.session import Session
 
 Key = tuple[str, str]  # (kind, workspace id)
@@ -31,14 +40,25 @@ class DerivationState:
     digest: str
 
 
-@dataclass(frozen=True)
-class Derived:
-    """One record's derivation: its cluster (a company id, or None), output (None: nothing) and inputs."""
+def output_text(text: str | None) -> str | None:
+    """An output's JSON text (any encoder's; None: derived nothing) as the store writes it."""
+    return None if text is None else json_text.stored(text)
+
+
+def output_value(text: str | None) -> Mapping[str, Any] | None:
+    """The output an `output_text` gives back."""
+    return None if text is None else json_text.loads(text)
+
+
+class Derived(NamedTuple):
+    """One record's derivation: its cluster (a company id, or None), output (its `output_text`; None:
+    nothing) and inputs (the tokens it read; those `own_tokens.py` implies need not be among them, and
+    are not kept)."""
 
     kind: str
     workspace_id: str
     cluster: str | None
-    output: Mapping[str, Any] | None
+    output: str | None
     tokens: Collection[str]
 
 
@@ -69,10 +89,12 @@ class DerivationsSection:
         return int(latest if latest is not None else max((k for k in kept if k is not None), default=0))
 
     def dirty(self, since: int) -> set[Key]:
-        """Records whose derivation read something that changed after `since` (one join, set-based)."""
+        """Records whose derivation read something that changed after `since` (set-based: the input
+        rows joined to the log, and the records the log's own tokens name)."""
         inputs = self.tables.derivation_input
-        moved = select(change_log.c.token).where(change_log.c.seq > since).distinct().subquery()
-        stmt = select(inputs.c.kind, inputs.c.workspace_id).join(moved, moved.c.token == inputs.c.token).distinct()
+        moved = select(change_log.c.token).where(change_log.c.seq > since).distinct().cte("moved")
+        read = select(inputs.c.kind, inputs.c.workspace_id).join(moved, moved.c.token == inputs.c.token)
+        stmt = union(read, moved_own(self.tables, moved), moved_with_cluster(self.tables, moved))
         with self._session.read() as conn:
             return {(str(kind), str(workspace_id)) for kind, workspace_id in conn.execute(stmt)}
 
@@ -140,20 +162,14 @@ class DerivationsSection:
 
     def replace(self, derived: Iterable[Derived], *, everything: bool = False) -> None:
         """Write these records' derivations (with `everything`, drop every other row first)."""
-        table, inputs = self.tables.derivation, self.tables.derivation_input
         with self._session.write() as conn:
-            if everything:
-                conn.execute(delete(inputs))
-                conn.execute(delete(table))
-            for part in chunks(derived, _BATCH):
-                if not everything:
-                    _forget(conn, self.tables, [(d.kind, d.workspace_id) for d in part])
-                conn.execute(table.insert(), [_row(d) for d in part])
-                tokens = [
-                    {"kind": d.kind, "workspace_id": d.workspace_id, "token": token} for d in part for token in d.tokens
-                ]
-                if tokens:
-                    conn.execute(inputs.insert(), tokens)
+            if not everything:
+                _write(conn, self.tables, derived, forgetting=True)
+                return
+            with _indexed_after(conn, self.tables.derivation_input):
+                conn.execute(delete(self.tables.derivation_input))
+                conn.execute(delete(self.tables.derivation))
+                _write(conn, self.tables, derived, forgetting=False)
 
     def forget(self, keys: Iterable[Key]) -> None:
         """Drop these records' rows: they are derived again next time."""
@@ -177,8 +193,34 @@ def _prune(conn: Connection) -> None:
         conn.execute(delete(change_log).where(change_log.c.seq <= min(known)))
 
 
-def _row(d: Derived) -> dict[str, Any]:
-    return {"kind": d.kind, "workspace_id": d.workspace_id, "cluster": d.cluster, "output": d.output}
+def _write(conn: Connection, tables: CacheTables, derived: Iterable[Derived], *, forgetting: bool) -> None:
+    """Insert the rows (`forgetting`: dropping each record's earlier ones first), a chunk at a time."""
+    for part in chunks(derived, _BATCH):
+        if forgetting:
+            _forget(conn, tables, [(d.kind, d.workspace_id) for d in part])
+        insert_values(conn, tables.derivation, _ROW, [(d.kind, d.workspace_id, d.cluster, d.output) for d in part])
+        insert_values(conn, tables.derivation_input, _INPUT, [_input for d in part for _input in _inputs(d)])
+
+
+@contextmanager
+def _indexed_after(conn: Connection, table: Table) -> Iterator[None]:
+    """The table's secondary indexes dropped while it is filled, then built again: one sorted build of
+    the token index costs less than a random insert into it per row (in the same transaction, so no
+    reader ever sees the table without them)."""
+    indexes = sorted(table.indexes, key=lambda index: str(index.name))
+    for index in indexes:
+        index.drop(conn)
+    yield
+    for index in indexes:
+        index.create(conn)
+
+
+_ROW = ("kind", "workspace_id", "cluster", "output")
+_INPUT = ("kind", "workspace_id", "token")
+
+
+def _inputs(d: Derived) -> list[tuple[str, str, str]]:
+    return [(d.kind, d.workspace_id, token) for token in kept_tokens(d.kind, d.workspace_id, d.cluster, d.tokens)]
 
 
 def _forget(conn: Connection, tables: CacheTables, keys: Collection[Key]) -> None:

@@ -23,6 +23,13 @@ def dumps(value: Any) -> str:
     return json.dumps(_mapped(value, _escape))
 
 
+def stored(text: str) -> str:
+    """JSON text from any encoder, as `dumps` writes its value: as it is unless it holds U+0000 or U+FFFE."""
+    if _ESCAPED_NUL not in text and _MARK not in text and _ESCAPED_MARK not in text:
+        return text
+    return dumps(json.loads(text))
+
+
 def loads(text: str | bytes) -> Any:
     if text == "{}":  # most records' attributes: no parse needed (a new dict each time, as a parse gives)
         return {}

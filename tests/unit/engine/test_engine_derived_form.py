@@ -1,33 +1,51 @@
-"""A record's derived share and its JSON form: each record written once for the plan and the cache."""
+"""A record's derived output in the cache's JSON form: put together from the plan's own lines, or encoded."""
 
 from __future__ import annotations
 
-from sfsync.engine.planning.change_order import OrderedChanges
-from sfsync.engine.planning.derived_form import Derived, from_json, to_json
-from sfsync.engine.plans.codec import encode
-from sfsync.engine.plans.plan import Action, PlayEntry, RecordChange, Skip, SkipCode, WorkspaceRef
+import json
 
-REF = WorkspaceRef("person", "p_1", "ada@example.com")
-CHANGE = RecordChange("Lead/p_1", "Lead", Action.CREATE, REF, None, "create", (), (), 1)
-SKIP = Skip(REF, "Contact", SkipCode.POLICY, "kept")
+from engine_support import CONTACTS, add_companies, add_people
 
-
-def _share() -> Derived:
-    return Derived([CHANGE], [SKIP], [PlayEntry("everyone", "person", "p_1")], [(("defaults", "Lead", "X"), "bad")])
+from sfsync.catalogue import Kind
+from sfsync.engine.planning.derived_form import Derived, from_json, to_json, to_json_text
+from sfsync.engine.planning.plan_output import PlanOutput
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.plan import PlayEntry, Skip, SkipCode, WorkspaceRef
 
 
-def test_the_form_the_plan_wrote_is_the_one_the_cache_keeps():
-    share = _share()
-    written = OrderedChanges().add(CHANGE)
-    assert written == encode(CHANGE)  # what ordering a change writes is the codec's form of it
-    share.written(CHANGE, written)
-    body = to_json(share)
-    assert body is not None and body["changes"][0] is written  # taken, not written again
-    assert body == to_json(_share())  # the same body as a share nothing was written of
-    assert from_json(body) == _share()  # and it round-trips, forms aside
+def _plan(store, port, write_config):
+    add_companies(store, {"domain": "acme.example", "name": "Acme"})
+    add_people(
+        store,
+        {"email": "ada@acme.example", "last_name": "Lovelace \u00e9\x00", "company_domain": "acme.example"},
+        {"email": "bob@acme.example", "last_name": "Bob", "company_domain": "acme.example"},
+    )
+    loaded = write_config(CONTACTS)
+    return loaded, make_plan(port, store, loaded)
 
 
-def test_a_record_not_written_yet_is_encoded_once_when_its_form_is_asked():
-    share = _share()
-    form = share.form(SKIP)
-    assert form == encode(SKIP) and share.form(SKIP) is form
+def test_the_text_put_together_from_the_plans_lines_is_the_outputs_json(store, port, write_config) -> None:
+    loaded, plan = _plan(store, port, write_config)
+    ada = WorkspaceRef("person", "p_1", "ada@acme.example \ufffe")
+    derived = Derived(
+        changes=list(plan.changes),
+        skips=[Skip(ada, "Contact", SkipCode.CONFLICT, "set in Salesforce \x00")],
+        entries=[PlayEntry("everyone", Kind.PERSON, "p_1"), PlayEntry("everyone", Kind.PERSON, "p_2", False)],
+        failures=[(("defaults", "Contact", "Description", 0), "division by zero")],
+    )
+    assert len(derived.changes) >= 2
+    encoded = PlanOutput(loaded).add(derived)
+    text = to_json_text(derived, encoded)
+    assert text is not None
+    assert json.loads(text) == to_json(derived) == json.loads(to_json_text(derived) or "")
+    assert from_json(json.loads(text)) == derived
+    assert to_json_text(Derived(), PlanOutput(loaded).add(Derived())) is None
+
+
+def test_each_records_cached_output_is_its_share_of_the_first_plan(store, port, write_config) -> None:
+    _loaded, plan = _plan(store, port, write_config)
+    cached = [from_json(c.output).changes for c in store.derivations.cached().values()]
+    assert len(cached) == 3 and plan.changes
+    assert sorted((c for changes in cached for c in changes), key=lambda c: c.key) == sorted(
+        plan.changes, key=lambda c: c.key
+    )

@@ -178,3 +178,17 @@ def test_a_duplicate_link_in_one_batch_is_refused_on_either_path(store: Store) -
         with pytest.raises(StoreError, match="already linked"):
             store.links.add(links)
         assert store.links.counts() == {}
+
+
+@pytest.mark.parametrize("count", [3, 1500])  # an executemany, and PostgreSQL's COPY
+def test_driver_values_are_inserted_as_they_are_in_any_column_order(store: Store, count: int) -> None:
+    table = store.derivations.tables.derivation
+    names = ("output", "workspace_id", "cluster", "kind")
+    rows = [(f'{{"n": {n}}}' if n % 2 else None, f"p_{n:04}", None, "person") for n in range(count)]
+    with store.session.write() as conn:
+        bulk.insert_values(conn, table, names, rows)
+    with store.session.read() as conn:
+        found = {r.workspace_id: (r.kind, r.output) for r in conn.execute(table.select())}
+    assert len(found) == count
+    assert found["p_0001"] == ("person", {"n": 1})
+    assert found["p_0002"] == ("person", None)

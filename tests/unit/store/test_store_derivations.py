@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from sfsync.catalogue import Kind
 from sfsync.store import Store
 from sfsync.store.derivation_schema import change_log
-from sfsync.store.derivations import Derived
+from sfsync.store.derivations import Derived, output_text
 from sfsync.store.ledger import LedgerEntry
 from sfsync.store.links import Link
 from sfsync.store.mirror import MirrorRecord
@@ -83,7 +84,10 @@ def test_dirty_records_are_those_whose_inputs_moved_since_the_cache(store: Store
     reads_ada = {f"w|person|id|{ada}", "m|Contact|email_norm|ada@x.example"}
     reads_bob = {f"w|person|id|{bob}", "m|Contact|email_norm|bob@x.example"}
     store.derivations.replace(
-        [Derived("person", ada, None, None, reads_ada), Derived("person", bob, None, {"skips": []}, reads_bob)]
+        [
+            Derived("person", ada, None, None, reads_ada),
+            Derived("person", bob, None, output_text(json.dumps({"skips": []})), reads_bob),
+        ]
     )
     seq = store.derivations.current_seq()
     store.derivations.commit(seq, "sha256:x")
@@ -104,3 +108,93 @@ def test_removing_a_record_logs_it(store: Store) -> None:
     store.derivations.commit(0, "sha256:x")
     store.workspace.remove(Kind.PERSON, ada)
     assert _logged(store) == {f"w|person|id|{ada}"}
+
+
+def _cache(store: Store, *derived: Derived) -> int:
+    """Write these derivations as the whole cache, current to now: the sequence it is current to."""
+    store.derivations.commit(0, "sha256:x")
+    store.derivations.replace(derived, everything=True)
+    seq = store.derivations.current_seq()
+    store.derivations.commit(seq, "sha256:x")
+    return seq
+
+
+def _inputs(store: Store) -> set[tuple[str, str, str]]:
+    inputs = store.derivations.tables.derivation_input
+    with store.session.read() as conn:
+        return {(r.kind, r.workspace_id, r.token) for r in conn.execute(select(inputs))}
+
+
+def test_a_record_is_dirty_when_its_own_row_moves_though_no_input_row_names_it(store: Store) -> None:
+    ada, bob = _person(store, "ada@x.example"), _person(store, "bob@x.example")
+    own = {f"w|person|id|{ada}", f"p|person|{ada}", f"l|person|{ada}"}
+    seq = _cache(store, Derived("person", ada, None, None, own), Derived("person", bob, None, None, set()))
+    assert _inputs(store) == set()  # every token ada read names ada itself
+    _person(store, "ada@x.example", last_name="Lovelace")
+    assert store.derivations.dirty(seq) == {("person", ada)}
+
+
+def test_a_record_is_dirty_when_its_play_membership_or_links_move(store: Store) -> None:
+    ada, bob = _person(store, "ada@x.example"), _person(store, "bob@x.example")
+    seq = _cache(store, Derived("person", ada, None, None, set()), Derived("person", bob, None, None, set()))
+    store.plays.enter("everyone", Kind.PERSON, [ada])
+    assert store.derivations.dirty(seq) == {("person", ada)}
+    seq = store.derivations.current_seq()
+    store.derivations.commit(seq, "sha256:x")
+    store.links.add([Link(Kind.PERSON, bob, "Contact", "003B", True, NOW)])
+    assert store.derivations.dirty(seq) == {("person", bob)}
+
+
+def test_a_company_moving_makes_the_records_derived_with_it_dirty(store: Store) -> None:
+    store.workspace.upsert(
+        Kind.COMPANY, [RecordUpdate(Kind.COMPANY, 2, None, "acme.example", {"domain": "acme.example"})]
+    )
+    company = store.workspace.find(Kind.COMPANY, "acme.example")
+    assert company is not None
+    ada, bob = _person(store, "ada@acme.example"), _person(store, "bob@x.example")
+    company_reads = {f"w|company|id|{company.id}", f"l|company|{company.id}", "m|Account|domain_norm|acme.example"}
+    seq = _cache(
+        store,
+        Derived("company", company.id, company.id, None, company_reads),
+        Derived("person", ada, company.id, None, company_reads | {"m|Contact|email_norm|ada@acme.example"}),
+        Derived("person", bob, None, None, {f"w|company|id|{company.id}"}),  # looked it up, not derived with it
+    )
+    assert _inputs(store) == {
+        ("company", company.id, "m|Account|domain_norm|acme.example"),
+        ("person", ada, "m|Account|domain_norm|acme.example"),
+        ("person", ada, "m|Contact|email_norm|ada@acme.example"),
+        ("person", bob, f"w|company|id|{company.id}"),
+    }
+    store.links.add([Link(Kind.COMPANY, company.id, "Account", "001A", True, NOW)])
+    assert store.derivations.dirty(seq) == {("company", company.id), ("person", ada)}
+    seq = store.derivations.current_seq()
+    store.derivations.commit(seq, "sha256:x")
+    store.workspace.upsert(
+        Kind.COMPANY, [RecordUpdate(Kind.COMPANY, 2, None, "acme.example", {"domain": "acme.example", "name": "Acme"})]
+    )
+    assert store.derivations.dirty(seq) == {("company", company.id), ("person", ada), ("person", bob)}
+
+
+def test_a_full_replace_keeps_each_output_as_written_and_indexes_the_tokens_again(store: Store) -> None:
+    odd = {"skips": [{"reason": 'a\x00b \ufffe \u00e9 \\ \t "q"'}]}  # U+0000, our mark, escapes, non-ASCII
+    many = [
+        Derived(
+            "person",
+            f"p_{n:04}",
+            None,
+            output_text(json.dumps(odd if n % 2 else {"n": n}, ensure_ascii=n % 4 == 1)),
+            {f"g|Lead|{n}"},
+        )
+        for n in range(1500)
+    ]
+    seq = _cache(store, *many)  # enough rows for PostgreSQL's COPY path
+    cached = store.derivations.cached()
+    assert cached[("person", "p_0001")].output == odd
+    assert cached[("person", "p_0002")].output == {"n": 2}
+    assert cached[("person", "p_0003")].output == odd  # written with the characters raw, not escaped
+    assert len(_inputs(store)) == 1500
+    with store.session.read() as conn:
+        indexes = inspect(conn).get_indexes(store.derivations.tables.derivation_input.name)
+    assert [index["column_names"] for index in indexes] == [["token"]]
+    store.ledger.record([LedgerEntry("Lead", "7", "Title", "CTO", NOW)])
+    assert store.derivations.dirty(seq) == {("person", "p_0007")}

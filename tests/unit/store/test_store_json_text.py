@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sfsync.store import Store
-from sfsync.store.json_text import dumps, loads
+from sfsync.store.json_text import dumps, loads, stored
 from sfsync.store.mirror import MirrorRecord
 from unit.store.backends import postgres_database, store, store_url
 
@@ -25,6 +26,13 @@ JSON = st.recursive(
 @given(JSON)
 def test_every_json_value_reads_back_as_written(value: object) -> None:
     assert loads(dumps(value)) == value
+
+
+@given(JSON, st.booleans())
+def test_any_encoders_text_is_stored_as_dumps_writes_its_value(value: object, ascii_only: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":"))
+    assert loads(stored(text)) == value
+    assert stored(text) == text or stored(text) == dumps(value)
 
 
 def test_values_without_nul_or_the_mark_are_plain_json() -> None:

@@ -72,15 +72,15 @@ class OrderedChanges:
         self._runs: list[Spool] = []
         self.count = 0
 
-    def add(self, change: RecordChange) -> Any:
-        """Adds the change; its JSON form (`codec.encode`'s), which whoever else writes it may reuse."""
+    def add(self, change: RecordChange) -> bytes:
+        """Take the change; its encoded line (`record_line`), for another use of the same encoding."""
         value, line = encoded_line(TAG, change)
         self._buffer.append((order_key(value), record_key(value), line))
         self._buffered += len(line)
         self.count += 1
         if self._buffered >= self._run_bytes:
             self._spill()
-        return value
+        return line
 
     @property
     def runs(self) -> int:

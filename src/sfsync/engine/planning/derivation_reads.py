@@ -23,11 +23,6 @@ from sfsync.store.sync_views import key_column
 from sfsync.store.workspace import WorkspaceRecord
 
 
-def own_tokens(kind: Kind, workspace_id: str) -> tuple[str, ...]:
-    """What every record's derivation reads of itself: its row and its play membership."""
-    return (f"w|{kind}|id|{workspace_id}", f"p|{kind}|{workspace_id}")
-
-
 class RecordingReads(SubjectReads):
     """`SubjectReads` that notes the tokens of every answer given since the last `end`."""
 
@@ -35,9 +30,10 @@ class RecordingReads(SubjectReads):
         self._noted: set[str] = set()
         super().__init__(session, registrable=registrable)
 
-    def end(self, kind: Kind, workspace_id: str) -> frozenset[str]:
-        """The tokens noted since the last `end`, with the record's own (then noting starts afresh)."""
-        noted = frozenset((*self._noted, *own_tokens(kind, workspace_id)))
+    def end(self) -> frozenset[str]:
+        """The tokens noted since the last `end` (then noting starts afresh). Those the record reads of
+        itself are implied, read or not (`store/own_tokens.py`): the cache keeps none of them."""
+        noted = frozenset(self._noted)
         self._noted = set()
         return noted
 

@@ -9,17 +9,20 @@ holds what it derived again, which is what changed since the last plan.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sfsync.catalogue import Kind
-from sfsync.engine.planning.derived_form import Derived, from_json, to_json
+from sfsync.engine.planning.derived_form import Derived, Encoded, from_json, to_json_text
 from sfsync.engine.planning.deriving import Key
 from sfsync.engine.planning.plan_output import PlanOutput, drops
 from sfsync.engine.plans.sections import Spool
 from sfsync.store.derivations import Derived as CacheRow
+from sfsync.store.derivations import output_text, output_value
 
 COMPANY = str(Kind.COMPANY)
+_HEAD = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: no raw tab or newline
 
 
 def without_account_skips(derived: Derived, company_id: str) -> Derived:
@@ -29,18 +32,26 @@ def without_account_skips(derived: Derived, company_id: str) -> Derived:
 
 class CacheSpool:
     """Every visited record's cache row, spooled compressed; a held record's cluster is not kept
-    (held is this plan's only), and a dropped Account skip is left out of its company's row."""
+    (held is this plan's only), and a dropped Account skip is left out of its company's row.
+
+    A line is the row's key, cluster and tokens as JSON, a tab, and its output's JSON text as the store
+    writes it (empty: nothing derived): the output is encoded once, and read back as the text the store
+    takes (JSON text holds no raw tab or newline)."""
 
     def __init__(self, held: Mapping[Key, str], directory: Path | None = None) -> None:
         self._held = held
-        self._spool = Spool("derived", directory)
+        self._spool = Spool("derived", directory, level=1)  # read back once, soon: speed over size
         self._unkept: set[str] = set()  # the clusters of held records
         self._dropped: set[str] = set()
 
-    def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
+    def add(
+        self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None, encoded: Encoded | None
+    ) -> None:
+        """Spool a record's row (`encoded`: its parts as the plan's output encoded them, if it did)."""
         if key in self._held and cluster:
             self._unkept.add(cluster)
-        self._spool.add([key[0], key[1], cluster, to_json(derived), sorted(tokens)])
+        head = _HEAD([key[0], key[1], cluster, list(tokens)])
+        self._spool.add_line(f"{head}\t{output_text(to_json_text(derived, encoded)) or ''}\n".encode())
 
     def drop_account_skips(self, company_id: str) -> None:
         self._dropped.add(company_id)
@@ -48,11 +59,16 @@ class CacheSpool:
     def rows(self) -> Iterator[CacheRow]:
         """The rows to keep, read back once."""
         try:
-            for kind, workspace_id, cluster, output, tokens in self._spool.close().values():
+            for line in self._spool.close().lines():
+                head, _tab, body = line.partition(b"\t")
+                kind, workspace_id, cluster, tokens = json.loads(head)
                 if (kind, workspace_id) in self._held or cluster in self._unkept:
                     continue
-                if kind == COMPANY and workspace_id in self._dropped:
-                    output = to_json(without_account_skips(from_json(output), workspace_id))
+                output = body.decode() or None
+                if output is not None and kind == COMPANY and workspace_id in self._dropped:
+                    output = output_text(
+                        to_json_text(without_account_skips(from_json(output_value(output)), workspace_id))
+                    )
                 yield CacheRow(kind, workspace_id, cluster, output, tokens)
         finally:
             self._spool.discard()
@@ -66,10 +82,9 @@ class Streaming:
         self.output, self.cache = output, cache
 
     def add(self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None) -> None:
-        if self.output is not None:
-            self.output.add(derived)
+        encoded = self.output.add(derived) if self.output is not None else None
         if self.cache is not None:
-            self.cache.add(key, derived, tokens, cluster)
+            self.cache.add(key, derived, tokens, cluster, encoded)
 
     def drop_account_skips(self, company_id: str) -> None:
         if self.output is not None:
@@ -96,4 +111,6 @@ class Collected:
 
     def rows(self, keep: list[Key]) -> Iterator[CacheRow]:
         for key in keep:
-            yield CacheRow(key[0], key[1], self.clusters[key], to_json(self.derived[key]), self.tokens[key])
+            yield CacheRow(
+                key[0], key[1], self.clusters[key], output_text(to_json_text(self.derived[key])), self.tokens[key]
+            )

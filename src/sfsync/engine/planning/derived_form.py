@@ -3,17 +3,21 @@
 What a record's visit added to the write set: its changes, skips, play entries and template failures
 (a failure, not its diagnostic: the diagnostic's position comes from the config file as it is now).
 The JSON form is the plan file's own for each record (the plan's codec, `plans/codec.py`), so it round-trips exactly:
-a cached output rebuilt equals the one derived.
+a cached output rebuilt equals the one derived. Its text can so be put together from the lines the plan's
+output encoded the same parts to (`Encoded`): a first plan encodes each part once, for both.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sfsync.engine.plans.codec import decode, encode
 from sfsync.engine.plans.plan import PlayEntry, RecordChange, Skip
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # as the plan's lines are
 
 Failure = tuple[tuple[str | int, ...], str]  # a template failure: its config path and message
 
@@ -26,25 +30,18 @@ class Derived:
     skips: list[Skip] = field(default_factory=list)
     entries: list[PlayEntry] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    # Each record's JSON form once written (by identity, with the record: an id names one live object),
-    # so the plan's output and the derivation cache, which both write it, write it once.
-    forms: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.changes or self.skips or self.entries or self.failures)
 
-    def written(self, record: Any, form: Any) -> None:
-        """`record` (one of this share's) has the JSON form `form` (`codec.encode`'s)."""
-        self.forms[id(record)] = (record, form)
 
-    def form(self, record: Any) -> Any:
-        """`codec.encode(record)`, written once."""
-        known = self.forms.get(id(record))
-        if known is not None and known[0] is record:
-            return known[1]
-        form = encode(record)
-        self.written(record, form)
-        return form
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """The JSON text of each of a share's changes, skips and play entries, as the plan's output encoded them."""
+
+    changes: list[bytes]
+    skips: list[bytes]
+    entries: list[bytes]
 
 
 def to_json(derived: Derived) -> dict[str, Any] | None:
@@ -52,11 +49,11 @@ def to_json(derived: Derived) -> dict[str, Any] | None:
         return None
     body: dict[str, Any] = {}
     if derived.changes:
-        body["changes"] = [derived.form(c) for c in derived.changes]
+        body["changes"] = [encode(c) for c in derived.changes]
     if derived.skips:
-        body["skips"] = [derived.form(s) for s in derived.skips]
+        body["skips"] = [encode(s) for s in derived.skips]
     if derived.entries:
-        body["entries"] = [[e.play, e.kind, e.workspace_id, e.entered] for e in derived.entries]
+        body["entries"] = [encode(e) for e in derived.entries]
     if derived.failures:
         body["failures"] = [[list(path), message] for path, message in derived.failures]
     return body
@@ -68,9 +65,19 @@ def from_json(body: Mapping[str, Any] | None) -> Derived:
     return Derived(
         changes=[decode(RecordChange, c) for c in body.get("changes", ())],
         skips=[decode(Skip, s) for s in body.get("skips", ())],
-        entries=[
-            PlayEntry(play, kind, workspace_id, entered)
-            for play, kind, workspace_id, entered in body.get("entries", ())
-        ],
+        entries=[decode(PlayEntry, e) for e in body.get("entries", ())],
         failures=[(tuple(path), message) for path, message in body.get("failures", ())],
     )
+
+
+def to_json_text(derived: Derived, encoded: Encoded | None = None) -> str | None:
+    """The JSON text of `to_json(derived)`: put together from `encoded`, the same parts' lines, when given."""
+    if not derived:
+        return None
+    if encoded is None:
+        return _ENCODE(to_json(derived))
+    named = ((b"changes", encoded.changes), (b"skips", encoded.skips), (b"entries", encoded.entries))
+    parts = [b'"%b":[%b]' % (name, b",".join(texts)) for name, texts in named if texts]
+    if derived.failures:
+        parts.append(b'"failures":' + _ENCODE([[list(path), message] for path, message in derived.failures]).encode())
+    return (b"{" + b",".join(parts) + b"}").decode()

@@ -70,7 +70,7 @@ class DerivingWriteSet(WriteSet):
         cluster = cluster_of(subject)
         if cluster:
             self.clusters.add(cluster)
-        self.sink.add(key, self.current, self.reads.end(subject.kind, subject.id), cluster)
+        self.sink.add(key, self.current, self.reads.end(), cluster)
         self.current = Derived()
 
     def _drop_account_skips(self, company_id: str) -> None:

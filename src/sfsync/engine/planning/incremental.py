@@ -39,7 +39,7 @@ from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 from sfsync.store.derivations import DerivationsSection
 
-CACHE_FORMAT = 1  # bump when what a derivation reads or yields changes shape
+CACHE_FORMAT = 2  # bump when what a derivation reads or yields changes shape, or how the cache keeps it
 KINDS = (Kind.COMPANY, Kind.PERSON)  # visit order: Accounts before the Contacts that need them
 NOT_DERIVATION_INPUTS = ("connection", "store")  # config parts no visit reads
 

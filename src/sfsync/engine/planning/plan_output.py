@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sfsync.config import LoadedConfig
-from sfsync.engine.planning.change_order import OrderedChanges, OrderedLine
-from sfsync.engine.planning.derived_form import Derived
+from sfsync.engine.planning.change_order import TAG, OrderedChanges, OrderedLine
+from sfsync.engine.planning.derived_form import Derived, Encoded
 from sfsync.engine.planning.template_diagnostics import template_diagnostic
 from sfsync.engine.plans.codec import decode, encoded_line
 from sfsync.engine.plans.plan import PlanDiagnostic, PlayEntry, RecordChange, Skip
-from sfsync.engine.plans.sections import Spool
+from sfsync.engine.plans.sections import Spool, line_value
 from sfsync.engine.values import TemplateFailure
 
 ACCOUNT = "Account"
@@ -39,18 +39,22 @@ class PlanOutput:
         self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
         self._dropped: set[str] = set()  # companies whose Account skips a later visit dropped
 
-    def add(self, derived: Derived) -> None:
-        for change in derived.changes:
-            derived.written(change, self.changes.add(change))
-        for skip in derived.skips:
-            form, line = encoded_line(self._skips.tag, skip)
-            derived.written(skip, form)
-            self._skips.add_line(line)
-        for entry in derived.entries:
-            self._entries.add_line(encoded_line(self._entries.tag, entry)[1])
+    def add(self, derived: Derived) -> Encoded:
+        """Take a record's share; its parts as encoded for the plan (the cache reuses them)."""
+        changes = [line_value(TAG, self.changes.add(change)) for change in derived.changes]
+        skips = [self._spooled(self._skips, skip) for skip in derived.skips]
+        entries = [self._spooled(self._entries, entry) for entry in derived.entries]
         for path, message in derived.failures:  # the first failure at a place names it, as in one pass
             if path not in self.diagnostics:
                 self.diagnostics[path] = template_diagnostic(self.loaded, TemplateFailure(path, message))
+        return Encoded(changes, skips, entries)
+
+    @staticmethod
+    def _spooled(spool: Spool, part: Skip | PlayEntry) -> bytes:
+        """Spool the part's line; its value's JSON text."""
+        line = encoded_line(spool.tag, part)[1]
+        spool.add_line(line)
+        return line_value(spool.tag, line)
 
     def drop_account_skips(self, company_id: str) -> None:
         self._dropped.add(company_id)

@@ -117,6 +117,11 @@ def record_line(tag: str, value: Any) -> bytes:
     return f'{{"{tag}":{_ENCODE(value)}}}\n'.encode()
 
 
+def line_value(tag: str, line: bytes) -> bytes:
+    """The JSON text of the value in a `record_line` of `tag` (newline included)."""
+    return line[len(tag) + 4 : -2]
+
+
 class Spool:
     """Lines written compressed to an unnamed temporary file while the records are derived.
 
@@ -124,10 +129,10 @@ class Spool:
     saved is shown from it) and copied as it is into the plan file when saved.
     """
 
-    def __init__(self, tag: str, directory: Path | None = None) -> None:
+    def __init__(self, tag: str, directory: Path | None = None, level: int = COMPRESSION_LEVEL) -> None:
         self.tag = tag
         self._file: IO[bytes] = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 (lives as long as the plan)
-        self._deflate = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, _GZIP)
+        self._deflate = zlib.compressobj(level, zlib.DEFLATED, _GZIP)
         self._digest = hashlib.sha256()
         self._pending: list[bytes] = []
         self._pending_size = 0
