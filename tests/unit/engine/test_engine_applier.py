@@ -415,7 +415,7 @@ def test_a_long_run_of_bulk_updates_goes_in_jobs_each_rereading_its_targets_righ
         port.seed("Lead", LastName=f"P{n}", Company="Acme", Email=f"p{n}@acme.example")
     add_people(store, *({"email": f"p{n}@acme.example", "last_name": f"P{n}", "title": "CTO"} for n in range(5)))
     loaded = write_config(LEADS.replace("write: true,", "write: true, api: bulk,"))
-    monkeypatch.setattr("sfsync.engine.planning.planner.BULK_UPDATE_JOB_SIZE", 2)
+    monkeypatch.setattr("sfsync.engine.planning.call_estimates.BULK_UPDATE_JOB_SIZE", 2)
     monkeypatch.setattr("sfsync.engine.applying.runs.BULK_UPDATE_JOB_SIZE", 2)
     plan = make_plan(port, store, loaded)
     assert {str(c.action) for c in plan.changes} == {"update"} and len(plan.changes) == 5

@@ -10,7 +10,8 @@ from fake_port import FakePort
 from sfsync.config.models import Config
 from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.applying.settle import guarded_retrieve
-from sfsync.engine.planning.planner import estimates, make_plan
+from sfsync.engine.planning.call_estimates import estimates
+from sfsync.engine.planning.planner import make_plan
 
 
 class _Clock:

@@ -28,9 +28,9 @@ from sfsync.engine.applying.sensitive import SensitiveValues, take_values
 from sfsync.engine.applying.survey import ReferencedIds, Survey
 from sfsync.engine.planning.after_apply import rederive_after_apply
 from sfsync.engine.planning.api_choice import choose_api
+from sfsync.engine.planning.call_estimates import COLLECTION_SIZE
 from sfsync.engine.planning.create_jobs import job_size, sizing_at_apply
 from sfsync.engine.planning.emails import EMAILS_WRITTEN_AS
-from sfsync.engine.planning.planner import COLLECTION_SIZE
 from sfsync.engine.planning.read_shape import stale_reads
 from sfsync.engine.plans.fingerprint import moved, take_fingerprint
 from sfsync.engine.plans.plan import Action, Plan, RecordChange

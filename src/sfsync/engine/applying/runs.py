@@ -14,7 +14,7 @@ from typing import NamedTuple, TypeVar
 
 from sfsync.config import LoadedConfig
 from sfsync.engine.planning.api_choice import recently_edited_now
-from sfsync.engine.planning.planner import BULK_UPDATE_JOB_SIZE, COLLECTION_SIZE, GUARDED_CHUNK
+from sfsync.engine.planning.call_estimates import BULK_UPDATE_JOB_SIZE, COLLECTION_SIZE, GUARDED_CHUNK
 from sfsync.engine.plans.plan import Action, RecordChange
 from sfsync.salesforce.port import SalesforcePort
 from sfsync.store.bulk import chunks
