@@ -10,12 +10,7 @@ touches a loaded one; a read never changes a record's origin.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
-from operator import itemgetter
+from collections.abc import Generator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, or_, select, update
@@ -25,68 +20,30 @@ from sfsync.store.bulk import upsert
 from sfsync.store.public_suffix import registrable_domain
 from sfsync.store.schema import company, person, state_meta
 from sfsync.store.session import Session, utc_now
+from sfsync.store.workspace_rows import (
+    TABLES,
+    Origin,
+    RecordUpdate,
+    UpsertOutcome,
+    WorkspaceRecord,
+    derived_id,
+    record_from_row,
+    records_from_rows,
+)
+
+__all__ = [
+    "Origin",
+    "RecordUpdate",
+    "UpsertOutcome",
+    "WorkspaceRecord",
+    "WorkspaceSection",
+    "companies_by_registrable",
+    "derived_id",
+    "find_many",
+    "record_from_row",
+]
 
 _IN_SIZE = 1000  # ids per `IN (…)`: well under SQLite's and PostgreSQL's parameter limits
-_TABLES: dict[Kind, tuple[Table, str, str]] = {
-    Kind.COMPANY: (company, "domain_norm", "c_"),
-    Kind.PERSON: (person, "email_norm", "p_"),
-}
-_META_COLUMNS = frozenset({"id", "attributes", "updated_at", "domain_norm", "domain_reg", "email_norm", "origin"})
-# The value columns of each kind, named once: a plan makes a record from a row for every record it visits.
-_VALUE_COLUMNS = {
-    kind: tuple(c.name for c in table.columns if c.name not in _META_COLUMNS) for kind, (table, *_) in _TABLES.items()
-}
-
-
-class Origin(StrEnum):
-    """Who made a workspace record. Records older than origins count as loaded."""
-
-    LOAD = "load"
-    READ = "read"
-
-
-@dataclass(frozen=True)
-class WorkspaceRecord:
-    """A stored company or person. `values` holds every standard field (and a person's `company_domain`)."""
-
-    kind: Kind
-    id: str
-    key: str | None
-    values: Mapping[str, Any]
-    attributes: Mapping[str, Any]
-    updated_at: dt.datetime
-    origin: Origin = Origin.LOAD
-
-
-@dataclass(frozen=True)
-class RecordUpdate:
-    """One loaded row: the columns it carries, already coerced and normalised.
-
-    `values` and `attributes` hold only what the row names; other fields keep their stored value. An
-    attribute whose value is None is removed. `line` is where the row came from, for rejections.
-    `origin` is who sends it: a load (the record becomes a loaded one) or the read pass.
-    """
-
-    kind: Kind
-    line: int
-    id: str | None
-    key: str | None
-    values: Mapping[str, Any] = field(default_factory=dict)
-    attributes: Mapping[str, Any] = field(default_factory=dict)
-    origin: Origin = Origin.LOAD
-
-
-@dataclass(frozen=True)
-class UpsertOutcome:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: tuple[tuple[int, str], ...] = ()
-
-
-def derived_id(kind: Kind, key: str) -> str:
-    prefix = _TABLES[kind][2]
-    return prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 class WorkspaceSection:
@@ -95,7 +52,7 @@ class WorkspaceSection:
 
     def upsert(self, kind: Kind, updates: Sequence[RecordUpdate]) -> UpsertOutcome:
         """Apply a batch of loaded rows in order, in one transaction."""
-        table, key_col, _ = _TABLES[kind]
+        table, key_col, _ = TABLES[kind]
         with self._session.write() as conn:
             batch = _Batch(kind, _existing(conn, table, key_col, updates))
             for update in updates:
@@ -108,7 +65,7 @@ class WorkspaceSection:
 
     def remove(self, kind: Kind, record_id: str) -> None:
         """Delete a record (its links and play rows are the caller's to move or drop first)."""
-        table = _TABLES[kind][0]
+        table = TABLES[kind][0]
         with self._session.write() as conn:
             conn.execute(delete(table).where(table.c.id == record_id))
             _changed(conn)
@@ -123,14 +80,14 @@ class WorkspaceSection:
             return moved
 
     def get(self, kind: Kind, record_id: str) -> WorkspaceRecord | None:
-        table = _TABLES[kind][0]
+        table = TABLES[kind][0]
         with self._session.read() as conn:
             row = conn.execute(select(table).where(table.c.id == record_id)).mappings().first()
         return record_from_row(kind, row) if row else None
 
     def get_many(self, kind: Kind, record_ids: Sequence[str]) -> dict[str, WorkspaceRecord]:
         """The records among `record_ids`, by id (missing ones are absent)."""
-        table = _TABLES[kind][0]
+        table = TABLES[kind][0]
         found: dict[str, WorkspaceRecord] = {}
         with self._session.read() as conn:
             for start in range(0, len(record_ids), _IN_SIZE):
@@ -140,14 +97,14 @@ class WorkspaceSection:
         return found
 
     def find(self, kind: Kind, key: str) -> WorkspaceRecord | None:
-        table, key_col, _ = _TABLES[kind]
+        table, key_col, _ = TABLES[kind]
         with self._session.read() as conn:
             row = conn.execute(select(table).where(table.c[key_col] == key)).mappings().first()
         return record_from_row(kind, row) if row else None
 
     def records(self, kind: Kind) -> Generator[WorkspaceRecord, None, None]:
         """Every record of `kind` by id, streamed; close the generator to stop early (its cursor closes)."""
-        table = _TABLES[kind][0]
+        table = TABLES[kind][0]
         with self._session.read() as conn:
             rows = conn.execute(select(table).order_by(table.c.id).execution_options(yield_per=1000))
             try:
@@ -158,12 +115,12 @@ class WorkspaceSection:
 
     def ids(self, kind: Kind) -> list[str]:
         """Every record's id of `kind`, in the order `records` gives them."""
-        table = _TABLES[kind][0]
+        table = TABLES[kind][0]
         with self._session.read() as conn:
             return list(conn.scalars(select(table.c.id).order_by(table.c.id)))
 
     def count(self, kind: Kind) -> int:
-        table = _TABLES[kind][0]
+        table = TABLES[kind][0]
         with self._session.read() as conn:
             return int(conn.scalar(select(func.count()).select_from(table)) or 0)
 
@@ -175,7 +132,7 @@ def _changed(conn: Connection) -> None:
 
 def find_many(conn: Connection, kind: Kind, keys: Sequence[str]) -> list[WorkspaceRecord]:
     """The records whose key is among `keys` (as `find`, for many keys in one statement)."""
-    table, key_col, _ = _TABLES[kind]
+    table, key_col, _ = TABLES[kind]
     return records_from_rows(kind, conn.execute(select(table).where(table.c[key_col].in_(list(keys)))).all())
 
 
@@ -204,7 +161,7 @@ class _Batch:
 
     def __init__(self, kind: Kind, existing: list[dict[str, Any]]) -> None:
         self.kind = kind
-        self.table, self.key_col, _ = _TABLES[kind]
+        self.table, self.key_col, _ = TABLES[kind]
         self.blank: dict[str, Any] = {c.name: None for c in self.table.columns if c.name != "updated_at"}
         self.key_field = "email" if kind is Kind.PERSON else "domain"
         self.by_id = {row["id"]: row for row in existing}
@@ -268,38 +225,3 @@ class _Batch:
 
     def outcome(self) -> UpsertOutcome:
         return UpsertOutcome(rejected=tuple(self.rejected), **self.counts)
-
-
-def records_from_rows(kind: Kind, rows: Sequence[Sequence[Any]]) -> list[WorkspaceRecord]:
-    """Records from the rows of `select(<the kind's table>)`, by column position (as `record_from_row`)."""
-    key, values, attributes, updated, origin = _POSITIONS[kind]
-    names, picked = _VALUE_NAMES[kind], _VALUES_OF[kind]  # the value columns' names, and their values of a row
-    made = []
-    for row in rows:
-        values_of = dict(zip(names, picked(row), strict=True))
-        origin_of = _ORIGINS.get(row[origin]) or Origin(row[origin] or Origin.LOAD)
-        made.append(WorkspaceRecord(kind, row[0], row[key], values_of, dict(row[attributes]), row[updated], origin_of))
-    return made
-
-
-def _positions(kind: Kind) -> tuple[int, tuple[tuple[str, int], ...], int, int, int]:
-    table, key_col, _ = _TABLES[kind]
-    at = {c.name: i for i, c in enumerate(table.columns)}
-    assert at["id"] == 0
-    values = tuple((name, at[name]) for name in _VALUE_COLUMNS[kind])
-    return at[key_col], values, at["attributes"], at["updated_at"], at["origin"]
-
-
-_POSITIONS = {kind: _positions(kind) for kind in _TABLES}
-_VALUE_NAMES = {kind: tuple(name for name, _i in _POSITIONS[kind][1]) for kind in _TABLES}
-# A row's value columns, picked in C (more than one value column per kind: a tuple each time).
-_VALUES_OF = {kind: itemgetter(*(i for _name, i in _POSITIONS[kind][1])) for kind in _TABLES}
-_ORIGINS = {str(origin): origin for origin in Origin}
-
-
-def record_from_row(kind: Kind, row: Mapping[Any, Any]) -> WorkspaceRecord:
-    """A record from a result row holding (at least) the kind's table columns."""
-    key_col = _TABLES[kind][1]
-    values = {name: row[name] for name in _VALUE_COLUMNS[kind]}
-    origin = Origin(row.get("origin") or Origin.LOAD)
-    return WorkspaceRecord(kind, row["id"], row[key_col], values, dict(row["attributes"]), row["updated_at"], origin)
