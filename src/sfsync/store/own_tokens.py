@@ -33,9 +33,7 @@ def own_tokens(kind: str, workspace_id: str) -> tuple[str, ...]:
 
 def kept_tokens(kind: str, workspace_id: str, cluster: str | None, tokens: Collection[str]) -> list[str]:
     """The tokens a cache keeps as input rows: all but the record's own and its cluster's company's."""
-    implied = {prefix + workspace_id for prefix in _PREFIXES[kind]}
-    if cluster:
-        implied.update(prefix + cluster for prefix in _PREFIXES[COMPANY])
+    implied = {*own_tokens(kind, workspace_id), *(own_tokens(COMPANY, cluster) if cluster else ())}
     return [token for token in tokens if token not in implied]
 
 

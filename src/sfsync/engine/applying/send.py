@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from sfsync.catalogue import Kind
@@ -218,7 +217,7 @@ def _commit(
         linked = [(item.change, by_key[item.change.key].sf_id) for item, _result in sent]
         linking = _Linking(store, [(change, sf_id) for change, sf_id in linked if sf_id], run_id)
         ledgered: list[tuple[str, str, dict[str, Any]]] = []
-        field_of = functools.cache(describe.field)  # the chunk's few fields, each looked up once
+        field_of = cache(describe.field)  # the chunk's few fields, each looked up once
         # A value someone set since the plan (a conflict) must reach the mirror here: once sfsync has
         # written the record, incremental reads leave it out until someone else modifies it.
         written = {(p.change.sobject, str(p.change.sf_id)): dict(p.current) for p in checked if p.current}

@@ -9,6 +9,7 @@ domain group) and all its people.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sfsync.catalogue import Kind
@@ -66,17 +67,11 @@ def _salesforce_kind(describes: Describes, sobject: str | None, name: str) -> Fi
     return for_field(info) if info else None
 
 
+# Asked of every record a filter is evaluated on: the catalogue is fixed, and a config names a handful of paths.
+@cache
 def _workspace_kind(path: str) -> FieldValues | None:
-    if path in _WORKSPACE_KINDS:
-        return _WORKSPACE_KINDS[path]
     spec = catalogue_field(path)
-    kind = _WORKSPACE_KINDS[path] = for_workspace(spec.type) if spec else None
-    return kind
-
-
-# Each workspace path's kind, asked of every record a filter is evaluated on: the catalogue is fixed,
-# and a config names a handful of paths.
-_WORKSPACE_KINDS: dict[str, FieldValues | None] = {}
+    return for_workspace(spec.type) if spec else None
 
 
 def compare(op: Op, actual: Any, expected: Any, kind: FieldValues | None = None) -> bool:
