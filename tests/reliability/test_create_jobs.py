@@ -1,7 +1,7 @@
 """Bulk create jobs sized by the org's guard (`sync.bulk_create_job_size: auto`), against the local org.
 
 Where an active rule blocks a duplicate Email on create, the org refuses a racing duplicate itself, so a
-Lead run goes in one job; without one, in small jobs each checked right before it is sent; a rule
+Lead run goes in jobs as big as apply's memory allows (3 here, 10,000 in the product); without one, in small jobs each checked right before it is sent; a rule
 deactivated between plan and apply leaves small jobs. The small job is 2 here (2,000 in the product),
 so that five creates fill several.
 """
@@ -65,6 +65,7 @@ class JobCounter:
 @pytest.fixture
 def small_jobs(local_org: LocalOrgHandle, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalOrgHandle]:
     monkeypatch.setattr(create_jobs, "SMALL_JOB", 2)
+    monkeypatch.setattr(create_jobs, "GUARDED_JOB", 3)
     local_org.reset()
     yield local_org
     local_org.reset()
@@ -93,7 +94,7 @@ def _lead_estimate(plan: Plan) -> Any:
     return next(e for e in plan.estimates if e.sobject == "Lead")
 
 
-def test_a_rule_blocking_duplicate_emails_on_create_sends_the_leads_in_one_job(
+def test_a_rule_blocking_duplicate_emails_on_create_sends_the_leads_in_big_jobs(
     small_jobs: LocalOrgHandle, tmp_path: Path
 ) -> None:
     small_jobs.control("duplicate-rules", "PUT", [BLOCKING_EMAIL])
@@ -102,16 +103,16 @@ def test_a_rule_blocking_duplicate_emails_on_create_sends_the_leads_in_one_job(
         estimate = _lead_estimate(plan)
         assert estimate.creates == PEOPLE
         assert estimate.create_jobs == (
-            "creates in one job: duplicate rule Lead_Email_Block blocks a duplicate Email on create, "
+            "creates in jobs of 3: duplicate rule Lead_Email_Block blocks a duplicate Email on create, "
             "confirmed again at apply"
         )
-        assert estimate.calls == 1 + 5  # one changed-since query, one job
+        assert estimate.calls == 2 * (1 + 5)  # per job, one changed-since query and the job
         port.jobs.clear()
         port.queries.clear()
         report = apply_plan(port, store, loaded, plan)  # type: ignore[arg-type]
-        assert port.jobs == [PEOPLE]
+        assert port.jobs == [3, 2]
         assert port.queries.count("DuplicateRule") == 1  # confirmed again at apply, cheaply
-        assert port.queries.count("Lead") == 1  # the job's check: one query of what others changed
+        assert port.queries.count("Lead") == 2  # each job's check: one query of what others changed
         assert report.counts() == {"written": PEOPLE}
 
 
@@ -149,7 +150,7 @@ def test_a_rule_deactivated_between_plan_and_apply_leaves_small_jobs(
     small_jobs.control("duplicate-rules", "PUT", [BLOCKING_EMAIL])
     with open_store(f"sqlite:///{tmp_path / 'sfsync.db'}") as store:
         port, loaded, plan = _planned(small_jobs, tmp_path, store)
-        assert _lead_estimate(plan).create_jobs.startswith("creates in one job")
+        assert _lead_estimate(plan).create_jobs.startswith("creates in jobs of 3: duplicate rule")
         small_jobs.control("duplicate-rules", "PUT", [])
         port.jobs.clear()
         report = apply_plan(port, store, loaded, plan)  # type: ignore[arg-type]

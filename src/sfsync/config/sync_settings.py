@@ -86,8 +86,8 @@ class Sync(Model):
     bulk_create_job_size: Annotated[int, Field(ge=1)] | Literal["auto"] = "auto"
     """Creates per Bulk API 2.0 insert (or upsert) job; each job is checked right before it is sent, so a
     record a person makes meanwhile is linked, not duplicated, unless it lands inside that one job. `auto`:
-    one job per object where an active duplicate rule of the org blocks a duplicate of its key on create
-    (the org refuses the racing duplicate), else 2000."""
+    jobs of 10000 where an active duplicate rule of the org blocks a duplicate of its key on create (the
+    org refuses the racing duplicate; a job's changes are held while it is sent), else 2000."""
     write_guard: WriteGuard = WriteGuard.CONDITIONAL
     """`conditional` sends each REST update with `If-Unmodified-Since` from its check's read (Salesforce refuses
     it when the record moved since: a conflict); `recheck` sends updates through sObject Collections, 8 times

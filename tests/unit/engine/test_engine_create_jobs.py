@@ -11,7 +11,7 @@ from engine_support import LEADS
 from sfsync.config import LoadedConfig
 from sfsync.config.models import Config
 from sfsync.engine.planning.create_jobs import (
-    ONE_JOB,
+    GUARDED_JOB,
     SMALL_JOB,
     create_check_calls,
     create_job_sizes,
@@ -53,10 +53,10 @@ def _sized(rules: Rules, config: Config, sobject: str = "Lead", size: str | int 
     return create_job_sizes(rules, chosen, [sobject])[sobject]  # type: ignore[arg-type]
 
 
-def test_a_rule_blocking_on_the_email_alone_guards_leads_in_one_job_for_two_calls(leads: Config) -> None:
+def test_a_rule_blocking_on_the_email_alone_guards_leads_in_jobs_of_ten_thousand_for_two_calls(leads: Config) -> None:
     rules = Rules({"Lead": [EMAIL_BLOCK]})
     sizing = _sized(rules, leads)
-    assert (sizing.size, sizing.guarded) == (ONE_JOB, True)
+    assert (sizing.size, sizing.guarded) == (GUARDED_JOB, True) == (10_000, True)
     assert sizing.why == "duplicate rule Lead_Email blocks a duplicate Email on create"
     assert rules.calls == 2
 
@@ -107,11 +107,12 @@ def test_the_check_calls_count_the_first_jobs_split_key_query_then_one_per_job()
     # 2,000 emails of ~30 characters: three queries of SOQL's 20,000; the external ids as many again.
     assert create_check_calls("Lead", 10_000, SMALL_JOB, guarded=False, external_ids=True) == 3 + 3 + 4
     assert create_check_calls("Lead", 10_000, SMALL_JOB, guarded=False, external_ids=False) == 3 + 4
-    assert create_check_calls("Lead", 1_000_000, ONE_JOB, guarded=True, external_ids=True) == 1
+    assert create_check_calls("Lead", 1_000_000, GUARDED_JOB, guarded=True, external_ids=True) == 100
     assert create_check_calls("Lead", 0, SMALL_JOB, guarded=False, external_ids=True) == 0
 
 
-def test_one_job_is_counted_as_the_jobs_its_csv_splits_into_past_100_mb() -> None:
-    assert ingest_jobs(10_000, ONE_JOB) == 1
-    assert ingest_jobs(1_000_000, ONE_JOB) == 2  # about 200 MB of CSV
+def test_a_job_is_counted_as_the_jobs_its_csv_splits_into_past_100_mb() -> None:
+    assert ingest_jobs(10_000, GUARDED_JOB) == 1
+    assert ingest_jobs(1_000_000, GUARDED_JOB) == 100
+    assert ingest_jobs(1_000_000, 1_000_000) == 2  # about 200 MB of CSV
     assert ingest_jobs(10_000, SMALL_JOB) == 5

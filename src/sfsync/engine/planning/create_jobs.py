@@ -5,8 +5,9 @@ linked, not created again; only one landing inside a job's own window can be mis
 duplicate rule of the org blocks, on create, a duplicate of the object's create key (Email for Leads and
 Contacts, Website for Accounts: all the fields its matching rule compares, on the object itself), the org
 refuses that racing duplicate too (DUPLICATES_DETECTED: linked or rejected, never kept), so small jobs buy
-nothing: `auto` sends the object's creates in one job (Bulk itself splits it past 100 MB of CSV). Anything
-that cannot be confirmed, including rules that cannot be read, keeps jobs of `SMALL_JOB`.
+nothing: `auto` sends the object's creates in jobs of `GUARDED_JOB`, as big as apply's memory allows (a
+job's changes are held while it is sent). Anything that cannot be confirmed, including rules that cannot
+be read, keeps jobs of `SMALL_JOB`.
 
 The check costs one query of `DuplicateRule`, then one UI API call per object with an active rule; plan
 makes it for the estimate, and apply makes it again right before the object's creates (a rule deactivated
@@ -28,8 +29,11 @@ from sfsync.salesforce.port import DuplicateRuleAction, SalesforcePort
 from sfsync.salesforce.query import In, Query
 
 SMALL_JOB = 2000
-# Bulk API 2.0's limit of records per ingest job; its 100 MB of CSV per job is kept by the adapter's splitting.
-ONE_JOB = 150_000_000
+# A job's changes, their checks and their results are held while it is sent: one job of every create took
+# apply to 1,095 MiB of peak RSS at 100,000 people, about 10 KiB a create. Salesforce processes an ingest job in
+# internal batches of 10,000 records, each counted against the org's 15,000 batches a day, so jobs of this
+# size spend no more of that allowance than one big job; they cost five calls each.
+GUARDED_JOB = 10_000
 CREATE_KEY: dict[str, frozenset[str]] = {
     "Lead": frozenset({"email"}),
     "Contact": frozenset({"email"}),
@@ -40,7 +44,7 @@ CREATE_KEY: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class JobSizing:
     """The creates per Bulk job for one object, and why (said in the plan); `guarded`: an active rule of
-    the org blocks a duplicate of the create key, so the object's creates go in one job."""
+    the org blocks a duplicate of the create key, so the object's creates go in jobs of `GUARDED_JOB`."""
 
     sobject: str
     size: int
@@ -72,7 +76,7 @@ def _sizing(port: SalesforcePort, sobject: str) -> JobSizing:
     guarding = [a.name for a in actions if _guards_key(a, sobject)]
     if guarding:
         key = "Website" if sobject == "Account" else "Email"
-        return JobSizing(sobject, ONE_JOB, f"duplicate rule {guarding[0]} blocks a duplicate {key} on create", True)
+        return JobSizing(sobject, GUARDED_JOB, f"duplicate rule {guarding[0]} blocks a duplicate {key} on create", True)
     blocking = [a.name for a in actions if a.action_on_insert.lower() == "block"]
     if blocking:
         return _small(sobject, f"no blocking duplicate rule matches on its create key alone ({', '.join(blocking)})")
@@ -120,12 +124,12 @@ def _small(sobject: str, why: str) -> JobSizing:
 def sizing_note(sizing: JobSizing) -> str:
     """The estimate's words for one object: how its creates are sent, and why."""
     if sizing.guarded:
-        return f"creates in one job: {sizing.why}, confirmed again at apply"
+        return f"creates in jobs of {sizing.size}: {sizing.why}, confirmed again at apply"
     return f"creates in jobs of {sizing.size}: {sizing.why}"
 
 
 # Bulk's limit of CSV per ingest job, less the adapter's margin, and about what one create's row takes of it:
-# the one job of a guarded object is sent as one, and split into jobs where this much CSV ends.
+# a job of wide rows is split into jobs where this much CSV ends.
 JOB_CSV_BYTES = 99 * 1024 * 1024
 ROW_BYTES = 200
 
