@@ -1,9 +1,9 @@
 """Bulk create jobs sized by the org's guard (`sync.bulk_create_job_size: auto`), against the local org.
 
 Where an active rule blocks a duplicate Email on create, the org refuses a racing duplicate itself, so a
-Lead run goes in jobs as big as apply's memory allows (3 here, 10,000 in the product); without one, in small jobs each checked right before it is sent; a rule
-deactivated between plan and apply leaves small jobs. The small job is 2 here (2,000 in the product),
-so that five creates fill several.
+Lead run goes in jobs as big as apply's memory allows (3 here, 10,000 in the product); without one, in
+small jobs each checked right before it is sent; a rule deactivated between plan and apply leaves small
+jobs. The small job is 2 here (2,000 in the product), so that five creates fill several.
 """
 
 from __future__ import annotations
