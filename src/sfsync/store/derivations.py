@@ -22,15 +22,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Table, delete, func, select, union
+from sqlalchemy import Connection, Table, delete, exists, func, select, union
 
 from sfsync.store import json_text
 from sfsync.store.bulk import chunks, insert_values, upsert
 from sfsync.store.derivation_schema import CACHES, MAIN, CacheTables, change_log
 from sfsync.store.own_tokens import kept_tokens, moved_own, moved_with_cluster
 from sfsync.store.session import Session
+from sfsync.store.workspace_rows import TABLES
 
 Key = tuple[str, str]  # (kind, workspace id)
+Output = Mapping[str, Any] | None
 _BATCH = 1000
 
 
@@ -98,6 +100,23 @@ class DerivationsSection:
         with self._session.read() as conn:
             return {(str(kind), str(workspace_id)) for kind, workspace_id in conn.execute(stmt)}
 
+    def unmatched(self) -> set[Key]:
+        """The workspace records without a cache row (new) and the cache rows without a record (removed),
+        set-based: a plan in which nothing moved reads neither side whole."""
+        table = self.tables.derivation
+        found: set[Key] = set()
+        with self._session.read() as conn:
+            for kind, (records, *_columns) in TABLES.items():
+                name = str(kind)
+                new = select(records.c.id).where(
+                    ~exists().where(table.c.kind == name, table.c.workspace_id == records.c.id)
+                )
+                gone = select(table.c.workspace_id).where(
+                    table.c.kind == name, ~exists().where(records.c.id == table.c.workspace_id)
+                )
+                found.update((name, str(i)) for i in conn.scalars(union(new, gone)))
+        return found
+
     def changes_since(self, since: int) -> int:
         with self._session.read() as conn:
             return int(conn.scalar(select(func.count()).where(change_log.c.seq > since)) or 0)
@@ -118,10 +137,12 @@ class DerivationsSection:
             rows = conn.execute(stmt.execution_options(yield_per=5000))
             return {(str(r.kind), str(r.workspace_id)): r.cluster for r in rows}
 
-    def outputs(self, kind: str) -> Generator[tuple[str, Mapping[str, Any] | None], None, None]:
-        """Each cached record's output of `kind`, by workspace id, streamed (the generator holds a cursor)."""
+    def outputs(self, kind: str, *, derived: bool = False) -> Generator[tuple[str, Output], None, None]:
+        """Each cached record's output of `kind`, by workspace id, streamed (the generator holds a cursor);
+        `derived`: only the records that derived something."""
         table = self.tables.derivation
-        stmt = select(table.c.workspace_id, table.c.output).where(table.c.kind == kind).order_by(table.c.workspace_id)
+        stmt = select(table.c.workspace_id, table.c.output).where(table.c.kind == kind)
+        stmt = (stmt.where(table.c.output.is_not(None)) if derived else stmt).order_by(table.c.workspace_id)
         with self._session.read() as conn:
             rows = conn.execute(stmt.execution_options(yield_per=1000))
             try:

@@ -49,3 +49,21 @@ def test_each_records_cached_output_is_its_share_of_the_first_plan(store, port, 
     assert sorted((c for changes in cached for c in changes), key=lambda c: c.key) == sorted(
         plan.changes, key=lambda c: c.key
     )
+
+
+def test_a_share_added_by_its_cached_json_form_gives_the_plan_the_same_lines(store, port, write_config) -> None:
+    loaded, plan = _plan(store, port, write_config)
+    ada = WorkspaceRef("person", "p_1", "ada@acme.example \ufffe")
+    derived = Derived(
+        changes=list(plan.changes),
+        skips=[Skip(ada, "Contact", SkipCode.CONFLICT, "set in Salesforce \x00 \u00e9")],
+        entries=[PlayEntry("everyone", Kind.PERSON, "p_1", False)],
+        failures=[(("defaults", "Contact", "Description", 0), "division by zero")],
+    )
+    by_value, by_form = PlanOutput(loaded), PlanOutput(loaded)
+    by_value.add(derived)
+    by_form.add_cached(json.loads(to_json_text(derived) or ""))
+    assert [o.line for o in by_form.ordered_lines()] == [o.line for o in by_value.ordered_lines()]
+    assert list(by_form.entry_lines()) == list(by_value.entry_lines())
+    assert list(by_form.skips()) == list(by_value.skips()) == derived.skips
+    assert by_form.diagnostics == by_value.diagnostics and len(by_form.diagnostics) == 1

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from engine_support import (
     CONTACTS,
     HEADER,
@@ -82,6 +83,7 @@ STEPS = st.one_of(
     st.tuples(st.just("apply")),
     st.tuples(st.just("other"), st.integers(0, len(CONFIGS) - 1)),  # a pull request's plan, not applied
     st.tuples(st.just("merge"), st.integers(0, len(CONFIGS) - 1)),  # a config's plan, then its apply
+    st.tuples(st.just("again")),  # nothing: the next plan follows one of the same store and org
 )
 
 
@@ -120,6 +122,8 @@ class History:
                 apply_plan(self.port, self.store, self.loaded, plan)
         elif name == "other":
             make_plan(self.port, self.store, _write(self.folder / "other", args[0]))
+        elif name == "again":
+            pass
         elif name == "merge":
             self.loaded = _write(self.folder, args[0])
             self.step(("apply",))
@@ -200,3 +204,30 @@ def test_incremental_plans_equal_plans_from_scratch(
                 history.compare()
         finally:
             store.close()
+
+
+def test_a_plan_in_which_nothing_moved_loads_no_record_ids_and_equals_the_one_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        store = open_store(f"sqlite:///{folder / 'sfsync.db'}")
+        try:
+            history = History(folder, store, FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")}),
+                              _write(folder, 1))  # fmt: skip
+            for step in (("company", DOMAINS[0], "Acme"), ("person", EMAILS[0], "CTO", DOMAINS[0]),
+                         ("person", EMAILS[4], None, None), ("seed", "Contact", EMAILS[1], "Boss")):  # fmt: skip
+                history.step(step)
+            config_applied(store, history.loaded)
+            before = make_plan(history.port, store, history.loaded)
+            assert before.changes and before.skips
+            monkeypatch.setattr(type(store.workspace), "ids", _no_ids)
+            again = make_plan(history.port, store, history.loaded)
+            assert _derived(again) == _derived(before)
+            assert (again.derivation.people_derived, again.derivation.companies_derived) == (0, 0)
+        finally:
+            store.close()
+
+
+def _no_ids(*_args: object) -> list[str]:
+    raise AssertionError("a plan in which nothing moved loaded every record's id")

@@ -198,3 +198,16 @@ def test_a_full_replace_keeps_each_output_as_written_and_indexes_the_tokens_agai
     assert [index["column_names"] for index in indexes] == [["token"]]
     store.ledger.record([LedgerEntry("Lead", "7", "Title", "CTO", NOW)])
     assert store.derivations.dirty(seq) == {("person", "p_0007")}
+
+
+def test_the_unmatched_records_are_the_new_ones_and_the_removed_ones(store: Store) -> None:
+    ada, bob = _person(store, "ada@x.example"), _person(store, "bob@x.example")
+    skip = output_text(json.dumps({"skips": [{"sobject": "Lead"}]}))
+    derived = [Derived("person", ada, None, skip, ()), Derived("person", "p_gone", None, None, ())]
+    store.derivations.replace(derived, everything=True)
+    assert store.derivations.unmatched() == {("person", bob), ("person", "p_gone")}
+    assert [i for i, _ in store.derivations.outputs("person", derived=True)] == [ada]  # only what derived something
+    assert sorted(i for i, _ in store.derivations.outputs("person")) == sorted([ada, "p_gone"])
+    store.derivations.replace([Derived("person", bob, None, None, ())])
+    store.derivations.forget([("person", "p_gone")])
+    assert store.derivations.unmatched() == set()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 
 from sfsync.engine.plans.codec import decode, encoded_line
 from sfsync.engine.plans.plan import RecordChange
-from sfsync.engine.plans.sections import Spool
+from sfsync.engine.plans.sections import Spool, record_line
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -34,12 +34,12 @@ RecordKey = tuple[str, str, str]  # workspace kind and id, object: what rejectio
 _FIRST = itemgetter(0)
 
 
-def order_key(value: dict[str, Any]) -> SortKey:
+def order_key(value: Mapping[str, Any]) -> SortKey:
     """A change's place in the plan, from its JSON form."""
     return (int(value["batch"]), str(value["sobject"]), value["action"] != "create", str(value["key"]))
 
 
-def record_key(value: dict[str, Any]) -> RecordKey:
+def record_key(value: Mapping[str, Any]) -> RecordKey:
     """The record a change writes, from its JSON form."""
     workspace = value["workspace"]
     return (str(workspace["kind"]), str(workspace["id"]), str(value["sobject"]))
@@ -75,12 +75,19 @@ class OrderedChanges:
     def add(self, change: RecordChange) -> bytes:
         """Take the change; its encoded line (`record_line`), for another use of the same encoding."""
         value, line = encoded_line(TAG, change)
+        self._take(value, line)
+        return line
+
+    def add_form(self, value: Mapping[str, Any]) -> None:
+        """Take a change by its JSON form as the plan's codec wrote it (the same line as the change's)."""
+        self._take(value, record_line(TAG, value))
+
+    def _take(self, value: Mapping[str, Any], line: bytes) -> None:
         self._buffer.append((order_key(value), record_key(value), line))
         self._buffered += len(line)
         self.count += 1
         if self._buffered >= self._run_bytes:
             self._spill()
-        return line
 
     @property
     def runs(self) -> int:

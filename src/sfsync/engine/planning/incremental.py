@@ -28,7 +28,7 @@ from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical
 from sfsync.engine.planning.derivation_sinks import CacheSpool, Collected, Streaming
-from sfsync.engine.planning.derived_form import Derived, from_json
+from sfsync.engine.planning.derived_form import Derived
 from sfsync.engine.planning.deriving import DerivingWriteSet, Key, VisitSink
 from sfsync.engine.planning.plan_output import PlanOutput
 from sfsync.engine.plans.derivation import DerivationSummary
@@ -81,11 +81,14 @@ def derive(
     output = PlanOutput(loaded, directory)
     if not why:
         assert state is not None
+        # New and removed records (a removed one's cluster derives again without it), held ones, and
+        # those whose inputs moved: found in the store, so that a plan where nothing moved loads no ids.
+        dirty = cache.dirty(state.seq) | cache.unmatched() | set(held)
+        if not dirty:
+            return output, _unmoved(store, cache, output, settling, seq, state.seq, digest)
         order = {kind: store.workspace.ids(kind) for kind in KINDS}
         cached = cache.clusters()
         present = {(str(kind), i) for kind, ids in order.items() for i in ids}
-        gone = set(cached) - present  # a removed record's cluster derives again without it
-        dirty = cache.dirty(state.seq) | (present - set(cached)) | set(held) | gone
         if not (settling and 2 * len(dirty) > len(present)):
             return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, order,
                                          present, cached, dirty, seq, state.seq, digest)  # fmt: skip
@@ -116,20 +119,40 @@ def _derive_moved(
     since: int,
     digest: str,
 ) -> DerivationSummary:
-    """Derive what moved, the rest from the cache (assembled into `output` unless `settling`); `present`:
-    the records of `order`, as keys."""
-    if not dirty:  # nothing moved: every record's output is the cached one
-        if seq != since and not store.session.speculating:
-            cache.commit(seq, digest)
-        if not settling:
-            _assemble(cache, output, order, {})
-        return _summary(order, set(), "")
+    """Derive what moved (`dirty`, never empty), the rest from the cache (assembled into `output` unless
+    `settling`); `present`: the records of `order`, as keys."""
     collected, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
     if not settling:
         _assemble(cache, output, order, collected.derived)
     if not store.session.speculating:
         _record(cache, collected, held, cached, present, seq, digest)
     return _summary(order, redo, "")
+
+
+def _unmoved(
+    store: Store,
+    cache: DerivationsSection,
+    output: PlanOutput,
+    settling: bool,
+    seq: int,
+    since: int,
+    digest: str,
+) -> DerivationSummary:
+    """Nothing moved: every record's output is the cached one, and the cache's records are the
+    workspace's, so the outputs are read in visit order (by id, as `order` is) and only where there is
+    one: most records of a synced org derive nothing."""
+    if seq != since and not store.session.speculating:
+        cache.commit(seq, digest)
+    if not settling:
+        for kind in KINDS:
+            outputs = cache.outputs(str(kind), derived=True)
+            try:
+                for _workspace_id, body in outputs:
+                    output.add_cached(body or {})
+            finally:
+                outputs.close()
+    people_, companies_ = (store.workspace.count(kind) for kind in (Kind.PERSON, Kind.COMPANY))
+    return DerivationSummary(people_, 0, companies_, 0, "")
 
 
 def _why_everything(cached: str | None, digest: str) -> str:
@@ -213,8 +236,9 @@ def _assemble(
                 found = derived.get((str(kind), workspace_id))
                 if found is None:
                     body = _cached_output(outputs, passed, workspace_id)
-                    found = from_json(body) if body else None
-                if found:
+                    if body:
+                        output.add_cached(body)
+                elif found:
                     output.add(found)
         finally:
             outputs.close()

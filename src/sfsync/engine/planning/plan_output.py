@@ -8,12 +8,13 @@ Account skip added earlier: the company is noted, and its Account skips are left
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from sfsync.config import LoadedConfig
 from sfsync.engine.planning.change_order import TAG, OrderedChanges, OrderedLine
-from sfsync.engine.planning.derived_form import Derived, Encoded
+from sfsync.engine.planning.derived_form import Derived, Encoded, Failure
 from sfsync.engine.planning.template_diagnostics import template_diagnostic
 from sfsync.engine.plans.codec import decode, encoded_line
 from sfsync.engine.plans.plan import PlanDiagnostic, PlayEntry, RecordChange, Skip
@@ -44,10 +45,25 @@ class PlanOutput:
         changes = [line_value(TAG, self.changes.add(change)) for change in derived.changes]
         skips = [self._spooled(self._skips, skip) for skip in derived.skips]
         entries = [self._spooled(self._entries, entry) for entry in derived.entries]
-        for path, message in derived.failures:  # the first failure at a place names it, as in one pass
-            if path not in self.diagnostics:
-                self.diagnostics[path] = template_diagnostic(self.loaded, TemplateFailure(path, message))
+        for failure in derived.failures:
+            self._failed(failure)
         return Encoded(changes, skips, entries)
+
+    def add_cached(self, body: Mapping[str, Any]) -> None:
+        """Take a record's share as the derivation cache keeps it (`derived_form.to_json`): its parts'
+        JSON forms, put on as the lines they encode to, never built as values again."""
+        for change in body.get("changes", ()):
+            self.changes.add_form(change)
+        for spool, values in ((self._skips, body.get("skips", ())), (self._entries, body.get("entries", ()))):
+            for value in values:
+                spool.add(value)
+        for path, message in body.get("failures", ()):
+            self._failed((tuple(path), message))
+
+    def _failed(self, failure: Failure) -> None:
+        path, message = failure
+        if path not in self.diagnostics:  # the first failure at a place names it, as in one pass
+            self.diagnostics[path] = template_diagnostic(self.loaded, TemplateFailure(path, message))
 
     @staticmethod
     def _spooled(spool: Spool, part: Skip | PlayEntry) -> bytes:
