@@ -110,13 +110,13 @@ def run_sfsync(
         load_seconds += load.seconds
     plan = run_measured(org, f"{api} plan", [str(SFSYNC), "plan", "-o", "plan.json"], work, env)
     plan_file_mib = (work / "plan.json").stat().st_size / 2**20
-    first = _read_plan(work / "plan.json")
+    first = read_plan(work / "plan.json")
     if plan_only:
         return SfsyncRuns(api, load_seconds, plan, None, None, workload_of(first), 0, 0, plan_file_mib)
     apply = run_measured(org, f"{api} apply", [str(SFSYNC), "apply", "plan.json"], work, env, APPLY_EXIT_CODES)
     argv = [str(SFSYNC), "plan", "--detailed-exitcode", "-o", "noop.json"]
     noop = run_measured(org, f"{api} no-op plan", argv, work, env, NOOP_EXIT_CODES)
-    again = _read_plan(work / "noop.json")
+    again = read_plan(work / "noop.json")
     noop_writes = sum(c["create"] + c["update"] for c in again.get("counts", {}).values())
     objects = len(again.get("refresh", {}))
     return SfsyncRuns(
@@ -149,7 +149,7 @@ def workload_of(plan: Mapping[str, Any]) -> Workload:
     return Workload(len(refresh), read, writes, operations, guarded)
 
 
-def _read_plan(path: Path) -> dict[str, Any]:
+def read_plan(path: Path) -> dict[str, Any]:
     """The saved plan's header: its counts and refresh, read without its records."""
     opened = open_plan(path)
     return dict(opened.head) if isinstance(opened, PlanFile) else plan_to_json(opened)
