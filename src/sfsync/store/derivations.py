@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, delete, exists, func, select, union
 
+from sfsync.catalogue import Kind
 from sfsync.store import json_text
 from sfsync.store.bulk import chunks, insert_values, upsert
 from sfsync.store.derivation_schema import CACHES, MAIN, CacheTables, change_log
@@ -64,6 +65,13 @@ class Derived(NamedTuple):
     tokens: Collection[str]
 
 
+class Unmatched(NamedTuple):
+    """Workspace records the cache has no row for (`new`), and cache rows of records gone (`gone`)."""
+
+    new: set[Key]
+    gone: set[Key]
+
+
 @dataclass(frozen=True)
 class Cached:
     cluster: str | None
@@ -100,22 +108,59 @@ class DerivationsSection:
         with self._session.read() as conn:
             return {(str(kind), str(workspace_id)) for kind, workspace_id in conn.execute(stmt)}
 
-    def unmatched(self) -> set[Key]:
-        """The workspace records without a cache row (new) and the cache rows without a record (removed),
-        set-based: a plan in which nothing moved reads neither side whole."""
+    def unmatched(self) -> Unmatched:
+        """The workspace records without a cache row and the cache rows without a record, set-based: a
+        plan in which little moved reads neither side whole."""
         table = self.tables.derivation
-        found: set[Key] = set()
+        new: set[Key] = set()
+        gone: set[Key] = set()
         with self._session.read() as conn:
             for kind, (records, *_columns) in TABLES.items():
                 name = str(kind)
-                new = select(records.c.id).where(
-                    ~exists().where(table.c.kind == name, table.c.workspace_id == records.c.id)
+                row = exists().where(table.c.kind == name, table.c.workspace_id == records.c.id)
+                new.update((name, str(i)) for i in conn.scalars(select(records.c.id).where(~row)))
+                record = exists().where(records.c.id == table.c.workspace_id)
+                gone.update(
+                    (name, str(i))
+                    for i in conn.scalars(select(table.c.workspace_id).where(table.c.kind == name, ~record))
                 )
-                gone = select(table.c.workspace_id).where(
-                    table.c.kind == name, ~exists().where(records.c.id == table.c.workspace_id)
-                )
-                found.update((name, str(i)) for i in conn.scalars(union(new, gone)))
+        return Unmatched(new, gone)
+
+    def clusters_of(self, keys: Iterable[Key]) -> dict[Key, str | None]:
+        """The cluster each of these cached records was derived with (a record without a row is left out)."""
+        table = self.tables.derivation
+        found: dict[Key, str | None] = {}
+        with self._session.read() as conn:
+            for kind, ids in _by_kind(keys).items():
+                for part in chunks(ids, _BATCH):
+                    stmt = select(table.c.workspace_id, table.c.cluster)
+                    rows = conn.execute(stmt.where(table.c.kind == kind, table.c.workspace_id.in_(part)))
+                    found.update(((kind, str(r.workspace_id)), r.cluster) for r in rows)
         return found
+
+    def members(self, clusters: Iterable[str]) -> set[Key]:
+        """The cached records derived with any of these companies."""
+        table = self.tables.derivation
+        found: set[Key] = set()
+        with self._session.read() as conn:
+            for part in chunks(clusters, _BATCH):
+                rows = conn.execute(select(table.c.kind, table.c.workspace_id).where(table.c.cluster.in_(part)))
+                found.update((str(r.kind), str(r.workspace_id)) for r in rows)
+        return found
+
+    def record_outputs(self, kind: str) -> Generator[tuple[str, Output], None, None]:
+        """Every workspace record of `kind` in visit order (by id, as the workspace gives them) with its
+        cached output (None: it derived nothing, or has no row), streamed (the generator holds a cursor)."""
+        records, table = TABLES[Kind(kind)][0], self.tables.derivation
+        joined = records.outerjoin(table, (table.c.kind == kind) & (table.c.workspace_id == records.c.id))
+        stmt = select(records.c.id, table.c.output).select_from(joined).order_by(records.c.id)
+        with self._session.read() as conn:
+            rows = conn.execute(stmt.execution_options(yield_per=5000))
+            try:
+                for part in rows.partitions():
+                    yield from ((str(i), output) for i, output in part)
+            finally:
+                rows.close()
 
     def changes_since(self, since: int) -> int:
         with self._session.read() as conn:
@@ -128,14 +173,6 @@ class DerivationsSection:
         with self._session.read() as conn:
             rows = conn.execute(stmt.execution_options(yield_per=5000))
             return {(str(r.kind), str(r.workspace_id)): Cached(r.cluster, r.output) for r in rows}
-
-    def clusters(self) -> dict[Key, str | None]:
-        """Every cached record's cluster, without its output (read those with `outputs`)."""
-        table = self.tables.derivation
-        stmt = select(table.c.kind, table.c.workspace_id, table.c.cluster)
-        with self._session.read() as conn:
-            rows = conn.execute(stmt.execution_options(yield_per=5000))
-            return {(str(r.kind), str(r.workspace_id)): r.cluster for r in rows}
 
     def outputs(self, kind: str, *, derived: bool = False) -> Generator[tuple[str, Output], None, None]:
         """Each cached record's output of `kind`, by workspace id, streamed (the generator holds a cursor);
@@ -244,10 +281,14 @@ def _inputs(d: Derived) -> list[tuple[str, str, str]]:
     return [(d.kind, d.workspace_id, token) for token in kept_tokens(d.kind, d.workspace_id, d.cluster, d.tokens)]
 
 
-def _forget(conn: Connection, tables: CacheTables, keys: Collection[Key]) -> None:
+def _by_kind(keys: Iterable[Key]) -> dict[str, list[str]]:
     by_kind: dict[str, list[str]] = {}
     for kind, workspace_id in keys:
         by_kind.setdefault(kind, []).append(workspace_id)
-    for kind, ids in by_kind.items():
+    return by_kind
+
+
+def _forget(conn: Connection, tables: CacheTables, keys: Collection[Key]) -> None:
+    for kind, ids in _by_kind(keys).items():
         for table in (tables.derivation_input, tables.derivation):
             conn.execute(delete(table).where(table.c.kind == kind, table.c.workspace_id.in_(ids)))

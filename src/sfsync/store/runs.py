@@ -103,8 +103,10 @@ class RunsSection:
         with self._session.read() as conn:
             return [_run(row) for row in conn.execute(stmt).mappings()]
 
-    def results(self, run_id: str) -> Iterator[RowResult]:
+    def results(self, run_id: str, outcome: Outcome | None = None) -> Iterator[RowResult]:
+        """The run's rows in the order recorded (`outcome`: only those that ended so, found by the store)."""
         stmt = select(row_result).where(row_result.c.run_id == run_id).order_by(row_result.c.id)
+        stmt = stmt if outcome is None else stmt.where(row_result.c.outcome == str(outcome))
         with self._session.read() as conn:
             for row in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
                 values = {k: v for k, v in row.items() if k != "id"}

@@ -10,7 +10,7 @@ touches a loaded one; a read never changes a record's origin.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Sequence, Set
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, or_, select, update
@@ -113,11 +113,18 @@ class WorkspaceSection:
             finally:
                 rows.close()
 
-    def ids(self, kind: Kind) -> list[str]:
-        """Every record's id of `kind`, in the order `records` gives them."""
+    def ordered(self, kind: Kind, ids: Set[str]) -> list[str]:
+        """Those of `ids` still in the store, in the order `records` gives them: the database's order, which
+        Python's sorting need not share (a PostgreSQL collation). One query when they are few, else one
+        pass over every id."""
+        if not ids:
+            return []
         table = TABLES[kind][0]
         with self._session.read() as conn:
-            return list(conn.scalars(select(table.c.id).order_by(table.c.id)))
+            if len(ids) <= _IN_SIZE:
+                return list(conn.scalars(select(table.c.id).where(table.c.id.in_(list(ids))).order_by(table.c.id)))
+            every = conn.scalars(select(table.c.id).order_by(table.c.id).execution_options(yield_per=5000))
+            return [i for i in every if i in ids]
 
     def count(self, kind: Kind) -> int:
         table = TABLES[kind][0]

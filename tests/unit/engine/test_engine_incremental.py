@@ -15,6 +15,7 @@ import os
 import sqlite3
 import tempfile
 import textwrap
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,9 @@ from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.plan import Plan
 from sfsync.store import Store, open_store
+from sfsync.store.derivations import DerivationsSection
 from sfsync.store.normalise import normalise_domain, normalise_email
-from sfsync.store.workspace import RecordUpdate
+from sfsync.store.workspace import RecordUpdate, WorkspaceSection
 
 EXAMPLES = 400 if os.environ.get("HYPOTHESIS_PROFILE") == "full" else 12
 
@@ -206,28 +208,54 @@ def test_incremental_plans_equal_plans_from_scratch(
             store.close()
 
 
-def test_a_plan_in_which_nothing_moved_loads_no_record_ids_and_equals_the_one_before(
+def _history(folder: Path) -> History:
+    """A store with a company, two people (one of them its) and a Contact of another person, applied config."""
+    port = FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")})
+    history = History(folder, open_store(f"sqlite:///{folder / 'sfsync.db'}"), port, _write(folder, 1))
+    for step in (("company", DOMAINS[0], "Acme"), ("person", EMAILS[0], "CTO", DOMAINS[0]),
+                 ("person", EMAILS[4], None, None), ("seed", "Contact", EMAILS[1], "Boss")):  # fmt: skip
+        history.step(step)
+    config_applied(history.store, history.loaded)
+    return history
+
+
+def test_a_plan_in_which_nothing_moved_reads_no_record_ids_and_equals_the_one_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with tempfile.TemporaryDirectory() as name:
-        folder = Path(name)
-        store = open_store(f"sqlite:///{folder / 'sfsync.db'}")
+        history = _history(Path(name))
         try:
-            history = History(folder, store, FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")}),
-                              _write(folder, 1))  # fmt: skip
-            for step in (("company", DOMAINS[0], "Acme"), ("person", EMAILS[0], "CTO", DOMAINS[0]),
-                         ("person", EMAILS[4], None, None), ("seed", "Contact", EMAILS[1], "Boss")):  # fmt: skip
-                history.step(step)
-            config_applied(store, history.loaded)
-            before = make_plan(history.port, store, history.loaded)
+            before = make_plan(history.port, history.store, history.loaded)
             assert before.changes and before.skips
-            monkeypatch.setattr(type(store.workspace), "ids", _no_ids)
-            again = make_plan(history.port, store, history.loaded)
+            monkeypatch.setattr(WorkspaceSection, "ordered", _refused)
+            monkeypatch.setattr(DerivationsSection, "record_outputs", _refused)
+            again = make_plan(history.port, history.store, history.loaded)
             assert _derived(again) == _derived(before)
             assert (again.derivation.people_derived, again.derivation.companies_derived) == (0, 0)
         finally:
-            store.close()
+            history.store.close()
 
 
-def _no_ids(*_args: object) -> list[str]:
-    raise AssertionError("a plan in which nothing moved loaded every record's id")
+def test_a_plan_after_one_edit_asks_for_the_ids_of_that_records_cluster_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[set[str]] = []
+    ordered = WorkspaceSection.ordered
+
+    def recording(section: WorkspaceSection, kind: Kind, ids: Set[str]) -> list[str]:
+        asked.append(set(ids))
+        return ordered(section, kind, ids)
+
+    with tempfile.TemporaryDirectory() as name:
+        history = _history(Path(name))
+        try:
+            make_plan(history.port, history.store, history.loaded)
+            monkeypatch.setattr(WorkspaceSection, "ordered", recording)
+            history.step(("person", EMAILS[4], "Boss", None))  # a person without a company: its own cluster
+            plan = history.compare()  # equal to the plan from scratch
+            assert [len(ids) for ids in asked if ids] == [1]
+            assert (plan.derivation.people_derived, plan.derivation.companies_derived) == (1, 0)
+        finally:
+            history.store.close()
+
+
+def _refused(*_args: object) -> list[str]:
+    raise AssertionError("a plan in which nothing moved read every record")

@@ -205,9 +205,34 @@ def test_the_unmatched_records_are_the_new_ones_and_the_removed_ones(store: Stor
     skip = output_text(json.dumps({"skips": [{"sobject": "Lead"}]}))
     derived = [Derived("person", ada, None, skip, ()), Derived("person", "p_gone", None, None, ())]
     store.derivations.replace(derived, everything=True)
-    assert store.derivations.unmatched() == {("person", bob), ("person", "p_gone")}
+    assert store.derivations.unmatched() == ({("person", bob)}, {("person", "p_gone")})
     assert [i for i, _ in store.derivations.outputs("person", derived=True)] == [ada]  # only what derived something
     assert sorted(i for i, _ in store.derivations.outputs("person")) == sorted([ada, "p_gone"])
     store.derivations.replace([Derived("person", bob, None, None, ())])
     store.derivations.forget([("person", "p_gone")])
-    assert store.derivations.unmatched() == set()
+    assert store.derivations.unmatched() == (set(), set())
+
+
+def test_a_few_moved_records_clusters_and_outputs_are_read_without_the_rest(store: Store) -> None:
+    company = RecordUpdate(Kind.COMPANY, 2, None, "x.example", {"domain": "x.example", "name": "X"})
+    store.workspace.upsert(Kind.COMPANY, [company])
+    found = store.workspace.find(Kind.COMPANY, "x.example")
+    assert found is not None
+    ada, bob, cy = (_person(store, f"{n}@x.example") for n in ("ada", "bob", "cy"))
+    skip = output_text(json.dumps({"skips": [{"sobject": "Contact"}]}))
+    store.derivations.replace(
+        [Derived("company", found.id, found.id, None, ()), Derived("person", ada, found.id, skip, ()),
+         Derived("person", bob, None, None, ())],
+        everything=True,
+    )  # fmt: skip
+    assert store.derivations.clusters_of([("person", ada), ("person", bob), ("person", cy)]) == {
+        ("person", ada): found.id,
+        ("person", bob): None,
+    }
+    assert store.derivations.members([found.id]) == {("company", found.id), ("person", ada)}
+    outputs = dict(store.derivations.record_outputs("person"))
+    assert outputs == {ada: {"skips": [{"sobject": "Contact"}]}, bob: None, cy: None}  # cy: no row yet
+    assert [i for i, _ in store.derivations.record_outputs("person")] == store.workspace.ordered(
+        Kind.PERSON, {ada, bob, cy, "p_gone"}
+    )
+    assert store.workspace.ordered(Kind.PERSON, {bob}) == [bob]

@@ -196,6 +196,8 @@ def test_runs_log_row_results_and_counts(store: Store) -> None:
     assert store.runs.outcome_counts(run.id) == {Outcome.WRITTEN: 1, Outcome.REJECTED: 2}
     results = list(store.runs.results(run.id))
     assert results[0].fields == ("Title",) and results[1].error_code == "DUPLICATES_DETECTED"
+    rejected = [(r.workspace_id, r.error_code) for r in store.runs.results(run.id, Outcome.REJECTED)]
+    assert rejected == [("p_2", "DUPLICATES_DETECTED"), ("p_3", "REQUIRED_FIELD_MISSING")]
 
 
 def test_describe_cache_round_trips_with_a_stable_hash(store: Store) -> None:

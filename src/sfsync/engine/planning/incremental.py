@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sfsync import __version__
 from sfsync.catalogue import Kind
@@ -82,16 +82,14 @@ def derive(
     if not why:
         assert state is not None
         # New and removed records (a removed one's cluster derives again without it), held ones, and
-        # those whose inputs moved: found in the store, so that a plan where nothing moved loads no ids.
-        dirty = cache.dirty(state.seq) | cache.unmatched() | set(held)
+        # those whose inputs moved: found in the store, so that a plan loads no more ids than moved.
+        unmatched = cache.unmatched()
+        dirty = cache.dirty(state.seq) | unmatched.new | unmatched.gone | set(held)
         if not dirty:
             return output, _unmoved(store, cache, output, settling, seq, state.seq, digest)
-        order = {kind: store.workspace.ids(kind) for kind in KINDS}
-        cached = cache.clusters()
-        present = {(str(kind), i) for kind, ids in order.items() for i in ids}
-        if not (settling and 2 * len(dirty) > len(present)):
-            return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, order,
-                                         present, cached, dirty, seq, state.seq, digest)  # fmt: skip
+        if not (settling and 2 * len(dirty) > sum(store.workspace.count(kind) for kind in KINDS)):
+            moved = Moved(dirty, unmatched.gone, seq, digest)
+            return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, moved)
     spool = None if store.session.speculating else CacheSpool(held, directory)
     totals = _derive_all(store, loaded, describes, held, visiting, Streaming(None if settling else output, spool))
     if spool is not None:
@@ -100,6 +98,18 @@ def derive(
         cache.commit(seq, digest)
     people_, companies_ = totals[Kind.PERSON], totals[Kind.COMPANY]
     return output, DerivationSummary(people_, people_, companies_, companies_, why)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What moved since the cache's state: the records to derive again (`dirty`, never empty; `gone` of
+    them are removed records, whose clusters derive again without them), and the state the cache is
+    brought to (`seq`, `digest`)."""
+
+    dirty: set[Key]
+    gone: set[Key]
+    seq: int
+    digest: str
 
 
 def _derive_moved(
@@ -111,22 +121,17 @@ def _derive_moved(
     cache: DerivationsSection,
     output: PlanOutput,
     settling: bool,
-    order: Mapping[Kind, list[str]],
-    present: set[Key],
-    cached: Mapping[Key, str | None],
-    dirty: set[Key],
-    seq: int,
-    since: int,
-    digest: str,
+    moved: Moved,
 ) -> DerivationSummary:
-    """Derive what moved (`dirty`, never empty), the rest from the cache (assembled into `output` unless
-    `settling`); `present`: the records of `order`, as keys."""
-    collected, redo = _derive_some(store, loaded, describes, held, order, visiting, cached, dirty)
+    """Derive what moved, the rest from the cache (assembled into `output` unless `settling`)."""
+    collected, redo = _derive_some(store, loaded, describes, held, visiting, cache, moved)
     if not settling:
-        _assemble(cache, output, order, collected.derived)
+        _assemble(cache, output, collected.derived)
     if not store.session.speculating:
-        _record(cache, collected, held, cached, present, seq, digest)
-    return _summary(order, redo, "")
+        _record(cache, collected, held, moved)
+    people_, companies_ = (store.workspace.count(kind) for kind in (Kind.PERSON, Kind.COMPANY))
+    counts = {kind: sum(1 for key in redo if key[0] == str(kind)) for kind in KINDS}
+    return DerivationSummary(people_, counts[Kind.PERSON], companies_, counts[Kind.COMPANY], "")
 
 
 def _unmoved(
@@ -198,84 +203,49 @@ def _derive_some(
     loaded: LoadedConfig,
     describes: Mapping[str, ObjectDescribe],
     held: Mapping[tuple[str, str], str],
-    order: Mapping[Kind, list[str]],
     visiting: Visiting,
-    cached: Mapping[Key, str | None],
-    dirty: set[Key],
+    cache: DerivationsSection,
+    moved: Moved,
 ) -> tuple[Collected, set[Key]]:
-    """Derive the dirty records with their whole clusters, old and new (a person may change company)."""
-    present = {(str(kind), i) for kind, ids in order.items() for i in ids}
-    clusters = {c for key, c in cached.items() if key in dirty and c} | {
-        i for kind, i in dirty if kind == str(Kind.COMPANY)
-    }
+    """Derive the dirty records with their whole clusters, old and new (a person may change company), in
+    visit order; the records derived."""
+    company = str(Kind.COMPANY)
+    clusters = {c for c in cache.clusters_of(moved.dirty).values() if c} | {i for k, i in moved.dirty if k == company}
     while True:
-        redo = set(dirty)
-        redo.update(key for key, c in cached.items() if c in clusters)
-        redo.update((str(Kind.COMPANY), c) for c in clusters)
-        redo &= present
+        wanted = (moved.dirty | cache.members(clusters) | {(company, c) for c in clusters}) - moved.gone
         collected = Collected()
         write_set = _write_set(store, loaded, describes, held, collected)
+        redo: set[Key] = set()
         for kind in KINDS:
-            ids = [i for i in order[kind] if (str(kind), i) in redo]
+            ids = store.workspace.ordered(kind, {i for k, i in wanted if k == str(kind)})
+            redo.update((str(kind), i) for i in ids)
             visiting(kind, len(ids), subjects_of(store, write_set.reads, kind, ids), write_set.visit)
-        moved = write_set.clusters - clusters
-        if not moved:  # a record that joined another company: that company's people derive again with it
+        joined = write_set.clusters - clusters
+        if not joined:  # a record that joined another company: that company's people derive again with it
             return collected, redo
-        clusters |= moved
+        clusters |= joined
 
 
-def _assemble(
-    cache: DerivationsSection, output: PlanOutput, order: Mapping[Kind, list[str]], derived: Mapping[Key, Derived]
-) -> None:
-    """Each record's share in visit order: derived again, or its cached output (read in id order beside it)."""
+def _assemble(cache: DerivationsSection, output: PlanOutput, derived: Mapping[Key, Derived]) -> None:
+    """Each record's share in visit order: derived again, or its cached output (read beside it)."""
     for kind in KINDS:
-        outputs = cache.outputs(str(kind))
-        passed: dict[str, Mapping[str, Any] | None] = {}  # rows read ahead: a removed record's, or another order's
+        outputs = cache.record_outputs(str(kind))
         try:
-            for workspace_id in order[kind]:
+            for workspace_id, body in outputs:
                 found = derived.get((str(kind), workspace_id))
-                if found is None:
-                    body = _cached_output(outputs, passed, workspace_id)
-                    if body:
-                        output.add_cached(body)
-                elif found:
-                    output.add(found)
+                if found is not None:
+                    if found:
+                        output.add(found)
+                elif body:
+                    output.add_cached(body)
         finally:
             outputs.close()
 
 
-def _cached_output(
-    outputs: Iterator[tuple[str, Mapping[str, Any] | None]], passed: dict[str, Mapping[str, Any] | None], wanted: str
-) -> Mapping[str, Any] | None:
-    if wanted in passed:
-        return passed.pop(wanted)
-    for workspace_id, body in outputs:
-        if workspace_id == wanted:
-            return body
-        passed[workspace_id] = body
-    return None
-
-
-def _record(
-    cache: DerivationsSection,
-    collected: Collected,
-    held: Mapping[tuple[str, str], str],
-    cached: Mapping[Key, str | None],
-    present: set[Key],
-    seq: int,
-    digest: str,
-) -> None:
+def _record(cache: DerivationsSection, collected: Collected, held: Mapping[tuple[str, str], str], moved: Moved) -> None:
     """Write back what was derived again; a held record's cluster is not kept (held is this plan's only)."""
     unkept = {collected.clusters.get(key) for key in held} - {None}
     keep = [key for key in collected.derived if key not in held and collected.clusters[key] not in unkept]
     cache.replace(collected.rows(keep))
-    gone = {key for key in cached if key not in present}
-    cache.forget(gone | (set(collected.derived) - set(keep)))
-    cache.commit(seq, digest)
-
-
-def _summary(order: Mapping[Kind, list[str]], redo: set[Key], why: str) -> DerivationSummary:
-    counts = {kind: sum(1 for key in redo if key[0] == str(kind)) for kind in KINDS}
-    return DerivationSummary(
-        len(order[Kind.PERSON]), counts[Kind.PERSON], len(order[Kind.COMPANY]), counts[Kind.COMPANY], why
-    )
+    cache.forget(moved.gone | (set(collected.derived) - set(keep)))
+    cache.commit(moved.seq, moved.digest)

@@ -19,8 +19,8 @@ def last_rejections(store: Store) -> dict[RecordKey, tuple[str, str]]:
     if run is None:
         return {}
     found = {}
-    for row in store.runs.results(run.id):
-        if row.outcome is Outcome.REJECTED and row.workspace_kind and row.workspace_id:
+    for row in store.runs.results(run.id, Outcome.REJECTED):  # a plan after a clean apply reads no row
+        if row.workspace_kind and row.workspace_id:
             key = (row.workspace_kind, row.workspace_id, row.object)
             found[key] = (row.error_code or "", row.message or "")
     return found
