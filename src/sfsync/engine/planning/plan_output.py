@@ -8,6 +8,7 @@ Account skip added earlier: the company is noted, and its Account skips are left
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -82,10 +83,16 @@ class PlanOutput:
         return self.changes.lines()
 
     def skips(self) -> Iterator[Skip]:
-        for value in self._skips.close().values():
-            skip = decode(Skip, value)
-            if not (skip.sobject == ACCOUNT and skip.workspace.id in self._dropped):
-                yield skip
+        for value, _line in self.skip_lines():
+            yield decode(Skip, value)
+
+    def skip_lines(self) -> Iterator[tuple[dict[str, Any], bytes]]:
+        """Each skip's JSON form and its line as encoded (`sections.record_line`, newline included)."""
+        tag = self._skips.tag
+        for line in self._skips.close().lines():
+            value = json.loads(line)[tag]
+            if not (value["sobject"] == ACCOUNT and value["workspace"]["id"] in self._dropped):
+                yield value, line + b"\n"
 
     def entries(self) -> Iterator[PlayEntry]:
         for value in self._entries.close().values():

@@ -16,6 +16,7 @@ from sfsync.config.models import Config
 from sfsync.engine.planning.emails import EmailPlanner
 from sfsync.engine.planning.plan_output import PlanOutput
 from sfsync.engine.planning.rejections import last_rejections, note_retry, note_terminal
+from sfsync.engine.plans.codec import decode
 from sfsync.engine.plans.file import PlanSpool
 from sfsync.engine.plans.plan import Action, RecordChange, Skip
 from sfsync.engine.standing import held_by
@@ -42,7 +43,9 @@ class Written:
         entry[0 if create else 1] += 1
 
     def skip(self, skip: Skip) -> None:
-        name = skip.sobject or skip.workspace.kind
+        self.skip_of(skip.sobject or skip.workspace.kind)
+
+    def skip_of(self, name: str) -> None:
         self.skips[name] = self.skips.get(name, 0) + 1
 
     def tally(self) -> dict[str, dict[str, int]]:
@@ -89,10 +92,15 @@ def spool_records(
         _send(notes.sent(ordered.change(), held), written, into)
     for email in emails.changes() if emails is not None else ():  # every person's change went by
         _send(notes.sent(email, held) if record_key_of(email) in noted else email, written, into)
-    email_skips = emails.skips if emails is not None else []
-    for skip in _then(note_terminal(_then(output.skips(), email_skips), rejected), held):
-        written.skip(skip)
-        into.add("skips", skip)
+    for value, line in output.skip_lines():
+        workspace, sobject = value["workspace"], value["sobject"]
+        if (workspace["kind"], workspace["id"], sobject or "") in rejected:  # note_terminal may say more of it
+            _skip(next(note_terminal([decode(Skip, value)], rejected)), written, into)
+        else:  # passed on as it was encoded
+            written.skip_of(sobject or workspace["kind"])
+            into.add_line("skips", line)
+    for skip in _then(note_terminal(emails.skips if emails is not None else [], rejected), held):
+        _skip(skip, written, into)
     waiting = {(s.workspace.kind, s.workspace.id) for s in held}
     if not waiting:  # no entry is left out: each passes on as it was encoded
         for line in output.entry_lines():
@@ -132,6 +140,11 @@ def _send(change: RecordChange | None, written: Written, into: PlanSpool) -> Non
     if change is not None:
         written.change(change)
         into.add("changes", change)
+
+
+def _skip(skip: Skip, written: Written, into: PlanSpool) -> None:
+    written.skip(skip)
+    into.add("skips", skip)
 
 
 def record_key_of(change: RecordChange) -> RecordKey:
