@@ -175,7 +175,7 @@ def test_a_company_moving_makes_the_records_derived_with_it_dirty(store: Store) 
     assert store.derivations.dirty(seq) == {("company", company.id), ("person", ada), ("person", bob)}
 
 
-def test_a_full_replace_keeps_each_output_as_written_and_indexes_the_tokens_again(store: Store) -> None:
+def test_a_full_replace_keeps_each_output_as_written_and_indexes_the_tokens_and_clusters_again(store: Store) -> None:
     odd = {"skips": [{"reason": 'a\x00b \ufffe \u00e9 \\ \t "q"'}]}  # U+0000, our mark, escapes, non-ASCII
     many = [
         Derived(
@@ -195,7 +195,9 @@ def test_a_full_replace_keeps_each_output_as_written_and_indexes_the_tokens_agai
     assert len(_inputs(store)) == 1500
     with store.session.read() as conn:
         indexes = inspect(conn).get_indexes(store.derivations.tables.derivation_input.name)
+        clusters = inspect(conn).get_indexes(store.derivations.tables.derivation.name)
     assert [index["column_names"] for index in indexes] == [["token"]]
+    assert [index["column_names"] for index in clusters] == [["cluster"]]  # built again too
     store.ledger.record([LedgerEntry("Lead", "7", "Title", "CTO", NOW)])
     assert store.derivations.dirty(seq) == {("person", "p_0007")}
 
