@@ -60,15 +60,21 @@ def main() -> int:
     return 0
 
 
-def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+def versions_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments every side-by-side run takes: the versions, the dataset's size and seed, the API path."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("versions", nargs="+", type=version, help="LABEL=SRC: a label and a source tree")
     parser.add_argument("--size", type=int, default=20_000, help="people in the dataset")
     parser.add_argument("--seed", type=int, default=7, help="the dataset generator's seed")
+    parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path sfsync runs on")
+    return parser
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = versions_parser(__doc__.split("\n", 1)[0])
     parser.add_argument("--profile", type=Path, help="also profile each apply (cProfile) into this directory")
     parser.add_argument("--plan-only", action="store_true", help="run only the first plans")
     parser.add_argument("--repeat", type=int, default=1, help="first plans per version with --plan-only")
-    parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path sfsync runs on")
     parser.add_argument(
         "--block-duplicate-leads", action="store_true", help="the org's Lead duplicate rule blocks on create"
     )

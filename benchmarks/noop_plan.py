@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import datasets
-from compare import version
+from compare import versions_parser
 from sfsync_bench.measure import Measurement, run_measured
 from sfsync_bench.org import BenchOrg, running_org
 from sfsync_bench.runs import APPLY_EXIT_CODES, CONFIG, NOOP_EXIT_CODES, read_plan
@@ -52,12 +52,8 @@ def main() -> int:
 
 
 def parse_arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("versions", nargs="+", type=version, help="LABEL=SRC: a label and a source tree")
-    parser.add_argument("--size", type=int, default=20_000, help="people in the dataset")
-    parser.add_argument("--seed", type=int, default=7, help="the dataset generator's seed")
+    parser = versions_parser(__doc__.split("\n", 1)[0])
     parser.add_argument("--repeat", type=int, default=3, help="re-plans per version")
-    parser.add_argument("--api", choices=("bulk", "rest"), default="bulk", help="the API path sfsync runs on")
     parser.add_argument("--profile", type=Path, help="also profile one re-plan of each (cProfile) into this directory")
     return parser.parse_args()
 

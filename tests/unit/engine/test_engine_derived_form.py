@@ -24,15 +24,20 @@ def _plan(store, port, write_config):
     return loaded, make_plan(port, store, loaded)
 
 
-def test_the_text_put_together_from_the_plans_lines_is_the_outputs_json(store, port, write_config) -> None:
-    loaded, plan = _plan(store, port, write_config)
+def _share(plan):
+    """A share with every part: the plan's changes, a skip and play entries with awkward text, a failure."""
     ada = WorkspaceRef("person", "p_1", "ada@acme.example \ufffe")
-    derived = Derived(
+    return Derived(
         changes=list(plan.changes),
-        skips=[Skip(ada, "Contact", SkipCode.CONFLICT, "set in Salesforce \x00")],
+        skips=[Skip(ada, "Contact", SkipCode.CONFLICT, "set in Salesforce \x00 \u00e9")],
         entries=[PlayEntry("everyone", Kind.PERSON, "p_1"), PlayEntry("everyone", Kind.PERSON, "p_2", False)],
         failures=[(("defaults", "Contact", "Description", 0), "division by zero")],
     )
+
+
+def test_the_text_put_together_from_the_plans_lines_is_the_outputs_json(store, port, write_config) -> None:
+    loaded, plan = _plan(store, port, write_config)
+    derived = _share(plan)
     assert len(derived.changes) >= 2
     encoded = PlanOutput(loaded).add(derived)
     text = to_json_text(derived, encoded)
@@ -53,13 +58,7 @@ def test_each_records_cached_output_is_its_share_of_the_first_plan(store, port, 
 
 def test_a_share_added_by_its_cached_json_form_gives_the_plan_the_same_lines(store, port, write_config) -> None:
     loaded, plan = _plan(store, port, write_config)
-    ada = WorkspaceRef("person", "p_1", "ada@acme.example \ufffe")
-    derived = Derived(
-        changes=list(plan.changes),
-        skips=[Skip(ada, "Contact", SkipCode.CONFLICT, "set in Salesforce \x00 \u00e9")],
-        entries=[PlayEntry("everyone", Kind.PERSON, "p_1", False)],
-        failures=[(("defaults", "Contact", "Description", 0), "division by zero")],
-    )
+    derived = _share(plan)
     by_value, by_form = PlanOutput(loaded), PlanOutput(loaded)
     by_value.add(derived)
     by_form.add_cached(json.loads(to_json_text(derived) or ""))
