@@ -174,12 +174,12 @@ class DerivationsSection:
             rows = conn.execute(stmt.execution_options(yield_per=5000))
             return {(str(r.kind), str(r.workspace_id)): Cached(r.cluster, r.output) for r in rows}
 
-    def outputs(self, kind: str, *, derived: bool = False) -> Generator[tuple[str, Output], None, None]:
-        """Each cached record's output of `kind`, by workspace id, streamed (the generator holds a cursor);
-        `derived`: only the records that derived something."""
+    def outputs(self, kind: str) -> Generator[tuple[str, Mapping[str, Any]], None, None]:
+        """The cached outputs of `kind`'s records that derived something, by workspace id, streamed (the
+        generator holds a cursor)."""
         table = self.tables.derivation
-        stmt = select(table.c.workspace_id, table.c.output).where(table.c.kind == kind)
-        stmt = (stmt.where(table.c.output.is_not(None)) if derived else stmt).order_by(table.c.workspace_id)
+        stmt = select(table.c.workspace_id, table.c.output).where(table.c.kind == kind, table.c.output.is_not(None))
+        stmt = stmt.order_by(table.c.workspace_id)
         with self._session.read() as conn:
             rows = conn.execute(stmt.execution_options(yield_per=1000))
             try:

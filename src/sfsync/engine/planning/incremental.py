@@ -129,6 +129,11 @@ def _derive_moved(
         _assemble(cache, output, collected.derived)
     if not store.session.speculating:
         _record(cache, collected, held, moved)
+    return _summary(store, redo)
+
+
+def _summary(store: Store, redo: set[Key]) -> DerivationSummary:
+    """Records of each kind, and how many of them (`redo`) were derived again."""
     people_, companies_ = (store.workspace.count(kind) for kind in (Kind.PERSON, Kind.COMPANY))
     counts = {kind: sum(1 for key in redo if key[0] == str(kind)) for kind in KINDS}
     return DerivationSummary(people_, counts[Kind.PERSON], companies_, counts[Kind.COMPANY], "")
@@ -144,20 +149,19 @@ def _unmoved(
     digest: str,
 ) -> DerivationSummary:
     """Nothing moved: every record's output is the cached one, and the cache's records are the
-    workspace's, so the outputs are read in visit order (by id, as `order` is) and only where there is
-    one: most records of a synced org derive nothing."""
+    workspace's, so the outputs are read in visit order (by id, as the workspace gives its records) and
+    only where there is one: most records of a synced org derive nothing."""
     if seq != since and not store.session.speculating:
         cache.commit(seq, digest)
     if not settling:
         for kind in KINDS:
-            outputs = cache.outputs(str(kind), derived=True)
+            outputs = cache.outputs(str(kind))
             try:
                 for _workspace_id, body in outputs:
-                    output.add_cached(body or {})
+                    output.add_cached(body)
             finally:
                 outputs.close()
-    people_, companies_ = (store.workspace.count(kind) for kind in (Kind.PERSON, Kind.COMPANY))
-    return DerivationSummary(people_, 0, companies_, 0, "")
+    return _summary(store, set())
 
 
 def _why_everything(cached: str | None, digest: str) -> str:
