@@ -42,11 +42,11 @@ def people(store: Store, reads: SubjectReads) -> Iterator[Subject]:
             yield person_subject(reads, record)
 
 
-def subjects_of(store: Store, reads: SubjectReads, kind: Kind, ids: Sequence[str]) -> Iterator[Subject]:
+def subjects_of(store: Store, reads: SubjectReads, kind: Kind, ids: Iterable[str]) -> Iterator[Subject]:
     """The subjects of the given workspace records (those still in the store), built as planning builds them,
-    one at a time as they are asked for, in the order of `ids`."""
+    one at a time as they are asked for, in the order of `ids` (read a chunk ahead, no further)."""
     build = company_subject if kind is Kind.COMPANY else person_subject
-    for part in chunks(list(ids), CHUNK):
+    for part in chunks(ids, CHUNK):
         found = store.workspace.get_many(kind, part)
         records = [found[i] for i in part if i in found]  # in the order given (planning's visit order)
         reads.clear()

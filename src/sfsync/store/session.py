@@ -36,6 +36,19 @@ class Session:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def shared(self) -> bool:
+        """Whether another process reads what this session reads now: outside a transaction (whose writes
+        no one else sees yet), of a store on disk or on a server (not an in-memory SQLite)."""
+        url = self.engine.url
+        in_memory = self.dialect == "sqlite" and (url.database or ":memory:") == ":memory:"
+        return self._active is None and not in_memory and "mode=memory" not in str(url)
+
+    def forked(self) -> None:
+        """In a forked process: the parent's pooled connections stay the parent's, never used or closed
+        here (a connection is the process's that opened it); this process opens its own."""
+        self.engine.dispose(close=False)
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A connection in a write transaction: the open one, or a new one committed on exit."""

@@ -126,6 +126,19 @@ class WorkspaceSection:
             every = conn.scalars(select(table.c.id).order_by(table.c.id).execution_options(yield_per=5000))
             return [i for i in every if i in ids]
 
+    def cluster_keys(self, kind: Kind) -> Generator[tuple[str, str | None], None, None]:
+        """Every record's id and what finds its company, in the order `records` gives them: a company's
+        registrable domain, a person's `company_domain` as loaded (None: none). Streamed."""
+        table = TABLES[kind][0]
+        column = table.c.domain_reg if kind is Kind.COMPANY else table.c.company_domain
+        with self._session.read() as conn:
+            rows = conn.execute(select(table.c.id, column).order_by(table.c.id).execution_options(yield_per=5000))
+            try:
+                for part in rows.partitions():
+                    yield from part  # type: ignore[misc]  # (id, key) rows
+            finally:
+                rows.close()
+
     def count(self, kind: Kind) -> int:
         table = TABLES[kind][0]
         with self._session.read() as conn:

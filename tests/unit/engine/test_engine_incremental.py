@@ -12,169 +12,35 @@ a config not applied yet may leave a plan other than the one the org and the wor
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
-import textwrap
 from collections.abc import Set
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import (
-    CONTACTS,
-    HEADER,
-    LEADS,
-    PRIVATE_CONTACTS,
-    SFSYNC_FIELDS,
-    config_applied,
-)
+from engine_support import SFSYNC_FIELDS, config_applied
 from fake_port import FakePort
+from history_support import (
+    CONFIGS,
+    DOMAINS,
+    EMAILS,
+    STEPS,
+    History,
+    derived,
+    salesforce_steps,
+    workspace_steps,
+    write_config,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sfsync.catalogue import Kind
-from sfsync.config import LoadedConfig, load_config
-from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning.planner import make_plan
-from sfsync.engine.plans.plan import Plan
-from sfsync.store import Store, open_store
+from sfsync.store import open_store
 from sfsync.store.derivations import DerivationsSection
-from sfsync.store.normalise import normalise_domain, normalise_email
-from sfsync.store.workspace import RecordUpdate, WorkspaceSection
+from sfsync.store.workspace import WorkspaceSection
 
 EXAMPLES = 400 if os.environ.get("HYPOTHESIS_PROFILE") == "full" else 12
-
-DOMAINS = ("acme.example", "beta.example", "gamma.example")
-EMAILS = ("ada@acme.example", "bob@acme.example", "cy@beta.example", "di@gamma.example", "solo@free.example")
-TITLES = (None, "", "CTO", "Boss")
-EXCLUDING = """\
-exclusions:
-  - name: bosses
-    applies_to: person
-    where: {salesforce: Contact, field: Title, op: eq, value: Boss}
-  - name: customers
-    applies_to: company
-    where: {salesforce: Account, field: Type, op: eq, value: Customer}
-"""
-FAILING = 'defaults:\n  Contact: {LeadSource: Other, Description: "{{ 10 // (person.title | length) }}"}\n'
-CONFIGS = (
-    CONTACTS,
-    CONTACTS + EXCLUDING,
-    PRIVATE_CONTACTS.replace("defaults:\n  Contact: {LeadSource: Other}\n", FAILING),
-    LEADS,
-    CONTACTS.replace("{LeadSource: Other}", "{LeadSource: Partner}"),  # reads as CONTACTS does
-    CONTACTS.replace("write: true", "write: false"),  # so does this one
-)
-
-workspace_steps = st.one_of(
-    st.tuples(st.just("person"), st.sampled_from(EMAILS), st.sampled_from(TITLES), st.sampled_from((None, *DOMAINS))),
-    st.tuples(st.just("company"), st.sampled_from(DOMAINS), st.sampled_from(("Acme", "Beta Inc", None))),
-)
-salesforce_steps = st.one_of(
-    st.tuples(st.just("seed"), st.sampled_from(("Contact", "Lead")), st.sampled_from(EMAILS), st.sampled_from(TITLES)),
-    st.tuples(st.just("seed"), st.just("Account"), st.sampled_from(DOMAINS), st.sampled_from((None, "Customer"))),
-    st.tuples(st.just("edit"), st.sampled_from(("Contact", "Lead", "Account")), st.integers(0, 5), st.integers(0, 3)),
-    st.tuples(st.just("move"), st.sampled_from(("Contact", "Lead")), st.integers(0, 5), st.sampled_from(EMAILS)),
-    st.tuples(st.just("delete"), st.sampled_from(("Contact", "Lead", "Account")), st.integers(0, 5)),
-)
-STEPS = st.one_of(
-    workspace_steps,
-    salesforce_steps,
-    st.tuples(st.just("config"), st.integers(0, len(CONFIGS) - 1)),
-    st.tuples(st.just("apply")),
-    st.tuples(st.just("other"), st.integers(0, len(CONFIGS) - 1)),  # a pull request's plan, not applied
-    st.tuples(st.just("merge"), st.integers(0, len(CONFIGS) - 1)),  # a config's plan, then its apply
-    st.tuples(st.just("again")),  # nothing: the next plan follows one of the same store and org
-)
-
-
-def _write(folder: Path, index: int) -> LoadedConfig:
-    folder.mkdir(exist_ok=True)
-    path = folder / "sfsync.yaml"
-    path.write_text(HEADER + textwrap.dedent(CONFIGS[index]), encoding="utf-8")
-    return load_config(path)
-
-
-@dataclass
-class History:
-    """One store, one fake org and the config in force, replayed step by step."""
-
-    folder: Path
-    store: Store
-    port: FakePort
-    loaded: LoadedConfig
-
-    def step(self, step: tuple[Any, ...]) -> None:
-        name, *args = step
-        if name == "person":  # a row the load refuses (its key taken by a record the read made) is left out
-            email, title, domain = args
-            values = {"email": email, "last_name": email.split("@")[0], "title": title, "company_domain": domain}
-            update = RecordUpdate(Kind.PERSON, 2, None, normalise_email(email).value, values, {})
-            self.store.workspace.upsert(Kind.PERSON, [update])
-        elif name == "company":
-            domain = normalise_domain(args[0]).value
-            update = RecordUpdate(Kind.COMPANY, 2, None, domain, {"domain": domain, "name": args[1]}, {})
-            self.store.workspace.upsert(Kind.COMPANY, [update])
-        elif name == "config":
-            self.loaded = _write(self.folder, args[0])
-        elif name == "apply":
-            plan = make_plan(self.port, self.store, self.loaded)
-            if plan.appliable:
-                apply_plan(self.port, self.store, self.loaded, plan)
-        elif name == "other":
-            make_plan(self.port, self.store, _write(self.folder / "other", args[0]))
-        elif name == "again":
-            pass
-        elif name == "merge":
-            self.loaded = _write(self.folder, args[0])
-            self.step(("apply",))
-        else:
-            self._salesforce(name, *args)
-
-    def _salesforce(self, name: str, sobject: str, *args: Any) -> None:
-        if name == "seed" and sobject == "Account":
-            self.port.seed("Account", Name=args[0], Website=f"https://{args[0]}", Type=args[1])
-        elif name == "seed":
-            self.port.seed(sobject, LastName="Seeded", Company="Seeded", Email=args[0], Title=args[1])
-        else:
-            records = sorted(self.port.records[sobject])
-            if not records:
-                return
-            record = records[args[0] % len(records)]
-            if name == "delete":
-                self.port.delete(sobject, record)
-            elif name == "move":  # to another email: it leaves one person's records for another's
-                self.port.edit(sobject, record, Email=args[1])
-            elif sobject == "Account":
-                self.port.edit(sobject, record, Type=(None, "Customer", "Prospect", None)[args[1]])
-            else:
-                self.port.edit(sobject, record, Title=TITLES[args[1]])
-
-    def compare(self) -> Plan:
-        """The incremental plan, after checking it against a from-scratch plan of a copy of the store."""
-        scratch = _copy(self.folder / "sfsync.db", self.folder / "scratch.db")
-        try:
-            scratch.derivations.clear()
-            for sobject in ("Account", "Contact", "Lead", "Opportunity"):
-                scratch.mirror.reset_watermark(sobject)
-            expected = make_plan(self.port, scratch, self.loaded)
-        finally:
-            scratch.close()
-        plan = make_plan(self.port, self.store, self.loaded)
-        assert _derived(plan) == _derived(expected)
-        return plan
-
-
-def _copy(source: Path, target: Path) -> Store:
-    target.unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)  # the file alone may lag behind its write-ahead log
-    return open_store(f"sqlite:///{target}")
-
-
-def _derived(plan: Plan) -> tuple[Any, ...]:
-    return plan.changes, plan.skips, plan.play_entries, plan.diagnostics
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -195,7 +61,7 @@ def test_incremental_plans_equal_plans_from_scratch(
                 folder,
                 store,
                 FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")}),
-                _write(folder, first),
+                write_config(folder, first),
             )
             for step in start:  # a workspace and an org to begin with, so that edits meet people
                 history.step(step)
@@ -211,7 +77,7 @@ def test_incremental_plans_equal_plans_from_scratch(
 def _history(folder: Path) -> History:
     """A store with a company, two people (one of them its) and a Contact of another person, applied config."""
     port = FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")})
-    history = History(folder, open_store(f"sqlite:///{folder / 'sfsync.db'}"), port, _write(folder, 1))
+    history = History(folder, open_store(f"sqlite:///{folder / 'sfsync.db'}"), port, write_config(folder, 1))
     for step in (("company", DOMAINS[0], "Acme"), ("person", EMAILS[0], "CTO", DOMAINS[0]),
                  ("person", EMAILS[4], None, None), ("seed", "Contact", EMAILS[1], "Boss")):  # fmt: skip
         history.step(step)
@@ -230,7 +96,7 @@ def test_a_plan_in_which_nothing_moved_reads_no_record_ids_and_equals_the_one_be
             monkeypatch.setattr(WorkspaceSection, "ordered", _refused)
             monkeypatch.setattr(DerivationsSection, "record_outputs", _refused)
             again = make_plan(history.port, history.store, history.loaded)
-            assert _derived(again) == _derived(before)
+            assert derived(again) == derived(before)
             assert (again.derivation.people_derived, again.derivation.companies_derived) == (0, 0)
         finally:
             history.store.close()

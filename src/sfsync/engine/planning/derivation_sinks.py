@@ -30,6 +30,14 @@ def without_account_skips(derived: Derived, company_id: str) -> Derived:
     return derived
 
 
+def cache_line(
+    key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None, encoded: Encoded | None = None
+) -> bytes:
+    """A record's cache row as `CacheSpool` spools it (`encoded`: its parts as the plan's output encoded them)."""
+    head = _HEAD([key[0], key[1], cluster, list(tokens)])
+    return f"{head}\t{output_text(to_json_text(derived, encoded)) or ''}\n".encode()
+
+
 class CacheSpool:
     """Every visited record's cache row, spooled compressed; a held record's cluster is not kept
     (held is this plan's only), and a dropped Account skip is left out of its company's row.
@@ -50,8 +58,15 @@ class CacheSpool:
         """Spool a record's row (`encoded`: its parts as the plan's output encoded them, if it did)."""
         if key in self._held and cluster:
             self._unkept.add(cluster)
-        head = _HEAD([key[0], key[1], cluster, list(tokens)])
-        self._spool.add_line(f"{head}\t{output_text(to_json_text(derived, encoded)) or ''}\n".encode())
+        self._spool.add_line(cache_line(key, derived, tokens, cluster, encoded))
+
+    def add_line(self, line: bytes) -> None:
+        """Spool a row as `cache_line` encoded it (in another process: `split_derivation.py`)."""
+        if self._held:
+            kind, workspace_id, cluster, _tokens = json.loads(line.partition(b"\t")[0])
+            if (kind, workspace_id) in self._held and cluster:
+                self._unkept.add(cluster)
+        self._spool.add_line(line)
 
     def drop_account_skips(self, company_id: str) -> None:
         self._dropped.add(company_id)

@@ -10,7 +10,7 @@ sink is told, and applies it to what it was given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from sfsync.catalogue import Kind
@@ -24,6 +24,9 @@ from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
 
 Key = tuple[str, str]  # (kind, workspace id)
+VISIT_ORDER = (Kind.COMPANY, Kind.PERSON)  # Accounts before the Contacts that need them
+# How records are visited: (kind, how many, their subjects, the visit), e.g. with progress reported.
+Visiting = Callable[[Kind, int, Iterable[Subject], Callable[[Subject], None]], None]
 
 
 def cluster_of(subject: Subject) -> str | None:
@@ -76,3 +79,18 @@ class DerivingWriteSet(WriteSet):
     def _drop_account_skips(self, company_id: str) -> None:
         super()._drop_account_skips(company_id)
         self.sink.drop_account_skips(company_id)
+
+
+def deriving_write_set(
+    store: Store,
+    loaded: LoadedConfig,
+    describes: Mapping[str, ObjectDescribe],
+    held: Mapping[tuple[str, str], str],
+    sink: VisitSink,
+) -> DerivingWriteSet:
+    """A write set for visits into `sink`, with every play's current members."""
+    members = {
+        play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
+        for play in loaded.config.plays
+    }
+    return DerivingWriteSet(store, loaded, describes, members, held, sink)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +29,10 @@ from sfsync.config import LoadedConfig
 from sfsync.config.canonical import canonical
 from sfsync.engine.planning.derivation_sinks import CacheSpool, Collected, Streaming
 from sfsync.engine.planning.derived_form import Derived
-from sfsync.engine.planning.deriving import DerivingWriteSet, Key, VisitSink
+from sfsync.engine.planning.deriving import VISIT_ORDER, Key, Visiting, VisitSink, deriving_write_set
 from sfsync.engine.planning.plan_output import PlanOutput
+from sfsync.engine.planning.split_derivation import derive_split
 from sfsync.engine.plans.derivation import DerivationSummary
-from sfsync.engine.subject import Subject
 from sfsync.engine.subjects import companies, people, subjects_of
 from sfsync.salesforce.describe import combined_digest
 from sfsync.salesforce.port import ObjectDescribe
@@ -40,11 +40,8 @@ from sfsync.store import Store
 from sfsync.store.derivations import DerivationsSection
 
 CACHE_FORMAT = 2  # bump when what a derivation reads or yields changes shape, or how the cache keeps it
-KINDS = (Kind.COMPANY, Kind.PERSON)  # visit order: Accounts before the Contacts that need them
+KINDS = VISIT_ORDER
 NOT_DERIVATION_INPUTS = ("connection", "store")  # config parts no visit reads
-
-
-Visiting = Callable[[Kind, int, Iterable[Subject], Callable[[Subject], None]], None]
 
 
 def derivation_digest(store: Store, loaded: LoadedConfig, describes: Mapping[str, ObjectDescribe]) -> str:
@@ -91,7 +88,11 @@ def derive(
             moved = Moved(dirty, unmatched.gone, seq, digest)
             return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, moved)
     spool = None if store.session.speculating else CacheSpool(held, directory)
-    totals = _derive_all(store, loaded, describes, held, visiting, Streaming(None if settling else output, spool))
+    sink = Streaming(None if settling else output, spool)
+    if derive_split(store, loaded, describes, held, visiting, sink, directory):
+        totals = {kind: store.workspace.count(kind) for kind in KINDS}
+    else:
+        totals = _derive_all(store, loaded, describes, held, visiting, sink)
     if spool is not None:
         cache.invalidate()
         cache.replace(spool.rows(), everything=True)
@@ -172,20 +173,6 @@ def _why_everything(cached: str | None, digest: str) -> str:
     return ""
 
 
-def _write_set(
-    store: Store,
-    loaded: LoadedConfig,
-    describes: Mapping[str, ObjectDescribe],
-    held: Mapping[tuple[str, str], str],
-    sink: VisitSink,
-) -> DerivingWriteSet:
-    members = {
-        play.name: {m.workspace_id for m in store.plays.members(play.name, play.audience.object)}
-        for play in loaded.config.plays
-    }
-    return DerivingWriteSet(store, loaded, describes, members, held, sink)
-
-
 def _derive_all(
     store: Store,
     loaded: LoadedConfig,
@@ -195,7 +182,7 @@ def _derive_all(
     sink: VisitSink,
 ) -> dict[Kind, int]:
     """Visit every record, each share handed to `sink`; how many records of each kind were visited."""
-    write_set = _write_set(store, loaded, describes, held, sink)
+    write_set = deriving_write_set(store, loaded, describes, held, sink)
     totals = {kind: store.workspace.count(kind) for kind in KINDS}
     visiting(Kind.COMPANY, totals[Kind.COMPANY], companies(store, write_set.reads), write_set.visit)
     visiting(Kind.PERSON, totals[Kind.PERSON], people(store, write_set.reads), write_set.visit)
@@ -218,7 +205,7 @@ def _derive_some(
     while True:
         wanted = (moved.dirty | cache.members(clusters) | {(company, c) for c in clusters}) - moved.gone
         collected = Collected()
-        write_set = _write_set(store, loaded, describes, held, collected)
+        write_set = deriving_write_set(store, loaded, describes, held, collected)
         redo: set[Key] = set()
         for kind in KINDS:
             ids = store.workspace.ordered(kind, {i for k, i in wanted if k == str(kind)})

@@ -1,0 +1,194 @@
+"""A plan derived in several processes is the plan of one process, byte for byte, and so is its cache.
+
+Random workspaces and orgs (hypothesis, `history_support.py`) on a real SQLite file: the same store
+copied twice, one copy planned in one process, the other in 2 or 3 (`SPLIT_FROM` lowered so that
+a handful of records split); their plans' JSON and their derivation caches must be equal. Then what
+the split must survive: a share whose process fails, a record removed after the route was written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from engine_support import SFSYNC_FIELDS, config_applied
+from fake_port import FakePort
+from history_support import (
+    CONFIGS,
+    DOMAINS,
+    EMAILS,
+    History,
+    copy_store,
+    derived,
+    salesforce_steps,
+    workspace_steps,
+    write_config,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sfsync.catalogue import Kind
+from sfsync.engine.planning import split_derivation
+from sfsync.engine.planning.planner import make_plan
+from sfsync.engine.plans.codec import encode
+from sfsync.errors import UsageError
+from sfsync.store import Store, open_store
+
+EXAMPLES = 200 if os.environ.get("HYPOTHESIS_PROFILE") == "full" else 10
+pytestmark = pytest.mark.skipif(split_derivation.processes({"SFSYNC_PROCESSES": "2"}) < 2, reason="no fork here")
+
+
+MERGED: list[int] = []  # the parts of each split put together (none: every plan fell back to one process)
+
+
+@pytest.fixture(autouse=True)
+def _small_plans_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split_derivation, "SPLIT_FROM", 1)
+    merge = split_derivation._merge
+
+    def counted(work: Path, parts: int, sink: Any) -> None:
+        MERGED.append(parts)
+        merge(work, parts, sink)
+
+    monkeypatch.setattr(split_derivation, "_merge", counted)
+
+
+def _planned(history: History, name: str, processes: int, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """A copy of the history's store planned in `processes` processes: the plan's JSON, the cache's rows."""
+    monkeypatch.setenv("SFSYNC_PROCESSES", str(processes))
+    store = copy_store(history.folder / "sfsync.db", history.folder / name)
+    try:
+        plan = make_plan(history.port, store, history.loaded)
+        return _json(plan), store.derivations.cached()
+    finally:
+        store.close()
+
+
+def _json(plan: Any) -> Any:
+    form = encode(plan)
+    form["fingerprint"].pop("created_at", None)  # the moment each plan was made
+    return json.dumps(form, sort_keys=True, default=str)
+
+
+def _history(folder: Path, config: int, steps: list[tuple[Any, ...]]) -> History:
+    port = FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")})
+    history = History(folder, open_store(f"sqlite:///{folder / 'sfsync.db'}"), port, write_config(folder, config))
+    for step in steps:
+        history.step(step)
+    config_applied(history.store, history.loaded)  # recorded plans: never speculative, so they may split
+    return history
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    steps=st.lists(st.one_of(workspace_steps, workspace_steps, salesforce_steps), min_size=1, max_size=14),
+    config=st.integers(0, len(CONFIGS) - 1),
+    processes=st.sampled_from((2, 3)),
+)
+def test_a_plan_derived_in_several_processes_is_the_plan_of_one(
+    steps: list[tuple[Any, ...]], config: int, processes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        history = _history(Path(name), config, steps)
+        try:
+            alone = _planned(history, "alone.db", 1, monkeypatch)
+            MERGED.clear()
+            split = _planned(history, "split.db", processes, monkeypatch)
+            assert split == alone
+            records = json.loads(split[0])["derivation"]
+            assert ([processes] if records["people"] or records["companies"] else []) == MERGED  # not fallen back
+        finally:
+            history.store.close()
+
+
+def _crowded(folder: Path) -> History:
+    """Contacts mode, companies with people (whose visits create their Account), people on their own."""
+    steps: list[tuple[Any, ...]] = [("company", domain, domain.split(".")[0].title()) for domain in DOMAINS]
+    steps += [("person", email, "CTO", DOMAINS[i % len(DOMAINS)]) for i, email in enumerate(EMAILS)]
+    steps += [("seed", "Contact", EMAILS[1], "Boss"), ("seed", "Account", DOMAINS[1], None)]
+    return _history(folder, 0, steps)
+
+
+@pytest.mark.parametrize("processes", [2, 3, 4])
+def test_a_company_and_its_people_derive_in_one_share(processes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split apart, two people of one company would each create its Account (a duplicate)."""
+    with tempfile.TemporaryDirectory() as name:
+        history = _crowded(Path(name))
+        try:
+            alone = _planned(history, "alone.db", 1, monkeypatch)
+            MERGED.clear()
+            assert _planned(history, "split.db", processes, monkeypatch) == alone
+            assert MERGED == [processes]
+            keys = [change["key"] for change in json.loads(alone[0])["changes"]]
+            assert len([k for k in keys if k.startswith("Account/")]) == 2 and len(keys) == len(set(keys))
+        finally:
+            history.store.close()
+
+
+def test_a_share_that_fails_is_derived_again_in_the_first_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    derive_share = split_derivation._derive_share
+
+    def failing(*args: Any) -> None:
+        if args[5] == 1:  # the share of the second process (forked: it runs this patched module too)
+            raise RuntimeError("share lost")
+        derive_share(*args)
+
+    with tempfile.TemporaryDirectory() as name:
+        history = _crowded(Path(name))
+        try:
+            alone = _planned(history, "alone.db", 1, monkeypatch)
+            monkeypatch.setattr(split_derivation, "_derive_share", failing)
+            MERGED.clear()
+            fallen_back = _planned(history, "split.db", 2, monkeypatch)
+            assert fallen_back == alone
+            assert not MERGED
+            assert json.loads(alone[0])["changes"]  # the comparison is of a plan that writes something
+        finally:
+            history.store.close()
+
+
+def test_a_record_removed_after_the_route_is_passed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    write_route = split_derivation._write_route
+    removed: list[str] = []
+
+    def then_removed(store: Store, work: Path, parts: int) -> Any:
+        counts = write_route(store, work, parts)
+        person = next(r for r in store.workspace.records(Kind.PERSON) if r.key == EMAILS[0])
+        store.workspace.remove(Kind.PERSON, person.id)  # committed: every share's process sees it gone
+        removed.append(person.id)
+        return counts
+
+    with tempfile.TemporaryDirectory() as name:
+        history = _crowded(Path(name))
+        try:
+            monkeypatch.setattr(split_derivation, "_write_route", then_removed)
+            monkeypatch.setenv("SFSYNC_PROCESSES", "3")
+            store = copy_store(history.folder / "sfsync.db", history.folder / "split.db")
+            try:
+                split = make_plan(history.port, store, history.loaded)
+                assert removed
+                store.derivations.clear()  # the same store, now without the person, derived from scratch
+                monkeypatch.setenv("SFSYNC_PROCESSES", "1")
+                assert derived(split) == derived(make_plan(history.port, store, history.loaded))
+            finally:
+                store.close()
+            assert split.changes and removed[0] not in _json(split)
+        finally:
+            history.store.close()
+
+
+def test_the_processes_come_from_the_environment_or_the_cpus() -> None:
+    assert split_derivation.processes({"SFSYNC_PROCESSES": "3"}) == 3
+    cpus = min(split_derivation.MOST_PROCESSES, len(os.sched_getaffinity(0)))
+    assert split_derivation.processes({}) == cpus
+    for bad in ("0", "two", "-1", "1.5"):
+        with pytest.raises(UsageError, match="SFSYNC_PROCESSES"):
+            split_derivation.processes({"SFSYNC_PROCESSES": bad})
