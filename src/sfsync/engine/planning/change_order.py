@@ -45,6 +45,11 @@ def record_key(value: Mapping[str, Any]) -> RecordKey:
     return (str(workspace["kind"]), str(workspace["id"]), str(value["sobject"]))
 
 
+def keyed_line(value: Mapping[str, Any], line: bytes) -> bytes:
+    """A change's line after its keys, as a run keeps it (`_keyed` reads it back)."""
+    return _ENCODE([*order_key(value), *record_key(value)]).encode() + b"\t" + line
+
+
 @dataclass(frozen=True, slots=True)
 class OrderedLine:
     """A change in plan order as its encoded line (`record_line`, newline included), with what is
@@ -82,8 +87,15 @@ class OrderedChanges:
         """Take a change by its JSON form as the plan's codec wrote it (the same line as the change's)."""
         self._take(value, record_line(TAG, value))
 
+    def add_keyed(self, keyed: bytes) -> None:
+        """Take a change as `keyed_line` put it (newline included), never decoded."""
+        self._put(*_split(keyed))
+
     def _take(self, value: Mapping[str, Any], line: bytes) -> None:
-        self._buffer.append((order_key(value), record_key(value), line))
+        self._put(order_key(value), record_key(value), line)
+
+    def _put(self, key: SortKey, record: RecordKey, line: bytes) -> None:
+        self._buffer.append((key, record, line))
         self._buffered += len(line)
         self.count += 1
         if self._buffered >= self._run_bytes:
@@ -135,6 +147,11 @@ def _keyed(run: Spool) -> Iterator[tuple[SortKey, RecordKey, bytes]]:
     Neither JSON text holds a raw tab (JSON escapes control characters in strings), so the first tab
     ends the keys."""
     for keyed in run.close().lines():
-        keys, _, line = keyed.partition(b"\t")
-        batch, sobject, update, key, kind, workspace_id, record_object = json.loads(keys)
-        yield (batch, sobject, update, key), (kind, workspace_id, record_object), line + b"\n"
+        yield _split(keyed + b"\n")
+
+
+def _split(keyed: bytes) -> tuple[SortKey, RecordKey, bytes]:
+    """A keyed line's keys and its change's line (newline included)."""
+    keys, _, line = keyed.partition(b"\t")
+    batch, sobject, update, key, kind, workspace_id, record_object = json.loads(keys)
+    return (batch, sobject, update, key), (kind, workspace_id, record_object), line

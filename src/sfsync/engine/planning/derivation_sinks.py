@@ -9,9 +9,12 @@ holds what it derived again, which is what changed since the last plan.
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 from sfsync.catalogue import Kind
 from sfsync.engine.planning.derived_form import Derived, Encoded, from_json, to_json_text
@@ -51,6 +54,7 @@ class CacheSpool:
         self._spool = Spool("derived", directory, level=1)  # read back once, soon: speed over size
         self._unkept: set[str] = set()  # the clusters of held records
         self._dropped: set[str] = set()
+        self._adopted: list[IO[bytes]] = []
 
     def add(
         self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None, encoded: Encoded | None
@@ -60,21 +64,20 @@ class CacheSpool:
             self._unkept.add(cluster)
         self._spool.add_line(cache_line(key, derived, tokens, cluster, encoded))
 
-    def add_line(self, line: bytes) -> None:
-        """Spool a row as `cache_line` encoded it (in another process: `split_derivation.py`)."""
-        if self._held:
-            kind, workspace_id, cluster, _tokens = json.loads(line.partition(b"\t")[0])
-            if (kind, workspace_id) in self._held and cluster:
-                self._unkept.add(cluster)
-        self._spool.add_line(line)
+    def adopt(self, rows: IO[bytes], unkept: Iterable[str]) -> None:
+        """Rows `cache_line` encoded elsewhere (another process's share, gzip-compressed: read once, as
+        `rows()` reads the spool), and the clusters of held records among them."""
+        self._adopted.append(rows)
+        self._unkept.update(unkept)
 
     def drop_account_skips(self, company_id: str) -> None:
         self._dropped.add(company_id)
 
     def rows(self) -> Iterator[CacheRow]:
         """The rows to keep, read back once."""
+        adopted = (line.rstrip(b"\n") for rows in self._adopted for line in gzip.GzipFile(fileobj=rows))
         try:
-            for line in self._spool.close().lines():
+            for line in itertools.chain(self._spool.close().lines(), adopted):
                 head, _tab, body = line.partition(b"\t")
                 kind, workspace_id, cluster, tokens = json.loads(head)
                 if (kind, workspace_id) in self._held or cluster in self._unkept:
@@ -87,6 +90,8 @@ class CacheSpool:
                 yield CacheRow(kind, workspace_id, cluster, output, tokens)
         finally:
             self._spool.discard()
+            for rows in self._adopted:
+                rows.close()
 
 
 class Streaming:

@@ -23,6 +23,7 @@ from sfsync.engine.plans.sections import Spool, line_value
 from sfsync.engine.values import TemplateFailure
 
 ACCOUNT = "Account"
+SKIP, PLAY_ENTRY = "skip", "play_entry"  # the tags of their lines
 
 
 def drops(skip: Skip, company_id: str) -> bool:
@@ -36,8 +37,8 @@ class PlanOutput:
     def __init__(self, loaded: LoadedConfig, directory: Path | None = None) -> None:
         self.loaded = loaded
         self.changes = OrderedChanges(directory)
-        self._skips = Spool("skip", directory)
-        self._entries = Spool("play_entry", directory)
+        self._skips = Spool(SKIP, directory)
+        self._entries = Spool(PLAY_ENTRY, directory)
         self.diagnostics: dict[tuple[str | int, ...], PlanDiagnostic] = {}
         self._dropped: set[str] = set()  # companies whose Account skips a later visit dropped
 
@@ -60,6 +61,13 @@ class PlanOutput:
                 spool.add(value)
         for path, message in body.get("failures", ()):
             self._failed((tuple(path), message))
+
+    def add_line(self, tag: str, line: bytes) -> None:
+        """Take a skip or play entry (`tag`) as encoded elsewhere (`record_line`, newline included)."""
+        (self._skips if tag == SKIP else self._entries).add_line(line)
+
+    def add_failure(self, failure: Failure) -> None:
+        self._failed(failure)
 
     def _failed(self, failure: Failure) -> None:
         path, message = failure
