@@ -68,7 +68,8 @@ def run_measured(
 
 
 def _wait_watching(pid: int) -> tuple[int, Any, int]:
-    """Wait for the child, reading its own high-water mark (`VmHWM`, KiB) as it runs.
+    """Wait for the child, reading its own high-water mark (`VmHWM`, KiB) as it runs, and the sum of what it and
+    its own children hold while it has any (`_tree_kib`).
 
     `ru_maxrss` from `wait4` is no measure of the child alone: Linux carries the parent's peak into a child
     across fork (or vfork) and exec, so every child of a harness that serves a large org would report at least
@@ -81,15 +82,34 @@ def _wait_watching(pid: int) -> tuple[int, Any, int]:
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
             return status, usage, peak or usage.ru_maxrss
-        peak = max(peak, _high_water_kib(pid))
+        peak = max(peak, _status_kib(pid, "VmHWM:"), _tree_kib(pid))
         time.sleep(WATCH_SECONDS)
 
 
-def _high_water_kib(pid: int) -> int:
+def _tree_kib(pid: int) -> int:
+    """What the child and the processes it started hold now (`VmRSS`, summed), while it has any: a plan
+    that derives in several processes is measured whole. Pages a fork still shares count in each process,
+    so the sum errs high, never low."""
+    helpers = _descendants(pid)
+    if not helpers:
+        return 0
+    return sum(_status_kib(p, "VmRSS:") for p in (pid, *helpers))
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as listed:
+            children = [int(p) for p in listed.read().split()]
+    except OSError:
+        return []
+    return [*children, *(grand for child in children for grand in _descendants(child))]
+
+
+def _status_kib(pid: int, field: str) -> int:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
+import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -314,3 +316,24 @@ def test_a_peer_that_cannot_be_installed_says_what_failed_and_how_to_install_it(
     message = str(caught.value)
     assert "could not pip install it" in message and "no index reachable" in message
     assert f"cumulusci=={peer_install.CUMULUSCI_VERSION}" in message and "without --peer" in message
+
+
+def test_peak_memory_counts_the_processes_a_run_forks() -> None:
+    """A run whose two processes each hold 120 MiB at once peaks at 240 MiB or more, not at 120."""
+    script = (
+        "import os, time\n"
+        "held = bytearray(120 << 20)\n"
+        "held[::4096] = b'x' * len(held[::4096])\n"  # touched: resident in each process after the fork
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    held[::4096] = b'y' * len(held[::4096])\n"  # written: the child's own pages
+        "    time.sleep(1.0)\n"
+        "    os._exit(0)\n"
+        "time.sleep(1.0)\n"
+        "os.waitpid(pid, 0)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script])
+    status, _usage, peak_kib = measure._wait_watching(child.pid)
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped by the watch, not by Popen
+    assert child.returncode == 0
+    assert peak_kib >= 230 * 1024
