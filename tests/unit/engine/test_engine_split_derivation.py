@@ -8,6 +8,7 @@ the split must survive: a share whose process fails, a record removed after the 
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -32,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sfsync.catalogue import Kind
+from sfsync.engine.applying.applier import apply_plan
 from sfsync.engine.planning import split_derivation
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.codec import encode
@@ -126,9 +128,36 @@ def test_a_company_and_its_people_derive_in_one_share(processes: int, monkeypatc
             alone = _planned(history, "alone.db", 1, monkeypatch)
             MERGED.clear()
             assert _planned(history, "split.db", processes, monkeypatch) == alone
-            assert MERGED == [processes]
+            assert [processes] == MERGED
             keys = [change["key"] for change in json.loads(alone[0])["changes"]]
             assert len([k for k in keys if k.startswith("Account/")]) == 2 and len(keys) == len(set(keys))
+        finally:
+            history.store.close()
+
+
+def _applied(history: History, name: str, processes: int, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    """A copy of the history's store, planned, applied (its settling derivation split too) and planned
+    again, in `processes` processes: the cache after apply and the plan after it."""
+    monkeypatch.setenv("SFSYNC_PROCESSES", str(processes))
+    store = copy_store(history.folder / "sfsync.db", history.folder / name)
+    port = copy.deepcopy(history.port)
+    try:
+        apply_plan(port, store, history.loaded, make_plan(port, store, history.loaded))
+        settled = store.derivations.cached()
+        return settled, derived(make_plan(port, store, history.loaded))
+    finally:
+        store.close()
+
+
+def test_apply_settles_the_cache_in_several_processes_as_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        history = _crowded(Path(name))
+        try:
+            alone = _applied(history, "alone.db", 1, monkeypatch)
+            MERGED.clear()
+            assert _applied(history, "split.db", 3, monkeypatch) == alone
+            assert MERGED == [3, 3]  # the first plan, and apply's settling (the next plan derives nothing)
+            assert alone[0] and not alone[1][0]  # a cache of something, and nothing left to write after
         finally:
             history.store.close()
 
