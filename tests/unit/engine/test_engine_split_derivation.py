@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from sfsync.catalogue import Kind
 from sfsync.engine.applying.applier import apply_plan
-from sfsync.engine.planning import split_derivation
+from sfsync.engine.planning import shares, split_derivation
 from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.codec import encode
 from sfsync.errors import UsageError
@@ -50,13 +50,13 @@ MERGED: list[int] = []  # the parts of each split put together (none: every plan
 @pytest.fixture(autouse=True)
 def _small_plans_split(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(split_derivation, "SPLIT_FROM", 1)
-    merge = split_derivation._merge
+    merge = shares.merge
 
     def counted(work: Path, parts: int, sink: Any) -> None:
         MERGED.append(parts)
         merge(work, parts, sink)
 
-    monkeypatch.setattr(split_derivation, "_merge", counted)
+    monkeypatch.setattr(shares, "merge", counted)
 
 
 def _planned(history: History, name: str, processes: int, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
@@ -163,7 +163,7 @@ def test_apply_settles_the_cache_in_several_processes_as_in_one(monkeypatch: pyt
 
 
 def test_a_share_that_fails_is_derived_again_in_the_first_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    derive_share = split_derivation._derive_share
+    derive_share = shares.derive_share
 
     def failing(*args: Any) -> None:
         if args[5] == 1:  # the share of the second process (forked: it runs this patched module too)
@@ -174,7 +174,7 @@ def test_a_share_that_fails_is_derived_again_in_the_first_process(monkeypatch: p
         history = _crowded(Path(name))
         try:
             alone = _planned(history, "alone.db", 1, monkeypatch)
-            monkeypatch.setattr(split_derivation, "_derive_share", failing)
+            monkeypatch.setattr(shares, "derive_share", failing)
             MERGED.clear()
             fallen_back = _planned(history, "split.db", 2, monkeypatch)
             assert fallen_back == alone
