@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Table, delete, exists, func, select, union
@@ -28,6 +29,7 @@ from sfsync.catalogue import Kind
 from sfsync.store import json_text
 from sfsync.store.bulk import chunks, insert_values, upsert
 from sfsync.store.derivation_schema import CACHES, MAIN, CacheTables, change_log
+from sfsync.store.derivation_scratch import INPUT, ROW, take
 from sfsync.store.own_tokens import kept_tokens, moved_own, moved_with_cluster
 from sfsync.store.session import Session
 from sfsync.store.workspace_rows import TABLES
@@ -218,8 +220,9 @@ class DerivationsSection:
                 conn.execute(delete(theirs))
             _prune(conn)
 
-    def replace(self, derived: Iterable[Derived], *, everything: bool = False) -> None:
-        """Write these records' derivations (with `everything`, drop every other row first)."""
+    def replace(self, derived: Iterable[Derived], *, everything: bool = False, scratch: Iterable[Path] = ()) -> None:
+        """Write these records' derivations (with `everything`, drop every other row first, and take the
+        rows of the `scratch` files too: `derivation_scratch.py`)."""
         with self._session.write() as conn:
             if not everything:
                 _write(conn, self.tables, derived, forgetting=True)
@@ -228,6 +231,8 @@ class DerivationsSection:
                 conn.execute(delete(self.tables.derivation_input))
                 conn.execute(delete(self.tables.derivation))
                 _write(conn, self.tables, derived, forgetting=False)
+                for path in scratch:
+                    take(conn, self.tables, path)
 
     def forget(self, keys: Iterable[Key]) -> None:
         """Drop these records' rows: they are derived again next time."""
@@ -256,8 +261,8 @@ def _write(conn: Connection, tables: CacheTables, derived: Iterable[Derived], *,
     for part in chunks(derived, _BATCH):
         if forgetting:
             _forget(conn, tables, [(d.kind, d.workspace_id) for d in part])
-        insert_values(conn, tables.derivation, _ROW, [(d.kind, d.workspace_id, d.cluster, d.output) for d in part])
-        insert_values(conn, tables.derivation_input, _INPUT, [_input for d in part for _input in _inputs(d)])
+        insert_values(conn, tables.derivation, ROW, [(d.kind, d.workspace_id, d.cluster, d.output) for d in part])
+        insert_values(conn, tables.derivation_input, INPUT, [_input for d in part for _input in _inputs(d)])
 
 
 @contextmanager
@@ -272,10 +277,6 @@ def _indexed_after(conn: Connection, *tables: Table) -> Iterator[None]:
     yield
     for index in indexes:
         index.create(conn)
-
-
-_ROW = ("kind", "workspace_id", "cluster", "output")
-_INPUT = ("kind", "workspace_id", "token")
 
 
 def _inputs(d: Derived) -> list[tuple[str, str, str]]:

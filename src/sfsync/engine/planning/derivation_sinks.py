@@ -9,12 +9,9 @@ holds what it derived again, which is what changed since the last plan.
 
 from __future__ import annotations
 
-import gzip
-import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO
 
 from sfsync.catalogue import Kind
 from sfsync.engine.planning.derived_form import Derived, Encoded, from_json, to_json_text
@@ -31,6 +28,13 @@ _HEAD = json.JSONEncoder(separators=(",", ":")).encode  # ASCII: no raw tab or n
 def without_account_skips(derived: Derived, company_id: str) -> Derived:
     derived.skips = [s for s in derived.skips if not drops(s, company_id)]
     return derived
+
+
+def without_skips_of(company_id: str, output: str | None) -> str | None:
+    """A company's cached output (`output_text`) without the Account skips a later visit dropped."""
+    if output is None:
+        return None
+    return output_text(to_json_text(without_account_skips(from_json(output_value(output)), company_id)))
 
 
 def cache_line(
@@ -54,7 +58,7 @@ class CacheSpool:
         self._spool = Spool("derived", directory, level=1)  # read back once, soon: speed over size
         self._unkept: set[str] = set()  # the clusters of held records
         self._dropped: set[str] = set()
-        self._adopted: list[IO[bytes]] = []
+        self.scratch: list[Path] = []
 
     def add(
         self, key: Key, derived: Derived, tokens: frozenset[str], cluster: str | None, encoded: Encoded | None
@@ -64,34 +68,28 @@ class CacheSpool:
             self._unkept.add(cluster)
         self._spool.add_line(cache_line(key, derived, tokens, cluster, encoded))
 
-    def adopt(self, rows: IO[bytes], unkept: Iterable[str]) -> None:
-        """Rows `cache_line` encoded elsewhere (another process's share, gzip-compressed: read once, as
-        `rows()` reads the spool), and the clusters of held records among them."""
-        self._adopted.append(rows)
-        self._unkept.update(unkept)
+    def take_scratch(self, path: Path) -> None:
+        """Rows derived elsewhere (a share of a split derivation), in a scratch file the cache takes as it is
+        (`derivation_scratch.py`): held records' clusters and dropped Account skips are left out already."""
+        self.scratch.append(path)
 
     def drop_account_skips(self, company_id: str) -> None:
         self._dropped.add(company_id)
 
     def rows(self) -> Iterator[CacheRow]:
         """The rows to keep, read back once."""
-        adopted = (line.rstrip(b"\n") for rows in self._adopted for line in gzip.GzipFile(fileobj=rows))
         try:
-            for line in itertools.chain(self._spool.close().lines(), adopted):
+            for line in self._spool.close().lines():
                 head, _tab, body = line.partition(b"\t")
                 kind, workspace_id, cluster, tokens = json.loads(head)
                 if (kind, workspace_id) in self._held or cluster in self._unkept:
                     continue
                 output = body.decode() or None
-                if output is not None and kind == COMPANY and workspace_id in self._dropped:
-                    output = output_text(
-                        to_json_text(without_account_skips(from_json(output_value(output)), workspace_id))
-                    )
+                if kind == COMPANY and workspace_id in self._dropped:
+                    output = without_skips_of(workspace_id, output)
                 yield CacheRow(kind, workspace_id, cluster, output, tokens)
         finally:
             self._spool.discard()
-            for rows in self._adopted:
-                rows.close()
 
 
 class Streaming:

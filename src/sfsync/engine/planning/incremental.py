@@ -17,6 +17,7 @@ cache's outputs, until they are assembled.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -89,14 +90,15 @@ def derive(
             return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, moved)
     spool = None if store.session.speculating else CacheSpool(held, directory)
     sink = Streaming(None if settling else output, spool)
-    if derive_split(store, loaded, describes, held, visiting, sink, directory):
-        totals = {kind: store.workspace.count(kind) for kind in KINDS}
-    else:
-        totals = _derive_all(store, loaded, describes, held, visiting, sink)
-    if spool is not None:
-        cache.invalidate()
-        cache.replace(spool.rows(), everything=True)
-        cache.commit(seq, digest)
+    with contextlib.ExitStack() as shares:  # a split derivation's files, until the cache took its rows
+        if derive_split(store, loaded, describes, held, visiting, sink, directory, shares):
+            totals = {kind: store.workspace.count(kind) for kind in KINDS}
+        else:
+            totals = _derive_all(store, loaded, describes, held, visiting, sink)
+        if spool is not None:
+            cache.invalidate()
+            cache.replace(spool.rows(), everything=True, scratch=spool.scratch)
+            cache.commit(seq, digest)
     people_, companies_ = totals[Kind.PERSON], totals[Kind.COMPANY]
     return output, DerivationSummary(people_, people_, companies_, companies_, why)
 

@@ -1,13 +1,14 @@
 """A share of a split derivation (`split_derivation.py`): what one process derived, in files, and how
 the shares are put together.
 
-A share's files, each compressed (read back once, soon; a share's changes at a million records are a
-gigabyte uncompressed): its cache `rows` (`derivation_sinks.cache_line`, in any order: the cache is
-keyed by record); when there is a plan, its `changes`, each after its keys (`change_order.keyed_line`:
+A share's files: its cache `rows`, in a scratch SQLite file (`store/derivation_scratch.py`: the cache
+takes them as they are, in any order, since it is keyed by record), with the dropped Account skips left
+out of its companies' outputs and the clusters of held records left out (held is this plan's only);
+when there is a plan, compressed (read back once, soon; a share's changes at a million records are a
+gigabyte uncompressed), its `changes`, each after its keys (`change_order.keyed_line`:
 those keys order them, wherever they came from), and its `visits`: skips, play entries and template
 failures, each after its record's place in visit order (the plan keeps them in that order, and names a
-template's failure by its first); and at its end, the companies whose Account skips a visit dropped
-and the clusters of held records (whose rows are not kept).
+template's failure by its first); and at its end, the companies whose Account skips a visit dropped.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from pathlib import Path
 from sfsync.catalogue import Kind
 from sfsync.config import LoadedConfig
 from sfsync.engine.planning.change_order import TAG, keyed_line
-from sfsync.engine.planning.derivation_sinks import Streaming, cache_line
-from sfsync.engine.planning.derived_form import Derived, Encoded
+from sfsync.engine.planning.derivation_sinks import COMPANY, Streaming, without_skips_of
+from sfsync.engine.planning.derived_form import Derived, Encoded, to_json_text
 from sfsync.engine.planning.deriving import VISIT_ORDER, Key, Visiting, deriving_write_set
 from sfsync.engine.planning.plan_output import PLAY_ENTRY, SKIP, PlanOutput
 from sfsync.engine.plans.codec import encoded_line
@@ -34,9 +35,11 @@ from sfsync.engine.plans.sections import line_value
 from sfsync.engine.subjects import subjects_of
 from sfsync.salesforce.port import ObjectDescribe
 from sfsync.store import Store
+from sfsync.store.derivation_scratch import ScratchRows
+from sfsync.store.derivations import output_text
 
 _ID = json.JSONEncoder().encode  # ASCII, as a cache row's head spells the id
-_FILES = ("rows", "changes", "visits")
+_FILES = ("changes", "visits")
 
 
 def id_line(place: int, record_id: str) -> bytes:
@@ -60,8 +63,10 @@ class ShareSink:
     them: changes keyed for ordering (their keys order them, wherever they came from), skips, play
     entries and template failures after their record's place (the plan keeps them in visit order)."""
 
-    def __init__(self, files: Mapping[str, gzip.GzipFile], held: Mapping[Key, str], planned: bool) -> None:
-        self._files, self._held, self._planned = files, held, planned
+    def __init__(
+        self, files: Mapping[str, gzip.GzipFile], rows: ScratchRows, held: Mapping[Key, str], planned: bool
+    ) -> None:
+        self._files, self.rows, self._held, self._planned = files, rows, held, planned
         self.place = 0  # the visited record's
         self._places: deque[tuple[int, str]] = deque()  # read ahead (`subjects_of` loads a chunk at a time)
         self.dropped: set[str] = set()
@@ -75,10 +80,12 @@ class ShareSink:
             self.place, record_id = self._places.popleft()
             if record_id == key[1]:
                 break
-        if key in self._held and cluster:
-            self.unkept.add(cluster)
         encoded = self._encoded(derived) if self._planned and derived else None
-        self._files["rows"].write(cache_line(key, derived, tokens, cluster, encoded))
+        if key in self._held:  # held is this plan's only: its cluster's rows are not kept
+            if cluster:
+                self.unkept.add(cluster)
+            return
+        self.rows.add(key, cluster, output_text(to_json_text(derived, encoded)), tokens)
 
     def _encoded(self, derived: Derived) -> Encoded:
         changes = []
@@ -115,7 +122,7 @@ def derive_share(
     with contextlib.ExitStack() as files:
         # Compressed for speed (read back once, soon); a share's changes at a million records are a gigabyte.
         out = {what: files.enter_context(gzip.open(share_path(work, what, part), "wb", 1)) for what in _FILES}
-        sink = ShareSink(out, held, planned)
+        sink = ShareSink(out, ScratchRows(share_path(work, "rows", part)), held, planned)
         write_set = deriving_write_set(store, loaded, describes, held, sink)
         for kind in VISIT_ORDER:
             with ids_path(work, kind, part).open("rb") as lines:
@@ -125,9 +132,8 @@ def derive_share(
                     subjects_of(store, write_set.reads, kind, _placed(lines, sink)),
                     write_set.visit,
                 )
-    share_path(work, "ends", part).write_text(
-        json.dumps({"dropped": sorted(sink.dropped), "unkept": sorted(sink.unkept)})
-    )
+    sink.rows.finish(without_skips_of, COMPANY, sink.dropped, sink.unkept)
+    share_path(work, "ends", part).write_text(json.dumps(sorted(sink.dropped)))
 
 
 def _placed(lines: Iterable[bytes], sink: ShareSink) -> Iterator[str]:
@@ -143,16 +149,14 @@ def _placed(lines: Iterable[bytes], sink: ShareSink) -> Iterator[str]:
 def merge(work: Path, parts: int, sink: Streaming) -> None:
     """Every share on to the plan's output (changes by their keys, the rest by their records' places) and
     the cache's spool (rows in any order: the cache is keyed by record)."""
-    ends = [json.loads(share_path(work, "ends", p).read_text()) for p in range(parts)]
-    for end in ends:
-        for company_id in end["dropped"]:
+    for part in range(parts):
+        for company_id in json.loads(share_path(work, "ends", part).read_text()):
             sink.drop_account_skips(company_id)
     if sink.output is not None:
         _merge_output(work, parts, sink.output)
     if sink.cache is not None:
-        for part, end in enumerate(ends):
-            # Opened now: the file is still read after the shares' folder is gone (an open file outlives its name).
-            sink.cache.adopt(share_path(work, "rows", part).open("rb"), end["unkept"])
+        for part in range(parts):
+            sink.cache.take_scratch(share_path(work, "rows", part))
 
 
 def _merge_output(work: Path, parts: int, output: PlanOutput) -> None:

@@ -65,28 +65,28 @@ def derive_split(
     visiting: Visiting,
     sink: Streaming,
     directory: Path | None,
+    keeping: contextlib.ExitStack,
 ) -> bool:
-    """Derive every record into `sink` in shares; False when it does not split (nothing was added to
-    `sink`: derive in one process)."""
+    """Derive every record into `sink` in shares, their files kept until `keeping` closes (the cache's
+    spool names them); False when it does not split (nothing was added to `sink`: derive in one process)."""
     parts = processes()
     total = sum(store.workspace.count(kind) for kind in VISIT_ORDER)
     if parts < 2 or total < SPLIT_FROM or not store.session.shared:
         return False
-    with tempfile.TemporaryDirectory(prefix="sfsync-shares-", dir=directory) as scratch:
-        work = Path(scratch)
-        counts = _write_route(store, work, parts)
+    work = Path(keeping.enter_context(tempfile.TemporaryDirectory(prefix="sfsync-shares-", dir=directory)))
+    counts = _write_route(store, work, parts)
 
-        def share(part: int, visits: Visiting) -> None:
-            shares.derive_share(store, loaded, describes, held, work, part, counts, visits, sink.output is not None)
+    def share(part: int, visits: Visiting) -> None:
+        shares.derive_share(store, loaded, describes, held, work, part, counts, visits, sink.output is not None)
 
-        children = {_fork(store, work, part, share): part for part in range(1, parts)}
-        try:
-            share(0, visiting)
-        finally:
-            failed = _waited(children)
-        if failed:
-            return False
-        shares.merge(work, parts, sink)
+    children = {_fork(store, work, part, share): part for part in range(1, parts)}
+    try:
+        share(0, visiting)
+    finally:
+        failed = _waited(children)
+    if failed:
+        return False
+    shares.merge(work, parts, sink)
     return True
 
 
