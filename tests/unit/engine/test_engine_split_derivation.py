@@ -39,7 +39,9 @@ from sfsync.engine.planning.planner import make_plan
 from sfsync.engine.plans.codec import encode
 from sfsync.errors import UsageError
 from sfsync.store import Store, open_store
+from unit.store.backends import postgres_database, store_url
 
+__all__ = ["postgres_database", "store_url"]  # the backends' fixtures
 EXAMPLES = 200 if os.environ.get("HYPOTHESIS_PROFILE") == "full" else 10
 pytestmark = pytest.mark.skipif(split_derivation.processes({"SFSYNC_PROCESSES": "2"}) < 2, reason="no fork here")
 
@@ -76,9 +78,10 @@ def _json(plan: Any) -> Any:
     return json.dumps(form, sort_keys=True, default=str)
 
 
-def _history(folder: Path, config: int, steps: list[tuple[Any, ...]]) -> History:
+def _history(folder: Path, config: int, steps: list[tuple[Any, ...]], url: str | None = None) -> History:
     port = FakePort({n: SFSYNC_FIELDS for n in ("Account", "Contact", "Lead")})
-    history = History(folder, open_store(f"sqlite:///{folder / 'sfsync.db'}"), port, write_config(folder, config))
+    store = open_store(url or f"sqlite:///{folder / 'sfsync.db'}")
+    history = History(folder, store, port, write_config(folder, config))
     for step in steps:
         history.step(step)
     config_applied(history.store, history.loaded)  # recorded plans: never speculative, so they may split
@@ -111,12 +114,33 @@ def test_a_plan_derived_in_several_processes_is_the_plan_of_one(
             history.store.close()
 
 
-def _crowded(folder: Path) -> History:
+def _crowded(folder: Path, url: str | None = None) -> History:
     """Contacts mode, companies with people (whose visits create their Account), people on their own."""
     steps: list[tuple[Any, ...]] = [("company", domain, domain.split(".")[0].title()) for domain in DOMAINS]
     steps += [("person", email, "CTO", DOMAINS[i % len(DOMAINS)]) for i, email in enumerate(EMAILS)]
     steps += [("seed", "Contact", EMAILS[1], "Boss"), ("seed", "Account", DOMAINS[1], None)]
-    return _history(folder, 0, steps)
+    return _history(folder, 0, steps, url)
+
+
+def test_on_each_backend_a_plan_split_is_the_plan_of_one(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = _crowded(tmp_path, store_url)
+    try:
+        found = []
+        for processes in (1, 3):
+            monkeypatch.setenv("SFSYNC_PROCESSES", str(processes))
+            history.store.derivations.clear()  # from scratch each time: every record derived
+            for sobject in ("Account", "Contact", "Lead", "Opportunity"):
+                history.store.mirror.reset_watermark(sobject)
+            MERGED.clear()
+            plan = make_plan(history.port, history.store, history.loaded)
+            found.append((derived(plan), history.store.derivations.cached(), list(MERGED)))
+        (alone, alone_cache, _), (split, split_cache, merged) = found
+        assert (split, split_cache, merged) == (alone, alone_cache, [3])
+        assert plan.changes
+    finally:
+        history.store.close()
 
 
 @pytest.mark.parametrize("processes", [2, 3, 4])
