@@ -133,7 +133,7 @@ class OrderedChanges:
         if not self._buffer:
             return
         self._buffer.sort(key=_FIRST)
-        run = Spool(TAG, self._directory)
+        run = Spool(TAG, self._directory, level=1)  # read back once, soon: speed over size
         for key, record, line in self._buffer:  # the keys ahead of the line: merging never decodes a change
             run.add_line(_ENCODE([*key, *record]).encode() + b"\t" + line)
         run.close()
