@@ -12,6 +12,7 @@ import copy
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,38 @@ def test_a_share_that_fails_is_derived_again_in_the_first_process(monkeypatch: p
             assert fallen_back == alone
             assert not MERGED
             assert json.loads(alone[0])["changes"]  # the comparison is of a plan that writes something
+        finally:
+            history.store.close()
+
+
+def test_a_failure_in_the_first_process_stops_the_others_and_is_the_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    derive_share = shares.derive_share
+    children: list[int] = []
+    fork = split_derivation._fork
+
+    def forked(*args: Any) -> int:
+        children.append(fork(*args))
+        return children[-1]
+
+    def failing(*args: Any) -> None:
+        if args[5] == 0:  # the first process's own share: what one process would have raised
+            raise RuntimeError("the first share failed")
+        time.sleep(30)  # a share still running: stopped, not waited for
+        derive_share(*args)
+
+    with tempfile.TemporaryDirectory() as name:
+        history = _crowded(Path(name))
+        try:
+            monkeypatch.setattr(shares, "derive_share", failing)
+            monkeypatch.setattr(split_derivation, "_fork", forked)
+            monkeypatch.setenv("SFSYNC_PROCESSES", "3")
+            started = time.monotonic()
+            with pytest.raises(RuntimeError, match="the first share failed"):
+                make_plan(history.port, history.store, history.loaded)
+            assert len(children) == 2 and time.monotonic() - started < 20
+            for pid in children:  # reaped already: no process of the plan is left
+                with pytest.raises(ChildProcessError):
+                    os.waitpid(pid, os.WNOHANG)
         finally:
             history.store.close()
 
