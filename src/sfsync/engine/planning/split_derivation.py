@@ -79,7 +79,7 @@ def derive_split(
     def share(part: int, visits: Visiting) -> None:
         shares.derive_share(store, loaded, describes, held, work, part, counts, visits, sink.output is not None)
 
-    children = {_fork(store, work, part, share): part for part in range(1, parts)}
+    children = {_fork(store, part, share): part for part in range(1, parts)}
     try:
         share(0, visiting)
     finally:
@@ -121,7 +121,7 @@ def _quietly(_kind: Kind, _total: int, subjects: Iterable[Subject], visit: Calla
         visit(subject)
 
 
-def _fork(store: Store, work: Path, part: int, share: Callable[[int, Visiting], None]) -> int:
+def _fork(store: Store, part: int, share: Callable[[int, Visiting], None]) -> int:
     """A process deriving share `part`: its pid. It reports nothing but its files, and ends without
     running the parent's exit handlers or flushing the parent's buffers."""
     pid = os.fork()
