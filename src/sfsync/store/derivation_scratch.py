@@ -2,7 +2,7 @@
 
 Each process of a split derivation (`engine/planning/split_derivation.py`) writes the rows it derived
 to a scratch file of its own: the cache's two tables' columns, nothing more (no index until its end,
-no log, no journal: a file for one plan, thrown away). So each row's tokens kept (`kept_tokens`) and
+no log, no journal: a file for one plan, thrown away). So each row's tokens kept (`own_tokens.input_rows`) and
 its bind values are worked out in the process that derived it, all processes at once, and the cache
 copies the files' rows as the driver reads them (`take`), without a value decoded or encoded again.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 
 from sfsync.store.bulk import insert_values
 from sfsync.store.derivation_schema import CacheTables
-from sfsync.store.own_tokens import kept_tokens
+from sfsync.store.own_tokens import input_rows
 
 ROW = ("kind", "workspace_id", "cluster", "output")
 INPUT = ("kind", "workspace_id", "token")
@@ -54,7 +54,7 @@ class ScratchRows:
         """A record's row: its (kind, workspace id), cluster, `output_text` and every token it read."""
         kind, workspace_id = key
         self._rows.append((kind, workspace_id, cluster, output))
-        self._inputs.extend((kind, workspace_id, token) for token in kept_tokens(kind, workspace_id, cluster, tokens))
+        self._inputs.extend(input_rows(kind, workspace_id, cluster, tokens))
         if len(self._rows) >= _BATCH:
             self._flush()
 

@@ -30,7 +30,7 @@ from sfsync.store import json_text
 from sfsync.store.bulk import chunks, insert_values, upsert
 from sfsync.store.derivation_schema import CACHES, MAIN, CacheTables, change_log
 from sfsync.store.derivation_scratch import INPUT, ROW, take
-from sfsync.store.own_tokens import kept_tokens, moved_own, moved_with_cluster
+from sfsync.store.own_tokens import input_rows, moved_own, moved_with_cluster
 from sfsync.store.session import Session
 from sfsync.store.workspace_rows import TABLES
 
@@ -262,7 +262,8 @@ def _write(conn: Connection, tables: CacheTables, derived: Iterable[Derived], *,
         if forgetting:
             _forget(conn, tables, [(d.kind, d.workspace_id) for d in part])
         insert_values(conn, tables.derivation, ROW, [(d.kind, d.workspace_id, d.cluster, d.output) for d in part])
-        insert_values(conn, tables.derivation_input, INPUT, [_input for d in part for _input in _inputs(d)])
+        inputs = [row for d in part for row in input_rows(d.kind, d.workspace_id, d.cluster, d.tokens)]
+        insert_values(conn, tables.derivation_input, INPUT, inputs)
 
 
 @contextmanager
@@ -277,10 +278,6 @@ def _indexed_after(conn: Connection, *tables: Table) -> Iterator[None]:
     yield
     for index in indexes:
         index.create(conn)
-
-
-def _inputs(d: Derived) -> list[tuple[str, str, str]]:
-    return [(d.kind, d.workspace_id, token) for token in kept_tokens(d.kind, d.workspace_id, d.cluster, d.tokens)]
 
 
 def _by_kind(keys: Iterable[Key]) -> dict[str, list[str]]:

@@ -37,6 +37,13 @@ def kept_tokens(kind: str, workspace_id: str, cluster: str | None, tokens: Colle
     return [token for token in tokens if token not in implied]
 
 
+def input_rows(
+    kind: str, workspace_id: str, cluster: str | None, tokens: Collection[str]
+) -> list[tuple[str, str, str]]:
+    """A record's rows in a cache's input table: (kind, workspace id, token) for each token kept."""
+    return [(kind, workspace_id, token) for token in kept_tokens(kind, workspace_id, cluster, tokens)]
+
+
 def owners(moved: CTE, kinds: Collection[str] = KINDS) -> Subquery:
     """(kind, workspace_id) named by each moved token of an own shape (`moved`: the distinct tokens
     logged, a CTE, so the log is read once for every shape)."""

@@ -46,8 +46,12 @@ def record_key(value: Mapping[str, Any]) -> RecordKey:
 
 
 def keyed_line(value: Mapping[str, Any], line: bytes) -> bytes:
-    """A change's line after its keys, as a run keeps it (`_keyed` reads it back)."""
-    return _ENCODE([*order_key(value), *record_key(value)]).encode() + b"\t" + line
+    """A change's line after its keys, as a run keeps it (`_split` reads it back)."""
+    return _keyed_line(order_key(value), record_key(value), line)
+
+
+def _keyed_line(key: SortKey, record: RecordKey, line: bytes) -> bytes:
+    return _ENCODE([*key, *record]).encode() + b"\t" + line
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,7 @@ class OrderedChanges:
         self._buffer.sort(key=_FIRST)
         run = Spool(TAG, self._directory, level=1)  # read back once, soon: speed over size
         for key, record, line in self._buffer:  # the keys ahead of the line: merging never decodes a change
-            run.add_line(_ENCODE([*key, *record]).encode() + b"\t" + line)
+            run.add_line(_keyed_line(key, record, line))
         run.close()
         self._runs.append(run)
         self._buffer, self._buffered = [], 0

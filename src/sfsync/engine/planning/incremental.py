@@ -90,11 +90,10 @@ def derive(
             return output, _derive_moved(store, loaded, describes, held, visiting, cache, output, settling, moved)
     spool = None if store.session.speculating else CacheSpool(held, directory)
     sink = Streaming(None if settling else output, spool)
+    totals = {kind: store.workspace.count(kind) for kind in KINDS}
     with contextlib.ExitStack() as shares:  # a split derivation's files, until the cache took its rows
-        if derive_split(store, loaded, describes, held, visiting, sink, directory, shares):
-            totals = {kind: store.workspace.count(kind) for kind in KINDS}
-        else:
-            totals = _derive_all(store, loaded, describes, held, visiting, sink)
+        if not derive_split(store, loaded, describes, held, visiting, sink, directory, shares, sum(totals.values())):
+            _derive_all(store, loaded, describes, held, visiting, sink, totals)
         if spool is not None:
             cache.invalidate()
             cache.replace(spool.rows(), everything=True, scratch=spool.scratch)
@@ -182,13 +181,12 @@ def _derive_all(
     held: Mapping[tuple[str, str], str],
     visiting: Visiting,
     sink: VisitSink,
-) -> dict[Kind, int]:
-    """Visit every record, each share handed to `sink`; how many records of each kind were visited."""
+    totals: Mapping[Kind, int],
+) -> None:
+    """Visit every record (`totals` of each kind, for progress), each share handed to `sink`."""
     write_set = deriving_write_set(store, loaded, describes, held, sink)
-    totals = {kind: store.workspace.count(kind) for kind in KINDS}
     visiting(Kind.COMPANY, totals[Kind.COMPANY], companies(store, write_set.reads), write_set.visit)
     visiting(Kind.PERSON, totals[Kind.PERSON], people(store, write_set.reads), write_set.visit)
-    return totals
 
 
 def _derive_some(

@@ -66,11 +66,12 @@ def derive_split(
     sink: Streaming,
     directory: Path | None,
     keeping: contextlib.ExitStack,
+    total: int,
 ) -> bool:
-    """Derive every record into `sink` in shares, their files kept until `keeping` closes (the cache's
-    spool names them); False when it does not split (nothing was added to `sink`: derive in one process)."""
+    """Derive every record (`total` of them) into `sink` in shares, their files kept until `keeping` closes
+    (the cache's spool names them); False when it does not split (nothing was added to `sink`: derive in
+    one process)."""
     parts = processes()
-    total = sum(store.workspace.count(kind) for kind in VISIT_ORDER)
     if parts < 2 or total < SPLIT_FROM or not store.session.shared:
         return False
     work = Path(keeping.enter_context(tempfile.TemporaryDirectory(prefix="sfsync-shares-", dir=directory)))
